@@ -1,0 +1,110 @@
+/** Exit codes of DESIGN.md, decided in one place (src/cli/main.ts maps errors to them). */
+export const ExitCode = {
+  ok: 0,
+  verificationFailed: 1,
+  usage: 2,
+  unavailable: 3,
+  locked: 4,
+  partialFailure: 5,
+  cancelled: 130,
+} as const;
+
+/** Base of every error eskeys expects; carries its exit code and a stable machine code. */
+export abstract class EskeysError extends Error {
+  abstract readonly exitCode: number;
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A probe or verification failed (exit 1). */
+export class VerificationError extends EskeysError {
+  readonly exitCode = ExitCode.verificationFailed;
+  readonly code = 'verification_failed';
+}
+
+/** Bad flags or flag combinations (exit 2). */
+export class UsageError extends EskeysError {
+  readonly exitCode = ExitCode.usage;
+  readonly code = 'usage';
+}
+
+/** Bad configuration file or environment (exit 2). */
+export class ConfigError extends EskeysError {
+  readonly exitCode = ExitCode.usage;
+  readonly code = 'config';
+}
+
+/** A role template that does not parse or validate (exit 2). */
+export class TemplateError extends EskeysError {
+  readonly exitCode = ExitCode.usage;
+  readonly code = 'template';
+  /** Every problem found, one line each (`file: /json/path: message`). */
+  readonly problems: readonly string[];
+  constructor(message: string, problems: readonly string[] = [message], options?: { cause?: unknown }) {
+    super(message, options);
+    this.problems = problems;
+  }
+}
+
+/** The cluster cannot be reached or answered with a server error (exit 3). */
+export class ClusterUnavailableError extends EskeysError {
+  readonly exitCode = ExitCode.unavailable;
+  readonly code = 'cluster_unavailable';
+}
+
+/** The cluster rejected the credentials (401) (exit 3). */
+export class AuthenticationError extends EskeysError {
+  readonly exitCode = ExitCode.unavailable;
+  readonly code = 'authentication_failed';
+}
+
+/** The admin identity lacks a privilege eskeys needs (403 on an admin call) (exit 3). */
+export class AuthorizationError extends EskeysError {
+  readonly exitCode = ExitCode.unavailable;
+  readonly code = 'authorization_failed';
+}
+
+/** Another rotation of the same (template, environment) holds the lock (exit 4). */
+export class LockedError extends EskeysError {
+  readonly exitCode = ExitCode.locked;
+  readonly code = 'locked';
+}
+
+/** A rotation stopped half way; `eskeys recover` resumes or rolls it back (exit 5). */
+export class PartialFailureError extends EskeysError {
+  readonly exitCode = ExitCode.partialFailure;
+  readonly code = 'partial_failure';
+}
+
+/** The user cancelled a prompt or pressed Ctrl-C (exit 130). */
+export class CancelledError extends EskeysError {
+  readonly exitCode = ExitCode.cancelled;
+  readonly code = 'cancelled';
+  constructor(message = 'cancelled', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A bug in eskeys; the message asks for an issue to be filed. */
+export class InternalError extends EskeysError {
+  readonly exitCode = 70;
+  readonly code = 'internal';
+}
+
+/** Already rendered to the user; exit with `exitCode` and print nothing more (cli/cli's SilentError). */
+export class ReportedError extends EskeysError {
+  readonly code = 'reported';
+  readonly exitCode: number;
+  constructor(exitCode: number, message = 'reported') {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
+/** True when `error` is one of ours (so its message is safe and meant for the user). */
+export function isEskeysError(error: unknown): error is EskeysError {
+  return error instanceof EskeysError;
+}

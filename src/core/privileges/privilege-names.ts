@@ -1,0 +1,188 @@
+import { CLUSTER_PRIVILEGES, REQUEST_AWARE_CLUSTER_PRIVILEGES } from './cluster-privileges.js';
+import { type Glob, type GlobSet, glob, isSubset } from './glob.js';
+import { INDEX_PRIVILEGES, INDEX_PRIVILEGES_HIDDEN_IN_DENIALS } from './index-privileges.js';
+
+/** A privilege name resolved to the set of action names it grants. */
+export interface ResolvedPrivilege {
+  readonly name: string;
+  readonly actions: GlobSet;
+  /** manage_own_api_key: matching actions still need the per-request ownership check. */
+  readonly requestAware: boolean;
+}
+
+const actionGlob = (p: string): Glob => glob(p, false);
+
+function toSet(allow: readonly string[], exclude: readonly string[] = []): GlobSet {
+  return { include: allow.map(actionGlob), exclude: exclude.map(actionGlob) };
+}
+
+const indexResolved = new Map<string, ResolvedPrivilege>();
+const clusterResolved = new Map<string, ResolvedPrivilege>();
+
+/** True when `name` is a raw index action pattern rather than a named privilege. */
+export function isRawIndexAction(name: string): boolean {
+  return name.startsWith('indices:');
+}
+
+/** True when `name` is a raw cluster action pattern rather than a named privilege. */
+export function isRawClusterAction(name: string): boolean {
+  return (
+    name.startsWith('cluster:') ||
+    name.startsWith('indices:admin/template/') ||
+    name.startsWith('indices:admin/index_template/')
+  );
+}
+
+/** Resolves an index privilege name (case-insensitive) or raw `indices:` action; undefined when unknown. */
+export function resolveIndexPrivilege(raw: string): ResolvedPrivilege | undefined {
+  const hit = indexResolved.get(raw);
+  if (hit) return hit;
+  let resolved: ResolvedPrivilege | undefined;
+  if (isRawIndexAction(raw)) {
+    resolved = { name: raw, actions: toSet([raw + '*']), requestAware: false };
+  } else {
+    const name = raw.toLowerCase();
+    const patterns = INDEX_PRIVILEGES[name];
+    if (patterns) resolved = { name, actions: toSet(patterns), requestAware: false };
+  }
+  if (resolved) indexResolved.set(raw, resolved);
+  return resolved;
+}
+
+/** Resolves a cluster privilege name (case-insensitive) or raw cluster action; undefined when unknown. */
+export function resolveClusterPrivilege(raw: string): ResolvedPrivilege | undefined {
+  const hit = clusterResolved.get(raw);
+  if (hit) return hit;
+  let resolved: ResolvedPrivilege | undefined;
+  if (isRawClusterAction(raw)) {
+    resolved = { name: raw, actions: toSet([raw + '*']), requestAware: false };
+  } else {
+    const name = raw.toLowerCase();
+    const def = CLUSTER_PRIVILEGES[name];
+    if (def) {
+      resolved = {
+        name,
+        actions: toSet(def.allow, def.exclude),
+        requestAware: REQUEST_AWARE_CLUSTER_PRIVILEGES.has(name),
+      };
+    }
+  }
+  if (resolved) clusterResolved.set(raw, resolved);
+  return resolved;
+}
+
+/** All named index privileges. */
+export const INDEX_PRIVILEGE_NAMES: readonly string[] = Object.keys(INDEX_PRIVILEGES);
+/** All named cluster privileges. */
+export const CLUSTER_PRIVILEGE_NAMES: readonly string[] = Object.keys(CLUSTER_PRIVILEGES);
+
+/** True when `a` grants nothing that `b` does not (ClusterPermission.implies / Automatons.subsetOf). */
+function privilegeSubset(a: ResolvedPrivilege, b: ResolvedPrivilege): boolean {
+  // A request-aware privilege (manage_own_api_key) is implied only by another request-aware one
+  // or by a plain privilege covering its actions; it never implies a plain privilege.
+  if (b.requestAware && !a.requestAware) return false;
+  return isSubset(a.actions, b.actions);
+}
+
+/**
+ * Named privileges ordered by access level, as Privilege.sortByAccessLevel does: a privilege
+ * that is a subset of more other privileges comes first; ties alphabetically. This is the
+ * order of the "this action is granted by the ... privileges [..]" lists in 403 messages.
+ */
+function sortByAccessLevel(
+  names: readonly string[],
+  resolve: (n: string) => ResolvedPrivilege | undefined,
+): string[] {
+  const resolved = names.map((n) => resolve(n)!);
+  const count = new Map<string, number>();
+  for (const a of resolved) {
+    let n = 0;
+    for (const b of resolved) if (a !== b && privilegeSubset(a, b)) n++;
+    count.set(a.name, n);
+  }
+  return [...names].sort((x, y) => count.get(y)! - count.get(x)! || (x < y ? -1 : x > y ? 1 : 0));
+}
+
+let indexOrder: string[] | undefined;
+let clusterOrder: string[] | undefined;
+
+/** Index privilege names in access-level order (computed once, on first use). */
+export function indexPrivilegesByAccessLevel(): readonly string[] {
+  indexOrder ??= sortByAccessLevel(INDEX_PRIVILEGE_NAMES, resolveIndexPrivilege);
+  return indexOrder;
+}
+
+/** Cluster privilege names in access-level order (computed once, on first use). */
+export function clusterPrivilegesByAccessLevel(): readonly string[] {
+  clusterOrder ??= sortByAccessLevel(CLUSTER_PRIVILEGE_NAMES, resolveClusterPrivilege);
+  return clusterOrder;
+}
+
+/**
+ * Orders the privileges that grant one action. Any privilege a granting privilege is a subset
+ * of grants the action too, so counting subsets among the granting ones gives the same counts
+ * as counting over every named privilege, at a fraction of the cost.
+ */
+function grantingInOrder(
+  names: readonly string[],
+  resolve: (n: string) => ResolvedPrivilege | undefined,
+  grants: (p: ResolvedPrivilege) => boolean,
+): string[] {
+  return sortByAccessLevel(
+    names.filter((n) => grants(resolve(n)!)),
+    resolve,
+  );
+}
+
+const grantingIndexCache = new Map<string, string[]>();
+
+/** Named index privileges that grant `action`, in the order a 403 message lists them. */
+export function indexPrivilegesGranting(action: string): string[] {
+  let hit = grantingIndexCache.get(action);
+  if (!hit) {
+    hit = grantingInOrder(
+      INDEX_PRIVILEGE_NAMES.filter((n) => !INDEX_PRIVILEGES_HIDDEN_IN_DENIALS.has(n)),
+      resolveIndexPrivilege,
+      (p) => setMatchesAction(p.actions, action),
+    );
+    grantingIndexCache.set(action, hit);
+  }
+  return hit;
+}
+
+const grantingClusterCache = new Map<string, string[]>();
+
+/**
+ * Named cluster privileges that grant `action`, in 403-message order. `ownershipHolds` says
+ * whether manage_own_api_key's per-request check passes for the request being denied; when it
+ * does not, that privilege is left out of the list (§2).
+ */
+export function clusterPrivilegesGranting(action: string, ownershipHolds = true): string[] {
+  const k = (ownershipHolds ? '1' : '0') + action;
+  let hit = grantingClusterCache.get(k);
+  if (!hit) {
+    hit = grantingInOrder(
+      CLUSTER_PRIVILEGE_NAMES.filter((n) => n !== 'none'),
+      resolveClusterPrivilege,
+      (p) => (!p.requestAware || ownershipHolds) && setMatchesAction(p.actions, action),
+    );
+    grantingClusterCache.set(k, hit);
+  }
+  return hit;
+}
+
+/** Membership of an action in a privilege's action set. */
+export function setMatchesAction(set: GlobSet, action: string): boolean {
+  if (!set.include.some((g) => g.regex.test(action))) return false;
+  return !(set.exclude ?? []).some((g) => g.regex.test(action));
+}
+
+/** Elasticsearch's message for an unknown cluster privilege (§11). */
+export function unknownClusterPrivilegeMessage(name: string): string {
+  return `unknown cluster privilege [${name}]. a privilege must be either one of the predefined cluster privilege names [${clusterPrivilegesByAccessLevel().join(',')}] or a pattern over one of the available cluster actions`;
+}
+
+/** Elasticsearch's message for an unknown index privilege (§11; newest source sorts names alphabetically). */
+export function unknownIndexPrivilegeMessage(name: string): string {
+  return `unknown index privilege [${name}]. a privilege must be either one of the predefined fixed indices privileges [${[...INDEX_PRIVILEGE_NAMES].sort().join(',')}] or a pattern over one of the available index actions`;
+}

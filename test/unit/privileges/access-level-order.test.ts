@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { clusterPrivilegesGranting, indexPrivilegesGranting } from '../../../src/core/privileges/index.js';
+
+// Denial-message privilege lists from shared/reference/es-security.md §1-§3 (src tests and derived).
+describe('privileges that grant an action, in 403-message order', () => {
+  it.each([
+    ['indices:data/write/index', 'create_doc,create,index,write,all'],
+    ['indices:data/write/bulk', 'create_doc,create,delete,index,write,all'],
+    ['indices:data/write/bulk[s]', 'create_doc,create,delete,index,write,all'],
+    ['indices:data/write/delete', 'delete,write,all'],
+    ['indices:data/write/update', 'index,write,all'],
+    ['indices:data/write/index:op_type/index', 'create,index,write,all'],
+    ['indices:admin/auto_create', 'auto_configure,create_index,manage,all'],
+    ['indices:admin/create', 'create_index,manage,all'],
+    ['indices:admin/delete', 'delete_index,manage,all'],
+    ['indices:data/read/get', 'read,all'],
+    ['indices:data/read/search', 'read,all'],
+    ['indices:admin/mappings/get', 'view_index_metadata,manage,all'],
+    ['indices:admin/mapping/put', 'manage,all'],
+    ['indices:admin/settings/update', 'manage,all'],
+  ])('index action %s → [%s]', (action, expected) => {
+    expect(indexPrivilegesGranting(action).join(',')).toBe(expected);
+  });
+
+  it.each([
+    ['cluster:monitor/health', true, 'monitor,manage,all'],
+    ['indices:admin/index_template/put', true, 'manage_index_templates,manage,all'],
+    [
+      'cluster:admin/xpack/security/api_key/invalidate',
+      true,
+      'manage_own_api_key,manage_api_key,manage_security,all',
+    ],
+    ['cluster:admin/xpack/security/api_key/invalidate', false, 'manage_api_key,manage_security,all'],
+    ['cluster:admin/xpack/security/api_key/get', false, 'manage_api_key,read_security,manage_security,all'],
+  ])('cluster action %s (own=%s) → [%s]', (action, own, expected) => {
+    expect(clusterPrivilegesGranting(action, own).join(',')).toBe(expected);
+  });
+});
+
+describe('unknown privilege messages', () => {
+  it('list every cluster privilege from none to all', async () => {
+    const { unknownClusterPrivilegeMessage } = await import('../../../src/core/privileges/index.js');
+    const msg = unknownClusterPrivilegeMessage('foo');
+    expect(msg).toMatch(
+      /^unknown cluster privilege \[foo\]\. a privilege must be either one of the predefined cluster privilege names \[none,.*,all\] or a pattern over one of the available cluster actions$/,
+    );
+  });
+});
