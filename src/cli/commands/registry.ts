@@ -1,0 +1,76 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+
+/** A top-level verb: its name and summary are known up front; its module loads only when run. */
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  readonly load: (ctx: CliContext) => Promise<Command>;
+}
+
+/**
+ * Every verb of eskeys. Only the invoked verb's module is imported, which keeps
+ * `eskeys --help` and `eskeys lint` free of the client, prompts and scheduler.
+ */
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'lint',
+    summary: 'check role templates for dangerous or inconsistent grants',
+    load: async (ctx) => (await import('./lint.js')).lintCommand(ctx),
+  },
+  {
+    name: 'matrix',
+    summary: 'permission matrix: operations × templates, with what each needs',
+    load: async (ctx) => (await import('./matrix.js')).matrixCommand(ctx),
+  },
+  {
+    name: 'diff',
+    summary: 'access a template change adds and removes (exit 1 when it adds)',
+    load: async (ctx) => (await import('./diff.js')).diffCommand(ctx),
+  },
+  {
+    name: 'schema',
+    summary: 'print the JSON Schema of role templates (or the project config)',
+    load: async (ctx) => (await import('./schema.js')).schemaCommand(ctx),
+  },
+  {
+    name: 'verify',
+    summary: 'probe the deployed key: what it must do succeeds, what it must not do gets 403',
+    load: async (ctx) => (await import('./verify.js')).verifyCommand(ctx),
+  },
+  {
+    name: 'create',
+    summary: 'mint a key from a template, verify it and publish it',
+    load: async (ctx) => (await import('./create.js')).createCommand(ctx),
+  },
+  {
+    name: 'rotate',
+    summary: 'rotate a key: create, verify, publish, retire the old one after a grace period',
+    load: async (ctx) => (await import('./rotate.js')).rotateCommand(ctx),
+  },
+  {
+    name: 'revoke',
+    summary: 'invalidate superseded keys past their grace period, or a given key',
+    load: async (ctx) => (await import('./revoke.js')).revokeCommand(ctx),
+  },
+  {
+    name: 'status',
+    summary: 'managed keys per template and environment, with their state',
+    load: async (ctx) => (await import('./status.js')).statusCommand(ctx, 'status'),
+  },
+  {
+    name: 'list',
+    summary: 'list managed keys (alias of status)',
+    load: async (ctx) => (await import('./status.js')).statusCommand(ctx, 'list'),
+  },
+  {
+    name: 'recover',
+    summary: 'resume or roll back an interrupted rotation from the journal',
+    load: async (ctx) => (await import('./recover.js')).recoverCommand(ctx),
+  },
+  {
+    name: 'sandbox',
+    summary: 'run the local Elasticsearch-compatible sandbox cluster',
+    load: async (ctx) => (await import('./sandbox.js')).sandboxCommand(ctx),
+  },
+];

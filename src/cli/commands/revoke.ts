@@ -1,0 +1,10 @@
+import { Command } from 'commander';
+import { UsageError } from '../../core/errors.js';
+import type { CliContext } from '../context.js';
+
+// Placeholder until the verb lands; replaced by its real implementation.
+export function revokeCommand(_ctx: CliContext): Command {
+  return new Command('revoke').action(() => {
+    throw new UsageError('eskeys revoke is not available in this build yet');
+  });
+}

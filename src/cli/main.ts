@@ -1,0 +1,103 @@
+import { Command, CommanderError } from 'commander';
+import {
+  CancelledError,
+  ExitCode,
+  InternalError,
+  isEskeysError,
+  ReportedError,
+  TemplateError,
+  UsageError,
+} from '../core/errors.js';
+import { COMMANDS } from './commands/registry.js';
+import { type CliContext, createContext } from './context.js';
+import { type IO, processIO } from './io.js';
+
+const VERSION = '0.1.0';
+
+/** Builds the program with every verb as a stub, and the invoked verb (if any) fully loaded. */
+async function buildProgram(ctx: CliContext, argv: readonly string[]): Promise<Command> {
+  const program = new Command('eskeys')
+    .description('Elasticsearch API key lifecycle manager: least-privilege keys, live probes, safe rotation')
+    .version(VERSION, '-V, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.io.stdout.write(s),
+      writeErr: (s) => ctx.io.stderr.write(s),
+      outputError: (s, write) => write(s.startsWith('error:') ? `eskeys: ${s.slice(7)}` : s),
+    });
+  const verb = argv.find((a) => !a.startsWith('-'));
+  const helpTarget = verb === 'help' ? argv[argv.indexOf('help') + 1] : undefined;
+  for (const entry of COMMANDS) {
+    if (entry.name === verb || entry.name === helpTarget) {
+      const cmd = await entry.load(ctx);
+      cmd.exitOverride().configureOutput(program.configureOutput());
+      program.addCommand(cmd);
+    } else {
+      program.command(entry.name).description(entry.summary);
+    }
+  }
+  return program;
+}
+
+/** Runs eskeys with the given argv (without node and script) and returns the exit code. */
+export async function run(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const debug = argv.includes('--debug');
+  try {
+    const program = await buildProgram(ctx, argv);
+    await program.parseAsync([...argv], { from: 'user' });
+    return ExitCode.ok;
+  } catch (error) {
+    return reportError(error, ctx.io, debug);
+  }
+}
+
+/** Prints an error as one line (no stack unless --debug) and decides the exit code. */
+export function reportError(error: unknown, io: IO, debug = false): number {
+  if (error instanceof CommanderError) {
+    // Help and version exit 0; commander has already printed parse errors.
+    if (
+      error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version' ||
+      error.code === 'commander.help'
+    ) {
+      return ExitCode.ok;
+    }
+    if (error.exitCode === 0) return ExitCode.ok;
+    return new UsageError(error.message).exitCode;
+  }
+  if (error instanceof ReportedError) return error.exitCode;
+  if (isEskeysError(error)) {
+    if (error instanceof TemplateError && error.problems.length > 1) {
+      for (const p of error.problems) io.stderr.write(`eskeys: ${p}\n`);
+    } else {
+      io.stderr.write(`eskeys: ${error.message}\n`);
+    }
+    if (debug && error.cause) io.stderr.write(`${String((error.cause as Error)?.stack ?? error.cause)}\n`);
+    return error.exitCode;
+  }
+  const internal = new InternalError(`internal error: ${(error as Error)?.message ?? String(error)}`);
+  io.stderr.write(`eskeys: ${internal.message} (this is a bug; rerun with --debug and file an issue)\n`);
+  if (debug) io.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+  return internal.exitCode;
+}
+
+/** The process entry: wires real streams, env, signals and the exit code (the only place touching them). */
+export async function main(): Promise<void> {
+  const env = process.env as Record<string, string | undefined>;
+  const io = processIO(env);
+  const controller = new AbortController();
+  let interrupted = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupted++;
+    if (interrupted > 1) process.exit(ExitCode.cancelled);
+    controller.abort(new CancelledError(`interrupted by ${sig}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const ctx = createContext(io, env, process.cwd(), controller.signal);
+  const code = await run(process.argv.slice(2), ctx);
+  process.exitCode = controller.signal.aborted && code === ExitCode.ok ? ExitCode.cancelled : code;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+}
