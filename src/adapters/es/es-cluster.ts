@@ -1,0 +1,280 @@
+import type { Client } from '@elastic/elasticsearch';
+import { errors } from '@elastic/elasticsearch';
+import type {
+  ApiKeyInfo,
+  ApiKeyPage,
+  ClusterInfo,
+  ClusterPort,
+  CreateApiKeyRequest,
+  CreatedApiKey,
+  Principal,
+  RawRequest,
+  RawResponse,
+} from '../../core/cluster-port.js';
+import { MANAGED_BY } from '../../core/cluster-port.js';
+import type { ConnectionSettings } from '../../core/config/connection.js';
+import type { RoleDescriptor } from '../../core/privileges/role.js';
+import { Secret } from '../../core/secret.js';
+import { type ClientFactoryOptions, createAdminClient, keyClient } from './client-factory.js';
+import { mapEsError } from './map-error.js';
+import { type RetryPolicy, withRetry } from './retry.js';
+
+/** Options of the Elasticsearch adapter. */
+export interface EsClusterOptions extends ClientFactoryOptions {
+  retry?: Partial<RetryPolicy>;
+  /** Page size for query-API scans; default 1000. */
+  pageSize?: number;
+}
+
+interface EsApiKey {
+  id: string;
+  name: string;
+  creation: number;
+  expiration?: number;
+  invalidated: boolean;
+  invalidation?: number;
+  username: string;
+  realm: string;
+  metadata?: Record<string, unknown>;
+  role_descriptors?: Record<string, RoleDescriptor>;
+  _sort?: unknown[];
+}
+
+function toInfo(k: EsApiKey): ApiKeyInfo {
+  return {
+    id: k.id,
+    name: k.name,
+    creation: new Date(k.creation),
+    expiration: k.expiration !== undefined && k.expiration !== null ? new Date(k.expiration) : undefined,
+    invalidated: k.invalidated,
+    invalidation: k.invalidation !== undefined ? new Date(k.invalidation) : undefined,
+    username: k.username,
+    realm: k.realm,
+    metadata: k.metadata ?? {},
+    roleDescriptors: k.role_descriptors,
+  };
+}
+
+/** Major.minor of a version string, for feature checks. */
+function versionAtLeast(version: string, major: number, minor: number): boolean {
+  const [ma = 0, mi = 0] = version.split('.').map((n) => Number.parseInt(n, 10));
+  return ma > major || (ma === major && mi >= minor);
+}
+
+/** ClusterPort over the official client. Every error leaves as an eskeys error (mapEsError). */
+export class EsCluster implements ClusterPort {
+  readonly url: string;
+  readonly #client: Client;
+  readonly #opts: EsClusterOptions;
+  #info?: Promise<ClusterInfo>;
+
+  constructor(client: Client, url: string, opts: EsClusterOptions = {}) {
+    this.#client = client;
+    this.url = url;
+    this.#opts = opts;
+  }
+
+  async #call<T>(doing: string, fn: () => Promise<T>, idempotent = true): Promise<T> {
+    try {
+      return idempotent ? await withRetry(fn, this.#opts.retry) : await fn();
+    } catch (error) {
+      throw mapEsError(error, this.url, doing);
+    }
+  }
+
+  info(): Promise<ClusterInfo> {
+    this.#info ??= this.#call('reading cluster info', async () => {
+      const r = await this.#client.info();
+      const version = r.version.number;
+      return {
+        version,
+        clusterName: r.cluster_name,
+        supportsExpirationUpdate: versionAtLeast(version, 8, 13),
+      };
+    });
+    return this.#info;
+  }
+
+  whoami(): Promise<Principal> {
+    return this.#call('authenticating', async () => {
+      const r = await this.#client.security.authenticate();
+      return {
+        username: r.username,
+        realm: r.authentication_realm.name,
+        authenticationType: r.authentication_type,
+      };
+    });
+  }
+
+  createApiKey(req: CreateApiKeyRequest): Promise<CreatedApiKey> {
+    // Not retried: a retry after a lost response could mint a second key. The caller finds
+    // any such orphan by its metadata (DESIGN.md invariant "none is orphaned").
+    return this.#call(
+      `creating API key ${req.name}`,
+      async () => {
+        const r = await this.#client.security.createApiKey({
+          name: req.name,
+          role_descriptors: req.roleDescriptors as never,
+          expiration: req.expiration,
+          metadata: req.metadata as never,
+          refresh: 'wait_for',
+        });
+        return {
+          id: r.id,
+          name: r.name,
+          expiration: r.expiration !== undefined ? new Date(r.expiration) : undefined,
+          encoded: new Secret(r.encoded),
+        };
+      },
+      false,
+    );
+  }
+
+  getApiKey(id: string): Promise<ApiKeyInfo | undefined> {
+    return this.#call(`reading API key ${id}`, async () => {
+      try {
+        const r = await this.#client.security.getApiKey({ id });
+        const k = r.api_keys[0] as unknown as EsApiKey | undefined;
+        return k ? toInfo(k) : undefined;
+      } catch (error) {
+        if (error instanceof errors.ResponseError && error.meta.statusCode === 404) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  queryApiKeys(req: {
+    query?: Record<string, unknown>;
+    sort?: readonly unknown[];
+    size?: number;
+    after?: readonly unknown[];
+  }): Promise<ApiKeyPage> {
+    return this.#call('querying API keys', async () => {
+      const body: Record<string, unknown> = { size: req.size ?? this.#opts.pageSize ?? 1000 };
+      if (req.query) body.query = req.query;
+      body.sort = req.sort ?? [{ creation: 'asc' }, { name: 'asc' }];
+      if (req.after) body.search_after = req.after;
+      const r = (await this.#client.transport.request({
+        method: 'POST',
+        path: '/_security/_query/api_key',
+        body,
+      })) as { total: number; count: number; api_keys: EsApiKey[] };
+      const keys = r.api_keys.map(toInfo);
+      const last = r.api_keys.at(-1);
+      const full = r.api_keys.length === body.size;
+      return { total: r.total, keys, after: full && last?._sort ? last._sort : undefined };
+    });
+  }
+
+  async findManagedKeys(filter: { template?: string; environment?: string } = {}): Promise<ApiKeyInfo[]> {
+    const must: Record<string, unknown>[] = [{ term: { 'metadata.managed_by': MANAGED_BY } }];
+    if (filter.template) must.push({ term: { 'metadata.template': filter.template } });
+    if (filter.environment) must.push({ term: { 'metadata.environment': filter.environment } });
+    const out: ApiKeyInfo[] = [];
+    let after: readonly unknown[] | undefined;
+    do {
+      const page = await this.queryApiKeys({ query: { bool: { filter: must } }, after });
+      out.push(...page.keys);
+      after = page.after;
+    } while (after);
+    return out;
+  }
+
+  updateApiKey(
+    id: string,
+    req: { metadata?: Record<string, unknown>; expiration?: string },
+  ): Promise<{ updated: boolean }> {
+    return this.#call(`updating API key ${id}`, async () => {
+      const body: Record<string, unknown> = {};
+      if (req.metadata) body.metadata = req.metadata;
+      if (req.expiration) body.expiration = req.expiration;
+      const r = (await this.#client.transport.request({
+        method: 'PUT',
+        path: `/_security/api_key/${encodeURIComponent(id)}`,
+        body,
+      })) as { updated: boolean };
+      return { updated: r.updated };
+    });
+  }
+
+  invalidateApiKeys(ids: readonly string[]): Promise<{ invalidated: string[] }> {
+    if (ids.length === 0) return Promise.resolve({ invalidated: [] });
+    return this.#call(`invalidating API keys ${ids.join(',')}`, async () => {
+      const r = await this.#client.security.invalidateApiKey({ ids: [...ids] });
+      return { invalidated: [...r.invalidated_api_keys, ...r.previously_invalidated_api_keys] };
+    });
+  }
+
+  adminRequest(req: RawRequest): Promise<RawResponse> {
+    return this.#call(`${req.method} ${req.path}`, () => rawRequest(this.#client, req));
+  }
+
+  keyRequest(encodedKey: Secret, req: RawRequest): Promise<RawResponse> {
+    // Probes are not retried automatically: a 429 on a probe is reported, not hidden.
+    return this.#call(
+      `${req.method} ${req.path} as the key`,
+      () => rawRequest(keyClient(this.#client, encodedKey), req),
+      false,
+    );
+  }
+
+  hasPrivileges(
+    req: {
+      cluster?: string[];
+      index?: { names: string[]; privileges: string[]; allow_restricted_indices?: boolean }[];
+    },
+    encodedKey?: Secret,
+  ): Promise<{
+    hasAll: boolean;
+    cluster: Record<string, boolean>;
+    index: Record<string, Record<string, boolean>>;
+  }> {
+    const client = encodedKey ? keyClient(this.#client, encodedKey) : this.#client;
+    return this.#call('checking privileges', async () => {
+      const r = (await client.transport.request({
+        method: 'POST',
+        path: '/_security/user/_has_privileges',
+        body: { cluster: req.cluster ?? [], index: req.index ?? [] },
+      })) as {
+        has_all_requested: boolean;
+        cluster: Record<string, boolean>;
+        index: Record<string, Record<string, boolean>>;
+      };
+      return { hasAll: r.has_all_requested, cluster: r.cluster, index: r.index };
+    });
+  }
+
+  close(): Promise<void> {
+    return this.#client.close();
+  }
+}
+
+/**
+ * Sends a request and returns status + body for every HTTP status (probes need the 403 and
+ * 404 bodies as data, not as exceptions). Connection-level failures still throw.
+ */
+async function rawRequest(client: Client, req: RawRequest): Promise<RawResponse> {
+  try {
+    const r = await client.transport.request(
+      {
+        method: req.method,
+        path: req.path,
+        querystring: req.querystring as Record<string, string> | undefined,
+        body: req.body as never,
+        bulkBody: req.bulkBody as never,
+      },
+      { meta: true, ignore: [400, 401, 403, 404, 405, 409, 429, 500, 503] },
+    );
+    return { status: r.statusCode ?? 0, body: r.body };
+  } catch (error) {
+    if (error instanceof errors.ResponseError) {
+      return { status: error.meta.statusCode ?? 0, body: error.meta.body };
+    }
+    throw error;
+  }
+}
+
+/** Builds the adapter for a resolved connection. */
+export function createEsCluster(settings: ConnectionSettings, opts: EsClusterOptions = {}): EsCluster {
+  return new EsCluster(createAdminClient(settings, opts), settings.url, opts);
+}

@@ -1,0 +1,60 @@
+import type { ClusterPort } from '../cluster-port.js';
+import type { Random, Reporter } from '../ports.js';
+import type { Secret } from '../secret.js';
+import type { RoleTemplate } from '../templates/schema.js';
+
+/** What a probe expects: the key may do it (2xx) or must be refused (403 security_exception). */
+export type Expectation = 'allow' | 'deny';
+
+/** How a probe ran: live against the cluster, or statically through _has_privileges. */
+export type ProbeMode = 'live' | 'static';
+
+/** pass: as expected; fail: the opposite happened; error: neither (e.g. 404/400/5xx where 2xx/403 was due). */
+export type Verdict = 'pass' | 'fail' | 'error';
+
+/** The outcome of one probe. */
+export interface ProbeResult {
+  readonly op: string;
+  readonly action: string;
+  /** Index targeted, for index-scope operations. */
+  readonly index?: string;
+  readonly expected: Expectation;
+  readonly mode: ProbeMode;
+  /** HTTP status (live) or undefined (static). */
+  readonly status?: number;
+  /** Short description of what came back: `201`, `403 security_exception`, `has_privileges: false`. */
+  readonly got: string;
+  readonly verdict: Verdict;
+  /** Why it failed and what to change (only for fail/error), e.g. granted by `write`; use `index`. */
+  readonly explanation?: string;
+  readonly durationMs: number;
+}
+
+/** All probes of one run. */
+export interface ProbeReport {
+  readonly template: string;
+  readonly environment: string;
+  readonly keyId: string;
+  readonly startedAt: Date;
+  readonly results: readonly ProbeResult[];
+  /** True when every result passed. */
+  readonly passed: boolean;
+  /** HTTP requests issued (probes + canary setup/teardown), for request-economy checks. */
+  readonly requests: number;
+}
+
+/** Input of a probe run. */
+export interface RunProbesInput {
+  readonly cluster: ClusterPort;
+  readonly template: RoleTemplate;
+  readonly environment: string;
+  /** The key under test. */
+  readonly key: { readonly id: string; readonly encoded: Secret };
+  readonly random: Random;
+  readonly clock: { now(): Date };
+  /** Aborting stops new probes and still runs canary teardown. */
+  readonly signal?: AbortSignal;
+  /** Whether admin calls are available for canary setup/teardown (verify in CI may run key-only). */
+  readonly adminAvailable: boolean;
+  readonly reporter?: Reporter;
+}
