@@ -26,9 +26,19 @@ export interface EnvUpdateResult {
 export class EnvFileSyntaxError extends ConfigError {
   /** 1-based line of the problem. */
   readonly line: number;
-  constructor(line: number, problem: string, options?: { cause?: unknown }) {
-    super(`line ${line}: ${problem}`, options);
+  /** The problem without the `line N:` prefix. */
+  readonly problem: string;
+  /** The env file, once the adapter that read it has named it (then the message starts with it). */
+  readonly file: string | undefined;
+  constructor(line: number, problem: string, options?: { cause?: unknown; file?: string }) {
+    super(`${options?.file ? `${options.file}: ` : ''}line ${line}: ${problem}`, options);
     this.line = line;
+    this.problem = problem;
+    this.file = options?.file;
+  }
+  /** The same error with the file named in front of the message (the pure core never knows paths). */
+  inFile(file: string): EnvFileSyntaxError {
+    return new EnvFileSyntaxError(this.line, this.problem, { file, cause: this.cause });
   }
 }
 

@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { lstat, open, readFile, realpath, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { applyEnvUpdates, EnvFileSyntaxError, type EnvUpdateResult } from '../../core/env-file/edit-env.js';
+import { ConfigError } from '../../core/errors.js';
+import type { Secret } from '../../core/secret.js';
+
+/**
+ * Reads and atomically replaces env files, the place where a managed key is handed to its consumers.
+ *
+ * Written by hand rather than with write-file-atomic 6: that package opens its temp file without
+ * O_EXCL, always follows symlinks (it writes to the realpath) and never fsyncs the directory, so a
+ * crash right after the rename could still lose the new entry. Here: temp file in the same folder
+ * (rename is only atomic within one filesystem) created with O_EXCL and mode 0600 (never briefly
+ * readable by others, never an existing file or planted symlink), write, fsync (the data is on disk
+ * before the name points at it), rename over the target (a reader sees the whole old or the whole
+ * new file, never a partial one), fsync of the directory (the rename itself survives a crash).
+ */
+
+/** Where relative env-file paths are resolved from. */
+export interface EnvFileStoreOptions {
+  /** Base folder for relative paths (the project root, never process.cwd() implicitly). */
+  cwd: string;
+  /** Test seam: runs after the temp file is written and synced, just before the rename (fault injection). */
+  beforeRename?: (tempPath: string) => Promise<void> | void;
+}
+
+/** Options shared by read, write and update. */
+export interface EnvFileAccessOptions {
+  /**
+   * Follow a symlinked env file and act on its target; refused otherwise, because a link planted
+   * where the env file should be could redirect a live key to a file other people can read.
+   * @defaultValue false
+   */
+  followSymlinks?: boolean;
+}
+
+/** Permission bits every env file eskeys writes ends up with: the key is readable by its owner only. */
+export const ENV_FILE_MODE = 0o600;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Reads, writes and updates env files under a base folder; the only place (with the ES adapter) that reveals secrets. */
+export class EnvFileStore {
+  readonly #cwd: string;
+  readonly #beforeRename: EnvFileStoreOptions['beforeRename'];
+
+  constructor(opts: EnvFileStoreOptions) {
+    this.#cwd = opts.cwd;
+    this.#beforeRename = opts.beforeRename;
+  }
+
+  /** The file's text (a BOM kept), or undefined when it does not exist. Throws ConfigError naming the file otherwise. */
+  async read(path: string, opts: EnvFileAccessOptions = {}): Promise<string | undefined> {
+    const target = await this.#target(path, opts);
+    if (!target.exists) return undefined;
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(target.path);
+    } catch (cause) {
+      throw fsError(path, 'read', cause);
+    }
+    try {
+      // Invalid UTF-8 would come back as U+FFFD and be written back changed; refuse instead.
+      return utf8.decode(bytes);
+    } catch (cause) {
+      throw new ConfigError(`env file ${path} is not valid UTF-8; eskeys only edits UTF-8 env files`, {
+        cause,
+      });
+    }
+  }
+
+  /**
+   * Replaces the file atomically with `text` (see the module comment), mode 0600. Returns the
+   * permission bits of the file it replaced so the caller can warn when they were wider than 0600.
+   */
+  async write(
+    path: string,
+    text: string,
+    opts: EnvFileAccessOptions = {},
+  ): Promise<{ previousMode?: number }> {
+    const target = await this.#target(path, opts);
+    const dir = dirname(target.path);
+    const tmp = join(
+      dir,
+      `.${basename(target.path)}.eskeys-${process.pid}-${randomBytes(6).toString('hex')}.tmp`,
+    );
+    let created = false;
+    try {
+      const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, ENV_FILE_MODE);
+      created = true;
+      try {
+        // The umask can only narrow the mode; set it exactly so a restrictive umask cannot make it 0400.
+        await fh.chmod(ENV_FILE_MODE);
+        if (target.exists && isRoot()) {
+          // Running as root for an app user: keep the owner, or the app could no longer read its key.
+          await fh.chown(target.uid, target.gid);
+        }
+        await fh.writeFile(text, 'utf8');
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await this.#beforeRename?.(tmp);
+      // rename replaces the directory entry itself: if a symlink was swapped in since the check
+      // above, it is replaced, not followed.
+      await rename(tmp, target.path);
+      created = false;
+      await syncDir(dir);
+    } catch (cause) {
+      if (created) await unlink(tmp).catch(() => {});
+      throw fsError(path, 'write', cause);
+    }
+    return target.exists ? { previousMode: target.mode } : {};
+  }
+
+  /**
+   * Read → applyEnvUpdates → write. Secrets are revealed here and nowhere else on this path. The
+   * file is not rewritten when every value is already current. Syntax errors name the file and line.
+   */
+  async update(
+    path: string,
+    updates: Readonly<Record<string, Secret | string>>,
+    opts: EnvFileAccessOptions = {},
+  ): Promise<{ before?: string; after: string; result: EnvUpdateResult; previousMode?: number }> {
+    const before = await this.read(path, opts);
+    const plain: Record<string, string> = {};
+    for (const [name, value] of Object.entries(updates)) {
+      plain[name] = typeof value === 'string' ? value : value.reveal();
+    }
+    let result: EnvUpdateResult;
+    try {
+      result = applyEnvUpdates(before ?? '', plain);
+    } catch (error) {
+      if (error instanceof EnvFileSyntaxError) throw error.inFile(path);
+      if (error instanceof ConfigError)
+        throw new ConfigError(`env file ${path}: ${error.message}`, { cause: error });
+      throw error;
+    }
+    if (before !== undefined && result.text === before) return { before, after: before, result };
+    const { previousMode } = await this.write(path, result.text, opts);
+    return previousMode === undefined
+      ? { before, after: result.text, result }
+      : { before, after: result.text, result, previousMode };
+  }
+
+  /** Resolves `path` and checks what is there: nothing, a regular file, or a symlink (refused unless followed). */
+  async #target(path: string, opts: EnvFileAccessOptions): Promise<Target> {
+    const abs = resolve(this.#cwd, path);
+    let st = await lstat(abs).catch((cause: NodeJS.ErrnoException) => {
+      if (cause.code === 'ENOENT') return undefined;
+      throw fsError(path, 'inspect', cause);
+    });
+    let real = abs;
+    if (st?.isSymbolicLink()) {
+      if (!opts.followSymlinks) {
+        throw new ConfigError(
+          `env file ${path} is a symbolic link; eskeys does not write through links unless told to follow them (point the output at the real file, or allow following symlinks)`,
+        );
+      }
+      try {
+        real = await realpath(abs);
+      } catch (cause) {
+        throw fsError(path, 'resolve the symbolic link', cause);
+      }
+      st = await lstat(real).catch((cause: NodeJS.ErrnoException) => {
+        throw fsError(path, 'inspect the link target of', cause);
+      });
+    }
+    if (st === undefined) return { path: real, exists: false };
+    if (!st.isFile()) throw new ConfigError(`env file ${path} is not a regular file`);
+    return { path: real, exists: true, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
+  }
+}
+
+type Target =
+  | { path: string; exists: false }
+  | { path: string; exists: true; mode: number; uid: number; gid: number };
+
+function isRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/** fsync of the folder makes the rename durable; Windows cannot open a directory for it, which is harmless there. */
+async function syncDir(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const fh = await open(dir, constants.O_RDONLY);
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+function fsError(path: string, action: string, cause: unknown): ConfigError {
+  if (cause instanceof ConfigError) return cause;
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  const reason =
+    code === 'EACCES' || code === 'EPERM'
+      ? 'permission denied'
+      : code === 'ENOENT'
+        ? 'its folder does not exist'
+        : code === 'ENOTDIR'
+          ? 'a parent of it is not a folder'
+          : code === 'EISDIR'
+            ? 'it is a folder'
+            : code === 'ENOSPC'
+              ? 'no space left on the device'
+              : (code ?? (cause instanceof Error ? cause.message : String(cause)));
+  return new ConfigError(`cannot ${action} env file ${path}: ${reason}`, { cause });
+}
