@@ -28,6 +28,18 @@ export interface ProbeResult {
   /** Why it failed and what to change (only for fail/error), e.g. granted by `write`; use `index`. */
   readonly explanation?: string;
   readonly durationMs: number;
+  /** Throwaway resource a cluster-scope probe aimed at (`eskeys-probe-1a2b3c4d-tpl`). */
+  readonly target?: string;
+  /** Context for the row: why it ran statically, or why an authorized 404/409 counts as allowed. */
+  readonly note?: string;
+}
+
+/** What the run created and removed again (the stable probe index is kept on purpose). */
+export interface ProbeCleanup {
+  /** Resources removed at teardown, e.g. `index template eskeys-probe-1a2b3c4d-tpl`. */
+  readonly removed: readonly string[];
+  /** Resources that could not be removed (reported as warnings; remove them by hand). */
+  readonly leftovers: readonly string[];
 }
 
 /** All probes of one run. */
@@ -41,6 +53,15 @@ export interface ProbeReport {
   readonly passed: boolean;
   /** HTTP requests issued (probes + canary setup/teardown), for request-economy checks. */
   readonly requests: number;
+  /** `requests` split by phase: setup (probe index, canaries), probes (live + one has_privileges), teardown. */
+  readonly requestsByPhase?: { readonly setup: number; readonly probes: number; readonly teardown: number };
+  /** `admin` when admin calls were available for canaries, `key-only` otherwise (CI). */
+  readonly access?: 'admin' | 'key-only';
+  /** The stable probe indices used, if any. */
+  readonly probeIndices?: readonly string[];
+  readonly cleanup?: ProbeCleanup;
+  /** Wall time of the run. */
+  readonly durationMs?: number;
 }
 
 /** Input of a probe run. */
@@ -57,4 +78,6 @@ export interface RunProbesInput {
   /** Whether admin calls are available for canary setup/teardown (verify in CI may run key-only). */
   readonly adminAvailable: boolean;
   readonly reporter?: Reporter;
+  /** Where the key came from, for messages (`ELASTICSEARCH_API_KEY (.env)`); never the key itself. */
+  readonly keySource?: string;
 }

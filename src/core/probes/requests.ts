@@ -1,0 +1,157 @@
+import type { RawRequest } from '../cluster-port.js';
+
+/**
+ * The HTTP request behind each probe operation. Every request is shaped so that a wrongly
+ * allowed call changes nothing of value (shared/DESIGN.md "Probes"):
+ * - cluster settings: an empty `{"persistent":{}}` update;
+ * - templates, ILM policies, pipelines: throwaway `eskeys-probe-<hex>` names, removed afterwards;
+ * - API keys: a derived key with an empty role descriptor (the only kind an API key may create,
+ *   es-security.md §5) and a short expiration; invalidation of an id that does not exist;
+ * - documents: fixed probe ids in the probe index, or a fresh random id nothing can have;
+ * - index admin: fresh canary names that do not exist (403 when lacking, 404 when having, §3a).
+ */
+export interface ProbeTarget {
+  /** Index (or index pattern for explicit read-only probes). */
+  readonly index?: string;
+  /** Document id for document operations. */
+  readonly docId?: string;
+  /** Throwaway resource name (template, policy, pipeline, API key, alias). */
+  readonly name?: string;
+  /** Priority for the throwaway index template (random, so it never ties with an existing template). */
+  readonly priority?: number;
+  /** ISO timestamp written into probe documents. */
+  readonly at?: string;
+}
+
+/** Settings of every index eskeys creates for probing: hidden, so `gmail_emails-*` searches of the app never see it. */
+export const PROBE_INDEX_BODY = {
+  settings: { index: { hidden: true, number_of_shards: 1, auto_expand_replicas: '0-1' } },
+};
+
+/** Lifetime of an API key created by the `security.create_api_key` probe (invalidated at teardown anyway). */
+export const PROBE_KEY_EXPIRATION = '5m';
+
+const enc = encodeURIComponent;
+
+function need(value: string | undefined, what: string, op: string): string {
+  if (value === undefined) throw new Error(`probe ${op} needs a ${what}`);
+  return value;
+}
+
+/** The request of operation `op` aimed at `t`. Throws for unknown operations (a bug: the catalogue and this switch must agree). */
+export function probeRequest(op: string, t: ProbeTarget): RawRequest {
+  const index = () => enc(need(t.index, 'target index', op));
+  const docId = () => enc(need(t.docId, 'document id', op));
+  const name = () => need(t.name, 'throwaway name', op);
+  const doc = { eskeys_probe: true, at: t.at ?? null };
+  switch (op) {
+    case 'cluster.health':
+      return { method: 'GET', path: '/_cluster/health' };
+    case 'cluster.put_settings':
+      return { method: 'PUT', path: '/_cluster/settings', body: { persistent: {} } };
+    case 'template.put':
+      return {
+        method: 'PUT',
+        path: `/_index_template/${enc(name())}`,
+        body: {
+          index_patterns: [`${name()}-*`],
+          priority: t.priority ?? 0,
+          template: { settings: {} },
+          _meta: { description: 'eskeys permission probe; safe to delete' },
+        },
+      };
+    case 'ilm.put':
+      return {
+        method: 'PUT',
+        path: `/_ilm/policy/${enc(name())}`,
+        body: {
+          policy: {
+            _meta: { description: 'eskeys permission probe; safe to delete' },
+            phases: { hot: { min_age: '0ms', actions: {} } },
+          },
+        },
+      };
+    case 'pipeline.put':
+      return {
+        method: 'PUT',
+        path: `/_ingest/pipeline/${enc(name())}`,
+        body: { description: 'eskeys permission probe; safe to delete', processors: [] },
+      };
+    case 'security.create_api_key':
+      return {
+        method: 'POST',
+        path: '/_security/api_key',
+        body: {
+          name: name(),
+          expiration: PROBE_KEY_EXPIRATION,
+          role_descriptors: { [`${name()}-noop`]: {} },
+          // Deliberately not tagged managed_by: rotation must never mistake it for a managed key.
+          metadata: { eskeys_probe: true },
+        },
+      };
+    case 'security.invalidate_api_key':
+      return { method: 'DELETE', path: '/_security/api_key', body: { ids: [name()] } };
+    case 'search':
+      return { method: 'POST', path: `/${index()}/_search`, body: { size: 0 } };
+    case 'count':
+      return { method: 'POST', path: `/${index()}/_count`, body: { query: { match_all: {} } } };
+    case 'doc.get':
+      return { method: 'GET', path: `/${index()}/_doc/${docId()}` };
+    case 'doc.index':
+      return { method: 'PUT', path: `/${index()}/_doc/${docId()}`, body: doc };
+    case 'doc.create':
+      return { method: 'PUT', path: `/${index()}/_create/${docId()}`, body: doc };
+    case 'doc.update':
+      return {
+        method: 'POST',
+        path: `/${index()}/_update/${docId()}`,
+        body: { doc: { updated_at: t.at ?? null } },
+      };
+    case 'doc.delete':
+      return { method: 'DELETE', path: `/${index()}/_doc/${docId()}` };
+    case 'bulk.delete':
+      return {
+        method: 'POST',
+        path: '/_bulk',
+        bulkBody: [
+          { delete: { _index: need(t.index, 'target index', op), _id: need(t.docId, 'document id', op) } },
+        ],
+      };
+    case 'delete_by_query':
+      return {
+        method: 'POST',
+        path: `/${index()}/_delete_by_query`,
+        querystring: { conflicts: 'proceed' },
+        // An ids query: it can only ever match the probe document.
+        body: { query: { ids: { values: [need(t.docId, 'document id', op)] } } },
+      };
+    case 'index.create':
+      return { method: 'PUT', path: `/${index()}`, body: PROBE_INDEX_BODY };
+    case 'index.delete':
+      return { method: 'DELETE', path: `/${index()}` };
+    case 'index.get_settings':
+      return { method: 'GET', path: `/${index()}/_settings` };
+    case 'index.put_settings':
+      return { method: 'PUT', path: `/${index()}/_settings`, body: { index: { refresh_interval: '1s' } } };
+    case 'index.get_mapping':
+      return { method: 'GET', path: `/${index()}/_mapping` };
+    case 'aliases.update':
+      return {
+        method: 'POST',
+        path: '/_aliases',
+        body: { actions: [{ add: { index: need(t.index, 'target index', op), alias: name() } }] },
+      };
+    default:
+      throw new Error(`no request is defined for probe operation [${op}]`);
+  }
+}
+
+/** Operations that only read: safe to run live against an index the template names explicitly. */
+export const READ_ONLY_OPERATIONS: ReadonlySet<string> = new Set([
+  'cluster.health',
+  'search',
+  'count',
+  'doc.get',
+  'index.get_settings',
+  'index.get_mapping',
+]);
