@@ -1,0 +1,140 @@
+import { EsError, illegalArgument, indexNotFound, validationError } from '../errors.js';
+import { type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
+import type { Router } from '../http/router.js';
+import { requireIndexActionOnAny, requireIndices } from '../security/authorize.js';
+import { type BulkItem, executeItems, refreshPolicy } from './bulk.js';
+import { writeIndex } from './resolve.js';
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Runs a single-document write as ES does: the name-only check of the document action (with an
+ * indices clause, as IndexRequest/DeleteRequest name their index), then a one-item bulk whose
+ * failure is unwrapped into the HTTP status (§3a).
+ */
+function singleWrite(ctx: RequestContext, topAction: string, item: BulkItem): ReturnType<Handler> {
+  requireIndexActionOnAny(ctx.auth, topAction, [item.index]);
+  const [result] = executeItems(ctx, [item], refreshPolicy(ctx));
+  if (result!.error) throw result!.error;
+  const { status: _status, ...body } = result!.body;
+  return { status: result!.status, body };
+}
+
+function seqNoParams(ctx: RequestContext, item: BulkItem): BulkItem {
+  const s = ctx.query.get('if_seq_no');
+  const t = ctx.query.get('if_primary_term');
+  if (s !== null) item.ifSeqNo = Number(s);
+  if (t !== null) item.ifPrimaryTerm = Number(t);
+  return item;
+}
+
+function sourceBody(ctx: RequestContext): Record<string, unknown> {
+  const body = jsonBody(ctx);
+  if (body === undefined) throw validationError(['source is missing', 'content type is missing']);
+  if (!isObject(body)) throw new EsError(400, 'mapper_parsing_exception', 'failed to parse');
+  return body;
+}
+
+const indexDoc: Handler = (ctx) => {
+  const opType = ctx.query.get('op_type') ?? (ctx.params.id === undefined ? 'create' : 'index');
+  if (opType !== 'index' && opType !== 'create') {
+    throw illegalArgument(`opType must be 'create' or 'index', found: [${opType}]`);
+  }
+  const item: BulkItem = { op: opType, index: ctx.params.index!, source: sourceBody(ctx) };
+  if (ctx.params.id !== undefined) item.id = ctx.params.id;
+  return singleWrite(ctx, 'indices:data/write/index', seqNoParams(ctx, item));
+};
+
+const createDoc: Handler = (ctx) =>
+  singleWrite(ctx, 'indices:data/write/index', {
+    op: 'create',
+    index: ctx.params.index!,
+    id: ctx.params.id!,
+    source: sourceBody(ctx),
+  });
+
+const deleteDoc: Handler = (ctx) =>
+  singleWrite(
+    ctx,
+    'indices:data/write/delete',
+    seqNoParams(ctx, { op: 'delete', index: ctx.params.index!, id: ctx.params.id! }),
+  );
+
+const updateDoc: Handler = (ctx) => {
+  const body = jsonBody(ctx);
+  if (!isObject(body)) throw validationError(['script or doc is missing']);
+  for (const k of Object.keys(body)) {
+    if (
+      !['doc', 'doc_as_upsert', 'upsert', 'detect_noop', 'script', 'scripted_upsert', '_source'].includes(k)
+    ) {
+      throw new EsError(400, 'x_content_parse_exception', `[1:2] [UpdateRequest] unknown field [${k}]`);
+    }
+  }
+  if (body.doc === undefined && body.script === undefined)
+    throw validationError(['script or doc is missing']);
+  const index = ctx.params.index!;
+  // Update is authorized on its index name (steps 1 and 3 of §3a), not as a name-only bulk.
+  requireIndexActionOnAny(ctx.auth, 'indices:data/write/update', [index]);
+  requireIndices(ctx.auth, 'indices:data/write/update', [index]);
+  const [result] = executeItems(
+    ctx,
+    [{ op: 'update', index, id: ctx.params.id!, update: body }],
+    refreshPolicy(ctx),
+  );
+  if (result!.error) throw result!.error;
+  const { status: _status, ...out } = result!.body;
+  return { status: result!.status, body: out };
+};
+
+function getDocument(ctx: RequestContext, sourceOnly: boolean): ReturnType<Handler> {
+  const index = ctx.params.index!;
+  const action = 'indices:data/read/get';
+  requireIndexActionOnAny(ctx.auth, action, [index]);
+  requireIndices(ctx.auth, action, [index]);
+  const idx = writeIndex(ctx.state, index);
+  if (!idx) throw indexNotFound(index);
+  const id = ctx.params.id!;
+  const doc = idx.docs.get(id);
+  if (!doc) {
+    if (sourceOnly) {
+      throw new EsError(404, 'resource_not_found_exception', `Document not found [${idx.name}]/[${id}]`);
+    }
+    return { status: 404, body: { _index: idx.name, _id: id, found: false } };
+  }
+  if (sourceOnly) return ok(doc.source);
+  const wantSource = ctx.query.get('_source') !== 'false';
+  return ok({
+    _index: idx.name,
+    _id: id,
+    _version: doc.version,
+    _seq_no: doc.seqNo,
+    _primary_term: doc.primaryTerm,
+    found: true,
+    ...(wantSource ? { _source: doc.source } : {}),
+  });
+}
+
+const getDoc: Handler = (ctx) => getDocument(ctx, false);
+const getSource: Handler = (ctx) => getDocument(ctx, true);
+const docExists: Handler = async (ctx) => {
+  try {
+    const r = await getDocument(ctx, false);
+    return { status: r.status };
+  } catch (e) {
+    if (e instanceof EsError) return { status: e.status };
+    throw e;
+  }
+};
+
+/** Registers the single-document APIs. */
+export function registerDocumentRoutes(r: Router<Handler>): void {
+  r.add(['PUT', 'POST'], '/{index}/_doc/{id}', indexDoc)
+    .add('POST', '/{index}/_doc', indexDoc)
+    .add(['PUT', 'POST'], '/{index}/_create/{id}', createDoc)
+    .add('GET', '/{index}/_doc/{id}', getDoc)
+    .add('HEAD', '/{index}/_doc/{id}', docExists)
+    .add('GET', '/{index}/_source/{id}', getSource)
+    .add('DELETE', '/{index}/_doc/{id}', deleteDoc)
+    .add('POST', '/{index}/_update/{id}', updateDoc);
+}

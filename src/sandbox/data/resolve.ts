@@ -1,0 +1,118 @@
+import { illegalArgument, indexNotFound } from '../errors.js';
+import type { RequestContext } from '../http/context.js';
+import { requireIndexActionOnAny, requireIndices } from '../security/authorize.js';
+import type { IndexRecord, SandboxState } from '../state.js';
+
+/** How an index expression is resolved (IndicesOptions subset). */
+export interface ResolveOptions {
+  /** Honour `ignore_unavailable`: drop missing (and unauthorized concrete) names instead of failing. */
+  ignoreUnavailable?: boolean;
+  /** Whether wildcards are expanded at all (false for APIs that take concrete names only). */
+  expandWildcards?: boolean;
+}
+
+const isWildcard = (p: string) => p.includes('*') || p === '_all';
+
+function wildcardRegex(p: string): RegExp {
+  const src = p === '_all' ? '*' : p;
+  return new RegExp(
+    `^${src
+      .split('*')
+      .map((s) => s.replace(/[\\^$.+?()[\]{}|/-]/g, '\\$&'))
+      .join('.*')}$`,
+  );
+}
+
+/** Every index and alias name that exists. */
+export function existingNames(state: SandboxState): string[] {
+  const names = new Set<string>();
+  for (const idx of state.indices.values()) {
+    names.add(idx.name);
+    for (const a of idx.aliases.keys()) names.add(a);
+  }
+  return [...names];
+}
+
+/**
+ * Authorizes and resolves an index expression the way §3a orders it: (1) the action must be
+ * granted on some index, else 403 naming the expression as sent; (2) wildcards expand only to
+ * existing names the caller may use; (3) concrete names must each be granted, else 403 listing
+ * the denied ones. Existence is not consulted for concrete names (404 comes later, at execution).
+ */
+export function authorizeIndexExpression(
+  ctx: RequestContext,
+  action: string,
+  expression: string,
+  opts: ResolveOptions = {},
+): string[] {
+  const parts = expression === '' ? ['_all'] : expression.split(',');
+  requireIndexActionOnAny(ctx.auth, action, parts);
+  const perm = ctx.auth.permission;
+  const out = new Set<string>();
+  const concrete: string[] = [];
+  let existing: string[] | undefined;
+  for (const part of parts) {
+    if (part.startsWith('-') && out.size > 0) {
+      const re = wildcardRegex(part.slice(1));
+      for (const n of [...out]) if (re.test(n)) out.delete(n);
+      continue;
+    }
+    if (isWildcard(part) && opts.expandWildcards !== false) {
+      existing ??= existingNames(ctx.state);
+      const re = wildcardRegex(part);
+      const dotAllowed = part.startsWith('.');
+      for (const n of existing) {
+        if (!dotAllowed && n.startsWith('.')) continue;
+        if (re.test(n) && perm.checkIndex(action, n)) out.add(n);
+      }
+      continue;
+    }
+    concrete.push(part);
+    out.add(part);
+  }
+  if (opts.ignoreUnavailable) {
+    for (const n of concrete) if (!perm.checkIndex(action, n)) out.delete(n);
+  } else {
+    requireIndices(ctx.auth, action, concrete);
+  }
+  return [...out];
+}
+
+/** The concrete indices behind names (aliases expand); missing names 404 unless ignored. */
+export function concreteIndices(
+  state: SandboxState,
+  names: readonly string[],
+  ignoreUnavailable = false,
+): IndexRecord[] {
+  const out = new Map<string, IndexRecord>();
+  for (const n of names) {
+    const idx = state.indices.get(n);
+    if (idx) {
+      out.set(idx.name, idx);
+      continue;
+    }
+    let found = false;
+    for (const i of state.indices.values()) {
+      if (i.aliases.has(n)) {
+        out.set(i.name, i);
+        found = true;
+      }
+    }
+    if (!found && !ignoreUnavailable) throw indexNotFound(n);
+  }
+  return [...out.values()];
+}
+
+/** Resolves a write target (index or alias with a single/write index); undefined when missing. */
+export function writeIndex(state: SandboxState, name: string): IndexRecord | undefined {
+  const direct = state.indices.get(name);
+  if (direct) return direct;
+  const holders = [...state.indices.values()].filter((i) => i.aliases.has(name));
+  if (holders.length === 0) return undefined;
+  const explicit = holders.find((i) => i.aliases.get(name)?.is_write_index === true);
+  if (explicit) return explicit;
+  if (holders.length === 1) return holders[0];
+  throw illegalArgument(
+    `no write index is defined for alias [${name}]. The write index may be explicitly disabled using is_write_index=false or the alias points to multiple indices without one being designated as a write index`,
+  );
+}

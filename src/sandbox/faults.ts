@@ -1,0 +1,74 @@
+/** One injected fault: applies to the next `times` requests matching method + path. */
+export interface FaultSpec {
+  /** HTTP method to match (any when absent). */
+  method?: string;
+  /** Exact path or a RegExp tested against the path (without query string). */
+  path: string | RegExp;
+  /** How many matching requests it applies to (default 1). */
+  times?: number;
+  /** Added latency before the request is handled (or failed). */
+  latencyMs?: number;
+  /** Answer with this status and an ES-like error body instead of handling the request. */
+  status?: 429 | 503 | number;
+  /** Destroy the socket without answering. */
+  drop?: boolean;
+}
+
+interface ActiveFault extends FaultSpec {
+  remaining: number;
+}
+
+/** Fault injection for reliability tests (latency, error status, dropped connection). */
+export class FaultInjector {
+  readonly #faults: ActiveFault[] = [];
+
+  /** Adds a fault for the next `times` (default 1) matching requests. */
+  inject(spec: FaultSpec): void {
+    this.#faults.push({ ...spec, remaining: spec.times ?? 1 });
+  }
+  /** Removes every pending fault. */
+  clear(): void {
+    this.#faults.length = 0;
+  }
+  /** Pending faults (for the /_sandbox route). */
+  pending(): { method?: string; path: string; remaining: number }[] {
+    return this.#faults.map((f) => ({
+      ...(f.method ? { method: f.method } : {}),
+      path: f.path instanceof RegExp ? f.path.source : f.path,
+      remaining: f.remaining,
+    }));
+  }
+  /** Takes the first fault matching the request, consuming one use. */
+  take(method: string, path: string): FaultSpec | undefined {
+    const i = this.#faults.findIndex(
+      (f) =>
+        (!f.method || f.method.toUpperCase() === method) &&
+        (f.path instanceof RegExp ? f.path.test(path) : f.path === path),
+    );
+    if (i < 0) return undefined;
+    const f = this.#faults[i]!;
+    if (--f.remaining <= 0) this.#faults.splice(i, 1);
+    return f;
+  }
+}
+
+/** The error body ES sends for an injected status (429 = rejected execution, otherwise unavailable). */
+export function faultBody(status: number): Record<string, unknown> {
+  if (status === 429) {
+    const cause = {
+      type: 'es_rejected_execution_exception',
+      reason:
+        'rejected execution of coordinating operation [coordinating_and_primary_bytes=0, replica_bytes=0, all_bytes=0, coordinating_operation_bytes=1024, max_coordinating_and_primary_bytes=0]',
+    };
+    return { error: { root_cause: [cause], ...cause }, status };
+  }
+  if (status === 503) {
+    const cause = {
+      type: 'cluster_block_exception',
+      reason: 'blocked by: [SERVICE_UNAVAILABLE/2/no master];',
+    };
+    return { error: { root_cause: [cause], ...cause }, status };
+  }
+  const cause = { type: 'exception', reason: `injected fault with status [${status}]` };
+  return { error: { root_cause: [cause], ...cause }, status };
+}

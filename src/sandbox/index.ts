@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { adminRouter } from './admin-routes.js';
+import { RequestCounter } from './counters.js';
+import { registerBulkRoutes } from './data/bulk.js';
+import { registerClusterRoutes } from './data/cluster.js';
+import { registerDocumentRoutes } from './data/documents.js';
+import { registerIndexRoutes } from './data/indices.js';
+import { registerSearchRoutes } from './data/search.js';
+import { FaultInjector } from './faults.js';
+import type { Handler } from './http/context.js';
+import { Router } from './http/router.js';
+import { registerApiKeyRoutes } from './security/api-keys.js';
+import { authenticate } from './security/authenticate.js';
+import { registerNativeRealmRoutes } from './security/native-realm.js';
+import { listen } from './server.js';
+import { SandboxState } from './state.js';
+import { generateCertificate } from './tls.js';
+import { resolveVersion } from './version.js';
+
+export { RequestCounter } from './counters.js';
+export { FaultInjector, type FaultSpec } from './faults.js';
+export { SandboxState, type SeedApiKeysOptions } from './state.js';
+
+/** Options of {@link startSandbox}. */
+export interface SandboxOptions {
+  /** @defaultValue 0 (an ephemeral port) */
+  port?: number;
+  /** @defaultValue '127.0.0.1' */
+  host?: string;
+  /** `'8'`, `'9'` or a full version such as `'8.19.3'`. @defaultValue '8' */
+  version?: '8' | '9' | string;
+  /** Serve HTTPS with a certificate generated at start. @defaultValue false */
+  tls?: boolean;
+  /** The `elastic` password. @defaultValue env ESKEYS_SANDBOX_PASSWORD, else random */
+  elasticPassword?: string;
+  /** Clock for expiry and timestamps (tests advance it). @defaultValue Date.now */
+  now?: () => number;
+}
+
+/** A running sandbox. */
+export interface Sandbox {
+  url: string;
+  username: 'elastic';
+  password: string;
+  /** PEM of the self-signed certificate, when `tls`. */
+  caCert?: string;
+  /** SHA-256 fingerprint (hex) of the certificate, for the client's `caFingerprint`. */
+  caFingerprint?: string;
+  faults: FaultInjector;
+  counters: RequestCounter;
+  state: SandboxState;
+  close(): Promise<void>;
+}
+
+/** The router with every Elasticsearch route the sandbox serves. */
+export function buildRouter(): Router<Handler> {
+  const r = new Router<Handler>();
+  registerNativeRealmRoutes(r);
+  registerApiKeyRoutes(r);
+  registerClusterRoutes(r);
+  registerIndexRoutes(r);
+  registerDocumentRoutes(r);
+  registerBulkRoutes(r);
+  registerSearchRoutes(r);
+  return r;
+}
+
+/** The bootstrap password: option, then ESKEYS_SANDBOX_PASSWORD, then a random one. */
+export function resolvePassword(opt: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return opt ?? env.ESKEYS_SANDBOX_PASSWORD ?? randomBytes(12).toString('base64url');
+}
+
+/** Starts an Elasticsearch-compatible security emulator over real HTTP(S). */
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const host = opts.host ?? '127.0.0.1';
+  const state = new SandboxState(resolveVersion(opts.version), opts.now ?? Date.now);
+  const password = resolvePassword(opts.elasticPassword);
+  await state.bootstrap(password);
+  const faults = new FaultInjector();
+  const counters = new RequestCounter();
+  const cert = opts.tls ? await generateCertificate(host) : undefined;
+  const { server, url } = await listen(
+    {
+      state,
+      router: buildRouter(),
+      adminRouter: adminRouter(faults, counters),
+      faults,
+      counters,
+      authenticate,
+      ...(cert ? { tls: { key: cert.key, cert: cert.cert } } : {}),
+    },
+    host,
+    opts.port ?? 0,
+  );
+  return {
+    url,
+    username: 'elastic',
+    password,
+    ...(cert ? { caCert: cert.cert, caFingerprint: cert.fingerprint } : {}),
+    faults,
+    counters,
+    state,
+    close: () => closeServer(server),
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,294 @@
+import {
+  type RoleDescriptor,
+  resolveClusterPrivilege,
+  resolveIndexPrivilege,
+  unknownClusterPrivilegeMessage,
+  unknownIndexPrivilegeMessage,
+} from '../../core/privileges/index.js';
+import { EsError, illegalArgument, validationError } from '../errors.js';
+import { type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
+import type { Router } from '../http/router.js';
+import type { UserRecord } from '../state.js';
+import { atLeast } from '../version.js';
+import { requireCluster } from './authorize.js';
+import { hashSecret } from './hashing.js';
+import { parseRoleDescriptor, validateRoleDescriptor } from './role-descriptors.js';
+
+const RESERVED_USERS = new Set([
+  'elastic',
+  'kibana',
+  'kibana_system',
+  'logstash_system',
+  'beats_system',
+  'apm_system',
+  'remote_monitoring_user',
+]);
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const USER_FIELDS = new Set([
+  'password',
+  'password_hash',
+  'roles',
+  'full_name',
+  'email',
+  'metadata',
+  'enabled',
+]);
+
+const putUser: Handler = async (ctx) => {
+  requireCluster(ctx.auth, 'cluster:admin/xpack/security/user/put');
+  const username = ctx.params.username!;
+  const body = jsonBody(ctx) ?? {};
+  if (!isObject(body))
+    throw new EsError(400, 'parse_exception', 'failed to parse add user request. expected an object');
+  for (const k of Object.keys(body)) {
+    if (!USER_FIELDS.has(k)) {
+      throw new EsError(400, 'parse_exception', `failed to parse add user request. unexpected field [${k}]`);
+    }
+  }
+  const existing = ctx.state.users.get(username);
+  const errors: string[] = [];
+  if (RESERVED_USERS.has(username)) {
+    throw illegalArgument(`user [${username}] is reserved and only the password can be changed`);
+  }
+  if (body.password !== undefined && (typeof body.password !== 'string' || body.password.length < 6)) {
+    errors.push('passwords must be at least [6] characters long');
+  }
+  if (body.password === undefined && body.password_hash === undefined && !existing) {
+    errors.push('password must be specified unless you are updating an existing user');
+  }
+  const meta = isObject(body.metadata) ? body.metadata : {};
+  if (Object.keys(meta).some((k) => k.startsWith('_'))) errors.push('metadata keys may not start with [_]');
+  if (errors.length > 0) throw validationError(errors);
+  const user: UserRecord = {
+    username,
+    passwordHash:
+      typeof body.password === 'string' ? await hashSecret(body.password) : existing!.passwordHash,
+    roles: Array.isArray(body.roles) ? body.roles.map(String) : (existing?.roles ?? []),
+    full_name: typeof body.full_name === 'string' ? body.full_name : (existing?.full_name ?? null),
+    email: typeof body.email === 'string' ? body.email : (existing?.email ?? null),
+    metadata: isObject(body.metadata) ? body.metadata : (existing?.metadata ?? {}),
+    enabled: typeof body.enabled === 'boolean' ? body.enabled : (existing?.enabled ?? true),
+    realm: { name: 'default_native', type: 'native' },
+  };
+  ctx.state.users.set(username, user);
+  ctx.state.securityChanged();
+  return ok({ created: !existing });
+};
+
+function renderUser(u: UserRecord): Record<string, unknown> {
+  return {
+    username: u.username,
+    roles: u.roles,
+    full_name: u.full_name,
+    email: u.email,
+    metadata: u.metadata,
+    enabled: u.enabled,
+  };
+}
+
+const getUsers: Handler = (ctx) => {
+  requireCluster(ctx.auth, 'cluster:admin/xpack/security/user/get');
+  const names = ctx.params.username?.split(',');
+  const out: Record<string, unknown> = {};
+  for (const u of ctx.state.users.values()) {
+    if (!names || names.includes(u.username)) out[u.username] = renderUser(u);
+  }
+  if (names && Object.keys(out).length === 0) return { status: 404, body: {} };
+  return ok(out);
+};
+
+const deleteUser: Handler = (ctx) => {
+  requireCluster(ctx.auth, 'cluster:admin/xpack/security/user/delete');
+  const username = ctx.params.username!;
+  if (RESERVED_USERS.has(username))
+    throw illegalArgument(`user [${username}] is reserved and cannot be deleted`);
+  const found = ctx.state.users.delete(username);
+  ctx.state.securityChanged();
+  return { status: found ? 200 : 404, body: { found } };
+};
+
+const setEnabled =
+  (enabled: boolean): Handler =>
+  (ctx) => {
+    requireCluster(ctx.auth, 'cluster:admin/xpack/security/user/set_enabled');
+    const user = ctx.state.users.get(ctx.params.username!);
+    if (!user)
+      throw new EsError(404, 'resource_not_found_exception', `user [${ctx.params.username}] not found`);
+    user.enabled = enabled;
+    ctx.state.securityChanged();
+    return ok({});
+  };
+
+const changePassword: Handler = async (ctx) => {
+  const target = ctx.params.username ?? ctx.auth.username;
+  const self = ctx.auth.kind === 'user' && target === ctx.auth.username;
+  // Same-user rule (§2): realm users may change their own password without privileges.
+  if (!self) requireCluster(ctx.auth, 'cluster:admin/xpack/security/user/change_password');
+  const body = jsonBody(ctx);
+  const password = isObject(body) ? body.password : undefined;
+  if (typeof password !== 'string' || password.length < 6) {
+    throw validationError(['passwords must be at least [6] characters long']);
+  }
+  const user = ctx.state.users.get(target);
+  if (!user) throw new EsError(404, 'resource_not_found_exception', `user [${target}] not found`);
+  user.passwordHash = await hashSecret(password);
+  ctx.state.securityChanged();
+  return ok({});
+};
+
+/** Renders a descriptor as GET role / API key responses show it. */
+export function renderDescriptor(d: RoleDescriptor): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    cluster: d.cluster ?? [],
+    indices: (d.indices ?? []).map((i) => ({
+      names: Array.isArray(i.names) ? i.names : [i.names],
+      privileges: i.privileges,
+      ...(i.field_security ? { field_security: i.field_security } : {}),
+      ...(i.query !== undefined ? { query: i.query } : {}),
+      allow_restricted_indices: i.allow_restricted_indices === true,
+    })),
+    applications: d.applications ?? [],
+    run_as: d.run_as ?? [],
+    metadata: d.metadata ?? {},
+    transient_metadata: d.transient_metadata ?? { enabled: true },
+  };
+  if (d.remote_indices) out.remote_indices = d.remote_indices;
+  if (d.remote_cluster) out.remote_cluster = d.remote_cluster;
+  if (d.description !== undefined) out.description = d.description;
+  return out;
+}
+
+const putRole: Handler = (ctx) => {
+  requireCluster(ctx.auth, 'cluster:admin/xpack/security/role/put');
+  const name = ctx.params.name!;
+  const existing = ctx.state.roles.get(name);
+  if (existing?.reserved) throw validationError([`Role [${name}] is reserved and may not be used.`]);
+  const descriptor = parseRoleDescriptor(name, jsonBody(ctx) ?? {});
+  const errors: string[] = [];
+  validateRoleDescriptor(descriptor, errors);
+  if (errors.length > 0) throw validationError(errors);
+  ctx.state.roles.set(name, { name, descriptor, reserved: false });
+  ctx.state.securityChanged();
+  return ok({ role: { created: !existing } });
+};
+
+const getRoles: Handler = (ctx) => {
+  requireCluster(ctx.auth, 'cluster:admin/xpack/security/role/get');
+  const names = ctx.params.name?.split(',');
+  const out: Record<string, unknown> = {};
+  for (const r of ctx.state.roles.values()) {
+    if (!names || names.includes(r.name)) out[r.name] = renderDescriptor(r.descriptor);
+  }
+  if (names && Object.keys(out).length === 0) return { status: 404, body: {} };
+  return ok(out);
+};
+
+const deleteRole: Handler = (ctx) => {
+  requireCluster(ctx.auth, 'cluster:admin/xpack/security/role/delete');
+  const name = ctx.params.name!;
+  if (ctx.state.roles.get(name)?.reserved)
+    throw illegalArgument(`role [${name}] is a reserved role and cannot be deleted`);
+  const found = ctx.state.roles.delete(name);
+  ctx.state.securityChanged();
+  return { status: found ? 200 : 404, body: { found } };
+};
+
+/** The `_authenticate` body (§6). */
+export function authenticateBody(ctx: RequestContext): Record<string, unknown> {
+  const a = ctx.auth;
+  const out: Record<string, unknown> = {
+    username: a.username,
+    roles: a.roles,
+    full_name: a.user.full_name,
+    email: a.user.email,
+    metadata: a.user.metadata,
+    enabled: a.user.enabled,
+    authentication_realm: a.realm,
+    lookup_realm: a.realm,
+    authentication_type: a.kind === 'api_key' ? 'api_key' : 'realm',
+  };
+  if (a.apiKey) {
+    out.api_key = { id: a.apiKey.id, name: a.apiKey.name };
+    if (ctx.state.version.major >= 9) (out.api_key as Record<string, unknown>).managed_by = 'elasticsearch';
+  }
+  return out;
+}
+
+const authenticateHandler: Handler = (ctx) => ok(authenticateBody(ctx));
+
+/** `_has_privileges` from the same model that enforces requests (§7). */
+const hasPrivileges: Handler = (ctx) => {
+  const target = ctx.params.username;
+  if (target !== undefined && target !== ctx.auth.username) {
+    throw illegalArgument('users may only check the privileges of their own account');
+  }
+  const body = jsonBody(ctx) ?? {};
+  if (!isObject(body)) throw new EsError(400, 'parse_exception', 'failed to parse privileges check request');
+  const perm = ctx.auth.permission;
+  let all = true;
+  const cluster: Record<string, boolean> = {};
+  const errors: string[] = [];
+  for (const p of Array.isArray(body.cluster) ? body.cluster.map(String) : []) {
+    if (!resolveClusterPrivilege(p)) throw illegalArgument(unknownClusterPrivilegeMessage(p));
+    const v = perm.hasClusterPrivilege(p);
+    cluster[p] = v;
+    all &&= v;
+  }
+  const index: Record<string, Record<string, boolean>> = {};
+  for (const entry of Array.isArray(body.index) ? body.index : []) {
+    if (!isObject(entry)) continue;
+    if (entry.query !== undefined && !atLeast(ctx.state.version, 9, 0)) {
+      errors.push('users may only check the index privileges without any DLS role query');
+    }
+    const names = Array.isArray(entry.names) ? entry.names.map(String) : [String(entry.names)];
+    const privileges = Array.isArray(entry.privileges) ? entry.privileges.map(String) : [];
+    for (const n of names) {
+      index[n] ??= {};
+      for (const p of privileges) {
+        if (!resolveIndexPrivilege(p)) throw illegalArgument(unknownIndexPrivilegeMessage(p));
+        const v = perm.hasIndexPrivilege(n, p, entry.allow_restricted_indices === true);
+        index[n][p] = v;
+        all &&= v;
+      }
+    }
+  }
+  if (errors.length > 0) throw validationError(errors);
+  const application: Record<string, Record<string, Record<string, boolean>>> = {};
+  for (const entry of Array.isArray(body.application) ? body.application : []) {
+    if (!isObject(entry)) continue;
+    const app = String(entry.application);
+    application[app] ??= {};
+    for (const r of Array.isArray(entry.resources) ? entry.resources.map(String) : []) {
+      application[app][r] ??= {};
+      for (const p of Array.isArray(entry.privileges) ? entry.privileges.map(String) : []) {
+        // Application privileges are outside the model; only superuser-like `*` grants answer true.
+        const v = ctx.auth.kind === 'user' && ctx.auth.roles.includes('superuser');
+        application[app][r][p] = v;
+        all &&= v;
+      }
+    }
+  }
+  return ok({ username: ctx.auth.username, has_all_requested: all, cluster, index, application });
+};
+
+/** Registers native-realm, _authenticate and _has_privileges routes. */
+export function registerNativeRealmRoutes(r: Router<Handler>): void {
+  r.add(['PUT', 'POST'], '/_security/user/{username}', putUser)
+    .add('GET', '/_security/user', getUsers)
+    .add('GET', '/_security/user/{username}', getUsers)
+    .add('DELETE', '/_security/user/{username}', deleteUser)
+    .add(['PUT', 'POST'], '/_security/user/{username}/_enable', setEnabled(true))
+    .add(['PUT', 'POST'], '/_security/user/{username}/_disable', setEnabled(false))
+    .add(['PUT', 'POST'], '/_security/user/{username}/_password', changePassword)
+    .add(['PUT', 'POST'], '/_security/user/_password', changePassword)
+    .add(['PUT', 'POST'], '/_security/role/{name}', putRole)
+    .add('GET', '/_security/role', getRoles)
+    .add('GET', '/_security/role/{name}', getRoles)
+    .add('DELETE', '/_security/role/{name}', deleteRole)
+    .add('GET', '/_security/_authenticate', authenticateHandler)
+    .add(['GET', 'POST'], '/_security/user/_has_privileges', hasPrivileges)
+    .add(['GET', 'POST'], '/_security/user/{username}/_has_privileges', hasPrivileges);
+}

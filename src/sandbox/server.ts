@@ -1,0 +1,179 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RequestCounter } from './counters.js';
+import { EsError, errorBody, SimpleError } from './errors.js';
+import { type FaultInjector, faultBody } from './faults.js';
+import type { Handler, HandlerResult, RequestContext } from './http/context.js';
+import { checkCompatibleVersion } from './http/media-type.js';
+import type { Router } from './http/router.js';
+import { renderLongSentinels } from './security/query-api-keys.js';
+import type { SandboxState } from './state.js';
+
+/** What the HTTP layer needs besides the routes. */
+export interface ServerDeps {
+  state: SandboxState;
+  router: Router<Handler>;
+  /** Private `/_sandbox/...` routes: not counted, not faulted, own authentication. */
+  adminRouter: Router<Handler>;
+  faults: FaultInjector;
+  counters: RequestCounter;
+  authenticate: (ctx: RequestContext) => Promise<RequestContext['auth']>;
+  tls?: { key: string; cert: string };
+}
+
+const PRODUCT_HEADER = 'X-elastic-product';
+
+function send(
+  res: ServerResponse,
+  method: string,
+  status: number,
+  json: string | undefined,
+  compatVersion: number | undefined,
+  headers: Record<string, string | string[]> = {},
+): void {
+  const contentType =
+    compatVersion !== undefined
+      ? `application/vnd.elasticsearch+json;compatible-with=${compatVersion}`
+      : 'application/json';
+  const out: Record<string, string | string[] | number> = {
+    [PRODUCT_HEADER]: 'Elasticsearch',
+    'content-type': contentType,
+    ...headers,
+  };
+  const payload = json === undefined ? undefined : Buffer.from(json, 'utf8');
+  out['content-length'] = payload ? payload.length : 0;
+  res.writeHead(status, out);
+  if (method === 'HEAD' || !payload) res.end();
+  else res.end(payload);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function renderError(e: unknown): {
+  status: number;
+  json: string;
+  headers: Record<string, string | string[]>;
+} {
+  if (e instanceof EsError) {
+    const headers: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(e.headers ?? {})) headers[k] = v;
+    return { status: e.status, json: JSON.stringify(errorBody(e)), headers };
+  }
+  if (e instanceof SimpleError) {
+    return {
+      status: e.status,
+      json: JSON.stringify({ error: e.message, status: e.status }),
+      headers: e.headers,
+    };
+  }
+  const reason = e instanceof Error ? e.message : String(e);
+  const cause = { type: 'exception', reason };
+  return {
+    status: 500,
+    json: JSON.stringify({ error: { root_cause: [cause], ...cause }, status: 500 }),
+    headers: {},
+  };
+}
+
+/** Builds the request handler: faults → counting → media types → routing → authentication → handler. */
+export function requestListener(deps: ServerDeps, secure: boolean) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const uri = req.url ?? '/';
+    const q = uri.indexOf('?');
+    const path = q >= 0 ? uri.slice(0, q) : uri;
+    const query = new URLSearchParams(q >= 0 ? uri.slice(q + 1) : '');
+    let compat: number | undefined;
+    try {
+      const isAdmin = path === '/_sandbox' || path.startsWith('/_sandbox/');
+      if (!isAdmin) {
+        const fault = deps.faults.take(method, path);
+        if (fault) {
+          if (fault.latencyMs) await sleep(fault.latencyMs);
+          if (fault.drop) {
+            req.socket.destroy();
+            return;
+          }
+          if (fault.status) {
+            const body = await readBody(req);
+            void body;
+            send(res, method, fault.status, JSON.stringify(faultBody(fault.status)), undefined);
+            return;
+          }
+        }
+      }
+      const rawBody = await readBody(req);
+      const router = isAdmin ? deps.adminRouter : deps.router;
+      const lookup = router.lookup(method, path);
+      if (!isAdmin)
+        deps.counters.record(lookup.kind === 'match' ? lookup.match.endpoint : `${method} (unmatched)`);
+      compat = checkCompatibleVersion(
+        deps.state.version.major,
+        req.headers.accept,
+        req.headers['content-type'],
+        rawBody.length > 0,
+      );
+      if (lookup.kind === 'none') {
+        throw new SimpleError(400, `no handler found for uri [${uri}] and method [${method}]`);
+      }
+      if (lookup.kind === 'method-not-allowed') {
+        throw new SimpleError(
+          405,
+          `Incorrect HTTP method for uri [${uri}] and method [${method}], allowed: [${lookup.allowed.join(', ')}]`,
+          { Allow: lookup.allowed.join(',') },
+        );
+      }
+      const ctx: RequestContext = {
+        method,
+        path,
+        uri,
+        query,
+        params: lookup.match.params,
+        headers: req.headers,
+        rawBody,
+        state: deps.state,
+        secure,
+        auth: undefined as unknown as RequestContext['auth'],
+      };
+      ctx.auth = await deps.authenticate(ctx);
+      const result: HandlerResult = await lookup.match.handler(ctx);
+      const json =
+        result.rawJson ??
+        (result.body === undefined ? undefined : renderLongSentinels(JSON.stringify(result.body)));
+      send(res, method, result.status, json, compat, result.headers);
+    } catch (e) {
+      const r = renderError(e);
+      send(res, method, r.status, r.json, compat, r.headers);
+    }
+  };
+}
+
+/** Starts listening; resolves with the bound URL. */
+export async function listen(
+  deps: ServerDeps,
+  host: string,
+  port: number,
+): Promise<{ server: http.Server | https.Server; url: string }> {
+  const secure = deps.tls !== undefined;
+  const listener = requestListener(deps, secure);
+  const server = secure
+    ? https.createServer({ key: deps.tls!.key, cert: deps.tls!.cert }, (req, res) => void listener(req, res))
+    : http.createServer((req, res) => void listener(req, res));
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const shownHost = host === '0.0.0.0' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return { server, url: `${secure ? 'https' : 'http'}://${shownHost}:${addr.port}` };
+}

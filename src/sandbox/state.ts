@@ -1,0 +1,175 @@
+import { randomBytes } from 'node:crypto';
+import { type Permission, type RoleDescriptor, SUPERUSER_DESCRIPTOR } from '../core/privileges/index.js';
+import { type ApiKeyRecord, ApiKeyStore } from './security/api-key-store.js';
+import { hashSecret, type StoredHash, VerificationCache } from './security/hashing.js';
+import type { VersionProfile } from './version.js';
+
+/** A native (or reserved) realm user. */
+export interface UserRecord {
+  username: string;
+  passwordHash: StoredHash;
+  roles: string[];
+  full_name: string | null;
+  email: string | null;
+  metadata: Record<string, unknown>;
+  enabled: boolean;
+  /** `reserved` for elastic, `native` for users created through the API. */
+  realm: { name: string; type: string };
+}
+
+/** A role in the native store (or the reserved superuser). */
+export interface RoleRecord {
+  name: string;
+  descriptor: RoleDescriptor;
+  reserved: boolean;
+}
+
+/** A stored document. */
+export interface DocRecord {
+  source: Record<string, unknown>;
+  version: number;
+  seqNo: number;
+  primaryTerm: number;
+}
+
+/** A concrete index. */
+export interface IndexRecord {
+  name: string;
+  uuid: string;
+  creationDate: number;
+  settings: Record<string, unknown>;
+  mappings: Record<string, unknown>;
+  aliases: Map<string, Record<string, unknown>>;
+  docs: Map<string, DocRecord>;
+  /** The refreshed (searchable) view; searches see it, gets see `docs` (§ near-real-time). */
+  searchable: Map<string, DocRecord>;
+  lastRefresh: number;
+  seqNo: number;
+}
+
+/** Options for {@link SandboxState.seedApiKeys}. */
+export interface SeedApiKeysOptions {
+  count: number;
+  /** Owner username (default `elastic`). */
+  owner?: string;
+  /** Metadata for every key, or a function of the key's position. */
+  metadata?: Record<string, unknown> | ((i: number) => Record<string, unknown>);
+  /** Name prefix (default `seed-key-`). */
+  namePrefix?: string;
+  /** Role descriptors for every key (default none: inherits the owner's). */
+  roleDescriptors?: Record<string, RoleDescriptor>;
+}
+
+/** Base64 UUIDs like ES's UUIDs.base64UUID(): 20 URL-safe characters. */
+export function base64Uuid(): string {
+  return randomBytes(15).toString('base64url');
+}
+
+/**
+ * Everything the sandbox stores, reachable from tests and benchmarks for fast seeding and
+ * inspection. Mutate through its methods so caches stay coherent.
+ */
+export class SandboxState {
+  readonly users = new Map<string, UserRecord>();
+  readonly roles = new Map<string, RoleRecord>();
+  readonly apiKeys = new ApiKeyStore();
+  readonly apiKeyAuthCache = new VerificationCache();
+  readonly userAuthCache = new VerificationCache();
+  readonly indices = new Map<string, IndexRecord>();
+  readonly indexTemplates = new Map<string, Record<string, unknown>>();
+  readonly legacyTemplates = new Map<string, Record<string, unknown>>();
+  readonly componentTemplates = new Map<string, Record<string, unknown>>();
+  readonly ilmPolicies = new Map<
+    string,
+    { policy: Record<string, unknown>; version: number; modified: number }
+  >();
+  readonly pipelines = new Map<string, Record<string, unknown>>();
+  readonly clusterSettings = {
+    persistent: {} as Record<string, unknown>,
+    transient: {} as Record<string, unknown>,
+  };
+  /** Permissions built from role descriptors, keyed by principal; cleared on any role/user/key change. */
+  readonly permissionCache = new Map<string, Permission>();
+  readonly clusterUuid = base64Uuid().slice(0, 22);
+  readonly nodeId = base64Uuid().slice(0, 22);
+
+  constructor(
+    readonly version: VersionProfile,
+    readonly now: () => number,
+  ) {
+    this.roles.set('superuser', { name: 'superuser', descriptor: SUPERUSER_DESCRIPTOR, reserved: true });
+  }
+
+  /** Creates the bootstrap `elastic` user (realm `reserved`, role `superuser`). */
+  async bootstrap(password: string): Promise<void> {
+    this.users.set('elastic', {
+      username: 'elastic',
+      passwordHash: await hashSecret(password),
+      roles: ['superuser'],
+      full_name: null,
+      email: null,
+      metadata: { _reserved: true },
+      enabled: true,
+      realm: { name: 'reserved', type: 'reserved' },
+    });
+  }
+
+  /** Drops cached permissions and auth entries after a security change. */
+  securityChanged(): void {
+    this.permissionCache.clear();
+    this.userAuthCache.evict();
+  }
+
+  /** The role descriptors of a user's roles that exist (missing ones are ignored, as ES does). */
+  roleDescriptorsOf(user: UserRecord): Record<string, RoleDescriptor> {
+    const out: Record<string, RoleDescriptor> = {};
+    for (const r of user.roles) {
+      const role = this.roles.get(r);
+      if (role) out[r] = role.descriptor;
+    }
+    return out;
+  }
+
+  /**
+   * Seeds API keys without per-key slow hashing: one secret and one stored hash are shared by the
+   * whole batch, so 100,000 keys take well under a second. Returns the ids and the shared secret.
+   */
+  async seedApiKeys(opts: SeedApiKeysOptions): Promise<{ ids: string[]; secret: string }> {
+    const owner = this.users.get(opts.owner ?? 'elastic');
+    if (!owner) throw new Error(`sandbox: unknown seed owner [${opts.owner}]`);
+    const secret = randomBytes(16).toString('base64url').slice(0, 22);
+    const hash = await hashSecret(secret);
+    const limitedBy = this.roleDescriptorsOf(owner);
+    const ids: string[] = [];
+    const base = this.now();
+    for (let i = 0; i < opts.count; i++) {
+      const meta = typeof opts.metadata === 'function' ? opts.metadata(i) : (opts.metadata ?? {});
+      const record: ApiKeyRecord = {
+        id: base64Uuid(),
+        name: `${opts.namePrefix ?? 'seed-key-'}${i}`,
+        type: 'rest',
+        creation: base - (opts.count - i),
+        expiration: null,
+        invalidated: false,
+        username: owner.username,
+        realm: owner.realm.name,
+        realmType: owner.realm.type,
+        metadata: structuredClone(meta),
+        roleDescriptors: opts.roleDescriptors ?? {},
+        limitedBy,
+        hash,
+        owner: { full_name: owner.full_name, email: owner.email, metadata: owner.metadata },
+        version: 1,
+        seq: this.apiKeys.nextSeq(),
+      };
+      this.apiKeys.add(record);
+      ids.push(record.id);
+    }
+    return { ids, secret };
+  }
+
+  /** Names of all concrete indices, sorted. */
+  listIndices(): string[] {
+    return [...this.indices.keys()].sort();
+  }
+}
