@@ -1,10 +1,23 @@
 import { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
+import { addRotationOptions, type RotateOptions, runRotate } from './rotate.js';
 
-// Placeholder until the verb lands; replaced by its real implementation.
-export function createCommand(_ctx: CliContext): Command {
-  return new Command('create').action(() => {
-    throw new UsageError('eskeys create is not available in this build yet');
+/** Flags of `create` (the rotation flags without --grace/--now). */
+export type CreateOptions = Omit<RotateOptions, 'mode' | 'grace' | 'now'>;
+
+/** Runs `eskeys create`: mint, verify, publish the first key of a (template, environment). */
+export function runCreate(opts: CreateOptions): Promise<void> {
+  return runRotate({ ...opts, mode: 'create' });
+}
+
+/** `eskeys create`: refuses when an active key exists (use rotate). */
+export function createCommand(
+  ctx: CliContext,
+  run: (opts: CreateOptions) => Promise<void> = runCreate,
+): Command {
+  const cmd = new Command('create').description('mint a key from a template, verify it and publish it');
+  addRotationOptions(cmd).action(async (flags: Omit<CreateOptions, 'ctx'>) => {
+    await run({ ...flags, ctx });
   });
+  return cmd;
 }

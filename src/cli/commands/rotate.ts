@@ -1,10 +1,572 @@
-import { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
+import { mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { EnvFileStore } from '../../adapters/env-file/env-file-store.js';
+import { ProcessHookRunner } from '../../adapters/hooks/process-hook-runner.js';
+import { JsonlJournalStore } from '../../adapters/journal/jsonl-journal-store.js';
+import type { ClusterPort } from '../../core/cluster-port.js';
+import { parseDuration } from '../../core/duration.js';
+import { applyEnvUpdates, maskedEnvDiff, readEnvVar } from '../../core/env-file/edit-env.js';
+import { InternalError, LockedError, ReportedError, TemplateError, UsageError } from '../../core/errors.js';
+import type { JournalReader, JournalStep, JournalWriter } from '../../core/journal/journal-entry.js';
+import type { Reporter } from '../../core/ports.js';
+import { parseManagedKeys } from '../../core/rotation/key-metadata.js';
+import type { EffectiveOutputs, HealthCheckSpec } from '../../core/rotation/outputs.js';
+import { type ProceedPlan, planRotation } from '../../core/rotation/plan-rotation.js';
+import type {
+  EnvFilesPort,
+  HookRunner,
+  ProbeRunner,
+  RotationAuditEvent,
+  RotationAuditLog,
+} from '../../core/rotation/ports.js';
+import { privilegeDiff } from '../../core/rotation/privilege-diff.js';
+import { rotateKey } from '../../core/rotation/rotate-key.js';
+import { templateHash } from '../../core/rotation/template-hash.js';
+import { Secret } from '../../core/secret.js';
+import { effectiveOutputs, parseTemplate } from '../../core/templates/load-template.js';
+import { DEFAULT_ENVIRONMENT, type RoleTemplate } from '../../core/templates/schema.js';
 import type { CliContext } from '../context.js';
+import type { IO } from '../io.js';
+import { addClusterOptions, type ClusterFlags, loadProject, openCluster, type Project } from '../project.js';
+import { writeJson } from '../render/json.js';
+import { type FileDiff, outcomeJson, renderOutcome, renderPlan } from '../render/rotation-report.js';
 
-// Placeholder until the verb lands; replaced by its real implementation.
-export function rotateCommand(_ctx: CliContext): Command {
-  return new Command('rotate').action(() => {
-    throw new UsageError('eskeys rotate is not available in this build yet');
+// ---------------------------------------------------------------------------------------------
+// Shared wiring of the rotation verbs (create, rotate, recover): project, template, ports.
+// ---------------------------------------------------------------------------------------------
+
+/** An EnvFilesPort that also remembers a masked diff of every file it changed (for the report). */
+export interface RecordingEnvFiles extends EnvFilesPort {
+  readonly diffs: FileDiff[];
+  /** The masked diff a change would make, without writing (dry-run). */
+  preview(path: string, vars: Readonly<Record<string, Secret | string>>): Promise<FileDiff>;
+}
+
+/** The rotation lock of one (template, environment). */
+export interface RotationLock {
+  release(): Promise<void> | void;
+}
+
+/** Everything the rotation verbs use besides the context; tests inject fakes through `openServices`. */
+export interface RotationServices {
+  readonly cluster: ClusterPort;
+  readonly journal: JournalWriter & JournalReader;
+  readonly audit: RotationAuditLog;
+  envFiles(opts: { followSymlinks: boolean; secretVars: readonly string[] }): RecordingEnvFiles;
+  readonly hooks: HookRunner;
+  readonly probes: ProbeRunner;
+  /** Takes the local rotation lock; throws LockedError (exit 4) when another process holds it. */
+  lock(name: string): Promise<RotationLock>;
+  close(): Promise<void>;
+}
+
+/** Opens the services for a project (production: real adapters). */
+export type OpenServices = (
+  ctx: CliContext,
+  project: Project,
+  flags: ClusterFlags,
+) => Promise<RotationServices>;
+
+/** The state folder (journal, locks, audit log), absolute. */
+export function stateDir(project: Project): string {
+  return resolve(project.root, project.config.state_dir);
+}
+
+/** `user@host` recorded as creator and audit actor. */
+export function actorName(env: Readonly<Record<string, string | undefined>>): string {
+  let user = env.USER ?? env.USERNAME ?? 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (containers): keep the env's name
+  }
+  return `${user}@${hostname()}`;
+}
+
+/** The templates folder, absolute. */
+function templatesDir(project: Project): string {
+  return resolve(project.root, project.config.templates_dir);
+}
+
+/** Names of the templates in the project's templates folder (for the interactive picker). */
+export async function listTemplates(project: Project): Promise<string[]> {
+  try {
+    return (await readdir(templatesDir(project)))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.slice(0, -5))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Loads a template by name (`roles/<name>.json`) or by path (anything ending in .json). */
+export async function loadTemplate(
+  ctx: CliContext,
+  project: Project,
+  nameOrPath: string,
+): Promise<{ template: RoleTemplate; file: string; warnings: readonly string[] }> {
+  const isPath = nameOrPath.endsWith('.json') || nameOrPath.includes('/');
+  const file = isPath ? resolve(ctx.cwd, nameOrPath) : join(templatesDir(project), `${nameOrPath}.json`);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    const known = await listTemplates(project);
+    throw new TemplateError(
+      `template ${nameOrPath} not found (${file})${known.length ? `; known: ${known.join(', ')}` : ''}`,
+    );
+  }
+  const shown = isPath ? nameOrPath : `${project.config.templates_dir}/${nameOrPath}.json`;
+  const loaded = parseTemplate(text, shown);
+  return { template: loaded.template, file, warnings: loaded.warnings };
+}
+
+/** The template's outputs for the environment, paths resolved against the project root. */
+export function resolveOutputs(
+  project: Project,
+  template: RoleTemplate,
+  environment: string,
+): EffectiveOutputs {
+  const o = effectiveOutputs(template, project.config, environment);
+  const ms = (d: string) => parseDuration(d) ?? 30_000;
+  let healthCheck: HealthCheckSpec | undefined;
+  if (o.health_check) {
+    healthCheck =
+      'url' in o.health_check
+        ? {
+            kind: 'url',
+            url: o.health_check.url,
+            timeoutMs: ms(o.health_check.timeout),
+            expectStatus: o.health_check.expect_status,
+          }
+        : { kind: 'command', command: o.health_check.command, timeoutMs: ms(o.health_check.timeout) };
+  }
+  return {
+    envFiles: (o.env_files ?? []).map((f) => (isAbsolute(f) ? f : resolve(project.root, f))),
+    keyVar: o.key_var ?? 'ELASTICSEARCH_API_KEY',
+    idVar: o.id_var,
+    followSymlinks: o.follow_symlinks ?? false,
+    restart: o.restart ? { command: o.restart.command, timeoutMs: ms(o.restart.timeout) } : undefined,
+    healthCheck,
+  };
+}
+
+/** Progress lines on stderr (`→ creating key …`), warnings prefixed; nothing on stdout. */
+export function stderrReporter(io: IO): Reporter {
+  return {
+    step: (m) => io.stderr.write(`→ ${m}\n`),
+    warn: (m) => io.stderr.write(`eskeys: warning: ${m}\n`),
+  };
+}
+
+/** Paths relative to the project root for reports (absolute paths are noisy and leak home dirs). */
+export function displayPath(project: Project, file: string): string {
+  return file.startsWith(project.root + '/') ? file.slice(project.root.length + 1) : file;
+}
+
+// --- interim adapters ------------------------------------------------------------------------
+// TODO(lock, audit engineers): replace the interim lock and audit log with acquireRotationLock and
+// JsonlAuditLog once src/adapters/{lock,audit} land; the ports above stay the same.
+
+function storeEnvFiles(
+  project: Project,
+  opts: { followSymlinks: boolean; secretVars: readonly string[] },
+): RecordingEnvFiles {
+  const store = new EnvFileStore({ cwd: project.root });
+  const access = { followSymlinks: opts.followSymlinks };
+  const diffs: FileDiff[] = [];
+  const diffOf = (path: string, before: string, after: string): FileDiff => ({
+    file: displayPath(project, path),
+    diff: maskedEnvDiff(before, after, opts.secretVars),
   });
+  return {
+    diffs,
+    async update(path, vars) {
+      await mkdir(dirname(path), { recursive: true });
+      const { before, after } = await store.update(path, vars, access);
+      diffs.push(diffOf(path, before ?? '', after));
+      return { before };
+    },
+    async restore(path, before) {
+      // A file that did not exist before the rotation is removed again, not left with the dead key.
+      if (before === undefined) await unlink(path).catch(() => undefined);
+      else await store.write(path, before, access);
+    },
+    async readVar(path, name) {
+      const text = await store.read(path, { followSymlinks: true });
+      const v = text === undefined ? undefined : readEnvVar(text, name);
+      return v === undefined ? undefined : new Secret(v);
+    },
+    async preview(path, vars) {
+      const before = (await store.read(path, access)) ?? '';
+      const plain = Object.fromEntries(
+        Object.entries(vars).map(([k, v]) => [k, v instanceof Secret ? v.reveal() : v]),
+      );
+      return diffOf(path, before, applyEnvUpdates(before, plain).text);
+    },
+  };
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function interimLock(dir: string, name: string): Promise<RotationLock> {
+  await mkdir(join(dir, 'locks'), { recursive: true, mode: 0o700 });
+  const path = join(dir, 'locks', `${name}.lock`);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const h = await open(path, 'wx', 0o600);
+      await h.writeFile(JSON.stringify({ pid: process.pid, host: hostname() }));
+      await h.close();
+      return { release: () => unlink(path).catch(() => undefined) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = JSON.parse(await readFile(path, 'utf8').catch(() => '{}')) as {
+        pid?: number;
+        host?: string;
+      };
+      if (holder.host === hostname() && holder.pid !== undefined && !pidAlive(holder.pid)) {
+        await unlink(path).catch(() => undefined);
+        continue;
+      }
+      throw new LockedError(
+        `another rotation of ${name} is running (pid ${holder.pid ?? '?'} on ${holder.host ?? '?'}); retry when it ends`,
+      );
+    }
+  }
+  throw new LockedError(`cannot take the rotation lock of ${name}`);
+}
+
+function interimAudit(dir: string): RotationAuditLog {
+  return {
+    async append(event: RotationAuditEvent) {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const h = await open(join(dir, 'audit.jsonl'), 'a', 0o600);
+      try {
+        await h.write(JSON.stringify({ at: new Date().toISOString(), ...event }) + '\n');
+        await h.sync();
+      } finally {
+        await h.close();
+      }
+    },
+  };
+}
+
+async function loadProbeRunner(): Promise<ProbeRunner> {
+  // TODO(probes engineer): static import once src/core/probes/run-probes.ts lands.
+  const path = '../../core/probes/run-probes.js';
+  try {
+    const m = (await import(path)) as { runProbes: ProbeRunner };
+    return m.runProbes;
+  } catch (error) {
+    throw new InternalError(`the probe runner is not available in this build: ${(error as Error).message}`);
+  }
+}
+
+/** The production services: the ES adapter, the journal in the state folder, real hooks. */
+export const openRotationServices: OpenServices = async (ctx, project, flags) => {
+  const cluster = await openCluster(ctx, project, flags);
+  const dir = stateDir(project);
+  return {
+    cluster,
+    journal: new JsonlJournalStore(dir),
+    audit: interimAudit(dir),
+    envFiles: (opts) => storeEnvFiles(project, opts),
+    hooks: new ProcessHookRunner({ cwd: project.root, baseEnv: ctx.env, signal: ctx.signal }),
+    probes: await loadProbeRunner(),
+    lock: (name) => interimLock(dir, name),
+    close: () => cluster.close(),
+  };
+};
+
+/**
+ * The test-only crash hook: `ESKEYS_TEST_CRASH_AFTER=<step>` kills the process with SIGKILL
+ * right after that step's journal entry is durable, so tests can exercise `eskeys recover`
+ * on a genuinely interrupted rotation. Never set it outside tests.
+ */
+export function testCrashHook(
+  env: Readonly<Record<string, string | undefined>>,
+): ((step: JournalStep) => void) | undefined {
+  const at = env.ESKEYS_TEST_CRASH_AFTER;
+  if (!at) return undefined;
+  return (step) => {
+    if (step === at) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// rotate (and create)
+// ---------------------------------------------------------------------------------------------
+
+/** Flags of `rotate`/`create` plus the ports they use. */
+export interface RotateOptions extends ClusterFlags {
+  readonly ctx: CliContext;
+  readonly mode: 'create' | 'rotate';
+  readonly template?: string;
+  /** `--grace`; @defaultValue the template's rotation.grace */
+  readonly grace?: string;
+  /** `--now`: compromised key, invalidate the old one right after publishing. */
+  readonly now?: boolean;
+  readonly dryRun?: boolean;
+  readonly yes?: boolean;
+  readonly json?: boolean;
+  /** @defaultValue openRotationServices */
+  readonly openServices?: OpenServices;
+}
+
+/** Picks the template (flag, or interactive select) and environment (flag/env var, or select). */
+async function pickTarget(
+  opts: RotateOptions,
+  project: Project,
+): Promise<{ templateName: string; environment: string }> {
+  const { ctx } = opts;
+  let templateName = opts.template;
+  if (!templateName) {
+    const names = await listTemplates(project);
+    if (!ctx.io.canPrompt() || opts.json) {
+      throw new UsageError(`--template is required${names.length ? ` (one of: ${names.join(', ')})` : ''}`);
+    }
+    if (names.length === 0)
+      throw new UsageError(`no templates in ${project.config.templates_dir}/; pass --template FILE`);
+    templateName = await (await ctx.prompter()).select(
+      'Template',
+      names.map((n) => ({ value: n })),
+    );
+  }
+  let environment = opts.env ?? ctx.env.ESKEYS_ENV;
+  if (!environment) {
+    const envs = Object.keys(project.config.environments);
+    if (envs.length > 1 && ctx.io.canPrompt() && !opts.json) {
+      environment = await (await ctx.prompter()).select(
+        'Environment',
+        envs.map((n) => ({ value: n })),
+      );
+    } else {
+      environment = envs.length === 1 ? envs[0]! : DEFAULT_ENVIRONMENT;
+    }
+  }
+  return { templateName, environment };
+}
+
+function newRotationId(ctx: CliContext): string {
+  return `${ctx.clock
+    .now()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${ctx.random.hex(8)}`;
+}
+
+/** Runs `eskeys rotate` / `eskeys create`: plan, confirm, lock, rotate, render. */
+export async function runRotate(opts: RotateOptions): Promise<void> {
+  const { ctx } = opts;
+  if (opts.grace !== undefined && parseDuration(opts.grace) === undefined) {
+    throw new UsageError(`--grace ${opts.grace}: expected a duration such as 24h, 30m or 7d`);
+  }
+  const project = loadProject(ctx, opts.config);
+  const { templateName, environment } = await pickTarget(opts, project);
+  const flags: ClusterFlags = { ...opts, env: environment };
+  const { template, warnings: templateWarnings } = await loadTemplate(ctx, project, templateName);
+  const outputs = resolveOutputs(project, template, environment);
+  const hash = templateHash(template.role_descriptors);
+  const reporter = stderrReporter(ctx.io);
+  for (const w of templateWarnings) reporter.warn(w);
+  const services = await (opts.openServices ?? openRotationServices)(ctx, project, flags);
+  const scope = { template: template.name, environment };
+  const scopeName = `${template.name}@${environment}`;
+  let lock: RotationLock | undefined;
+  try {
+    const info = await services.cluster.info();
+    if (!opts.dryRun) lock = await services.lock(scopeName);
+    const keys = parseManagedKeys(await services.cluster.findManagedKeys(scope));
+    const plan = planRotation({
+      mode: opts.mode,
+      template,
+      templateHash: hash,
+      environment,
+      keys,
+      now: ctx.clock.now(),
+      graceOverride: opts.grace,
+      immediate: opts.now,
+    });
+    if (plan.action === 'blocked') throw new LockedError(plan.reason);
+    if (plan.action === 'refused') throw new UsageError(plan.reason);
+    const envFiles = services.envFiles({
+      followSymlinks: outputs.followSymlinks,
+      secretVars: [outputs.keyVar],
+    });
+
+    if (opts.dryRun) {
+      await renderDryRun(opts, plan, template, outputs, envFiles, project);
+      return;
+    }
+    await confirmPlan(opts, plan, outputs, project);
+
+    const outcome = await rotateKey(
+      {
+        cluster: services.cluster,
+        clock: ctx.clock,
+        random: ctx.random,
+        reporter,
+        journal: services.journal,
+        audit: services.audit,
+        envFiles,
+        hooks: services.hooks,
+        probes: services.probes,
+        signal: ctx.signal,
+        afterStep: testCrashHook(ctx.env),
+      },
+      {
+        plan,
+        template,
+        templateHash: hash,
+        outputs,
+        actor: actorName(ctx.env),
+        rotationId: newRotationId(ctx),
+        supportsExpirationUpdate: info.supportsExpirationUpdate,
+      },
+    );
+    if (opts.json) writeJson(ctx.io, outcomeJson(outcome, scope, envFiles.diffs, plan.warnings));
+    else ctx.io.stdout.write(renderOutcome(outcome, scopeName, envFiles.diffs, ctx.clock.now()));
+    if (outcome.status === 'verify_failed' || outcome.status === 'restart_failed') throw new ReportedError(1);
+    if (outcome.status === 'lost_race') throw new ReportedError(4);
+  } finally {
+    await lock?.release();
+    await services.close();
+  }
+}
+
+async function planExtras(
+  plan: ProceedPlan,
+  template: RoleTemplate,
+  outputs: EffectiveOutputs,
+  envFiles: RecordingEnvFiles,
+) {
+  const placeholder = new Secret(`<new key ${plan.name}>`);
+  const vars: Record<string, Secret | string> = { [outputs.keyVar]: placeholder };
+  if (outputs.idVar) vars[outputs.idVar] = '<new key id>';
+  const diffs: FileDiff[] = [];
+  for (const f of outputs.envFiles) diffs.push(await envFiles.preview(f, vars));
+  return {
+    privilegeDiff: plan.current
+      ? privilegeDiff(
+          plan.current.info.roleDescriptors as Record<string, unknown> | undefined,
+          template.role_descriptors,
+        )
+      : undefined,
+    diffs,
+  };
+}
+
+async function renderDryRun(
+  opts: RotateOptions,
+  plan: ProceedPlan,
+  template: RoleTemplate,
+  outputs: EffectiveOutputs,
+  envFiles: RecordingEnvFiles,
+  project: Project,
+): Promise<void> {
+  const { ctx } = opts;
+  const extras = await planExtras(plan, template, outputs, envFiles);
+  if (opts.json) {
+    writeJson(ctx.io, {
+      dry_run: true,
+      mode: plan.mode,
+      template: plan.template,
+      environment: plan.environment,
+      current: plan.current ? { id: plan.current.info.id, name: plan.current.info.name } : null,
+      new_key: { name: plan.name, generation: plan.generation, expiration: plan.expiration ?? null },
+      due: plan.due,
+      due_at: plan.dueAt?.toISOString() ?? null,
+      immediate: plan.immediate,
+      grace: plan.grace,
+      template_changed: plan.templateChanged,
+      privilege_diff: extras.privilegeDiff ?? null,
+      cut_short: plan.cutShort.map((k) => ({ id: k.info.id, name: k.info.name })),
+      env_files: extras.diffs,
+      warnings: plan.warnings,
+    });
+    return;
+  }
+  ctx.io.stdout.write(
+    renderPlan(plan, {
+      ...extras,
+      files: outputs.envFiles.map((f) => displayPath(project, f)),
+      now: ctx.clock.now(),
+    }),
+  );
+  ctx.io.stdout.write('dry run: nothing was changed\n');
+}
+
+/**
+ * Interactive: show the plan and ask. Non-interactive: ordinary rotations go ahead (they are
+ * reversible: the old key stays valid through its grace), but `--now` destroys a key in
+ * service, so it needs `--yes` (UsageError, exit 2, otherwise).
+ */
+async function confirmPlan(
+  opts: RotateOptions,
+  plan: ProceedPlan,
+  outputs: EffectiveOutputs,
+  project: Project,
+): Promise<void> {
+  const { ctx } = opts;
+  if (opts.yes) return;
+  if (!ctx.io.canPrompt() || opts.json) {
+    if (plan.immediate && plan.current) {
+      throw new UsageError(
+        `--now invalidates the key in service (${plan.current.info.name}) right after publishing; confirm with --yes`,
+      );
+    }
+    return;
+  }
+  ctx.io.stderr.write(
+    renderPlan(plan, { files: outputs.envFiles.map((f) => displayPath(project, f)), now: ctx.clock.now() }),
+  );
+  const ok = await (await ctx.prompter()).confirm(
+    plan.immediate ? 'Invalidate the current key right after publishing the new one?' : 'Proceed?',
+    !plan.immediate,
+  );
+  if (!ok) throw new ReportedError(130, 'cancelled');
+}
+
+/** Adds the flags shared by rotate and create. */
+export function addRotationOptions(cmd: Command): Command {
+  return addClusterOptions(cmd)
+    .addOption(new Option('-t, --template <name>', 'template name (roles/<name>.json) or path'))
+    .addOption(new Option('--dry-run', 'show the plan, privilege diff and masked env diff; change nothing'))
+    .addOption(new Option('-y, --yes', 'do not ask for confirmation'))
+    .addOption(new Option('--json', 'machine-readable output on stdout'));
+}
+
+/** `eskeys rotate`: the full state machine (create, verify, publish, restart, retire). */
+export function rotateCommand(
+  ctx: CliContext,
+  run: (opts: RotateOptions) => Promise<void> = runRotate,
+): Command {
+  const cmd = new Command('rotate').description(
+    'rotate a key: create, verify, publish, retire the old one after a grace period',
+  );
+  addRotationOptions(cmd)
+    .addOption(
+      new Option(
+        '--grace <duration>',
+        "how long the old key stays valid (default: the template's rotation.grace)",
+      ),
+    )
+    .addOption(
+      new Option('--now', 'compromised key: invalidate the old key as soon as the new one is published'),
+    )
+    .action(async (flags: Omit<RotateOptions, 'ctx' | 'mode'>) => {
+      if (flags.now && flags.grace) throw new UsageError('--now and --grace exclude each other');
+      await run({ ...flags, ctx, mode: 'rotate' });
+    });
+  return cmd;
 }

@@ -1,10 +1,93 @@
-import { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
+import { Command, Option } from 'commander';
+import type { ClusterPort } from '../../core/cluster-port.js';
+import { parseManagedKeys } from '../../core/rotation/key-metadata.js';
+import { describeKey, type KeyView } from '../../core/rotation/key-state.js';
 import type { CliContext } from '../context.js';
+import { addClusterOptions, type ClusterFlags, loadProject, openCluster, type Project } from '../project.js';
+import { writeJson } from '../render/json.js';
+import { keyViewJson, renderKeyTable } from '../render/rotation-report.js';
 
-// Placeholder until the verb lands; replaced by its real implementation.
-export function statusCommand(_ctx: CliContext, name: 'status' | 'list'): Command {
-  return new Command(name).action(() => {
-    throw new UsageError(`eskeys ${name} is not available in this build yet`);
-  });
+/** Flags of `status`/`list` plus the port they use. */
+export interface StatusOptions extends ClusterFlags {
+  readonly ctx: CliContext;
+  readonly template?: string;
+  /** Include invalidated and expired keys. @defaultValue false */
+  readonly all?: boolean;
+  readonly json?: boolean;
+  /** @defaultValue openCluster */
+  readonly openCluster?: (ctx: CliContext, project: Project, flags: ClusterFlags) => Promise<ClusterPort>;
+}
+
+const ORDER: Record<KeyView['status'], number> = {
+  pending: 0,
+  active: 1,
+  superseded: 2,
+  expired: 3,
+  invalidated: 4,
+};
+
+/**
+ * Runs `eskeys status`: every managed key from the cluster (query API, by metadata), per
+ * template and environment. Without `--env`, all environments the cluster holds are shown.
+ */
+export async function runStatus(opts: StatusOptions): Promise<void> {
+  const { ctx } = opts;
+  const project = loadProject(ctx, opts.config);
+  const environment = opts.env ?? ctx.env.ESKEYS_ENV;
+  const cluster = await (opts.openCluster ?? openCluster)(ctx, project, opts);
+  try {
+    const now = ctx.clock.now();
+    const keys = parseManagedKeys(await cluster.findManagedKeys({ template: opts.template, environment }));
+    const views = keys
+      .map((k) => describeKey(k, now))
+      .filter((v) => opts.all || (v.status !== 'invalidated' && v.status !== 'expired'))
+      .sort(
+        (a, b) =>
+          a.template.localeCompare(b.template) ||
+          a.environment.localeCompare(b.environment) ||
+          ORDER[a.status] - ORDER[b.status] ||
+          b.generation - a.generation,
+      );
+    if (opts.json) {
+      writeJson(ctx.io, { keys: views.map(keyViewJson) });
+      return;
+    }
+    if (views.length === 0) {
+      ctx.io.stdout.write(
+        `no ${opts.all ? '' : 'valid '}managed keys${opts.template ? ` for template ${opts.template}` : ''}${environment ? ` in environment ${environment}` : ''}${opts.all ? '' : ' (--all shows invalidated and expired ones)'}\n`,
+      );
+      return;
+    }
+    ctx.io.stdout.write(renderKeyTable(views, now));
+    const due = views.filter((v) => v.rotationDue || v.reviewDue || v.revokeDue);
+    for (const v of due) {
+      const what = [v.rotationDue && 'rotation', v.reviewDue && 'review', v.revokeDue && 'revocation']
+        .filter(Boolean)
+        .join(' and ');
+      ctx.io.stdout.write(`${v.name}: ${what} due\n`);
+    }
+  } finally {
+    await cluster.close();
+  }
+}
+
+/** `eskeys status` / `eskeys list`: managed keys and their state. */
+export function statusCommand(
+  ctx: CliContext,
+  name: 'status' | 'list' = 'status',
+  run: (opts: StatusOptions) => Promise<void> = runStatus,
+): Command {
+  const cmd = new Command(name).description(
+    name === 'status'
+      ? 'managed keys per template and environment, with their state'
+      : 'list managed keys (alias of status)',
+  );
+  addClusterOptions(cmd)
+    .addOption(new Option('-t, --template <name>', 'only this template'))
+    .addOption(new Option('--all', 'include invalidated and expired keys'))
+    .addOption(new Option('--json', 'machine-readable output on stdout'))
+    .action(async (flags: Omit<StatusOptions, 'ctx'>) => {
+      await run({ ...flags, ctx });
+    });
+  return cmd;
 }

@@ -1,0 +1,73 @@
+import { mkdir, open, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InternalError } from '../../core/errors.js';
+import type { JournalEntry, JournalReader, JournalWriter } from '../../core/journal/journal-entry.js';
+
+/**
+ * A token this long made only of base64 characters looks like an API key or an encoded key.
+ * Ids are 20 characters and paths contain `/` or `.`, so neither trips it.
+ */
+const SECRET_LIKE = /^[A-Za-z0-9+_-]{40,}={0,2}$/;
+
+/** True when some token of the line looks like a secret. */
+export function looksSecret(line: string): boolean {
+  return line.includes('[redacted]') || line.split(/[\s"',:;()[\]{}]+/).some((t) => SECRET_LIKE.test(t));
+}
+
+/** `<template>@<env>.jsonl`, the journal file of one (template, environment). */
+export function journalFileName(template: string, environment: string): string {
+  return `${template}@${environment}.jsonl`;
+}
+
+/**
+ * The write-ahead journal in the state folder: `<stateDir>/journal/<template>@<env>.jsonl`,
+ * one JSON entry per line, mode 0600. Each append opens, writes, fsyncs and closes, so an
+ * entry is on disk before the step it announces runs (a crash right after still leaves it).
+ */
+export class JsonlJournalStore implements JournalWriter, JournalReader {
+  readonly dir: string;
+
+  constructor(stateDir: string) {
+    this.dir = join(stateDir, 'journal');
+  }
+
+  /** Appends one entry durably. Refuses anything that looks like a secret (defence in depth). */
+  async append(entry: JournalEntry): Promise<void> {
+    const line = JSON.stringify(entry);
+    if (looksSecret(line)) {
+      throw new InternalError(`refusing to journal a value that looks like a secret (step ${entry.step})`);
+    }
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const handle = await open(join(this.dir, journalFileName(entry.template, entry.environment)), 'a', 0o600);
+    try {
+      await handle.write(line + '\n');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Every entry of every journal file; a torn last line (crash mid-write) is skipped. */
+  async readAll(): Promise<JournalEntry[]> {
+    let files: string[];
+    try {
+      files = (await readdir(this.dir)).filter((f) => f.endsWith('.jsonl')).sort();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const out: JournalEntry[] = [];
+    for (const f of files) {
+      const text = await readFile(join(this.dir, f), 'utf8');
+      for (const line of text.split('\n')) {
+        if (!line.trim()) continue;
+        try {
+          out.push(JSON.parse(line) as JournalEntry);
+        } catch {
+          // A partial line from a crash mid-append: the step it announced never ran.
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,103 @@
+import type { ClusterPort } from '../cluster-port.js';
+import { toEsTimeValue } from '../duration.js';
+import type { Clock, Reporter } from '../ports.js';
+import { type ManagedKey, mergeMetadata } from './key-metadata.js';
+
+/** What happened to one old key. */
+export interface RetiredKey {
+  readonly id: string;
+  readonly name: string;
+  readonly generation: number;
+  /** `superseded`: valid until `until`; `invalidated`: dead now. */
+  readonly action: 'superseded' | 'invalidated';
+  readonly until?: Date;
+  /** The cluster enforces `until` through the key's expiration (false on clusters before 8.13). */
+  readonly enforcedByCluster?: boolean;
+}
+
+/** What to retire after a new key is published. */
+export interface RetireRequest {
+  readonly newKeyId: string;
+  /** Keys consumers used until now: superseded with a grace, or invalidated when `immediate`. */
+  readonly superseded: readonly ManagedKey[];
+  /** Keys invalidated outright (older superseded keys still in grace). */
+  readonly invalidate: readonly ManagedKey[];
+  readonly immediate: boolean;
+  readonly graceMs: number;
+  readonly supportsExpirationUpdate: boolean;
+}
+
+/** Ports retire needs. */
+export interface RetireDeps {
+  readonly cluster: ClusterPort;
+  readonly clock: Clock;
+  readonly reporter: Reporter;
+}
+
+/**
+ * Retires old keys. Superseded keys get `superseded_at/by` and `revoke_after` merged into
+ * their metadata (the update API replaces metadata wholesale) and, where the cluster supports
+ * it (8.13+), an expiration of now + grace, so the cluster ends them even if eskeys never
+ * runs again. An expiration is never lengthened: a key that dies sooner keeps its date.
+ * Errors are collected so one failing key does not leave the others untouched.
+ */
+export async function retireKeys(
+  deps: RetireDeps,
+  req: RetireRequest,
+): Promise<{ retired: RetiredKey[]; errors: { key: ManagedKey; error: unknown }[] }> {
+  const now = deps.clock.now();
+  const retired: RetiredKey[] = [];
+  const errors: { key: ManagedKey; error: unknown }[] = [];
+  const kill = req.immediate ? [...req.superseded, ...req.invalidate] : [...req.invalidate];
+  if (kill.length > 0) {
+    try {
+      await deps.cluster.invalidateApiKeys(kill.map((k) => k.info.id));
+      for (const k of kill) {
+        retired.push({
+          id: k.info.id,
+          name: k.info.name,
+          generation: k.meta.generation,
+          action: 'invalidated',
+        });
+      }
+    } catch (error) {
+      for (const key of kill) errors.push({ key, error });
+    }
+  }
+  if (req.immediate) return { retired, errors };
+  for (const key of req.superseded) {
+    const graceEnd = now.getTime() + req.graceMs;
+    const expires = key.info.expiration?.getTime();
+    const shorten = expires === undefined || expires > graceEnd;
+    const until = new Date(shorten ? graceEnd : expires);
+    const metadata = mergeMetadata(key.info.metadata, {
+      state: 'superseded',
+      superseded_at: now.toISOString(),
+      superseded_by: req.newKeyId,
+      revoke_after: until.toISOString(),
+    });
+    const setExpiration = shorten && req.supportsExpirationUpdate;
+    try {
+      await deps.cluster.updateApiKey(key.info.id, {
+        metadata,
+        expiration: setExpiration ? toEsTimeValue(req.graceMs) : undefined,
+      });
+      if (shorten && !req.supportsExpirationUpdate) {
+        deps.reporter.warn(
+          `cluster cannot update key expirations (before 8.13): ${key.info.name} stays valid until \`eskeys revoke --due\` runs after ${until.toISOString()}`,
+        );
+      }
+      retired.push({
+        id: key.info.id,
+        name: key.info.name,
+        generation: key.meta.generation,
+        action: 'superseded',
+        until,
+        enforcedByCluster: setExpiration || !shorten,
+      });
+    } catch (error) {
+      errors.push({ key, error });
+    }
+  }
+  return { retired, errors };
+}

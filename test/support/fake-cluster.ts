@@ -1,0 +1,199 @@
+import { randomBytes } from 'node:crypto';
+import type {
+  ApiKeyInfo,
+  ApiKeyPage,
+  ClusterInfo,
+  ClusterPort,
+  CreateApiKeyRequest,
+  CreatedApiKey,
+  Principal,
+  RawResponse,
+} from '../../src/core/cluster-port.js';
+import { ClusterUnavailableError } from '../../src/core/errors.js';
+import type { Clock } from '../../src/core/ports.js';
+import { Secret } from '../../src/core/secret.js';
+
+type Method = 'createApiKey' | 'findManagedKeys' | 'updateApiKey' | 'invalidateApiKeys';
+
+interface StoredKey {
+  id: string;
+  name: string;
+  creation: Date;
+  expiration?: Date;
+  invalidated: boolean;
+  metadata: Record<string, unknown>;
+  roleDescriptors: Record<string, unknown>;
+  secret: string;
+}
+
+const UNIT: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+function timeValueMs(v: string): number {
+  const m = /^(\d+)(s|m|h|d)$/.exec(v);
+  if (!m) throw new Error(`fake cluster: unsupported TimeValue ${v}`);
+  return Number(m[1]) * UNIT[m[2]!]!;
+}
+
+/**
+ * An in-memory ClusterPort with the API-key semantics eskeys relies on (reference §4):
+ * creation expiration = creation + duration, update expiration = now + duration, metadata
+ * replaced wholesale, invalidated keys cannot be updated. Failures are injected per method.
+ */
+export class FakeCluster implements ClusterPort {
+  readonly url = 'http://fake-cluster:9200';
+  readonly keys = new Map<string, StoredKey>();
+  readonly calls: string[] = [];
+  /** Errors thrown by the next call of a method (consumed once). */
+  readonly failNext = new Map<Method, Error>();
+  /** Runs before each create (rival rotations in tests). */
+  beforeCreate?: () => void;
+  #seq = 0;
+  version = '8.19.3';
+
+  constructor(private readonly clock: Clock) {}
+
+  #fail(m: Method): void {
+    this.calls.push(m);
+    const e = this.failNext.get(m);
+    if (e) {
+      this.failNext.delete(m);
+      throw e;
+    }
+  }
+
+  /** The secret strings of every key minted (for leak assertions). */
+  secrets(): string[] {
+    return [...this.keys.values()].flatMap((k) => [
+      k.secret,
+      Buffer.from(`${k.id}:${k.secret}`).toString('base64'),
+    ]);
+  }
+
+  /** Keys still accepted (not invalidated, not expired). */
+  validKeys(): StoredKey[] {
+    const now = this.clock.now().getTime();
+    return [...this.keys.values()].filter(
+      (k) => !k.invalidated && (!k.expiration || k.expiration.getTime() > now),
+    );
+  }
+
+  async info(): Promise<ClusterInfo> {
+    const [ma = 0, mi = 0] = this.version.split('.').map(Number);
+    return {
+      version: this.version,
+      clusterName: 'fake',
+      supportsExpirationUpdate: ma > 8 || (ma === 8 && mi >= 13),
+    };
+  }
+  async whoami(): Promise<Principal> {
+    return { username: 'admin', realm: 'native1', authenticationType: 'realm' };
+  }
+  async createApiKey(req: CreateApiKeyRequest): Promise<CreatedApiKey> {
+    this.#fail('createApiKey');
+    this.beforeCreate?.();
+    const id = `fakekey${String(++this.#seq).padStart(13, '0')}`;
+    const secret = randomBytes(16).toString('base64url');
+    const creation = this.clock.now();
+    const expiration = req.expiration
+      ? new Date(creation.getTime() + timeValueMs(req.expiration))
+      : undefined;
+    this.keys.set(id, {
+      id,
+      name: req.name,
+      creation,
+      expiration,
+      invalidated: false,
+      metadata: structuredClone({ ...req.metadata }),
+      roleDescriptors: structuredClone({ ...req.roleDescriptors }) as Record<string, unknown>,
+      secret,
+    });
+    return {
+      id,
+      name: req.name,
+      expiration,
+      encoded: new Secret(Buffer.from(`${id}:${secret}`).toString('base64')),
+    };
+  }
+  #info(k: StoredKey): ApiKeyInfo {
+    return {
+      id: k.id,
+      name: k.name,
+      creation: k.creation,
+      expiration: k.expiration,
+      invalidated: k.invalidated,
+      username: 'admin',
+      realm: 'native1',
+      metadata: structuredClone(k.metadata),
+      roleDescriptors: structuredClone(k.roleDescriptors) as never,
+    };
+  }
+  /** Seeds a key directly (as if minted earlier). */
+  seed(k: Partial<StoredKey> & { metadata: Record<string, unknown> }): StoredKey {
+    const id = k.id ?? `seedkey${String(++this.#seq).padStart(13, '0')}`;
+    const stored: StoredKey = {
+      id,
+      name: k.name ?? id,
+      creation: k.creation ?? this.clock.now(),
+      expiration: k.expiration,
+      invalidated: k.invalidated ?? false,
+      metadata: k.metadata,
+      roleDescriptors: k.roleDescriptors ?? {},
+      secret: k.secret ?? randomBytes(16).toString('base64url'),
+    };
+    this.keys.set(id, stored);
+    return stored;
+  }
+  async getApiKey(id: string): Promise<ApiKeyInfo | undefined> {
+    const k = this.keys.get(id);
+    return k ? this.#info(k) : undefined;
+  }
+  async queryApiKeys(): Promise<ApiKeyPage> {
+    const keys = [...this.keys.values()].map((k) => this.#info(k));
+    return { total: keys.length, keys };
+  }
+  async findManagedKeys(filter: { template?: string; environment?: string } = {}): Promise<ApiKeyInfo[]> {
+    this.#fail('findManagedKeys');
+    return [...this.keys.values()]
+      .filter(
+        (k) =>
+          k.metadata.managed_by === 'eskeys' &&
+          (!filter.template || k.metadata.template === filter.template) &&
+          (!filter.environment || k.metadata.environment === filter.environment),
+      )
+      .map((k) => this.#info(k));
+  }
+  async updateApiKey(
+    id: string,
+    req: { metadata?: Record<string, unknown>; expiration?: string },
+  ): Promise<{ updated: boolean }> {
+    this.#fail('updateApiKey');
+    const k = this.keys.get(id);
+    if (!k) throw new ClusterUnavailableError(`no API key owned by requesting user found for ID [${id}]`);
+    if (k.invalidated) throw new ClusterUnavailableError(`cannot update invalidated API key [${id}]`);
+    if (req.metadata) k.metadata = structuredClone(req.metadata);
+    if (req.expiration) k.expiration = new Date(this.clock.now().getTime() + timeValueMs(req.expiration));
+    return { updated: true };
+  }
+  async invalidateApiKeys(ids: readonly string[]): Promise<{ invalidated: string[] }> {
+    this.#fail('invalidateApiKeys');
+    const out: string[] = [];
+    for (const id of ids) {
+      const k = this.keys.get(id);
+      if (k && !k.invalidated) {
+        k.invalidated = true;
+        out.push(id);
+      }
+    }
+    return { invalidated: out };
+  }
+  async adminRequest(): Promise<RawResponse> {
+    return { status: 200, body: {} };
+  }
+  async keyRequest(): Promise<RawResponse> {
+    return { status: 200, body: {} };
+  }
+  async hasPrivileges() {
+    return { hasAll: true, cluster: {}, index: {} };
+  }
+  async close(): Promise<void> {}
+}
