@@ -1,10 +1,154 @@
-import { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
+import { Command, Option } from 'commander';
+import { ExitCode, ReportedError } from '../../core/errors.js';
+import {
+  countBySeverity,
+  type LintFinding,
+  type LintSeverity,
+  lintTemplate,
+  severityRank,
+  type TemplateLintResult,
+} from '../../core/lint/index.js';
+import { formatDocumentProblem, locatePointer } from '../../core/templates/index.js';
 import type { CliContext } from '../context.js';
+import type { IO } from '../io.js';
+import { writeJson } from '../render/json.js';
+import { renderTable } from '../render/table.js';
+import { checkTemplates, readProjectConfig } from '../templates-io.js';
 
-// Placeholder until the verb lands; replaced by its real implementation.
-export function lintCommand(_ctx: CliContext): Command {
-  return new Command('lint').action(() => {
-    throw new UsageError('eskeys lint is not available in this build yet');
-  });
+/** Options of `eskeys lint`. */
+export interface LintOptions {
+  readonly io: IO;
+  readonly cwd: string;
+  /** Template files, directories or names; empty = the templates directory. */
+  readonly paths: readonly string[];
+  /** @defaultValue 'table' */
+  readonly format: 'table' | 'json';
+  /** Findings below this severity are not shown. @defaultValue 'info' */
+  readonly minSeverity: LintSeverity;
+}
+
+/** `eskeys lint [paths...]`. */
+export function lintCommand(ctx: CliContext, run: (opts: LintOptions) => Promise<void> = runLint): Command {
+  return new Command('lint')
+    .description('check role templates for dangerous or inconsistent grants (no cluster needed)')
+    .argument('[paths...]', 'template files, directories or names (default: every template in roles/)')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(
+      new Option('--severity <level>', 'lowest severity to show')
+        .choices(['error', 'warning', 'info'])
+        .default('info'),
+    )
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 no error-level findings, 1 error-level findings, 2 invalid templates or usage.',
+    )
+    .action(async (paths: string[], flags: { format: 'table' | 'json'; severity: LintSeverity }) => {
+      await run({ io: ctx.io, cwd: ctx.cwd, paths, format: flags.format, minSeverity: flags.severity });
+    });
+}
+
+interface InvalidTemplate {
+  readonly file: string;
+  readonly errors: readonly { path: string; message: string; line?: number; column?: number }[];
+  readonly lines: readonly string[];
+}
+
+/** Lints the templates and renders the findings; exits 1 on errors, 2 on invalid templates. */
+export async function runLint(opts: LintOptions): Promise<void> {
+  const { config } = await readProjectConfig(opts.cwd);
+  const checked = await checkTemplates(opts.paths, opts.cwd, config.templates_dir);
+  const invalid: InvalidTemplate[] = [];
+  const results: (TemplateLintResult & { warnings: string[]; line: (path: string) => number | undefined })[] =
+    [];
+  const validationWarnings: string[] = [];
+  for (const c of checked) {
+    validationWarnings.push(...c.warnings.map((p) => formatDocumentProblem(c.file, p)));
+    if (!c.value) {
+      invalid.push({
+        file: c.file,
+        errors: c.errors.map((p) => ({
+          path: p.path,
+          message: p.message,
+          ...(p.location ? { line: p.location.line, column: p.location.column } : {}),
+        })),
+        lines: c.errors.map((p) => formatDocumentProblem(c.file, p)),
+      });
+      continue;
+    }
+    const result = lintTemplate(c.value, c.file);
+    const min = severityRank(opts.minSeverity);
+    results.push({
+      ...result,
+      findings: result.findings.filter((f) => severityRank(f.severity) >= min),
+      warnings: c.warnings.map((p) => formatDocumentProblem(c.file, p)),
+      line: (p) => locatePointer(c.locations, p)?.line,
+    });
+  }
+  const all = results.flatMap((r) => r.findings);
+  const counts = countBySeverity(all);
+  const suppressed = results.reduce((n, r) => n + r.suppressed.length, 0);
+
+  if (opts.format === 'json') {
+    writeJson(opts.io, {
+      templates: [
+        ...results.map((r) => ({
+          file: r.file,
+          template: r.template,
+          valid: true,
+          findings: r.findings.map((f) => ({ ...f, line: r.line(f.path) })),
+          suppressed: r.suppressed.map((f) => ({ rule: f.rule, path: f.path, message: f.message })),
+          warnings: r.warnings,
+        })),
+        ...invalid.map((i) => ({ file: i.file, valid: false, errors: i.errors })),
+      ],
+      summary: { templates: checked.length, invalid: invalid.length, ...counts, suppressed },
+    });
+  } else {
+    for (const w of validationWarnings) opts.io.stderr.write(`eskeys: warning: ${w}\n`);
+    renderLintTable(opts.io, results, counts, suppressed, checked.length, invalid.length);
+  }
+  for (const i of invalid) for (const line of i.lines) opts.io.stderr.write(`eskeys: ${line}\n`);
+  if (invalid.length > 0) throw new ReportedError(ExitCode.usage);
+  if (counts.error > 0) throw new ReportedError(ExitCode.verificationFailed);
+}
+
+function renderLintTable(
+  io: IO,
+  results: readonly (TemplateLintResult & { line: (path: string) => number | undefined })[],
+  counts: Record<LintSeverity, number>,
+  suppressed: number,
+  total: number,
+  invalid: number,
+): void {
+  const numbered: { n: number; f: LintFinding; where: string }[] = [];
+  for (const r of results) {
+    for (const f of r.findings) {
+      const line = r.line(f.path);
+      numbered.push({ n: numbered.length + 1, f, where: `${f.file}${line ? `:${line}` : ''} ${f.path}` });
+    }
+  }
+  if (numbered.length > 0) {
+    io.stdout.write(
+      renderTable(
+        ['#', 'SEVERITY', 'RULE', 'TEMPLATE', 'WHERE', 'FINDING'],
+        numbered.map(({ n, f, where }) => [String(n), f.severity, f.rule, f.template, where, f.message]),
+        { align: ['right'] },
+      ),
+    );
+    io.stdout.write('\n');
+    for (const { n, f } of numbered) {
+      io.stdout.write(`${n}. ${f.rule}: ${f.explanation}.\n   instead: ${f.alternative}.\n`);
+    }
+    io.stdout.write('\n');
+  }
+  const valid = total - invalid;
+  const parts = [
+    `${valid} template${valid === 1 ? '' : 's'} linted`,
+    `${counts.error} error${counts.error === 1 ? '' : 's'}`,
+    `${counts.warning} warning${counts.warning === 1 ? '' : 's'}`,
+    `${counts.info} info`,
+  ];
+  if (suppressed > 0) parts.push(`${suppressed} ignored by lint.ignore`);
+  if (invalid > 0) parts.push(`${invalid} invalid (see stderr)`);
+  io.stdout.write(`${parts.join(', ')}\n`);
 }

@@ -1,0 +1,182 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { TemplateError, UsageError } from '../core/errors.js';
+import {
+  type CheckedDocument,
+  checkTemplate,
+  DEFAULT_PROJECT_CONFIG,
+  formatDocumentProblem,
+  type LoadedTemplate,
+  type ProjectConfig,
+  parseProjectConfig,
+  parseTemplate,
+  type RoleTemplate,
+  templateBaseName,
+} from '../core/templates/index.js';
+import { didYouMean } from '../core/templates/suggest.js';
+
+/**
+ * Reading role templates and eskeys.config.json from disk for commands. Core stays pure
+ * (it parses text); this layer finds files: a template is named by path (`roles/x.json`,
+ * `./x.json`) or by name (`email-search` → `<templates_dir>/email-search.json`), and no
+ * argument means every template in the templates directory.
+ */
+
+/** The project config file name, looked up in the working directory. */
+export const PROJECT_CONFIG_FILE = 'eskeys.config.json';
+
+/** A file as read for a command: the name shown to the user and its text. */
+export interface TemplateSource {
+  /** Path relative to cwd (forward slashes) when inside it, else absolute. */
+  readonly file: string;
+  readonly absolutePath: string;
+  readonly text: string;
+}
+
+/** The path shown to users: relative to cwd when inside it, with forward slashes. */
+export function displayPath(cwd: string, absolutePath: string): string {
+  const rel = path.relative(cwd, absolutePath);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return absolutePath;
+  return rel.split(path.sep).join('/');
+}
+
+async function kindOf(p: string): Promise<'file' | 'dir' | undefined> {
+  try {
+    const s = await stat(p);
+    return s.isDirectory() ? 'dir' : s.isFile() ? 'file' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads eskeys.config.json from `cwd` when present (TemplateError, exit 2, when invalid);
+ * the defaults otherwise.
+ */
+export async function readProjectConfig(
+  cwd: string,
+): Promise<{ config: ProjectConfig; file?: string; warnings: readonly string[] }> {
+  const abs = path.join(cwd, PROJECT_CONFIG_FILE);
+  let text: string;
+  try {
+    text = await readFile(abs, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      return { config: DEFAULT_PROJECT_CONFIG, warnings: [] };
+    throw new UsageError(`cannot read ${PROJECT_CONFIG_FILE}: ${(e as Error).message}`);
+  }
+  const { config, warnings } = parseProjectConfig(text, PROJECT_CONFIG_FILE);
+  return { config, file: PROJECT_CONFIG_FILE, warnings };
+}
+
+async function jsonFilesIn(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith('.json'))
+    .map((e) => path.join(dir, e.name))
+    .sort();
+}
+
+/**
+ * Resolves template references to absolute paths: files, directories (their *.json),
+ * or bare names in the templates directory. No references = the whole templates directory.
+ */
+export async function resolveTemplatePaths(
+  refs: readonly string[],
+  cwd: string,
+  templatesDir = DEFAULT_PROJECT_CONFIG.templates_dir,
+): Promise<string[]> {
+  const dir = path.resolve(cwd, templatesDir);
+  if (refs.length === 0) {
+    if ((await kindOf(dir)) !== 'dir') {
+      throw new UsageError(`no templates given and ${templatesDir}/ does not exist; pass template files`);
+    }
+    const files = await jsonFilesIn(dir);
+    if (files.length === 0)
+      throw new UsageError(`no templates given and ${templatesDir}/ holds no .json files`);
+    return files;
+  }
+  const out: string[] = [];
+  for (const ref of refs) {
+    const abs = path.resolve(cwd, ref);
+    const kind = await kindOf(abs);
+    if (kind === 'file') {
+      out.push(abs);
+      continue;
+    }
+    if (kind === 'dir') {
+      out.push(...(await jsonFilesIn(abs)));
+      continue;
+    }
+    const isName = !ref.includes('/') && !ref.includes('\\') && !ref.endsWith('.json');
+    const byName = path.join(dir, `${ref}.json`);
+    if (isName && (await kindOf(byName)) === 'file') {
+      out.push(byName);
+      continue;
+    }
+    let hint = '';
+    if (isName && (await kindOf(dir)) === 'dir') {
+      hint = didYouMean(
+        ref,
+        (await jsonFilesIn(dir)).map((f) => templateBaseName(f)),
+      );
+    }
+    throw new UsageError(
+      isName
+        ? `template "${ref}" not found (no file ${ref} and no ${templatesDir}/${ref}.json)${hint}`
+        : `template file ${ref} not found`,
+    );
+  }
+  return [...new Set(out)];
+}
+
+/** Reads one template file. */
+export async function readTemplateSource(absolutePath: string, cwd: string): Promise<TemplateSource> {
+  const file = displayPath(cwd, absolutePath);
+  try {
+    return { file, absolutePath, text: await readFile(absolutePath, 'utf8') };
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** Reads and validates templates without throwing on invalid ones (lint reports them all). */
+export async function checkTemplates(
+  refs: readonly string[],
+  cwd: string,
+  templatesDir?: string,
+): Promise<CheckedDocument<RoleTemplate>[]> {
+  const paths = await resolveTemplatePaths(refs, cwd, templatesDir);
+  const sources = await Promise.all(paths.map((p) => readTemplateSource(p, cwd)));
+  return sources.map((s) => checkTemplate(s.text, s.file));
+}
+
+/**
+ * Reads and validates templates; throws TemplateError (exit 2) listing the problems of
+ * every invalid one. For commands that need valid templates (matrix, diff, rotate, ...).
+ */
+export async function loadTemplates(
+  refs: readonly string[],
+  cwd: string,
+  templatesDir?: string,
+): Promise<(LoadedTemplate & { file: string })[]> {
+  const checked = await checkTemplates(refs, cwd, templatesDir);
+  const problems = checked.flatMap((c) => c.errors.map((p) => formatDocumentProblem(c.file, p)));
+  if (problems.length > 0) throw new TemplateError(problems[0]!, problems);
+  return checked.map((c) => ({
+    template: c.value!,
+    file: c.file,
+    warnings: c.warnings.map((p) => formatDocumentProblem(c.file, p)),
+  }));
+}
+
+/** Reads and validates one template by path or name (TemplateError when invalid). */
+export async function loadTemplate(
+  ref: string,
+  cwd: string,
+  templatesDir?: string,
+): Promise<LoadedTemplate & { file: string }> {
+  const [abs] = await resolveTemplatePaths([ref], cwd, templatesDir);
+  const source = await readTemplateSource(abs!, cwd);
+  return { ...parseTemplate(source.text, source.file), file: source.file };
+}

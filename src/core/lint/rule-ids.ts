@@ -1,0 +1,31 @@
+/**
+ * Ids of the lint rules, in report order. Kept apart from the rules themselves so the
+ * template loader can validate `lint.ignore` without loading the linter.
+ */
+export const LINT_RULE_IDS = [
+  'grant-all',
+  'grant-manage',
+  'grant-delete-index',
+  'write-includes-delete',
+  'grant-delete',
+  'security-privilege-on-service-key',
+  'restricted-indices',
+  'broad-pattern',
+  'no-expiration',
+  'expiration-before-rotation',
+  'rotation-too-long',
+  'grace-longer-than-rotation',
+  'review-longer-than-rotation',
+  'deny-probe-allowed',
+  'allow-probe-denied',
+  'no-deny-probes',
+  'raw-action-privilege',
+] as const;
+
+/** A lint rule id. */
+export type LintRuleId = (typeof LINT_RULE_IDS)[number];
+
+/** True when `id` names a lint rule. */
+export function isLintRuleId(id: string): id is LintRuleId {
+  return (LINT_RULE_IDS as readonly string[]).includes(id);
+}
