@@ -28,6 +28,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const USER_FIELDS = new Set([
+  'username',
   'password',
   'password_hash',
   'roles',
