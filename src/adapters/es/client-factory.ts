@@ -60,9 +60,15 @@ export function createAdminClient(settings: ConnectionSettings, opts: ClientFact
   return new Client(options);
 }
 
-/** A client that shares the admin client's connections but authenticates as the given API key. */
+/**
+ * A client that shares the admin client's connections but authenticates as the given API key.
+ * The Authorization header is set explicitly: `child({ auth })` alone keeps the parent's header
+ * (the client only derives it from `auth` when none is present), so every "key" request would
+ * silently go out as the admin identity and every probe would see the admin's privileges.
+ */
 export function keyClient(admin: Client, encodedKey: Secret): Client {
-  return admin.child({ auth: { apiKey: encodedKey.reveal() } });
+  const apiKey = encodedKey.reveal();
+  return admin.child({ auth: { apiKey }, headers: { authorization: `ApiKey ${apiKey}` } });
 }
 
 /** The client expects `AA:BB:...` upper-case hex; accept any case, with or without colons. */

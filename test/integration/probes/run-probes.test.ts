@@ -1,0 +1,163 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createEsCluster } from '../../../src/adapters/es/es-cluster.js';
+import { AuthenticationError, CancelledError } from '../../../src/core/errors.js';
+import type { RoleDescriptor } from '../../../src/core/privileges/role.js';
+import { runProbes } from '../../../src/core/probes/run-probes.js';
+import type { ProbeReport, RunProbesInput } from '../../../src/core/probes/types.js';
+import { parseTemplate } from '../../../src/core/templates/load-template.js';
+import type { RoleTemplate } from '../../../src/core/templates/schema.js';
+import {
+  mintKey,
+  type ProbeSandbox,
+  probeLeftovers,
+  startProbeSandbox,
+  type TestKey,
+} from '../../support/sandbox-helpers.js';
+
+const load = (path: string): RoleTemplate =>
+  parseTemplate(readFileSync(new URL(path, import.meta.url), 'utf8'), path).template;
+const shipped = () => load('../../../roles/email-search.json');
+const withWrite = () => load('../../fixtures/probes/email-search-write.json');
+const descriptorsOf = (t: RoleTemplate) => t.role_descriptors as Record<string, RoleDescriptor>;
+
+let env: ProbeSandbox;
+let seq = 0;
+const random = {
+  hex: (n: number) => `${Date.now().toString(16)}${(++seq).toString(16)}`.slice(-n).padStart(n, '0'),
+};
+const clock = { now: () => new Date() };
+
+beforeAll(async () => {
+  env = await startProbeSandbox();
+});
+afterAll(async () => {
+  await env?.close();
+});
+beforeEach(() => {
+  env.sandbox.faults.clear();
+});
+
+function input(template: RoleTemplate, key: TestKey, extra: Partial<RunProbesInput> = {}): RunProbesInput {
+  return {
+    cluster: env.admin,
+    template,
+    environment: 'test',
+    key: { id: key.id, encoded: key.encoded },
+    random,
+    clock,
+    adminAvailable: true,
+    ...extra,
+  };
+}
+
+const failures = (r: ProbeReport) =>
+  r.results
+    .filter((x) => x.verdict !== 'pass')
+    .map((x) => `${x.verdict} ${x.expected} ${x.op}: ${x.got} ${x.explanation ?? ''}`);
+
+describe('runProbes against the sandbox (official client over HTTP)', () => {
+  it('the shipped email-search template passes every probe live and leaves no canary', async () => {
+    const t = shipped();
+    const key = await mintKey(env.admin, descriptorsOf(t));
+    const report = await runProbes(input(t, key));
+    expect(failures(report)).toEqual([]);
+    expect(report.results.every((r) => r.mode === 'live')).toBe(true);
+    expect(report.results.length).toBe(t.probes.allow.length + t.probes.deny.length);
+    expect(probeLeftovers(env.sandbox)).toEqual([]);
+    expect(report.cleanup?.leftovers).toEqual([]);
+  });
+
+  it('a template that grants write fails its doc.delete deny probe with an explanation naming write', async () => {
+    const t = withWrite();
+    const key = await mintKey(env.admin, descriptorsOf(t));
+    const report = await runProbes(input(t, key));
+    expect(report.passed).toBe(false);
+    const del = report.results.find((r) => r.op === 'doc.delete')!;
+    expect(del.verdict).toBe('fail');
+    expect(del.explanation).toMatch(
+      /granted by `write` on `gmail_emails-\*`; use `index` or `create_doc` instead/,
+    );
+    expect(report.results.filter((r) => r.verdict !== 'pass').map((r) => r.op)).not.toContain('index.delete');
+    expect(probeLeftovers(env.sandbox)).toEqual([]);
+  });
+
+  it('issues no more requests than probes plus canary setup and teardown', async () => {
+    const t = shipped();
+    const key = await mintKey(env.admin, descriptorsOf(t));
+    env.sandbox.counters.reset();
+    const report = await runProbes(input(t, key));
+    const total = env.sandbox.counters.total();
+    expect(total).toBe(report.requests);
+    const probes = report.results.length;
+    // setup: at most the stable probe index; teardown: the throwaway template, ILM policy, pipeline
+    expect(total).toBeLessThanOrEqual(probes + 1 + 3);
+    expect(report.requestsByPhase!.probes).toBeLessThanOrEqual(probes);
+  });
+
+  it('runs key-only (no admin calls) and reports admin-dependent probes as static', async () => {
+    const t = shipped();
+    t.probes.allow.push('index.delete');
+    const key = await mintKey(env.admin, descriptorsOf(t));
+    const keyOnly = createEsCluster({ ...env.settings, auth: { kind: 'api_key', apiKey: key.encoded } });
+    try {
+      const report = await runProbes(input(t, key, { cluster: keyOnly, adminAvailable: false }));
+      const del = report.results.find((r) => r.op === 'index.delete' && r.expected === 'allow')!;
+      expect(del.mode).toBe('static');
+      expect(del.verdict).toBe('fail');
+      expect(report.results.filter((r) => r.mode === 'live').length).toBeGreaterThan(10);
+      expect(report.results.filter((r) => r.verdict !== 'pass').map((r) => r.op)).toEqual(['index.delete']);
+      expect(probeLeftovers(env.sandbox)).toEqual([]);
+    } finally {
+      await keyOnly.close();
+    }
+  });
+
+  it('an invalidated key is rejected with AuthenticationError naming the reason, after one request', async () => {
+    const t = shipped();
+    const key = await mintKey(env.admin, descriptorsOf(t));
+    await env.admin.invalidateApiKeys([key.id]);
+    env.sandbox.counters.reset();
+    const err = await runProbes(
+      input(t, key, { keySource: 'the key in ELASTICSEARCH_API_KEY (.env)' }),
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect((err as Error).message).toBe(
+      `the key in ELASTICSEARCH_API_KEY (.env) was rejected: api key [${key.id}] has been invalidated`,
+    );
+    expect(env.sandbox.counters.total()).toBe(1);
+  });
+
+  it('removes canaries when aborted mid-run and rethrows the cancellation', async () => {
+    const t = shipped();
+    const key = await mintKey(env.admin, descriptorsOf(t));
+    env.sandbox.faults.inject({ path: /.*/, latencyMs: 150, times: 1000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new CancelledError('interrupted by SIGINT')), 250);
+    const err = await runProbes(input(t, key, { signal: controller.signal })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CancelledError);
+    env.sandbox.faults.clear();
+    expect(probeLeftovers(env.sandbox)).toEqual([]);
+  });
+
+  it('wrongly allowed cluster and key probes are cleaned up too (a template with cluster all)', async () => {
+    const t = shipped();
+    const descriptors = {
+      admin_like: { cluster: ['all'], indices: [{ names: ['gmail_emails-*'], privileges: ['all'] }] },
+    };
+    const key = await mintKey(env.admin, descriptors);
+    t.probes.deny.push('index.create', 'security.invalidate_api_key', 'template.put');
+    const report = await runProbes(input(t, key));
+    const failed = new Set(
+      report.results.filter((r) => r.verdict === 'fail').map((r) => `${r.expected} ${r.op}`),
+    );
+    for (const p of [
+      'deny doc.delete',
+      'deny index.delete',
+      'deny cluster.put_settings',
+      'deny security.create_api_key',
+    ])
+      expect(failed).toContain(p);
+    expect(probeLeftovers(env.sandbox)).toEqual([]);
+  });
+});
