@@ -1,10 +1,157 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
+import {
+  buildMatrix,
+  type MatrixCell,
+  matrixViolations,
+  type Need,
+  type PermissionMatrix,
+} from '../../core/matrix/matrix.js';
 import type { CliContext } from '../context.js';
+import type { IO } from '../io.js';
+import { writeJson } from '../render/json.js';
+import { renderMarkdownTable, renderTable } from '../render/table.js';
+import { loadTemplates, readProjectConfig } from '../templates-io.js';
 
-// Placeholder until the verb lands; replaced by its real implementation.
-export function matrixCommand(_ctx: CliContext): Command {
-  return new Command('matrix').action(() => {
-    throw new UsageError('eskeys matrix is not available in this build yet');
-  });
+/** Options of `eskeys matrix`. */
+export interface MatrixOptions {
+  readonly io: IO;
+  readonly cwd: string;
+  /** Template files, directories or names; empty = the templates directory. */
+  readonly paths: readonly string[];
+  /** @defaultValue 'table' */
+  readonly format: 'table' | 'markdown' | 'json';
+  /** Templates whose probes fill the "needed?" column. @defaultValue every template */
+  readonly neededFrom?: readonly string[];
+}
+
+/** `eskeys matrix [paths...]`. */
+export function matrixCommand(
+  ctx: CliContext,
+  run: (opts: MatrixOptions) => Promise<void> = runMatrix,
+): Command {
+  return new Command('matrix')
+    .description('permission matrix: probe operations × templates, with what the probes say is needed')
+    .argument('[paths...]', 'template files, directories or names (default: every template in roles/)')
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['table', 'markdown', 'json'])
+        .default('table'),
+    )
+    .option(
+      '--needed-from <templates>',
+      'comma-separated template names whose probes fill the needed? column (default: all)',
+    )
+    .addHelpText(
+      'after',
+      '\nCells: ✓ allowed, ✗ denied; "!" marks a cell that contradicts the template\'s own probe.\n' +
+        'needed?: yes = some allow probe lists it, no = some deny probe lists it.',
+    )
+    .action(async (paths: string[], flags: { format: MatrixOptions['format']; neededFrom?: string }) => {
+      const neededFrom = flags.neededFrom
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      if (flags.neededFrom !== undefined && neededFrom?.length === 0) {
+        throw new UsageError('--needed-from needs at least one template name');
+      }
+      await run({
+        io: ctx.io,
+        cwd: ctx.cwd,
+        paths,
+        format: flags.format,
+        ...(neededFrom ? { neededFrom } : {}),
+      });
+    });
+}
+
+/** Builds and renders the matrix (exit 0; 2 on invalid templates). */
+export async function runMatrix(opts: MatrixOptions): Promise<void> {
+  const { config } = await readProjectConfig(opts.cwd);
+  const loaded = await loadTemplates(opts.paths, opts.cwd, config.templates_dir);
+  const names = loaded.map((l) => l.template.name);
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate)
+    throw new UsageError(`template "${duplicate}" is given twice; the matrix needs distinct templates`);
+  for (const n of opts.neededFrom ?? []) {
+    if (!names.includes(n))
+      throw new UsageError(`--needed-from: "${n}" is not one of the templates (${names.join(', ')})`);
+  }
+  for (const l of loaded) for (const w of l.warnings) opts.io.stderr.write(`eskeys: warning: ${w}\n`);
+  const matrix = buildMatrix(
+    loaded.map((l) => ({ template: l.template, file: l.file })),
+    opts.neededFrom,
+  );
+  if (opts.format === 'json') {
+    writeJson(opts.io, matrixToJson(matrix));
+    return;
+  }
+  const header = ['operation', 'action', 'needed?', ...matrix.templates.map((t) => t.name)];
+  const rows = matrix.rows.map((r) => [r.op.id, r.op.action, needLabel(r.needed), ...r.cells.map(cellLabel)]);
+  if (opts.format === 'markdown') {
+    const mdRows = rows.map((r) => [`\`${r[0]}\``, `\`${r[1]}\``, ...r.slice(2)]);
+    opts.io.stdout.write(renderMarkdownTable(header, mdRows));
+  } else {
+    opts.io.stdout.write(renderTable(header, rows));
+  }
+  const notes = footnotes(matrix);
+  if (notes.length > 0)
+    opts.io.stdout.write(
+      '\n' + notes.map((n) => (opts.format === 'markdown' ? `- ${n}` : n)).join('\n') + '\n',
+    );
+}
+
+function needLabel(n: Need): string {
+  return n === 'yes' ? 'yes' : n === 'no' ? 'no' : n === 'conflict' ? 'conflict' : '';
+}
+
+function cellLabel(c: MatrixCell): string {
+  return (c.allowed ? '✓' : '✗') + (c.contradictsOwnProbe ? ' !' : '');
+}
+
+function footnotes(matrix: PermissionMatrix): string[] {
+  const notes: string[] = [];
+  if (matrix.rows.some((r) => r.cells.some((c) => c.contradictsOwnProbe))) {
+    notes.push("! the template's own probe expects the opposite (see eskeys lint)");
+  }
+  for (const v of matrixViolations(matrix)) {
+    if (v.allowsForbidden.length > 0)
+      notes.push(`${v.template} allows what must not be: ${v.allowsForbidden.join(', ')}`);
+    if (v.lacksNeeded.length > 0)
+      notes.push(`${v.template} lacks what is needed: ${v.lacksNeeded.join(', ')}`);
+  }
+  return notes;
+}
+
+/** The JSON form of the matrix: stable, machine-oriented. */
+export function matrixToJson(matrix: PermissionMatrix): unknown {
+  return {
+    templates: matrix.templates,
+    needed_from: matrix.neededFrom,
+    operations: matrix.rows.map((r) => ({
+      id: r.op.id,
+      title: r.op.title,
+      scope: r.op.scope,
+      action: r.op.action,
+      needed: r.needed ?? null,
+      templates: Object.fromEntries(
+        r.cells.map((c) => [
+          c.template,
+          {
+            allowed: c.allowed,
+            patterns: c.patterns,
+            granted_by: c.grantedBy,
+            probe: c.expectation ?? null,
+            contradicts_own_probe: c.contradictsOwnProbe,
+            violates_needed: c.violatesNeed,
+          },
+        ]),
+      ),
+    })),
+    violations: matrixViolations(matrix).map((v) => ({
+      template: v.template,
+      allows_forbidden: v.allowsForbidden,
+      lacks_needed: v.lacksNeeded,
+    })),
+  };
 }

@@ -106,8 +106,9 @@ function concreteOf(patterns: Iterable<string>): string[] {
   const out: string[] = [];
   for (const p of patterns) {
     const star = p.indexOf('*');
-    if (star < 0) out.push(p);
-    else if (star === p.length - 1 && !p.endsWith('/*') && !p.endsWith('[*')) out.push(p.slice(0, -1));
+    const bare = star < 0 ? p : star === p.length - 1 ? p.slice(0, -1) : undefined;
+    // `indices:data/write/*` and `indices:*` name families, not actions.
+    if (bare !== undefined && !/[:/[]$/.test(bare)) out.push(bare);
   }
   return out;
 }

@@ -45,6 +45,8 @@ export interface TemplateChange {
   readonly patterns?: readonly string[];
   /** Concrete actions concerned. */
   readonly actions?: readonly string[];
+  /** Probe operation ids concerned (probe changes). */
+  readonly operations?: readonly string[];
   readonly from?: string;
   readonly to?: string;
 }
@@ -345,30 +347,31 @@ function lifecycleChanges(oldT: T, newT: T): TemplateChange[] {
 function probeChanges(oldT: T, newT: T): TemplateChange[] {
   const out: TemplateChange[] = [];
   for (const expect of ['allow', 'deny'] as const) {
-    const ops = (t: T) => new Set(t.probes[expect].map((p) => normalizeProbe(p).op));
+    const ops = (t: T) => [...new Set(t.probes[expect].map((p) => normalizeProbe(p).op))];
     const before = ops(oldT);
     const after = ops(newT);
-    for (const op of before) {
-      if (!after.has(op)) {
-        out.push({
-          direction: 'removed',
-          kind: 'probe',
-          summary: `removes ${expect} probe ${op}${expect === 'deny' ? ` (no longer proves ${op} is denied)` : ''}`,
-          widens: false,
-          subject: op,
-        });
-      }
+    const removed = before.filter((op) => !after.includes(op));
+    const added = after.filter((op) => !before.includes(op));
+    const plural = (n: number) => (n === 1 ? '' : 's');
+    if (removed.length > 0) {
+      out.push({
+        direction: 'removed',
+        kind: 'probe',
+        summary: `removes ${expect} probe${plural(removed.length)} ${removed.join(', ')}${expect === 'deny' ? ' (no longer proven denied)' : ''}`,
+        widens: false,
+        subject: expect,
+        operations: removed,
+      });
     }
-    for (const op of after) {
-      if (!before.has(op)) {
-        out.push({
-          direction: 'added',
-          kind: 'probe',
-          summary: `adds ${expect} probe ${op}`,
-          widens: false,
-          subject: op,
-        });
-      }
+    if (added.length > 0) {
+      out.push({
+        direction: 'added',
+        kind: 'probe',
+        summary: `adds ${expect} probe${plural(added.length)} ${added.join(', ')}`,
+        widens: false,
+        subject: expect,
+        operations: added,
+      });
     }
   }
   return out;
