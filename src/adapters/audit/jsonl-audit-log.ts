@@ -1,0 +1,159 @@
+import { constants } from 'node:fs';
+import { type FileHandle, mkdir, open, readFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import {
+  type AuditChainTip,
+  type AuditEvent,
+  type AuditLog,
+  type AuditVerification,
+  assertNoSecrets,
+  canonicalJson,
+  nextAuditEntry,
+  parseAuditTip,
+  verifyAuditChain,
+} from '../../core/audit/audit-event.js';
+import { ConfigError, EskeysError, LockedError } from '../../core/errors.js';
+import type { Clock } from '../../core/ports.js';
+import { acquireRotationLock, type RotationLock } from '../lock/file-lock.js';
+
+/**
+ * The audit log as a hash-chained JSONL file (format in src/core/audit/audit-event.ts).
+ *
+ * Each append takes a short cross-process lock (the scheduler and an operator's CLI may append at
+ * once, and two appends computing the same next seq would fork the chain), reads the tip from the
+ * last line, and writes the new line with O_APPEND in one write followed by fsync: the entry is on
+ * disk before append() resolves, which is what lets callers log an action before doing it.
+ */
+export class JsonlAuditLog implements AuditLog {
+  readonly #path: string;
+  readonly #clock: Clock;
+  /** Serializes appends within this process; the file lock covers other processes. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(path: string, clock: Clock) {
+    this.#path = path;
+    this.#clock = clock;
+  }
+
+  /** Appends one event (checked for secrets first), durably, after the current last entry. */
+  append(event: AuditEvent): Promise<void> {
+    const run = this.#queue.then(() => this.#append(event));
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  async #append(event: AuditEvent): Promise<void> {
+    // Reject a bad event before the file is even created.
+    assertNoSecrets(event);
+    canonicalJson(event);
+    const path = this.#path;
+    const dir = dirname(path);
+    try {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+    } catch (cause) {
+      throw new ConfigError(`cannot create the folder of audit log ${path}: ${errCode(cause)}`, { cause });
+    }
+    const lock = await lockWithRetry(dir, `audit-${basename(path)}`);
+    try {
+      let fh: FileHandle;
+      try {
+        fh = await open(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, 0o600);
+      } catch (cause) {
+        throw new ConfigError(`cannot open audit log ${path}: ${errCode(cause)}`, { cause });
+      }
+      try {
+        const tip = await readTip(fh, path);
+        // Build (and secret-check) the line before touching the file.
+        const { line } = nextAuditEntry(tip, this.#clock.now(), event);
+        try {
+          await fh.write(line);
+          await fh.sync();
+        } catch (cause) {
+          throw new ConfigError(`cannot write audit log ${path}: ${errCode(cause)}`, { cause });
+        }
+        if (tip === undefined) await syncDir(dir);
+      } finally {
+        await fh.close();
+      }
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** Checks the whole chain of the log at `path`; a missing file is not ok (nothing proves nothing happened). */
+  static async verify(path: string): Promise<AuditVerification> {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') {
+        return { ok: false, entries: 0, reason: `no audit log at ${path}` };
+      }
+      throw new ConfigError(`cannot read audit log ${path}: ${errCode(cause)}`, { cause });
+    }
+    return verifyAuditChain(text);
+  }
+}
+
+/** The tip from the last line; undefined for an empty file. Refuses to extend a log whose end is broken. */
+async function readTip(fh: FileHandle, path: string): Promise<AuditChainTip | undefined> {
+  const { size } = await fh.stat();
+  if (size === 0) return undefined;
+  // Read backwards in growing chunks until the last line is whole (lines are small; usually one read).
+  let chunk = 4096;
+  for (;;) {
+    const start = Math.max(0, size - chunk);
+    const buf = Buffer.alloc(size - start);
+    await fh.read(buf, 0, buf.length, start);
+    const text = buf.toString('utf8');
+    if (!text.endsWith('\n')) {
+      throw new ConfigError(
+        `audit log ${path} ends with an incomplete line (an interrupted write); check it with \`eskeys audit verify\` before more events are added`,
+      );
+    }
+    const cut = text.lastIndexOf('\n', text.length - 2);
+    if (cut >= 0 || start === 0) {
+      const tip = parseAuditTip(text.slice(cut + 1, -1));
+      if (!tip) {
+        throw new ConfigError(
+          `audit log ${path} ends with a line that is not an audit entry; check it with \`eskeys audit verify\``,
+        );
+      }
+      return tip;
+    }
+    chunk *= 4;
+  }
+}
+
+/** Appends are short, so a held audit lock is waited for (up to ~10 s) rather than reported. */
+async function lockWithRetry(dir: string, name: string): Promise<RotationLock> {
+  let delay = 5;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await acquireRotationLock(dir, name, { staleMs: 30_000 });
+    } catch (error) {
+      if (!(error instanceof LockedError) || Date.now() > deadline) {
+        if (error instanceof EskeysError) throw error;
+        throw new ConfigError(`cannot lock audit log in ${dir}: ${errCode(error)}`, { cause: error });
+      }
+      await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
+      delay = Math.min(delay * 2, 200);
+    }
+  }
+}
+
+/** A new file's directory entry is only durable once the directory itself is synced. */
+async function syncDir(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const fh = await open(dir, constants.O_RDONLY);
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+function errCode(cause: unknown): string {
+  return (cause as NodeJS.ErrnoException)?.code ?? String(cause);
+}
