@@ -1,10 +1,241 @@
-import { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
+import { writeFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import type { ClusterPort } from '../../core/cluster-port.js';
+import type { ConnectionSettings } from '../../core/config/connection.js';
+import { ConfigError, ExitCode, ReportedError, UsageError } from '../../core/errors.js';
+import type { Reporter } from '../../core/ports.js';
+import { encodedKeyId } from '../../core/probes/encoded-key.js';
+import { runProbes } from '../../core/probes/run-probes.js';
+import type { ProbeReport } from '../../core/probes/types.js';
+import { Secret } from '../../core/secret.js';
+import { effectiveOutputs } from '../../core/templates/load-template.js';
+import type { Outputs, RoleTemplate } from '../../core/templates/schema.js';
 import type { CliContext } from '../context.js';
+import {
+  addClusterOptions,
+  type ClusterFlags,
+  connectionFor,
+  environmentName,
+  loadProject,
+  type Project,
+  readEnvFile,
+} from '../project.js';
+import { writeJson } from '../render/json.js';
+import { renderJUnit } from '../render/junit.js';
+import { probeName, probeReportJson, renderProbeTable, summarise } from '../render/probe-matrix.js';
+import { loadTemplate } from '../templates-io.js';
 
-// Placeholder until the verb lands; replaced by its real implementation.
-export function verifyCommand(_ctx: CliContext): Command {
-  return new Command('verify').action(() => {
-    throw new UsageError('eskeys verify is not available in this build yet');
+/** Output formats of `eskeys verify`. */
+export type VerifyFormat = 'table' | 'json' | 'junit';
+
+/** Options of `eskeys verify` (flags as parsed; the ports come from the context). */
+export interface VerifyOptions extends ClusterFlags {
+  /** Template name (in the templates directory) or file. */
+  readonly template: string;
+  /** Read the key from this environment variable. @defaultValue the template's `outputs.key_var` */
+  readonly keyEnv?: string;
+  /** Read the key (the template's `key_var`) from this env file. @defaultValue the template's env files */
+  readonly envFile?: string;
+  /** @defaultValue `table` on a terminal, `json` otherwise */
+  readonly format?: VerifyFormat;
+  /** Write the report here instead of stdout (stdout then gets the table). */
+  readonly output?: string;
+  /** Never use admin credentials, even when they are configured. @defaultValue false */
+  readonly keyOnly?: boolean;
+}
+
+/** `eskeys verify --template NAME [--env ENV] [--key-env VAR | --env-file FILE] [--format F] [--output FILE]`. */
+export function verifyCommand(
+  ctx: CliContext,
+  run: (ctx: CliContext, opts: VerifyOptions) => Promise<void> = runVerify,
+): Command {
+  const cmd = new Command('verify')
+    .description(
+      'probe the deployed key live: what it must do succeeds, what it must not do gets 403 (changes nothing of the consumer)',
+    )
+    .requiredOption('-t, --template <name>', 'role template: a name in the templates directory or a file')
+    .option('--key-env <var>', 'read the key from this environment variable (default: the template key_var)')
+    .option('--env-file <file>', "read the key from this env file (default: the template's env files)")
+    .addOption(new Option('--format <format>', 'report format').choices(['table', 'json', 'junit']))
+    .option('--json', 'same as --format json')
+    .option('-o, --output <file>', 'write the report to a file (e.g. --format junit --output report.xml)')
+    .option('--key-only', 'use only the key under test, even when admin credentials are configured');
+  addClusterOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Without admin credentials (the usual CI setup) only probes that need no admin-made resource run
+live; the others are answered by _has_privileges and reported as "static".
+
+Exit codes: 0 every probe passed · 1 a probe failed · 2 bad usage, config or template ·
+3 cluster unreachable or the key was rejected (401) · 130 interrupted (canaries removed first).`,
+  );
+  return cmd.action(async (flags: VerifyOptions & { json?: boolean }) => {
+    if (flags.keyEnv && flags.envFile) throw new UsageError('pass either --key-env or --env-file, not both');
+    if (flags.json && flags.format && flags.format !== 'json')
+      throw new UsageError(`--json contradicts --format ${flags.format}`);
+    const { json, ...rest } = flags;
+    await run(ctx, { ...rest, format: json ? 'json' : flags.format });
   });
+}
+
+/** The key under test and where it came from (never the value in any message). */
+interface KeyUnderTest {
+  readonly encoded: Secret;
+  readonly id: string;
+  /** `the key in ELASTICSEARCH_API_KEY (.env)`. */
+  readonly source: string;
+}
+
+/** Loads the template and key, probes, renders; throws ReportedError(1) when a probe failed. */
+export async function runVerify(ctx: CliContext, opts: VerifyOptions): Promise<void> {
+  const project = loadProject(ctx, opts.config);
+  const { template, warnings } = await loadTemplate(opts.template, ctx.cwd, project.config.templates_dir);
+  for (const w of warnings) ctx.io.stderr.write(`eskeys: warning: ${w}\n`);
+  const environment = environmentName(ctx, opts);
+  const outputs = effectiveOutputs(template, project.config, environment);
+  const key = readKey(ctx, project, opts, outputs);
+
+  const { settings, adminAvailable } = resolveVerifyConnection(ctx, project, opts, key);
+  const { createEsCluster } = await import('../../adapters/es/es-cluster.js');
+  const cluster: ClusterPort = createEsCluster(settings, {
+    onInsecure: () =>
+      ctx.io.stderr.write(
+        'eskeys: warning: TLS verification is OFF (--insecure); do not use in production\n',
+      ),
+  });
+  const reporter: Reporter = {
+    step: (m) => {
+      if (ctx.io.isStdoutTTY) ctx.io.stderr.write(`eskeys: ${m}\n`);
+    },
+    warn: (m) => ctx.io.stderr.write(`eskeys: warning: ${m}\n`),
+  };
+  reporter.step(
+    `verifying ${template.name} (${environment}) with ${key.source}${adminAvailable ? '' : ' (key only: no admin credentials)'}`,
+  );
+  let report: ProbeReport;
+  try {
+    report = await runProbes({
+      cluster,
+      template,
+      environment,
+      key: { id: key.id, encoded: key.encoded },
+      keySource: key.source,
+      random: ctx.random,
+      clock: ctx.clock,
+      signal: ctx.signal,
+      adminAvailable,
+      reporter,
+    });
+  } finally {
+    await cluster.close().catch(() => {});
+  }
+  await render(ctx, opts, template, report);
+  if (!report.passed) {
+    const bad = report.results.filter((r) => r.verdict !== 'pass');
+    ctx.io.stderr.write(
+      `eskeys: ${bad.length} of ${report.results.length} probes did not pass: ${bad.map(probeName).join(', ')}\n`,
+    );
+    throw new ReportedError(ExitCode.verificationFailed);
+  }
+}
+
+async function render(ctx: CliContext, opts: VerifyOptions, _template: RoleTemplate, report: ProbeReport) {
+  const format: VerifyFormat = opts.format ?? (ctx.io.isStdoutTTY ? 'table' : 'json');
+  const text =
+    format === 'junit'
+      ? renderJUnit(report)
+      : format === 'json'
+        ? JSON.stringify(probeReportJson(report), null, 2) + '\n'
+        : renderProbeTable(report);
+  if (opts.output) {
+    const path = resolve(ctx.cwd, opts.output);
+    try {
+      await writeFile(path, text, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`cannot write ${opts.output}: ${(error as Error).message}`, { cause: error });
+    }
+    // The file holds the machine report; the log gets the human matrix.
+    ctx.io.stdout.write(renderProbeTable(report));
+    const s = summarise(report);
+    ctx.io.stderr.write(`eskeys: wrote ${format} report (${s.total} probes) to ${opts.output}\n`);
+    return;
+  }
+  if (format === 'json') writeJson(ctx.io, probeReportJson(report));
+  else ctx.io.stdout.write(text);
+}
+
+/** Reads the key: --key-env VAR, --env-file FILE, else the template's key_var from the environment, else its env files. */
+function readKey(ctx: CliContext, project: Project, opts: VerifyOptions, outputs: Outputs): KeyUnderTest {
+  const varName = outputs.key_var;
+  let value: string | undefined;
+  let source: string;
+  if (opts.keyEnv) {
+    value = ctx.env[opts.keyEnv];
+    source = `the key in ${opts.keyEnv}`;
+    if (!value) throw new ConfigError(`environment variable ${opts.keyEnv} (--key-env) is not set or empty`);
+  } else if (opts.envFile) {
+    const file = readEnvFile(resolve(ctx.cwd, opts.envFile), opts.envFile);
+    if (!file) throw new ConfigError(`env file ${opts.envFile} does not exist`);
+    value = file.vars[varName];
+    source = `the key in ${varName} (${opts.envFile})`;
+    if (!value) throw new ConfigError(`${opts.envFile} has no ${varName}`);
+  } else if (ctx.env[varName]) {
+    value = ctx.env[varName];
+    source = `the key in ${varName}`;
+  } else {
+    source = '';
+    for (const f of outputs.env_files) {
+      const path = isAbsolute(f) ? f : join(project.root, f);
+      const file = readEnvFile(path, f);
+      if (file?.vars[varName]) {
+        value = file.vars[varName];
+        source = `the key in ${varName} (${f})`;
+        break;
+      }
+    }
+    if (!value) {
+      const where = outputs.env_files.length > 0 ? ` or in ${outputs.env_files.join(', ')}` : '';
+      throw new ConfigError(
+        `no key to verify: ${varName} is not set in the environment${where}; pass --key-env VAR or --env-file FILE`,
+      );
+    }
+  }
+  const encoded = new Secret(value.trim());
+  const id = encodedKeyId(encoded);
+  if (!id) {
+    throw new ConfigError(
+      `${source} is not an encoded API key (base64 of id:api_key, the "encoded" value Elasticsearch returns)`,
+    );
+  }
+  return { encoded, id, source };
+}
+
+/**
+ * The connection for verify: the admin identity when credentials are configured (canaries can
+ * then be made and removed), else the key under test alone against the configured URL (CI).
+ */
+function resolveVerifyConnection(
+  ctx: CliContext,
+  project: Project,
+  opts: VerifyOptions,
+  key: KeyUnderTest,
+): { settings: ConnectionSettings; adminAvailable: boolean } {
+  if (!opts.keyOnly) {
+    try {
+      return { settings: connectionFor(ctx, project, opts), adminAvailable: true };
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      // No usable admin credentials: fall through to key-only. A missing URL or an unknown
+      // environment fails again below with the same message.
+    }
+  }
+  const base = connectionFor(ctx, project, {
+    ...opts,
+    username: undefined,
+    password: undefined,
+    apiKey: key.encoded.reveal(),
+  });
+  return { settings: { ...base, auth: { kind: 'api_key', apiKey: key.encoded } }, adminAvailable: false };
 }

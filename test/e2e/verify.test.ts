@@ -1,0 +1,236 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import type { RoleDescriptor } from '../../src/core/privileges/role.js';
+import {
+  leakedSecrets,
+  mintKey,
+  type ProbeSandbox,
+  probeLeftovers,
+  startProbeSandbox,
+  type TestKey,
+} from '../support/sandbox-helpers.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const BIN = join(ROOT, 'dist/cli/bin.js');
+
+const templateJson = (file: string) => JSON.parse(readFileSync(join(ROOT, file), 'utf8'));
+const shipped = templateJson('roles/email-search.json');
+const withWrite = templateJson('test/fixtures/probes/email-search-write.json');
+
+let env: ProbeSandbox;
+beforeAll(async () => {
+  env = await startProbeSandbox();
+});
+afterAll(async () => {
+  await env?.close();
+});
+beforeEach(() => env.sandbox.faults.clear());
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A project folder with the shipped template and the wrong `write` one, and a .env holding `key`. */
+function project(key?: TestKey): string {
+  const dir = mkdtempSync(join(tmpdir(), 'eskeys-verify-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, 'roles'));
+  copyFileSync(join(ROOT, 'roles/email-search.json'), join(dir, 'roles/email-search.json'));
+  copyFileSync(
+    join(ROOT, 'test/fixtures/probes/email-search-write.json'),
+    join(dir, 'roles/email-search-write.json'),
+  );
+  if (key)
+    writeFileSync(
+      join(dir, '.env'),
+      `# app settings\nPORT=8080\nELASTICSEARCH_API_KEY=${key.encoded.reveal()}\n`,
+    );
+  return dir;
+}
+
+/** A clean environment: nothing inherited but PATH, so no stray ESKEYS_* reaches the CLI. */
+function cliEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...extra };
+}
+
+function cli(args: string[], cwd: string, extraEnv: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      'node',
+      [BIN, ...args],
+      { cwd, env: cliEnv(extraEnv), timeout: 20_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+const descriptors = (t: { role_descriptors: Record<string, RoleDescriptor> }) => t.role_descriptors;
+
+function expectNoSecrets(r: CliResult, keys: TestKey[]): void {
+  const all = r.stdout + r.stderr;
+  expect(leakedSecrets(all, keys)).toEqual([]);
+  expect(all).not.toContain(env.sandbox.password);
+}
+
+describe('eskeys verify (built CLI against the sandbox)', () => {
+  it('passes the shipped email-search template with admin credentials and removes its canaries (exit 0)', async () => {
+    const key = await mintKey(env.admin, descriptors(shipped));
+    const dir = project(key);
+    const r = await cli(['verify', '--template', 'email-search', '--format', 'json'], dir, env.adminEnv);
+    expectNoSecrets(r, [key]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.passed).toBe(true);
+    expect(report.access).toBe('admin');
+    expect(report.results).toHaveLength(shipped.probes.allow.length + shipped.probes.deny.length);
+    expect(report.key_id).toBe(`…${key.id.slice(-4)}`);
+    expect(probeLeftovers(env.sandbox)).toEqual([]);
+  });
+
+  it('runs key-only in CI (no admin credentials, key from the environment)', async () => {
+    const key = await mintKey(env.admin, descriptors(shipped));
+    const dir = project();
+    const r = await cli(['verify', '-t', 'email-search', '--json'], dir, {
+      ESKEYS_URL: env.sandbox.url,
+      ELASTICSEARCH_API_KEY: key.encoded.reveal(),
+    });
+    expectNoSecrets(r, [key]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.access).toBe('key-only');
+    expect(report.passed).toBe(true);
+    expect(probeLeftovers(env.sandbox)).toEqual([]);
+  });
+
+  it('fails a template that grants write on its doc.delete deny probe, explaining why (exit 1)', async () => {
+    const key = await mintKey(env.admin, descriptors(withWrite));
+    const dir = project(key);
+    const r = await cli(['verify', '--template', 'email-search-write', '--json'], dir, env.adminEnv);
+    expectNoSecrets(r, [key]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    const del = report.results.find((x: { probe: string }) => x.probe === 'deny doc.delete');
+    expect(del.verdict).toBe('fail');
+    expect(del.explanation).toContain(
+      'granted by `write` on `gmail_emails-*`; use `index` or `create_doc` instead',
+    );
+    expect(r.stderr).toMatch(/^eskeys: \d+ of \d+ probes did not pass: .*deny doc\.delete/m);
+    expect(probeLeftovers(env.sandbox)).toEqual([]);
+  });
+
+  it('exits 3 with a one-line message when the key was invalidated', async () => {
+    const key = await mintKey(env.admin, descriptors(shipped));
+    await env.admin.invalidateApiKeys([key.id]);
+    const dir = project(key);
+    const r = await cli(['verify', '--template', 'email-search'], dir, { ESKEYS_URL: env.sandbox.url });
+    expectNoSecrets(r, [key]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      `eskeys: the key in ELASTICSEARCH_API_KEY (.env) was rejected: api key [${key.id}] has been invalidated\n`,
+    );
+  });
+
+  it('exits 3 when the cluster is unreachable', async () => {
+    const key = await mintKey(env.admin, descriptors(shipped));
+    const dir = project(key);
+    const r = await cli(['verify', '--template', 'email-search'], dir, { ESKEYS_URL: 'http://127.0.0.1:9' });
+    expectNoSecrets(r, [key]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^eskeys: cannot reach cluster http:\/\/127\.0\.0\.1:9/);
+  });
+
+  it.each([
+    ['both key sources', ['--key-env', 'X', '--env-file', '.env'], /either --key-env or --env-file/],
+    ['an unknown template', [], /template "nope" not found/],
+    ['a missing key variable', ['--key-env', 'NOT_SET'], /NOT_SET \(--key-env\) is not set/],
+    ['a bad format', ['--format', 'xml'], /argument 'xml' is invalid/],
+  ])('exits 2 on %s', async (_name, extra, message) => {
+    const key = await mintKey(env.admin, descriptors(shipped));
+    const dir = project(key);
+    const template = _name === 'an unknown template' ? 'nope' : 'email-search';
+    const r = await cli(['verify', '--template', template, ...extra], dir, { ESKEYS_URL: env.sandbox.url });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expectNoSecrets(r, [key]);
+  });
+
+  it('writes JUnit XML with the testsuite/testcase/failure shape', async () => {
+    const key = await mintKey(env.admin, descriptors(withWrite));
+    const dir = project(key);
+    const r = await cli(
+      ['verify', '--template', 'email-search-write', '--format', 'junit', '--output', 'report.xml'],
+      dir,
+      env.adminEnv,
+    );
+    expect(r.code).toBe(1);
+    expectNoSecrets(r, [key]);
+    expect(r.stdout).toContain('deny doc.delete');
+    const xml = readFileSync(join(dir, 'report.xml'), 'utf8');
+    expect(leakedSecrets(xml, [key])).toEqual([]);
+    const count = (tag: string) => xml.split(`<${tag}`).length - 1;
+    const attr = (tag: string, name: string) => {
+      const start = xml.indexOf(`<${tag} `);
+      const head = xml.slice(start, xml.indexOf('>', start));
+      const at = head.indexOf(` ${name}="`);
+      return head.slice(at + name.length + 3, head.indexOf('"', at + name.length + 3));
+    };
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites')).toBe(true);
+    expect(count('testsuites')).toBe(1);
+    expect(count('testsuite ')).toBe(1);
+    const total = withWrite.probes.allow.length + withWrite.probes.deny.length;
+    expect(count('testcase')).toBe(total);
+    expect(attr('testsuite', 'tests')).toBe(String(total));
+    expect(attr('testsuite', 'failures')).toBe(String(count('failure')));
+    expect(count('failure')).toBeGreaterThanOrEqual(1);
+    expect(attr('testsuite', 'name')).toBe('eskeys.email-search-write (default)');
+    expect(attr('testcase', 'classname')).toBe('eskeys.email-search-write');
+    expect(xml).toContain('name="deny doc.delete"');
+    expect(xml).toMatch(/<failure message="doc\.delete was allowed but must be denied" type="eskeys\.deny">/);
+    expect(xml).toContain('granted by `write` on `gmail_emails-*`');
+    expect(xml.trimEnd().endsWith('</testsuites>')).toBe(true);
+  });
+
+  it('removes every canary when interrupted with SIGINT mid-run (exit 130)', async () => {
+    const key = await mintKey(env.admin, descriptors(withWrite));
+    const dir = project(key);
+    env.sandbox.faults.inject({ path: /^\/(?!_sandbox)/, latencyMs: 200, times: 10_000 });
+    env.sandbox.counters.reset();
+    const child: ChildProcess = spawn('node', [BIN, 'verify', '--template', 'email-search-write', '--json'], {
+      cwd: dir,
+      env: cliEnv(env.adminEnv),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+    });
+    const exited = new Promise<number>((resolve) =>
+      child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 0))),
+    );
+    // Interrupt once the run has created a canary (a throwaway template, policy or pipeline).
+    const deadline = Date.now() + 10_000;
+    while (probeLeftovers(env.sandbox).length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(probeLeftovers(env.sandbox)).not.toEqual([]);
+    child.kill('SIGINT');
+    const code = await exited;
+    env.sandbox.faults.clear();
+    expect(code).toBe(130);
+    expect(stderr).toContain('interrupted by SIGINT');
+    expect(leakedSecrets(stdout + stderr, [key])).toEqual([]);
+    expect(probeLeftovers(env.sandbox)).toEqual([]);
+  });
+});
