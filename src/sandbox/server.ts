@@ -95,7 +95,11 @@ export function requestListener(deps: ServerDeps, secure: boolean) {
     let compat: number | undefined;
     try {
       const isAdmin = path === '/_sandbox' || path.startsWith('/_sandbox/');
+      const router = isAdmin ? deps.adminRouter : deps.router;
+      const lookup = router.lookup(method, path);
       if (!isAdmin) {
+        // Faulted requests are counted too, so retry counts can be asserted.
+        deps.counters.record(lookup.kind === 'match' ? lookup.match.endpoint : `${method} (unmatched)`);
         const fault = deps.faults.take(method, path);
         if (fault) {
           if (fault.latencyMs) await sleep(fault.latencyMs);
@@ -104,18 +108,13 @@ export function requestListener(deps: ServerDeps, secure: boolean) {
             return;
           }
           if (fault.status) {
-            const body = await readBody(req);
-            void body;
+            await readBody(req);
             send(res, method, fault.status, JSON.stringify(faultBody(fault.status)), undefined);
             return;
           }
         }
       }
       const rawBody = await readBody(req);
-      const router = isAdmin ? deps.adminRouter : deps.router;
-      const lookup = router.lookup(method, path);
-      if (!isAdmin)
-        deps.counters.record(lookup.kind === 'match' ? lookup.match.endpoint : `${method} (unmatched)`);
       compat = checkCompatibleVersion(
         deps.state.version.major,
         req.headers.accept,

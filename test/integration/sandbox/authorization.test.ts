@@ -20,7 +20,12 @@ describe('403 versus 404 (§3a worked cases)', () => {
       () => none.client.indices.delete({ index: 'missing-index' }),
       403,
       'security_exception',
-      denied('indices:admin/delete', `API key id [${none.id}] of user [elastic]`, 'missing-index', 'delete_index,manage,all'),
+      denied(
+        'indices:admin/delete',
+        `API key id [${none.id}] of user [elastic]`,
+        'missing-index',
+        'delete_index,manage,all',
+      ),
     );
     const allowed = await tc.apiKey({ indices: [{ names: ['missing-*'], privileges: ['delete_index'] }] });
     const err = await expectError(
@@ -29,7 +34,15 @@ describe('403 versus 404 (§3a worked cases)', () => {
       'index_not_found_exception',
       'no such index [missing-index]',
     );
-    expect(Object.keys(err)).toEqual(['root_cause', 'type', 'reason', 'resource.type', 'resource.id', 'index_uuid', 'index']);
+    expect(Object.keys(err)).toEqual([
+      'root_cause',
+      'type',
+      'reason',
+      'resource.type',
+      'resource.id',
+      'index_uuid',
+      'index',
+    ]);
     expect(err['resource.type']).toBe('index_or_alias');
   });
 
@@ -42,7 +55,11 @@ describe('403 versus 404 (§3a worked cases)', () => {
       denied('indices:data/read/get', `API key id [${none.id}] of user [elastic]`, 'missing', 'read,all'),
     );
     const reader = await tc.apiKey({ indices: [{ names: ['missing'], privileges: ['read'] }] });
-    await expectError(() => reader.client.get({ index: 'missing', id: '1' }), 404, 'index_not_found_exception');
+    await expectError(
+      () => reader.client.get({ index: 'missing', id: '1' }),
+      404,
+      'index_not_found_exception',
+    );
   });
 
   it('wildcard search: empty 200 with read elsewhere, 403 (names as requested) without read anywhere', async () => {
@@ -54,7 +71,12 @@ describe('403 versus 404 (§3a worked cases)', () => {
       () => writer.client.search({ index: 'nomatch-*' }),
       403,
       'security_exception',
-      denied('indices:data/read/search', `API key id [${writer.id}] of user [elastic]`, 'nomatch-*', 'read,all'),
+      denied(
+        'indices:data/read/search',
+        `API key id [${writer.id}] of user [elastic]`,
+        'nomatch-*',
+        'read,all',
+      ),
     );
   });
 
@@ -64,9 +86,16 @@ describe('403 versus 404 (§3a worked cases)', () => {
       () => writer.client.index({ index: 'newidx', id: '1', document: { a: 1 } }),
       403,
       'security_exception',
-      denied('indices:admin/auto_create', `API key id [${writer.id}] of user [elastic]`, 'newidx', 'auto_configure,create_index,manage,all'),
+      denied(
+        'indices:admin/auto_create',
+        `API key id [${writer.id}] of user [elastic]`,
+        'newidx',
+        'auto_configure,create_index,manage,all',
+      ),
     );
-    const creator = await tc.apiKey({ indices: [{ names: ['newidx*'], privileges: ['write', 'create_index'] }] });
+    const creator = await tc.apiKey({
+      indices: [{ names: ['newidx*'], privileges: ['write', 'create_index'] }],
+    });
     const r = await creator.client.index({ index: 'newidx', id: '1', document: { a: 1 } });
     expect(r.result).toBe('created');
   });
@@ -77,23 +106,40 @@ describe('403 versus 404 (§3a worked cases)', () => {
       () => elsewhere.client.index({ index: 'existing', id: '2', document: { a: 1 } }),
       403,
       'security_exception',
-      denied('indices:data/write/bulk[s]', `API key id [${elsewhere.id}] of user [elastic]`, 'existing', 'create_doc,create,delete,index,write,all'),
+      denied(
+        'indices:data/write/bulk[s]',
+        `API key id [${elsewhere.id}] of user [elastic]`,
+        'existing',
+        'create_doc,create,delete,index,write,all',
+      ),
     );
   });
 
   it('name-only check: no write privilege anywhere is refused on the document action', async () => {
-    const reader = await tc.userWithRole('reader', { indices: [{ names: ['existing'], privileges: ['read'] }] });
+    const reader = await tc.userWithRole('reader', {
+      indices: [{ names: ['existing'], privileges: ['read'] }],
+    });
     await expectError(
       () => reader.index({ index: 'existing', id: '3', document: { a: 1 } }),
       403,
       'security_exception',
-      denied('indices:data/write/index', 'user [reader] with effective roles [reader_role]', 'existing', 'create_doc,create,index,write,all'),
+      denied(
+        'indices:data/write/index',
+        'user [reader] with effective roles [reader_role]',
+        'existing',
+        'create_doc,create,index,write,all',
+      ),
     );
     await expectError(
       () => reader.bulk({ operations: [{ index: { _index: 'existing' } }, { a: 1 }] }),
       403,
       'security_exception',
-      denied('indices:data/write/bulk', 'user [reader] with effective roles [reader_role]', null, 'create_doc,create,delete,index,write,all'),
+      denied(
+        'indices:data/write/bulk',
+        'user [reader] with effective roles [reader_role]',
+        null,
+        'create_doc,create,delete,index,write,all',
+      ),
     );
   });
 
@@ -123,7 +169,12 @@ describe('the write trap', () => {
       () => indexKey.client.delete({ index: 'existing', id: 'victim-2' }),
       403,
       'security_exception',
-      denied('indices:data/write/delete', `API key id [${indexKey.id}] of user [elastic]`, 'existing', 'delete,write,all'),
+      denied(
+        'indices:data/write/delete',
+        `API key id [${indexKey.id}] of user [elastic]`,
+        'existing',
+        'delete,write,all',
+      ),
     );
   });
 
@@ -177,7 +228,12 @@ describe('bulk per-item authorization', () => {
     });
     expect(res.items[2]!.update!.error!.reason).toContain('[indices:data/write/update]');
     expect(res.items[4]!.index!.error!.reason).toBe(
-      denied('indices:admin/auto_create', `API key id [${key.id}] of user [elastic]`, 'other-idx', 'auto_configure,create_index,manage,all'),
+      denied(
+        'indices:admin/auto_create',
+        `API key id [${key.id}] of user [elastic]`,
+        'other-idx',
+        'auto_configure,create_index,manage,all',
+      ),
     );
   });
 

@@ -60,7 +60,10 @@ describe('indices', () => {
     );
     await tc.admin.indices.putMapping({ index: 'app-1', properties: { tag: { type: 'keyword' } } });
     const mapping = await tc.admin.indices.getMapping({ index: 'app-1' });
-    expect(mapping['app-1']!.mappings.properties).toEqual({ title: { type: 'text' }, tag: { type: 'keyword' } });
+    expect(mapping['app-1']!.mappings.properties).toEqual({
+      title: { type: 'text' },
+      tag: { type: 'keyword' },
+    });
     await expectError(
       () => tc.admin.indices.putMapping({ index: 'app-1', properties: { tag: { type: 'long' } } }),
       400,
@@ -88,7 +91,12 @@ describe('indices', () => {
     await tc.admin.indices.create({ index: 'del-a' });
     await tc.admin.indices.create({ index: 'del-b' });
     await tc.admin.indices.delete({ index: 'del-a,del-b' });
-    await expectError(() => tc.admin.indices.delete({ index: 'del-a' }), 404, 'index_not_found_exception', 'no such index [del-a]');
+    await expectError(
+      () => tc.admin.indices.delete({ index: 'del-a' }),
+      404,
+      'index_not_found_exception',
+      'no such index [del-a]',
+    );
   });
 });
 
@@ -99,7 +107,9 @@ describe('aliases', () => {
     expect(r.acknowledged).toBe(true);
     expect(await tc.admin.indices.getAlias({ name: 'al' })).toEqual({ 'al-1': { aliases: { al: {} } } });
     await tc.admin.indices.putAlias({ index: 'al-1', name: 'al2' });
-    expect(await tc.admin.indices.getAlias({ index: 'al-1' })).toEqual({ 'al-1': { aliases: { al: {}, al2: {} } } });
+    expect(await tc.admin.indices.getAlias({ index: 'al-1' })).toEqual({
+      'al-1': { aliases: { al: {}, al2: {} } },
+    });
     await tc.admin.indices.updateAliases({ actions: [{ remove: { index: 'al-1', alias: 'al' } }] });
     const err = await expectError(
       () => tc.admin.indices.updateAliases({ actions: [{ remove: { index: 'al-1', alias: 'al' } }] }),
@@ -127,7 +137,14 @@ describe('aliases', () => {
 describe('documents', () => {
   it('indexes, gets, updates and deletes a document', async () => {
     const created = await tc.admin.index({ index: 'docs', id: '1', document: { user: 'kim', n: 1 } });
-    expect(created).toMatchObject({ _index: 'docs', _id: '1', _version: 1, result: 'created', _seq_no: 0, _primary_term: 1 });
+    expect(created).toMatchObject({
+      _index: 'docs',
+      _id: '1',
+      _version: 1,
+      result: 'created',
+      _seq_no: 0,
+      _primary_term: 1,
+    });
     const again = await tc.admin.index({ index: 'docs', id: '1', document: { user: 'kim', n: 2 } });
     expect(again).toMatchObject({ _version: 2, result: 'updated' });
     const got = await tc.admin.get({ index: 'docs', id: '1' });
@@ -174,7 +191,11 @@ describe('documents', () => {
   });
 
   it('updates the mapping dynamically', async () => {
-    await tc.admin.index({ index: 'dyn', id: '1', document: { s: 'x', n: 1, f: 1.5, b: true, d: '2024-01-01', o: { k: 'v' } } });
+    await tc.admin.index({
+      index: 'dyn',
+      id: '1',
+      document: { s: 'x', n: 1, f: 1.5, b: true, d: '2024-01-01', o: { k: 'v' } },
+    });
     const m = await tc.admin.indices.getMapping({ index: 'dyn' });
     expect(m.dyn!.mappings.properties).toEqual({
       s: { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 256 } } },
@@ -229,7 +250,11 @@ describe('search, count, delete by query', () => {
   });
 
   it('delete by query', async () => {
-    const r = await tc.admin.deleteByQuery({ index: 'search-a', query: { term: { color: 'blue' } }, refresh: true });
+    const r = await tc.admin.deleteByQuery({
+      index: 'search-a',
+      query: { term: { color: 'blue' } },
+      refresh: true,
+    });
     expect(r.deleted).toBe(1);
     expect((await tc.admin.count({ index: 'search-a' })).count).toBe(1);
     const key = await tc.apiKey({ indices: [{ names: ['search-*'], privileges: ['read'] }] });
@@ -252,8 +277,14 @@ describe('cluster APIs', () => {
   });
 
   it('cluster settings round-trip and unknown settings are refused', async () => {
-    const r = await tc.admin.cluster.putSettings({ persistent: { 'cluster.routing.allocation.enable': 'all' } });
-    expect(r).toEqual({ acknowledged: true, persistent: { cluster: { routing: { allocation: { enable: 'all' } } } }, transient: {} });
+    const r = await tc.admin.cluster.putSettings({
+      persistent: { 'cluster.routing.allocation.enable': 'all' },
+    });
+    expect(r).toEqual({
+      acknowledged: true,
+      persistent: { cluster: { routing: { allocation: { enable: 'all' } } } },
+      transient: {},
+    });
     const got = await tc.admin.cluster.getSettings({ flat_settings: true });
     expect(got.persistent).toEqual({ 'cluster.routing.allocation.enable': 'all' });
     await expectError(
@@ -265,7 +296,11 @@ describe('cluster APIs', () => {
   });
 
   it('index, legacy and component templates', async () => {
-    await tc.admin.indices.putIndexTemplate({ name: 'tpl', index_patterns: ['tpl-*'], template: { settings: { number_of_replicas: 0 } } });
+    await tc.admin.indices.putIndexTemplate({
+      name: 'tpl',
+      index_patterns: ['tpl-*'],
+      template: { settings: { number_of_replicas: 0 } },
+    });
     const got = await tc.admin.indices.getIndexTemplate({ name: 'tpl' });
     expect(got.index_templates[0]!.name).toBe('tpl');
     await tc.admin.indices.create({ index: 'tpl-1' });
@@ -294,7 +329,9 @@ describe('cluster APIs', () => {
       'index_template [legacy] missing',
     );
     await tc.admin.cluster.putComponentTemplate({ name: 'comp', template: { settings: {} } });
-    expect((await tc.admin.cluster.getComponentTemplate({ name: 'comp' })).component_templates).toHaveLength(1);
+    expect((await tc.admin.cluster.getComponentTemplate({ name: 'comp' })).component_templates).toHaveLength(
+      1,
+    );
     await tc.admin.cluster.deleteComponentTemplate({ name: 'comp' });
   });
 
