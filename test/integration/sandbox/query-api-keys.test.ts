@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectError, startTestCluster, type TestCluster } from './helpers.js';
+
+let tc: TestCluster;
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  tc = await startTestCluster();
+  const make = async (name: string, metadata: Record<string, unknown>, expiration?: string) => {
+    tc.clock.advance(1000);
+    const r = await tc.admin.security.createApiKey({ name, metadata, ...(expiration ? { expiration } : {}) });
+    ids[name] = r.id;
+  };
+  await make('app-prod', { managed_by: 'eskeys', env: 'prod', generation: 3, tags: ['a', 'b'] }, '30d');
+  await make('app-staging', { managed_by: 'eskeys', env: 'staging', generation: 1 }, '7d');
+  await make('manual', { owner: 'ops' });
+  await make('app-old', { managed_by: 'eskeys', env: 'prod', generation: 2 }, '1d');
+  await tc.admin.security.invalidateApiKey({ ids: [ids['app-old']!] });
+  const u = await tc.userWithRole('qowner', { cluster: ['manage_own_api_key'] });
+  await u.security.createApiKey({ name: 'users-key', metadata: { managed_by: 'eskeys' } });
+});
+afterAll(() => tc.close());
+
+const names = (r: { api_keys: { name?: string }[] }) => r.api_keys.map((k) => k.name);
+
+describe('query API keys', () => {
+  it('match_all by default with total and count', async () => {
+    const r = await tc.admin.security.queryApiKeys();
+    expect(r.total).toBe(5);
+    expect(r.count).toBe(5);
+  });
+
+  it('term on metadata.* with sort by creation and _sort values', async () => {
+    const r = await tc.admin.security.queryApiKeys({
+      query: { bool: { filter: [{ term: { 'metadata.managed_by': 'eskeys' } }, { term: { invalidated: false } }] } },
+      sort: [{ creation: { order: 'desc' } }],
+    });
+    expect(names(r)).toEqual(['users-key', 'app-staging', 'app-prod']);
+    expect(r.api_keys[0]!._sort).toEqual([r.api_keys[0]!.creation]);
+  });
+
+  it('terms, prefix, wildcard, match, ids and exists', async () => {
+    expect(names(await tc.admin.security.queryApiKeys({ query: { terms: { name: ['manual', 'app-old'] } }, sort: ['name'] }))).toEqual([
+      'app-old',
+      'manual',
+    ]);
+    expect(names(await tc.admin.security.queryApiKeys({ query: { prefix: { name: 'app-' } }, sort: ['name'] }))).toEqual([
+      'app-old',
+      'app-prod',
+      'app-staging',
+    ]);
+    expect(names(await tc.admin.security.queryApiKeys({ query: { wildcard: { name: '*-st?ging' } } }))).toEqual(['app-staging']);
+    expect(names(await tc.admin.security.queryApiKeys({ query: { match: { 'metadata.env': 'staging' } } }))).toEqual([
+      'app-staging',
+    ]);
+    expect(names(await tc.admin.security.queryApiKeys({ query: { ids: { values: [ids.manual!] } } }))).toEqual(['manual']);
+    expect(names(await tc.admin.security.queryApiKeys({ query: { exists: { field: 'metadata.owner' } } }))).toEqual(['manual']);
+    expect(
+      (await tc.admin.security.queryApiKeys({ query: { bool: { must_not: [{ exists: { field: 'expiration' } }] } } })).total,
+    ).toBe(2);
+  });
+
+  it('range on dates and metadata, should with minimum_should_match', async () => {
+    const first = (await tc.admin.security.getApiKey({ id: ids['app-prod']! })).api_keys[0]!;
+    const r = await tc.admin.security.queryApiKeys({ query: { range: { creation: { gt: first.creation } } } });
+    expect(r.total).toBe(4);
+    const soon = await tc.admin.security.queryApiKeys({ query: { range: { expiration: { lte: 'now+8d' } } } });
+    expect(names(soon).sort()).toEqual(['app-old', 'app-staging']);
+    const should = await tc.admin.security.queryApiKeys({
+      query: {
+        bool: {
+          should: [{ term: { 'metadata.env': 'prod' } }, { term: { 'metadata.generation': 3 } }, { term: { name: 'manual' } }],
+          minimum_should_match: 2,
+        },
+      },
+    });
+    expect(names(should)).toEqual(['app-prod']);
+  });
+
+  it('simple_query_string over names', async () => {
+    const r = await tc.admin.security.queryApiKeys({
+      query: { simple_query_string: { query: 'app-* -app-old', fields: ['name'] } },
+      sort: ['name'],
+    });
+    expect(names(r)).toEqual(['app-prod', 'app-staging']);
+  });
+
+  it('pages with from/size and search_after', async () => {
+    const page1 = await tc.admin.security.queryApiKeys({ sort: ['creation'], size: 2 });
+    expect(page1.total).toBe(5);
+    expect(page1.count).toBe(2);
+    const page2 = await tc.admin.security.queryApiKeys({ sort: ['creation'], size: 2, search_after: page1.api_keys[1]!._sort });
+    const viaFrom = await tc.admin.security.queryApiKeys({ sort: ['creation'], size: 2, from: 2 });
+    expect(names(page2)).toEqual(names(viaFrom));
+    const docOrder = await tc.admin.security.queryApiKeys({ sort: ['_doc'], size: 1 });
+    expect(docOrder.api_keys[0]!._sort).toEqual([0]);
+  });
+
+  it('returns ES errors for bad fields, types, sorts and windows', async () => {
+    await expectError(
+      () => tc.admin.security.queryApiKeys({ query: { term: { api_key_hash: 'x' } } }),
+      400,
+      'illegal_argument_exception',
+      'Field [api_key_hash] is not allowed for querying or aggregation',
+    );
+    await expectError(
+      () => tc.admin.security.queryApiKeys({ query: { term: { 'na*': 'x' } } }),
+      400,
+      'illegal_argument_exception',
+      'Field name pattern [na*] is not allowed for querying or aggregation',
+    );
+    await expectError(
+      () => tc.admin.security.queryApiKeys({ query: { match_phrase: { name: 'x' } } }),
+      400,
+      'illegal_argument_exception',
+      'Query type [match_phrase] is not currently supported in this context',
+    );
+    await expectError(
+      () => tc.admin.security.queryApiKeys({ sort: ['id'] }),
+      400,
+      'illegal_argument_exception',
+      'sorting is not supported for field [id]',
+    );
+    await expectError(
+      () => tc.admin.security.queryApiKeys({ from: -1 }),
+      400,
+      'action_request_validation_exception',
+      'Validation Failed: 1: [from] parameter cannot be negative but was [-1];',
+    );
+    const err = await expectError(
+      () => tc.admin.security.queryApiKeys({ from: 9995, size: 10 }),
+      400,
+      'search_phase_execution_exception',
+      'all shards failed',
+    );
+    expect(err.root_cause[0].reason).toMatch(/^Result window is too large, from \+ size must be less than or equal to: \[10000\] but was \[10005\]/);
+  });
+
+  it('filters to own keys for manage_own_api_key, 403 otherwise', async () => {
+    const own = tc.clientFor({ username: 'qowner', password: 'password1' });
+    const r = await own.security.queryApiKeys({ query: { term: { 'metadata.managed_by': 'eskeys' } } });
+    expect(names(r)).toEqual(['users-key']);
+    const none = await tc.userWithRole('qnone', { cluster: ['monitor'] });
+    await expectError(
+      () => none.security.queryApiKeys(),
+      403,
+      'security_exception',
+      'action [cluster:admin/xpack/security/api_key/query] is unauthorized for user [qnone] with effective roles [qnone_role], this action is granted by the cluster privileges [manage_own_api_key,manage_api_key,read_security,manage_security,all]',
+    );
+    const reader = await tc.userWithRole('qreader', { cluster: ['read_security'] });
+    expect((await reader.security.queryApiKeys()).total).toBe(5);
+  });
+
+  it('includes limited_by on request', async () => {
+    const r = await tc.admin.security.queryApiKeys({ with_limited_by: true, query: { term: { name: 'manual' } } });
+    expect(r.api_keys[0]!.limited_by![0]).toHaveProperty('superuser');
+  });
+});
