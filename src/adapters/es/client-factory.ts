@@ -50,8 +50,15 @@ export function createAdminClient(settings: ConnectionSettings, opts: ClientFact
       tls.rejectUnauthorized = false;
       opts.onInsecure?.();
     }
+    if (settings.caFingerprint) {
+      options.caFingerprint = normaliseFingerprint(settings.caFingerprint);
+      // Pinning replaces chain verification: the transport checks the fingerprint of the
+      // server's CA on every new TLS session and aborts on mismatch. Without a CA file the chain
+      // of a self-signed cluster cannot verify, so the handshake must not reject it first
+      // (the client's documented setup for fingerprint pinning).
+      if (!settings.caCertPath) tls.rejectUnauthorized = false;
+    }
     options.tls = tls;
-    if (settings.caFingerprint) options.caFingerprint = normaliseFingerprint(settings.caFingerprint);
   } else if (settings.caFingerprint) {
     throw new ConfigError(
       'a CA fingerprint was given but the cluster URL is http://; use https:// or drop the fingerprint',

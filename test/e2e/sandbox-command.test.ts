@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { Client } from '@elastic/elasticsearch';
+import { describe, expect, it } from 'vitest';
+
+const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'bin.js');
+
+/** Starts `eskeys sandbox` and resolves once it printed its URL and password. */
+function startSandboxProcess(args: string[]) {
+  const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const ready = new Promise<{ url: string; password: string; fingerprint?: string }>((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      out += d;
+      const url = /listening on (\S+)/.exec(out)?.[1];
+      const password = /password: (\S+)/.exec(out)?.[1];
+      if (url && password && out.includes('Ctrl+C')) {
+        resolve({ url, password, fingerprint: /fingerprint \(SHA-256\): (\S+)/.exec(out)?.[1] });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`sandbox exited early with ${code}: ${out}`)));
+  });
+  const stopped = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, ready, stopped };
+}
+
+describe('eskeys sandbox', () => {
+  it('serves the official client until SIGINT', async () => {
+    const { child, ready, stopped } = startSandboxProcess([]);
+    const { url, password } = await ready;
+    const client = new Client({ node: url, auth: { username: 'elastic', password } });
+    const health = await client.cluster.health();
+    expect(health.status).toBeTypeOf('string');
+    const me = await client.security.authenticate();
+    expect(me.username).toBe('elastic');
+    await client.close();
+    child.kill('SIGINT');
+    expect(await stopped).toBe(130);
+  });
+
+  it('serves HTTPS that verifies against the printed CA fingerprint', async () => {
+    const { child, ready, stopped } = startSandboxProcess(['--tls', '--es-version', '9']);
+    const { url, password, fingerprint } = await ready;
+    expect(url.startsWith('https://')).toBe(true);
+    expect(fingerprint).toBeDefined();
+    const hex = fingerprint!.replace(/[^0-9a-fA-F]/g, '').toUpperCase();
+    const client = new Client({
+      node: url,
+      auth: { username: 'elastic', password },
+      caFingerprint: hex.match(/../g)!.join(':'),
+      tls: { rejectUnauthorized: false },
+    });
+    const info = await client.info();
+    expect(info.version.number.startsWith('9.')).toBe(true);
+    await client.close();
+    child.kill('SIGINT');
+    await stopped;
+  });
+
+  it('rejects a bad port with exit 2 and a one-line message', async () => {
+    const child = spawn(process.execPath, [CLI, 'sandbox', '--port', 'http'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const code = await new Promise((r) => child.on('exit', r));
+    expect(code).toBe(2);
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(err).toContain('--port');
+  });
+});
