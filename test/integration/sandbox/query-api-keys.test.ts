@@ -32,7 +32,9 @@ describe('query API keys', () => {
 
   it('term on metadata.* with sort by creation and _sort values', async () => {
     const r = await tc.admin.security.queryApiKeys({
-      query: { bool: { filter: [{ term: { 'metadata.managed_by': 'eskeys' } }, { term: { invalidated: false } }] } },
+      query: {
+        bool: { filter: [{ term: { 'metadata.managed_by': 'eskeys' } }, { term: { invalidated: false } }] },
+      },
       sort: [{ creation: { order: 'desc' } }],
     });
     expect(names(r)).toEqual(['users-key', 'app-staging', 'app-prod']);
@@ -40,36 +42,56 @@ describe('query API keys', () => {
   });
 
   it('terms, prefix, wildcard, match, ids and exists', async () => {
-    expect(names(await tc.admin.security.queryApiKeys({ query: { terms: { name: ['manual', 'app-old'] } }, sort: ['name'] }))).toEqual([
-      'app-old',
-      'manual',
-    ]);
-    expect(names(await tc.admin.security.queryApiKeys({ query: { prefix: { name: 'app-' } }, sort: ['name'] }))).toEqual([
-      'app-old',
-      'app-prod',
-      'app-staging',
-    ]);
-    expect(names(await tc.admin.security.queryApiKeys({ query: { wildcard: { name: '*-st?ging' } } }))).toEqual(['app-staging']);
-    expect(names(await tc.admin.security.queryApiKeys({ query: { match: { 'metadata.env': 'staging' } } }))).toEqual([
-      'app-staging',
-    ]);
-    expect(names(await tc.admin.security.queryApiKeys({ query: { ids: { values: [ids.manual!] } } }))).toEqual(['manual']);
-    expect(names(await tc.admin.security.queryApiKeys({ query: { exists: { field: 'metadata.owner' } } }))).toEqual(['manual']);
     expect(
-      (await tc.admin.security.queryApiKeys({ query: { bool: { must_not: [{ exists: { field: 'expiration' } }] } } })).total,
+      names(
+        await tc.admin.security.queryApiKeys({
+          query: { terms: { name: ['manual', 'app-old'] } },
+          sort: ['name'],
+        }),
+      ),
+    ).toEqual(['app-old', 'manual']);
+    expect(
+      names(await tc.admin.security.queryApiKeys({ query: { prefix: { name: 'app-' } }, sort: ['name'] })),
+    ).toEqual(['app-old', 'app-prod', 'app-staging']);
+    expect(
+      names(await tc.admin.security.queryApiKeys({ query: { wildcard: { name: '*-st?ging' } } })),
+    ).toEqual(['app-staging']);
+    expect(
+      names(await tc.admin.security.queryApiKeys({ query: { match: { 'metadata.env': 'staging' } } })),
+    ).toEqual(['app-staging']);
+    expect(
+      names(await tc.admin.security.queryApiKeys({ query: { ids: { values: [ids.manual!] } } })),
+    ).toEqual(['manual']);
+    expect(
+      names(await tc.admin.security.queryApiKeys({ query: { exists: { field: 'metadata.owner' } } })),
+    ).toEqual(['manual']);
+    expect(
+      (
+        await tc.admin.security.queryApiKeys({
+          query: { bool: { must_not: [{ exists: { field: 'expiration' } }] } },
+        })
+      ).total,
     ).toBe(2);
   });
 
   it('range on dates and metadata, should with minimum_should_match', async () => {
     const first = (await tc.admin.security.getApiKey({ id: ids['app-prod']! })).api_keys[0]!;
-    const r = await tc.admin.security.queryApiKeys({ query: { range: { creation: { gt: first.creation } } } });
+    const r = await tc.admin.security.queryApiKeys({
+      query: { range: { creation: { gt: first.creation } } },
+    });
     expect(r.total).toBe(4);
-    const soon = await tc.admin.security.queryApiKeys({ query: { range: { expiration: { lte: 'now+8d' } } } });
+    const soon = await tc.admin.security.queryApiKeys({
+      query: { range: { expiration: { lte: 'now+8d' } } },
+    });
     expect(names(soon).sort()).toEqual(['app-old', 'app-staging']);
     const should = await tc.admin.security.queryApiKeys({
       query: {
         bool: {
-          should: [{ term: { 'metadata.env': 'prod' } }, { term: { 'metadata.generation': 3 } }, { term: { name: 'manual' } }],
+          should: [
+            { term: { 'metadata.env': 'prod' } },
+            { term: { 'metadata.generation': 3 } },
+            { term: { name: 'manual' } },
+          ],
           minimum_should_match: 2,
         },
       },
@@ -89,7 +111,11 @@ describe('query API keys', () => {
     const page1 = await tc.admin.security.queryApiKeys({ sort: ['creation'], size: 2 });
     expect(page1.total).toBe(5);
     expect(page1.count).toBe(2);
-    const page2 = await tc.admin.security.queryApiKeys({ sort: ['creation'], size: 2, search_after: page1.api_keys[1]!._sort });
+    const page2 = await tc.admin.security.queryApiKeys({
+      sort: ['creation'],
+      size: 2,
+      search_after: page1.api_keys[1]!._sort,
+    });
     const viaFrom = await tc.admin.security.queryApiKeys({ sort: ['creation'], size: 2, from: 2 });
     expect(names(page2)).toEqual(names(viaFrom));
     const docOrder = await tc.admin.security.queryApiKeys({ sort: ['_doc'], size: 1 });
@@ -133,7 +159,9 @@ describe('query API keys', () => {
       'search_phase_execution_exception',
       'all shards failed',
     );
-    expect(err.root_cause[0].reason).toMatch(/^Result window is too large, from \+ size must be less than or equal to: \[10000\] but was \[10005\]/);
+    expect(err.root_cause[0].reason).toMatch(
+      /^Result window is too large, from \+ size must be less than or equal to: \[10000\] but was \[10005\]/,
+    );
   });
 
   it('filters to own keys for manage_own_api_key, 403 otherwise', async () => {
@@ -152,7 +180,10 @@ describe('query API keys', () => {
   });
 
   it('includes limited_by on request', async () => {
-    const r = await tc.admin.security.queryApiKeys({ with_limited_by: true, query: { term: { name: 'manual' } } });
+    const r = await tc.admin.security.queryApiKeys({
+      with_limited_by: true,
+      query: { term: { name: 'manual' } },
+    });
     expect(r.api_keys[0]!.limited_by![0]).toHaveProperty('superuser');
   });
 });
