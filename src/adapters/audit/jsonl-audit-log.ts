@@ -66,7 +66,10 @@ export class JsonlAuditLog implements AuditLog {
         // Build (and secret-check) the line before touching the file.
         const { line } = nextAuditEntry(tip, this.#clock.now(), event);
         try {
-          await fh.write(line);
+          const bytes = Buffer.from(line, 'utf8');
+          for (let off = 0; off < bytes.length; ) {
+            off += (await fh.write(bytes, off, bytes.length - off, null)).bytesWritten;
+          }
           await fh.sync();
         } catch (cause) {
           throw new ConfigError(`cannot write audit log ${path}: ${errCode(cause)}`, { cause });

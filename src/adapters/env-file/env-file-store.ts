@@ -107,17 +107,22 @@ export class EnvFileStore {
       // above, it is replaced, not followed.
       await rename(tmp, target.path);
       created = false;
-      await syncDir(dir);
     } catch (cause) {
       if (created) await unlink(tmp).catch(() => {});
       throw fsError(path, 'write', cause);
     }
+    // After the rename the new content is in place, so this must not report failure: a caller
+    // that believed the publish failed would invalidate the key the file now holds. A crash
+    // before the directory reaches the disk can only bring back the old, still valid, file.
+    await syncDir(dir).catch(() => {});
     return target.exists ? { previousMode: target.mode } : {};
   }
 
   /**
    * Read → applyEnvUpdates → write. Secrets are revealed here and nowhere else on this path. The
    * file is not rewritten when every value is already current. Syntax errors name the file and line.
+   * `before`/`after` are the raw texts and so hold secrets: hand them only to maskedEnvDiff or back
+   * to write() (e.g. to restore `before` after a failed restart), never to output or logs.
    */
   async update(
     path: string,
@@ -162,6 +167,9 @@ export class EnvFileStore {
       try {
         real = await realpath(abs);
       } catch (cause) {
+        if ((cause as NodeJS.ErrnoException).code === 'ENOENT') {
+          throw new ConfigError(`env file ${path} is a symbolic link to a missing file`, { cause });
+        }
         throw fsError(path, 'resolve the symbolic link', cause);
       }
       st = await lstat(real).catch((cause: NodeJS.ErrnoException) => {

@@ -282,3 +282,14 @@ describe('EnvFileStore.update', () => {
     expect(await readdir(join(dir, 'conf'))).toEqual(['.env']);
   });
 });
+
+describe('EnvFileStore with a dangling symlink', () => {
+  it('says the link target is missing', async () => {
+    const dir = await tempDir();
+    await symlink('nowhere.env', join(dir, '.env'));
+    const err = await caught(new EnvFileStore({ cwd: dir }).write('.env', 'A=1\n', { followSymlinks: true }));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toBe('env file .env is a symbolic link to a missing file');
+    expect(await readdir(dir)).toEqual(['.env']);
+  });
+});
