@@ -312,7 +312,7 @@ const RULES_LIST: LintRule[] = [
       const every = parseDuration(t.rotation.every);
       const grace = parseDuration(t.rotation.grace);
       if (exp === undefined || every === undefined || grace === undefined || exp >= every + grace) return [];
-      const need = formatDuration(every + grace);
+      const need = (every + grace) % DAY === 0 ? `${(every + grace) / DAY}d` : formatDuration(every + grace);
       return [
         {
           path: '/expiration',

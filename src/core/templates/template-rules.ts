@@ -64,9 +64,13 @@ export function checkTemplateRules(raw: Json, fileBaseName?: string): Problem[] 
 
 /** Checks role descriptors; returns whether some wildcard pattern yields a probe index name. */
 function checkRoleDescriptors(c: Collector, rds: Json): boolean {
+  // Derivability is only judged on a clean set of patterns: a broken or missing pattern is
+  // already reported, and "no probe index can be derived" would only repeat it per probe.
   let derivable = false;
-  if (!isObj(rds)) return derivable;
+  let patternTrouble = false;
+  if (!isObj(rds)) return true;
   const names = Object.keys(rds);
+  if (names.length === 0) patternTrouble = true;
   if (names.length === 0) {
     c.error(
       '/role_descriptors',
@@ -87,13 +91,18 @@ function checkRoleDescriptors(c: Collector, rds: Json): boolean {
       if (!isObj(entry)) return;
       const ep = `${base}/indices/${i}`;
       checkNames(c, strings(entry.privileges), `${ep}/privileges`, 'index');
+      if (!Array.isArray(entry.names) || entry.names.length === 0) patternTrouble = true;
       for (const [j, pattern] of strings(entry.names)) {
-        if (pattern === '') continue;
+        if (pattern === '') {
+          patternTrouble = true;
+          continue;
+        }
         try {
           parseIndexPattern(pattern);
         } catch (e) {
           if (!(e instanceof InvalidIndexPatternError)) throw e;
           c.error(`${ep}/names/${j}`, e.message);
+          patternTrouble = true;
           continue;
         }
         if (!pattern.startsWith('/') && pattern !== pattern.toLowerCase()) {
@@ -101,12 +110,14 @@ function checkRoleDescriptors(c: Collector, rds: Json): boolean {
             `${ep}/names/${j}`,
             `index pattern "${pattern}" has upper-case letters, but index names are lowercase; it matches nothing`,
           );
+          patternTrouble = true;
         }
         if (pattern.includes(',')) {
           c.error(
             `${ep}/names/${j}`,
             `index pattern "${pattern}" contains ","; list each pattern separately`,
           );
+          patternTrouble = true;
         }
         if (exampleIndexName(pattern) !== undefined) derivable = true;
       }
@@ -119,7 +130,7 @@ function checkRoleDescriptors(c: Collector, rds: Json): boolean {
       }
     });
   }
-  return derivable;
+  return derivable || patternTrouble;
 }
 
 function checkNames(c: Collector, names: [number, string][], base: string, kind: 'cluster' | 'index'): void {
