@@ -67,6 +67,7 @@ describe('acquireRotationLock', () => {
     const dir = join(await tempDir(), 'state');
     const lock = await acquireRotationLock(dir, 'a/../b@prod');
     expect((await stat(join(dir, 'locks'))).mode & 0o777).toBe(0o700);
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
     const files = await readdir(join(dir, 'locks'));
     expect(files).toEqual(['a%2f%2e%2e%2fb@prod.lock']);
     expect((await stat(join(dir, 'locks', files[0]!))).mode & 0o777).toBe(0o600);
@@ -131,11 +132,11 @@ describe('acquireRotationLock', () => {
 
   it('refreshes a held lock so a long rotation never looks stale', async () => {
     const dir = await tempDir();
-    const lock = await acquireRotationLock(dir, 'api@prod', { staleMs: 300 });
+    const lock = await acquireRotationLock(dir, 'api@prod', { staleMs: 600 });
     onTestFinished(() => lock.release());
-    await new Promise((r) => setTimeout(r, 900));
-    // Same pid (alive) and refreshed within 300 ms: still held.
-    await expect(acquireRotationLock(dir, 'api@prod', { staleMs: 300 })).rejects.toThrow(LockedError);
+    await new Promise((r) => setTimeout(r, 1_500));
+    // Same pid (alive) and refreshed every 200 ms: still held although 1.5 s > staleMs.
+    await expect(acquireRotationLock(dir, 'api@prod', { staleMs: 600 })).rejects.toThrow(LockedError);
   });
 
   it('does not remove a lock another process took over after this one went stale', async () => {
