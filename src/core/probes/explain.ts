@@ -124,15 +124,15 @@ export function explain(input: ExplainInput): string | undefined {
   if (expected === 'deny') {
     const how =
       outcome?.kind === 'authorized'
-        ? `was authorized (${outcome.got} came after the privilege check, so the key holds it)`
+        ? `was allowed (${outcome.got} is only answered after the privilege check passed)`
         : outcome?.kind === 'allowed'
           ? `was ALLOWED (${outcome.got})`
-          : 'is granted (has_privileges)';
+          : 'is allowed (has_privileges)';
     if (grants.length > 0) {
       const alternatives = [...new Set(grants.map((g) => saferAlternative(g.privilege, op)))];
-      return `${op.id}${on} ${how}: granted by ${grantText(grants)}; ${alternatives.join('; ')}`;
+      return `${op.id} ${how}: granted by ${grantText(grants)}; ${alternatives.join('; ')}`;
     }
-    return `${op.id}${on} ${how}, but the template grants it nowhere${on ? ' on this index' : ''}; the key may predate the template (it needs one of ${neededText}) — rotate it`;
+    return `${op.id}${on} ${how}, but the template grants it nowhere${on ? ' on this index' : ''}: the key does not match the template (it needs one of ${neededText}); rotate it`;
   }
 
   // expected allow, got denied

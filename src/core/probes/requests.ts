@@ -139,7 +139,10 @@ export function probeRequest(op: string, t: ProbeTarget): RawRequest {
       return {
         method: 'POST',
         path: '/_aliases',
-        body: { actions: [{ add: { index: need(t.index, 'target index', op), alias: name() } }] },
+        // Hidden like the probe index, so `gmail_emails-*` never resolves to it while it exists.
+        body: {
+          actions: [{ add: { index: need(t.index, 'target index', op), alias: name(), is_hidden: true } }],
+        },
       };
     default:
       throw new Error(`no request is defined for probe operation [${op}]`);

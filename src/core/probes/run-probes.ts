@@ -4,12 +4,20 @@ import { silentReporter } from '../ports.js';
 import { clusterPrivilegesGranting, indexPrivilegesGranting } from '../privileges/privilege-names.js';
 import { isProbeName } from './canary-names.js';
 import { explain, grantsInTemplate } from './explain.js';
-import { classify, type Outcome, verdictOf } from './interpret.js';
+import { type AuthorizedReason, classify, type Outcome, verdictOf } from './interpret.js';
 import { type PlannedProbe, planProbes } from './plan.js';
 import { PROBE_INDEX_BODY, probeRequest } from './requests.js';
 import type { ProbeReport, ProbeResult, RunProbesInput } from './types.js';
 
 type Phase = 'setup' | 'probes' | 'teardown';
+
+/** Why an authorized 404/409/400 counts as a pass for an allow probe (see interpret.ts). */
+const AUTHORIZED_NOTE: Record<AuthorizedReason, string> = {
+  doc_absent: 'authorized; the probe document was absent',
+  doc_exists: 'authorized; the probe document exists from an earlier run',
+  index_exists: 'authorized; the probe index exists from an earlier run',
+  index_absent: 'authorized; the index was absent',
+};
 
 /** Something the run created and must remove at teardown. */
 interface Cleanup {
@@ -102,9 +110,7 @@ export async function runProbes(input: RunProbesInput): Promise<ProbeReport> {
       verdict,
       explanation: explain({ template, op: p.op, expected: p.expected, verdict, index: p.index, outcome }),
       note:
-        verdict === 'pass' && outcome.kind === 'authorized'
-          ? `authorized; ${outcome.reason?.replace('_', ' ')}`
-          : undefined,
+        verdict === 'pass' && outcome.kind === 'authorized' ? AUTHORIZED_NOTE[outcome.reason!] : undefined,
       durationMs: clock.now().getTime() - t0,
     });
     return outcome;
