@@ -9,8 +9,16 @@ function ctx(): CliContext & { out: () => string; err: () => string } {
   let err = '';
   return {
     io: {
-      stdout: { write: (t) => void (out += t) },
-      stderr: { write: (t) => void (err += t) },
+      stdout: {
+        write: (t) => {
+          out += t;
+        },
+      },
+      stderr: {
+        write: (t) => {
+          err += t;
+        },
+      },
       stdin: new PassThrough(),
       isStdoutTTY: false,
       canPrompt: () => false,
