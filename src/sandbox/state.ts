@@ -142,10 +142,12 @@ export class SandboxState {
     const limitedBy = this.roleDescriptorsOf(owner);
     const ids: string[] = [];
     const base = this.now();
+    // One random buffer for all ids: per-call randomBytes dominates seeding otherwise.
+    const entropy = randomBytes(15 * opts.count);
     for (let i = 0; i < opts.count; i++) {
       const meta = typeof opts.metadata === 'function' ? opts.metadata(i) : (opts.metadata ?? {});
       const record: ApiKeyRecord = {
-        id: base64Uuid(),
+        id: entropy.toString('base64url', i * 15, i * 15 + 15),
         name: `${opts.namePrefix ?? 'seed-key-'}${i}`,
         type: 'rest',
         creation: base - (opts.count - i),

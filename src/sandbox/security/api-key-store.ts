@@ -27,9 +27,6 @@ export interface ApiKeyRecord {
   readonly seq: number;
 }
 
-/** Queryable keyword-like fields kept in the inverted index (§4.4 field names). */
-export type IndexedField = 'name' | 'username' | 'realm_name' | 'type' | 'invalidated' | `metadata.${string}`;
-
 /** Flattens metadata into `path → leaf strings`, as the flattened `metadata_flattened` field indexes them. */
 export function flattenMetadata(metadata: Record<string, unknown>): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -53,28 +50,25 @@ export function flattenMetadata(metadata: Record<string, unknown>): Map<string, 
   return out;
 }
 
-function keywordValues(k: ApiKeyRecord): [IndexedField, string][] {
-  const out: [IndexedField, string][] = [
-    ['name', k.name],
-    ['username', k.username],
-    ['realm_name', k.realm],
-    ['type', k.type],
-    ['invalidated', String(k.invalidated)],
-  ];
+function forEachKeyword(k: ApiKeyRecord, fn: (field: string, value: string) => void): void {
+  fn('name', k.name);
+  fn('username', k.username);
+  fn('realm_name', k.realm);
+  fn('type', k.type);
+  fn('invalidated', k.invalidated ? 'true' : 'false');
   for (const [path, values] of flattenMetadata(k.metadata)) {
-    for (const v of values) out.push([`metadata.${path}`, v]);
+    for (const v of values) fn(`metadata.${path}`, v);
   }
-  return out;
 }
 
 /**
  * API key documents with an inverted index on keyword-like fields, so that term filters over
- * 100,000 keys touch only the matching postings (the query API target of issue 2).
+ * 100,000 keys touch only the matching postings (the query API target of issue 2). Postings are
+ * plain arrays: cheap to build when seeding, and removal is rare (update, invalidate).
  */
 export class ApiKeyStore {
   readonly #byId = new Map<string, ApiKeyRecord>();
-  readonly #postings = new Map<string, Map<string, Set<ApiKeyRecord>>>();
-  readonly #indexed = new Map<ApiKeyRecord, [IndexedField, string][]>();
+  readonly #postings = new Map<string, Map<string, ApiKeyRecord[]>>();
   #seq = 0;
 
   /** Next insertion sequence number. */
@@ -96,44 +90,36 @@ export class ApiKeyStore {
     this.#byId.set(k.id, k);
     this.#index(k);
   }
-  /** Re-indexes a key after its name, metadata or invalidation changed. */
-  reindex(k: ApiKeyRecord): void {
-    this.#unindex(k);
+  #index(k: ApiKeyRecord): void {
+    forEachKeyword(k, (field, value) => {
+      const byValue = getOrInsert(this.#postings, field, () => new Map<string, ApiKeyRecord[]>());
+      const list = byValue.get(value);
+      if (list) list.push(k);
+      else byValue.set(value, [k]);
+    });
+  }
+  /** Changes indexed fields (name, metadata, invalidation) of a key, keeping the index coherent. */
+  update(k: ApiKeyRecord, mutate: (k: ApiKeyRecord) => void): void {
+    forEachKeyword(k, (field, value) => {
+      const list = this.#postings.get(field)?.get(value);
+      const i = list ? list.indexOf(k) : -1;
+      if (i >= 0) list!.splice(i, 1);
+    });
+    mutate(k);
     this.#index(k);
   }
-  /** The keys whose `field` has exactly `value` (keyword semantics), or undefined when unindexed. */
-  postings(field: string, value: string): ReadonlySet<ApiKeyRecord> {
-    return this.#postings.get(field)?.get(value) ?? new Set();
-  }
-  /** Every distinct value of an indexed field with its postings (for prefix/wildcard scans). */
-  values(field: string): ReadonlyMap<string, Set<ApiKeyRecord>> | undefined {
-    return this.#postings.get(field);
+  /** The keys whose `field` has exactly `value` (keyword semantics); `metadata` matches any leaf. */
+  postings(field: string, value: string): readonly ApiKeyRecord[] {
+    if (field !== 'metadata') return this.#postings.get(field)?.get(value) ?? [];
+    const union = new Set<ApiKeyRecord>();
+    for (const [f, byValue] of this.#postings) {
+      if (f.startsWith('metadata.')) for (const k of byValue.get(value) ?? []) union.add(k);
+    }
+    return [...union];
   }
   /** Removes every key (tests). */
   clear(): void {
     this.#byId.clear();
     this.#postings.clear();
-    this.#indexed.clear();
-  }
-
-  #index(k: ApiKeyRecord): void {
-    const entries = keywordValues(k);
-    this.#indexed.set(k, entries);
-    for (const [field, value] of entries) {
-      const byValue = getOrInsert(this.#postings, field, () => new Map<string, Set<ApiKeyRecord>>());
-      getOrInsert(byValue, value, () => new Set<ApiKeyRecord>()).add(k);
-      // `metadata` alone matches any leaf value (flattened root field).
-      if (field.startsWith('metadata.')) {
-        const root = getOrInsert(this.#postings, 'metadata', () => new Map<string, Set<ApiKeyRecord>>());
-        getOrInsert(root, value, () => new Set<ApiKeyRecord>()).add(k);
-      }
-    }
-  }
-  #unindex(k: ApiKeyRecord): void {
-    for (const [field, value] of this.#indexed.get(k) ?? []) {
-      this.#postings.get(field)?.get(value)?.delete(k);
-      if (field.startsWith('metadata.')) this.#postings.get('metadata')?.get(value)?.delete(k);
-    }
-    this.#indexed.delete(k);
   }
 }

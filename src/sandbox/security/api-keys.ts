@@ -340,9 +340,10 @@ const invalidateApiKeys: Handler = (ctx) => {
     if (owner && !isOwner(auth, k)) continue;
     if (username && k.username !== username) continue;
     if (realm && k.realm !== realm) continue;
-    k.invalidated = true;
-    k.invalidation = now;
-    state.apiKeys.reindex(k);
+    state.apiKeys.update(k, (key) => {
+      key.invalidated = true;
+      key.invalidation = now;
+    });
     state.apiKeyAuthCache.evict(k.id);
     invalidated.push(k.id);
   }
@@ -377,12 +378,13 @@ function applyUpdate(ctx: RequestContext, id: string, body: ApiKeyBody): boolean
     (body.roleDescriptors === undefined || isDeepStrictEqual(body.roleDescriptors, k.roleDescriptors)) &&
     isDeepStrictEqual(snapshot, k.limitedBy);
   if (noop) return false;
-  if (body.roleDescriptors !== undefined) k.roleDescriptors = body.roleDescriptors;
-  if (body.metadata !== undefined) k.metadata = body.metadata;
-  if (body.expiration) k.expiration = state.now() + body.expiration.seconds * 1000;
-  k.limitedBy = snapshot;
-  k.version++;
-  state.apiKeys.reindex(k);
+  state.apiKeys.update(k, (key) => {
+    if (body.roleDescriptors !== undefined) key.roleDescriptors = body.roleDescriptors;
+    if (body.metadata !== undefined) key.metadata = body.metadata;
+    if (body.expiration) key.expiration = state.now() + body.expiration.seconds * 1000;
+    key.limitedBy = snapshot;
+    key.version++;
+  });
   state.apiKeyAuthCache.evict(k.id);
   return true;
 }

@@ -7,7 +7,7 @@ import { parseDateValue } from './date-math.js';
 interface Compiled {
   test(k: ApiKeyRecord): boolean;
   /** Keys that may match (a superset of matches), or undefined for "scan everything". */
-  candidates(): ReadonlySet<ApiKeyRecord> | undefined;
+  candidates(): readonly ApiKeyRecord[] | undefined;
 }
 
 type FieldKind = 'keyword' | 'date' | 'boolean' | 'metadata';
@@ -161,7 +161,7 @@ function termQuery(
       if (values.length === 1) return store.postings(field, String(values[0]));
       const union = new Set<ApiKeyRecord>();
       for (const v of set) for (const k of store.postings(field, v)) union.add(k);
-      return union;
+      return [...union];
     },
   };
 }
@@ -290,10 +290,10 @@ function compileBool(spec: Record<string, unknown>, store: ApiKeyStore, now: num
       return true;
     },
     candidates: () => {
-      let best: ReadonlySet<ApiKeyRecord> | undefined;
+      let best: readonly ApiKeyRecord[] | undefined;
       for (const q of required) {
         const c = q.candidates();
-        if (c && (!best || c.size < best.size)) best = c;
+        if (c && (!best || c.length < best.length)) best = c;
       }
       if (!best && msm > 0 && should.length > 0 && required.length === 0) {
         const union = new Set<ApiKeyRecord>();
@@ -302,7 +302,7 @@ function compileBool(spec: Record<string, unknown>, store: ApiKeyStore, now: num
           if (!c) return undefined;
           for (const k of c) union.add(k);
         }
-        return union;
+        return [...union];
       }
       return best;
     },
@@ -338,7 +338,7 @@ export function compileQuery(q: unknown, store: ApiKeyStore, now: number): Compi
       const ids = new Set(asArray(isObject(spec) ? spec.values : undefined).map(String));
       return {
         test: (k) => ids.has(k.id),
-        candidates: () => new Set([...ids].map((id) => store.get(id)).filter((k): k is ApiKeyRecord => !!k)),
+        candidates: () => [...ids].map((id) => store.get(id)).filter((k): k is ApiKeyRecord => !!k),
       };
     }
     case 'term': {

@@ -1,5 +1,10 @@
 import { Client, errors } from '@elastic/elasticsearch';
 import { expect } from 'vitest';
+
+/** A decoded JSON body, navigated freely by assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: test assertions walk arbitrary ES bodies.
+export type Json = any;
+
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../../src/sandbox/index.js';
 
 /** A sandbox with a controllable clock and an `elastic` client. */
@@ -65,7 +70,7 @@ export async function startTestCluster(opts: SandboxOptions = {}): Promise<TestC
 /** Runs `fn` expecting an Elasticsearch error; returns status and body. */
 export async function esError(
   fn: () => Promise<unknown>,
-): Promise<{ status: number; body: any; headers: any }> {
+): Promise<{ status: number; body: Json; headers: Json }> {
   try {
     await fn();
   } catch (e) {
@@ -83,7 +88,7 @@ export async function expectError(
   status: number,
   type: string,
   reason?: string | RegExp,
-): Promise<any> {
+): Promise<Json> {
   const r = await esError(fn);
   expect(r.status).toBe(status);
   expect(r.body.status).toBe(status);

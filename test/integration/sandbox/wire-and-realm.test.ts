@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { esError, expectError, startTestCluster, type TestCluster } from './helpers.js';
+import { esError, expectError, type Json, startTestCluster, type TestCluster } from './helpers.js';
 
 let tc: TestCluster;
 beforeAll(async () => {
@@ -125,7 +125,7 @@ describe('401 responses', () => {
     const res = await fetch(`${tc.sandbox.url}/_cluster/health?pretty`);
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Basic realm="security", charset="UTF-8", ApiKey');
-    const body = (await res.json()) as Record<string, any>;
+    const body = (await res.json()) as Json;
     expect(body.error.reason).toBe(
       'missing authentication credentials for REST request [/_cluster/health?pretty]',
     );
