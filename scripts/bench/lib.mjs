@@ -1,0 +1,157 @@
+// Shared helpers for the benchmark scripts: timing, interleaved runs, medians, reporting.
+// Benchmarks print ratios against a baseline measured in the same run, because these
+// machines are noisy; absolute numbers are context, not the verdict.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CLI = join(ROOT, 'dist', 'cli', 'bin.js');
+
+/** Median of numbers. */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** p-th percentile (0..100) of numbers. */
+export function percentile(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+/** Runs a command to completion; resolves with wall ms, exit code, stdout, stderr. */
+export function runTimed(cmd, args, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, code, stdout, stderr }));
+  });
+}
+
+/**
+ * Runs each named case `rounds` times, interleaved (a, b, c, a, b, c, ...) so that drift in
+ * machine load hits every case alike; returns the median ms per case.
+ */
+export async function interleaved(cases, rounds) {
+  const times = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+  for (let i = 0; i < rounds; i++) {
+    for (const [name, fn] of Object.entries(cases)) {
+      const t0 = process.hrtime.bigint();
+      await fn();
+      times[name].push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  }
+  return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+}
+
+/** Prints one result line and returns a record for the summary. */
+export function report(name, figure, ratio, target, ok) {
+  const verdict = ok === undefined ? '' : ok ? '  [target met]' : '  [TARGET MISSED]';
+  console.log(`${name}: ${figure}${ratio ? ` (${ratio})` : ''}${target ? `; target ${target}` : ''}${verdict}`);
+  return { name, figure, ratio, target, ok };
+}
+
+/** True when `name` is an executable on PATH (or an absolute path that exists). */
+export function hasCommand(name) {
+  if (name.startsWith('/')) return existsSync(name);
+  return (process.env.PATH ?? '')
+    .split(delimiter)
+    .some((dir) => dir && existsSync(join(dir, name)));
+}
+
+/** Whether GNU time (`/usr/bin/time -v`) can report a child's peak RSS here. */
+export const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/**
+ * Runs a command under `/usr/bin/time -v` (when present) and adds its peak RSS in MB
+ * (`maxRssMb`, undefined without GNU time). time's report is stripped from stderr.
+ */
+export async function runMeasured(cmd, args, opts = {}) {
+  if (!GNU_TIME) return { ...(await runTimed(cmd, args, opts)), maxRssMb: undefined };
+  const r = await runTimed(GNU_TIME, ['-v', cmd, ...args], opts);
+  const at = r.stderr.lastIndexOf('\tCommand being timed:');
+  const timeReport = at >= 0 ? r.stderr.slice(at) : '';
+  const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(timeReport)?.[1];
+  return { ...r, stderr: at >= 0 ? r.stderr.slice(0, at) : r.stderr, maxRssMb: kb ? Number(kb) / 1024 : undefined };
+}
+
+/** A fresh temporary folder; remove it with `rmTemp`. */
+export function makeTemp(prefix) {
+  return mkdtempSync(join(tmpdir(), `eskeys-bench-${prefix}-`));
+}
+
+/** Removes a temporary folder (never throws). */
+export function rmTemp(dir) {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Starts the sandbox from the built dist/ on an ephemeral port. */
+export async function startBenchSandbox(opts = {}) {
+  const { startSandbox } = await import(join(ROOT, 'dist', 'sandbox', 'index.js'));
+  return startSandbox({ port: 0, ...opts });
+}
+
+/** Basic-auth header of the sandbox's `elastic` user. */
+export function adminAuth(sandbox) {
+  return `Basic ${Buffer.from(`${sandbox.username}:${sandbox.password}`).toString('base64')}`;
+}
+
+/** One JSON request as `elastic` (setup only; never part of a measured figure). */
+export async function adminFetch(sandbox, method, path, body) {
+  const res = await fetch(sandbox.url + path, {
+    method,
+    headers: { authorization: adminAuth(sandbox), 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** Mints an API key as `elastic`; resolves with `{ id, encoded }`. */
+export async function mintKey(sandbox, roleDescriptors, name = 'bench-key', metadata = {}) {
+  const r = await adminFetch(sandbox, 'POST', '/_security/api_key', {
+    name,
+    role_descriptors: roleDescriptors,
+    metadata,
+  });
+  return { id: r.id, encoded: r.encoded };
+}
+
+/** ESKEYS_* variables pointing a CLI child at the sandbox as `elastic`, nothing else inherited. */
+export function cliEnv(sandbox, extra = {}) {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? tmpdir(),
+    ...(sandbox ? { ESKEYS_URL: sandbox.url, ESKEYS_USERNAME: sandbox.username, ESKEYS_PASSWORD: sandbox.password } : {}),
+    ...extra,
+  };
+}
+
+/** Runs `fn` on every item with at most `limit` in flight; resolves with the results in order. */
+export async function pool(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** `12.3 MB`. */
+export const mb = (x) => (x === undefined ? 'n/a' : `${x.toFixed(1)} MB`);
+/** `1.23 s` or `123 ms`. */
+export const dur = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);

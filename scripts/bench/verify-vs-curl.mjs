@@ -1,0 +1,136 @@
+// Verify: `eskeys verify` with 12 probes against a sequential curl script issuing the same 12
+// requests (same methods, paths and bodies, built by the probe runner's own request builders in
+// dist/core/probes) against the same sandbox, as the same key. Interleaved rounds, medians.
+// Target: eskeys faster than the script (ratio < 1).
+//
+// Both sides run key-only, as in CI: ESKEYS_URL plus the key in an environment variable, no admin
+// credentials. The fixture template (fixtures/verify-12.json) is chosen so that all twelve probes
+// run live and none creates a throwaway resource, so eskeys sends exactly the twelve probe
+// requests and nothing else (checked below with the sandbox's request counter).
+//
+// Reproduce: npm run build && node scripts/bench/verify-vs-curl.mjs   (BENCH_ROUNDS=10)
+import { writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  CLI,
+  cliEnv,
+  hasCommand,
+  interleaved,
+  makeTemp,
+  median,
+  mintKey,
+  report,
+  rmTemp,
+  ROOT,
+  runTimed,
+  startBenchSandbox,
+} from './lib.mjs';
+
+const FIXTURE = join(ROOT, 'scripts', 'bench', 'fixtures', 'verify-12.json');
+const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
+const results = [];
+
+/** Single-quotes a string for bash. */
+const sq = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
+
+/** The twelve requests, in the order eskeys issues them (index.create gate, writers, dependants). */
+async function probeRequests(template) {
+  const { planProbes } = await import(join(ROOT, 'dist', 'core', 'probes', 'plan.js'));
+  const { probeRequest } = await import(join(ROOT, 'dist', 'core', 'probes', 'requests.js'));
+  const plan = planProbes(template, { tag: 'b3ec0000', adminAvailable: false, at: new Date().toISOString() });
+  const statics = plan.probes.filter((p) => p.staticReason);
+  if (statics.length > 0) throw new Error(`fixture has static probes: ${statics.map((p) => p.key).join(', ')}`);
+  const gate = plan.probes.filter((p) => p.op.id === 'index.create' && p.expected === 'allow');
+  const rest = plan.probes.filter((p) => !gate.includes(p));
+  const ordered = [...gate, ...rest.filter((p) => !p.after), ...rest.filter((p) => p.after)];
+  return ordered.map((p) => ({ key: p.key, ...probeRequest(p.op.id, p.target) }));
+}
+
+/** A bash script of sequential curl calls, one per request; prints each status code. */
+function curlScript(url, headerFile, requests) {
+  const lines = ['#!/usr/bin/env bash', 'set -e'];
+  for (const r of requests) {
+    const qs = r.querystring ? `?${new URLSearchParams(r.querystring)}` : '';
+    const args = ['curl', '-sS', '-o', '/dev/null', '-w', sq('%{http_code}\\n'), '-H', sq(`@${headerFile}`)];
+    args.push('-X', r.method);
+    if (r.bulkBody) {
+      const ndjson = r.bulkBody.map((l) => JSON.stringify(l)).join('\n') + '\n';
+      args.push('-H', sq('Content-Type: application/x-ndjson'), '--data-binary', sq(ndjson));
+    } else if (r.body !== undefined) {
+      args.push('-H', sq('Content-Type: application/json'), '--data-binary', sq(JSON.stringify(r.body)));
+    }
+    args.push(sq(`${url}${r.path}${qs}`));
+    lines.push(args.join(' '));
+  }
+  return lines.join('\n') + '\n';
+}
+
+if (!hasCommand('curl')) {
+  console.log('verify-vs-curl: curl is not installed; skipped');
+} else {
+  const { parseTemplate } = await import(join(ROOT, 'dist', 'core', 'templates', 'load-template.js'));
+  const { template } = parseTemplate(await readFile(FIXTURE, 'utf8'), 'scripts/bench/fixtures/verify-12.json');
+  const sandbox = await startBenchSandbox();
+  const dir = makeTemp('verify');
+  try {
+    const key = await mintKey(sandbox, template.role_descriptors, 'bench-verify-12');
+    const requests = await probeRequests(template);
+    const headerFile = join(dir, 'auth.header');
+    writeFileSync(headerFile, `Authorization: ApiKey ${key.encoded}\n`, { mode: 0o600 });
+    const script = join(dir, 'probes.sh');
+    writeFileSync(script, curlScript(sandbox.url, headerFile, requests), { mode: 0o700 });
+    const env = cliEnv(undefined, { ESKEYS_URL: sandbox.url, BENCH_KEY: key.encoded });
+    const verifyArgs = [CLI, 'verify', '--template', FIXTURE, '--key-env', 'BENCH_KEY', '--format', 'json'];
+
+    // Warm-up and sanity: eskeys passes every probe with exactly the twelve requests.
+    sandbox.counters.reset();
+    const first = await runTimed(process.execPath, verifyArgs, { cwd: dir, env });
+    const sent = sandbox.counters.total();
+    if (first.code !== 0) {
+      throw new Error(`eskeys verify exited ${first.code}: ${first.stderr.trim() || first.stdout.slice(0, 500)}`);
+    }
+    const probeReport = JSON.parse(first.stdout);
+    sandbox.counters.reset();
+    const curl = await runTimed('bash', [script], { cwd: dir, env: { PATH: process.env.PATH ?? '' } });
+    if (curl.code !== 0) throw new Error(`curl script exited ${curl.code}: ${curl.stderr.trim()}`);
+    const curlSent = sandbox.counters.total();
+    console.log(
+      `verify: ${probeReport.results?.length ?? '?'} probes, eskeys sent ${sent} requests, the curl script ${curlSent}; statuses ${curl.stdout.trim().split('\n').join(' ')}`,
+    );
+
+    // `floor`: a node process that only loads the modules verify loads before its first request
+    // (the command and the Elasticsearch adapter); it shows how much of eskeys' time is start-up.
+    const floorCode = `await import(${JSON.stringify(join(ROOT, 'dist', 'cli', 'main.js'))}); await import(${JSON.stringify(join(ROOT, 'dist', 'cli', 'commands', 'verify.js'))}); await import(${JSON.stringify(join(ROOT, 'dist', 'adapters', 'es', 'es-cluster.js'))});`;
+    const probePhase = [];
+    const medians = await interleaved(
+      {
+        eskeys: async () => {
+          const r = await runTimed(process.execPath, verifyArgs, { cwd: dir, env });
+          if (r.code !== 0) throw new Error(`eskeys verify exited ${r.code}: ${r.stderr.trim()}`);
+          probePhase.push(JSON.parse(r.stdout).duration_ms);
+        },
+        curl: () => runTimed('bash', [script], { cwd: dir, env: { PATH: process.env.PATH ?? '' } }),
+        floor: () => runTimed(process.execPath, ['--input-type=module', '-e', floorCode], { cwd: dir }),
+      },
+      rounds,
+    );
+    console.log(
+      `verify: inside eskeys the 12 probes took a median ${median(probePhase).toFixed(0)} ms; loading its modules alone takes ${medians.floor.toFixed(0)} ms (bare node start-up included)`,
+    );
+    const ratio = medians.eskeys / medians.curl;
+    results.push(
+      report(
+        'verify: eskeys verify, 12 probes',
+        `${medians.eskeys.toFixed(0)} ms vs sequential curl script ${medians.curl.toFixed(0)} ms`,
+        `${ratio.toFixed(2)}x`,
+        '< 1x (faster than curl)',
+        ratio < 1,
+      ),
+    );
+  } finally {
+    rmTemp(dir);
+    await sandbox.close();
+  }
+}
+export default results;
