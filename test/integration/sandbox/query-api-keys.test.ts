@@ -136,7 +136,7 @@ describe('query API keys', () => {
       'Field name pattern [na*] is not allowed for querying or aggregation',
     );
     await expectError(
-      () => tc.admin.security.queryApiKeys({ query: { match_phrase: { name: 'x' } } }),
+      () => tc.admin.security.queryApiKeys({ query: { match_phrase: { name: 'x' } } } as never),
       400,
       'illegal_argument_exception',
       'Query type [match_phrase] is not currently supported in this context',
