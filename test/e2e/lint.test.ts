@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { eskeys, project, REPO, repoFile } from './templates-cli.js';
+
+describe('eskeys lint (built CLI)', () => {
+  it('lints the shipped roles/ clean with no arguments', async () => {
+    const r = await eskeys(['lint'], REPO);
+    expect(r).toEqual({ code: 0, stdout: '4 templates linted, 0 errors, 0 warnings, 0 info\n', stderr: '' });
+  });
+
+  it('exits 1 on the minimal-with-write trap, naming rule, template, line and JSON path', async () => {
+    const r = await eskeys(['lint', 'test/fixtures/templates/minimal-with-write.json'], REPO);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(
+      /error\s+write-includes-delete\s+minimal-with-write\s+test\/fixtures\/templates\/minimal-with-write\.json:10 \/role_descriptors\/app\/indices\/0\/privileges\/1\s+index privilege "write" on gmail_emails-\* also grants document delete/,
+    );
+    expect(r.stdout).toMatch(/error\s+deny-probe-allowed\s+minimal-with-write/);
+  });
+
+  it('exits 2 on invalid templates with one line per problem and no stack trace', async () => {
+    const cwd = project({
+      'roles/typos.json': repoFile('test/fixtures/templates/typos.json'),
+      'roles/broken.json': '{\n  "name": "broken"\n  "role_descriptors": {}\n}\n',
+    });
+    const r = await eskeys(['lint'], cwd);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').filter(Boolean)).toEqual([
+      "eskeys: roles/broken.json:3:3: invalid JSON: unexpected character \"\"\"; expected ',' or '}' after a property",
+      'eskeys: roles/typos.json: /descripton: unknown field "descripton"; did you mean "description"?',
+      'eskeys: roles/typos.json: /role_descriptors/app/cluster/0: unknown cluster privilege "monitr"; did you mean "monitor"?',
+      'eskeys: roles/typos.json: /role_descriptors/app/indices/0/privileges/1: unknown index privilege "delete_indx"; did you mean "delete_index"?',
+      'eskeys: roles/typos.json: /probes/deny/0: unknown probe operation "doc.delet"; did you mean "doc.delete"?',
+    ]);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('prints JSON with --format json', async () => {
+    const r = await eskeys(['lint', '--format', 'json', 'test/fixtures/templates/enhanced.json'], REPO);
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json.templates[0].findings.map((f: { rule: string }) => f.rule)).toEqual([
+      'grant-all',
+      'deny-probe-allowed',
+    ]);
+  });
+
+  it('exits 2 on an unknown format', async () => {
+    const r = await eskeys(['lint', '--format', 'xml'], REPO);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("option '--format <format>' argument 'xml' is invalid");
+  });
+
+  it('never loads the Elasticsearch client, prompts or the scheduler (static import graph of the lint verb)', () => {
+    const seen = new Set<string>();
+    const external = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm)) {
+        const spec = m[1]!;
+        if (spec.startsWith('.')) visit(path.resolve(path.dirname(file), spec));
+        else external.add(spec);
+      }
+    };
+    visit(path.join(REPO, 'dist/cli/commands/lint.js'));
+    expect([...external].filter((s) => /@elastic|@inquirer|node-cron|dotenv/.test(s))).toEqual([]);
+    expect([...seen].filter((f) => f.includes('/adapters/'))).toEqual([]);
+  });
+});
