@@ -1,0 +1,237 @@
+// Fleet: rotate 1,000 templates on the sandbox with bounded concurrency; report wall time,
+// requests (counted by the sandbox) and peak RSS of the rotating process.
+// Targets: wall < 60 s, peak RSS < 250 MB. Baseline, measured in the same run: the same number
+// of bare `create API key` calls through the official client, with the same concurrency, from a
+// process of its own (ratio = fleet wall / baseline wall).
+//
+// Setup: 1,000 small templates (fleet-0001 … fleet-1000, 6 probes each) are generated into a
+// temporary project, and each gets an active managed key seeded straight into the sandbox state,
+// so every rotation replaces and retires a key as in production.
+//
+// The CLI has no multi-template mode yet (`eskeys rotate --all --concurrency N` is used when
+// `eskeys rotate --help` offers it), so the worker drives the CLI's own rotate path
+// (dist/cli/commands/rotate.js `runRotate`, with the production adapters of
+// `openRotationServices`: the official client, the fsync'd journal, env files, locks, audit) for
+// every template through a bounded promise pool, sharing one cluster connection.
+//
+// Peak RSS: GNU time's "Maximum resident set size" of the worker process when /usr/bin/time
+// exists, else the worker's process.resourceUsage().maxRSS. The sandbox runs in this process and
+// is not counted.
+//
+// Reproduce: npm run build && node scripts/bench/fleet.mjs   (BENCH_FLEET_SIZE=1000,
+// BENCH_FLEET_CONCURRENCY=16)
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  CLI,
+  cliEnv,
+  dur,
+  makeTemp,
+  mb,
+  pool,
+  report,
+  rmTemp,
+  ROOT,
+  runMeasured,
+  runTimed,
+  startBenchSandbox,
+} from './lib.mjs';
+
+const SIZE = Number(process.env.BENCH_FLEET_SIZE ?? 1000);
+const CONCURRENCY = Number(process.env.BENCH_FLEET_CONCURRENCY ?? 16);
+const SELF = fileURLToPath(import.meta.url);
+const name = (i) => `fleet-${String(i + 1).padStart(4, '0')}`;
+
+/** A small template: one index pattern, four allow and two deny probes. */
+function fleetTemplate(n) {
+  return {
+    name: n,
+    description: `Benchmark fleet member ${n}: reads and writes ${n}-* only.`,
+    role_descriptors: {
+      [n]: {
+        cluster: ['monitor'],
+        indices: [{ names: [`${n}-*`], privileges: ['read', 'index', 'create_index'] }],
+      },
+    },
+    expiration: 'auto',
+    rotation: { every: '90d', grace: '24h', review: '30d' },
+    probes: {
+      allow: ['cluster.health', 'index.create', 'doc.index', 'search'],
+      deny: ['doc.delete', 'index.delete'],
+    },
+    outputs: { env_files: [`envs/${n}.env`], key_var: 'ELASTICSEARCH_API_KEY' },
+  };
+}
+
+/** Worker: rotates every template in `dir` with at most CONCURRENCY in flight; prints one JSON line. */
+async function worker(dir) {
+  const help = await runTimed(process.execPath, [CLI, 'rotate', '--help'], { cwd: dir });
+  const names = Array.from({ length: SIZE }, (_, i) => name(i));
+  const t0 = performance.now();
+  const statuses = {};
+  const errors = [];
+  let mode;
+  if (help.stdout.includes('--all') && help.stdout.includes('--concurrency')) {
+    mode = `eskeys rotate --all --concurrency ${CONCURRENCY}`;
+    const r = await runTimed(
+      process.execPath,
+      [CLI, 'rotate', '--all', '--concurrency', String(CONCURRENCY), '--yes', '--json'],
+      { cwd: dir, env: process.env },
+    );
+    statuses[`exit ${r.code}`] = SIZE;
+    if (r.code !== 0) errors.push(r.stderr.trim().split('\n').slice(-3).join(' | '));
+  } else {
+    mode = `runRotate from dist through a pool of ${CONCURRENCY}`;
+    const { createContext } = await import(join(ROOT, 'dist', 'cli', 'context.js'));
+    const { loadProject } = await import(join(ROOT, 'dist', 'cli', 'project.js'));
+    const rotate = await import(join(ROOT, 'dist', 'cli', 'commands', 'rotate.js'));
+    const controller = new AbortController();
+    const io = () => {
+      const out = [];
+      return {
+        out,
+        stdout: { write: (t) => out.push(t) },
+        stderr: { write: () => {} },
+        stdin: process.stdin,
+        isStdoutTTY: false,
+        canPrompt: () => false,
+      };
+    };
+    const ctx0 = createContext(io(), process.env, dir, controller.signal);
+    const shared = await rotate.openRotationServices(ctx0, loadProject(ctx0), {});
+    const openServices = async () => ({ ...shared, close: async () => {} });
+    try {
+      await pool(names, CONCURRENCY, async (template) => {
+        const tio = io();
+        const ctx = createContext(tio, process.env, dir, controller.signal);
+        try {
+          await rotate.runRotate({ ctx, mode: 'rotate', template, yes: true, json: true, openServices });
+          const status = JSON.parse(tio.out.join('')).status ?? 'completed';
+          statuses[status] = (statuses[status] ?? 0) + 1;
+        } catch (error) {
+          statuses.error = (statuses.error ?? 0) + 1;
+          if (errors.length < 3) errors.push(`${template}: ${error?.message ?? error}`);
+        }
+      });
+    } finally {
+      await shared.close();
+    }
+  }
+  const wallMs = performance.now() - t0;
+  console.log(JSON.stringify({ mode, wallMs, statuses, errors, maxRssKb: process.resourceUsage().maxRSS }));
+}
+
+/** Baseline worker: SIZE bare createApiKey calls through the official client, CONCURRENCY in flight. */
+async function baseline() {
+  const { Client } = await import('@elastic/elasticsearch');
+  const client = new Client({
+    node: process.env.ESKEYS_URL,
+    auth: { username: process.env.ESKEYS_USERNAME, password: process.env.ESKEYS_PASSWORD },
+    maxRetries: 0,
+    compression: false,
+  });
+  const t0 = performance.now();
+  try {
+    await pool(Array.from({ length: SIZE }, (_, i) => name(i)), CONCURRENCY, (n) =>
+      client.security.createApiKey({
+        name: `baseline-${n}`,
+        role_descriptors: fleetTemplate(n).role_descriptors,
+        expiration: '90d',
+        metadata: { bench: 'baseline' },
+      }),
+    );
+  } finally {
+    await client.close();
+  }
+  console.log(JSON.stringify({ wallMs: performance.now() - t0, maxRssKb: process.resourceUsage().maxRSS }));
+}
+
+const lastJson = (stdout) => JSON.parse(stdout.trim().split('\n').at(-1));
+
+async function main() {
+  const results = [];
+  const sandbox = await startBenchSandbox();
+  const dir = makeTemp('fleet');
+  try {
+    mkdirSync(join(dir, 'roles'));
+    mkdirSync(join(dir, 'envs'));
+    const { templateHash } = await import(join(ROOT, 'dist', 'core', 'rotation', 'template-hash.js'));
+    const templates = Array.from({ length: SIZE }, (_, i) => fleetTemplate(name(i)));
+    for (const t of templates) writeFileSync(join(dir, 'roles', `${t.name}.json`), JSON.stringify(t, null, 2));
+    await sandbox.state.seedApiKeys({
+      count: SIZE,
+      namePrefix: 'fleet-seed-',
+      metadata: (i) => ({
+        managed_by: 'eskeys',
+        template: templates[i].name,
+        environment: 'default',
+        template_hash: templateHash(templates[i].role_descriptors),
+        generation: 1,
+        created_by: 'bench@seed',
+        rotation_id: 'seed',
+        state: 'active',
+        rotate_every: '90d',
+        grace: '24h',
+        review_every: '30d',
+      }),
+    });
+    const env = cliEnv(sandbox, {
+      BENCH_FLEET_SIZE: String(SIZE),
+      BENCH_FLEET_CONCURRENCY: String(CONCURRENCY),
+    });
+
+    sandbox.counters.reset();
+    const b = await runMeasured(process.execPath, [SELF, '--baseline'], { cwd: ROOT, env });
+    if (b.code !== 0) throw new Error(`baseline worker exited ${b.code}: ${b.stderr.trim()}`);
+    const base = lastJson(b.stdout);
+    const baseRequests = sandbox.counters.total();
+
+    sandbox.counters.reset();
+    const f = await runMeasured(process.execPath, [SELF, '--worker', dir], { cwd: dir, env });
+    if (f.code !== 0) throw new Error(`fleet worker exited ${f.code}: ${f.stderr.trim()}`);
+    const fleet = lastJson(f.stdout);
+    const requests = sandbox.counters.total();
+    const rss = f.maxRssMb ?? fleet.maxRssKb / 1024;
+    const baseRss = b.maxRssMb ?? base.maxRssKb / 1024;
+
+    console.log(`fleet: ${SIZE} rotations via ${fleet.mode}; outcomes ${JSON.stringify(fleet.statuses)}`);
+    for (const e of fleet.errors) console.log(`  error: ${e}`);
+    console.log(
+      `  baseline: ${SIZE} bare createApiKey calls in ${dur(b.ms)} (${baseRequests} requests, peak RSS ${mb(baseRss)})`,
+    );
+    console.log(
+      `  fleet: ${requests} requests (${(requests / SIZE).toFixed(1)} per rotation), ${((SIZE / f.ms) * 1000).toFixed(1)} rotations/s`,
+    );
+    const completed = fleet.statuses.completed ?? fleet.statuses['exit 0'] ?? 0;
+    if (completed !== SIZE) console.log(`  [TARGET MISSED] only ${completed} of ${SIZE} rotations completed`);
+    results.push(
+      report(
+        `fleet: ${SIZE} rotations, concurrency ${CONCURRENCY}, wall`,
+        `${dur(f.ms)} vs ${SIZE} bare creates ${dur(b.ms)}`,
+        `${(f.ms / b.ms).toFixed(1)}x`,
+        '< 60 s',
+        f.ms < 60_000 && completed === SIZE,
+      ),
+    );
+    results.push(
+      report(
+        `fleet: ${SIZE} rotations, peak RSS`,
+        `${mb(rss)} vs bare creates ${mb(baseRss)}`,
+        `${(rss / baseRss).toFixed(2)}x`,
+        '< 250 MB',
+        rss < 250,
+      ),
+    );
+  } finally {
+    rmTemp(dir);
+    await sandbox.close();
+  }
+  return results;
+}
+
+let results = [];
+if (process.argv[2] === '--worker') await worker(process.argv[3]);
+else if (process.argv[2] === '--baseline') await baseline();
+else results = await main();
+export default results;
