@@ -33,7 +33,7 @@ export async function runSandboxServer(
   io: SandboxIO,
   deps: SandboxRunDeps = {},
 ): Promise<void> {
-  const sandbox = await startSandbox({ port: 9200, ...opts });
+  const sandbox = await startSandbox({ ...opts, port: opts.port ?? 9200 });
   const lines = [
     `eskeys sandbox (Elasticsearch ${sandbox.state.version.number} emulator) listening on ${sandbox.url}`,
     `  username: ${sandbox.username}`,

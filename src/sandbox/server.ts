@@ -7,6 +7,7 @@ import { EsError, errorBody, SimpleError } from './errors.js';
 import { type FaultInjector, faultBody } from './faults.js';
 import type { Handler, HandlerResult, RequestContext } from './http/context.js';
 import { checkCompatibleVersion } from './http/media-type.js';
+import { checkParams } from './http/params.js';
 import type { Router } from './http/router.js';
 import { renderLongSentinels } from './security/query-api-keys.js';
 import type { SandboxState } from './state.js';
@@ -144,6 +145,7 @@ export function requestListener(deps: ServerDeps, secure: boolean) {
         auth: undefined as unknown as RequestContext['auth'],
       };
       ctx.auth = await deps.authenticate(ctx);
+      checkParams(ctx, lookup.match.handler);
       const result: HandlerResult = await lookup.match.handler(ctx);
       const json =
         result.rawJson ??

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { causeToJson, EsError, illegalArgument, indexNotFound, validationError } from '../errors.js';
 import { bodyText, type Handler, ok, type RequestContext } from '../http/context.js';
+import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import { indexDenied, requireIndexActionOnAny } from '../security/authorize.js';
 import { base64Uuid, type DocRecord, type IndexRecord } from '../state.js';
@@ -391,5 +392,45 @@ const bulk: Handler = (ctx) => {
 
 /** Registers `_bulk`. */
 export function registerBulkRoutes(r: Router<Handler>): void {
-  r.add(['POST', 'PUT'], '/_bulk', bulk).add(['POST', 'PUT'], '/{index}/_bulk', bulk);
+  r.add(
+    ['POST', 'PUT'],
+    '/_bulk',
+    withParams(
+      [
+        'pipeline',
+        'refresh',
+        'routing',
+        '_source',
+        '_source_excludes',
+        '_source_includes',
+        'timeout',
+        'wait_for_active_shards',
+        'require_alias',
+        'require_data_stream',
+        'list_executed_pipelines',
+        'include_source_on_error',
+      ],
+      bulk,
+    ),
+  ).add(
+    ['POST', 'PUT'],
+    '/{index}/_bulk',
+    withParams(
+      [
+        'pipeline',
+        'refresh',
+        'routing',
+        '_source',
+        '_source_excludes',
+        '_source_includes',
+        'timeout',
+        'wait_for_active_shards',
+        'require_alias',
+        'require_data_stream',
+        'list_executed_pipelines',
+        'include_source_on_error',
+      ],
+      bulk,
+    ),
+  );
 }

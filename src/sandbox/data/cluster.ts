@@ -1,5 +1,6 @@
 import { EsError, illegalArgument, resourceNotFound, validationError } from '../errors.js';
 import { boolParam, type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
+import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import { requireCluster } from '../security/authorize.js';
 import type { SandboxState } from '../state.js';
@@ -382,32 +383,129 @@ function exists(get: Handler): Handler {
 
 /** Registers root info, health, cluster settings, templates, ILM and pipelines. */
 export function registerClusterRoutes(r: Router<Handler>): void {
-  r.add('GET', '/', root)
-    .add('HEAD', '/', root)
-    .add('GET', '/_cluster/health', health)
-    .add('GET', '/_cluster/health/{index}', health)
-    .add('GET', '/_cluster/settings', getClusterSettings)
-    .add('PUT', '/_cluster/settings', putClusterSettings)
-    .add(['PUT', 'POST'], '/_index_template/{name}', putIndexTemplate)
-    .add('GET', '/_index_template', getIndexTemplates)
-    .add('GET', '/_index_template/{name}', getIndexTemplates)
-    .add('HEAD', '/_index_template/{name}', exists(getIndexTemplates))
-    .add('DELETE', '/_index_template/{name}', deleteIndexTemplate)
-    .add(['PUT', 'POST'], '/_template/{name}', putLegacyTemplate)
-    .add('GET', '/_template', getLegacyTemplates)
-    .add('GET', '/_template/{name}', getLegacyTemplates)
-    .add('HEAD', '/_template/{name}', exists(getLegacyTemplates))
-    .add('DELETE', '/_template/{name}', deleteLegacyTemplate)
-    .add(['PUT', 'POST'], '/_component_template/{name}', putComponentTemplate)
-    .add('GET', '/_component_template', getComponentTemplates)
-    .add('GET', '/_component_template/{name}', getComponentTemplates)
-    .add('DELETE', '/_component_template/{name}', deleteComponentTemplate)
-    .add('PUT', '/_ilm/policy/{name}', putIlmPolicy)
-    .add('GET', '/_ilm/policy', getIlmPolicies)
-    .add('GET', '/_ilm/policy/{name}', getIlmPolicies)
-    .add('DELETE', '/_ilm/policy/{name}', deleteIlmPolicy)
-    .add('PUT', '/_ingest/pipeline/{id}', putPipeline)
-    .add('GET', '/_ingest/pipeline', getPipelines)
-    .add('GET', '/_ingest/pipeline/{id}', getPipelines)
-    .add('DELETE', '/_ingest/pipeline/{id}', deletePipeline);
+  r.add('GET', '/', withParams([], root))
+    .add('HEAD', '/', withParams([], root))
+    .add(
+      'GET',
+      '/_cluster/health',
+      withParams(
+        [
+          'level',
+          'local',
+          'master_timeout',
+          'timeout',
+          'wait_for_active_shards',
+          'wait_for_events',
+          'wait_for_nodes',
+          'wait_for_no_initializing_shards',
+          'wait_for_no_relocating_shards',
+          'wait_for_status',
+          'expand_wildcards',
+        ],
+        health,
+      ),
+    )
+    .add(
+      'GET',
+      '/_cluster/health/{index}',
+      withParams(
+        [
+          'level',
+          'local',
+          'master_timeout',
+          'timeout',
+          'wait_for_active_shards',
+          'wait_for_events',
+          'wait_for_nodes',
+          'wait_for_no_initializing_shards',
+          'wait_for_no_relocating_shards',
+          'wait_for_status',
+          'expand_wildcards',
+        ],
+        health,
+      ),
+    )
+    .add(
+      'GET',
+      '/_cluster/settings',
+      withParams(
+        ['flat_settings', 'include_defaults', 'master_timeout', 'timeout', 'local'],
+        getClusterSettings,
+      ),
+    )
+    .add(
+      'PUT',
+      '/_cluster/settings',
+      withParams(['flat_settings', 'master_timeout', 'timeout'], putClusterSettings),
+    )
+    .add(
+      ['PUT', 'POST'],
+      '/_index_template/{name}',
+      withParams(['create', 'cause', 'master_timeout', 'timeout'], putIndexTemplate),
+    )
+    .add(
+      'GET',
+      '/_index_template',
+      withParams(['flat_settings', 'local', 'master_timeout', 'include_defaults'], getIndexTemplates),
+    )
+    .add(
+      'GET',
+      '/_index_template/{name}',
+      withParams(['flat_settings', 'local', 'master_timeout', 'include_defaults'], getIndexTemplates),
+    )
+    .add(
+      'HEAD',
+      '/_index_template/{name}',
+      withParams(['flat_settings', 'local', 'master_timeout'], exists(getIndexTemplates)),
+    )
+    .add('DELETE', '/_index_template/{name}', withParams(['master_timeout', 'timeout'], deleteIndexTemplate))
+    .add(
+      ['PUT', 'POST'],
+      '/_template/{name}',
+      withParams(['create', 'order', 'cause', 'master_timeout', 'timeout'], putLegacyTemplate),
+    )
+    .add('GET', '/_template', withParams(['flat_settings', 'local', 'master_timeout'], getLegacyTemplates))
+    .add(
+      'GET',
+      '/_template/{name}',
+      withParams(['flat_settings', 'local', 'master_timeout'], getLegacyTemplates),
+    )
+    .add(
+      'HEAD',
+      '/_template/{name}',
+      withParams(['flat_settings', 'local', 'master_timeout'], exists(getLegacyTemplates)),
+    )
+    .add('DELETE', '/_template/{name}', withParams(['master_timeout', 'timeout'], deleteLegacyTemplate))
+    .add(
+      ['PUT', 'POST'],
+      '/_component_template/{name}',
+      withParams(['create', 'cause', 'master_timeout', 'timeout'], putComponentTemplate),
+    )
+    .add(
+      'GET',
+      '/_component_template',
+      withParams(['flat_settings', 'local', 'master_timeout', 'include_defaults'], getComponentTemplates),
+    )
+    .add(
+      'GET',
+      '/_component_template/{name}',
+      withParams(['flat_settings', 'local', 'master_timeout', 'include_defaults'], getComponentTemplates),
+    )
+    .add(
+      'DELETE',
+      '/_component_template/{name}',
+      withParams(['master_timeout', 'timeout'], deleteComponentTemplate),
+    )
+    .add('PUT', '/_ilm/policy/{name}', withParams(['master_timeout', 'timeout'], putIlmPolicy))
+    .add('GET', '/_ilm/policy', withParams(['master_timeout', 'timeout'], getIlmPolicies))
+    .add('GET', '/_ilm/policy/{name}', withParams(['master_timeout', 'timeout'], getIlmPolicies))
+    .add('DELETE', '/_ilm/policy/{name}', withParams(['master_timeout', 'timeout'], deleteIlmPolicy))
+    .add(
+      'PUT',
+      '/_ingest/pipeline/{id}',
+      withParams(['master_timeout', 'timeout', 'if_version'], putPipeline),
+    )
+    .add('GET', '/_ingest/pipeline', withParams(['master_timeout', 'summary'], getPipelines))
+    .add('GET', '/_ingest/pipeline/{id}', withParams(['master_timeout', 'summary'], getPipelines))
+    .add('DELETE', '/_ingest/pipeline/{id}', withParams(['master_timeout', 'timeout'], deletePipeline));
 }

@@ -1,5 +1,6 @@
 import { EsError, illegalArgument, indexNotFound, validationError } from '../errors.js';
 import { type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
+import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import { requireIndexActionOnAny, requireIndices } from '../security/authorize.js';
 import { type BulkItem, executeItems, refreshPolicy } from './bulk.js';
@@ -129,12 +130,162 @@ const docExists: Handler = async (ctx) => {
 
 /** Registers the single-document APIs. */
 export function registerDocumentRoutes(r: Router<Handler>): void {
-  r.add(['PUT', 'POST'], '/{index}/_doc/{id}', indexDoc)
-    .add('POST', '/{index}/_doc', indexDoc)
-    .add(['PUT', 'POST'], '/{index}/_create/{id}', createDoc)
-    .add('GET', '/{index}/_doc/{id}', getDoc)
-    .add('HEAD', '/{index}/_doc/{id}', docExists)
-    .add('GET', '/{index}/_source/{id}', getSource)
-    .add('DELETE', '/{index}/_doc/{id}', deleteDoc)
-    .add('POST', '/{index}/_update/{id}', updateDoc);
+  r.add(
+    ['PUT', 'POST'],
+    '/{index}/_doc/{id}',
+    withParams(
+      [
+        'if_primary_term',
+        'if_seq_no',
+        'op_type',
+        'pipeline',
+        'refresh',
+        'routing',
+        'timeout',
+        'version',
+        'version_type',
+        'wait_for_active_shards',
+        'require_alias',
+        'require_data_stream',
+        'include_source_on_error',
+      ],
+      indexDoc,
+    ),
+  )
+    .add(
+      'POST',
+      '/{index}/_doc',
+      withParams(
+        [
+          'if_primary_term',
+          'if_seq_no',
+          'op_type',
+          'pipeline',
+          'refresh',
+          'routing',
+          'timeout',
+          'version',
+          'version_type',
+          'wait_for_active_shards',
+          'require_alias',
+          'require_data_stream',
+          'include_source_on_error',
+        ],
+        indexDoc,
+      ),
+    )
+    .add(
+      ['PUT', 'POST'],
+      '/{index}/_create/{id}',
+      withParams(
+        [
+          'pipeline',
+          'refresh',
+          'routing',
+          'timeout',
+          'version',
+          'version_type',
+          'wait_for_active_shards',
+          'require_alias',
+          'require_data_stream',
+          'include_source_on_error',
+        ],
+        createDoc,
+      ),
+    )
+    .add(
+      'GET',
+      '/{index}/_doc/{id}',
+      withParams(
+        [
+          '_source',
+          '_source_excludes',
+          '_source_includes',
+          'preference',
+          'realtime',
+          'refresh',
+          'routing',
+          'stored_fields',
+          'version',
+          'version_type',
+        ],
+        getDoc,
+      ),
+    )
+    .add(
+      'HEAD',
+      '/{index}/_doc/{id}',
+      withParams(
+        [
+          '_source',
+          '_source_excludes',
+          '_source_includes',
+          'preference',
+          'realtime',
+          'refresh',
+          'routing',
+          'stored_fields',
+          'version',
+          'version_type',
+        ],
+        docExists,
+      ),
+    )
+    .add(
+      'GET',
+      '/{index}/_source/{id}',
+      withParams(
+        [
+          '_source',
+          '_source_excludes',
+          '_source_includes',
+          'preference',
+          'realtime',
+          'refresh',
+          'routing',
+          'version',
+          'version_type',
+        ],
+        getSource,
+      ),
+    )
+    .add(
+      'DELETE',
+      '/{index}/_doc/{id}',
+      withParams(
+        [
+          'if_primary_term',
+          'if_seq_no',
+          'refresh',
+          'routing',
+          'timeout',
+          'version',
+          'version_type',
+          'wait_for_active_shards',
+        ],
+        deleteDoc,
+      ),
+    )
+    .add(
+      'POST',
+      '/{index}/_update/{id}',
+      withParams(
+        [
+          'if_primary_term',
+          'if_seq_no',
+          'lang',
+          'refresh',
+          'require_alias',
+          'retry_on_conflict',
+          'routing',
+          'timeout',
+          'wait_for_active_shards',
+          '_source',
+          '_source_excludes',
+          '_source_includes',
+          'include_source_on_error',
+        ],
+        updateDoc,
+      ),
+    );
 }

@@ -1,5 +1,6 @@
 import { EsError, illegalArgument, indexNotFound } from '../errors.js';
 import { boolParam, type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
+import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import { requireIndexActionOnAny, requireIndices } from '../security/authorize.js';
 import { base64Uuid, type IndexRecord, type SandboxState } from '../state.js';
@@ -232,7 +233,7 @@ const getIndex: Handler = (ctx) => {
 const indexExists: Handler = (ctx) => {
   try {
     const indices = resolveForRead(ctx, 'indices:admin/get', ctx.params.index!);
-    return { status: indices.length > 0 || ctx.params.index!.includes('*') ? 200 : 404 };
+    return { status: indices.length > 0 ? 200 : 404 };
   } catch (e) {
     if (e instanceof EsError) return { status: e.status };
     throw e;
@@ -523,29 +524,221 @@ const aliasExists: Handler = (ctx) => {
 
 /** Registers index admin routes. */
 export function registerIndexRoutes(r: Router<Handler>): void {
-  r.add('PUT', '/{index}', createIndex)
-    .add('DELETE', '/{index}', deleteIndex)
-    .add('GET', '/{index}', getIndex)
-    .add('HEAD', '/{index}', indexExists)
-    .add('GET', '/_settings', getSettings)
-    .add('GET', '/{index}/_settings', getSettings)
-    .add('GET', '/{index}/_settings/{name}', getSettings)
-    .add('PUT', '/_settings', putSettings)
-    .add('PUT', '/{index}/_settings', putSettings)
-    .add('GET', '/_mapping', getMapping)
-    .add('GET', '/{index}/_mapping', getMapping)
-    .add(['PUT', 'POST'], '/{index}/_mapping', putMapping)
-    .add(['POST', 'GET'], '/_refresh', refresh)
-    .add(['POST', 'GET'], '/{index}/_refresh', refresh)
-    .add('POST', '/_aliases', updateAliases)
-    .add(['PUT', 'POST'], '/{index}/_alias/{name}', putAlias)
-    .add(['PUT', 'POST'], '/{index}/_aliases/{name}', putAlias)
-    .add('DELETE', '/{index}/_alias/{name}', deleteAlias)
-    .add('DELETE', '/{index}/_aliases/{name}', deleteAlias)
-    .add('GET', '/_alias', getAliases)
-    .add('GET', '/_alias/{name}', getAliases)
-    .add('GET', '/{index}/_alias', getAliases)
-    .add('GET', '/{index}/_alias/{name}', getAliases)
-    .add('HEAD', '/_alias/{name}', aliasExists)
-    .add('HEAD', '/{index}/_alias/{name}', aliasExists);
+  r.add('PUT', '/{index}', withParams(['wait_for_active_shards', 'master_timeout', 'timeout'], createIndex))
+    .add(
+      'DELETE',
+      '/{index}',
+      withParams(
+        ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'master_timeout', 'timeout'],
+        deleteIndex,
+      ),
+    )
+    .add(
+      'GET',
+      '/{index}',
+      withParams(
+        [
+          'allow_no_indices',
+          'expand_wildcards',
+          'ignore_unavailable',
+          'flat_settings',
+          'include_defaults',
+          'local',
+          'master_timeout',
+          'features',
+        ],
+        getIndex,
+      ),
+    )
+    .add(
+      'HEAD',
+      '/{index}',
+      withParams(
+        [
+          'allow_no_indices',
+          'expand_wildcards',
+          'ignore_unavailable',
+          'flat_settings',
+          'include_defaults',
+          'local',
+        ],
+        indexExists,
+      ),
+    )
+    .add(
+      'GET',
+      '/_settings',
+      withParams(
+        [
+          'allow_no_indices',
+          'expand_wildcards',
+          'ignore_unavailable',
+          'flat_settings',
+          'include_defaults',
+          'local',
+          'master_timeout',
+        ],
+        getSettings,
+      ),
+    )
+    .add(
+      'GET',
+      '/{index}/_settings',
+      withParams(
+        [
+          'allow_no_indices',
+          'expand_wildcards',
+          'ignore_unavailable',
+          'flat_settings',
+          'include_defaults',
+          'local',
+          'master_timeout',
+        ],
+        getSettings,
+      ),
+    )
+    .add(
+      'GET',
+      '/{index}/_settings/{name}',
+      withParams(
+        [
+          'allow_no_indices',
+          'expand_wildcards',
+          'ignore_unavailable',
+          'flat_settings',
+          'include_defaults',
+          'local',
+          'master_timeout',
+        ],
+        getSettings,
+      ),
+    )
+    .add(
+      'PUT',
+      '/_settings',
+      withParams(
+        [
+          'allow_no_indices',
+          'expand_wildcards',
+          'ignore_unavailable',
+          'flat_settings',
+          'preserve_existing',
+          'reopen',
+          'master_timeout',
+          'timeout',
+        ],
+        putSettings,
+      ),
+    )
+    .add(
+      'PUT',
+      '/{index}/_settings',
+      withParams(
+        [
+          'allow_no_indices',
+          'expand_wildcards',
+          'ignore_unavailable',
+          'flat_settings',
+          'preserve_existing',
+          'reopen',
+          'master_timeout',
+          'timeout',
+        ],
+        putSettings,
+      ),
+    )
+    .add(
+      'GET',
+      '/_mapping',
+      withParams(
+        ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'local', 'master_timeout'],
+        getMapping,
+      ),
+    )
+    .add(
+      'GET',
+      '/{index}/_mapping',
+      withParams(
+        ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'local', 'master_timeout'],
+        getMapping,
+      ),
+    )
+    .add(
+      ['PUT', 'POST'],
+      '/{index}/_mapping',
+      withParams(
+        [
+          'allow_no_indices',
+          'expand_wildcards',
+          'ignore_unavailable',
+          'write_index_only',
+          'master_timeout',
+          'timeout',
+        ],
+        putMapping,
+      ),
+    )
+    .add(
+      ['POST', 'GET'],
+      '/_refresh',
+      withParams(['allow_no_indices', 'expand_wildcards', 'ignore_unavailable'], refresh),
+    )
+    .add(
+      ['POST', 'GET'],
+      '/{index}/_refresh',
+      withParams(['allow_no_indices', 'expand_wildcards', 'ignore_unavailable'], refresh),
+    )
+    .add('POST', '/_aliases', withParams(['master_timeout', 'timeout'], updateAliases))
+    .add(['PUT', 'POST'], '/{index}/_alias/{name}', withParams(['master_timeout', 'timeout'], putAlias))
+    .add(['PUT', 'POST'], '/{index}/_aliases/{name}', withParams(['master_timeout', 'timeout'], putAlias))
+    .add('DELETE', '/{index}/_alias/{name}', withParams(['master_timeout', 'timeout'], deleteAlias))
+    .add('DELETE', '/{index}/_aliases/{name}', withParams(['master_timeout', 'timeout'], deleteAlias))
+    .add(
+      'GET',
+      '/_alias',
+      withParams(
+        ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'local', 'master_timeout'],
+        getAliases,
+      ),
+    )
+    .add(
+      'GET',
+      '/_alias/{name}',
+      withParams(
+        ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'local', 'master_timeout'],
+        getAliases,
+      ),
+    )
+    .add(
+      'GET',
+      '/{index}/_alias',
+      withParams(
+        ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'local', 'master_timeout'],
+        getAliases,
+      ),
+    )
+    .add(
+      'GET',
+      '/{index}/_alias/{name}',
+      withParams(
+        ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'local', 'master_timeout'],
+        getAliases,
+      ),
+    )
+    .add(
+      'HEAD',
+      '/_alias/{name}',
+      withParams(
+        ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'local', 'master_timeout'],
+        aliasExists,
+      ),
+    )
+    .add(
+      'HEAD',
+      '/{index}/_alias/{name}',
+      withParams(
+        ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'local', 'master_timeout'],
+        aliasExists,
+      ),
+    );
 }

@@ -4,6 +4,7 @@ import type { RoleDescriptor } from '../../core/privileges/index.js';
 import { EsError, illegalArgument, parseError, resourceNotFound, validationError } from '../errors.js';
 import { bodyText, boolParam, type Handler, ok, type RequestContext } from '../http/context.js';
 import { at } from '../http/json.js';
+import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import { base64Uuid, type SandboxState } from '../state.js';
 import { atLeast } from '../version.js';
@@ -446,12 +447,32 @@ const clearApiKeyCache: Handler = (ctx) => {
 
 /** Registers the API key routes (§4). */
 export function registerApiKeyRoutes(r: Router<Handler>): void {
-  r.add(['PUT', 'POST'], '/_security/api_key', createApiKey)
-    .add('POST', '/_security/api_key/grant', grantApiKey)
-    .add('GET', '/_security/api_key', getApiKeys)
-    .add('DELETE', '/_security/api_key', invalidateApiKeys)
-    .add(['GET', 'POST'], '/_security/_query/api_key', queryApiKeys)
-    .add('PUT', '/_security/api_key/{id}', updateApiKey)
-    .add('POST', '/_security/api_key/_bulk_update', bulkUpdateApiKeys)
-    .add('POST', '/_security/api_key/{ids}/_clear_cache', clearApiKeyCache);
+  r.add(['PUT', 'POST'], '/_security/api_key', withParams(['refresh'], createApiKey))
+    .add('POST', '/_security/api_key/grant', withParams(['refresh'], grantApiKey))
+    .add(
+      'GET',
+      '/_security/api_key',
+      withParams(
+        [
+          'id',
+          'name',
+          'owner',
+          'realm_name',
+          'username',
+          'with_limited_by',
+          'active_only',
+          'with_profile_uid',
+        ],
+        getApiKeys,
+      ),
+    )
+    .add('DELETE', '/_security/api_key', withParams([], invalidateApiKeys))
+    .add(
+      ['GET', 'POST'],
+      '/_security/_query/api_key',
+      withParams(['with_limited_by', 'with_profile_uid', 'typed_keys'], queryApiKeys),
+    )
+    .add('PUT', '/_security/api_key/{id}', withParams([], updateApiKey))
+    .add('POST', '/_security/api_key/_bulk_update', withParams([], bulkUpdateApiKeys))
+    .add('POST', '/_security/api_key/{ids}/_clear_cache', withParams([], clearApiKeyCache));
 }

@@ -7,6 +7,7 @@ import {
 } from '../../core/privileges/index.js';
 import { EsError, illegalArgument, validationError } from '../errors.js';
 import { type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
+import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import type { UserRecord } from '../state.js';
 import { atLeast } from '../version.js';
@@ -277,19 +278,19 @@ const hasPrivileges: Handler = (ctx) => {
 
 /** Registers native-realm, _authenticate and _has_privileges routes. */
 export function registerNativeRealmRoutes(r: Router<Handler>): void {
-  r.add(['PUT', 'POST'], '/_security/user/{username}', putUser)
-    .add('GET', '/_security/user', getUsers)
-    .add('GET', '/_security/user/{username}', getUsers)
-    .add('DELETE', '/_security/user/{username}', deleteUser)
-    .add(['PUT', 'POST'], '/_security/user/{username}/_enable', setEnabled(true))
-    .add(['PUT', 'POST'], '/_security/user/{username}/_disable', setEnabled(false))
-    .add(['PUT', 'POST'], '/_security/user/{username}/_password', changePassword)
-    .add(['PUT', 'POST'], '/_security/user/_password', changePassword)
-    .add(['PUT', 'POST'], '/_security/role/{name}', putRole)
-    .add('GET', '/_security/role', getRoles)
-    .add('GET', '/_security/role/{name}', getRoles)
-    .add('DELETE', '/_security/role/{name}', deleteRole)
-    .add('GET', '/_security/_authenticate', authenticateHandler)
-    .add(['GET', 'POST'], '/_security/user/_has_privileges', hasPrivileges)
-    .add(['GET', 'POST'], '/_security/user/{username}/_has_privileges', hasPrivileges);
+  r.add(['PUT', 'POST'], '/_security/user/{username}', withParams(['refresh'], putUser))
+    .add('GET', '/_security/user', withParams(['with_profile_uid'], getUsers))
+    .add('GET', '/_security/user/{username}', withParams(['with_profile_uid'], getUsers))
+    .add('DELETE', '/_security/user/{username}', withParams(['refresh'], deleteUser))
+    .add(['PUT', 'POST'], '/_security/user/{username}/_enable', withParams(['refresh'], setEnabled(true)))
+    .add(['PUT', 'POST'], '/_security/user/{username}/_disable', withParams(['refresh'], setEnabled(false)))
+    .add(['PUT', 'POST'], '/_security/user/{username}/_password', withParams(['refresh'], changePassword))
+    .add(['PUT', 'POST'], '/_security/user/_password', withParams(['refresh'], changePassword))
+    .add(['PUT', 'POST'], '/_security/role/{name}', withParams(['refresh'], putRole))
+    .add('GET', '/_security/role', withParams([], getRoles))
+    .add('GET', '/_security/role/{name}', withParams([], getRoles))
+    .add('DELETE', '/_security/role/{name}', withParams(['refresh'], deleteRole))
+    .add('GET', '/_security/_authenticate', withParams([], authenticateHandler))
+    .add(['GET', 'POST'], '/_security/user/_has_privileges', withParams([], hasPrivileges))
+    .add(['GET', 'POST'], '/_security/user/{username}/_has_privileges', withParams([], hasPrivileges));
 }

@@ -98,6 +98,21 @@ describe('root and wire format', () => {
     });
   });
 
+  it('rejects unrecognized URL parameters after authentication, with hints', async () => {
+    const r = await raw('/_security/api_key?refesh=true&bogus=1', {
+      method: 'POST',
+      body: '{"name":"p"}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.error.type).toBe('illegal_argument_exception');
+    expect(r.body.error.reason).toBe(
+      'request [/_security/api_key] contains unrecognized parameters: [bogus], [refesh] -> did you mean [refresh]?',
+    );
+    const anon = await fetch(`${tc.sandbox.url}/_security/api_key?bogus=1`, { method: 'POST' });
+    expect(anon.status).toBe(401);
+  });
+
   it('the 9.x profile accepts compatible-with=8 and 9 only', async () => {
     const nine = await startTestCluster({ version: '9' });
     try {

@@ -1,0 +1,52 @@
+import { illegalArgument } from '../errors.js';
+import type { Handler, RequestContext } from './context.js';
+
+const allowedParams = new WeakMap<Handler, ReadonlySet<string>>();
+
+/** Parameters every REST handler accepts (BaseRestHandler / RestRequest response params). */
+const ALWAYS = ['pretty', 'human', 'error_trace', 'filter_path', 'source', 'source_content_type'];
+
+/** Declares the URL parameters a handler consumes; others are rejected as ES does. */
+export function withParams(params: readonly string[], handler: Handler): Handler {
+  allowedParams.set(handler, new Set([...params, ...ALWAYS]));
+  return handler;
+}
+
+/** Lucene's LevenshteinDistance similarity: 1 - edits / max length. */
+function similarity(a: string, b: string): number {
+  const d: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0]!;
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = d[j]!;
+      d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return 1 - d[b.length]! / Math.max(a.length, b.length);
+}
+
+/**
+ * BaseRestHandler's unconsumed-parameter check: runs after authentication, before the action,
+ * with "did you mean" hints for close names.
+ */
+export function checkParams(ctx: RequestContext, handler: Handler): void {
+  const allowed = allowedParams.get(handler);
+  if (!allowed) return;
+  const unknown = [...new Set(ctx.query.keys())].filter((k) => !allowed.has(k)).sort();
+  if (unknown.length === 0) return;
+  const parts = unknown.map((u) => {
+    const close = [...allowed]
+      .map((a) => ({ a, s: similarity(u, a) }))
+      .filter((x) => x.s > 0.5)
+      .sort((x, y) => y.s - x.s || (x.a < y.a ? -1 : 1))
+      .map((x) => x.a);
+    if (close.length === 0) return `[${u}]`;
+    return close.length === 1
+      ? `[${u}] -> did you mean [${close[0]}]?`
+      : `[${u}] -> did you mean any of [${close.join(', ')}]?`;
+  });
+  const noun = unknown.length === 1 ? 'parameter' : 'parameters';
+  throw illegalArgument(`request [${ctx.path}] contains unrecognized ${noun}: ${parts.join(', ')}`);
+}
