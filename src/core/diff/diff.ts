@@ -1,10 +1,10 @@
 import { actionAccess, indexGroupsOf } from '../access/analyze.js';
 import { normalizeProbe, rawActionsOf } from '../access/index.js';
 import { KNOWN_CLUSTER_ACTIONS, KNOWN_INDEX_ACTIONS } from '../access/known-actions.js';
-import { parseDuration } from '../duration.js';
 import { glob, isSubset } from '../privileges/glob.js';
 import { parseIndexPattern, Role, type RoleDescriptor } from '../privileges/index.js';
 import { isClusterScopedAction, PROBE_OPERATIONS } from '../probes/catalogue.js';
+import { keyLifetimeMs } from '../rotation/expiration-policy.js';
 import type { RoleTemplate } from '../templates/schema.js';
 
 /**
@@ -305,13 +305,9 @@ function restrictionChanges(oldT: T, newT: T): TemplateChange[] {
   return out;
 }
 
-/** Effective key lifetime in ms: auto = rotation.every + grace; none = infinite. */
+/** Effective key lifetime in ms (the rotation engine's rule for `auto`); none = infinite. */
 function lifetime(t: T): number {
-  if (t.expiration === 'none') return Number.POSITIVE_INFINITY;
-  if (t.expiration === 'auto') {
-    return (parseDuration(t.rotation.every) ?? 0) + (parseDuration(t.rotation.grace) ?? 0);
-  }
-  return parseDuration(t.expiration) ?? 0;
+  return keyLifetimeMs(t) ?? Number.POSITIVE_INFINITY;
 }
 
 function lifecycleChanges(oldT: T, newT: T): TemplateChange[] {

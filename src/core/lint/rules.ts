@@ -194,7 +194,7 @@ const RULES_LIST: LintRule[] = [
     explanation:
       'an application bug or a leaked key can delete documents one by one or in bulk; make sure the service really deletes',
     alternative:
-      'drop `delete` if the service never deletes documents; otherwise keep it, add a deny probe for index.delete and accept it with "lint": {"ignore": ["grant-delete"]}',
+      'drop `delete` if the service never deletes documents; otherwise accept it with "lint": {"ignore": ["grant-delete"]} and list doc.delete as an allow probe so verification proves it is intended',
     check: (t) =>
       indexPrivilegeHits(
         t,

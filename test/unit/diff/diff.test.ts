@@ -161,7 +161,7 @@ describe('template diff', () => {
     ['auto → none widens', 'auto', 'none', true],
     ['none → auto narrows', 'none', 'auto', false],
     ['30d → 120d widens', '100d', '120d', true],
-    ['120d → auto (91d) narrows', '120d', 'auto', false],
+    ['120d → auto (90d + 24h + 9d margin) narrows', '120d', 'auto', false],
   ])('expiration %s', (_name, before, after, widens) => {
     const d = diff({ expiration: before }, { expiration: after });
     expect(summaries(d, 'expiration')).toEqual([
