@@ -8,9 +8,10 @@ import { JsonlJournalStore } from '../../adapters/journal/jsonl-journal-store.js
 import type { ClusterPort } from '../../core/cluster-port.js';
 import { parseDuration } from '../../core/duration.js';
 import { applyEnvUpdates, maskedEnvDiff, readEnvVar } from '../../core/env-file/edit-env.js';
-import { InternalError, LockedError, ReportedError, TemplateError, UsageError } from '../../core/errors.js';
+import { CancelledError, LockedError, ReportedError, TemplateError, UsageError } from '../../core/errors.js';
 import type { JournalReader, JournalStep, JournalWriter } from '../../core/journal/journal-entry.js';
 import type { Reporter } from '../../core/ports.js';
+import { runProbes } from '../../core/probes/run-probes.js';
 import { parseManagedKeys } from '../../core/rotation/key-metadata.js';
 import type { EffectiveOutputs, HealthCheckSpec } from '../../core/rotation/outputs.js';
 import { type ProceedPlan, planRotation } from '../../core/rotation/plan-rotation.js';
@@ -154,11 +155,12 @@ export function resolveOutputs(
   };
 }
 
-/** Progress lines on stderr (`→ creating key …`), warnings prefixed; nothing on stdout. */
-export function stderrReporter(io: IO): Reporter {
+/** Progress lines on stderr (`→ creating key …`), warnings prefixed; nothing on stdout. Project paths shown relative. */
+export function stderrReporter(io: IO, root?: string): Reporter {
+  const rel = (m: string) => (root ? m.split(`${root}/`).join('') : m);
   return {
-    step: (m) => io.stderr.write(`→ ${m}\n`),
-    warn: (m) => io.stderr.write(`eskeys: warning: ${m}\n`),
+    step: (m) => io.stderr.write(`→ ${rel(m)}\n`),
+    warn: (m) => io.stderr.write(`eskeys: warning: ${rel(m)}\n`),
   };
 }
 
@@ -261,17 +263,6 @@ function interimAudit(dir: string): RotationAuditLog {
   };
 }
 
-async function loadProbeRunner(): Promise<ProbeRunner> {
-  // TODO(probes engineer): static import once src/core/probes/run-probes.ts lands.
-  const path = '../../core/probes/run-probes.js';
-  try {
-    const m = (await import(path)) as { runProbes: ProbeRunner };
-    return m.runProbes;
-  } catch (error) {
-    throw new InternalError(`the probe runner is not available in this build: ${(error as Error).message}`);
-  }
-}
-
 /** The production services: the ES adapter, the journal in the state folder, real hooks. */
 export const openRotationServices: OpenServices = async (ctx, project, flags) => {
   const cluster = await openCluster(ctx, project, flags);
@@ -282,7 +273,7 @@ export const openRotationServices: OpenServices = async (ctx, project, flags) =>
     audit: interimAudit(dir),
     envFiles: (opts) => storeEnvFiles(project, opts),
     hooks: new ProcessHookRunner({ cwd: project.root, baseEnv: ctx.env, signal: ctx.signal }),
-    probes: await loadProbeRunner(),
+    probes: runProbes,
     lock: (name) => interimLock(dir, name),
     close: () => cluster.close(),
   };
@@ -377,7 +368,7 @@ export async function runRotate(opts: RotateOptions): Promise<void> {
   const { template, warnings: templateWarnings } = await loadTemplate(ctx, project, templateName);
   const outputs = resolveOutputs(project, template, environment);
   const hash = templateHash(template.role_descriptors);
-  const reporter = stderrReporter(ctx.io);
+  const reporter = stderrReporter(ctx.io, project.root);
   for (const w of templateWarnings) reporter.warn(w);
   const services = await (opts.openServices ?? openRotationServices)(ctx, project, flags);
   const scope = { template: template.name, environment };
@@ -408,7 +399,8 @@ export async function runRotate(opts: RotateOptions): Promise<void> {
       await renderDryRun(opts, plan, template, outputs, envFiles, project);
       return;
     }
-    await confirmPlan(opts, plan, outputs, project);
+    const shown = await confirmPlan(opts, plan, outputs, project);
+    if (!shown) for (const w of plan.warnings) reporter.warn(w);
 
     const outcome = await rotateKey(
       {
@@ -452,7 +444,7 @@ async function planExtras(
 ) {
   const placeholder = new Secret(`<new key ${plan.name}>`);
   const vars: Record<string, Secret | string> = { [outputs.keyVar]: placeholder };
-  if (outputs.idVar) vars[outputs.idVar] = '<new key id>';
+  if (outputs.idVar) vars[outputs.idVar] = 'NEW_KEY_ID';
   const diffs: FileDiff[] = [];
   for (const f of outputs.envFiles) diffs.push(await envFiles.preview(f, vars));
   return {
@@ -516,16 +508,16 @@ async function confirmPlan(
   plan: ProceedPlan,
   outputs: EffectiveOutputs,
   project: Project,
-): Promise<void> {
+): Promise<boolean> {
   const { ctx } = opts;
-  if (opts.yes) return;
+  if (opts.yes) return false;
   if (!ctx.io.canPrompt() || opts.json) {
     if (plan.immediate && plan.current) {
       throw new UsageError(
         `--now invalidates the key in service (${plan.current.info.name}) right after publishing; confirm with --yes`,
       );
     }
-    return;
+    return false;
   }
   ctx.io.stderr.write(
     renderPlan(plan, { files: outputs.envFiles.map((f) => displayPath(project, f)), now: ctx.clock.now() }),
@@ -534,7 +526,8 @@ async function confirmPlan(
     plan.immediate ? 'Invalidate the current key right after publishing the new one?' : 'Proceed?',
     !plan.immediate,
   );
-  if (!ok) throw new ReportedError(130, 'cancelled');
+  if (!ok) throw new CancelledError('cancelled: nothing was changed');
+  return true;
 }
 
 /** Adds the flags shared by rotate and create. */

@@ -17,7 +17,11 @@ function grants(descriptors: Descriptors | undefined): FlatGrant[] {
     for (const p of d.cluster ?? []) out.push({ line: `${role}: cluster ${p}` });
     for (const entry of d.indices ?? []) {
       const names = ([] as string[]).concat(entry.names).join(',');
-      const { names: _n, privileges, ...rest } = entry;
+      const { names: _n, privileges, ...all } = entry;
+      // Elasticsearch echoes defaults (`allow_restricted_indices: false`) the template omits.
+      const rest = Object.fromEntries(
+        Object.entries(all).filter(([k, v]) => !(k === 'allow_restricted_indices' && v === false)),
+      );
       const extra = Object.keys(rest).length > 0 ? ` ${canonicalJson(rest)}` : '';
       for (const p of privileges) out.push({ line: `${role}: indices [${names}] ${p}${extra}` });
     }

@@ -82,7 +82,7 @@ export function rotationWorld(opts: { template?: RoleTemplate; outputs?: Partial
     },
     keys(): ManagedKey[] {
       return parseManagedKeys(
-        [...cluster.keys.values()].map((k) => ({ ...k, username: 'admin', realm: 'native1' })),
+        [...cluster.keys.values()].map((k) => ({ ...k, username: 'admin', realm: 'native1' })) as never,
       );
     },
     plan(
