@@ -3,7 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { ClusterPort } from '../../core/cluster-port.js';
 import type { ConnectionSettings } from '../../core/config/connection.js';
-import { ConfigError, ExitCode, ReportedError, UsageError } from '../../core/errors.js';
+import { ConfigError, ExitCode, ReportedError, TemplateError, UsageError } from '../../core/errors.js';
 import type { Reporter } from '../../core/ports.js';
 import { encodedKeyId } from '../../core/probes/encoded-key.js';
 import { runProbes } from '../../core/probes/run-probes.js';
@@ -93,6 +93,11 @@ export async function runVerify(ctx: CliContext, opts: VerifyOptions): Promise<v
   const project = loadProject(ctx, opts.config);
   const { template, warnings } = await loadTemplate(opts.template, ctx.cwd, project.config.templates_dir);
   for (const w of warnings) ctx.io.stderr.write(`eskeys: warning: ${w}\n`);
+  if (template.probes.allow.length + template.probes.deny.length === 0) {
+    throw new TemplateError(
+      `template ${template.name} declares no probes; list what the key must do in probes.allow and what it must not do in probes.deny`,
+    );
+  }
   const environment = environmentName(ctx, opts);
   const outputs = effectiveOutputs(template, project.config, environment);
   const key = readKey(ctx, project, opts, outputs);

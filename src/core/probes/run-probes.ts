@@ -293,7 +293,11 @@ export async function runProbes(input: RunProbesInput): Promise<ProbeReport> {
     for (const { p } of list) {
       const privileges =
         p.op.scope === 'cluster'
-          ? [...clusterPrivilegesGranting(p.op.action, false), p.op.action]
+          ? // manage_own_api_key counts except for invalidating a key the caller does not own (§2).
+            [
+              ...clusterPrivilegesGranting(p.op.action, p.op.id !== 'security.invalidate_api_key'),
+              p.op.action,
+            ]
           : [...indexPrivilegesGranting(p.op.action), p.op.action];
       asked.set(p.key, privileges);
       if (p.op.scope === 'cluster') for (const x of privileges) cluster.add(x);

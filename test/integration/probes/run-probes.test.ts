@@ -6,7 +6,7 @@ import type { RoleDescriptor } from '../../../src/core/privileges/role.js';
 import { runProbes } from '../../../src/core/probes/run-probes.js';
 import type { ProbeReport, RunProbesInput } from '../../../src/core/probes/types.js';
 import { parseTemplate } from '../../../src/core/templates/load-template.js';
-import type { RoleTemplate } from '../../../src/core/templates/schema.js';
+import { type RoleTemplate, RoleTemplateSchema } from '../../../src/core/templates/schema.js';
 import {
   mintKey,
   type ProbeSandbox,
@@ -158,6 +158,49 @@ describe('runProbes against the sandbox (official client over HTTP)', () => {
       'deny security.create_api_key',
     ])
       expect(failed).toContain(p);
+    expect(probeLeftovers(env.sandbox)).toEqual([]);
+  });
+
+  it('falls back to has_privileges (static) when no fresh name can match the patterns (a concrete index)', async () => {
+    // Built with the schema alone: the loader's rules already reject such probes in files, but
+    // runProbes must stay safe for any template it is handed (e.g. by rotation).
+    const t = RoleTemplateSchema.parse({
+      name: 'one-index-reader',
+      role_descriptors: {
+        r: { cluster: ['monitor'], indices: [{ names: ['gmail_emails-2025-10'], privileges: ['read'] }] },
+      },
+      probes: { allow: ['cluster.health', 'search'], deny: ['doc.delete', 'index.delete'] },
+    });
+    const key = await mintKey(env.admin, descriptorsOf(t));
+    env.sandbox.counters.reset();
+    const report = await runProbes(input(t, key));
+    const modes = Object.fromEntries(
+      report.results.map((r) => [`${r.expected} ${r.op}`, `${r.mode} ${r.verdict}`]),
+    );
+    expect(modes).toEqual({
+      'allow cluster.health': 'live pass',
+      'allow search': 'static pass',
+      'deny doc.delete': 'static pass',
+      'deny index.delete': 'static pass',
+    });
+    expect(report.results.find((r) => r.op === 'search')!.note).toMatch(/^static: no concrete probe index/);
+    // one live probe + one _has_privileges for all static probes
+    expect(env.sandbox.counters.total()).toBe(2);
+  });
+
+  it('reports what it could not remove instead of failing the run', async () => {
+    const t = shipped();
+    const key = await mintKey(env.admin, descriptorsOf(t));
+    env.sandbox.faults.inject({ method: 'DELETE', path: /^\/_index_template\//, status: 503, times: 1 });
+    const warnings: string[] = [];
+    const report = await runProbes(input(t, key, { reporter: { step() {}, warn: (m) => warnings.push(m) } }));
+    expect(report.passed).toBe(true);
+    expect(report.cleanup!.leftovers).toEqual([
+      expect.stringMatching(/^index template eskeys-probe-[0-9a-f]+-tpl$/),
+    ]);
+    expect(warnings).toEqual([`could not remove ${report.cleanup!.leftovers[0]}; remove it by hand`]);
+    const name = report.cleanup!.leftovers[0]!.replace('index template ', '');
+    await env.admin.adminRequest({ method: 'DELETE', path: `/_index_template/${name}` });
     expect(probeLeftovers(env.sandbox)).toEqual([]);
   });
 });
