@@ -94,4 +94,45 @@ describe('runProbes against an in-memory cluster', () => {
     await expect(runProbes({ ...input, signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
     expect(cluster.probeResources()).toEqual([]);
   });
+
+  it('runs independent probes concurrently and document reads after the write that creates the document', async () => {
+    const { cluster, input } = setup(fixture('email-search'));
+    let active = 0;
+    let maxActive = 0;
+    const events: string[] = [];
+    const original = cluster.keyRequest.bind(cluster);
+    cluster.keyRequest = async (encoded, req) => {
+      events.push(`start ${req.method} ${req.path}`);
+      maxActive = Math.max(maxActive, ++active);
+      await new Promise((r) => setTimeout(r, 5));
+      try {
+        return await original(encoded, req);
+      } finally {
+        active--;
+        events.push(`end ${req.method} ${req.path}`);
+      }
+    };
+    const report = await runProbes(input);
+    expect(report.passed).toBe(true);
+    expect(maxActive).toBeGreaterThan(5);
+    const doc = '/gmail_emails-eskeys-probe/_doc/eskeys-probe-doc';
+    expect(events.indexOf(`start GET ${doc}`)).toBeGreaterThan(events.indexOf(`end PUT ${doc}`));
+    expect(events.indexOf(`end PUT ${doc}`)).toBeGreaterThan(0);
+  });
+
+  it('reports a 2xx on a deny probe as a failure and removes what it created', async () => {
+    const template = fixture('email-search');
+    const { cluster, input } = setup(template, {
+      descriptors: [{ cluster: ['all'], indices: [{ names: ['gmail_emails-*'], privileges: ['all'] }] }],
+    });
+    const report = await runProbes(input);
+    const byProbe = Object.fromEntries(report.results.map((r) => [`${r.expected} ${r.op}`, r]));
+    expect(byProbe['deny cluster.put_settings']).toMatchObject({ verdict: 'fail', got: '200' });
+    expect(byProbe['deny cluster.put_settings']!.explanation).toMatch(
+      /^cluster\.put_settings was ALLOWED \(200\)/,
+    );
+    expect(byProbe['deny security.create_api_key']).toMatchObject({ verdict: 'fail', got: '200' });
+    expect(report.cleanup!.removed).toContainEqual(expect.stringMatching(/^API key eskeys-probe-/));
+    expect(cluster.probeResources()).toEqual([]);
+  });
 });
