@@ -2,13 +2,14 @@
 // Benchmarks print ratios against a baseline measured in the same run, because these
 // machines are noisy; absolute numbers are context, not the verdict.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CLI = join(ROOT, 'dist', 'cli', 'bin.js');
+/** The CLI under test: dist/cli/bin.js, or ESKEYS_BENCH_CLI (e.g. to compare a bundled build). */
+export const CLI = process.env.ESKEYS_BENCH_CLI ?? join(ROOT, 'dist', 'cli', 'bin.js');
 
 /** Median of numbers. */
 export function median(xs) {
@@ -53,11 +54,16 @@ export async function interleaved(cases, rounds) {
   return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
 }
 
-/** Prints one result line and returns a record for the summary. */
+/**
+ * Prints one result line and returns a record for the summary. Under run-all (which sets
+ * BENCH_RESULTS_FILE) the record is also appended there as a JSON line.
+ */
 export function report(name, figure, ratio, target, ok) {
   const verdict = ok === undefined ? '' : ok ? '  [target met]' : '  [TARGET MISSED]';
   console.log(`${name}: ${figure}${ratio ? ` (${ratio})` : ''}${target ? `; target ${target}` : ''}${verdict}`);
-  return { name, figure, ratio, target, ok };
+  const record = { name, figure, ratio, target, ok };
+  if (process.env.BENCH_RESULTS_FILE) appendFileSync(process.env.BENCH_RESULTS_FILE, JSON.stringify(record) + '\n');
+  return record;
 }
 
 /** True when `name` is an executable on PATH (or an absolute path that exists). */
