@@ -43,7 +43,10 @@ export function itemAction(item: BulkItem): string {
   }
 }
 
-const SHARDS_OK = { total: 2, successful: 1, failed: 0 };
+/** Write shard header: the primary succeeds; replicas cannot be assigned on one node. */
+function shardsOf(idx: IndexRecord): { total: number; successful: number; failed: number } {
+  return { total: 1 + Number(idx.settings['index.number_of_replicas'] ?? 1), successful: 1, failed: 0 };
+}
 
 function versionConflict(idx: IndexRecord, id: string, reason: string): EsError {
   return new EsError(409, 'version_conflict_engine_exception', `[${id}]: ${reason}`, {
@@ -82,7 +85,7 @@ function writeResult(
     _version: doc.version,
     result,
     ...(forced ? { forced_refresh: true } : {}),
-    _shards: SHARDS_OK,
+    _shards: shardsOf(idx),
     _seq_no: doc.seqNo,
     _primary_term: doc.primaryTerm,
   };
@@ -244,7 +247,7 @@ function applyItem(
           _id: id,
           _version: 1,
           result: 'not_found',
-          _shards: SHARDS_OK,
+          _shards: shardsOf(idx),
           _seq_no: idx.seqNo++,
           _primary_term: 1,
           status: 404,

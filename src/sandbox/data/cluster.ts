@@ -135,24 +135,33 @@ const getClusterSettings: Handler = (ctx) => {
 
 const putClusterSettings: Handler = (ctx) => {
   const body = jsonBody(ctx);
-  if (!isObject(body) || (body.persistent === undefined && body.transient === undefined)) {
-    throw validationError(['no settings to update']);
+  const b = isObject(body) ? body : {};
+  const scopes: Partial<Record<'persistent' | 'transient', Record<string, unknown>>> = {};
+  for (const scope of ['persistent', 'transient'] as const) {
+    const raw = b[scope];
+    if (raw === undefined || raw === null) continue;
+    if (!isObject(raw)) throw illegalArgument(`[${scope}] must be an object`);
+    scopes[scope] = flattenClusterSettings(raw);
   }
+  // ClusterUpdateSettingsRequest.validate runs before authorization (TransportAction).
+  if (Object.values(scopes).every((s) => Object.keys(s).length === 0))
+    throw validationError(['no settings to update']);
   requireCluster(ctx.auth, 'cluster:admin/settings/update');
   const applied: Record<string, Record<string, unknown>> = { persistent: {}, transient: {} };
-  for (const scope of ['persistent', 'transient'] as const) {
-    const raw = body[scope];
-    if (raw === undefined) continue;
-    if (!isObject(raw)) throw illegalArgument(`[${scope}] must be an object`);
-    const flat = flattenClusterSettings(raw);
+  for (const [scope, flat] of Object.entries(scopes) as [
+    'persistent' | 'transient',
+    Record<string, unknown>,
+  ][]) {
     for (const key of Object.keys(flat)) {
       if (!KNOWN_CLUSTER_SETTINGS.some((r) => r.test(key)))
         throw illegalArgument(`${scope} setting [${key}], not recognized`);
     }
     for (const [k, v] of Object.entries(flat)) {
       if (v === null) delete ctx.state.clusterSettings[scope][k];
-      else ctx.state.clusterSettings[scope][k] = v;
-      if (v !== null) applied[scope]![k] = v;
+      else {
+        ctx.state.clusterSettings[scope][k] = v;
+        applied[scope]![k] = v;
+      }
     }
   }
   return ok({

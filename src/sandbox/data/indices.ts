@@ -121,6 +121,9 @@ export function createIndexRecord(
   }
   settings['index.provided_name'] = name;
   settings['index.uuid'] = uuid;
+  // One node: auto_expand_replicas "a-b" settles on max(a, min(b, 0)) replicas.
+  const autoExpand = /^(\d+)-(\d+|all)$/.exec(String(settings['index.auto_expand_replicas'] ?? ''));
+  if (autoExpand) settings['index.number_of_replicas'] = autoExpand[1]!;
   const record: IndexRecord = {
     name,
     uuid,
@@ -210,9 +213,14 @@ function renderAliases(idx: IndexRecord): Record<string, unknown> {
   return Object.fromEntries([...idx.aliases.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-function resolveForRead(ctx: RequestContext, action: string, expression: string): IndexRecord[] {
+/** Authorizes and resolves an expression honouring ignore_unavailable and expand_wildcards. */
+export function resolveForRead(ctx: RequestContext, action: string, expression: string): IndexRecord[] {
   const ignoreUnavailable = boolParam(ctx, 'ignore_unavailable');
-  const names = authorizeIndexExpression(ctx, action, expression, { ignoreUnavailable });
+  const expandWildcardsParam = ctx.query.get('expand_wildcards') ?? undefined;
+  const names = authorizeIndexExpression(ctx, action, expression, {
+    ignoreUnavailable,
+    ...(expandWildcardsParam ? { expandWildcardsParam } : {}),
+  });
   return concreteIndices(ctx.state, names, ignoreUnavailable).sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
@@ -294,6 +302,8 @@ const putSettings: Handler = (ctx) => {
   if (!isObject(body)) throw validationRequestBodyMissing();
   const inner = isObject(body.settings) ? body.settings : body;
   const flat = flattenSettings(inner);
+  // UpdateSettingsRequest.validate runs before authorization (TransportAction).
+  if (Object.keys(flat).length === 0) throw validationRequestBodyMissing();
   const indices = resolveForRead(ctx, 'indices:admin/settings/update', ctx.params.index ?? '_all');
   for (const key of Object.keys(flat)) {
     if (DYNAMIC_SETTINGS.some((r) => r.test(key))) continue;

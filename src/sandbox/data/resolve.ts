@@ -9,6 +9,8 @@ export interface ResolveOptions {
   ignoreUnavailable?: boolean;
   /** Whether wildcards are expanded at all (false for APIs that take concrete names only). */
   expandWildcards?: boolean;
+  /** The `expand_wildcards` parameter (default `open`). */
+  expandWildcardsParam?: string;
 }
 
 const isWildcard = (p: string) => p.includes('*') || p === '_all';
@@ -23,14 +25,14 @@ function wildcardRegex(p: string): RegExp {
   );
 }
 
-/** Every index and alias name that exists. */
-export function existingNames(state: SandboxState): string[] {
-  const names = new Set<string>();
+/** Every index and alias name that exists, with whether it is hidden (`index.hidden`, alias `is_hidden`). */
+export function existingNames(state: SandboxState): Map<string, boolean> {
+  const names = new Map<string, boolean>();
   for (const idx of state.indices.values()) {
-    names.add(idx.name);
-    for (const a of idx.aliases.keys()) names.add(a);
+    names.set(idx.name, String(idx.settings['index.hidden']) === 'true');
+    for (const [a, def] of idx.aliases) names.set(a, def.is_hidden === true);
   }
-  return [...names];
+  return names;
 }
 
 /**
@@ -50,7 +52,9 @@ export function authorizeIndexExpression(
   const perm = ctx.auth.permission;
   const out = new Set<string>();
   const concrete: string[] = [];
-  let existing: string[] | undefined;
+  let existing: Map<string, boolean> | undefined;
+  const expand = (opts.expandWildcardsParam ?? 'open').split(',');
+  const includeHidden = expand.includes('hidden') || expand.includes('all');
   for (const part of parts) {
     if (part.startsWith('-') && out.size > 0) {
       const re = wildcardRegex(part.slice(1));
@@ -60,9 +64,9 @@ export function authorizeIndexExpression(
     if (isWildcard(part) && opts.expandWildcards !== false) {
       existing ??= existingNames(ctx.state);
       const re = wildcardRegex(part);
-      const dotAllowed = part.startsWith('.');
-      for (const n of existing) {
-        if (!dotAllowed && n.startsWith('.')) continue;
+      for (const [n, hidden] of existing) {
+        // Hidden names match only with expand_wildcards=hidden|all, or a dot pattern for dot names.
+        if (hidden && !includeHidden && !(part.startsWith('.') && n.startsWith('.'))) continue;
         if (re.test(n) && perm.checkIndex(action, n)) out.add(n);
       }
       continue;

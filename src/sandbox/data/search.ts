@@ -1,9 +1,9 @@
 import { EsError, illegalArgument } from '../errors.js';
-import { boolParam, type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
+import { type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
 import type { Router } from '../http/router.js';
 import { requireIndices } from '../security/authorize.js';
 import type { DocRecord, IndexRecord } from '../state.js';
-import { refreshIndex } from './indices.js';
+import { refreshIndex, resolveForRead } from './indices.js';
 import { authorizeIndexExpression, concreteIndices } from './resolve.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -146,9 +146,7 @@ interface SearchPlan {
 function planSearch(ctx: RequestContext, action: string): SearchPlan {
   const body = jsonBody(ctx);
   const b = isObject(body) ? body : {};
-  const ignoreUnavailable = boolParam(ctx, 'ignore_unavailable');
-  const names = authorizeIndexExpression(ctx, action, ctx.params.index ?? '_all', { ignoreUnavailable });
-  const indices = concreteIndices(ctx.state, names, ignoreUnavailable);
+  const indices = resolveForRead(ctx, action, ctx.params.index ?? '_all');
   const q = ctx.query.get('q');
   let query = b.query;
   if (q !== null) {

@@ -87,6 +87,35 @@ describe('indices', () => {
     await tc.admin.cluster.putSettings({ transient: { 'action.destructive_requires_name': null } });
   });
 
+  it('hidden indices are skipped by wildcards; auto_expand_replicas settles at 0 on one node', async () => {
+    await tc.admin.indices.create({
+      index: 'hid-probe',
+      settings: { index: { hidden: true, number_of_shards: 1, auto_expand_replicas: '0-1' } },
+    });
+    await tc.admin.index({ index: 'hid-probe', id: '1', document: { a: 1 }, refresh: true });
+    expect((await tc.admin.count({ index: 'hid-*' })).count).toBe(0);
+    expect((await tc.admin.count({ index: 'hid-*', expand_wildcards: 'all' })).count).toBe(1);
+    expect((await tc.admin.cluster.health({ index: 'hid-probe' })).status).toBe('green');
+    const w = await tc.admin.index({ index: 'hid-probe', id: '2', document: { a: 2 } });
+    expect(w._shards).toEqual({ total: 1, successful: 1, failed: 0 });
+  });
+
+  it('validation precedes authorization (TransportAction): empty settings updates are 400 for anyone', async () => {
+    const key = await tc.apiKey({ cluster: ['monitor'] });
+    await expectError(
+      () => key.client.cluster.putSettings({ persistent: {} }),
+      400,
+      'action_request_validation_exception',
+      'Validation Failed: 1: no settings to update;',
+    );
+    await expectError(
+      () => key.client.indices.putSettings({ index: 'app-1', settings: {} }),
+      400,
+      'action_request_validation_exception',
+      'Validation Failed: 1: no settings to update;',
+    );
+  });
+
   it('deletes comma lists and 404s for a missing name', async () => {
     await tc.admin.indices.create({ index: 'del-a' });
     await tc.admin.indices.create({ index: 'del-b' });
