@@ -136,8 +136,18 @@ function renderLintTable(
       ),
     );
     io.stdout.write('\n');
-    for (const { n, f } of numbered) {
-      io.stdout.write(`${n}. ${f.rule}: ${f.explanation}.\n   instead: ${f.alternative}.\n`);
+    // One explanation per rule; the alternative per finding only where findings differ.
+    const byRule = new Map<string, { n: number; f: LintFinding }[]>();
+    for (const item of numbered) byRule.set(item.f.rule, [...(byRule.get(item.f.rule) ?? []), item]);
+    for (const [rule, items] of byRule) {
+      const refs = items.map((i) => `#${i.n}`).join(', ');
+      io.stdout.write(`${rule} (${refs}): ${items[0]!.f.explanation}.\n`);
+      const alternatives = [...new Set(items.map((i) => i.f.alternative))];
+      if (alternatives.length === 1) {
+        io.stdout.write(`  instead: ${alternatives[0]}.\n`);
+      } else {
+        for (const i of items) io.stdout.write(`  instead (#${i.n}): ${i.f.alternative}.\n`);
+      }
     }
     io.stdout.write('\n');
   }
