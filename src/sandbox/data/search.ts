@@ -1,5 +1,6 @@
 import { EsError, illegalArgument } from '../errors.js';
 import { type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
+import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import { requireIndices } from '../security/authorize.js';
 import type { DocRecord, IndexRecord } from '../state.js';
@@ -245,11 +246,105 @@ const deleteByQuery: Handler = (ctx) => {
   });
 };
 
+const SEARCH_PARAMS = [
+  'allow_no_indices',
+  'allow_partial_search_results',
+  'analyzer',
+  'analyze_wildcard',
+  'batched_reduce_size',
+  'ccs_minimize_roundtrips',
+  'default_operator',
+  'df',
+  'docvalue_fields',
+  'expand_wildcards',
+  'explain',
+  'force_synthetic_source',
+  'from',
+  'ignore_throttled',
+  'ignore_unavailable',
+  'include_named_queries_score',
+  'lenient',
+  'max_concurrent_shard_requests',
+  'preference',
+  'pre_filter_shard_size',
+  'request_cache',
+  'routing',
+  'scroll',
+  'search_type',
+  'seq_no_primary_term',
+  'size',
+  'sort',
+  '_source',
+  '_source_excludes',
+  '_source_includes',
+  'stats',
+  'stored_fields',
+  'suggest_field',
+  'suggest_mode',
+  'suggest_size',
+  'suggest_text',
+  'terminate_after',
+  'timeout',
+  'track_scores',
+  'track_total_hits',
+  'typed_keys',
+  'rest_total_hits_as_int',
+  'version',
+  'q',
+];
+const COUNT_PARAMS = [
+  'allow_no_indices',
+  'analyzer',
+  'analyze_wildcard',
+  'default_operator',
+  'df',
+  'expand_wildcards',
+  'ignore_throttled',
+  'ignore_unavailable',
+  'lenient',
+  'min_score',
+  'preference',
+  'routing',
+  'terminate_after',
+  'q',
+];
+const DBQ_PARAMS = [
+  'allow_no_indices',
+  'analyzer',
+  'analyze_wildcard',
+  'conflicts',
+  'default_operator',
+  'df',
+  'expand_wildcards',
+  'from',
+  'ignore_unavailable',
+  'lenient',
+  'max_docs',
+  'preference',
+  'refresh',
+  'request_cache',
+  'requests_per_second',
+  'routing',
+  'q',
+  'scroll',
+  'scroll_size',
+  'search_timeout',
+  'search_type',
+  'slices',
+  'sort',
+  'stats',
+  'terminate_after',
+  'timeout',
+  'version',
+  'wait_for_active_shards',
+  'wait_for_completion',
+];
+
 /** Registers search, count and delete-by-query. */
 export function registerSearchRoutes(r: Router<Handler>): void {
-  r.add(['GET', 'POST'], '/_search', search)
-    .add(['GET', 'POST'], '/{index}/_search', search)
-    .add(['GET', 'POST'], '/_count', count)
-    .add(['GET', 'POST'], '/{index}/_count', count)
-    .add('POST', '/{index}/_delete_by_query', deleteByQuery);
+  r.add(['GET', 'POST'], '/_search', withParams(SEARCH_PARAMS, search))
+    .add(['GET', 'POST'], '/{index}/_search', withParams(SEARCH_PARAMS, search))
+    .add(['GET', 'POST'], '/_count', withParams(COUNT_PARAMS, count))
+    .add(['GET', 'POST'], '/{index}/_count', withParams(COUNT_PARAMS, count))
+    .add('POST', '/{index}/_delete_by_query', withParams(DBQ_PARAMS, deleteByQuery));
 }
