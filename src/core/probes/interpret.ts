@@ -14,7 +14,12 @@ import type { Expectation, Verdict } from './types.js';
 export type OutcomeKind = 'allowed' | 'authorized' | 'denied' | 'rejected' | 'other';
 
 /** Why an `authorized` outcome did not succeed. */
-export type AuthorizedReason = 'index_absent' | 'doc_absent' | 'doc_exists' | 'index_exists';
+export type AuthorizedReason =
+  | 'index_absent'
+  | 'doc_absent'
+  | 'doc_exists'
+  | 'index_exists'
+  | 'setting_unknown';
 
 /** A classified probe response. */
 export interface Outcome {
@@ -89,6 +94,12 @@ export function classify(op: string, res: RawResponse): Outcome {
     const inner = classifyStatus(item.status, item);
     return { ...inner, got: `200, item ${inner.got}` };
   }
+  if (op === 'cluster.put_settings' && res.status === 400) {
+    // An unknown setting is refused by the settings updater, which runs after authorization.
+    const e = errorOf(res.body);
+    if (e.type === 'illegal_argument_exception' && /not recognized/.test(e.reason ?? ''))
+      return { kind: 'authorized', reason: 'setting_unknown', got: `400 ${e.type}`, detail: e.reason };
+  }
   return classifyStatus(res.status, res.body);
 }
 
@@ -99,7 +110,9 @@ export function classify(op: string, res: RawResponse): Outcome {
  * - `doc.delete`/`bulk.delete` of the fixed probe document when an earlier run already removed it: 404 not_found;
  * - `doc.create` on the fixed id an earlier run created: 409 version conflict (the id is fixed so
  *   repeated runs do not accumulate documents);
- * - `index.create` of the stable probe index that an earlier run created: 400 resource_already_exists.
+ * - `index.create` of the stable probe index that an earlier run created: 400 resource_already_exists;
+ * - `cluster.put_settings` removing the probe's `archived.*` setting, where a cluster refuses to
+ *   remove unregistered settings: 400 "not recognized" (Elasticsearch itself answers 200).
  */
 const ALLOW_ACCEPTS: Readonly<Record<string, readonly AuthorizedReason[]>> = {
   'doc.get': ['doc_absent'],
@@ -108,6 +121,7 @@ const ALLOW_ACCEPTS: Readonly<Record<string, readonly AuthorizedReason[]>> = {
   'bulk.delete': ['doc_absent'],
   'doc.create': ['doc_exists'],
   'index.create': ['index_exists'],
+  'cluster.put_settings': ['setting_unknown'],
 };
 
 /** The verdict of a live probe from its classified outcome. */

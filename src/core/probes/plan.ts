@@ -272,6 +272,8 @@ function clusterTarget(op: string, fresh: string, tag: string): ProbeTarget {
       // A random priority, so the throwaway template never ties with an existing one (a tie on
       // overlapping patterns is a 400 in Elasticsearch).
       return { name: `${fresh}-tpl`, priority: 1_000_000 + (Number.parseInt(tag.slice(0, 6), 16) || 0) };
+    case 'cluster.put_settings':
+      return { name: fresh };
     case 'ilm.put':
       return { name: `${fresh}-ilm` };
     case 'pipeline.put':

@@ -3,7 +3,7 @@ import type { RawRequest } from '../cluster-port.js';
 /**
  * The HTTP request behind each probe operation. Every request is shaped so that a wrongly
  * allowed call changes nothing of value (shared/DESIGN.md "Probes"):
- * - cluster settings: an empty `{"persistent":{}}` update;
+ * - cluster settings: removal of a non-existent `archived.eskeys-probe-<hex>` setting;
  * - templates, ILM policies, pipelines: throwaway `eskeys-probe-<hex>` names, removed afterwards;
  * - API keys: a derived key with an empty role descriptor (the only kind an API key may create,
  *   es-security.md §5) and a short expiration; invalidation of an id that does not exist;
@@ -48,7 +48,15 @@ export function probeRequest(op: string, t: ProbeTarget): RawRequest {
     case 'cluster.health':
       return { method: 'GET', path: '/_cluster/health' };
     case 'cluster.put_settings':
-      return { method: 'PUT', path: '/_cluster/settings', body: { persistent: {} } };
+      // Removing an archived setting that does not exist: a no-op Elasticsearch accepts
+      // (AbstractScopedSettings.isValidDelete allows deleting unregistered `archived.*` keys).
+      // An empty update cannot be used: ClusterUpdateSettingsRequest.validate() refuses it with
+      // 400 "no settings to update" before authorization runs (TransportAction), for everyone.
+      return {
+        method: 'PUT',
+        path: '/_cluster/settings',
+        body: { persistent: { [`archived.${name()}`]: null } },
+      };
     case 'template.put':
       return {
         method: 'PUT',

@@ -17,6 +17,7 @@ const AUTHORIZED_NOTE: Record<AuthorizedReason, string> = {
   doc_exists: 'authorized; the probe document exists from an earlier run',
   index_exists: 'authorized; the probe index exists from an earlier run',
   index_absent: 'authorized; the index was absent',
+  setting_unknown: 'authorized; the cluster refused the no-op setting removal after the privilege check',
 };
 
 /** Something the run created and must remove at teardown. */
