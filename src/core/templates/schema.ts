@@ -15,6 +15,12 @@ const duration = z
   .regex(/^\d+\s*(ms|s|m|h|d|w)$/, { message: DURATION_MESSAGE })
   .refine(isDuration, { message: DURATION_MESSAGE });
 
+const EXPIRATION_MESSAGE = 'expected "auto", "none" or a duration such as 120d';
+const expirationDuration = z
+  .string()
+  .regex(/^\d+\s*(ms|s|m|h|d|w)$/, { message: EXPIRATION_MESSAGE })
+  .refine(isDuration, { message: EXPIRATION_MESSAGE });
+
 const envVarName = z
   .string({ error: 'expected an environment variable name' })
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
@@ -204,13 +210,17 @@ export const RoleTemplateSchema = z
       .describe('Template name; keys are named `<name>@<environment>#<generation>`.'),
     description: z.string().default(''),
     role_descriptors: z
-      .record(z.string().min(1), RoleDescriptorSchema, { error: 'expected an object of role descriptors' })
+      .record(
+        z.string().min(1, { message: 'role descriptor names must not be empty' }),
+        RoleDescriptorSchema,
+        {
+          error: 'expected an object of role descriptors',
+        },
+      )
       .describe('Role descriptors of the API key, by name.'),
     /** `auto` (default) = rotation.every + rotation.grace + a safety margin; `none` opts out explicitly. */
     expiration: z
-      .union([z.literal('auto'), z.literal('none'), duration], {
-        error: 'expected "auto", "none" or a duration such as 120d',
-      })
+      .union([z.literal('auto'), z.literal('none'), expirationDuration], { error: EXPIRATION_MESSAGE })
       .default('auto')
       .describe('Key expiration: "auto" (rotation.every + grace + margin), "none", or a duration.'),
     rotation: RotationSchema.default({ every: '90d', grace: '24h', review: '30d' }),

@@ -222,6 +222,26 @@ describe('validation problems (schema, then named rules, all at once)', () => {
       { rotation: { every: '90 days' } },
       ['/rotation/every: expected a duration such as 90d, 24h or 30m (units: ms, s, m, h, d, w)'],
     ],
+    [
+      'bad expiration',
+      { expiration: 'forever' },
+      ['/expiration: expected "auto", "none" or a duration such as 120d'],
+    ],
+    [
+      'role descriptors as an array',
+      { role_descriptors: [] },
+      ['/role_descriptors: expected an object of role descriptors'],
+    ],
+    [
+      'empty role descriptor name',
+      { role_descriptors: { '': { cluster: ['monitor'] } }, probes: { allow: [], deny: [] } },
+      ['/role_descriptors/: invalid name "": role descriptor names must not be empty'],
+    ],
+    [
+      'string where a list belongs',
+      { role_descriptors: { app: { cluster: 'monitor' } }, probes: { allow: [], deny: [] } },
+      ['/role_descriptors/app/cluster: expected an array, got "monitor"'],
+    ],
     ['too short rotation', { rotation: { every: '5m' } }, ['/rotation/every: must be at least 1h']],
     ['too long expiration', { expiration: '4000d' }, ['/expiration: must be at most 3650d (10 years)']],
     [
