@@ -1,10 +1,158 @@
-import { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
+import { Command, Option } from 'commander';
+import { isEskeysError, PartialFailureError, ReportedError } from '../../core/errors.js';
+import { openRotations } from '../../core/journal/plan-recovery.js';
+import { type RecoveryResult, recoverRotation } from '../../core/rotation/recover-rotation.js';
+import { maskId } from '../../core/secret.js';
 import type { CliContext } from '../context.js';
+import { addClusterOptions, type ClusterFlags, loadProject, type Project } from '../project.js';
+import { writeJson } from '../render/json.js';
+import {
+  actorName,
+  displayPath,
+  loadTemplate,
+  type OpenServices,
+  openRotationServices,
+  type RotationLock,
+  resolveOutputs,
+  stderrReporter,
+} from './rotate.js';
 
-// Placeholder until the verb lands; replaced by its real implementation.
-export function recoverCommand(_ctx: CliContext): Command {
-  return new Command('recover').action(() => {
-    throw new UsageError('eskeys recover is not available in this build yet');
-  });
+/** Flags of `recover` plus the ports it uses. */
+export interface RecoverOptions extends ClusterFlags {
+  readonly ctx: CliContext;
+  readonly dryRun?: boolean;
+  readonly json?: boolean;
+  /** @defaultValue openRotationServices */
+  readonly openServices?: OpenServices;
+}
+
+function renderResult(r: RecoveryResult, project: Project): string {
+  const rel = (f: string) => displayPath(project, f);
+  const lines = [
+    `${r.template}@${r.environment}: rotation ${r.rotation} (new key ${r.keyName ?? '?'}${r.keyId ? ` ${maskId(r.keyId)}` : ''}) was interrupted at ${r.interruptedAt}`,
+  ];
+  const files = Object.entries(r.files);
+  if (files.length > 0)
+    lines.push(
+      `  env files: ${files.map(([f, h]) => `${rel(f)} holds ${h === 'new' ? 'the new key' : h === 'old' ? 'the old key' : h}`).join('; ')}`,
+    );
+  lines.push(
+    `  decision: ${r.decision.action === 'roll_back' ? 'roll back' : 'roll forward'}: ${r.decision.reason}`,
+  );
+  for (const a of r.actions) lines.push(`  done: ${a.split(`${project.root}/`).join('')}`);
+  if (r.outcome === 'planned') lines.push('  dry run: nothing was changed');
+  return lines.join('\n') + '\n';
+}
+
+/** Runs `eskeys recover`: every rotation whose journal has no end is rolled back or forward. */
+export async function runRecover(opts: RecoverOptions): Promise<void> {
+  const { ctx } = opts;
+  const project = loadProject(ctx, opts.config);
+  const services = await (opts.openServices ?? openRotationServices)(ctx, project, opts);
+  const reporter = stderrReporter(ctx.io, project.root);
+  const results: RecoveryResult[] = [];
+  const problems: { rotation: string; scope: string; error: string; exitCode: number }[] = [];
+  try {
+    const open = openRotations(await services.journal.readAll()).filter(
+      (p) => !opts.env || p.environment === opts.env,
+    );
+    if (open.length === 0) {
+      if (opts.json) writeJson(ctx.io, { recovered: [], problems: [] });
+      else ctx.io.stdout.write('no interrupted rotation in the journal\n');
+      return;
+    }
+    const info = await services.cluster.info();
+    for (const p of open) {
+      const scope = `${p.template}@${p.environment}`;
+      let lock: RotationLock | undefined;
+      try {
+        // A rotation still running holds the lock: it is in progress, not interrupted.
+        if (!opts.dryRun) lock = await services.lock(scope);
+        const followSymlinks = await resolveFollow(ctx, project, p.template, p.environment);
+        const result = await recoverRotation(
+          {
+            cluster: services.cluster,
+            clock: ctx.clock,
+            reporter,
+            journal: services.journal,
+            audit: services.audit,
+            envFiles: services.envFiles({
+              followSymlinks,
+              secretVars: [p.plan.keyVar ?? 'ELASTICSEARCH_API_KEY'],
+            }),
+            hooks: services.hooks,
+            actor: actorName(ctx.env),
+            supportsExpirationUpdate: info.supportsExpirationUpdate,
+            outputsFor: async (template, environment) => {
+              try {
+                return resolveOutputs(
+                  project,
+                  (await loadTemplate(ctx, project, template)).template,
+                  environment,
+                );
+              } catch {
+                return undefined;
+              }
+            },
+          },
+          p,
+          { dryRun: opts.dryRun },
+        );
+        results.push(result);
+        if (!opts.json) ctx.io.stdout.write(renderResult(result, project));
+      } catch (error) {
+        if (!isEskeysError(error)) throw error;
+        problems.push({ rotation: p.rotation, scope, error: error.message, exitCode: error.exitCode });
+        reporter.warn(`${scope}: ${error.message}`);
+      } finally {
+        await lock?.release();
+      }
+    }
+    if (opts.json) {
+      writeJson(ctx.io, {
+        dry_run: !!opts.dryRun,
+        recovered: results.map((r) => ({ ...r, files: r.files })),
+        problems,
+      });
+    }
+    if (problems.length > 0) {
+      if (problems.every((p) => p.exitCode === 4)) throw new ReportedError(4);
+      throw problems.some((p) => p.exitCode === 5)
+        ? new ReportedError(5)
+        : new PartialFailureError(`${problems.length} rotation(s) could not be recovered; see above`);
+    }
+  } finally {
+    await services.close();
+  }
+}
+
+async function resolveFollow(
+  ctx: CliContext,
+  project: Project,
+  template: string,
+  environment: string,
+): Promise<boolean> {
+  try {
+    return resolveOutputs(project, (await loadTemplate(ctx, project, template)).template, environment)
+      .followSymlinks;
+  } catch {
+    return false;
+  }
+}
+
+/** `eskeys recover`: resume or roll back interrupted rotations from the journal. */
+export function recoverCommand(
+  ctx: CliContext,
+  run: (opts: RecoverOptions) => Promise<void> = runRecover,
+): Command {
+  const cmd = new Command('recover').description(
+    'resume or roll back an interrupted rotation from the journal',
+  );
+  addClusterOptions(cmd)
+    .addOption(new Option('--dry-run', 'show each decision; change nothing'))
+    .addOption(new Option('--json', 'machine-readable output on stdout'))
+    .action(async (flags: Omit<RecoverOptions, 'ctx'>) => {
+      await run({ ...flags, ctx });
+    });
+  return cmd;
 }

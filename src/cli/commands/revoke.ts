@@ -1,10 +1,158 @@
-import { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
+import { Command, Option } from 'commander';
+import { ReportedError, UsageError } from '../../core/errors.js';
+import { parseManagedKey, parseManagedKeys } from '../../core/rotation/key-metadata.js';
+import { planRevoke, type RevokeSelector } from '../../core/rotation/plan-revoke.js';
+import { maskId } from '../../core/secret.js';
 import type { CliContext } from '../context.js';
+import { addClusterOptions, type ClusterFlags, loadProject } from '../project.js';
+import { writeJson } from '../render/json.js';
+import { actorName, type OpenServices, openRotationServices, stderrReporter } from './rotate.js';
 
-// Placeholder until the verb lands; replaced by its real implementation.
-export function revokeCommand(_ctx: CliContext): Command {
-  return new Command('revoke').action(() => {
-    throw new UsageError('eskeys revoke is not available in this build yet');
-  });
+/** Flags of `revoke` plus the ports it uses. */
+export interface RevokeOptions extends ClusterFlags {
+  readonly ctx: CliContext;
+  readonly due?: boolean;
+  readonly id?: string;
+  readonly template?: string;
+  /** Revoke even the only active key of a template. @defaultValue false */
+  readonly force?: boolean;
+  readonly yes?: boolean;
+  readonly dryRun?: boolean;
+  readonly json?: boolean;
+  /** @defaultValue openRotationServices */
+  readonly openServices?: OpenServices;
+}
+
+/** The selector from the flags; exactly one of --due, --id, --template. */
+export function revokeSelector(opts: Pick<RevokeOptions, 'due' | 'id' | 'template' | 'env'>): RevokeSelector {
+  const given = [opts.due && '--due', opts.id && '--id', opts.template && '--template'].filter(Boolean);
+  if (given.length !== 1) {
+    throw new UsageError(
+      given.length === 0
+        ? 'say what to revoke: --due, --id ID or --template NAME [--env ENV]'
+        : `${given.join(' and ')} exclude each other`,
+    );
+  }
+  if (opts.due) return { kind: 'due' };
+  if (opts.id) return { kind: 'id', id: opts.id };
+  return { kind: 'template', template: opts.template!, environment: opts.env };
+}
+
+/** Runs `eskeys revoke`: plan, confirm, audit, invalidate. */
+export async function runRevoke(opts: RevokeOptions): Promise<void> {
+  const { ctx } = opts;
+  const selector = revokeSelector(opts);
+  const project = loadProject(ctx, opts.config);
+  const services = await (opts.openServices ?? openRotationServices)(ctx, project, opts);
+  const reporter = stderrReporter(ctx.io, project.root);
+  try {
+    const now = ctx.clock.now();
+    const filter =
+      selector.kind === 'template'
+        ? { template: selector.template, environment: selector.environment }
+        : selector.kind === 'due' && opts.env
+          ? { environment: opts.env }
+          : {};
+    const keys = parseManagedKeys(await services.cluster.findManagedKeys(filter));
+    if (selector.kind === 'id' && !keys.some((k) => k.info.id === selector.id)) {
+      const info = await services.cluster.getApiKey(selector.id);
+      if (!info) throw new UsageError(`no API key with id ${selector.id}`);
+      if (!parseManagedKey(info)) {
+        throw new UsageError(
+          `key ${info.name} (${maskId(info.id)}) is not managed by eskeys; invalidate it with the security API if you mean to`,
+        );
+      }
+      keys.push(parseManagedKey(info)!);
+    }
+    const plan = planRevoke(keys, selector, now, opts.force);
+    for (const r of plan.refused) reporter.warn(r.reason);
+    const rows = plan.revoke.map((k) => ({
+      id: k.info.id,
+      name: k.info.name,
+      template: k.meta.template,
+      environment: k.meta.environment,
+      state: k.meta.state,
+    }));
+    const describe = () =>
+      plan.revoke.map((k) => `  ${k.info.name} (${maskId(k.info.id)}), ${k.meta.state}`).join('\n') + '\n';
+
+    if (plan.revoke.length === 0) {
+      if (opts.json)
+        writeJson(ctx.io, {
+          revoked: [],
+          refused: plan.refused.map((r) => r.key.info.id),
+          dry_run: !!opts.dryRun,
+        });
+      else
+        ctx.io.stdout.write(
+          selector.kind === 'due' ? 'no superseded key is past its grace period\n' : 'nothing to revoke\n',
+        );
+      if (plan.refused.length > 0) throw new ReportedError(2);
+      return;
+    }
+    if (opts.dryRun) {
+      if (opts.json)
+        writeJson(ctx.io, {
+          dry_run: true,
+          would_revoke: rows,
+          refused: plan.refused.map((r) => r.key.info.id),
+        });
+      else ctx.io.stdout.write(`would revoke:\n${describe()}dry run: nothing was changed\n`);
+      return;
+    }
+    if (!opts.yes) {
+      if (!ctx.io.canPrompt() || opts.json) {
+        throw new UsageError(`revoking ${plan.revoke.length} key(s) needs confirmation; pass --yes`);
+      }
+      ctx.io.stderr.write(`about to invalidate:\n${describe()}`);
+      if (!(await (await ctx.prompter()).confirm(`Invalidate ${plan.revoke.length} key(s)?`, false))) {
+        throw new UsageError('cancelled: nothing was revoked');
+      }
+    }
+    const actor = actorName(ctx.env);
+    // Audit first: the record of the decision exists even if the call is interrupted.
+    for (const k of plan.revoke) {
+      await services.audit.append({
+        type: 'key.revoke',
+        template: k.meta.template,
+        environment: k.meta.environment,
+        keyId: k.info.id,
+        actor,
+        details: {
+          name: k.info.name,
+          reason: selector.kind === 'due' ? 'grace period over' : `revoke --${selector.kind}`,
+          state: k.meta.state,
+          forced: !!opts.force,
+        },
+      });
+    }
+    await services.cluster.invalidateApiKeys(plan.revoke.map((k) => k.info.id));
+    if (opts.json) writeJson(ctx.io, { revoked: rows, refused: plan.refused.map((r) => r.key.info.id) });
+    else for (const k of plan.revoke) ctx.io.stdout.write(`revoked ${k.info.name} (${maskId(k.info.id)})\n`);
+    if (plan.refused.length > 0) throw new ReportedError(2);
+  } finally {
+    await services.close();
+  }
+}
+
+/** `eskeys revoke`: invalidate superseded keys past grace, or given keys. */
+export function revokeCommand(
+  ctx: CliContext,
+  run: (opts: RevokeOptions) => Promise<void> = runRevoke,
+): Command {
+  const cmd = new Command('revoke').description(
+    'invalidate superseded keys past their grace period, or a given key',
+  );
+  addClusterOptions(cmd)
+    .addOption(new Option('--due', 'superseded keys whose grace period has passed'))
+    .addOption(new Option('--id <id>', 'one key by id'))
+    .addOption(new Option('-t, --template <name>', 'every valid key of a template (narrow with --env)'))
+    .addOption(new Option('--force', 'also revoke the only active key of a template'))
+    .addOption(new Option('-y, --yes', 'do not ask for confirmation'))
+    .addOption(new Option('--dry-run', 'show what would be revoked; change nothing'))
+    .addOption(new Option('--json', 'machine-readable output on stdout'))
+    .action(async (flags: Omit<RevokeOptions, 'ctx'>) => {
+      await run({ ...flags, ctx });
+    });
+  return cmd;
 }
