@@ -414,7 +414,7 @@ const RULES_LIST: LintRule[] = [
           return {
             path: c.path,
             message: `allow probe ${q(c.probe.op)}: the template does not grant ${c.access.action}${where}`,
-            alternative: `grant ${c.access.scope} privilege ${q(granting[0] ?? c.access.action)}${where ? ` on a pattern matching ${c.index}` : ''} (granted by ${list(granting)})`,
+            alternative: `grant ${c.access.scope} privilege ${q(granting[0] ?? c.access.action)}${where ? ` on a pattern matching ${c.index}` : ''} (any of: ${list(granting)})`,
           };
         }),
   },

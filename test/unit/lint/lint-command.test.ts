@@ -133,4 +133,29 @@ describe('runLint', () => {
     });
     expect((await lint(cwd)).out).toBe('1 template linted, 0 errors, 0 warnings, 0 info\n');
   });
+
+  it('counts findings accepted by lint.ignore without showing them', async () => {
+    const cwd = tempProject({
+      'roles/svc.json': templateInput({
+        role_descriptors: { app: { indices: [{ names: ['logs-*'], privileges: ['read', 'delete_index'] }] } },
+        probes: { allow: ['search'], deny: ['doc.delete'] },
+        lint: { ignore: ['grant-delete-index'] },
+      }),
+    });
+    const r = await lint(cwd);
+    expect(r).toMatchObject({
+      code: 0,
+      out: '1 template linted, 0 errors, 0 warnings, 0 info, 1 ignored by lint.ignore\n',
+    });
+  });
+
+  it('fails on an invalid eskeys.config.json before linting (exit 2)', async () => {
+    const cwd = tempProject({
+      'eskeys.config.json': { templates_dirr: 'x' },
+      'roles/svc.json': templateInput(),
+    });
+    await expect(lint(cwd)).rejects.toThrow(
+      'eskeys.config.json: /templates_dirr: unknown field "templates_dirr"; did you mean "templates_dir"?',
+    );
+  });
 });

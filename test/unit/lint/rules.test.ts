@@ -581,7 +581,7 @@ describe('lintTemplate', () => {
 
   it('suggests the least powerful privilege for an allow probe the template lacks', () => {
     const [f] = findingsOf('allow-probe-denied', { probes: { allow: ['doc.delete'], deny: [] } });
-    expect(f?.alternative).toBe('grant index privilege "delete" (granted by delete, write, all)');
+    expect(f?.alternative).toBe('grant index privilege "delete" (any of: delete, write, all)');
   });
 
   it('moves findings of rules in lint.ignore to suppressed', () => {
