@@ -260,6 +260,13 @@ function checkOutputs(c: Collector, outputs: Json, base: string): void {
       `id_var must differ from key_var ("${outputs.key_var}"), or the id would overwrite the key`,
     );
   }
+  for (const hook of ['restart', 'health_check'] as const) {
+    const h = outputs[hook];
+    const ms = isObj(h) ? durationAt(h, 'timeout') : undefined;
+    if (ms === undefined) continue;
+    if (ms < 1000) c.error(`${base}/${hook}/timeout`, 'must be at least 1s');
+    else if (ms > DAY) c.error(`${base}/${hook}/timeout`, 'must be at most 24h');
+  }
   const seen = new Set<string>();
   for (const [i, f] of strings(outputs.env_files)) {
     if (seen.has(f)) c.warn(`${base}/env_files/${i}`, `env file "${f}" is listed twice`);

@@ -242,6 +242,11 @@ describe('validation problems (schema, then named rules, all at once)', () => {
       { role_descriptors: { app: { cluster: 'monitor' } }, probes: { allow: [], deny: [] } },
       ['/role_descriptors/app/cluster: expected an array, got "monitor"'],
     ],
+    [
+      'zero restart timeout',
+      { outputs: { restart: { command: 'docker compose restart api', timeout: '0s' } } },
+      ['/outputs/restart/timeout: must be at least 1s'],
+    ],
     ['too short rotation', { rotation: { every: '5m' } }, ['/rotation/every: must be at least 1h']],
     ['too long expiration', { expiration: '4000d' }, ['/expiration: must be at most 3650d (10 years)']],
     [
