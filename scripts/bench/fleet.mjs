@@ -30,9 +30,9 @@ import {
   makeTemp,
   mb,
   pool,
+  ROOT,
   report,
   rmTemp,
-  ROOT,
   runMeasured,
   runTimed,
   startBenchSandbox,
@@ -133,13 +133,16 @@ async function baseline() {
   });
   const t0 = performance.now();
   try {
-    await pool(Array.from({ length: SIZE }, (_, i) => name(i)), CONCURRENCY, (n) =>
-      client.security.createApiKey({
-        name: `baseline-${n}`,
-        role_descriptors: fleetTemplate(n).role_descriptors,
-        expiration: '90d',
-        metadata: { bench: 'baseline' },
-      }),
+    await pool(
+      Array.from({ length: SIZE }, (_, i) => name(i)),
+      CONCURRENCY,
+      (n) =>
+        client.security.createApiKey({
+          name: `baseline-${n}`,
+          role_descriptors: fleetTemplate(n).role_descriptors,
+          expiration: '90d',
+          metadata: { bench: 'baseline' },
+        }),
     );
   } finally {
     await client.close();
@@ -158,7 +161,8 @@ async function main() {
     mkdirSync(join(dir, 'envs'));
     const { templateHash } = await import(join(ROOT, 'dist', 'core', 'rotation', 'template-hash.js'));
     const templates = Array.from({ length: SIZE }, (_, i) => fleetTemplate(name(i)));
-    for (const t of templates) writeFileSync(join(dir, 'roles', `${t.name}.json`), JSON.stringify(t, null, 2));
+    for (const t of templates)
+      writeFileSync(join(dir, 'roles', `${t.name}.json`), JSON.stringify(t, null, 2));
     await sandbox.state.seedApiKeys({
       count: SIZE,
       namePrefix: 'fleet-seed-',

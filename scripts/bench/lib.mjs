@@ -28,13 +28,19 @@ export function percentile(xs, p) {
 export function runTimed(cmd, args, opts = {}) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd ?? ROOT,
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, code, stdout, stderr }));
+    child.on('close', (code) =>
+      resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, code, stdout, stderr }),
+    );
   });
 }
 
@@ -60,18 +66,19 @@ export async function interleaved(cases, rounds) {
  */
 export function report(name, figure, ratio, target, ok) {
   const verdict = ok === undefined ? '' : ok ? '  [target met]' : '  [TARGET MISSED]';
-  console.log(`${name}: ${figure}${ratio ? ` (${ratio})` : ''}${target ? `; target ${target}` : ''}${verdict}`);
+  console.log(
+    `${name}: ${figure}${ratio ? ` (${ratio})` : ''}${target ? `; target ${target}` : ''}${verdict}`,
+  );
   const record = { name, figure, ratio, target, ok };
-  if (process.env.BENCH_RESULTS_FILE) appendFileSync(process.env.BENCH_RESULTS_FILE, JSON.stringify(record) + '\n');
+  if (process.env.BENCH_RESULTS_FILE)
+    appendFileSync(process.env.BENCH_RESULTS_FILE, JSON.stringify(record) + '\n');
   return record;
 }
 
 /** True when `name` is an executable on PATH (or an absolute path that exists). */
 export function hasCommand(name) {
   if (name.startsWith('/')) return existsSync(name);
-  return (process.env.PATH ?? '')
-    .split(delimiter)
-    .some((dir) => dir && existsSync(join(dir, name)));
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, name)));
 }
 
 /** Whether GNU time (`/usr/bin/time -v`) can report a child's peak RSS here. */
@@ -87,7 +94,11 @@ export async function runMeasured(cmd, args, opts = {}) {
   const at = r.stderr.lastIndexOf('\tCommand being timed:');
   const timeReport = at >= 0 ? r.stderr.slice(at) : '';
   const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(timeReport)?.[1];
-  return { ...r, stderr: at >= 0 ? r.stderr.slice(0, at) : r.stderr, maxRssMb: kb ? Number(kb) / 1024 : undefined };
+  return {
+    ...r,
+    stderr: at >= 0 ? r.stderr.slice(0, at) : r.stderr,
+    maxRssMb: kb ? Number(kb) / 1024 : undefined,
+  };
 }
 
 /** A fresh temporary folder; remove it with `rmTemp`. */
@@ -138,7 +149,9 @@ export function cliEnv(sandbox, extra = {}) {
   return {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? tmpdir(),
-    ...(sandbox ? { ESKEYS_URL: sandbox.url, ESKEYS_USERNAME: sandbox.username, ESKEYS_PASSWORD: sandbox.password } : {}),
+    ...(sandbox
+      ? { ESKEYS_URL: sandbox.url, ESKEYS_USERNAME: sandbox.username, ESKEYS_PASSWORD: sandbox.password }
+      : {}),
     ...extra,
   };
 }

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { makeTemp, rmTemp, ROOT } from './lib.mjs';
+import { makeTemp, ROOT, rmTemp } from './lib.mjs';
 
 /** Every benchmark, in the order they run. The sandbox ones belong to the sandbox engineer. */
 const BENCHES = [
@@ -42,7 +42,11 @@ const DOCS = join(ROOT, 'docs', 'BENCHMARKS.md');
 /** Runs one script with its output passed through; resolves with exit code and stdout. */
 function runScript(file, env) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [file], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [file], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let stdout = '';
     child.stdout.on('data', (d) => {
       stdout += d;
@@ -60,7 +64,14 @@ function parseTargetLines(bench, stdout) {
     const m = /^target (.+?): (met|NOT met)\b/.exec(line.trim());
     if (!m) return;
     const pattern = FIGURE_LINES[bench];
-    const figureLine = (pattern && lines.slice(0, i).reverse().find((l) => pattern.test(l))) ?? lines[i - 1] ?? '';
+    const figureLine =
+      (pattern &&
+        lines
+          .slice(0, i)
+          .reverse()
+          .find((l) => pattern.test(l))) ??
+      lines[i - 1] ??
+      '';
     const ratio = /\(([^()]*)\)\s*$/.exec(figureLine)?.[1];
     out.push({
       name: bench,
@@ -93,7 +104,11 @@ try {
     const { code, stdout } = await runScript(file, { BENCH_RESULTS_FILE: resultsFile });
     const secs = ((performance.now() - t0) / 1000).toFixed(1);
     let results = existsSync(resultsFile)
-      ? readFileSync(resultsFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l))
+      ? readFileSync(resultsFile, 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l))
       : [];
     if (results.length === 0) results = parseTargetLines(bench, stdout);
     if (results.length === 0 && /skipped/.test(stdout)) skipped.push(bench);
@@ -114,7 +129,10 @@ const esc = (s) => String(s ?? '').replace(/\|/g, '\\|');
 const table = [
   '| benchmark | figure | ratio | target | met? |',
   '|---|---|---|---|---|',
-  ...rows.map((r) => `| ${esc(r.name)} | ${esc(r.figure)} | ${esc(r.ratio)} | ${esc(r.target ?? '–')} | ${verdict(r.ok)} |`),
+  ...rows.map(
+    (r) =>
+      `| ${esc(r.name)} | ${esc(r.figure)} | ${esc(r.ratio)} | ${esc(r.target ?? '–')} | ${verdict(r.ok)} |`,
+  ),
 ].join('\n');
 const machine = `${cpus().length} × ${cpus()[0]?.model?.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}`;
 
@@ -135,7 +153,9 @@ if (writeDocs) {
       '.',
     '',
     table,
-    ...(skipped.length ? ['', `Skipped (script not present or prerequisite missing): ${skipped.join(', ')}.`] : []),
+    ...(skipped.length
+      ? ['', `Skipped (script not present or prerequisite missing): ${skipped.join(', ')}.`]
+      : []),
     ...(crashed.length ? ['', `Crashed: ${crashed.join(', ')}.`] : []),
     END,
   ].join('\n');
