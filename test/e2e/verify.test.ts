@@ -140,6 +140,22 @@ describe('eskeys verify (built CLI against the sandbox)', () => {
     );
   });
 
+  it('exits 3 when the admin credentials are rejected, after the key removed what it created', async () => {
+    const key = await mintKey(env.admin, descriptors(shipped));
+    const dir = project(key);
+    const r = await cli(['verify', '--template', 'email-search', '--json'], dir, {
+      ...env.adminEnv,
+      ESKEYS_PASSWORD: 'wrong-password',
+    });
+    expectNoSecrets(r, [key]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(
+      /^eskeys: cluster http:\/\/127\.0\.0\.1:\d+ rejected the admin credentials while DELETE /m,
+    );
+    expect(r.stderr).not.toContain('wrong-password');
+    expect(probeLeftovers(env.sandbox)).toEqual([]);
+  });
+
   it('exits 3 when the cluster is unreachable', async () => {
     const key = await mintKey(env.admin, descriptors(shipped));
     const dir = project(key);

@@ -4,7 +4,7 @@ import { silentReporter } from '../ports.js';
 import { clusterPrivilegesGranting, indexPrivilegesGranting } from '../privileges/privilege-names.js';
 import { isProbeName } from './canary-names.js';
 import { explain, grantsInTemplate } from './explain.js';
-import { type AuthorizedReason, classify, type Outcome, verdictOf } from './interpret.js';
+import { type AuthorizedReason, classify, type Outcome, rejectionReason, verdictOf } from './interpret.js';
 import { type PlannedProbe, planProbes } from './plan.js';
 import { PROBE_INDEX_BODY, probeRequest } from './requests.js';
 import type { ProbeReport, ProbeResult, RunProbesInput } from './types.js';
@@ -70,6 +70,7 @@ export async function runProbes(input: RunProbesInput): Promise<ProbeReport> {
   const unavailable = new Map<string, string>(); // stable index → why it could not be created
   let stop = false;
   let fatal: unknown;
+  let adminRejected: AuthenticationError | undefined;
 
   const keySource = input.keySource ?? 'the key under test';
   const aborted = () => stop || signal?.aborted === true;
@@ -267,6 +268,8 @@ export async function runProbes(input: RunProbesInput): Promise<ProbeReport> {
     throw new AuthenticationError(`${keySource} was rejected: ${fatal.message}`);
   }
   if (fatal !== undefined) throw fatal;
+  // Admin credentials rejected at teardown: the run cannot vouch for its own cleanup.
+  if (adminRejected) throw adminRejected;
 
   const ordered = plan.probes.map((p) => results.get(p.key)).filter((r): r is ProbeResult => !!r);
   return {
@@ -378,8 +381,7 @@ export async function runProbes(input: RunProbesInput): Promise<ProbeReport> {
           );
           if (deleter) return true;
         }
-        const req: RawRequest = { method: 'DELETE', path };
-        const res = as.adminAvailable ? await as.admin(req, 'teardown') : await as.key(req, 'teardown');
+        const res = await adminElseKey(as, { method: 'DELETE', path });
         return ok(res.status) || res.status === 404;
       },
     };
@@ -389,17 +391,37 @@ export async function runProbes(input: RunProbesInput): Promise<ProbeReport> {
     return {
       label: `API key ${name}`,
       run: async (as) => {
-        if (as.adminAvailable) {
-          await as.invalidate([id], 'teardown');
-          return true;
-        }
-        const res = await as.key(
+        const res = await adminElseKey(
+          as,
           { method: 'DELETE', path: '/_security/api_key', body: { ids: [id] } },
-          'teardown',
+          () => as.invalidate([id], 'teardown'),
         );
         return ok(res.status);
       },
     };
+  }
+
+  /**
+   * Teardown goes through the admin identity when there is one; if the cluster rejects the admin
+   * credentials, the key removes what it created itself (it held the privilege to create it), and
+   * the run still ends with the AuthenticationError.
+   */
+  async function adminElseKey(
+    as: Caller,
+    req: RawRequest,
+    adminCall?: () => Promise<void>,
+  ): Promise<RawResponse> {
+    if (as.adminAvailable && !adminRejected) {
+      try {
+        if (!adminCall) return await as.admin(req, 'teardown');
+        await adminCall();
+        return { status: 200, body: {} };
+      } catch (error) {
+        if (!(error instanceof AuthenticationError)) throw error;
+        adminRejected ??= error;
+      }
+    }
+    return as.key(req, 'teardown');
   }
 }
 
@@ -411,10 +433,16 @@ function makeCaller(input: RunProbesInput, counts: Record<Phase, number>): Calle
       counts[phase]++;
       return cluster.keyRequest(key.encoded, req);
     },
-    admin(req, phase) {
+    async admin(req, phase) {
       if (!input.adminAvailable) throw new Error('admin request in key-only mode');
       counts[phase]++;
-      return cluster.adminRequest(req);
+      const res = await cluster.adminRequest(req);
+      if (res.status === 401) {
+        throw new AuthenticationError(
+          `cluster ${cluster.url} rejected the admin credentials while ${req.method} ${req.path}: ${rejectionReason(res.body)}`,
+        );
+      }
+      return res;
     },
     async invalidate(ids, phase) {
       counts[phase]++;
