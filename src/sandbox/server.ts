@@ -33,6 +33,7 @@ function send(
   json: string | undefined,
   compatVersion: number | undefined,
   headers: Record<string, string | string[]> = {},
+  opaqueId?: string,
 ): void {
   const contentType =
     compatVersion !== undefined
@@ -40,6 +41,7 @@ function send(
       : 'application/json';
   const out: Record<string, string | string[] | number> = {
     [PRODUCT_HEADER]: 'Elasticsearch',
+    ...(opaqueId ? { 'X-Opaque-Id': opaqueId } : {}),
     'content-type': contentType,
     ...headers,
   };
@@ -94,6 +96,9 @@ export function requestListener(deps: ServerDeps, secure: boolean) {
     const path = q >= 0 ? uri.slice(0, q) : uri;
     const query = new URLSearchParams(q >= 0 ? uri.slice(q + 1) : '');
     let compat: number | undefined;
+    // ES echoes X-Opaque-Id so callers can correlate requests.
+    const opaqueHeader = req.headers['x-opaque-id'];
+    const opaque = Array.isArray(opaqueHeader) ? opaqueHeader[0] : opaqueHeader;
     try {
       const isAdmin = path === '/_sandbox' || path.startsWith('/_sandbox/');
       const router = isAdmin ? deps.adminRouter : deps.router;
@@ -150,10 +155,10 @@ export function requestListener(deps: ServerDeps, secure: boolean) {
       const json =
         result.rawJson ??
         (result.body === undefined ? undefined : renderLongSentinels(JSON.stringify(result.body)));
-      send(res, method, result.status, json, compat, result.headers);
+      send(res, method, result.status, json, compat, result.headers, opaque);
     } catch (e) {
       const r = renderError(e);
-      send(res, method, r.status, r.json, compat, r.headers);
+      send(res, method, r.status, r.json, compat, r.headers, opaque);
     }
   };
 }

@@ -249,7 +249,7 @@ const indexExists: Handler = (ctx) => {
 };
 
 const getSettings: Handler = (ctx) => {
-  const indices = resolveForRead(ctx, 'indices:monitor/settings/get', ctx.params.index ?? '_all');
+  const indices = resolveForRead(ctx, 'indices:monitor/settings/get', ctx.params.index ?? '');
   const flat = boolParam(ctx, 'flat_settings');
   const filter = ctx.params.name?.split(',');
   const out: Record<string, unknown> = {};
@@ -304,7 +304,7 @@ const putSettings: Handler = (ctx) => {
   const flat = flattenSettings(inner);
   // UpdateSettingsRequest.validate runs before authorization (TransportAction).
   if (Object.keys(flat).length === 0) throw validationRequestBodyMissing();
-  const indices = resolveForRead(ctx, 'indices:admin/settings/update', ctx.params.index ?? '_all');
+  const indices = resolveForRead(ctx, 'indices:admin/settings/update', ctx.params.index ?? '');
   for (const key of Object.keys(flat)) {
     if (DYNAMIC_SETTINGS.some((r) => r.test(key))) continue;
     if (STATIC_SETTINGS.some((r) => r.test(key))) {
@@ -334,7 +334,7 @@ function validationRequestBodyMissing(): EsError {
 }
 
 const getMapping: Handler = (ctx) => {
-  const indices = resolveForRead(ctx, 'indices:admin/mappings/get', ctx.params.index ?? '_all');
+  const indices = resolveForRead(ctx, 'indices:admin/mappings/get', ctx.params.index ?? '');
   return ok(Object.fromEntries(indices.map((i) => [i.name, { mappings: i.mappings }])));
 };
 
@@ -362,7 +362,7 @@ export function refreshIndex(idx: IndexRecord, now: number): void {
 }
 
 const refresh: Handler = (ctx) => {
-  const indices = resolveForRead(ctx, 'indices:admin/refresh', ctx.params.index ?? '_all');
+  const indices = resolveForRead(ctx, 'indices:admin/refresh', ctx.params.index ?? '');
   for (const idx of indices) refreshIndex(idx, ctx.state.now());
   const shards = indices.length;
   return ok({ _shards: { total: shards * 2, successful: shards, failed: 0 } });
@@ -498,7 +498,7 @@ const deleteAlias: Handler = (ctx) => {
 
 const getAliases: Handler = (ctx) => {
   const action = 'indices:admin/aliases/get';
-  const names = authorizeIndexExpression(ctx, action, ctx.params.index ?? '_all');
+  const names = authorizeIndexExpression(ctx, action, ctx.params.index ?? '');
   const targets = concreteIndices(ctx.state, names, true);
   const wanted = ctx.params.name?.split(',');
   const out: Record<string, unknown> = {};

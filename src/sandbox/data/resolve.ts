@@ -48,7 +48,8 @@ export function authorizeIndexExpression(
   opts: ResolveOptions = {},
 ): string[] {
   const parts = expression === '' ? ['_all'] : expression.split(',');
-  requireIndexActionOnAny(ctx.auth, action, parts);
+  // A request without index names (`GET /_search`) has no indices clause in its denial.
+  requireIndexActionOnAny(ctx.auth, action, expression === '' ? undefined : parts);
   const perm = ctx.auth.permission;
   const out = new Set<string>();
   const concrete: string[] = [];

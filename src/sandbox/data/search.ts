@@ -147,7 +147,7 @@ interface SearchPlan {
 function planSearch(ctx: RequestContext, action: string): SearchPlan {
   const body = jsonBody(ctx);
   const b = isObject(body) ? body : {};
-  const indices = resolveForRead(ctx, action, ctx.params.index ?? '_all');
+  const indices = resolveForRead(ctx, action, ctx.params.index ?? '');
   const q = ctx.query.get('q');
   let query = b.query;
   if (q !== null) {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   type RoleDescriptor,
   resolveClusterPrivilege,
@@ -66,8 +67,11 @@ const putUser: Handler = async (ctx) => {
   if (errors.length > 0) throw validationError(errors);
   const user: UserRecord = {
     username,
+    // A supplied password_hash cannot be verified here; such a user can never log in.
     passwordHash:
-      typeof body.password === 'string' ? await hashSecret(body.password) : existing!.passwordHash,
+      typeof body.password === 'string'
+        ? await hashSecret(body.password)
+        : (existing?.passwordHash ?? (await hashSecret(randomBytes(32).toString('hex')))),
     roles: Array.isArray(body.roles) ? body.roles.map(String) : (existing?.roles ?? []),
     full_name: typeof body.full_name === 'string' ? body.full_name : (existing?.full_name ?? null),
     email: typeof body.email === 'string' ? body.email : (existing?.email ?? null),
