@@ -108,8 +108,21 @@ export async function runLint(opts: LintOptions): Promise<void> {
     renderLintTable(opts.io, results, counts, suppressed, checked.length, invalid.length);
   }
   for (const i of invalid) for (const line of i.lines) opts.io.stderr.write(`eskeys: ${line}\n`);
-  if (invalid.length > 0) throw new ReportedError(ExitCode.usage);
+  // Two files with one template name would manage the same keys (keys are found by name).
+  const clashes = duplicateNames(results);
+  for (const line of clashes) opts.io.stderr.write(`eskeys: ${line}\n`);
+  if (invalid.length > 0 || clashes.length > 0) throw new ReportedError(ExitCode.usage);
   if (counts.error > 0) throw new ReportedError(ExitCode.verificationFailed);
+}
+
+function duplicateNames(results: readonly { template: string; file: string }[]): string[] {
+  const files = new Map<string, string[]>();
+  for (const r of results) files.set(r.template, [...(files.get(r.template) ?? []), r.file]);
+  return [...files]
+    .filter(([, f]) => f.length > 1)
+    .map(
+      ([name, f]) => `template name "${name}" is used by ${f.join(' and ')}; template names must be unique`,
+    );
 }
 
 function renderLintTable(

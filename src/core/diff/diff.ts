@@ -29,7 +29,8 @@ export type ChangeKind =
   | 'field-level-security'
   | 'expiration'
   | 'rotation'
-  | 'probe';
+  | 'probe'
+  | 'name';
 
 /** One change, with a sentence for humans and fields for machines. */
 export interface TemplateChange {
@@ -395,6 +396,17 @@ export function diffTemplates(
     ...lifecycleChanges(o, n),
     ...probeChanges(o, n),
   ];
+  if (o.name !== n.name) {
+    changes.push({
+      direction: 'changed',
+      kind: 'name',
+      summary: `renames the template ${o.name} → ${n.name} (keys of ${o.name} are no longer rotated or revoked by it)`,
+      widens: false,
+      subject: 'name',
+      from: o.name,
+      to: n.name,
+    });
+  }
   return {
     old: { name: o.name, file: oldVersion.file },
     new: { name: n.name, file: newVersion.file },

@@ -182,4 +182,12 @@ describe('template diff', () => {
     ]);
     expect(d.addsAccess).toBe(false);
   });
+
+  it('notes a rename', () => {
+    const d = diff({}, { name: 'svc2' });
+    expect(summaries(d, 'name')).toEqual([
+      'renames the template svc → svc2 (keys of svc are no longer rotated or revoked by it)',
+    ]);
+    expect(d.addsAccess).toBe(false);
+  });
 });

@@ -158,4 +158,16 @@ describe('runLint', () => {
       'eskeys.config.json: /templates_dirr: unknown field "templates_dirr"; did you mean "templates_dir"?',
     );
   });
+
+  it('exits 2 when two files declare the same template name', async () => {
+    const cwd = tempProject({
+      'roles/a.json': templateInput({ name: 'svc' }),
+      'roles/b.json': templateInput({ name: 'svc' }),
+    });
+    const r = await lint(cwd);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(
+      'eskeys: template name "svc" is used by roles/a.json and roles/b.json; template names must be unique\n',
+    );
+  });
 });
