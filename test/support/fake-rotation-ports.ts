@@ -81,7 +81,7 @@ export class MemoryJournal implements JournalWriter, JournalReader {
 /** An in-memory audit log. */
 export class MemoryAudit implements RotationAuditLog {
   readonly events: RotationAuditEvent[] = [];
-  append(event: RotationAuditEvent): void {
+  async append(event: RotationAuditEvent): Promise<void> {
     this.events.push(structuredClone(event));
   }
 }

@@ -113,7 +113,7 @@ export async function runRevoke(opts: RevokeOptions): Promise<void> {
     // Audit first: the record of the decision exists even if the call is interrupted.
     for (const k of plan.revoke) {
       await services.audit.append({
-        type: 'key.revoke',
+        type: 'key.revoked',
         template: k.meta.template,
         environment: k.meta.environment,
         keyId: k.info.id,

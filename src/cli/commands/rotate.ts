@@ -1,10 +1,12 @@
-import { mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { JsonlAuditLog } from '../../adapters/audit/jsonl-audit-log.js';
 import { EnvFileStore } from '../../adapters/env-file/env-file-store.js';
 import { ProcessHookRunner } from '../../adapters/hooks/process-hook-runner.js';
 import { JsonlJournalStore } from '../../adapters/journal/jsonl-journal-store.js';
+import { acquireRotationLock } from '../../adapters/lock/file-lock.js';
 import type { ClusterPort } from '../../core/cluster-port.js';
 import { parseDuration } from '../../core/duration.js';
 import { applyEnvUpdates, maskedEnvDiff, readEnvVar } from '../../core/env-file/edit-env.js';
@@ -15,13 +17,7 @@ import { runProbes } from '../../core/probes/run-probes.js';
 import { parseManagedKeys } from '../../core/rotation/key-metadata.js';
 import type { EffectiveOutputs, HealthCheckSpec } from '../../core/rotation/outputs.js';
 import { type ProceedPlan, planRotation } from '../../core/rotation/plan-rotation.js';
-import type {
-  EnvFilesPort,
-  HookRunner,
-  ProbeRunner,
-  RotationAuditEvent,
-  RotationAuditLog,
-} from '../../core/rotation/ports.js';
+import type { EnvFilesPort, HookRunner, ProbeRunner, RotationAuditLog } from '../../core/rotation/ports.js';
 import { privilegeDiff } from '../../core/rotation/privilege-diff.js';
 import { rotateKey } from '../../core/rotation/rotate-key.js';
 import { templateHash } from '../../core/rotation/template-hash.js';
@@ -169,9 +165,7 @@ export function displayPath(project: Project, file: string): string {
   return file.startsWith(project.root + '/') ? file.slice(project.root.length + 1) : file;
 }
 
-// --- interim adapters ------------------------------------------------------------------------
-// TODO(lock, audit engineers): replace the interim lock and audit log with acquireRotationLock and
-// JsonlAuditLog once src/adapters/{lock,audit} land; the ports above stay the same.
+// --- adapters --------------------------------------------------------------------------------
 
 function storeEnvFiles(
   project: Project,
@@ -212,57 +206,6 @@ function storeEnvFiles(
   };
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function interimLock(dir: string, name: string): Promise<RotationLock> {
-  await mkdir(join(dir, 'locks'), { recursive: true, mode: 0o700 });
-  const path = join(dir, 'locks', `${name}.lock`);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const h = await open(path, 'wx', 0o600);
-      await h.writeFile(JSON.stringify({ pid: process.pid, host: hostname() }));
-      await h.close();
-      return { release: () => unlink(path).catch(() => undefined) };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = JSON.parse(await readFile(path, 'utf8').catch(() => '{}')) as {
-        pid?: number;
-        host?: string;
-      };
-      if (holder.host === hostname() && holder.pid !== undefined && !pidAlive(holder.pid)) {
-        await unlink(path).catch(() => undefined);
-        continue;
-      }
-      throw new LockedError(
-        `another rotation of ${name} is running (pid ${holder.pid ?? '?'} on ${holder.host ?? '?'}); retry when it ends`,
-      );
-    }
-  }
-  throw new LockedError(`cannot take the rotation lock of ${name}`);
-}
-
-function interimAudit(dir: string): RotationAuditLog {
-  return {
-    async append(event: RotationAuditEvent) {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      const h = await open(join(dir, 'audit.jsonl'), 'a', 0o600);
-      try {
-        await h.write(JSON.stringify({ at: new Date().toISOString(), ...event }) + '\n');
-        await h.sync();
-      } finally {
-        await h.close();
-      }
-    },
-  };
-}
-
 /** The production services: the ES adapter, the journal in the state folder, real hooks. */
 export const openRotationServices: OpenServices = async (ctx, project, flags) => {
   const cluster = await openCluster(ctx, project, flags);
@@ -270,11 +213,11 @@ export const openRotationServices: OpenServices = async (ctx, project, flags) =>
   return {
     cluster,
     journal: new JsonlJournalStore(dir),
-    audit: interimAudit(dir),
+    audit: new JsonlAuditLog(join(dir, 'audit.jsonl'), ctx.clock),
     envFiles: (opts) => storeEnvFiles(project, opts),
     hooks: new ProcessHookRunner({ cwd: project.root, baseEnv: ctx.env, signal: ctx.signal }),
     probes: runProbes,
-    lock: (name) => interimLock(dir, name),
+    lock: (name) => acquireRotationLock(dir, name),
     close: () => cluster.close(),
   };
 };

@@ -39,17 +39,5 @@ export interface HookRunner {
 /** Runs the template's probes against a key (src/core/probes/run-probes.ts). */
 export type ProbeRunner = (input: RunProbesInput) => Promise<ProbeReport>;
 
-/** Audit events of the rotation engine (the audit log hash-chains them). */
-export interface RotationAuditEvent {
-  readonly type: string;
-  readonly template?: string;
-  readonly environment?: string;
-  readonly keyId?: string;
-  readonly actor: string;
-  readonly details?: Record<string, unknown>;
-}
-
-/** Where audit events go (src/adapters/audit/jsonl-audit-log.ts). */
-export interface RotationAuditLog {
-  append(event: RotationAuditEvent): Promise<void> | void;
-}
+/** Audit events and log of the rotation engine: the shared, hash-chained audit log's types. */
+export type { AuditEvent as RotationAuditEvent, AuditLog as RotationAuditLog } from '../audit/audit-event.js';

@@ -1,3 +1,4 @@
+import type { AuditValue } from '../audit/audit-event.js';
 import type { ClusterPort } from '../cluster-port.js';
 import { parseDuration } from '../duration.js';
 import { PartialFailureError } from '../errors.js';
@@ -119,7 +120,7 @@ export async function recoverRotation(
       phase,
       data,
     });
-  const audit = (type: string, keyId: string | undefined, details: Record<string, unknown>) =>
+  const audit = (type: string, keyId: string | undefined, details: Record<string, AuditValue>) =>
     deps.audit.append({
       type,
       ...scope,
@@ -191,7 +192,11 @@ export async function recoverRotation(
   }
   if (decision.completeFiles.length > 0 || !p.published) {
     await journal('publish', 'done', { keyId });
-    await audit('key.publish', keyId, { name: p.keyName, files: p.plan.files ?? [], by: 'recover' });
+    await audit('key.published', keyId, {
+      name: p.keyName ?? null,
+      files: [...(p.plan.files ?? [])],
+      by: 'recover',
+    });
   }
   if (decision.restart) {
     const outputs = await deps.outputsFor(p.template, p.environment);
@@ -254,7 +259,7 @@ export async function recoverRotation(
       supportsExpirationUpdate: deps.supportsExpirationUpdate,
     });
     for (const k of r.retired) {
-      await audit(k.action === 'invalidated' ? 'key.revoke' : 'key.retire', k.id, {
+      await audit(k.action === 'invalidated' ? 'key.revoked' : 'key.retired', k.id, {
         name: k.name,
         superseded_by: keyId,
         until: k.until?.toISOString() ?? null,

@@ -1,3 +1,4 @@
+import type { AuditValue } from '../audit/audit-event.js';
 import type { ClusterPort } from '../cluster-port.js';
 import { CancelledError, PartialFailureError } from '../errors.js';
 import type { JournalData, JournalPhase, JournalStep, JournalWriter } from '../journal/journal-entry.js';
@@ -111,7 +112,7 @@ export async function rotateKey(deps: RotationDeps, input: RotationInput): Promi
   const after = async (step: JournalStep) => {
     await deps.afterStep?.(step);
   };
-  const audit = async (type: string, keyId: string | undefined, details: Record<string, unknown>) => {
+  const audit = async (type: string, keyId: string | undefined, details: Record<string, AuditValue>) => {
     await deps.audit.append({
       type,
       ...scope,
@@ -156,7 +157,8 @@ export async function rotateKey(deps: RotationDeps, input: RotationInput): Promi
     review_every: template.rotation.review,
   };
   // Audit before the credential exists (USE-CASES §4: "written before a credential is issued").
-  await audit('key.create', undefined, {
+  await audit('rotation.started', undefined, {
+    mode: plan.mode,
     name: plan.name,
     generation: plan.generation,
     predecessor: plan.current?.info.id ?? null,
@@ -198,6 +200,11 @@ export async function rotateKey(deps: RotationDeps, input: RotationInput): Promi
     expiration: created.expiration,
   };
   await journal('create', 'done', { keyId: key.id, keyName: key.name });
+  await audit('key.created', key.id, {
+    name: key.name,
+    generation: key.generation,
+    expiration: key.expiration?.toISOString() ?? null,
+  });
   await after('create');
 
   /** Restores written files (newest first), then invalidates the new key; journals the outcome. */
@@ -281,10 +288,12 @@ export async function rotateKey(deps: RotationDeps, input: RotationInput): Promi
   if (!report.passed) {
     const failed = report.results.filter((r) => r.verdict !== 'pass').map((r) => `${r.op} (${r.expected})`);
     await journal('verify', 'failed', { keyId: key.id, reason: `failed probes: ${failed.join(', ')}` });
+    await audit('key.verify_failed', key.id, { name: key.name, failed });
     await rollback(`verification failed: ${failed.join(', ')}`, noFiles);
     return { status: 'verify_failed', rotationId, key, report };
   }
   await journal('verify', 'done', { keyId: key.id });
+  await audit('key.verified', key.id, { name: key.name, probes: report.results.length });
   await after('verify');
 
   // --- publish --------------------------------------------------------------------------
@@ -311,7 +320,7 @@ export async function rotateKey(deps: RotationDeps, input: RotationInput): Promi
     await after('publish_file');
   }
   await journal('publish', 'done', { keyId: key.id });
-  await audit('key.publish', key.id, { name: key.name, files: outputs.envFiles });
+  await audit('key.published', key.id, { name: key.name, files: [...outputs.envFiles] });
   await after('publish');
 
   // --- restart + health check -------------------------------------------------------------
@@ -380,7 +389,7 @@ export async function rotateKey(deps: RotationDeps, input: RotationInput): Promi
     });
     retired = r.retired;
     for (const k of r.retired) {
-      await audit(k.action === 'invalidated' ? 'key.revoke' : 'key.retire', k.id, {
+      await audit(k.action === 'invalidated' ? 'key.revoked' : 'key.retired', k.id, {
         name: k.name,
         superseded_by: key.id,
         until: k.until?.toISOString() ?? null,
@@ -399,5 +408,6 @@ export async function rotateKey(deps: RotationDeps, input: RotationInput): Promi
     await after('retire');
   }
   await journal('finish', 'done', { outcome: 'completed', keyId: key.id });
+  await audit('rotation.completed', key.id, { name: key.name, retired: retired.map((r) => r.id) });
   return { status: 'completed', rotationId, key, report, published: outputs.envFiles, retired };
 }

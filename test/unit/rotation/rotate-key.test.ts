@@ -43,7 +43,15 @@ describe('rotateKey', () => {
       'activate:done',
       'finish:done',
     ]);
-    expect(w.audit.events.map((e) => e.type)).toEqual(['key.create', 'key.publish']);
+    expect(w.audit.events.map((e) => e.type)).toEqual([
+      'rotation.started',
+      'key.created',
+      'key.verified',
+      'key.published',
+      'rotation.completed',
+    ]);
+    // the intent is audited before the credential exists
+    expect(w.audit.events[0]!.keyId).toBeUndefined();
     w.assertNoSecretLeak();
   });
 
@@ -64,12 +72,13 @@ describe('rotateKey', () => {
     expect(oldKey!.info.expiration!.getTime()).toBe(w.clock.now().getTime() + 24 * HOUR);
     expect(oldKey!.meta.revoke_after).toBe(new Date(w.clock.now().getTime() + 24 * HOUR).toISOString());
     expect(oldKey!.info.invalidated).toBe(false);
-    expect(w.audit.events.map((e) => e.type)).toEqual([
-      'key.create',
-      'key.publish',
-      'key.create',
-      'key.publish',
-      'key.retire',
+    expect(w.audit.events.map((e) => e.type).slice(5)).toEqual([
+      'rotation.started',
+      'key.created',
+      'key.verified',
+      'key.published',
+      'key.retired',
+      'rotation.completed',
     ]);
     w.assertNoSecretLeak();
   });
@@ -169,7 +178,7 @@ describe('rotateKey', () => {
     const old = w.keys().find((k) => k.meta.generation === 1)!;
     expect(old.info.invalidated).toBe(true);
     expect(out.retired).toEqual([expect.objectContaining({ id: old.info.id, action: 'invalidated' })]);
-    expect(w.audit.events.at(-1)).toMatchObject({ type: 'key.revoke', keyId: old.info.id });
+    expect(w.audit.events.at(-2)).toMatchObject({ type: 'key.revoked', keyId: old.info.id });
     // the invalidation happened after publish
     const publishDone = w.journal.steps().lastIndexOf('publish:done');
     const retireBegin = w.journal.steps().lastIndexOf('retire:begin');
