@@ -157,6 +157,7 @@ export function requestListener(deps: ServerDeps, secure: boolean) {
         (result.body === undefined ? undefined : renderLongSentinels(JSON.stringify(result.body)));
       send(res, method, result.status, json, compat, result.headers, opaque);
     } catch (e) {
+      if (res.headersSent || req.socket.destroyed) return;
       const r = renderError(e);
       send(res, method, r.status, r.json, compat, r.headers, opaque);
     }

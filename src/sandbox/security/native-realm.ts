@@ -225,6 +225,36 @@ export function authenticateBody(ctx: RequestContext): Record<string, unknown> {
 
 const authenticateHandler: Handler = (ctx) => ok(authenticateBody(ctx));
 
+/** `GET /_security/user/_privileges`: the caller's own merged privileges (same-user rule, §2). */
+const getUserPrivileges: Handler = (ctx) => {
+  const a = ctx.auth;
+  let descriptors: RoleDescriptor[];
+  if (a.apiKey) {
+    if (Object.keys(a.apiKey.roleDescriptors).length > 0) {
+      throw illegalArgument(
+        'Cannot retrieve privileges for API keys with assigned role descriptors. Please use the Get API key information API https://ela.st/es-api-get-api-key',
+      );
+    }
+    descriptors = Object.values(a.apiKey.limitedBy);
+  } else descriptors = Object.values(a.snapshot);
+  const sortedUnion = (xs: string[]) => [...new Set(xs)].sort();
+  return ok({
+    cluster: sortedUnion(descriptors.flatMap((d) => d.cluster ?? [])),
+    global: [],
+    indices: descriptors.flatMap((d) =>
+      (d.indices ?? []).map((i) => ({
+        names: Array.isArray(i.names) ? i.names : [i.names],
+        privileges: i.privileges,
+        ...(i.field_security ? { field_security: [i.field_security] } : {}),
+        ...(i.query !== undefined ? { query: [i.query] } : {}),
+        allow_restricted_indices: i.allow_restricted_indices === true,
+      })),
+    ),
+    applications: descriptors.flatMap((d) => d.applications ?? []),
+    run_as: sortedUnion(descriptors.flatMap((d) => d.run_as ?? [])),
+  });
+};
+
 /** `_has_privileges` from the same model that enforces requests (§7). */
 const hasPrivileges: Handler = (ctx) => {
   const target = ctx.params.username;
@@ -294,6 +324,7 @@ export function registerNativeRealmRoutes(r: Router<Handler>): void {
     .add('GET', '/_security/role', withParams([], getRoles))
     .add('GET', '/_security/role/{name}', withParams([], getRoles))
     .add('DELETE', '/_security/role/{name}', withParams(['refresh'], deleteRole))
+    .add('GET', '/_security/user/_privileges', withParams([], getUserPrivileges))
     .add('GET', '/_security/_authenticate', withParams([], authenticateHandler))
     .add(['GET', 'POST'], '/_security/user/_has_privileges', withParams([], hasPrivileges))
     .add(['GET', 'POST'], '/_security/user/{username}/_has_privileges', withParams([], hasPrivileges));

@@ -291,6 +291,23 @@ describe('native realm', () => {
     });
   });
 
+  it('get user privileges answers for yourself without privileges', async () => {
+    await tc.admin.security.putRole({
+      name: 'x',
+      cluster: ['monitor'],
+      indices: [{ names: ['a-*'], privileges: ['read'] }],
+    });
+    const dave = tc.clientFor({ username: 'dave', password: 'dave-pw' });
+    expect(await dave.security.getUserPrivileges()).toEqual({
+      cluster: ['monitor'],
+      global: [],
+      indices: [{ names: ['a-*'], privileges: ['read'], allow_restricted_indices: false }],
+      applications: [],
+      run_as: [],
+    });
+    await tc.admin.security.deleteRole({ name: 'x' });
+  });
+
   it('403 names effective roles and missing ones', async () => {
     const dave = tc.clientFor({ username: 'dave', password: 'dave-pw' });
     await expectError(
