@@ -53,6 +53,18 @@ export function renderProbeTable(report: ProbeReport): string {
     out += '\n';
     for (const r of notes) out += `${VERDICT_LABEL[r.verdict]} ${probeName(r)}: ${r.explanation}\n`;
   }
+  // Why probes ran statically, once per reason (e.g. key-only runs without a probe index).
+  const staticReasons = new Map<string, string[]>();
+  for (const r of report.results) {
+    if (r.mode !== 'static' || !r.note) continue;
+    const reason = r.note.replace(/^static: /, '');
+    staticReasons.set(reason, [...(staticReasons.get(reason) ?? []), probeName(r)]);
+  }
+  if (staticReasons.size > 0) {
+    out += '\n';
+    for (const [reason, probes] of staticReasons) out += `static (${probes.join(', ')}): ${reason}\n`;
+  }
+  for (const l of report.cleanup?.leftovers ?? []) out += `\nleft over: ${l}; remove it by hand\n`;
   out +=
     `\n${s.passed}/${s.total} passed` +
     (s.failed ? `, ${s.failed} failed` : '') +

@@ -6,7 +6,7 @@ import { isProbeName } from './canary-names.js';
 import { explain, grantsInTemplate } from './explain.js';
 import { type AuthorizedReason, classify, type Outcome, rejectionReason, verdictOf } from './interpret.js';
 import { type PlannedProbe, planProbes } from './plan.js';
-import { PROBE_INDEX_BODY, probeRequest } from './requests.js';
+import { PROBE_INDEX_BODY, PROBE_KEY_EXPIRATION, probeRequest } from './requests.js';
 import type { ProbeReport, ProbeResult, RunProbesInput } from './types.js';
 
 type Phase = 'setup' | 'probes' | 'teardown';
@@ -389,7 +389,7 @@ export async function runProbes(input: RunProbesInput): Promise<ProbeReport> {
 
   function invalidateCleanup(id: string, name: string): Cleanup {
     return {
-      label: `API key ${name}`,
+      label: `API key ${name} (expires within ${PROBE_KEY_EXPIRATION} anyway)`,
       run: async (as) => {
         const res = await adminElseKey(
           as,
