@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { diffTemplates, type TemplateChange, type TemplateDiff } from '../../core/diff/diff.js';
-import { ExitCode, ReportedError, UsageError } from '../../core/errors.js';
+import { ExitCode, ReportedError, TemplateError, UsageError } from '../../core/errors.js';
 import { parseTemplate } from '../../core/templates/index.js';
 import type { CliContext } from '../context.js';
 import type { IO } from '../io.js';
@@ -115,8 +115,8 @@ export async function runDiff(opts: DiffOptions): Promise<void> {
     try {
       return parseTemplate(v.text, v.file);
     } catch (e) {
-      if (e instanceof Error && 'problems' in e) problems.push(...(e as { problems: string[] }).problems);
-      else throw e;
+      if (!(e instanceof TemplateError)) throw e;
+      problems.push(...e.problems);
       return undefined;
     }
   };

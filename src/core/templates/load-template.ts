@@ -77,7 +77,15 @@ function checkDocument<T>(
     if (!(e instanceof JsonSyntaxError)) throw e;
     return {
       file,
-      errors: [{ severity: 'error', path: '', message: `invalid JSON: ${e.message}`, location: e.location }],
+      errors: [
+        {
+          severity: 'error',
+          path: '',
+          message: `invalid JSON: ${e.message}`,
+          location: e.location,
+          syntax: true,
+        },
+      ],
       warnings: [],
     };
   }
@@ -119,7 +127,7 @@ function checkDocument<T>(
 
 /** One-line form of a problem; syntax errors carry `file:line:column`. */
 export function formatDocumentProblem(file: string, p: Problem): string {
-  if (p.path === '' && p.message.startsWith('invalid JSON') && p.location) {
+  if (p.syntax && p.location) {
     return `${file}:${p.location.line}:${p.location.column}: ${p.message}`;
   }
   return formatProblem(file, p);

@@ -11,6 +11,8 @@ export interface Problem {
   readonly message: string;
   /** Where the value at `path` starts, when the text was parsed here. */
   readonly location?: TextLocation;
+  /** Malformed JSON: the location is the error's, not a value's. */
+  readonly syntax?: true;
 }
 
 /** The one-line form: `roles/x.json: /role_descriptors/app/cluster/0: unknown cluster privilege "monitr"; ...`. */
