@@ -218,6 +218,10 @@ export async function runProbes(input: RunProbesInput): Promise<ProbeReport> {
       else live.push(p);
     }
 
+    reporter.step(
+      `running ${live.length} live probe(s)${statics.length ? ` and ${statics.length} static (_has_privileges)` : ''}`,
+    );
+
     // 4. The first request as the key runs alone: a rejected key (401) stops the run after one request.
     if (!gatePassed && live.length > 0 && !aborted()) {
       const first = live.find((p) => !p.after) ?? live[0]!;
