@@ -26,6 +26,7 @@ import {
 import { requireCluster } from './authorize.js';
 import { hashSecret } from './hashing.js';
 import { renderDescriptor } from './native-realm.js';
+import { computeAggregations } from './query-aggregations.js';
 import { checkWindow, compileQuery, parseSort, runQuery, sortValues } from './query-api-keys.js';
 import { isEmptyDescriptor, validateRoleDescriptor } from './role-descriptors.js';
 
@@ -276,11 +277,18 @@ const queryApiKeys: Handler = (ctx) => {
   const sort = parseSort(p.obj.sort);
   const searchAfter = Array.isArray(p.obj.search_after) ? p.obj.search_after : undefined;
   const visible = ownOnly ? (k: ApiKeyRecord) => isOwner(auth, k) : () => true;
-  const { total, page } = runQuery(state.apiKeys, compiled, visible, sort, from, size, searchAfter);
+  const aggs = p.obj.aggs ?? p.obj.aggregations;
+  if (p.obj.aggs !== undefined && p.obj.aggregations !== undefined) {
+    throw illegalArgument("Duplicate 'aggs' or 'aggregations' field");
+  }
+  const matched: ApiKeyRecord[] | undefined = aggs !== undefined ? [] : undefined;
+  const { total, page } = runQuery(state.apiKeys, compiled, visible, sort, from, size, searchAfter, matched);
   const apiKeys = page.map(({ key }) =>
     renderApiKey(state, key, { withLimitedBy, ...(sort.length > 0 ? { sort: sortValues(key, sort) } : {}) }),
   );
-  return ok({ total, count: apiKeys.length, api_keys: apiKeys });
+  const out: Record<string, unknown> = { total, count: apiKeys.length, api_keys: apiKeys };
+  if (matched) out.aggregations = computeAggregations(aggs, matched, state.apiKeys, state.now());
+  return ok(out);
 };
 
 const invalidateApiKeys: Handler = (ctx) => {

@@ -10,7 +10,8 @@ interface Compiled {
   candidates(): readonly ApiKeyRecord[] | undefined;
 }
 
-type FieldKind = 'keyword' | 'date' | 'boolean' | 'metadata';
+/** How a query field's values are typed. */
+export type FieldKind = 'keyword' | 'date' | 'boolean' | 'metadata';
 
 /** Query field → how its values are read (FieldNameTranslators, §4.4). */
 const FIELDS: Record<string, FieldKind> = {
@@ -73,7 +74,8 @@ const KNOWN_UNSUPPORTED = new Set([
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function fieldKind(field: string): FieldKind {
+/** The kind of a queryable field, raising ES's errors for others. */
+export function fieldKind(field: string): FieldKind {
   if (field === 'metadata' || field.startsWith('metadata.')) return 'metadata';
   const kind = FIELDS[field];
   if (kind) return kind;
@@ -83,7 +85,8 @@ function fieldKind(field: string): FieldKind {
 }
 
 /** The values of a query field on a key, as strings (keywords) or numbers (dates). */
-function readField(k: ApiKeyRecord, field: string): (string | number | boolean)[] {
+/** The values of a query field on a key. */
+export function readField(k: ApiKeyRecord, field: string): (string | number | boolean)[] {
   switch (field) {
     case 'username':
       return [k.username];
@@ -546,6 +549,7 @@ export function runQuery(
   from: number,
   size: number,
   searchAfter: unknown[] | undefined,
+  collect?: ApiKeyRecord[],
 ): { total: number; page: { key: ApiKeyRecord; sort: unknown[] }[] } {
   const candidates = compiled.candidates() ?? store.all();
   const want = from + size;
@@ -557,11 +561,16 @@ export function runQuery(
   for (const k of candidates) {
     if (!visible(k) || !compiled.test(k)) continue;
     total++;
-    if (want === 0) continue;
+    if (want === 0) {
+      collect?.push(k);
+      continue;
+    }
     if (effectiveSort.length === 0) {
+      collect?.push(k);
       if (top.length < want) top.push({ key: k, sort: [] });
       continue;
     }
+    if (collect) collect.push(k);
     const entry = { key: k, sort: sortValues(k, effectiveSort) };
     if (searchAfter && compareSortValues(effectiveSort, entry.sort, searchAfter) <= 0) continue;
     if (top.length === want && cmp(entry, top[top.length - 1]!) >= 0) continue;

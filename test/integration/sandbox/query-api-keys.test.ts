@@ -179,6 +179,45 @@ describe('query API keys', () => {
     expect((await reader.security.queryApiKeys()).total).toBe(5);
   });
 
+  it('computes terms, missing, cardinality and filter aggregations', async () => {
+    const r = await tc.admin.security.queryApiKeys({
+      size: 0,
+      aggs: {
+        envs: { terms: { field: 'metadata.env' } },
+        no_expiry: { missing: { field: 'expiration' } },
+        owners: { cardinality: { field: 'username' } },
+        active: {
+          filter: { term: { invalidated: false } },
+          aggs: { by_user: { terms: { field: 'username' } } },
+        },
+      },
+    } as never);
+    expect(r.api_keys).toEqual([]);
+    expect(r.aggregations).toEqual({
+      envs: {
+        doc_count_error_upper_bound: 0,
+        sum_other_doc_count: 0,
+        buckets: [
+          { key: 'prod', doc_count: 2 },
+          { key: 'staging', doc_count: 1 },
+        ],
+      },
+      no_expiry: { doc_count: 2 },
+      owners: { value: 2 },
+      active: {
+        doc_count: 4,
+        by_user: {
+          doc_count_error_upper_bound: 0,
+          sum_other_doc_count: 0,
+          buckets: [
+            { key: 'elastic', doc_count: 3 },
+            { key: 'qowner', doc_count: 1 },
+          ],
+        },
+      },
+    });
+  });
+
   it('includes limited_by on request', async () => {
     const r = await tc.admin.security.queryApiKeys({
       with_limited_by: true,

@@ -1,0 +1,120 @@
+import { EsError, illegalArgument } from '../errors.js';
+import { isObject } from '../util.js';
+import type { ApiKeyRecord, ApiKeyStore } from './api-key-store.js';
+import { compileQuery, fieldKind, readField } from './query-api-keys.js';
+
+type Aggs = Record<string, unknown>;
+
+/** Aggregation types the API key query API accepts (§4.4) that the sandbox computes. */
+const COMPUTED = new Set(['terms', 'value_count', 'cardinality', 'missing', 'filter', 'filters']);
+/** Accepted by Elasticsearch here, not computed by the sandbox. */
+const ACCEPTED_ELSEWHERE = new Set(['range', 'date_range', 'composite']);
+
+function bucketKey(kind: string, v: string | number | boolean): Record<string, unknown> {
+  if (kind === 'boolean') return { key: v === true ? 1 : 0, key_as_string: String(v) };
+  if (kind === 'date') return { key: v, key_as_string: new Date(Number(v)).toISOString() };
+  return { key: v };
+}
+
+/**
+ * Computes `aggs` over the matching keys: terms (size, order by count then key), value_count,
+ * cardinality, missing, filter and filters, with nested sub-aggregations.
+ */
+export function computeAggregations(
+  aggs: unknown,
+  keys: readonly ApiKeyRecord[],
+  store: ApiKeyStore,
+  now: number,
+): Aggs {
+  if (!isObject(aggs)) throw new EsError(400, 'parsing_exception', 'Expected [START_OBJECT] under [aggs]');
+  const out: Aggs = {};
+  for (const [name, spec] of Object.entries(aggs)) {
+    if (!isObject(spec))
+      throw new EsError(400, 'parsing_exception', `Expected [START_OBJECT] under [${name}]`);
+    const sub = spec.aggs ?? spec.aggregations;
+    const types = Object.keys(spec).filter((k) => k !== 'aggs' && k !== 'aggregations' && k !== 'meta');
+    const type = types[0];
+    if (!type) throw new EsError(400, 'parsing_exception', `Missing definition for aggregation [${name}]`);
+    const body = spec[type];
+    if (!COMPUTED.has(type)) {
+      if (ACCEPTED_ELSEWHERE.has(type)) {
+        throw illegalArgument(
+          `the eskeys sandbox does not compute [${type}] aggregations of the API key query API`,
+        );
+      }
+      throw illegalArgument(`Aggregation type [${type}] is not currently supported in this context`);
+    }
+    const withSub = (res: Aggs, subset: readonly ApiKeyRecord[]): Aggs =>
+      sub === undefined ? res : { ...res, ...computeAggregations(sub, subset, store, now) };
+    const b = isObject(body) ? body : {};
+    switch (type) {
+      case 'terms': {
+        const field = String(b.field ?? '');
+        const kind = fieldKind(field);
+        const size = Number(b.size ?? 10);
+        const groups = new Map<string | number | boolean, ApiKeyRecord[]>();
+        for (const k of keys) {
+          for (const v of new Set(readField(k, field))) {
+            const list = groups.get(v);
+            if (list) list.push(k);
+            else groups.set(v, [k]);
+          }
+        }
+        const sorted = [...groups].sort(
+          ([a, x], [c, y]) => y.length - x.length || (a < c ? -1 : a > c ? 1 : 0),
+        );
+        const shown = sorted.slice(0, size);
+        const other = sorted.slice(size).reduce((n, [, l]) => n + l.length, 0);
+        out[name] = {
+          doc_count_error_upper_bound: 0,
+          sum_other_doc_count: other,
+          buckets: shown.map(([v, list]) => withSub({ ...bucketKey(kind, v), doc_count: list.length }, list)),
+        };
+        break;
+      }
+      case 'value_count':
+      case 'cardinality': {
+        const field = String(b.field ?? '');
+        fieldKind(field);
+        const values = keys.flatMap((k) => readField(k, field));
+        out[name] = { value: type === 'value_count' ? values.length : new Set(values).size };
+        break;
+      }
+      case 'missing': {
+        const field = String(b.field ?? '');
+        fieldKind(field);
+        const subset = keys.filter((k) => readField(k, field).length === 0);
+        out[name] = withSub({ doc_count: subset.length }, subset);
+        break;
+      }
+      case 'filter': {
+        const q = compileQuery(body, store, now);
+        const subset = keys.filter((k) => q.test(k));
+        out[name] = withSub({ doc_count: subset.length }, subset);
+        break;
+      }
+      case 'filters': {
+        const filters = b.filters;
+        if (Array.isArray(filters)) {
+          out[name] = {
+            buckets: filters.map((f) => {
+              const q = compileQuery(f, store, now);
+              const subset = keys.filter((k) => q.test(k));
+              return withSub({ doc_count: subset.length }, subset);
+            }),
+          };
+        } else if (isObject(filters)) {
+          const buckets: Aggs = {};
+          for (const [bn, f] of Object.entries(filters)) {
+            const q = compileQuery(f, store, now);
+            const subset = keys.filter((k) => q.test(k));
+            buckets[bn] = withSub({ doc_count: subset.length }, subset);
+          }
+          out[name] = { buckets };
+        } else throw new EsError(400, 'parsing_exception', `[filters] cannot be empty.`);
+        break;
+      }
+    }
+  }
+  return out;
+}
