@@ -92,7 +92,7 @@ const call = async (method, path, body) => {
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return res.json();
 };
-await call('PUT', '/bench-idx?refresh=true', {});
+await call('PUT', '/bench-idx', {});
 await call('PUT', '/bench-idx/_doc/1?refresh=true', { msg: 'hello' });
 const key = await call('POST', '/_security/api_key', {
   name: 'bench',
