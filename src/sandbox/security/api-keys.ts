@@ -292,7 +292,7 @@ const queryApiKeys: Handler = (ctx) => {
 };
 
 const invalidateApiKeys: Handler = (ctx) => {
-  const p = StrictObject.parse('invalidate_api_key_request', bodyText(ctx));
+  const p = StrictObject.parse('invalidate_api_key', bodyText(ctx));
   p.checkKnown(['id', 'ids', 'name', 'owner', 'realm_name', 'username']);
   const single = p.string('id');
   let ids: string[] | undefined;
