@@ -8,6 +8,7 @@ export const LINT_RULE_IDS = [
   'grant-delete-index',
   'write-includes-delete',
   'grant-delete',
+  'create-overwrites',
   'security-privilege-on-service-key',
   'restricted-indices',
   'broad-pattern',

@@ -204,6 +204,23 @@ const RULES_LIST: LintRule[] = [
       ),
   },
   {
+    id: 'create-overwrites',
+    severity: 'info',
+    title: '`create` (it can overwrite existing documents)',
+    explanation:
+      '`create` grants indices:data/write/index*, which includes op_type=index: the key can overwrite any existing document by id, not only add new ones',
+    alternative:
+      'use `create_doc` for append-only writers; use `index` if overwriting and updating are intended',
+    check: (t) =>
+      indexPrivilegeHits(
+        t,
+        (n, g) =>
+          n === 'create' && !g.privileges.some((p) => ['index', 'write', 'all'].includes(p.toLowerCase())),
+        (n, g) =>
+          `index privilege ${q(n)} on ${on(g)} can overwrite existing documents (indices:data/write/index:op_type/index)`,
+      ),
+  },
+  {
     id: 'security-privilege-on-service-key',
     severity: 'error',
     title: 'security privileges (`manage_security`, `manage_api_key`, `manage_own_api_key`, ...)',

@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { LINT_RULE_IDS } from '../lint/rule-ids.js';
 import { CLUSTER_PRIVILEGE_NAMES, INDEX_PRIVILEGE_NAMES } from '../privileges/index.js';
 import { PROBE_OPERATION_IDS } from '../probes/catalogue.js';
 import {
   ClusterPrivilegeNameSchema,
   IndexPrivilegeNameSchema,
+  LintRuleIdSchema,
   ProbeOperationIdSchema,
   ProjectConfigSchema,
   RoleTemplateSchema,
@@ -52,6 +54,8 @@ function generate(schema: z.ZodType, title: string): JsonObject {
         });
       } else if (ctx.zodSchema === ProbeOperationIdSchema) {
         replace(js, { type: 'string', enum: [...PROBE_OPERATION_IDS] });
+      } else if (ctx.zodSchema === LintRuleIdSchema) {
+        replace(js, { type: 'string', enum: [...LINT_RULE_IDS] });
       }
     },
   }) as JsonObject;

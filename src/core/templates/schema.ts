@@ -188,11 +188,16 @@ export const RotationSchema = z
   })
   .describe('When keys are rotated, revoked and reviewed.');
 
+/** A lint rule id (validated by the loader's rules; an enum in the JSON Schema). */
+export const LintRuleIdSchema = z
+  .string()
+  .min(1, { message: 'expected a lint rule id, not an empty string' });
+
 /** Per-template lint settings: rule ids whose findings are accepted for this template. */
 export const LintSettingsSchema = z
   .strictObject({
     ignore: z
-      .array(z.string().min(1))
+      .array(LintRuleIdSchema)
       .default([])
       .describe('Lint rule ids accepted for this template (e.g. "grant-delete-index" for a retention job).'),
   })

@@ -129,6 +129,20 @@ const POSITIVE: Record<LintRuleId, Case[]> = {
       ],
     ],
   ],
+  'create-overwrites': [
+    [
+      'create',
+      { role_descriptors: descriptors(['create']), probes: { allow: [], deny: ['doc.delete'] } },
+      [
+        {
+          severity: 'info',
+          path: '/role_descriptors/app/indices/0/privileges/0',
+          message:
+            'index privilege "create" on gmail_emails-* can overwrite existing documents (indices:data/write/index:op_type/index)',
+        },
+      ],
+    ],
+  ],
   'security-privilege-on-service-key': [
     [
       'manage_own_api_key',
@@ -460,6 +474,10 @@ const NEGATIVE: Record<LintRuleId, [string, Record<string, unknown>][]> = {
     ],
   ],
   'grant-delete': [['no delete', clean]],
+  'create-overwrites': [
+    ['create_doc is append-only', { role_descriptors: descriptors(['create_doc']) }],
+    ['create alongside index (overwriting intended)', { role_descriptors: descriptors(['create', 'index']) }],
+  ],
   'security-privilege-on-service-key': [
     [
       'monitor and manage_* are not security',
