@@ -1,0 +1,2 @@
+/** What a template change adds and removes. */
+export * from './diff.js';

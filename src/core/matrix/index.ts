@@ -1,0 +1,2 @@
+/** The permission matrix: probe operations × templates. */
+export * from './matrix.js';
