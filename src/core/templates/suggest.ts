@@ -30,7 +30,8 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate nearest to `input` when it is close enough to be a plausible typo:
- * at most a third of the input's length in edits (at least one, at most three).
+ * at most a third of the input's length in edits (at least one, at most three), and fewer
+ * edits than the input has characters.
  * Case differences are free. Ties go to the earlier candidate.
  */
 export function suggest(input: string, candidates: Iterable<string>): string | undefined {
@@ -45,7 +46,8 @@ export function suggest(input: string, candidates: Iterable<string>): string | u
       bestDistance = d;
     }
   }
-  if (best === undefined || bestDistance > limit) return undefined;
+  // A candidate that shares nothing with the input (`c` → `a`) is no suggestion.
+  if (best === undefined || bestDistance > limit || bestDistance >= needle.length) return undefined;
   if (bestDistance === 0 && best === input) return undefined;
   return best;
 }

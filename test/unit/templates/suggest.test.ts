@@ -38,6 +38,7 @@ describe('typo suggestions', () => {
 
   it.each([
     ['xyz', INDEX_PRIVILEGE_NAMES],
+    ['c', ['a', 'b']],
     ['superuser', CLUSTER_PRIVILEGE_NAMES],
     ['drop_everything', INDEX_PRIVILEGE_NAMES],
   ])('no suggestion for %s (nothing close)', (input, candidates) => {
