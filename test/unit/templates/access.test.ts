@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { indexGroupsOf } from '../../../src/core/access/analyze.js';
 import {
   actionAccess,
   analyzeAccess,
@@ -7,8 +8,10 @@ import {
   operationAccess,
 } from '../../../src/core/access/index.js';
 import { checkProbeExpectations } from '../../../src/core/access/probe-checks.js';
-import { probeOperation } from '../../../src/core/probes/catalogue.js';
-import { descriptors, template } from './support.js';
+import { Role, type RoleDescriptor } from '../../../src/core/privileges/index.js';
+import { PROBE_OPERATIONS, probeOperation } from '../../../src/core/probes/catalogue.js';
+import { parseTemplate } from '../../../src/core/templates/load-template.js';
+import { descriptors, repoFile, template } from './support.js';
 
 const op = (id: string) => probeOperation(id)!;
 
@@ -181,4 +184,34 @@ describe('index names for probes', () => {
   ])('%s → %s', (name, problem) => {
     expect(indexNameProblem(name)).toBe(problem);
   });
+});
+
+describe('agreement with the shared privilege model (what the sandbox enforces)', () => {
+  const files = [
+    'roles/email-search.json',
+    'roles/dashboard-readonly.json',
+    'roles/ingest-writer.json',
+    'roles/ci-verifier.json',
+    'test/fixtures/templates/original.json',
+    'test/fixtures/templates/enhanced.json',
+    'test/fixtures/templates/minimal-with-write.json',
+  ];
+  it.each(files)(
+    '%s: every operation allowed offline iff Role allows it on a name from the patterns',
+    (file) => {
+      const { template: t } = parseTemplate(repoFile(file), file);
+      const role = Role.fromDescriptors(Object.values(t.role_descriptors) as RoleDescriptor[]);
+      const names = indexGroupsOf(t)
+        .flatMap((g) => g.patterns)
+        .map((p) => exampleIndexName(p)!);
+      for (const o of PROBE_OPERATIONS) {
+        const offline = operationAccess(t, o).allowed;
+        const live =
+          o.scope === 'cluster'
+            ? role.checkCluster(o.action, { ownedByCaller: true })
+            : names.some((n) => role.checkIndex(o.action, n));
+        expect([o.id, offline]).toEqual([o.id, live]);
+      }
+    },
+  );
 });
