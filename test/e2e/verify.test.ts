@@ -84,6 +84,7 @@ describe('eskeys verify (built CLI against the sandbox)', () => {
   it('passes the shipped email-search template with admin credentials and removes its canaries (exit 0)', async () => {
     const key = await mintKey(env.admin, descriptors(shipped));
     const dir = project(key);
+    env.sandbox.counters.reset();
     const r = await cli(['verify', '--template', 'email-search', '--format', 'json'], dir, env.adminEnv);
     expectNoSecrets(r, [key]);
     expect(r.stderr).toBe('');
@@ -93,6 +94,9 @@ describe('eskeys verify (built CLI against the sandbox)', () => {
     expect(report.access).toBe('admin');
     expect(report.results).toHaveLength(shipped.probes.allow.length + shipped.probes.deny.length);
     expect(report.key_id).toBe(`…${key.id.slice(-4)}`);
+    // The CLI adds no request of its own: probes + setup + teardown, all counted in the report.
+    expect(env.sandbox.counters.total()).toBe(report.requests);
+    expect(report.requests).toBeLessThanOrEqual(report.results.length + 1 + 3);
     expect(probeLeftovers(env.sandbox)).toEqual([]);
   });
 
