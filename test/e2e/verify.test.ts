@@ -184,6 +184,34 @@ describe('eskeys verify (built CLI against the sandbox)', () => {
     expectNoSecrets(r, [key]);
   });
 
+  it('reads the key from --env-file and stays key-only with --key-only even when admin credentials exist', async () => {
+    const key = await mintKey(env.admin, descriptors(shipped));
+    const dir = project();
+    writeFileSync(join(dir, 'deploy.env'), `ELASTICSEARCH_API_KEY="${key.encoded.reveal()}"\n`);
+    const r = await cli(
+      ['verify', '-t', 'email-search', '--env-file', 'deploy.env', '--key-only', '--json'],
+      dir,
+      env.adminEnv,
+    );
+    expectNoSecrets(r, [key]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).access).toBe('key-only');
+  });
+
+  it('exits 2 when the value is not an encoded API key, without echoing it', async () => {
+    const dir = project();
+    const raw = 'VuaCfGcBCdbkQm-e5aOx:ui2lp2axTNmsyakw9tvNnw';
+    const r = await cli(['verify', '-t', 'email-search', '--key-env', 'APP_KEY'], dir, {
+      ESKEYS_URL: env.sandbox.url,
+      APP_KEY: raw,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'eskeys: the key in APP_KEY is not an encoded API key (base64 of id:api_key, the "encoded" value Elasticsearch returns)\n',
+    );
+    expect(r.stdout + r.stderr).not.toContain('ui2lp2axTNmsyakw9tvNnw');
+  });
+
   it('writes JUnit XML with the testsuite/testcase/failure shape', async () => {
     const key = await mintKey(env.admin, descriptors(withWrite));
     const dir = project(key);
