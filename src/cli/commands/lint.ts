@@ -8,7 +8,12 @@ import {
   severityRank,
   type TemplateLintResult,
 } from '../../core/lint/index.js';
-import { formatDocumentProblem, locatePointer } from '../../core/templates/index.js';
+import {
+  didYouMean,
+  formatDocumentProblem,
+  locatePointer,
+  type ProjectConfig,
+} from '../../core/templates/index.js';
 import type { CliContext } from '../context.js';
 import type { IO } from '../io.js';
 import { writeJson } from '../render/json.js';
@@ -55,7 +60,7 @@ interface InvalidTemplate {
 
 /** Lints the templates and renders the findings; exits 1 on errors, 2 on invalid templates. */
 export async function runLint(opts: LintOptions): Promise<void> {
-  const { config } = await readProjectConfig(opts.cwd);
+  const { config, file: configFile } = await readProjectConfig(opts.cwd);
   const checked = await checkTemplates(opts.paths, opts.cwd, config.templates_dir);
   const invalid: InvalidTemplate[] = [];
   const results: (TemplateLintResult & { warnings: string[]; line: (path: string) => number | undefined })[] =
@@ -84,6 +89,15 @@ export async function runLint(opts: LintOptions): Promise<void> {
       line: (p) => locatePointer(c.locations, p)?.line,
     });
   }
+  // Linting the whole templates directory: output overrides must name one of its templates.
+  const configWarnings =
+    opts.paths.length === 0 && configFile
+      ? orphanOverrides(
+          config,
+          configFile,
+          results.map((r) => r.template),
+        )
+      : [];
   const all = results.flatMap((r) => r.findings);
   const counts = countBySeverity(all);
   const suppressed = results.reduce((n, r) => n + r.suppressed.length, 0);
@@ -101,10 +115,12 @@ export async function runLint(opts: LintOptions): Promise<void> {
         })),
         ...invalid.map((i) => ({ file: i.file, valid: false, errors: i.errors })),
       ],
+      config_warnings: configWarnings,
       summary: { templates: checked.length, invalid: invalid.length, ...counts, suppressed },
     });
   } else {
-    for (const w of validationWarnings) opts.io.stderr.write(`eskeys: warning: ${w}\n`);
+    for (const w of [...validationWarnings, ...configWarnings])
+      opts.io.stderr.write(`eskeys: warning: ${w}\n`);
     renderLintTable(opts.io, results, counts, suppressed, checked.length, invalid.length);
   }
   for (const i of invalid) for (const line of i.lines) opts.io.stderr.write(`eskeys: ${line}\n`);
@@ -113,6 +129,19 @@ export async function runLint(opts: LintOptions): Promise<void> {
   for (const line of clashes) opts.io.stderr.write(`eskeys: ${line}\n`);
   if (invalid.length > 0 || clashes.length > 0) throw new ReportedError(ExitCode.usage);
   if (counts.error > 0) throw new ReportedError(ExitCode.verificationFailed);
+}
+
+function orphanOverrides(config: ProjectConfig, file: string, names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const [env, def] of Object.entries(config.environments)) {
+    for (const name of Object.keys(def.outputs)) {
+      if (names.includes(name)) continue;
+      out.push(
+        `${file}: /environments/${env}/outputs/${name}: no template named "${name}" in ${config.templates_dir}/${didYouMean(name, names)}`,
+      );
+    }
+  }
+  return out;
 }
 
 function duplicateNames(results: readonly { template: string; file: string }[]): string[] {

@@ -170,4 +170,16 @@ describe('runLint', () => {
       'eskeys: template name "svc" is used by roles/a.json and roles/b.json; template names must be unique\n',
     );
   });
+
+  it('warns about output overrides for templates that do not exist', async () => {
+    const cwd = tempProject({
+      'eskeys.config.json': { environments: { prod: { outputs: { svx: { env_files: ['.env.prod'] } } } } },
+      'roles/svc.json': templateInput(),
+    });
+    const r = await lint(cwd);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(
+      'eskeys: warning: eskeys.config.json: /environments/prod/outputs/svx: no template named "svx" in roles/; did you mean "svc"?\n',
+    );
+  });
 });
