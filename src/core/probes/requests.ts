@@ -10,6 +10,8 @@ import type { RawRequest } from '../cluster-port.js';
  * - documents: fixed probe ids in the probe index, or a fresh random id nothing can have;
  * - index admin: fresh canary names that do not exist (403 when lacking, 404 when having, §3a).
  */
+
+/** What a probe request aims at (planned by plan.ts). */
 export interface ProbeTarget {
   /** Index (or index pattern for explicit read-only probes). */
   readonly index?: string;
