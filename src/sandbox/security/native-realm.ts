@@ -11,7 +11,6 @@ import { type Handler, jsonBody, ok, type RequestContext } from '../http/context
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import type { UserRecord } from '../state.js';
-import { atLeast } from '../version.js';
 import { requireCluster } from './authorize.js';
 import { hashSecret } from './hashing.js';
 import { parseRoleDescriptor, validateRoleDescriptor } from './role-descriptors.js';
@@ -276,8 +275,15 @@ const hasPrivileges: Handler = (ctx) => {
   const index: Record<string, Record<string, boolean>> = {};
   for (const entry of Array.isArray(body.index) ? body.index : []) {
     if (!isObject(entry)) continue;
-    if (entry.query !== undefined && !atLeast(ctx.state.version, 9, 0)) {
-      errors.push('users may only check the index privileges without any DLS role query');
+    // RoleDescriptor.parsePrivilegesToCheck rejects FLS/DLS in a has_privileges request.
+    for (const field of ['field_security', 'query']) {
+      if (entry[field] !== undefined) {
+        throw new EsError(
+          400,
+          'parse_exception',
+          `Field [${field}] is not supported in a has_privileges request`,
+        );
+      }
     }
     const names = Array.isArray(entry.names) ? entry.names.map(String) : [String(entry.names)];
     const privileges = Array.isArray(entry.privileges) ? entry.privileges.map(String) : [];

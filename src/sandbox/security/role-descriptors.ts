@@ -7,7 +7,7 @@ import {
   unknownClusterPrivilegeMessage,
   unknownIndexPrivilegeMessage,
 } from '../../core/privileges/index.js';
-import { EsError } from '../errors.js';
+import { type ErrorCause, EsError } from '../errors.js';
 
 const DESCRIPTOR_FIELDS = new Set([
   'cluster',
@@ -23,101 +23,172 @@ const DESCRIPTOR_FIELDS = new Set([
   'remote_cluster',
   'description',
   'restriction',
+  'type',
 ]);
-const INDEX_FIELDS = new Set(['names', 'privileges', 'field_security', 'query', 'allow_restricted_indices']);
 
-/** 400 parse_exception raised by RoleDescriptor.parse (wrapped by callers where ES wraps it). */
-function roleParseError(reason: string): EsError {
-  return new EsError(400, 'parse_exception', reason);
+/** 400 parse_exception raised by RoleDescriptor.parse (ElasticsearchParseException). */
+function roleParseError(reason: string, causedBy?: ErrorCause): EsError {
+  return new EsError(400, 'parse_exception', reason, causedBy ? { causedBy } : {});
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const stringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+/** Jackson token name of a JSON value, as ES messages print it. */
+export function tokenOf(v: unknown): string {
+  if (v === null) return 'VALUE_NULL';
+  if (Array.isArray(v)) return 'START_ARRAY';
+  if (typeof v === 'object') return 'START_OBJECT';
+  if (typeof v === 'number') return 'VALUE_NUMBER';
+  if (typeof v === 'boolean') return 'VALUE_BOOLEAN';
+  return 'VALUE_STRING';
+}
+
+function stringArray(role: string, field: string, v: unknown): string[] {
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return [...v];
+  const bad = Array.isArray(v) ? v.find((x) => typeof x !== 'string') : v;
+  throw roleParseError(`failed to parse role [${role}]`, {
+    type: 'parse_exception',
+    reason: `failed to parse field [${field}] value [${tokenOf(bad)}] expected an array of strings`,
+  });
+}
+
+const INDICES = (role: string) => `failed to parse indices privileges for role [${role}].`;
+
+function parseIndexEntry(
+  role: string,
+  field: string,
+  entry: unknown,
+): NonNullable<RoleDescriptor['indices']>[number] {
+  if (!isObject(entry)) {
+    throw roleParseError(
+      `${INDICES(role)} expected field [${field}] value to be an array of objects, but found an array element of type [${tokenOf(entry)}]`,
+    );
+  }
+  let names: string[] | undefined;
+  let privileges: string[] | undefined;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(entry)) {
+    switch (k) {
+      case 'names':
+        if (typeof v === 'string') names = [v];
+        else if (Array.isArray(v)) {
+          names = stringArray(role, k, v);
+          if (names.length === 0) throw roleParseError(`${INDICES(role)} [names] cannot be an empty array`);
+        } else {
+          throw roleParseError(
+            `${INDICES(role)} expected field [names] value to be a string or an array of strings, but found [${tokenOf(v)}] instead`,
+          );
+        }
+        break;
+      case 'privileges':
+        privileges = stringArray(role, k, v);
+        break;
+      case 'allow_restricted_indices':
+        if (typeof v !== 'boolean') {
+          throw roleParseError(
+            `${INDICES(role)} expected field [allow_restricted_indices] value to be a boolean, but found [${tokenOf(v)}] instead`,
+          );
+        }
+        out.allow_restricted_indices = v;
+        break;
+      case 'query':
+        if (isObject(v)) out.query = JSON.stringify(v);
+        else if (typeof v === 'string') {
+          if (v !== '') out.query = v;
+        } else if (v !== null) {
+          throw roleParseError(
+            `${INDICES(role)} expected field [query] value to be null, a string, an array, or an object, but found [${tokenOf(v)}] instead`,
+          );
+        }
+        break;
+      case 'field_security':
+        out.field_security = v;
+        break;
+      case 'transient_metadata':
+        break;
+      default:
+        throw roleParseError(`${INDICES(role)} unexpected field [${k}]`);
+    }
+  }
+  if (names === undefined) throw roleParseError(`${INDICES(role)} missing required [names] field`);
+  if (privileges === undefined) throw roleParseError(`${INDICES(role)} missing required [privileges] field`);
+  return {
+    names,
+    privileges,
+    ...(out.field_security !== undefined
+      ? { field_security: out.field_security as { grant?: string[] } }
+      : {}),
+    ...(out.query !== undefined ? { query: out.query as string } : {}),
+    allow_restricted_indices: out.allow_restricted_indices === true,
+  };
+}
 
 /**
  * Parses one role descriptor body as RoleDescriptor.parse does: structural problems throw a
- * parse_exception ("failed to parse role [x]…"); privilege names are checked later by
- * {@link validateRoleDescriptor}. Returns the normalised descriptor ES would echo back.
+ * parse_exception with ES's wording; privilege names are checked later by
+ * {@link validateRoleDescriptor}. Returns the normalised descriptor ES would echo back
+ * (transient metadata given in a request is dropped; stored descriptors carry `{enabled: true}`).
  */
 export function parseRoleDescriptor(name: string, body: unknown): RoleDescriptor {
-  if (!isObject(body))
+  if (!isObject(body)) {
     throw roleParseError(
-      `failed to parse role [${name}]. expected an object but found [${typeof body}] instead`,
+      `failed to parse role [${name}]. expected an object but found [${tokenOf(body)}] instead`,
     );
-  for (const k of Object.keys(body)) {
-    if (!DESCRIPTOR_FIELDS.has(k))
-      throw roleParseError(`failed to parse role [${name}]. unexpected field [${k}]`);
   }
   const out: RoleDescriptor = { cluster: [], indices: [], applications: [], run_as: [] };
-  if (body.cluster !== undefined) {
-    if (!stringArray(body.cluster))
-      throw roleParseError(`failed to parse role [${name}]. unexpected field [cluster]`);
-    out.cluster = [...body.cluster];
-  }
-  const indices = body.indices ?? body.index;
-  if (indices !== undefined) {
-    if (!Array.isArray(indices)) {
-      throw roleParseError(
-        `failed to parse indices privileges for role [${name}]. expected field [indices] value to be an array, but found [${typeof indices}] instead`,
-      );
-    }
-    out.indices = indices.map((entry) => {
-      if (!isObject(entry))
-        throw roleParseError(
-          `failed to parse indices privileges for role [${name}]. expected field [indices] value to be an array of objects`,
-        );
-      for (const k of Object.keys(entry)) {
-        if (!INDEX_FIELDS.has(k)) {
+  for (const [k, v] of Object.entries(body)) {
+    if (!DESCRIPTOR_FIELDS.has(k))
+      throw roleParseError(`failed to parse role [${name}]. unexpected field [${k}]`);
+    switch (k) {
+      case 'cluster':
+        out.cluster = v === null ? [] : stringArray(name, k, v);
+        break;
+      case 'run_as':
+        out.run_as = v === null ? [] : stringArray(name, k, v);
+        break;
+      case 'indices':
+      case 'index':
+        if (!Array.isArray(v)) {
           throw roleParseError(
-            `failed to parse indices privileges for role [${name}]. unexpected field [${k}]`,
+            `${INDICES(name)} expected field [${k}] value to be an array, but found [${tokenOf(v)}] instead`,
           );
         }
-      }
-      const names = typeof entry.names === 'string' ? [entry.names] : entry.names;
-      if (names === undefined)
-        throw roleParseError(
-          `failed to parse indices privileges for role [${name}]. missing required [names] field`,
-        );
-      if (!stringArray(names))
-        throw roleParseError(
-          `failed to parse indices privileges for role [${name}]. expected field [names] value to be a string or an array of strings`,
-        );
-      if (entry.privileges === undefined) {
-        throw roleParseError(
-          `failed to parse indices privileges for role [${name}]. missing required [privileges] field`,
-        );
-      }
-      if (!stringArray(entry.privileges))
-        throw roleParseError(
-          `failed to parse indices privileges for role [${name}]. expected field [privileges] value to be an array of strings`,
-        );
-      const normalized: Record<string, unknown> = { names: [...names], privileges: [...entry.privileges] };
-      if (entry.field_security !== undefined) normalized.field_security = entry.field_security;
-      if (entry.query !== undefined) {
-        normalized.query = typeof entry.query === 'string' ? entry.query : JSON.stringify(entry.query);
-      }
-      normalized.allow_restricted_indices = entry.allow_restricted_indices === true;
-      return normalized as unknown as NonNullable<RoleDescriptor['indices']>[number];
-    });
+        out.indices = v.map((e) => parseIndexEntry(name, k, e));
+        break;
+      case 'applications':
+      case 'application':
+        if (!Array.isArray(v)) {
+          throw roleParseError(
+            `failed to parse application privileges for role [${name}]. expected field [${k}] value to be an array, but found [${tokenOf(v)}] instead`,
+          );
+        }
+        out.applications = v as RoleDescriptor['applications'];
+        break;
+      case 'metadata':
+        if (!isObject(v)) {
+          throw roleParseError(
+            `expected field [metadata] to be of type object, but found [${tokenOf(v)}] instead`,
+          );
+        }
+        out.metadata = v;
+        break;
+      case 'transient_metadata':
+        if (!isObject(v)) throw roleParseError(`failed to parse role [${name}]. unexpected field [${k}]`);
+        break;
+      case 'remote_indices':
+        out.remote_indices = v as unknown[];
+        break;
+      case 'remote_cluster':
+        out.remote_cluster = v as unknown[];
+        break;
+      case 'description':
+        if (typeof v === 'string') out.description = v;
+        break;
+    }
   }
-  const apps = body.applications ?? body.application;
-  if (apps !== undefined) {
-    if (!Array.isArray(apps))
-      throw roleParseError(`failed to parse application privileges for role [${name}]. expected an array`);
-    out.applications = apps as RoleDescriptor['applications'];
-  }
-  if (body.run_as !== undefined) {
-    if (!stringArray(body.run_as))
-      throw roleParseError(`failed to parse role [${name}]. unexpected field [run_as]`);
-    out.run_as = [...body.run_as];
-  }
-  out.metadata = isObject(body.metadata) ? body.metadata : {};
-  out.transient_metadata = isObject(body.transient_metadata) ? body.transient_metadata : { enabled: true };
-  if (body.remote_indices !== undefined) out.remote_indices = body.remote_indices as unknown[];
-  if (body.remote_cluster !== undefined) out.remote_cluster = body.remote_cluster as unknown[];
-  if (typeof body.description === 'string') out.description = body.description;
+  out.metadata ??= {};
+  out.transient_metadata = { enabled: true };
   return out;
 }
 
@@ -158,6 +229,7 @@ export function isEmptyDescriptor(d: RoleDescriptor): boolean {
     (d.applications ?? []).length === 0 &&
     (d.run_as ?? []).length === 0 &&
     (d.remote_indices ?? []).length === 0 &&
-    (d.remote_cluster ?? []).length === 0
+    (d.remote_cluster ?? []).length === 0 &&
+    Object.keys(d.metadata ?? {}).length === 0
   );
 }

@@ -151,6 +151,29 @@ describe('create API key', () => {
     expect(err.reason).toContain('4: role descriptor metadata keys may not start with [_];');
   });
 
+  it('wraps role descriptor parse errors under the role_descriptors field', async () => {
+    const err = await expectError(
+      () =>
+        tc.admin.security.createApiKey({
+          name: 'parse',
+          role_descriptors: { r: { indices: [{ privileges: ['read'] }] } },
+        } as never),
+      400,
+      'x_content_parse_exception',
+      /^\[1:\d+\] \[api_key_request\] failed to parse field \[role_descriptors\]$/,
+    );
+    expect(err.caused_by).toEqual({
+      type: 'parse_exception',
+      reason: 'failed to parse indices privileges for role [r]. missing required [names] field',
+    });
+    await expectError(
+      () => tc.admin.transport.request({ method: 'PUT', path: '/_security/role/odd', body: { foo: 1 } }),
+      400,
+      'parse_exception',
+      'failed to parse role [odd]. unexpected field [foo]',
+    );
+  });
+
   it('applies the derived-key rule to API-key callers', async () => {
     const { client } = await tc.apiKey({ cluster: ['manage_own_api_key'] });
     const reason =
