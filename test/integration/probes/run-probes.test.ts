@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEsCluster } from '../../../src/adapters/es/es-cluster.js';
-import { AuthenticationError, CancelledError } from '../../../src/core/errors.js';
+import { AuthenticationError, CancelledError, ClusterUnavailableError } from '../../../src/core/errors.js';
 import type { RoleDescriptor } from '../../../src/core/privileges/role.js';
 import { runProbes } from '../../../src/core/probes/run-probes.js';
 import type { ProbeReport, RunProbesInput } from '../../../src/core/probes/types.js';
@@ -201,6 +201,15 @@ describe('runProbes against the sandbox (official client over HTTP)', () => {
     expect(warnings).toEqual([`could not remove ${report.cleanup!.leftovers[0]}; remove it by hand`]);
     const name = report.cleanup!.leftovers[0]!.replace('index template ', '');
     await env.admin.adminRequest({ method: 'DELETE', path: `/_index_template/${name}` });
+    expect(probeLeftovers(env.sandbox)).toEqual([]);
+  });
+
+  it('a dropped connection mid-run ends with ClusterUnavailableError after the canaries are removed', async () => {
+    const t = shipped();
+    const key = await mintKey(env.admin, descriptorsOf(t));
+    env.sandbox.faults.inject({ method: 'POST', path: /^\/gmail_emails-eskeys-probe\/_search$/, drop: true });
+    const err = await runProbes(input(t, key)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ClusterUnavailableError);
     expect(probeLeftovers(env.sandbox)).toEqual([]);
   });
 });
