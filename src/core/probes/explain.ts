@@ -137,7 +137,7 @@ export function explain(input: ExplainInput): string | undefined {
 
   // expected allow, got denied
   if (grants.length > 0) {
-    return `${op.id}${on} was denied although the template grants it (${grantText(grants)}): an API key gets the intersection of its role descriptors and its owner's privileges, so the admin identity that created the key probably lacks it; give it one of ${neededText} and mint a new key`;
+    return `${op.id}${on} was denied although the template grants it (${grantText(grants)}): an API key gets the intersection of its role descriptors and its owner's privileges, so the identity that created the key (the admin identity) probably lacks it; give it one of ${neededText} and mint a new key`;
   }
   return `${op.id}${on} was denied: the template does not grant it${on ? ' on this index' : ''}; it needs one of ${neededText}`;
 }
