@@ -9,7 +9,6 @@ import {
   runCli,
   startRotationSandbox,
   statusKeys,
-  writeTemplate,
 } from './rotate-support.js';
 
 let sb: RotationSandbox;

@@ -61,7 +61,7 @@ describe('eskeys create / rotate / status (built CLI against the sandbox)', () =
     const create = await runCli(['create', '-t', 'email-search', '--env', env], dir);
     runs.push(create);
     expect(create.code, create.stderr).toBe(0);
-    expect(create.stdout).toMatch(new RegExp(`email-search@${env}#1 \\(…\\w{4}\\) is live`));
+    expect(create.stdout).toMatch(new RegExp(`email-search@${env}#1 \\(…[\\w-]{4}\\) is live`));
     expect(create.stdout).toMatch(/permission matrix \(20 probes, all passed\)/);
     expect(create.stderr).toMatch(/→ creating key/);
     const afterCreate = readProjectFile(dir, '.env');
