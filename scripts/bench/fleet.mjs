@@ -19,16 +19,20 @@
 // is not counted.
 //
 // Reproduce: npm run build && node scripts/bench/fleet.mjs   (BENCH_FLEET_SIZE=1000,
-// BENCH_FLEET_CONCURRENCY=16)
+// BENCH_FLEET_CONCURRENCY=16; BENCH_FLEET_PROFILE=<dir> writes a CPU profile of the worker;
+// BENCH_FLEET_NO_AUDIT=1 drops audit events, to diagnose how much the audit log costs)
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CLI,
   cliEnv,
+  DIST,
   dur,
   makeTemp,
   mb,
+  median,
   pool,
   ROOT,
   report,
@@ -71,6 +75,7 @@ async function worker(dir) {
   const t0 = performance.now();
   const statuses = {};
   const errors = [];
+  const portTimes = {};
   let mode;
   if (help.stdout.includes('--all') && help.stdout.includes('--concurrency')) {
     mode = `eskeys rotate --all --concurrency ${CONCURRENCY}`;
@@ -83,9 +88,9 @@ async function worker(dir) {
     if (r.code !== 0) errors.push(r.stderr.trim().split('\n').slice(-3).join(' | '));
   } else {
     mode = `runRotate from dist through a pool of ${CONCURRENCY}`;
-    const { createContext } = await import(join(ROOT, 'dist', 'cli', 'context.js'));
-    const { loadProject } = await import(join(ROOT, 'dist', 'cli', 'project.js'));
-    const rotate = await import(join(ROOT, 'dist', 'cli', 'commands', 'rotate.js'));
+    const { createContext } = await import(join(DIST, 'cli', 'context.js'));
+    const { loadProject } = await import(join(DIST, 'cli', 'project.js'));
+    const rotate = await import(join(DIST, 'cli', 'commands', 'rotate.js'));
     const controller = new AbortController();
     const io = () => {
       const out = [];
@@ -100,7 +105,28 @@ async function worker(dir) {
     };
     const ctx0 = createContext(io(), process.env, dir, controller.signal);
     const shared = await rotate.openRotationServices(ctx0, loadProject(ctx0), {});
-    const openServices = async () => ({ ...shared, close: async () => {} });
+    // Time spent in the local durability ports (audit log, journal): they write and fsync on
+    // every event, and the audit log appends one at a time, so they can bound the fleet.
+    const timed =
+      (label, fn) =>
+      async (...a) => {
+        const t = performance.now();
+        try {
+          return await fn(...a);
+        } finally {
+          const list = portTimes[label] ?? [];
+          portTimes[label] = list;
+          list.push([t, performance.now()]);
+        }
+      };
+    // BENCH_FLEET_NO_AUDIT=1 (diagnosis only, never for the reported figure): audit events dropped.
+    const noAudit = process.env.BENCH_FLEET_NO_AUDIT === '1';
+    const audit = {
+      append: timed('audit append', (e) => (noAudit ? undefined : shared.audit.append(e))),
+    };
+    const journal = Object.create(shared.journal);
+    journal.append = timed('journal append', (e) => shared.journal.append(e));
+    const openServices = async () => ({ ...shared, audit, journal, close: async () => {} });
     try {
       await pool(names, CONCURRENCY, async (template) => {
         const tio = io();
@@ -119,7 +145,27 @@ async function worker(dir) {
     }
   }
   const wallMs = performance.now() - t0;
-  console.log(JSON.stringify({ mode, wallMs, statuses, errors, maxRssKb: process.resourceUsage().maxRSS }));
+  const ports = Object.fromEntries(
+    Object.entries(portTimes).map(([k, spans]) => [
+      k,
+      { n: spans.length, medianMs: median(spans.map(([a, b]) => b - a)), busyMs: busy(spans) },
+    ]),
+  );
+  console.log(
+    JSON.stringify({ mode, wallMs, statuses, errors, ports, maxRssKb: process.resourceUsage().maxRSS }),
+  );
+}
+
+/** Wall time during which at least one of the [start, end] spans was in progress. */
+function busy(spans) {
+  let total = 0;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const [a, b] of [...spans].sort((x, y) => x[0] - y[0])) {
+    if (b <= end) continue;
+    total += b - Math.max(a, end);
+    end = b;
+  }
+  return total;
 }
 
 /** Baseline worker: SIZE bare createApiKey calls through the official client, CONCURRENCY in flight. */
@@ -159,7 +205,7 @@ async function main() {
   try {
     mkdirSync(join(dir, 'roles'));
     mkdirSync(join(dir, 'envs'));
-    const { templateHash } = await import(join(ROOT, 'dist', 'core', 'rotation', 'template-hash.js'));
+    const { templateHash } = await import(join(DIST, 'core', 'rotation', 'template-hash.js'));
     const templates = Array.from({ length: SIZE }, (_, i) => fleetTemplate(name(i)));
     for (const t of templates)
       writeFileSync(join(dir, 'roles', `${t.name}.json`), JSON.stringify(t, null, 2));
@@ -192,7 +238,13 @@ async function main() {
     const baseRequests = sandbox.counters.total();
 
     sandbox.counters.reset();
-    const f = await runMeasured(process.execPath, [SELF, '--worker', dir], { cwd: dir, env });
+    const cpu0 = process.cpuUsage();
+    const profile = process.env.BENCH_FLEET_PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_FLEET_PROFILE}`]
+      : [];
+    const f = await runMeasured(process.execPath, [...profile, SELF, '--worker', dir], { cwd: dir, env });
+    const cpu = process.cpuUsage(cpu0);
+    const sandboxCpu = (cpu.user + cpu.system) / 1e6;
     if (f.code !== 0) throw new Error(`fleet worker exited ${f.code}: ${f.stderr.trim()}`);
     const fleet = lastJson(f.stdout);
     const requests = sandbox.counters.total();
@@ -200,6 +252,7 @@ async function main() {
     const baseRss = b.maxRssMb ?? base.maxRssKb / 1024;
 
     console.log(`fleet: ${SIZE} rotations via ${fleet.mode}; outcomes ${JSON.stringify(fleet.statuses)}`);
+    if (process.env.BENCH_FLEET_NO_AUDIT === '1') console.log('  DIAGNOSIS RUN: audit events were dropped');
     for (const e of fleet.errors) console.log(`  error: ${e}`);
     console.log(
       `  baseline: ${SIZE} bare createApiKey calls in ${dur(b.ms)} (${baseRequests} requests, peak RSS ${mb(baseRss)})`,
@@ -207,6 +260,16 @@ async function main() {
     console.log(
       `  fleet: ${requests} requests (${(requests / SIZE).toFixed(1)} per rotation), ${((SIZE / f.ms) * 1000).toFixed(1)} rotations/s`,
     );
+    console.log(
+      `  CPU: rotating process ${f.cpuSeconds?.toFixed(1) ?? 'n/a'} s, sandbox ${sandboxCpu.toFixed(1)} s (2 PBKDF2 hashes per rotation: create + first authentication of the new key), load average ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
+    );
+    for (const [k, v] of Object.entries(fleet.ports ?? {})) {
+      console.log(
+        `  ${k}: ${v.n} calls, median latency ${v.medianMs.toFixed(1)} ms, in progress during ${dur(v.busyMs)} of the fleet's ${dur(fleet.wallMs)}`,
+      );
+    }
     const completed = fleet.statuses.completed ?? fleet.statuses['exit 0'] ?? 0;
     if (completed !== SIZE) console.log(`  [TARGET MISSED] only ${completed} of ${SIZE} rotations completed`);
     results.push(

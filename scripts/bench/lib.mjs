@@ -8,8 +8,13 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** The CLI under test: dist/cli/bin.js, or ESKEYS_BENCH_CLI (e.g. to compare a bundled build). */
-export const CLI = process.env.ESKEYS_BENCH_CLI ?? join(ROOT, 'dist', 'cli', 'bin.js');
+/**
+ * The build under test: dist/, or ESKEYS_BENCH_DIST (run-all points it at a snapshot of dist/,
+ * so a concurrent `npm run build` in the working tree cannot change the code mid-run).
+ */
+export const DIST = process.env.ESKEYS_BENCH_DIST ?? join(ROOT, 'dist');
+/** The CLI under test: <DIST>/cli/bin.js, or ESKEYS_BENCH_CLI (e.g. to compare a bundled build). */
+export const CLI = process.env.ESKEYS_BENCH_CLI ?? join(DIST, 'cli', 'bin.js');
 
 /** Median of numbers. */
 export function median(xs) {
@@ -94,10 +99,14 @@ export async function runMeasured(cmd, args, opts = {}) {
   const at = r.stderr.lastIndexOf('\tCommand being timed:');
   const timeReport = at >= 0 ? r.stderr.slice(at) : '';
   const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(timeReport)?.[1];
+  const seconds = (label) =>
+    Number(new RegExp(`${label} time \\(seconds\\): ([\\d.]+)`).exec(timeReport)?.[1] ?? Number.NaN);
+  const cpuSeconds = seconds('User') + seconds('System');
   return {
     ...r,
     stderr: at >= 0 ? r.stderr.slice(0, at) : r.stderr,
     maxRssMb: kb ? Number(kb) / 1024 : undefined,
+    cpuSeconds: Number.isNaN(cpuSeconds) ? undefined : cpuSeconds,
   };
 }
 
@@ -113,7 +122,7 @@ export function rmTemp(dir) {
 
 /** Starts the sandbox from the built dist/ on an ephemeral port. */
 export async function startBenchSandbox(opts = {}) {
-  const { startSandbox } = await import(join(ROOT, 'dist', 'sandbox', 'index.js'));
+  const { startSandbox } = await import(join(DIST, 'sandbox', 'index.js'));
   return startSandbox({ port: 0, ...opts });
 }
 

@@ -20,7 +20,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { CLI, cliEnv, makeTemp, ROOT, report, rmTemp, runTimed, startBenchSandbox } from './lib.mjs';
+import { CLI, cliEnv, DIST, makeTemp, ROOT, report, rmTemp, runTimed, startBenchSandbox } from './lib.mjs';
 
 const templateFile = resolve(process.argv[2] ?? join(ROOT, 'roles', 'email-search.json'));
 const results = [];
@@ -36,7 +36,7 @@ const TEARDOWN_OPS = new Set([
 
 /** The minimum requests of one rotation of `template`, itemised. */
 async function minimumRequests(template) {
-  const { planProbes } = await import(join(ROOT, 'dist', 'core', 'probes', 'plan.js'));
+  const { planProbes } = await import(join(DIST, 'core', 'probes', 'plan.js'));
   const plan = planProbes(template, { tag: 'b3ec0000', adminAvailable: true, at: new Date().toISOString() });
   const live = plan.probes.filter((p) => !p.staticReason);
   const statics = plan.probes.length - live.length;
@@ -55,7 +55,7 @@ async function minimumRequests(template) {
   return { parts, total: Object.values(parts).reduce((a, b) => a + b, 0), live: live.length, statics };
 }
 
-const { parseTemplate } = await import(join(ROOT, 'dist', 'core', 'templates', 'load-template.js'));
+const { parseTemplate } = await import(join(DIST, 'core', 'templates', 'load-template.js'));
 const { template } = parseTemplate(await readFile(templateFile, 'utf8'), basename(templateFile));
 const min = await minimumRequests(template);
 const sandbox = await startBenchSandbox();

@@ -8,8 +8,16 @@
 //
 // Exits non-zero only when a benchmark crashed; a missed target is reported, not fatal.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { makeTemp, ROOT, rmTemp } from './lib.mjs';
 
@@ -85,7 +93,14 @@ function parseTargetLines(bench, stdout) {
 }
 
 const started = new Date();
+const loadBefore = loadavg();
 const tmp = makeTemp('run-all');
+// A snapshot of dist/: others may rebuild the working tree while the benchmarks run.
+const snapshot = join(tmp, 'build');
+mkdirSync(snapshot);
+cpSync(join(ROOT, 'dist'), join(snapshot, 'dist'), { recursive: true });
+copyFileSync(join(ROOT, 'package.json'), join(snapshot, 'package.json'));
+symlinkSync(join(ROOT, 'node_modules'), join(snapshot, 'node_modules'), 'dir');
 const rows = [];
 const crashed = [];
 const skipped = [];
@@ -101,7 +116,10 @@ try {
     console.log(`\n== ${bench}`);
     const resultsFile = join(tmp, `${bench}.jsonl`);
     const t0 = performance.now();
-    const { code, stdout } = await runScript(file, { BENCH_RESULTS_FILE: resultsFile });
+    const { code, stdout } = await runScript(file, {
+      BENCH_RESULTS_FILE: resultsFile,
+      ESKEYS_BENCH_DIST: join(snapshot, 'dist'),
+    });
     const secs = ((performance.now() - t0) / 1000).toFixed(1);
     let results = existsSync(resultsFile)
       ? readFileSync(resultsFile, 'utf8')
@@ -124,6 +142,8 @@ try {
   rmTemp(tmp);
 }
 
+const loadAfter = loadavg();
+const load = `load average ${loadBefore[0].toFixed(1)} at the start, ${loadAfter[0].toFixed(1)} at the end (1-minute)`;
 const verdict = (ok) => (ok === undefined ? '–' : ok ? 'yes' : '**no**');
 const esc = (s) => String(s ?? '').replace(/\|/g, '\\|');
 const table = [
@@ -136,7 +156,7 @@ const table = [
 ].join('\n');
 const machine = `${cpus().length} × ${cpus()[0]?.model?.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}`;
 
-console.log('\n== summary\n');
+console.log(`\n== summary (${machine}; ${load})\n`);
 console.log(table.replace(/\*\*/g, ''));
 const missed = rows.filter((r) => r.ok === false).length;
 console.log(
@@ -150,7 +170,7 @@ if (writeDocs) {
     START,
     `Run of ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}` +
       (only ? ` (only: ${only.join(', ')})` : '') +
-      '.',
+      `; ${load}.`,
     '',
     table,
     ...(skipped.length

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import {
   CLI,
   cliEnv,
+  DIST,
   hasCommand,
   interleaved,
   makeTemp,
@@ -36,8 +37,8 @@ const sq = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
 
 /** The twelve requests, in the order eskeys issues them (index.create gate, writers, dependants). */
 async function probeRequests(template) {
-  const { planProbes } = await import(join(ROOT, 'dist', 'core', 'probes', 'plan.js'));
-  const { probeRequest } = await import(join(ROOT, 'dist', 'core', 'probes', 'requests.js'));
+  const { planProbes } = await import(join(DIST, 'core', 'probes', 'plan.js'));
+  const { probeRequest } = await import(join(DIST, 'core', 'probes', 'requests.js'));
   const plan = planProbes(template, { tag: 'b3ec0000', adminAvailable: false, at: new Date().toISOString() });
   const statics = plan.probes.filter((p) => p.staticReason);
   if (statics.length > 0)
@@ -70,7 +71,7 @@ function curlScript(url, headerFile, requests) {
 if (!hasCommand('curl')) {
   console.log('verify-vs-curl: curl is not installed; skipped');
 } else {
-  const { parseTemplate } = await import(join(ROOT, 'dist', 'core', 'templates', 'load-template.js'));
+  const { parseTemplate } = await import(join(DIST, 'core', 'templates', 'load-template.js'));
   const { template } = parseTemplate(
     await readFile(FIXTURE, 'utf8'),
     'scripts/bench/fixtures/verify-12.json',
@@ -115,7 +116,7 @@ if (!hasCommand('curl')) {
 
       // `floor`: a node process that only loads the modules verify loads before its first request
       // (the command and the Elasticsearch adapter); it shows how much of eskeys' time is start-up.
-      const floorCode = `await import(${JSON.stringify(join(ROOT, 'dist', 'cli', 'main.js'))}); await import(${JSON.stringify(join(ROOT, 'dist', 'cli', 'commands', 'verify.js'))}); await import(${JSON.stringify(join(ROOT, 'dist', 'adapters', 'es', 'es-cluster.js'))});`;
+      const floorCode = `await import(${JSON.stringify(join(DIST, 'cli', 'main.js'))}); await import(${JSON.stringify(join(DIST, 'cli', 'commands', 'verify.js'))}); await import(${JSON.stringify(join(DIST, 'adapters', 'es', 'es-cluster.js'))});`;
       const probePhase = [];
       const medians = await interleaved(
         {
