@@ -92,6 +92,7 @@ describe('eskeys verify (built CLI against the sandbox)', () => {
     const report = JSON.parse(r.stdout);
     expect(report.passed).toBe(true);
     expect(report.access).toBe('admin');
+    expect(report.key_source).toBe('the key in ELASTICSEARCH_API_KEY (.env)');
     expect(report.results).toHaveLength(shipped.probes.allow.length + shipped.probes.deny.length);
     expect(report.key_id).toBe(`…${key.id.slice(-4)}`);
     // The CLI adds no request of its own: probes + setup + teardown, all counted in the report.
@@ -111,6 +112,7 @@ describe('eskeys verify (built CLI against the sandbox)', () => {
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.access).toBe('key-only');
+    expect(report.key_source).toBe('the key in ELASTICSEARCH_API_KEY');
     expect(report.passed).toBe(true);
     expect(probeLeftovers(env.sandbox)).toEqual([]);
   });

@@ -10,7 +10,7 @@ import { runProbes } from '../../core/probes/run-probes.js';
 import type { ProbeReport } from '../../core/probes/types.js';
 import { Secret } from '../../core/secret.js';
 import { effectiveOutputs } from '../../core/templates/load-template.js';
-import type { Outputs, RoleTemplate } from '../../core/templates/schema.js';
+import type { Outputs } from '../../core/templates/schema.js';
 import type { CliContext } from '../context.js';
 import {
   addClusterOptions,
@@ -23,7 +23,13 @@ import {
 } from '../project.js';
 import { writeJson } from '../render/json.js';
 import { renderJUnit } from '../render/junit.js';
-import { probeName, probeReportJson, renderProbeTable, summarise } from '../render/probe-matrix.js';
+import {
+  type ProbeRenderContext,
+  probeName,
+  probeReportJson,
+  renderProbeTable,
+  summarise,
+} from '../render/probe-matrix.js';
 import { loadTemplate } from '../templates-io.js';
 
 /** Output formats of `eskeys verify`. */
@@ -136,7 +142,7 @@ export async function runVerify(ctx: CliContext, opts: VerifyOptions): Promise<v
   } finally {
     await cluster.close().catch(() => {});
   }
-  await render(ctx, opts, template, report);
+  await render(ctx, opts, report, { keySource: key.source });
   if (!report.passed) {
     const bad = report.results.filter((r) => r.verdict !== 'pass');
     ctx.io.stderr.write(
@@ -146,14 +152,14 @@ export async function runVerify(ctx: CliContext, opts: VerifyOptions): Promise<v
   }
 }
 
-async function render(ctx: CliContext, opts: VerifyOptions, _template: RoleTemplate, report: ProbeReport) {
+async function render(ctx: CliContext, opts: VerifyOptions, report: ProbeReport, rc: ProbeRenderContext) {
   const format: VerifyFormat = opts.format ?? (ctx.io.isStdoutTTY ? 'table' : 'json');
   const text =
     format === 'junit'
-      ? renderJUnit(report)
+      ? renderJUnit(report, rc)
       : format === 'json'
-        ? JSON.stringify(probeReportJson(report), null, 2) + '\n'
-        : renderProbeTable(report);
+        ? JSON.stringify(probeReportJson(report, rc), null, 2) + '\n'
+        : renderProbeTable(report, rc);
   if (opts.output) {
     const path = resolve(ctx.cwd, opts.output);
     try {
@@ -162,12 +168,12 @@ async function render(ctx: CliContext, opts: VerifyOptions, _template: RoleTempl
       throw new ConfigError(`cannot write ${opts.output}: ${(error as Error).message}`, { cause: error });
     }
     // The file holds the machine report; the log gets the human matrix.
-    ctx.io.stdout.write(renderProbeTable(report));
+    ctx.io.stdout.write(renderProbeTable(report, rc));
     const s = summarise(report);
     ctx.io.stderr.write(`eskeys: wrote ${format} report (${s.total} probes) to ${opts.output}\n`);
     return;
   }
-  if (format === 'json') writeJson(ctx.io, probeReportJson(report));
+  if (format === 'json') writeJson(ctx.io, probeReportJson(report, rc));
   else ctx.io.stdout.write(text);
 }
 

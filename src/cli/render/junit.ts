@@ -1,6 +1,6 @@
 import type { ProbeReport } from '../../core/probes/types.js';
 import { maskId } from '../../core/secret.js';
-import { probeName, summarise } from './probe-matrix.js';
+import { type ProbeRenderContext, probeName, summarise } from './probe-matrix.js';
 
 /**
  * JUnit XML of a probe report, in the shape CI systems render (GitHub, GitLab, Jenkins):
@@ -23,7 +23,7 @@ export function xmlEscape(text: string): string {
 const seconds = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(3);
 
 /** Renders one report as a JUnit document. */
-export function renderJUnit(report: ProbeReport): string {
+export function renderJUnit(report: ProbeReport, rc: ProbeRenderContext = {}): string {
   const s = summarise(report);
   const suite = `eskeys.${report.template}`;
   const a = (name: string, value: string | number) => ` ${name}="${xmlEscape(String(value))}"`;
@@ -40,6 +40,7 @@ export function renderJUnit(report: ProbeReport): string {
     ['template', report.template],
     ['environment', report.environment],
     ['key_id', maskId(report.keyId)],
+    ...(rc.keySource ? ([['key_source', rc.keySource]] as [string, string][]) : []),
     ['access', report.access ?? 'admin'],
     ['requests', String(report.requests)],
   ];

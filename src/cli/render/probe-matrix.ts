@@ -32,8 +32,14 @@ export function probeName(r: ProbeResult): string {
 
 const VERDICT_LABEL = { pass: 'pass', fail: 'FAIL', error: 'ERROR' } as const;
 
+/** Context a report does not carry: where the key under test came from (never the key). */
+export interface ProbeRenderContext {
+  /** `the key in ELASTICSEARCH_API_KEY (.env)`. */
+  readonly keySource?: string;
+}
+
 /** The permission matrix as a terminal table, followed by one explanation line per failure. */
-export function renderProbeTable(report: ProbeReport): string {
+export function renderProbeTable(report: ProbeReport, rc: ProbeRenderContext = {}): string {
   const rows = report.results.map((r) => [
     probeName(r),
     r.action,
@@ -45,7 +51,8 @@ export function renderProbeTable(report: ProbeReport): string {
   ]);
   const s = summarise(report);
   let out =
-    `template ${report.template} · environment ${report.environment} · key ${maskId(report.keyId)} · ` +
+    `template ${report.template} · environment ${report.environment} · ` +
+    `${rc.keySource ? `${rc.keySource}, id ` : 'key '}${maskId(report.keyId)} · ` +
     `${report.access === 'key-only' ? 'key only' : 'admin canaries'}\n\n`;
   out += renderTable(['probe', 'action', 'index / resource', 'expected', 'got', 'mode', 'verdict'], rows);
   const notes = report.results.filter((r) => r.verdict !== 'pass' && r.explanation);
@@ -75,11 +82,12 @@ export function renderProbeTable(report: ProbeReport): string {
 }
 
 /** The report as a JSON-ready object (key id masked; no secret is ever part of a report). */
-export function probeReportJson(report: ProbeReport): Record<string, unknown> {
+export function probeReportJson(report: ProbeReport, rc: ProbeRenderContext = {}): Record<string, unknown> {
   return {
     template: report.template,
     environment: report.environment,
     key_id: maskId(report.keyId),
+    ...(rc.keySource ? { key_source: rc.keySource } : {}),
     started_at: report.startedAt.toISOString(),
     duration_ms: report.durationMs,
     access: report.access,
