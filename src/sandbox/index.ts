@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { adminRouter } from './admin-routes.js';
 import { RequestCounter } from './counters.js';
+import { registerAliasRoutes } from './data/aliases.js';
 import { registerBulkRoutes } from './data/bulk.js';
 import { registerClusterRoutes } from './data/cluster.js';
 import { registerDocumentRoutes } from './data/documents.js';
@@ -60,6 +61,7 @@ export function buildRouter(): Router<Handler> {
   registerApiKeyRoutes(r);
   registerClusterRoutes(r);
   registerIndexRoutes(r);
+  registerAliasRoutes(r);
   registerDocumentRoutes(r);
   registerBulkRoutes(r);
   registerSearchRoutes(r);

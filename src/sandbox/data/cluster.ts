@@ -4,6 +4,7 @@ import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import { requireCluster } from '../security/authorize.js';
 import type { SandboxState } from '../state.js';
+import { matchesAnyWildcard } from '../util.js';
 import { flattenSettings, nestSettings } from './indices.js';
 import { concreteIndices } from './resolve.js';
 
@@ -174,17 +175,7 @@ const putClusterSettings: Handler = (ctx) => {
 // --- templates --------------------------------------------------------------
 
 function namesMatcher(expr: string | undefined): (n: string) => boolean {
-  if (!expr) return () => true;
-  const res = expr.split(',').map(
-    (p) =>
-      new RegExp(
-        `^${p
-          .split('*')
-          .map((s) => s.replace(/[\\^$.+?()[\]{}|/-]/g, '\\$&'))
-          .join('.*')}$`,
-      ),
-  );
-  return (n) => res.some((r) => r.test(n));
+  return (n) => matchesAnyWildcard(expr, n);
 }
 
 const patternsOf = (t: Record<string, unknown>) =>

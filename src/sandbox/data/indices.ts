@@ -4,7 +4,7 @@ import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import { requireIndexActionOnAny, requireIndices } from '../security/authorize.js';
 import { base64Uuid, type IndexRecord, type SandboxState } from '../state.js';
-import { atLeast } from '../version.js';
+import { wildcardRegex } from '../util.js';
 import { mergeMappings } from './mappings.js';
 import { authorizeIndexExpression, concreteIndices } from './resolve.js';
 
@@ -97,14 +97,7 @@ export function createIndexRecord(
   let bestPriority = -1;
   for (const t of state.indexTemplates.values()) {
     const patterns = (Array.isArray(t.index_patterns) ? t.index_patterns : [t.index_patterns]).map(String);
-    const hit = patterns.some((p) =>
-      new RegExp(
-        `^${p
-          .split('*')
-          .map((s) => s.replace(/[\\^$.+?()[\]{}|/-]/g, '\\$&'))
-          .join('.*')}$`,
-      ).test(name),
-    );
+    const hit = patterns.some((p) => wildcardRegex(p).test(name));
     const priority = Number(t.priority ?? 0);
     if (hit && priority > bestPriority) {
       best = t;
@@ -256,16 +249,9 @@ const getSettings: Handler = (ctx) => {
   for (const idx of indices) {
     let settings = idx.settings;
     if (filter) {
-      const res = filter.map(
-        (f) =>
-          new RegExp(
-            `^${f
-              .split('*')
-              .map((s) => s.replace(/[\\^$.+?()[\]{}|/-]/g, '\\$&'))
-              .join('.*')}$`,
-          ),
+      settings = Object.fromEntries(
+        Object.entries(settings).filter(([k]) => filter.some((f) => wildcardRegex(f).test(k))),
       );
-      settings = Object.fromEntries(Object.entries(settings).filter(([k]) => res.some((r) => r.test(k))));
     }
     out[idx.name] = { settings: flat ? { ...settings } : nestSettings(settings) };
   }
@@ -368,387 +354,48 @@ const refresh: Handler = (ctx) => {
   return ok({ _shards: { total: shards * 2, successful: shards, failed: 0 } });
 };
 
-// --- aliases ---------------------------------------------------------------
-
-function aliasesNotFound(names: string[]): EsError {
-  const joined = names.join(',');
-  return new EsError(404, 'aliases_not_found_exception', `aliases [${joined}] missing`, {
-    metadata: { 'resource.type': 'aliases', 'resource.id': joined },
-  });
-}
-
-interface AliasAction {
-  kind: 'add' | 'remove' | 'remove_index';
-  indices: string[];
-  aliases: string[];
-  def: Record<string, unknown>;
-  mustExist?: boolean;
-}
-
-function listOf(spec: Record<string, unknown>, one: string, many: string): string[] {
-  const out: string[] = [];
-  if (typeof spec[one] === 'string') out.push(spec[one] as string);
-  if (Array.isArray(spec[many])) out.push(...(spec[many] as unknown[]).map(String));
-  return out;
-}
-
-const updateAliases: Handler = (ctx) => {
-  const body = jsonBody(ctx);
-  if (!isObject(body) || !Array.isArray(body.actions)) {
-    throw new EsError(
-      400,
-      'action_request_validation_exception',
-      'Validation Failed: 1: no actions specified;',
-    );
-  }
-  const actions: AliasAction[] = [];
-  for (const a of body.actions) {
-    if (!isObject(a)) continue;
-    const [kind, spec] = Object.entries(a)[0] ?? [];
-    if ((kind !== 'add' && kind !== 'remove' && kind !== 'remove_index') || !isObject(spec)) {
-      throw new EsError(400, 'x_content_parse_exception', `[1:1] [alias_action] unknown field [${kind}]`);
-    }
-    const def: Record<string, unknown> = {};
-    for (const k of ['filter', 'routing', 'index_routing', 'search_routing', 'is_write_index', 'is_hidden']) {
-      if (spec[k] !== undefined) def[k] = spec[k];
-    }
-    actions.push({
-      kind,
-      indices: listOf(spec, 'index', 'indices'),
-      aliases: listOf(spec, 'alias', 'aliases'),
-      def,
-      ...(spec.must_exist === true ? { mustExist: true } : {}),
-    });
-  }
-  const errors: string[] = [];
-  actions.forEach((a) => {
-    if (a.indices.length === 0) errors.push('One of [index] or [indices] is required');
-    if (a.kind !== 'remove_index' && a.aliases.length === 0)
-      errors.push('One of [alias] or [aliases] is required');
-  });
-  if (errors.length > 0)
-    throw new EsError(
-      400,
-      'action_request_validation_exception',
-      'Validation Failed: ' + errors.map((m, i) => `${i + 1}: ${m};`).join(''),
-    );
-  // Authorized per index, and per alias name for add (§3).
-  const action = 'indices:admin/aliases';
-  requireIndexActionOnAny(
-    ctx.auth,
-    action,
-    actions.flatMap((a) => a.indices),
-  );
-  const resolved = actions.map((a) => {
-    const names = a.indices.flatMap((i) => authorizeIndexExpression(ctx, action, i));
-    if (a.kind === 'add') requireIndices(ctx.auth, action, a.aliases);
-    return { a, targets: concreteIndices(ctx.state, names) };
-  });
-  for (const { a, targets } of resolved) {
-    if (a.kind === 'remove') {
-      const missing = a.aliases.filter((al) => !targets.some((t) => t.aliases.has(al)));
-      if (missing.length > 0 && a.mustExist !== false) throw aliasesNotFound(missing);
-    }
-  }
-  for (const { a, targets } of resolved) {
-    for (const t of targets) {
-      if (a.kind === 'add')
-        for (const al of a.aliases) {
-          if (ctx.state.indices.has(al)) {
-            throw new EsError(
-              400,
-              'invalid_alias_name_exception',
-              `Invalid alias name [${al}]: an index or data stream exists with the same name as the alias`,
-              {
-                metadata: { index_uuid: '_na_', index: al },
-              },
-            );
-          }
-          t.aliases.set(al, { ...a.def });
-        }
-      else if (a.kind === 'remove') for (const al of a.aliases) t.aliases.delete(al);
-      else ctx.state.indices.delete(t.name);
-    }
-  }
-  return ok(
-    atLeast(ctx.state.version, 8, 14) ? { acknowledged: true, errors: false } : { acknowledged: true },
-  );
-};
-
-const putAlias: Handler = (ctx) => {
-  const action = 'indices:admin/aliases';
-  const alias = ctx.params.name!;
-  const names = authorizeIndexExpression(ctx, action, ctx.params.index!);
-  requireIndices(ctx.auth, action, [alias]);
-  const body = jsonBody(ctx);
-  for (const t of concreteIndices(ctx.state, names)) t.aliases.set(alias, isObject(body) ? { ...body } : {});
-  return ok({ acknowledged: true, ...(atLeast(ctx.state.version, 8, 14) ? { errors: false } : {}) });
-};
-
-const deleteAlias: Handler = (ctx) => {
-  const action = 'indices:admin/aliases';
-  const aliases = ctx.params.name!.split(',');
-  const names = authorizeIndexExpression(ctx, action, ctx.params.index!);
-  const targets = concreteIndices(ctx.state, names);
-  const missing = aliases.filter((a) => !targets.some((t) => t.aliases.has(a)));
-  if (missing.length > 0) throw aliasesNotFound(missing);
-  for (const t of targets) for (const a of aliases) t.aliases.delete(a);
-  return ok({ acknowledged: true, ...(atLeast(ctx.state.version, 8, 14) ? { errors: false } : {}) });
-};
-
-const getAliases: Handler = (ctx) => {
-  const action = 'indices:admin/aliases/get';
-  const names = authorizeIndexExpression(ctx, action, ctx.params.index ?? '');
-  const targets = concreteIndices(ctx.state, names, true);
-  const wanted = ctx.params.name?.split(',');
-  const out: Record<string, unknown> = {};
-  const seen = new Set<string>();
-  for (const t of targets.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const aliases = Object.fromEntries(
-      [...t.aliases.entries()].filter(([a]) => {
-        if (!wanted) return true;
-        const hit = wanted.some(
-          (w) => w === a || (w.includes('*') && new RegExp(`^${w.split('*').join('.*')}$`).test(a)),
-        );
-        if (hit) seen.add(a);
-        return hit;
-      }),
-    );
-    if (!wanted || Object.keys(aliases).length > 0) out[t.name] = { aliases };
-  }
-  if (wanted) {
-    const missing = wanted.filter((w) => !w.includes('*') && !seen.has(w));
-    if (missing.length > 0) {
-      const error =
-        missing.length === 1 ? `alias [${missing[0]}] missing` : `aliases [${missing.join(',')}] missing`;
-      return { status: 404, body: { error, status: 404, ...out } };
-    }
-  }
-  return ok(out);
-};
-
-const aliasExists: Handler = (ctx) => {
-  const r = getAliases(ctx) as { status: number; body: Record<string, unknown> };
-  return { status: r.status === 200 && Object.keys(r.body).length > 0 ? 200 : 404 };
-};
+const IDX = ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable'];
+const TIMEOUTS = ['master_timeout', 'timeout'];
 
 /** Registers index admin routes. */
 export function registerIndexRoutes(r: Router<Handler>): void {
-  r.add('PUT', '/{index}', withParams(['wait_for_active_shards', 'master_timeout', 'timeout'], createIndex))
-    .add(
-      'DELETE',
-      '/{index}',
-      withParams(
-        ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'master_timeout', 'timeout'],
-        deleteIndex,
-      ),
-    )
+  const getSettingsP = withParams(
+    [...IDX, 'flat_settings', 'include_defaults', 'local', 'master_timeout'],
+    getSettings,
+  );
+  const getMappingP = withParams([...IDX, 'local', 'master_timeout'], getMapping);
+  const refreshP = withParams(IDX, refresh);
+  r.add('PUT', '/{index}', withParams(['wait_for_active_shards', ...TIMEOUTS], createIndex))
+    .add('DELETE', '/{index}', withParams([...IDX, ...TIMEOUTS], deleteIndex))
     .add(
       'GET',
       '/{index}',
       withParams(
-        [
-          'allow_no_indices',
-          'expand_wildcards',
-          'ignore_unavailable',
-          'flat_settings',
-          'include_defaults',
-          'local',
-          'master_timeout',
-          'features',
-        ],
+        [...IDX, 'flat_settings', 'include_defaults', 'local', 'master_timeout', 'features'],
         getIndex,
       ),
     )
+    .add('HEAD', '/{index}', withParams([...IDX, 'flat_settings', 'include_defaults', 'local'], indexExists))
+    .add('GET', '/_settings', getSettingsP)
+    .add('GET', '/{index}/_settings', getSettingsP)
+    .add('GET', '/{index}/_settings/{name}', getSettingsP)
     .add(
-      'HEAD',
-      '/{index}',
-      withParams(
-        [
-          'allow_no_indices',
-          'expand_wildcards',
-          'ignore_unavailable',
-          'flat_settings',
-          'include_defaults',
-          'local',
-        ],
-        indexExists,
-      ),
-    )
-    .add(
-      'GET',
+      ['PUT'],
       '/_settings',
-      withParams(
-        [
-          'allow_no_indices',
-          'expand_wildcards',
-          'ignore_unavailable',
-          'flat_settings',
-          'include_defaults',
-          'local',
-          'master_timeout',
-        ],
-        getSettings,
-      ),
+      withParams([...IDX, 'flat_settings', 'preserve_existing', 'reopen', ...TIMEOUTS], putSettings),
     )
     .add(
-      'GET',
+      ['PUT'],
       '/{index}/_settings',
-      withParams(
-        [
-          'allow_no_indices',
-          'expand_wildcards',
-          'ignore_unavailable',
-          'flat_settings',
-          'include_defaults',
-          'local',
-          'master_timeout',
-        ],
-        getSettings,
-      ),
+      withParams([...IDX, 'flat_settings', 'preserve_existing', 'reopen', ...TIMEOUTS], putSettings),
     )
-    .add(
-      'GET',
-      '/{index}/_settings/{name}',
-      withParams(
-        [
-          'allow_no_indices',
-          'expand_wildcards',
-          'ignore_unavailable',
-          'flat_settings',
-          'include_defaults',
-          'local',
-          'master_timeout',
-        ],
-        getSettings,
-      ),
-    )
-    .add(
-      'PUT',
-      '/_settings',
-      withParams(
-        [
-          'allow_no_indices',
-          'expand_wildcards',
-          'ignore_unavailable',
-          'flat_settings',
-          'preserve_existing',
-          'reopen',
-          'master_timeout',
-          'timeout',
-        ],
-        putSettings,
-      ),
-    )
-    .add(
-      'PUT',
-      '/{index}/_settings',
-      withParams(
-        [
-          'allow_no_indices',
-          'expand_wildcards',
-          'ignore_unavailable',
-          'flat_settings',
-          'preserve_existing',
-          'reopen',
-          'master_timeout',
-          'timeout',
-        ],
-        putSettings,
-      ),
-    )
-    .add(
-      'GET',
-      '/_mapping',
-      withParams(
-        ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'local', 'master_timeout'],
-        getMapping,
-      ),
-    )
-    .add(
-      'GET',
-      '/{index}/_mapping',
-      withParams(
-        ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'local', 'master_timeout'],
-        getMapping,
-      ),
-    )
+    .add('GET', '/_mapping', getMappingP)
+    .add('GET', '/{index}/_mapping', getMappingP)
     .add(
       ['PUT', 'POST'],
       '/{index}/_mapping',
-      withParams(
-        [
-          'allow_no_indices',
-          'expand_wildcards',
-          'ignore_unavailable',
-          'write_index_only',
-          'master_timeout',
-          'timeout',
-        ],
-        putMapping,
-      ),
+      withParams([...IDX, 'write_index_only', ...TIMEOUTS], putMapping),
     )
-    .add(
-      ['POST', 'GET'],
-      '/_refresh',
-      withParams(['allow_no_indices', 'expand_wildcards', 'ignore_unavailable'], refresh),
-    )
-    .add(
-      ['POST', 'GET'],
-      '/{index}/_refresh',
-      withParams(['allow_no_indices', 'expand_wildcards', 'ignore_unavailable'], refresh),
-    )
-    .add('POST', '/_aliases', withParams(['master_timeout', 'timeout'], updateAliases))
-    .add(['PUT', 'POST'], '/{index}/_alias/{name}', withParams(['master_timeout', 'timeout'], putAlias))
-    .add(['PUT', 'POST'], '/{index}/_aliases/{name}', withParams(['master_timeout', 'timeout'], putAlias))
-    .add('DELETE', '/{index}/_alias/{name}', withParams(['master_timeout', 'timeout'], deleteAlias))
-    .add('DELETE', '/{index}/_aliases/{name}', withParams(['master_timeout', 'timeout'], deleteAlias))
-    .add(
-      'GET',
-      '/_alias',
-      withParams(
-        ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'local', 'master_timeout'],
-        getAliases,
-      ),
-    )
-    .add(
-      'GET',
-      '/_alias/{name}',
-      withParams(
-        ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'local', 'master_timeout'],
-        getAliases,
-      ),
-    )
-    .add(
-      'GET',
-      '/{index}/_alias',
-      withParams(
-        ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'local', 'master_timeout'],
-        getAliases,
-      ),
-    )
-    .add(
-      'GET',
-      '/{index}/_alias/{name}',
-      withParams(
-        ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'local', 'master_timeout'],
-        getAliases,
-      ),
-    )
-    .add(
-      'HEAD',
-      '/_alias/{name}',
-      withParams(
-        ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'local', 'master_timeout'],
-        aliasExists,
-      ),
-    )
-    .add(
-      'HEAD',
-      '/{index}/_alias/{name}',
-      withParams(
-        ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'local', 'master_timeout'],
-        aliasExists,
-      ),
-    );
+    .add(['POST', 'GET'], '/_refresh', refreshP)
+    .add(['POST', 'GET'], '/{index}/_refresh', refreshP);
 }

@@ -2,6 +2,7 @@ import { illegalArgument, indexNotFound } from '../errors.js';
 import type { RequestContext } from '../http/context.js';
 import { requireIndexActionOnAny, requireIndices } from '../security/authorize.js';
 import type { IndexRecord, SandboxState } from '../state.js';
+import { wildcardRegex } from '../util.js';
 
 /** How an index expression is resolved (IndicesOptions subset). */
 export interface ResolveOptions {
@@ -15,14 +16,8 @@ export interface ResolveOptions {
 
 const isWildcard = (p: string) => p.includes('*') || p === '_all';
 
-function wildcardRegex(p: string): RegExp {
-  const src = p === '_all' ? '*' : p;
-  return new RegExp(
-    `^${src
-      .split('*')
-      .map((s) => s.replace(/[\\^$.+?()[\]{}|/-]/g, '\\$&'))
-      .join('.*')}$`,
-  );
+function expressionRegex(p: string): RegExp {
+  return wildcardRegex(p === '_all' ? '*' : p);
 }
 
 /** Every index and alias name that exists, with whether it is hidden (`index.hidden`, alias `is_hidden`). */
@@ -58,13 +53,13 @@ export function authorizeIndexExpression(
   const includeHidden = expand.includes('hidden') || expand.includes('all');
   for (const part of parts) {
     if (part.startsWith('-') && out.size > 0) {
-      const re = wildcardRegex(part.slice(1));
+      const re = expressionRegex(part.slice(1));
       for (const n of [...out]) if (re.test(n)) out.delete(n);
       continue;
     }
     if (isWildcard(part) && opts.expandWildcards !== false) {
       existing ??= existingNames(ctx.state);
-      const re = wildcardRegex(part);
+      const re = expressionRegex(part);
       for (const [n, hidden] of existing) {
         // Hidden names match only with expand_wildcards=hidden|all, or a dot pattern for dot names.
         if (hidden && !includeHidden && !(part.startsWith('.') && n.startsWith('.'))) continue;
