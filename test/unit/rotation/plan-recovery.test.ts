@@ -68,7 +68,7 @@ describe('planRecovery', () => {
     steps: string[];
     valid?: boolean;
     files: Record<string, FileHolds>;
-    plan?: object;
+    plan?: Record<string, unknown>;
     want: object;
   }>([
     {
