@@ -273,7 +273,7 @@ function clusterTarget(op: string, fresh: string, tag: string): ProbeTarget {
       // overlapping patterns is a 400 in Elasticsearch).
       return { name: `${fresh}-tpl`, priority: 1_000_000 + (Number.parseInt(tag.slice(0, 6), 16) || 0) };
     case 'cluster.put_settings':
-      return { name: fresh };
+      return { name: `archived.${fresh}` };
     case 'ilm.put':
       return { name: `${fresh}-ilm` };
     case 'pipeline.put':
