@@ -15,14 +15,22 @@
 // new key active) counts against the +2 allowance.
 //
 // The measured rotation replaces an active key made by a first `eskeys rotate` (not counted).
+// Every shipped template (roles/*.json) is measured, or the template files given as arguments.
 //
-// Reproduce: npm run build && node scripts/bench/request-economy.mjs [template.json]
-import { copyFileSync, mkdirSync } from 'node:fs';
+// Reproduce: npm run build && node scripts/bench/request-economy.mjs [template.json ...]
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { CLI, cliEnv, DIST, makeTemp, ROOT, report, rmTemp, runTimed, startBenchSandbox } from './lib.mjs';
 
-const templateFile = resolve(process.argv[2] ?? join(ROOT, 'roles', 'email-search.json'));
+const templateFiles = (
+  process.argv.length > 2
+    ? process.argv.slice(2)
+    : readdirSync(join(ROOT, 'roles'))
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => join(ROOT, 'roles', f))
+).map((f) => resolve(f));
 const results = [];
 
 /** Throwaway resources a passing allow probe leaves for teardown. */
@@ -56,64 +64,66 @@ async function minimumRequests(template) {
 }
 
 const { parseTemplate } = await import(join(DIST, 'core', 'templates', 'load-template.js'));
-const { template } = parseTemplate(await readFile(templateFile, 'utf8'), basename(templateFile));
-const min = await minimumRequests(template);
 const sandbox = await startBenchSandbox();
 const dir = makeTemp('economy');
 try {
   mkdirSync(join(dir, 'roles'));
-  copyFileSync(templateFile, join(dir, 'roles', `${template.name}.json`));
   const env = cliEnv(sandbox);
+  for (const templateFile of templateFiles) {
+    const { template } = parseTemplate(await readFile(templateFile, 'utf8'), basename(templateFile));
+    copyFileSync(templateFile, join(dir, 'roles', `${template.name}.json`));
+    results.push(await measure(template, env));
+  }
+} finally {
+  rmTemp(dir);
+  await sandbox.close();
+}
+
+/** Two rotations of `template`; the second (replacing the key the first made) is counted. */
+async function measure(template, env) {
+  const min = await minimumRequests(template);
+  const name = `request economy: one rotation of ${template.name}`;
+  const target = `<= minimum + 2 (${min.total + 2})`;
   const rotate = () =>
     runTimed(process.execPath, [CLI, 'rotate', '--template', template.name, '--yes', '--json'], {
       cwd: dir,
       env,
     });
-
   const first = await rotate();
   sandbox.counters.reset();
   const r = first.code === 0 ? await rotate() : first;
   if (r.code !== 0) {
     // eskeys itself failed (a probe, or the sandbox changed under it): nothing to count.
     const why = r.stderr.trim().split('\n').at(-1);
-    results.push(
-      report(
-        `request economy: one rotation of ${template.name}`,
-        `not measured: ${r === first ? 'the first' : 'the measured'} eskeys rotate exited ${r.code} (${why})`,
-        undefined,
-        `<= minimum + 2 (${min.total + 2})`,
-        false,
-      ),
-    );
-  } else {
-    const outcome = JSON.parse(r.stdout);
-    const total = sandbox.counters.total();
-    const byEndpoint = Object.entries(sandbox.counters.byEndpoint()).sort(
-      (a, b) => b[1] - a[1] || a[0].localeCompare(b[0]),
-    );
-
-    console.log(
-      `request economy (${template.name}: ${min.live} live + ${min.statics} static probes): minimum ${min.total} = ${Object.entries(
-        min.parts,
-      )
-        .map(([k, v]) => `${k} ${v}`)
-        .join(' + ')}`,
-    );
-    console.log(`  outcome: ${outcome.status ?? outcome.outcome ?? '?'}`);
-    for (const [endpoint, n] of byEndpoint) console.log(`  ${String(n).padStart(3)}  ${endpoint}`);
-    const extra = total - min.total;
-    results.push(
-      report(
-        `request economy: one rotation of ${template.name}`,
-        `${total} requests (minimum ${min.total}, ${extra >= 0 ? '+' : ''}${extra})`,
-        `${(total / min.total).toFixed(2)}x minimum`,
-        `<= minimum + 2 (${min.total + 2})`,
-        total <= min.total + 2,
-      ),
+    const which = r === first ? 'the first' : 'the measured';
+    return report(
+      name,
+      `not measured: ${which} eskeys rotate exited ${r.code} (${why})`,
+      undefined,
+      target,
+      false,
     );
   }
-} finally {
-  rmTemp(dir);
-  await sandbox.close();
+  const outcome = JSON.parse(r.stdout);
+  const total = sandbox.counters.total();
+  const byEndpoint = Object.entries(sandbox.counters.byEndpoint()).sort(
+    (a, b) => b[1] - a[1] || a[0].localeCompare(b[0]),
+  );
+  const parts = Object.entries(min.parts)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(' + ');
+  console.log(
+    `request economy (${template.name}: ${min.live} live + ${min.statics} static probes): minimum ${min.total} = ${parts}`,
+  );
+  console.log(`  outcome: ${outcome.status ?? outcome.outcome ?? '?'}`);
+  for (const [endpoint, n] of byEndpoint) console.log(`  ${String(n).padStart(3)}  ${endpoint}`);
+  const extra = total - min.total;
+  return report(
+    name,
+    `${total} requests (minimum ${min.total}, ${extra >= 0 ? '+' : ''}${extra})`,
+    `${(total / min.total).toFixed(2)}x minimum`,
+    target,
+    total <= min.total + 2,
+  );
 }
 export default results;
