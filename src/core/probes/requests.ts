@@ -17,7 +17,7 @@ export interface ProbeTarget {
   readonly index?: string;
   /** Document id for document operations. */
   readonly docId?: string;
-  /** Throwaway resource name (template, policy, pipeline, API key, alias). */
+  /** Throwaway resource name (template, policy, pipeline, API key, alias, `archived.*` setting). */
   readonly name?: string;
   /** Priority for the throwaway index template (random, so it never ties with an existing template). */
   readonly priority?: number;
@@ -57,7 +57,7 @@ export function probeRequest(op: string, t: ProbeTarget): RawRequest {
       return {
         method: 'PUT',
         path: '/_cluster/settings',
-        body: { persistent: { [`archived.${name()}`]: null } },
+        body: { persistent: { [name()]: null } },
       };
     case 'template.put':
       return {

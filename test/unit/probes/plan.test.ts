@@ -106,3 +106,15 @@ describe('planProbes', () => {
     }
   });
 });
+
+describe('probe requests', () => {
+  it('cluster.put_settings removes a non-existent archived setting (an empty update is a 400 before authorization)', async () => {
+    const { probeRequest } = await import('../../../src/core/probes/requests.js');
+    const plan = planProbes(template({ deny: ['cluster.put_settings'] }), opts);
+    expect(probeRequest('cluster.put_settings', plan.probes[0]!.target)).toEqual({
+      method: 'PUT',
+      path: '/_cluster/settings',
+      body: { persistent: { 'archived.eskeys-probe-7f3a9b2c': null } },
+    });
+  });
+});
