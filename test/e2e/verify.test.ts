@@ -146,6 +146,22 @@ describe('eskeys verify (built CLI against the sandbox)', () => {
     );
   });
 
+  it('prefers the key variable in the environment over the env file (and says which one it used)', async () => {
+    const inFile = await mintKey(env.admin, descriptors(shipped));
+    const inEnv = await mintKey(env.admin, descriptors(shipped));
+    await env.admin.invalidateApiKeys([inEnv.id]);
+    const dir = project(inFile);
+    const r = await cli(['verify', '--template', 'email-search'], dir, {
+      ESKEYS_URL: env.sandbox.url,
+      ELASTICSEARCH_API_KEY: inEnv.encoded.reveal(),
+    });
+    expectNoSecrets(r, [inFile, inEnv]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(
+      `eskeys: the key in ELASTICSEARCH_API_KEY was rejected: api key [${inEnv.id}] has been invalidated\n`,
+    );
+  });
+
   it('exits 3 when the admin credentials are rejected, after the key removed what it created', async () => {
     const key = await mintKey(env.admin, descriptors(shipped));
     const dir = project(key);
