@@ -1,0 +1,186 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { createCommand } from '../../../src/cli/commands/create.js';
+import {
+  type OpenServices,
+  type RecordingEnvFiles,
+  type RotateOptions,
+  rotateCommand,
+  runRotate,
+} from '../../../src/cli/commands/rotate.js';
+import { CancelledError, LockedError, UsageError } from '../../../src/core/errors.js';
+import { FakeCluster } from '../../support/fake-cluster.js';
+import { FakeIO, fakeContext } from '../../support/fake-io.js';
+import { FakePrompter } from '../../support/fake-prompter.js';
+import {
+  FakeEnvFiles,
+  FakeHooks,
+  fakeProbes,
+  MemoryAudit,
+  MemoryJournal,
+} from '../../support/fake-rotation-ports.js';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+
+function projectDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'eskeys-rotate-cmd-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, 'roles'));
+  copyFileSync(join(ROOT, 'roles/email-search.json'), join(dir, 'roles/email-search.json'));
+  return dir;
+}
+
+/** Fake services for runRotate; `locked` makes the lock refuse. */
+function fakeServices(ctxClock: ConstructorParameters<typeof FakeCluster>[0], locked = false) {
+  const cluster = new FakeCluster(ctxClock);
+  const files = new FakeEnvFiles();
+  const journal = new MemoryJournal();
+  const audit = new MemoryAudit();
+  const envFiles = (): RecordingEnvFiles => ({
+    diffs: [],
+    update: (p, v) => files.update(p, v),
+    restore: (p, b) => files.restore(p, b),
+    readVar: (p, n) => files.readVar(p, n),
+    preview: async (p) => ({ file: p, diff: '' }),
+  });
+  const open: OpenServices = async () => ({
+    cluster,
+    journal,
+    audit,
+    envFiles,
+    hooks: new FakeHooks(),
+    probes: fakeProbes().run,
+    lock: async (name) => {
+      if (locked) throw new LockedError(`another rotation of ${name} is running`);
+      return { release() {} };
+    },
+    close: async () => {},
+  });
+  return { cluster, files, journal, audit, open };
+}
+
+describe('rotate/create argv → options (the run seam)', () => {
+  it.each([
+    { argv: ['-t', 'email-search'], want: { template: 'email-search', mode: 'rotate' } },
+    {
+      argv: ['--template', 'x', '--now', '--yes', '--env', 'prod', '--json'],
+      want: { now: true, yes: true, env: 'prod', json: true },
+    },
+    { argv: ['-t', 'x', '--grace', '2h', '--dry-run'], want: { grace: '2h', dryRun: true } },
+  ])('rotate $argv', async ({ argv, want }) => {
+    const run = vi.fn(async (_o: RotateOptions) => {});
+    const cmd = rotateCommand(fakeContext({ cwd: '/tmp' }), run).exitOverride();
+    await cmd.parseAsync(argv, { from: 'user' });
+    expect(run.mock.calls[0]![0]).toMatchObject(want);
+  });
+
+  it('--now and --grace exclude each other', async () => {
+    const cmd = rotateCommand(fakeContext({ cwd: '/tmp' }), async () => {}).exitOverride();
+    await expect(
+      cmd.parseAsync(['-t', 'x', '--now', '--grace', '1h'], { from: 'user' }),
+    ).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('create has no --now', async () => {
+    const cmd = createCommand(fakeContext({ cwd: '/tmp' }), async () => {})
+      .exitOverride()
+      .configureOutput({ writeErr: () => {} });
+    await expect(cmd.parseAsync(['-t', 'x', '--now'], { from: 'user' })).rejects.toThrow(/unknown option/);
+  });
+});
+
+describe('runRotate', () => {
+  it('non-interactive: rotates without asking; progress on stderr, summary on stdout', async () => {
+    const ctx = fakeContext({ cwd: projectDir() });
+    const s = fakeServices(ctx.clock);
+    await runRotate({ ctx, mode: 'create', template: 'email-search', openServices: s.open });
+    expect(ctx.io.out).toMatch(/email-search@default: new key email-search@default#1 \(…\w{4}\) is live/);
+    expect(ctx.io.err).toMatch(/→ creating key email-search@default#1/);
+    expect(s.cluster.validKeys()).toHaveLength(1);
+    for (const secret of s.cluster.secrets()) expect(ctx.io.out + ctx.io.err).not.toContain(secret);
+  });
+
+  it('interactive: picks the template, shows the plan, asks; "no" cancels before any key exists (exit 130)', async () => {
+    const prompter = new FakePrompter([
+      { kind: 'select', answer: 'email-search' },
+      { kind: 'confirm', answer: false },
+    ]);
+    const ctx = fakeContext({ cwd: projectDir(), io: new FakeIO(true), prompter });
+    const s = fakeServices(ctx.clock);
+    const err = await runRotate({ ctx, mode: 'rotate', openServices: s.open }).catch((e) => e);
+    expect(err).toBeInstanceOf(CancelledError);
+    expect(err.exitCode).toBe(130);
+    expect(ctx.io.err).toMatch(/plan: rotate email-search@default/);
+    expect(s.cluster.keys.size).toBe(0);
+    prompter.verify();
+  });
+
+  it('interactive "yes" proceeds', async () => {
+    const prompter = new FakePrompter([{ kind: 'confirm', answer: true }]);
+    const ctx = fakeContext({ cwd: projectDir(), io: new FakeIO(true), prompter });
+    const s = fakeServices(ctx.clock);
+    await runRotate({ ctx, mode: 'rotate', template: 'email-search', openServices: s.open });
+    expect(s.cluster.validKeys()).toHaveLength(1);
+    prompter.verify();
+  });
+
+  it('--now without a terminal and without --yes is a usage error, and nothing is created', async () => {
+    const ctx = fakeContext({ cwd: projectDir() });
+    const s = fakeServices(ctx.clock);
+    await runRotate({ ctx, mode: 'create', template: 'email-search', openServices: s.open });
+    const err = await runRotate({
+      ctx,
+      mode: 'rotate',
+      template: 'email-search',
+      now: true,
+      openServices: s.open,
+    }).catch((e) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect(s.cluster.keys.size).toBe(1);
+  });
+
+  it('a held lock is exit 4 before anything is created', async () => {
+    const ctx = fakeContext({ cwd: projectDir() });
+    const s = fakeServices(ctx.clock, true);
+    const err = await runRotate({
+      ctx,
+      mode: 'rotate',
+      template: 'email-search',
+      openServices: s.open,
+    }).catch((e) => e);
+    expect(err).toBeInstanceOf(LockedError);
+    expect(err.exitCode).toBe(4);
+    expect(s.cluster.keys.size).toBe(0);
+  });
+
+  it('--json prints one JSON document with no secret', async () => {
+    const ctx = fakeContext({ cwd: projectDir() });
+    const s = fakeServices(ctx.clock);
+    await runRotate({ ctx, mode: 'create', template: 'email-search', json: true, openServices: s.open });
+    const out = JSON.parse(ctx.io.out);
+    expect(out).toMatchObject({
+      status: 'completed',
+      template: 'email-search',
+      environment: 'default',
+      key: { generation: 1 },
+    });
+    for (const secret of s.cluster.secrets()) expect(ctx.io.out).not.toContain(secret);
+  });
+
+  it('a failed verify exits 1 after rendering the matrix', async () => {
+    const ctx = fakeContext({ cwd: projectDir() });
+    const s = fakeServices(ctx.clock);
+    const open: OpenServices = async (...a) => ({
+      ...(await s.open(...a)),
+      probes: fakeProbes(() => false).run,
+    });
+    const err = await runRotate({ ctx, mode: 'create', template: 'email-search', openServices: open }).catch(
+      (e) => e,
+    );
+    expect(err.exitCode).toBe(1);
+    expect(ctx.io.out).toMatch(/FAILED; the new key was invalidated/);
+    expect(s.cluster.validKeys()).toHaveLength(0);
+  });
+});
