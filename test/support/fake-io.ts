@@ -8,8 +8,16 @@ import { FakeClock, fakeRandom } from './fake-clock.js';
 export class FakeIO implements IO {
   out = '';
   err = '';
-  readonly stdout = { write: (t: string) => void (this.out += t) };
-  readonly stderr = { write: (t: string) => void (this.err += t) };
+  readonly stdout = {
+    write: (t: string) => {
+      this.out += t;
+    },
+  };
+  readonly stderr = {
+    write: (t: string) => {
+      this.err += t;
+    },
+  };
   readonly stdin = Readable.from([]);
   constructor(readonly tty = false) {}
   get isStdoutTTY(): boolean {
