@@ -1,0 +1,60 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { JsonlJournalStore, looksSecret } from '../../../src/adapters/journal/jsonl-journal-store.js';
+import type { JournalEntry } from '../../../src/core/journal/journal-entry.js';
+
+function stateDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'eskeys-journal-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const entry = (step: JournalEntry['step'], data: JournalEntry['data'] = {}): JournalEntry => ({
+  v: 1,
+  rotation: '20260601T000000Z-0a1b2c3d',
+  at: '2026-06-01T00:00:00.000Z',
+  template: 'email-search',
+  environment: 'prod',
+  step,
+  phase: 'done',
+  data,
+});
+
+describe('JsonlJournalStore', () => {
+  it('appends one line per entry to <state>/journal/<template>@<env>.jsonl, mode 0600', async () => {
+    const dir = stateDir();
+    const store = new JsonlJournalStore(dir);
+    await store.append(entry('plan', { files: ['/srv/app/.env'], keyVar: 'ELASTICSEARCH_API_KEY' }));
+    await store.append(entry('create', { keyId: 'VuaCfGcBCdbkQm-e5aOx', keyName: 'email-search@prod#7' }));
+    const file = join(dir, 'journal/email-search@prod.jsonl');
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect((await store.readAll()).map((e) => e.step)).toEqual(['plan', 'create']);
+  });
+
+  it('skips a torn last line (crash mid-append)', async () => {
+    const dir = stateDir();
+    const store = new JsonlJournalStore(dir);
+    await store.append(entry('plan'));
+    appendFileSync(join(dir, 'journal/email-search@prod.jsonl'), '{"v":1,"rotation":"x","st');
+    expect(await store.readAll()).toHaveLength(1);
+  });
+
+  it('refuses anything that looks like an encoded key', async () => {
+    const store = new JsonlJournalStore(stateDir());
+    const encoded = Buffer.from('VuaCfGcBCdbkQm-e5aOx:ui2lp2axTNmsyakw9tvNnw').toString('base64');
+    await expect(store.append(entry('rollback', { reason: `oops ${encoded}` }))).rejects.toThrow(
+      /looks like a secret/,
+    );
+  });
+
+  it.each([
+    ['a 20-character key id', 'VuaCfGcBCdbkQm-e5aOx', false],
+    ['a long path', '/tmp/eskeys-rotate-aBcDeF/very/long/path/to/project/worker/.env', false],
+    ['an encoded key', 'VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==', true],
+  ])('looksSecret: %s', (_name, text, secret) => {
+    expect(looksSecret(JSON.stringify({ x: text }))).toBe(secret);
+  });
+});
