@@ -3,9 +3,7 @@ import { EsError } from './errors.js';
 import type { FaultInjector, FaultSpec } from './faults.js';
 import { type Handler, jsonBody, ok, type RequestContext } from './http/context.js';
 import { Router } from './http/router.js';
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isObject } from './util.js';
 
 /** Only the bootstrap `elastic` superuser may drive the private routes. */
 function requireElastic(ctx: RequestContext): void {

@@ -1,3 +1,4 @@
+/** Alias APIs, authorized per index and, for `add`, per alias name (§3). */
 import { EsError } from '../errors.js';
 import { type Handler, jsonBody, ok } from '../http/context.js';
 import { withParams } from '../http/params.js';

@@ -1,3 +1,4 @@
+/** `_bulk` and the write path every single-document API shares (per-item authorization, §3). */
 import { isDeepStrictEqual } from 'node:util';
 import { causeToJson, EsError, illegalArgument, indexNotFound, validationError } from '../errors.js';
 import { bodyText, type Handler, ok, type RequestContext } from '../http/context.js';

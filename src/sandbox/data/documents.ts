@@ -1,13 +1,12 @@
+/** Single-document APIs (index, create, get, update, delete), run as one-item bulks like ES (§3a). */
 import { EsError, illegalArgument, indexNotFound, validationError } from '../errors.js';
 import { type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import { requireIndexActionOnAny, requireIndices } from '../security/authorize.js';
+import { isObject } from '../util.js';
 import { type BulkItem, executeItems, refreshPolicy } from './bulk.js';
 import { writeIndex } from './resolve.js';
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Runs a single-document write as ES does: the name-only check of the document action (with an

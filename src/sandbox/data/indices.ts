@@ -1,15 +1,13 @@
+/** Index admin APIs: create, delete, get/exists, settings, mappings, refresh. */
 import { EsError, illegalArgument, indexNotFound } from '../errors.js';
 import { boolParam, type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import { requireIndexActionOnAny, requireIndices } from '../security/authorize.js';
 import { base64Uuid, type IndexRecord, type SandboxState } from '../state.js';
-import { wildcardRegex } from '../util.js';
+import { isObject, wildcardRegex } from '../util.js';
 import { mergeMappings } from './mappings.js';
 import { authorizeIndexExpression, concreteIndices } from './resolve.js';
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Flattens `{index: {number_of_shards: 1}}` / `{number_of_shards: 1}` into `index.*` string settings. */
 export function flattenSettings(input: Record<string, unknown>, prefix = ''): Record<string, string> {

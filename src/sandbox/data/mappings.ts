@@ -1,3 +1,4 @@
+/** Dynamic and explicit mapping merges. */
 import { illegalArgument } from '../errors.js';
 
 type Props = Record<string, Record<string, unknown>>;

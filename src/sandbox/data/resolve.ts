@@ -1,3 +1,4 @@
+/** Index-expression authorization and resolution in the order of §3a. */
 import { illegalArgument, indexNotFound } from '../errors.js';
 import type { RequestContext } from '../http/context.js';
 import { requireIndexActionOnAny, requireIndices } from '../security/authorize.js';

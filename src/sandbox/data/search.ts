@@ -1,14 +1,13 @@
+/** `_search`, `_count` and `_delete_by_query` over the refreshed view of indices. */
 import { EsError, illegalArgument } from '../errors.js';
 import { type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import { requireIndices } from '../security/authorize.js';
 import type { DocRecord, IndexRecord } from '../state.js';
+import { isObject } from '../util.js';
 import { refreshIndex, resolveForRead } from './indices.js';
 import { authorizeIndexExpression, concreteIndices } from './resolve.js';
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 type DocPredicate = (id: string, doc: DocRecord) => boolean;
 

@@ -1,11 +1,9 @@
 import type { RoleDescriptor } from '../../core/privileges/index.js';
 import { type ErrorCause, EsError, illegalArgument, parseError } from '../errors.js';
 import { at, type Position, type PositionedJson, parseJsonWithPositions } from '../http/json.js';
+import { isObject } from '../util.js';
 import { parseRoleDescriptor } from './role-descriptors.js';
 import { parseTimeValueSeconds, TimeValueError } from './time-value.js';
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** JSON token names used in ObjectParser's "doesn't support values of type" messages. */
 function tokenName(v: unknown): string {

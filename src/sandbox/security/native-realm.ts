@@ -11,6 +11,7 @@ import { type Handler, jsonBody, ok, type RequestContext } from '../http/context
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import type { UserRecord } from '../state.js';
+import { isObject } from '../util.js';
 import { requireCluster } from './authorize.js';
 import { hashSecret } from './hashing.js';
 import { parseRoleDescriptor, validateRoleDescriptor } from './role-descriptors.js';
@@ -24,9 +25,6 @@ const RESERVED_USERS = new Set([
   'apm_system',
   'remote_monitoring_user',
 ]);
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const USER_FIELDS = new Set([
   'username',

@@ -1,4 +1,5 @@
 import { EsError, illegalArgument, validationError } from '../errors.js';
+import { isObject } from '../util.js';
 import type { ApiKeyRecord, ApiKeyStore } from './api-key-store.js';
 import { flattenMetadata } from './api-key-store.js';
 import { parseDateValue } from './date-math.js';
@@ -70,9 +71,6 @@ const KNOWN_UNSUPPORTED = new Set([
   'wrapper',
   'percolate',
 ]);
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The kind of a queryable field, raising ES's errors for others. */
 export function fieldKind(field: string): FieldKind {

@@ -8,6 +8,7 @@ import {
   unknownIndexPrivilegeMessage,
 } from '../../core/privileges/index.js';
 import { type ErrorCause, EsError } from '../errors.js';
+import { isObject } from '../util.js';
 
 const DESCRIPTOR_FIELDS = new Set([
   'cluster',
@@ -30,9 +31,6 @@ const DESCRIPTOR_FIELDS = new Set([
 function roleParseError(reason: string, causedBy?: ErrorCause): EsError {
   return new EsError(400, 'parse_exception', reason, causedBy ? { causedBy } : {});
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Jackson token name of a JSON value, as ES messages print it. */
 export function tokenOf(v: unknown): string {
