@@ -150,7 +150,11 @@ export async function authenticate(ctx: RequestContext): Promise<Authentication>
   const header = ctx.headers.authorization;
   const uri = ctx.uri;
   if (header && header.length > 6 && header.slice(0, 6).toLowerCase() === 'basic ') {
-    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+    const encoded = header.slice(6).trim();
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(encoded) || encoded.length % 4 === 1) {
+      throw unauthorized(ctx, 'invalid basic authentication header encoding');
+    }
+    const decoded = Buffer.from(encoded, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) throw unauthorized(ctx, 'invalid basic authentication header value');
     const username = decoded.slice(0, colon);
