@@ -98,8 +98,8 @@ export const ADMIN_ROLE = {
 };
 
 /** Starts the sandbox, creates the admin user and the recording proxy. */
-export async function startRotationSandbox(): Promise<RotationSandbox> {
-  const sandbox = await startSandbox({ port: 0 });
+export async function startRotationSandbox(opts: { version?: string } = {}): Promise<RotationSandbox> {
+  const sandbox = await startSandbox({ port: 0, version: opts.version });
   const elastic = 'Basic ' + Buffer.from(`elastic:${sandbox.password}`).toString('base64');
   const admin = (method: string, path: string, body?: unknown) =>
     call(sandbox.url, elastic, method, path, body);
