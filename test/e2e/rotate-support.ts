@@ -34,6 +34,8 @@ export interface RotationSandbox {
   readonly url: string;
   /** Every `api_key` and `encoded` value the cluster returned so far. */
   readonly secrets: string[];
+  /** Every request the CLI sent through the proxy (method, path, and whether an API key authenticated it). */
+  readonly requests: { method: string; path: string; asApiKey: boolean }[];
   /** Sends a request to the sandbox as `elastic` (test setup and inspection). */
   admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   /** Sends a request with an encoded API key. */
@@ -58,9 +60,18 @@ async function call(url: string, auth: string, method: string, path: string, bod
 }
 
 /** A proxy that forwards everything and records secrets from API-key create responses. */
-function recordingProxy(target: string, secrets: string[]): Promise<Server> {
+function recordingProxy(
+  target: string,
+  secrets: string[],
+  requests: RotationSandbox['requests'],
+): Promise<Server> {
   const t = new URL(target);
   const server = createServer((req, res) => {
+    requests.push({
+      method: req.method ?? '',
+      path: req.url ?? '',
+      asApiKey: /^ApiKey /i.test(String(req.headers.authorization ?? '')),
+    });
     const up = httpRequest(
       { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers },
       (upRes) => {
@@ -113,12 +124,14 @@ export async function startRotationSandbox(opts: { version?: string } = {}): Pro
     ).status,
   ).toBe(200);
   const secrets: string[] = [];
-  const proxy = await recordingProxy(sandbox.url, secrets);
+  const requests: RotationSandbox['requests'] = [];
+  const proxy = await recordingProxy(sandbox.url, secrets, requests);
   const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
   return {
     sandbox,
     url,
     secrets,
+    requests,
     admin,
     asKey: (encoded, method, path) => call(sandbox.url, `ApiKey ${encoded}`, method, path),
     close: async () => {
