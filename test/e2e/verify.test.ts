@@ -9,9 +9,11 @@ import {
   mintKey,
   type ProbeSandbox,
   probeLeftovers,
+  probeLeftoversOverHttp,
   startProbeSandbox,
   type TestKey,
 } from '../support/sandbox-helpers.js';
+import { usingRealCluster } from '../support/test-cluster.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const BIN = join(ROOT, 'dist/cli/bin.js');
@@ -27,7 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.close();
 });
-beforeEach(() => env.sandbox.faults.clear());
+beforeEach(() => env.sandbox?.faults.clear());
 
 interface CliResult {
   code: number;
@@ -77,14 +79,14 @@ const descriptors = (t: { role_descriptors: Record<string, RoleDescriptor> }) =>
 function expectNoSecrets(r: CliResult, keys: TestKey[]): void {
   const all = r.stdout + r.stderr;
   expect(leakedSecrets(all, keys)).toEqual([]);
-  expect(all).not.toContain(env.sandbox.password);
+  expect(all).not.toContain(env.password);
 }
 
 describe('eskeys verify (built CLI against the sandbox)', () => {
   it('passes the shipped email-search template with admin credentials and removes its canaries (exit 0)', async () => {
     const key = await mintKey(env.admin, descriptors(shipped));
     const dir = project(key);
-    env.sandbox.counters.reset();
+    env.sandbox?.counters.reset();
     const r = await cli(['verify', '--template', 'email-search', '--format', 'json'], dir, env.adminEnv);
     expectNoSecrets(r, [key]);
     expect(r.stderr).toBe('');
@@ -96,16 +98,16 @@ describe('eskeys verify (built CLI against the sandbox)', () => {
     expect(report.results).toHaveLength(shipped.probes.allow.length + shipped.probes.deny.length);
     expect(report.key_id).toBe(`…${key.id.slice(-4)}`);
     // The CLI adds no request of its own: probes + setup + teardown, all counted in the report.
-    expect(env.sandbox.counters.total()).toBe(report.requests);
+    if (env.sandbox) expect(env.sandbox.counters.total()).toBe(report.requests);
     expect(report.requests).toBeLessThanOrEqual(report.results.length + 1 + 3);
-    expect(probeLeftovers(env.sandbox)).toEqual([]);
+    expect(await probeLeftoversOverHttp(env.admin)).toEqual([]);
   });
 
   it('runs key-only in CI (no admin credentials, key from the environment)', async () => {
     const key = await mintKey(env.admin, descriptors(shipped));
     const dir = project();
     const r = await cli(['verify', '-t', 'email-search', '--json'], dir, {
-      ESKEYS_URL: env.sandbox.url,
+      ESKEYS_URL: env.url,
       ELASTICSEARCH_API_KEY: key.encoded.reveal(),
     });
     expectNoSecrets(r, [key]);
@@ -114,7 +116,7 @@ describe('eskeys verify (built CLI against the sandbox)', () => {
     expect(report.access).toBe('key-only');
     expect(report.key_source).toBe('the key in ELASTICSEARCH_API_KEY');
     expect(report.passed).toBe(true);
-    expect(probeLeftovers(env.sandbox)).toEqual([]);
+    expect(await probeLeftoversOverHttp(env.admin)).toEqual([]);
   });
 
   it('fails a template that grants write on its doc.delete deny probe, explaining why (exit 1)', async () => {
@@ -130,14 +132,14 @@ describe('eskeys verify (built CLI against the sandbox)', () => {
       'granted by `write` on `gmail_emails-*`; use `index` or `create_doc` instead',
     );
     expect(r.stderr).toMatch(/^eskeys: \d+ of \d+ probes did not pass: .*deny doc\.delete/m);
-    expect(probeLeftovers(env.sandbox)).toEqual([]);
+    expect(await probeLeftoversOverHttp(env.admin)).toEqual([]);
   });
 
   it('exits 3 with a one-line message when the key was invalidated', async () => {
     const key = await mintKey(env.admin, descriptors(shipped));
     await env.admin.invalidateApiKeys([key.id]);
     const dir = project(key);
-    const r = await cli(['verify', '--template', 'email-search'], dir, { ESKEYS_URL: env.sandbox.url });
+    const r = await cli(['verify', '--template', 'email-search'], dir, { ESKEYS_URL: env.url });
     expectNoSecrets(r, [key]);
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');
@@ -152,7 +154,7 @@ describe('eskeys verify (built CLI against the sandbox)', () => {
     await env.admin.invalidateApiKeys([inEnv.id]);
     const dir = project(inFile);
     const r = await cli(['verify', '--template', 'email-search'], dir, {
-      ESKEYS_URL: env.sandbox.url,
+      ESKEYS_URL: env.url,
       ELASTICSEARCH_API_KEY: inEnv.encoded.reveal(),
     });
     expectNoSecrets(r, [inFile, inEnv]);
@@ -175,7 +177,7 @@ describe('eskeys verify (built CLI against the sandbox)', () => {
       /^eskeys: cluster http:\/\/127\.0\.0\.1:\d+ rejected the admin credentials while DELETE /m,
     );
     expect(r.stderr).not.toContain('wrong-password');
-    expect(probeLeftovers(env.sandbox)).toEqual([]);
+    expect(await probeLeftoversOverHttp(env.admin)).toEqual([]);
   });
 
   it('exits 3 when the cluster is unreachable', async () => {
@@ -196,7 +198,7 @@ describe('eskeys verify (built CLI against the sandbox)', () => {
     const key = await mintKey(env.admin, descriptors(shipped));
     const dir = project(key);
     const template = _name === 'an unknown template' ? 'nope' : 'email-search';
-    const r = await cli(['verify', '--template', template, ...extra], dir, { ESKEYS_URL: env.sandbox.url });
+    const r = await cli(['verify', '--template', template, ...extra], dir, { ESKEYS_URL: env.url });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expectNoSecrets(r, [key]);
@@ -220,7 +222,7 @@ describe('eskeys verify (built CLI against the sandbox)', () => {
     const dir = project();
     const raw = 'VuaCfGcBCdbkQm-e5aOx:ui2lp2axTNmsyakw9tvNnw';
     const r = await cli(['verify', '-t', 'email-search', '--key-env', 'APP_KEY'], dir, {
-      ESKEYS_URL: env.sandbox.url,
+      ESKEYS_URL: env.url,
       APP_KEY: raw,
     });
     expect(r.code).toBe(2);
@@ -266,37 +268,44 @@ describe('eskeys verify (built CLI against the sandbox)', () => {
     expect(xml.trimEnd().endsWith('</testsuites>')).toBe(true);
   });
 
-  it('removes every canary when interrupted with SIGINT mid-run (exit 130)', async () => {
-    const key = await mintKey(env.admin, descriptors(withWrite));
-    const dir = project(key);
-    env.sandbox.faults.inject({ path: /^\/(?!_sandbox)/, latencyMs: 200, times: 10_000 });
-    env.sandbox.counters.reset();
-    const child: ChildProcess = spawn('node', [BIN, 'verify', '--template', 'email-search-write', '--json'], {
-      cwd: dir,
-      env: cliEnv(env.adminEnv),
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr!.on('data', (d) => {
-      stderr += d;
-    });
-    const exited = new Promise<number>((resolve) =>
-      child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 0))),
-    );
-    // Interrupt once the run has created a canary (a throwaway template, policy or pipeline).
-    const deadline = Date.now() + 10_000;
-    while (probeLeftovers(env.sandbox).length === 0 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 10));
-    expect(probeLeftovers(env.sandbox)).not.toEqual([]);
-    child.kill('SIGINT');
-    const code = await exited;
-    env.sandbox.faults.clear();
-    expect(code).toBe(130);
-    expect(stderr).toContain('interrupted by SIGINT');
-    expect(leakedSecrets(stdout + stderr, [key])).toEqual([]);
-    expect(probeLeftovers(env.sandbox)).toEqual([]);
-  });
+  it.skipIf(usingRealCluster)(
+    'removes every canary when interrupted with SIGINT mid-run (exit 130)',
+    async () => {
+      const key = await mintKey(env.admin, descriptors(withWrite));
+      const dir = project(key);
+      env.sandbox!.faults.inject({ path: /^\/(?!_sandbox)/, latencyMs: 200, times: 10_000 });
+      env.sandbox!.counters.reset();
+      const child: ChildProcess = spawn(
+        'node',
+        [BIN, 'verify', '--template', 'email-search-write', '--json'],
+        {
+          cwd: dir,
+          env: cliEnv(env.adminEnv),
+        },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (d) => {
+        stdout += d;
+      });
+      child.stderr!.on('data', (d) => {
+        stderr += d;
+      });
+      const exited = new Promise<number>((resolve) =>
+        child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 0))),
+      );
+      // Interrupt once the run has created a canary (a throwaway template, policy or pipeline).
+      const deadline = Date.now() + 10_000;
+      while (probeLeftovers(env.sandbox!).length === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(probeLeftovers(env.sandbox!)).not.toEqual([]);
+      child.kill('SIGINT');
+      const code = await exited;
+      env.sandbox?.faults.clear();
+      expect(code).toBe(130);
+      expect(stderr).toContain('interrupted by SIGINT');
+      expect(leakedSecrets(stdout + stderr, [key])).toEqual([]);
+      expect(await probeLeftoversOverHttp(env.admin)).toEqual([]);
+    },
+  );
 });
