@@ -16,8 +16,21 @@ export interface IO {
   canPrompt(): boolean;
 }
 
+/**
+ * A reader that goes away (`eskeys status | head`) is not an error of ours: stop writing and
+ * exit quietly, as Unix tools do, instead of dying on an unhandled EPIPE.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 /** IO bound to the real process streams. */
 export function processIO(env: Readonly<Record<string, string | undefined>>): IO {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   return {
     stdout: { write: (t) => void process.stdout.write(t) },
     stderr: { write: (t) => void process.stderr.write(t) },

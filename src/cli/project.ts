@@ -10,7 +10,12 @@ import {
   resolveConnection,
 } from '../core/config/connection.js';
 import { ConfigError } from '../core/errors.js';
-import { DEFAULT_ENVIRONMENT, type ProjectConfig, ProjectConfigSchema } from '../core/templates/schema.js';
+import {
+  DEFAULT_PROJECT_CONFIG,
+  parseProjectConfig,
+  resolveEnvironment,
+} from '../core/templates/load-template.js';
+import { DEFAULT_ENVIRONMENT, type ProjectConfig } from '../core/templates/schema.js';
 import type { CliContext } from './context.js';
 
 /** The project config file name, looked up in the working directory. */
@@ -55,32 +60,23 @@ export interface Project {
   readonly config: ProjectConfig;
 }
 
-/** Formats a zod issue path as a JSON pointer. */
-function pointer(path: readonly PropertyKey[]): string {
-  return '/' + path.map((p) => String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
-}
-
-/** Reads eskeys.config.json (explicit path, or ./eskeys.config.json when present). */
+/** Reads eskeys.config.json (explicit path, or ./eskeys.config.json when present); exit 2 when invalid. */
 export function loadProject(ctx: CliContext, configFlag?: string): Project {
   const explicit = configFlag ?? ctx.env.ESKEYS_CONFIG;
   const path = explicit ? resolve(ctx.cwd, explicit) : join(ctx.cwd, CONFIG_FILE);
   if (!existsSync(path)) {
     if (explicit) throw new ConfigError(`config file ${explicit} does not exist`);
-    return { root: ctx.cwd, config: ProjectConfigSchema.parse({}) };
+    return { root: ctx.cwd, config: DEFAULT_PROJECT_CONFIG };
   }
-  const label = explicit ?? CONFIG_FILE;
-  let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`${label}: invalid JSON: ${(error as Error).message}`);
+    throw new ConfigError(`cannot read ${explicit ?? CONFIG_FILE}: ${(error as Error).message}`);
   }
-  const parsed = ProjectConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${label}: ${pointer(i.path)}: ${i.message}`);
-    throw new ConfigError(problems.join('; '));
-  }
-  return { root: resolve(path, '..'), configPath: path, config: parsed.data };
+  const { config, warnings } = parseProjectConfig(text, explicit ?? CONFIG_FILE);
+  for (const w of warnings) ctx.io.stderr.write(`eskeys: warning: ${w}\n`);
+  return { root: resolve(path, '..'), configPath: path, config };
 }
 
 /** Reads a dotenv file without touching process.env; undefined when absent. */
@@ -104,15 +100,9 @@ export function environmentName(ctx: CliContext, flags: ClusterFlags): string {
  */
 export function connectionFor(ctx: CliContext, project: Project, flags: ClusterFlags): ConnectionSettings {
   const envName = environmentName(ctx, flags);
-  const envConfig = project.config.environments[envName];
-  if (!envConfig && envName !== DEFAULT_ENVIRONMENT) {
-    const known = Object.keys(project.config.environments);
-    throw new ConfigError(
-      `unknown environment [${envName}]${known.length ? `; known: ${known.join(', ')}` : `; declare it in ${CONFIG_FILE}`}`,
-    );
-  }
+  const envConfig = resolveEnvironment(project.config, envName);
   const files: ParsedEnvFile[] = [];
-  const credentialsFile = envConfig?.connection.credentials_file;
+  const credentialsFile = envConfig.connection.credentials_file;
   if (credentialsFile) {
     const p = isAbsolute(credentialsFile) ? credentialsFile : join(project.root, credentialsFile);
     const f = readEnvFile(p, credentialsFile);
@@ -122,11 +112,11 @@ export function connectionFor(ctx: CliContext, project: Project, flags: ClusterF
   }
   const local = readEnvFile(join(ctx.cwd, CREDENTIALS_FILE), CREDENTIALS_FILE);
   if (local) files.push(local);
-  const conn = envConfig?.connection;
+  const conn = envConfig.connection;
   return resolveConnection(flags, ctx.env, files, {
-    url: conn?.url,
-    caCertPath: conn?.ca_cert ? resolve(project.root, conn.ca_cert) : undefined,
-    caFingerprint: conn?.ca_fingerprint,
+    url: conn.url,
+    caCertPath: conn.ca_cert ? resolve(project.root, conn.ca_cert) : undefined,
+    caFingerprint: conn.ca_fingerprint,
   });
 }
 
