@@ -174,21 +174,27 @@ export function planProbes(template: RoleTemplate, opts: PlanOptions): ProbePlan
     }
 
     const pattern = explicit ?? primary;
+    // A fresh name matching the pattern (for deny probes and canaries); undefined for regex-only
+    // or concrete-only templates, where `probes.index` may still give a stable probe index.
     const canary = pattern ? nameFromPattern(pattern, fresh) : undefined;
+    const derived = (suffix: string) =>
+      pattern ? nameFromPattern(pattern, `${fresh}-${suffix}`) : undefined;
     const stable =
       explicit !== undefined ? (canary ? nameFromPattern(explicit, PROBE_MARKER) : undefined) : defaultStable;
-    if (!pattern || !canary) {
-      const names = [explicit ?? template.probes.index ?? firstPattern(template) ?? fresh];
-      probes.push(makeStatic('no concrete probe index can match the template index patterns', names));
-      continue;
-    }
+    const noName = 'no concrete probe index can match the template index patterns';
+    const staticNames = [canary ?? explicit ?? stable ?? firstPattern(template) ?? fresh];
+    const onStable = (target: ProbeTarget, index: string): PlannedProbe => {
+      stableIndices.add(index);
+      return { ...base, target, index, needs: { kind: 'stable', index } };
+    };
 
     if (s.expected === 'allow') {
       if (s.op.id === 'index.delete') {
-        const victim = nameFromPattern(pattern, `${fresh}-del`)!;
-        if (!adminAvailable) {
+        const victim = derived('del');
+        if (!victim) probes.push(makeStatic(noName, staticNames));
+        else if (!adminAvailable)
           probes.push(makeStatic('deleting needs a canary index created by the admin identity', [victim]));
-        } else {
+        else {
           canaryIndices.add(victim);
           probes.push({
             ...base,
@@ -199,38 +205,31 @@ export function planProbes(template: RoleTemplate, opts: PlanOptions): ProbePlan
         }
         continue;
       }
-      if (ALLOW_ON_STABLE.has(s.op.id) && stable) {
-        stableIndices.add(stable);
-        probes.push({
-          ...base,
-          target: allowDocTarget(s.op.id, stable, pattern, fresh, at),
-          index: stable,
-          needs: { kind: 'stable', index: stable },
-        });
+      const alias = s.op.id === 'aliases.update' ? derived('alias') : undefined;
+      if (ALLOW_ON_STABLE.has(s.op.id) && stable && (s.op.id !== 'aliases.update' || alias)) {
+        probes.push(onStable(allowDocTarget(s.op.id, stable, alias, at), stable));
         continue;
       }
-      probes.push(makeStatic('no stable probe index can match the template index patterns', [canary]));
+      probes.push(makeStatic(noName, staticNames));
       continue;
     }
 
     // deny
     if (DENY_ON_STABLE.has(s.op.id)) {
       if (!stable) {
-        probes.push(makeStatic('no stable probe index can match the template index patterns', [canary]));
+        probes.push(makeStatic(noName, staticNames));
         continue;
       }
-      stableIndices.add(stable);
       const docId = s.op.id === 'doc.index' || s.op.id === 'doc.create' ? PROBE_DOC_IDS.deny : fresh;
-      probes.push({
-        ...base,
-        target: { index: stable, docId, at },
-        index: stable,
-        needs: { kind: 'stable', index: stable },
-      });
+      probes.push(onStable({ index: stable, docId, at }, stable));
+      continue;
+    }
+    if (!canary) {
+      probes.push(makeStatic(noName, staticNames));
       continue;
     }
     if (s.op.id === 'index.create') {
-      const name = nameFromPattern(pattern, `${fresh}-new`)!;
+      const name = derived('new')!;
       if (!adminAvailable) {
         probes.push(
           makeStatic('an index created by mistake could only be removed by the admin identity', [name]),
@@ -242,7 +241,7 @@ export function planProbes(template: RoleTemplate, opts: PlanOptions): ProbePlan
     }
     // Every other deny probe aims at the fresh canary name, which does not exist: 403 when the
     // key lacks the privilege, 404 when it has it (authorization runs first, §3a).
-    const alias = s.op.id === 'aliases.update' ? nameFromPattern(pattern, `${fresh}-alias`) : undefined;
+    const alias = s.op.id === 'aliases.update' ? derived('alias') : undefined;
     probes.push({ ...base, target: { index: canary, docId: fresh, name: alias, at }, index: canary });
   }
 
@@ -287,7 +286,7 @@ function clusterTarget(op: string, fresh: string, tag: string): ProbeTarget {
   }
 }
 
-function allowDocTarget(op: string, stable: string, pattern: string, fresh: string, at: string): ProbeTarget {
+function allowDocTarget(op: string, stable: string, alias: string | undefined, at: string): ProbeTarget {
   switch (op) {
     case 'doc.create':
       return { index: stable, docId: PROBE_DOC_IDS.create, at };
@@ -297,7 +296,7 @@ function allowDocTarget(op: string, stable: string, pattern: string, fresh: stri
     case 'delete_by_query':
       return { index: stable, docId: PROBE_DOC_IDS.deleteByQuery, at };
     case 'aliases.update':
-      return { index: stable, name: nameFromPattern(pattern, `${fresh}-alias`), at };
+      return { index: stable, name: alias, at };
     default:
       return { index: stable, docId: PROBE_DOC_IDS.doc, at };
   }

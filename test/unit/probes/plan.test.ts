@@ -61,6 +61,21 @@ describe('planProbes', () => {
     expect(statics[0]!.staticNames).toEqual(['/gmail_.*/']);
   });
 
+  it('uses probes.index for data probes when the patterns yield no fresh name (regex)', () => {
+    const t = template(
+      { index: 'gmail_emails-probe', allow: ['search'], deny: ['doc.delete', 'index.delete'] },
+      ['/gmail_emails-.*/'],
+    );
+    const by = Object.fromEntries(planProbes(t, opts).probes.map((p) => [p.key, p]));
+    expect(by['allow search']).toMatchObject({ index: 'gmail_emails-probe', needs: { kind: 'stable' } });
+    expect(by['allow search']!.staticReason).toBeUndefined();
+    expect(by['deny doc.delete']!.target).toMatchObject({
+      index: 'gmail_emails-probe',
+      docId: 'eskeys-probe-7f3a9b2c',
+    });
+    expect(by['deny index.delete']!.staticReason).toMatch(/no concrete probe index/);
+  });
+
   it('reads an explicit existing index live but never changes it', () => {
     const plan = planProbes(
       template({
