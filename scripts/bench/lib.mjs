@@ -86,8 +86,9 @@ export function hasCommand(name) {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, name)));
 }
 
-/** Whether GNU time (`/usr/bin/time -v`) can report a child's peak RSS here. */
-export const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+/** GNU time (`/usr/bin/time -v`), which reports a child's peak RSS, when present (BENCH_NO_GNU_TIME=1 ignores it). */
+export const GNU_TIME =
+  process.env.BENCH_NO_GNU_TIME !== '1' && existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 /**
  * Runs a command under `/usr/bin/time -v` (when present) and adds its peak RSS in MB
@@ -107,6 +108,24 @@ export async function runMeasured(cmd, args, opts = {}) {
     stderr: at >= 0 ? r.stderr.slice(0, at) : r.stderr,
     maxRssMb: kb ? Number(kb) / 1024 : undefined,
     cpuSeconds: Number.isNaN(cpuSeconds) ? undefined : cpuSeconds,
+  };
+}
+
+/**
+ * Runs the CLI (`node <CLI> ...args`) and measures its peak RSS: with GNU time when present,
+ * else from inside the process (a `--import` preload prints process.resourceUsage().maxRSS on
+ * exit, and the line is stripped from stderr).
+ */
+export async function runCliMeasured(args, opts = {}) {
+  if (GNU_TIME) return runMeasured(process.execPath, [CLI, ...args], opts);
+  const preload = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\nBENCH_MAXRSS_KB='+process.resourceUsage().maxRSS+'\\n'))`;
+  const r = await runTimed(process.execPath, ['--import', preload, CLI, ...args], opts);
+  const m = /\nBENCH_MAXRSS_KB=(\d+)\n$/.exec(r.stderr);
+  return {
+    ...r,
+    stderr: m ? r.stderr.slice(0, m.index) : r.stderr,
+    maxRssMb: m ? Number(m[1]) / 1024 : undefined,
+    cpuSeconds: undefined,
   };
 }
 

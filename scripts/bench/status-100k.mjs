@@ -21,7 +21,7 @@ import {
   median,
   report,
   rmTemp,
-  runMeasured,
+  runCliMeasured,
   runTimed,
   startBenchSandbox,
 } from './lib.mjs';
@@ -93,7 +93,7 @@ async function measure(size, dir) {
     const status = { ms: [], rss: [] };
     const base = [];
     for (let i = 0; i < rounds; i++) {
-      const r = await runMeasured(process.execPath, [CLI, 'status', '--json'], { cwd: dir, env });
+      const r = await runCliMeasured(['status', '--json'], { cwd: dir, env });
       if (r.code !== 0) throw new Error(`eskeys status exited ${r.code}: ${r.stderr.trim()}`);
       const shown = JSON.parse(r.stdout).keys.length;
       if (shown !== managed) throw new Error(`eskeys status showed ${shown} keys, expected ${managed}`);
@@ -153,7 +153,7 @@ try {
       ),
     );
   } else {
-    console.log('status: /usr/bin/time is missing; peak RSS not measured');
+    console.log('status: peak RSS could not be measured');
   }
   const timeGrowth = large.ms / large.baseMs / (small.ms / small.baseMs);
   console.log(
