@@ -1,14 +1,21 @@
 import { illegalArgument } from '../errors.js';
+import { atLeast } from '../version.js';
 import type { Handler, RequestContext } from './context.js';
 
 const allowedParams = new WeakMap<Handler, ReadonlySet<string>>();
+const paramSince = new WeakMap<Handler, Readonly<Record<string, readonly [number, number]>>>();
 
 /** Parameters every REST handler accepts (BaseRestHandler / RestRequest response params). */
 const ALWAYS = ['pretty', 'human', 'error_trace', 'filter_path', 'source', 'source_content_type'];
 
 /** Declares the URL parameters a handler consumes; others are rejected as ES does. */
-export function withParams(params: readonly string[], handler: Handler): Handler {
+export function withParams(
+  params: readonly string[],
+  handler: Handler,
+  since: Readonly<Record<string, readonly [number, number]>> = {},
+): Handler {
   allowedParams.set(handler, new Set([...params, ...ALWAYS]));
+  paramSince.set(handler, since);
   return handler;
 }
 
@@ -32,8 +39,16 @@ function similarity(a: string, b: string): number {
  * with "did you mean" hints for close names.
  */
 export function checkParams(ctx: RequestContext, handler: Handler): void {
-  const allowed = allowedParams.get(handler);
+  let allowed = allowedParams.get(handler);
   if (!allowed) return;
+  // Parameters newer than the emulated version are unknown to it.
+  const since = Object.entries(paramSince.get(handler) ?? {}).filter(
+    ([, [ma, mi]]) => !atLeast(ctx.state.version, ma, mi),
+  );
+  if (since.length > 0) {
+    const newer = new Set(since.map(([p]) => p));
+    allowed = new Set([...allowed].filter((p) => !newer.has(p)));
+  }
   const unknown = [...new Set(ctx.query.keys())].filter((k) => !allowed.has(k)).sort();
   if (unknown.length === 0) return;
   const parts = unknown.map((u) => {

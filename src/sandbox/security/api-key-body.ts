@@ -147,9 +147,15 @@ export function parseCreateBody(text: string, parserName = 'api_key_request'): A
 }
 
 /** The update body (`role_descriptors`, `metadata`, `expiration`; §4.6). */
-export function parseUpdateBody(text: string, extra: string[] = []): ApiKeyBody & { rest: StrictObject } {
-  const p = StrictObject.parse('update_api_key_request_payload', text);
-  p.checkKnown(['role_descriptors', 'metadata', 'expiration', ...extra]);
+export function parseUpdateBody(
+  text: string,
+  known: string[] = ['role_descriptors', 'metadata', 'expiration'],
+): ApiKeyBody & { rest: StrictObject } {
+  const p = StrictObject.parse(
+    known.includes('ids') ? 'bulk_update_api_key_request' : 'update_api_key_request_payload',
+    text,
+  );
+  p.checkKnown(known);
   const body: ApiKeyBody & { rest: StrictObject } = { rest: p };
   const rd = parseRoleDescriptors(p);
   if (rd) body.roleDescriptors = rd;

@@ -401,8 +401,15 @@ function applyUpdate(ctx: RequestContext, id: string, body: ApiKeyBody): boolean
 const apiKeyCallerCannotUpdate = () =>
   illegalArgument('authentication via API key not supported: only the owner user can update an API key');
 
+/** `expiration` in update bodies exists since 8.13 (§4.6); older parsers reject it as unknown. */
+function updateFields(ctx: RequestContext): string[] {
+  return atLeast(ctx.state.version, 8, 13)
+    ? ['role_descriptors', 'metadata', 'expiration']
+    : ['role_descriptors', 'metadata'];
+}
+
 const updateApiKey: Handler = (ctx) => {
-  const body = parseUpdateBody(bodyText(ctx));
+  const body = parseUpdateBody(bodyText(ctx), updateFields(ctx));
   validateUpdate(body);
   requireCluster(ctx.auth, `${ACTION}/update`, true);
   if (ctx.auth.kind === 'api_key') throw apiKeyCallerCannotUpdate();
@@ -410,10 +417,12 @@ const updateApiKey: Handler = (ctx) => {
 };
 
 const bulkUpdateApiKeys: Handler = (ctx) => {
-  const body = parseUpdateBody(bodyText(ctx), ['ids']);
+  const body = parseUpdateBody(bodyText(ctx), [...updateFields(ctx), 'ids']);
   const p = body.rest;
   const rawIds = p.obj.ids;
-  const ids = rawIds === undefined ? [] : Array.isArray(rawIds) ? rawIds.map(String) : [String(rawIds)];
+  // `ids` is a required constructor argument of the bulk_update_api_key_request parser.
+  if (rawIds === undefined) throw illegalArgument('Required [ids]');
+  const ids = Array.isArray(rawIds) ? rawIds.map(String) : [String(rawIds)];
   const errors: string[] = [];
   if (ids.length === 0) errors.push('Field [ids] cannot be an empty array');
   const blank = ids.findIndex((i) => i.trim() === '');
@@ -455,6 +464,8 @@ const clearApiKeyCache: Handler = (ctx) => {
 
 /** Registers the API key routes (§4). */
 export function registerApiKeyRoutes(r: Router<Handler>): void {
+  const getSince = { with_limited_by: [8, 5], active_only: [8, 10], with_profile_uid: [8, 14] } as const;
+  const querySince = { with_limited_by: [8, 5], with_profile_uid: [8, 14], typed_keys: [8, 14] } as const;
   r.add(['PUT', 'POST'], '/_security/api_key', withParams(['refresh'], createApiKey))
     .add('POST', '/_security/api_key/grant', withParams(['refresh'], grantApiKey))
     .add(
@@ -472,13 +483,14 @@ export function registerApiKeyRoutes(r: Router<Handler>): void {
           'with_profile_uid',
         ],
         getApiKeys,
+        getSince,
       ),
     )
     .add('DELETE', '/_security/api_key', withParams([], invalidateApiKeys))
     .add(
       ['GET', 'POST'],
       '/_security/_query/api_key',
-      withParams(['with_limited_by', 'with_profile_uid', 'typed_keys'], queryApiKeys),
+      withParams(['with_limited_by', 'with_profile_uid', 'typed_keys'], queryApiKeys, querySince),
     )
     .add('PUT', '/_security/api_key/{id}', withParams([], updateApiKey))
     .add('POST', '/_security/api_key/_bulk_update', withParams([], bulkUpdateApiKeys))

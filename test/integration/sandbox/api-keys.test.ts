@@ -521,6 +521,51 @@ describe('update and bulk update', () => {
   });
 });
 
+describe('version-dependent API key features', () => {
+  it('8.12 has no update expiration, 8.9 no active_only, and no type/realm_type fields', async () => {
+    const old = await startTestCluster({ version: '8.9.2' });
+    try {
+      const k = await old.admin.security.createApiKey({ name: 'old' });
+      await expectError(
+        () =>
+          old.admin.transport.request({
+            method: 'PUT',
+            path: `/_security/api_key/${k.id}`,
+            body: { expiration: '1d' },
+          }),
+        400,
+        'x_content_parse_exception',
+        '[1:2] [update_api_key_request_payload] unknown field [expiration]',
+      );
+      await expectError(
+        () => old.admin.security.getApiKey({ id: k.id, active_only: true }),
+        400,
+        'illegal_argument_exception',
+        'request [/_security/api_key] contains unrecognized parameter: [active_only]',
+      );
+      const got = await old.admin.security.getApiKey({ id: k.id });
+      expect(Object.keys(got.api_keys[0]!)).not.toContain('type');
+      expect(Object.keys(got.api_keys[0]!)).not.toContain('realm_type');
+    } finally {
+      await old.close();
+    }
+  });
+
+  it('bulk update requires ids', async () => {
+    await expectError(
+      () =>
+        tc.admin.transport.request({
+          method: 'POST',
+          path: '/_security/api_key/_bulk_update',
+          body: { metadata: {} },
+        }),
+      400,
+      'illegal_argument_exception',
+      'Required [ids]',
+    );
+  });
+});
+
 describe('grant API key', () => {
   it('grants a key owned by the password-authenticated user', async () => {
     await tc.admin.security.putUser({ username: 'grantee', password: 'grantee-pw', roles: [] });

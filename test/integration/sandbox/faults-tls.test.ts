@@ -163,7 +163,8 @@ describe('eskeys sandbox entry point', () => {
       { stdout: { write: (s: string) => (out += s) }, stderr: { write: () => true } },
       { waitForStop: () => stopped },
     );
-    for (let i = 0; i < 100 && !out.includes('Press Ctrl+C'); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && !out.includes('Press Ctrl+C'); i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect(out).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
     expect(out).toContain('password: printed-throwaway');
     expect(out).toMatch(
