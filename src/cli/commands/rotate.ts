@@ -342,7 +342,7 @@ export async function runRotate(opts: RotateOptions): Promise<void> {
       await renderDryRun(opts, plan, template, outputs, envFiles, project);
       return;
     }
-    const shown = await confirmPlan(opts, plan, outputs, project);
+    const shown = await confirmPlan(opts, plan, template, outputs, envFiles, project);
     if (!shown) for (const w of plan.warnings) reporter.warn(w);
 
     const outcome = await rotateKey(
@@ -449,7 +449,9 @@ async function renderDryRun(
 async function confirmPlan(
   opts: RotateOptions,
   plan: ProceedPlan,
+  template: RoleTemplate,
   outputs: EffectiveOutputs,
+  envFiles: RecordingEnvFiles,
   project: Project,
 ): Promise<boolean> {
   const { ctx } = opts;
@@ -462,8 +464,14 @@ async function confirmPlan(
     }
     return false;
   }
+  // The operator sees what the dry run shows: the plan, the privilege diff and the masked env diff.
+  const extras = await planExtras(plan, template, outputs, envFiles);
   ctx.io.stderr.write(
-    renderPlan(plan, { files: outputs.envFiles.map((f) => displayPath(project, f)), now: ctx.clock.now() }),
+    renderPlan(plan, {
+      ...extras,
+      files: outputs.envFiles.map((f) => displayPath(project, f)),
+      now: ctx.clock.now(),
+    }),
   );
   const ok = await (await ctx.prompter()).confirm(
     plan.immediate ? 'Invalidate the current key right after publishing the new one?' : 'Proceed?',
