@@ -9,7 +9,7 @@ import type { Handler, HandlerResult, RequestContext } from './http/context.js';
 import { checkCompatibleVersion } from './http/media-type.js';
 import { checkParams } from './http/params.js';
 import type { Router } from './http/router.js';
-import { renderLongSentinels } from './security/query-api-keys.js';
+import { renderLongSentinels } from './security/query-paging.js';
 import type { SandboxState } from './state.js';
 
 /** What the HTTP layer needs besides the routes. */

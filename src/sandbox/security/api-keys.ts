@@ -27,7 +27,8 @@ import { requireCluster } from './authorize.js';
 import { hashSecret } from './hashing.js';
 import { renderDescriptor } from './native-realm.js';
 import { computeAggregations } from './query-aggregations.js';
-import { checkWindow, compileQuery, parseSort, runQuery, sortValues } from './query-api-keys.js';
+import { compileQuery } from './query-api-keys.js';
+import { checkWindow, parseSort, runQuery, sortValues } from './query-paging.js';
 import { isEmptyDescriptor, validateRoleDescriptor } from './role-descriptors.js';
 
 const ACTION = 'cluster:admin/xpack/security/api_key';

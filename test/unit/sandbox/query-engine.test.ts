@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EsError } from '../../../src/sandbox/errors.js';
 import { type ApiKeyRecord, ApiKeyStore } from '../../../src/sandbox/security/api-key-store.js';
-import { compileQuery, parseSort, runQuery } from '../../../src/sandbox/security/query-api-keys.js';
+import { compileQuery } from '../../../src/sandbox/security/query-api-keys.js';
+import { parseSort, runQuery } from '../../../src/sandbox/security/query-paging.js';
 
 function key(store: ApiKeyStore, i: number, metadata: Record<string, unknown>): ApiKeyRecord {
   const k: ApiKeyRecord = {
