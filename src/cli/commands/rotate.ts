@@ -10,7 +10,14 @@ import { acquireRotationLock } from '../../adapters/lock/file-lock.js';
 import type { ClusterPort } from '../../core/cluster-port.js';
 import { parseDuration } from '../../core/duration.js';
 import { applyEnvUpdates, maskedEnvDiff, readEnvVar } from '../../core/env-file/edit-env.js';
-import { CancelledError, LockedError, ReportedError, TemplateError, UsageError } from '../../core/errors.js';
+import {
+  CancelledError,
+  ConfigError,
+  LockedError,
+  ReportedError,
+  TemplateError,
+  UsageError,
+} from '../../core/errors.js';
 import type { JournalReader, JournalStep, JournalWriter } from '../../core/journal/journal-entry.js';
 import type { Reporter } from '../../core/ports.js';
 import { runProbes } from '../../core/probes/run-probes.js';
@@ -299,6 +306,21 @@ function newRotationId(ctx: CliContext): string {
     .replace(/\.\d+Z$/, 'Z')}-${ctx.random.hex(8)}`;
 }
 
+/**
+ * Minting keys with role descriptors needs a user, not an API key: Elasticsearch lets an
+ * API-key caller create only derived keys whose descriptors grant nothing ("creating derived
+ * api keys requires an explicit role descriptor that is empty", reference §5), and never lets
+ * it update a key (§4.6), which retire needs. Fail before anything is created.
+ */
+export async function requireUserAdmin(cluster: ClusterPort): Promise<void> {
+  const me = await cluster.whoami();
+  if (me.authenticationType === 'api_key') {
+    throw new ConfigError(
+      'the admin identity is an API key, which Elasticsearch allows to mint only keys without privileges and never to update keys; authenticate eskeys as a user (ESKEYS_USERNAME/ESKEYS_PASSWORD) holding manage_api_key and every privilege the template delegates',
+    );
+  }
+}
+
 /** Runs `eskeys rotate` / `eskeys create`: plan, confirm, lock, rotate, render. */
 export async function runRotate(opts: RotateOptions): Promise<void> {
   const { ctx } = opts;
@@ -319,6 +341,7 @@ export async function runRotate(opts: RotateOptions): Promise<void> {
   let lock: RotationLock | undefined;
   try {
     const info = await services.cluster.info();
+    await requireUserAdmin(services.cluster);
     if (!opts.dryRun) lock = await services.lock(scopeName);
     const keys = parseManagedKeys(await services.cluster.findManagedKeys(scope));
     const plan = planRotation({

@@ -141,6 +141,21 @@ describe('runRotate', () => {
     expect(s.cluster.keys.size).toBe(1);
   });
 
+  it('an admin authenticated by API key is refused up front (ES lets it mint only privilege-less keys)', async () => {
+    const ctx = fakeContext({ cwd: projectDir() });
+    const s = fakeServices(ctx.clock);
+    s.cluster.whoami = async () => ({ username: 'k', realm: '_es_api_key', authenticationType: 'api_key' });
+    const err = await runRotate({
+      ctx,
+      mode: 'create',
+      template: 'email-search',
+      openServices: s.open,
+    }).catch((e) => e);
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toMatch(/admin identity is an API key/);
+    expect(s.cluster.keys.size).toBe(0);
+  });
+
   it('a held lock is exit 4 before anything is created', async () => {
     const ctx = fakeContext({ cwd: projectDir() });
     const s = fakeServices(ctx.clock, true);
