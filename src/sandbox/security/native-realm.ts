@@ -51,7 +51,7 @@ const putUser: Handler = async (ctx) => {
   const existing = ctx.state.users.get(username);
   const errors: string[] = [];
   if (RESERVED_USERS.has(username)) {
-    throw illegalArgument(`user [${username}] is reserved and only the password can be changed`);
+    throw validationError([`user [${username}] is reserved and only the password can be changed`]);
   }
   if (body.password !== undefined && (typeof body.password !== 'string' || body.password.length < 6)) {
     errors.push('passwords must be at least [6] characters long');
@@ -193,7 +193,7 @@ const deleteRole: Handler = (ctx) => {
   requireCluster(ctx.auth, 'cluster:admin/xpack/security/role/delete');
   const name = ctx.params.name!;
   if (ctx.state.roles.get(name)?.reserved)
-    throw illegalArgument(`role [${name}] is a reserved role and cannot be deleted`);
+    throw illegalArgument(`role [${name}] is reserved and cannot be deleted`);
   const found = ctx.state.roles.delete(name);
   ctx.state.securityChanged();
   return { status: found ? 200 : 404, body: { found } };

@@ -220,8 +220,8 @@ describe('native realm', () => {
     await expectError(
       () => tc.admin.security.putUser({ username: 'elastic', password: 'another-pw', roles: [] }),
       400,
-      'illegal_argument_exception',
-      'user [elastic] is reserved and only the password can be changed',
+      'action_request_validation_exception',
+      'Validation Failed: 1: user [elastic] is reserved and only the password can be changed;',
     );
   });
 
@@ -265,6 +265,12 @@ describe('native realm', () => {
       400,
       'action_request_validation_exception',
       /^Validation Failed: 1: unknown cluster privilege \[nope\]\. a privilege must be either one of the predefined cluster privilege names \[/,
+    );
+    await expectError(
+      () => tc.admin.security.deleteRole({ name: 'superuser' }),
+      400,
+      'illegal_argument_exception',
+      'role [superuser] is reserved and cannot be deleted',
     );
     expect(await tc.admin.security.deleteRole({ name: 'reader' })).toEqual({ found: true });
     expect((await esError(() => tc.admin.security.deleteRole({ name: 'reader' }))).status).toBe(404);
