@@ -280,4 +280,24 @@ describe('rotateKey', () => {
     await w.rotate({ immediate: true });
     expect(order).toEqual(['invalidate-old after verify:done,publish:done,verify:done,publish:done']);
   });
+
+  it('Ctrl-C after create and before publish invalidates the new key and leaves consumers untouched', async () => {
+    const w = rotationWorld();
+    await w.rotate({ mode: 'create' });
+    const files = new Map(w.envFiles.files);
+    const controller = new AbortController();
+    const realProbes = w.deps.probes;
+    Object.assign(w.deps, {
+      signal: controller.signal,
+      probes: async (input: Parameters<typeof realProbes>[0]) => {
+        const r = await realProbes(input);
+        controller.abort();
+        return r;
+      },
+    });
+    await expect(w.rotate()).rejects.toMatchObject({ exitCode: 130 });
+    expect(w.envFiles.files).toEqual(files);
+    expect(w.keys().find((k) => k.meta.generation === 2)!.info.invalidated).toBe(true);
+    expect(w.journal.entries.at(-1)!.data?.outcome).toBe('rolled_back');
+  });
 });
