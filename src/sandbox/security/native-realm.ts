@@ -26,6 +26,19 @@ const RESERVED_USERS = new Set([
   'remote_monitoring_user',
 ]);
 
+/** Validation.isValidUserOrRoleName: printable ASCII, 1..1024 chars, no leading/trailing space. */
+function invalidName(kind: 'User' | 'Role', name: string): string | undefined {
+  const ok =
+    name.length >= 1 &&
+    name.length <= 1024 &&
+    /^[\x20-\x7e]+$/.test(name) &&
+    !name.startsWith(' ') &&
+    !name.endsWith(' ');
+  return ok
+    ? undefined
+    : `${kind} names must be at least 1 and no more than 1024 characters. They can contain alphanumeric characters (a-z, A-Z, 0-9), spaces, punctuation, and printable symbols in the Basic Latin (ASCII) block. Leading or trailing whitespace is not allowed.`;
+}
+
 const USER_FIELDS = new Set([
   'username',
   'password',
@@ -50,6 +63,8 @@ const putUser: Handler = async (ctx) => {
   }
   const existing = ctx.state.users.get(username);
   const errors: string[] = [];
+  const badName = invalidName('User', username);
+  if (badName) errors.push(badName);
   if (RESERVED_USERS.has(username)) {
     throw validationError([`user [${username}] is reserved and only the password can be changed`]);
   }
@@ -169,6 +184,8 @@ const putRole: Handler = (ctx) => {
   const name = ctx.params.name!;
   const existing = ctx.state.roles.get(name);
   if (existing?.reserved) throw validationError([`Role [${name}] is reserved and may not be used.`]);
+  const badName = invalidName('Role', name);
+  if (badName) throw validationError([badName]);
   const descriptor = parseRoleDescriptor(name, jsonBody(ctx) ?? {});
   const errors: string[] = [];
   validateRoleDescriptor(descriptor, errors);
