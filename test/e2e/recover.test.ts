@@ -44,7 +44,9 @@ function twoFileProject(restart?: object): { dir: string; env: string } {
 const journalOf = (dir: string, env: string) =>
   readProjectFile(dir, `.eskeys/journal/email-search@${env}.jsonl`);
 
-describe('eskeys recover (after a simulated crash: ESKEYS_TEST_CRASH_AFTER, test-only)', () => {
+describe('eskeys recover (after a simulated crash: ESKEYS_TEST_CRASH_AFTER, test-only)', {
+  timeout: 120_000,
+}, () => {
   it('nothing to do on a clean journal', async () => {
     const { dir } = twoFileProject();
     const r = await runCli(['recover'], dir);

@@ -27,7 +27,7 @@ function project() {
   return { dir, env };
 }
 
-describe('eskeys revoke', () => {
+describe('eskeys revoke', { timeout: 120_000 }, () => {
   it('on 8.13+ the cluster itself ends a superseded key at the end of its grace', async () => {
     const { dir, env } = project();
     expect((await runCli(['create', '-t', 'email-search', '--env', env], dir)).code).toBe(0);
@@ -109,7 +109,7 @@ describe('eskeys revoke', () => {
   });
 });
 
-describe('eskeys status / list', () => {
+describe('eskeys status / list', { timeout: 120_000 }, () => {
   it('filters by template and environment; --all adds invalidated keys; list is an alias', async () => {
     const { dir, env } = project();
     expect((await runCli(['create', '-t', 'email-search', '--env', env], dir)).code).toBe(0);

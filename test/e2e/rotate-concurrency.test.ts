@@ -22,7 +22,7 @@ const slow = (env: string) => ({
   },
 });
 
-describe('concurrent rotations of one key', () => {
+describe('concurrent rotations of one key', { timeout: 120_000 }, () => {
   it('on one host (shared state folder): exactly one new key; the other exits 4 (lock)', async () => {
     const env = `c${Math.random().toString(36).slice(2, 8)}`;
     const dir = makeProject(sb, { files: { '.env': 'A=1\n', 'eskeys.config.json': slow(env) } });

@@ -36,7 +36,7 @@ async function adminKeys(): Promise<SandboxKey[]> {
   return (r.body as { api_keys: SandboxKey[] }).api_keys;
 }
 
-describe('DESIGN.md invariants, end to end', () => {
+describe('DESIGN.md invariants, end to end', { timeout: 120_000 }, () => {
   it('every key eskeys creates is findable by its metadata (also after failures and a crash); at most two stay valid', async () => {
     const env = 'inv1';
     const dir = makeProject(sb, {

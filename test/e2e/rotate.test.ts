@@ -53,7 +53,7 @@ function otherLines(text: string): string {
     .join('\r\n');
 }
 
-describe('eskeys create / rotate / status (built CLI against the sandbox)', () => {
+describe('eskeys create / rotate / status (built CLI against the sandbox)', { timeout: 120_000 }, () => {
   it('creates, rotates and reports: env file keeps other content byte for byte; old key superseded with a cluster-enforced end', async () => {
     const env = await freshEnvName();
     const dir = projectWithEnv(env);

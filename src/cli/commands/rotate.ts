@@ -367,6 +367,11 @@ export async function runRotate(opts: RotateOptions): Promise<void> {
     }
     const shown = await confirmPlan(opts, plan, template, outputs, envFiles, project);
     if (!shown) for (const w of plan.warnings) reporter.warn(w);
+    if (outputs.envFiles.length === 0) {
+      reporter.warn(
+        `${scopeName} has no env files (outputs.env_files): the new key is minted and verified but delivered nowhere`,
+      );
+    }
 
     const outcome = await rotateKey(
       {
