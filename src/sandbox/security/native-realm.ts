@@ -51,7 +51,6 @@ const USER_FIELDS = new Set([
 ]);
 
 const putUser: Handler = async (ctx) => {
-  requireCluster(ctx.auth, 'cluster:admin/xpack/security/user/put');
   const username = ctx.params.username!;
   const body = jsonBody(ctx) ?? {};
   if (!isObject(body))
@@ -77,6 +76,8 @@ const putUser: Handler = async (ctx) => {
   const meta = isObject(body.metadata) ? body.metadata : {};
   if (Object.keys(meta).some((k) => k.startsWith('_'))) errors.push('metadata keys may not start with [_]');
   if (errors.length > 0) throw validationError(errors);
+  // Parsing (REST layer) and request validation come before authorization (TransportAction).
+  requireCluster(ctx.auth, 'cluster:admin/xpack/security/user/put');
   const user: UserRecord = {
     username,
     // A supplied password_hash cannot be verified here; such a user can never log in.
@@ -180,7 +181,6 @@ export function renderDescriptor(d: RoleDescriptor): Record<string, unknown> {
 }
 
 const putRole: Handler = (ctx) => {
-  requireCluster(ctx.auth, 'cluster:admin/xpack/security/role/put');
   const name = ctx.params.name!;
   const existing = ctx.state.roles.get(name);
   if (existing?.reserved) throw validationError([`Role [${name}] is reserved and may not be used.`]);
@@ -190,6 +190,7 @@ const putRole: Handler = (ctx) => {
   const errors: string[] = [];
   validateRoleDescriptor(descriptor, errors);
   if (errors.length > 0) throw validationError(errors);
+  requireCluster(ctx.auth, 'cluster:admin/xpack/security/role/put');
   ctx.state.roles.set(name, { name, descriptor, reserved: false });
   ctx.state.securityChanged();
   return ok({ role: { created: !existing } });
