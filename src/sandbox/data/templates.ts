@@ -29,11 +29,12 @@ const patternsOf = (t: Record<string, unknown>) =>
   (Array.isArray(t.index_patterns) ? t.index_patterns : [t.index_patterns]).map(String);
 
 const putIndexTemplate: Handler = (ctx) => {
-  requireCluster(ctx.auth, 'indices:admin/index_template/put');
   const name = ctx.params.name!;
   const body = jsonBody(ctx);
+  // The template body is parsed in the REST layer, before authorization.
   if (!isObject(body)) throw validationError(['index template is missing']);
   if (body.index_patterns === undefined) throw illegalArgument('Required [index_patterns]');
+  requireCluster(ctx.auth, 'indices:admin/index_template/put');
   const create = boolParam(ctx, 'create');
   if (create && ctx.state.indexTemplates.has(name))
     throw illegalArgument(`index template [${name}] already exists`);
@@ -80,11 +81,11 @@ function deprecation(state: SandboxState, text: string): Record<string, string> 
 }
 
 const putLegacyTemplate: Handler = (ctx) => {
-  requireCluster(ctx.auth, 'indices:admin/template/put');
   const body = jsonBody(ctx);
   if (!isObject(body) || (body.index_patterns === undefined && body.template === undefined)) {
     throw validationError(['index patterns are missing']);
   }
+  requireCluster(ctx.auth, 'indices:admin/template/put');
   ctx.state.legacyTemplates.set(ctx.params.name!, {
     order: Number(body.order ?? 0),
     ...(body.version !== undefined ? { version: body.version } : {}),
@@ -114,9 +115,9 @@ const deleteLegacyTemplate: Handler = (ctx) => {
 };
 
 const putComponentTemplate: Handler = (ctx) => {
-  requireCluster(ctx.auth, 'cluster:admin/component_template/put');
   const body = jsonBody(ctx);
   if (!isObject(body) || !isObject(body.template)) throw illegalArgument('Required [template]');
+  requireCluster(ctx.auth, 'cluster:admin/component_template/put');
   ctx.state.componentTemplates.set(ctx.params.name!, body);
   return ok({ acknowledged: true });
 };
