@@ -277,6 +277,13 @@ const queryApiKeys: Handler = (ctx) => {
   const compiled = compileQuery(p.obj.query ?? { match_all: {} }, state.apiKeys, state.now());
   const sort = parseSort(p.obj.sort);
   const searchAfter = Array.isArray(p.obj.search_after) ? p.obj.search_after : undefined;
+  // The query runs as an internal search, so its request validation applies.
+  if (searchAfter && from > 0) {
+    throw validationError(['[from] parameter must be set to 0 when [search_after] is used']);
+  }
+  if (searchAfter && searchAfter.length !== sort.length) {
+    throw illegalArgument(`search_after has ${searchAfter.length} value(s) but sort has ${sort.length}.`);
+  }
   const visible = ownOnly ? (k: ApiKeyRecord) => isOwner(auth, k) : () => true;
   const aggs = p.obj.aggs ?? p.obj.aggregations;
   if (p.obj.aggs !== undefined && p.obj.aggregations !== undefined) {
