@@ -165,10 +165,6 @@ export async function authenticate(ctx: RequestContext): Promise<Authentication>
   if (header && header.length > 7 && header.slice(0, 7).toLowerCase() === 'apikey ') {
     return authenticateApiKey(ctx, header.slice(7));
   }
-  if (header && header.length > 7 && header.slice(0, 7).toLowerCase() === 'bearer ') {
-    throw unauthorized(ctx, API_KEY_FAILURE, {
-      additional_unsuccessful_credentials: 'OAuth2 token: token malformed',
-    });
-  }
+  // Other schemes (Bearer without a token service or JWT realm, …) are not credentials here.
   throw unauthorized(ctx, `missing authentication credentials for REST request [${uri}]`);
 }
