@@ -1,3 +1,14 @@
+/**
+ * The sandbox: a local Elasticsearch 8.x/9.x security emulator served over real HTTP(S) to the
+ * official client (shared/reference/es-security.md is its specification; docs/es-facts.md lists
+ * the extra facts it relies on).
+ *
+ * Private routes (never counted or faulted; `elastic` only):
+ * - `POST /_sandbox/faults` `{method?, path ("~regex" for a RegExp), times?, latencyMs?, status?, drop?}`,
+ *   `GET /_sandbox/faults`, `DELETE /_sandbox/faults`
+ * - `GET /_sandbox/counters`, `POST /_sandbox/counters/_reset`
+ * - `POST /_sandbox/seed/api_keys` `{count, owner?, metadata?, name_prefix?, return_secret?}`
+ */
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { adminRouter } from './admin-routes.js';
