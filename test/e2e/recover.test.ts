@@ -9,6 +9,7 @@ import {
   runCli,
   startRotationSandbox,
   statusKeys,
+  trackSecretLeaks,
 } from './rotate-support.js';
 
 let sb: RotationSandbox;
@@ -18,6 +19,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sb?.close();
 });
+trackSecretLeaks(() => sb);
 
 let n = 0;
 /** A project with two env files for `email-search` in a fresh environment. */

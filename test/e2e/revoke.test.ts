@@ -9,6 +9,7 @@ import {
   runCli,
   startRotationSandbox,
   statusKeys,
+  trackSecretLeaks,
 } from './rotate-support.js';
 
 let sb: RotationSandbox;
@@ -18,6 +19,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sb?.close();
 });
+trackSecretLeaks(() => sb);
 
 function project() {
   const env = `v${Math.random().toString(36).slice(2, 8)}`;

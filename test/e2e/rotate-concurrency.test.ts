@@ -5,6 +5,7 @@ import {
   runCli,
   startRotationSandbox,
   statusKeys,
+  trackSecretLeaks,
 } from './rotate-support.js';
 
 let sb: RotationSandbox;
@@ -14,6 +15,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sb?.close();
 });
+trackSecretLeaks(() => sb);
 
 /** A slow restart hook keeps each rotation open long enough for the two to overlap. */
 const slow = (env: string) => ({

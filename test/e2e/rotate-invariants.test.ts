@@ -13,6 +13,7 @@ import {
   runCli,
   startRotationSandbox,
   statusKeys,
+  trackSecretLeaks,
   writeTemplate,
 } from './rotate-support.js';
 
@@ -23,6 +24,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sb?.close();
 });
+trackSecretLeaks(() => sb);
 
 interface SandboxKey {
   id: string;

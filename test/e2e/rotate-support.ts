@@ -19,7 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, onTestFinished } from 'vitest';
+import { afterEach, expect, onTestFinished } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -150,12 +150,36 @@ export interface CliRun {
   readonly stderr: string;
 }
 
+/** Runs and projects of the current test, for the automatic leak check (see trackSecretLeaks). */
+const currentRuns: CliRun[] = [];
+const currentDirs: string[] = [];
+
+/**
+ * Registers an afterEach that asserts no secret the sandbox handed out appears in any CLI
+ * output, journal or audit log of the test (STYLE.md: every test that creates a key checks).
+ */
+export function trackSecretLeaks(sandbox: () => RotationSandbox | undefined): void {
+  afterEach(() => {
+    const sb = sandbox();
+    const runs = currentRuns.splice(0);
+    const dirs = currentDirs.splice(0);
+    if (!sb || sb.secrets.length === 0) return;
+    for (const dir of dirs) expectNoSecretLeak(sb, dir, runs);
+  });
+}
+
 /** Runs the built CLI in `cwd` (async: the sandbox lives in this process and must keep serving). */
-export function runCli(
+export async function runCli(
   args: readonly string[],
   cwd: string,
   env: Record<string, string> = {},
 ): Promise<CliRun> {
+  const r = await spawnCli(args, cwd, env);
+  currentRuns.push(r);
+  return r;
+}
+
+function spawnCli(args: readonly string[], cwd: string, env: Record<string, string>): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd,
@@ -180,6 +204,7 @@ export interface ProjectSpec {
 /** A temporary project with `.eskeys.env` pointing at the sandbox as the admin user; removed after the test. */
 export function makeProject(sb: RotationSandbox, spec: ProjectSpec = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'eskeys-rotate-'));
+  currentDirs.push(dir);
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   mkdirSync(join(dir, 'roles'));
   for (const t of spec.templates ?? ['roles/email-search.json']) {

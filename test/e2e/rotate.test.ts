@@ -9,6 +9,7 @@ import {
   runCli,
   startRotationSandbox,
   statusKeys,
+  trackSecretLeaks,
   writeTemplate,
 } from './rotate-support.js';
 
@@ -19,6 +20,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sb?.close();
 });
+trackSecretLeaks(() => sb);
 
 const ENV_TEXT = [
   '# email-search API',
