@@ -197,6 +197,41 @@ describe('the write trap', () => {
   });
 });
 
+describe('mapping updates (BWC rule, §1)', () => {
+  it('a key with only index may update mappings of a plain index, dynamically or explicitly', async () => {
+    const key = await tc.apiKey({ indices: [{ names: ['existing'], privileges: ['index'] }] });
+    await key.client.index({ index: 'existing', id: 'bwc', document: { brand_new_field: 'x' } });
+    const r = await key.client.indices.putMapping({
+      index: 'existing',
+      properties: { other_new: { type: 'keyword' } },
+    });
+    expect(r.acknowledged).toBe(true);
+    const reader = await tc.apiKey({ indices: [{ names: ['existing'], privileges: ['read'] }] });
+    await expectError(
+      () => reader.client.indices.putMapping({ index: 'existing', properties: { x: { type: 'keyword' } } }),
+      403,
+      'security_exception',
+      denied(
+        'indices:admin/mapping/put',
+        `API key id [${reader.id}] of user [elastic]`,
+        'existing',
+        'manage,all',
+      ),
+    );
+  });
+
+  it('read_security reads every key but cannot create one', async () => {
+    const auditor = await tc.userWithRole('auditor', { cluster: ['read_security'] });
+    expect((await auditor.security.getApiKey()).api_keys.length).toBeGreaterThan(0);
+    await expectError(
+      () => auditor.security.createApiKey({ name: 'nope' }),
+      403,
+      'security_exception',
+      'action [cluster:admin/xpack/security/api_key/create] is unauthorized for user [auditor] with effective roles [auditor_role], this action is granted by the cluster privileges [manage_own_api_key,manage_api_key,manage_security,all]',
+    );
+  });
+});
+
 describe('bulk per-item authorization', () => {
   it('fails forbidden items inside a 200 errors:true response', async () => {
     const key = await tc.apiKey({ indices: [{ names: ['existing'], privileges: ['create_doc', 'delete'] }] });
