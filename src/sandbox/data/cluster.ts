@@ -90,6 +90,15 @@ const health: Handler = (ctx) => {
   // Cluster health is a cluster action even when it names indices (§3).
   requireCluster(ctx.auth, 'cluster:monitor/health');
   const { status, body } = healthBody(ctx.state, ctx.params.index?.split(','));
+  const wanted = ctx.query.get('wait_for_status');
+  const rank: Record<string, number> = { green: 0, yellow: 1, red: 2 };
+  if (wanted !== null && !(wanted in rank)) {
+    throw illegalArgument(`unknown cluster health status [${wanted}]`);
+  }
+  // Nothing changes while a request waits here, so an unmet wait ends as ES's timeout would (408).
+  if (wanted !== null && (rank[String(body.status)] ?? 2) > rank[wanted]!) {
+    return { status: 408, body: { ...body, timed_out: true } };
+  }
   return { status, body };
 };
 

@@ -303,6 +303,10 @@ describe('cluster APIs', () => {
     expect(h.number_of_nodes).toBe(1);
     const one = await tc.admin.cluster.health({ index: 'app-1' });
     expect(one.status).toBe('green');
+    const waited = await esError(() => tc.admin.cluster.health({ wait_for_status: 'green', timeout: '1s' }));
+    expect(waited.status).toBe(408);
+    expect(waited.body).toMatchObject({ status: 'yellow', timed_out: true });
+    expect((await tc.admin.cluster.health({ wait_for_status: 'yellow' })).timed_out).toBe(false);
   });
 
   it('cluster settings round-trip and unknown settings are refused', async () => {
