@@ -1,12 +1,12 @@
 import type { RawRequest, RawResponse } from '../cluster-port.js';
 import { AuthenticationError, CancelledError } from '../errors.js';
 import { silentReporter } from '../ports.js';
-import { clusterPrivilegesGranting, indexPrivilegesGranting } from '../privileges/privilege-names.js';
 import { isProbeName } from './canary-names.js';
 import { explain, grantsInTemplate } from './explain.js';
 import { type AuthorizedReason, classify, type Outcome, rejectionReason, verdictOf } from './interpret.js';
 import { type PlannedProbe, planProbes } from './plan.js';
 import { PROBE_INDEX_BODY, PROBE_KEY_EXPIRATION, probeRequest } from './requests.js';
+import { hasPrivilegesRequest, type StaticProbe, staticResults } from './static-probes.js';
 import type { ProbeReport, ProbeResult, RunProbesInput } from './types.js';
 
 type Phase = 'setup' | 'probes' | 'teardown';
@@ -207,7 +207,7 @@ export async function runProbes(input: RunProbesInput): Promise<ProbeReport> {
 
     // 3. Decide live or static now that setup is known.
     const live: PlannedProbe[] = [];
-    const statics: { p: PlannedProbe; reason: string }[] = [];
+    const statics: StaticProbe[] = [];
     for (const p of plan.probes) {
       if (results.has(p.key)) continue; // the index.create probe already ran as setup
       if (p.staticReason) statics.push({ p, reason: p.staticReason });
@@ -292,83 +292,16 @@ export async function runProbes(input: RunProbesInput): Promise<ProbeReport> {
   };
 
   /** One _has_privileges request (as the key) answers every static probe. */
-  async function runStatic(list: { p: PlannedProbe; reason: string }[]): Promise<void> {
+  async function runStatic(list: StaticProbe[]): Promise<void> {
     if (aborted()) return;
     const t0 = clock.now().getTime();
-    const cluster = new Set<string>();
-    const byName = new Map<string, Set<string>>();
-    const asked = new Map<string, string[]>();
-    for (const { p } of list) {
-      const privileges =
-        p.op.scope === 'cluster'
-          ? // manage_own_api_key counts except for invalidating a key the caller does not own (§2).
-            [
-              ...clusterPrivilegesGranting(p.op.action, p.op.id !== 'security.invalidate_api_key'),
-              p.op.action,
-            ]
-          : [...indexPrivilegesGranting(p.op.action), p.op.action];
-      asked.set(p.key, privileges);
-      if (p.op.scope === 'cluster') for (const x of privileges) cluster.add(x);
-      else {
-        for (const n of p.staticNames ?? [p.index ?? '*']) {
-          const set = byName.get(n) ?? new Set<string>();
-          for (const x of privileges) set.add(x);
-          byName.set(n, set);
-        }
-      }
-    }
-    const body = {
-      cluster: [...cluster],
-      index: [...byName].map(([n, privs]) => ({ names: [n], privileges: [...privs] })),
-    };
-    const res = await track(
-      caller.key({ method: 'POST', path: '/_security/user/_has_privileges', body }, 'probes'),
-    );
+    const res = await track(caller.key(hasPrivilegesRequest(list), 'probes'));
     if (res.status === 401) {
       stop = true;
       throw new KeyRejected(classify('has_privileges', res).detail ?? 'authentication failed');
     }
-    const answer = res.body as {
-      cluster?: Record<string, boolean>;
-      index?: Record<string, Record<string, boolean>>;
-    };
-    const elapsed = clock.now().getTime() - t0;
-    for (const { p, reason } of list) {
-      const privileges = asked.get(p.key)!;
-      let granted: boolean | undefined;
-      if (ok(res.status)) {
-        granted =
-          p.op.scope === 'cluster'
-            ? privileges.some((x) => answer.cluster?.[x] === true)
-            : (p.staticNames ?? [p.index ?? '*']).every((n) =>
-                privileges.some((x) => answer.index?.[n]?.[x] === true),
-              );
-      }
-      const verdict =
-        granted === undefined ? 'error' : (granted ? 'allow' : 'deny') === p.expected ? 'pass' : 'fail';
-      const outcome: Outcome | undefined =
-        granted === undefined ? classify('has_privileges', res) : undefined;
-      results.set(p.key, {
-        op: p.op.id,
-        action: p.op.action,
-        index: p.index,
-        expected: p.expected,
-        mode: 'static',
-        got: granted === undefined ? `has_privileges: ${outcome!.got}` : `has_privileges: ${granted}`,
-        verdict,
-        explanation: explain({
-          template,
-          op: p.op,
-          expected: p.expected,
-          verdict,
-          index: p.index,
-          outcome,
-          staticGranted: granted,
-        }),
-        note: `static: ${reason}`,
-        durationMs: elapsed,
-      });
-    }
+    for (const [i, r] of staticResults(template, list, res, clock.now().getTime() - t0).entries())
+      results.set(list[i]!.p.key, r);
   }
 
   function deleteCleanup(label: string, path: string, alreadyGoneIfProbeDeleted?: string): Cleanup {
