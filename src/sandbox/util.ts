@@ -35,3 +35,13 @@ export function matchesAnyWildcard(expressions: string | undefined, name: string
   if (!expressions) return true;
   return expressions.split(',').some((p) => wildcardRegex(p).test(name));
 }
+
+/** Jackson token name of a JSON value, as ES messages print it (`VALUE_STRING`, `START_ARRAY`, …). */
+export function tokenOf(v: unknown): string {
+  if (v === null) return 'VALUE_NULL';
+  if (Array.isArray(v)) return 'START_ARRAY';
+  if (typeof v === 'object') return 'START_OBJECT';
+  if (typeof v === 'number') return 'VALUE_NUMBER';
+  if (typeof v === 'boolean') return 'VALUE_BOOLEAN';
+  return 'VALUE_STRING';
+}

@@ -1,19 +1,9 @@
 import type { RoleDescriptor } from '../../core/privileges/index.js';
 import { type ErrorCause, EsError, illegalArgument, parseError } from '../errors.js';
 import { at, type Position, type PositionedJson, parseJsonWithPositions } from '../http/json.js';
-import { isObject } from '../util.js';
+import { isObject, tokenOf } from '../util.js';
 import { parseRoleDescriptor } from './role-descriptors.js';
 import { parseTimeValueSeconds, TimeValueError } from './time-value.js';
-
-/** JSON token names used in ObjectParser's "doesn't support values of type" messages. */
-function tokenName(v: unknown): string {
-  if (v === null) return 'VALUE_NULL';
-  if (Array.isArray(v)) return 'START_ARRAY';
-  if (typeof v === 'object') return 'START_OBJECT';
-  if (typeof v === 'number') return 'VALUE_NUMBER';
-  if (typeof v === 'boolean') return 'VALUE_BOOLEAN';
-  return 'VALUE_STRING';
-}
 
 /** Parsed create/update API key fields (what the request object holds after parsing). */
 export interface ApiKeyBody {
@@ -34,7 +24,7 @@ export class StrictObject {
   static parse(parserName: string, text: string): StrictObject {
     const doc = parseJsonWithPositions(text.trim() === '' ? '{}' : text);
     if (!isObject(doc.value)) {
-      throw parseError(`[1:1] [${parserName}] Expected START_OBJECT but was: ${tokenName(doc.value)}`);
+      throw parseError(`[1:1] [${parserName}] Expected START_OBJECT but was: ${tokenOf(doc.value)}`);
     }
     return new StrictObject(parserName, doc, doc.value);
   }
@@ -52,7 +42,7 @@ export class StrictObject {
   }
   typeError(key: string): EsError {
     return parseError(
-      `${at(this.valuePos(key))} [${this.parserName}] ${key} doesn't support values of type: ${tokenName(this.obj[key])}`,
+      `${at(this.valuePos(key))} [${this.parserName}] ${key} doesn't support values of type: ${tokenOf(this.obj[key])}`,
     );
   }
   fieldError(key: string, cause: ErrorCause): EsError {

@@ -8,7 +8,7 @@ import {
   unknownIndexPrivilegeMessage,
 } from '../../core/privileges/index.js';
 import { type ErrorCause, EsError } from '../errors.js';
-import { isObject } from '../util.js';
+import { isObject, tokenOf } from '../util.js';
 
 const DESCRIPTOR_FIELDS = new Set([
   'cluster',
@@ -30,16 +30,6 @@ const DESCRIPTOR_FIELDS = new Set([
 /** 400 parse_exception raised by RoleDescriptor.parse (ElasticsearchParseException). */
 function roleParseError(reason: string, causedBy?: ErrorCause): EsError {
   return new EsError(400, 'parse_exception', reason, causedBy ? { causedBy } : {});
-}
-
-/** Jackson token name of a JSON value, as ES messages print it. */
-export function tokenOf(v: unknown): string {
-  if (v === null) return 'VALUE_NULL';
-  if (Array.isArray(v)) return 'START_ARRAY';
-  if (typeof v === 'object') return 'START_OBJECT';
-  if (typeof v === 'number') return 'VALUE_NUMBER';
-  if (typeof v === 'boolean') return 'VALUE_BOOLEAN';
-  return 'VALUE_STRING';
 }
 
 function stringArray(role: string, field: string, v: unknown): string[] {
