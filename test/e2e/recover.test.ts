@@ -114,6 +114,10 @@ describe('eskeys recover (after a simulated crash: ESKEYS_TEST_CRASH_AFTER, test
     const blocked = await runCli(['rotate', '-t', 'email-search', '--env', env], other);
     expect(blocked.code).toBe(4);
     expect(blocked.stderr).toMatch(/another rotation of email-search@.* is in progress/);
+    // On this host, rotate points at recover (exit 5) instead of starting over.
+    const again = await runCli(['rotate', '-t', 'email-search', '--env', env], dir);
+    expect(again.code).toBe(5);
+    expect(again.stderr).toMatch(/interrupted rotation of email-search@.* run `eskeys recover` first/);
     // ... until recover on this host rolls it back.
     const rec = await runCli(['recover'], dir);
     expect(rec.code, rec.stderr).toBe(0);

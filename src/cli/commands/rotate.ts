@@ -14,11 +14,13 @@ import {
   CancelledError,
   ConfigError,
   LockedError,
+  PartialFailureError,
   ReportedError,
   TemplateError,
   UsageError,
 } from '../../core/errors.js';
 import type { JournalReader, JournalStep, JournalWriter } from '../../core/journal/journal-entry.js';
+import { openRotations } from '../../core/journal/plan-recovery.js';
 import type { Reporter } from '../../core/ports.js';
 import { runProbes } from '../../core/probes/run-probes.js';
 import { parseManagedKeys } from '../../core/rotation/key-metadata.js';
@@ -343,6 +345,17 @@ export async function runRotate(opts: RotateOptions): Promise<void> {
     const info = await services.cluster.info();
     await requireUserAdmin(services.cluster);
     if (!opts.dryRun) lock = await services.lock(scopeName);
+    // An interrupted rotation of this key must be finished or undone before a new one starts:
+    // its pending key would block the plan, and its files may hold a half-published state.
+    const interrupted = openRotations(await services.journal.readAll()).filter(
+      (p) => p.template === template.name && p.environment === environment,
+    );
+    if (interrupted.length > 0) {
+      const p = interrupted[0]!;
+      const message = `an interrupted rotation of ${scopeName} (${p.rotation}, stopped at ${p.lastStep}) is in the journal; run \`eskeys recover\` first`;
+      if (!opts.dryRun) throw new PartialFailureError(message);
+      reporter.warn(message);
+    }
     const keys = parseManagedKeys(await services.cluster.findManagedKeys(scope));
     const plan = planRotation({
       mode: opts.mode,
