@@ -49,6 +49,7 @@ const LONG_MIN = '__LONG_MIN__';
 
 /** Replaces the Long.MAX/MIN sentinels used for missing date sort values with their JSON text. */
 export function renderLongSentinels(json: string): string {
+  if (!json.includes('"__LONG_M')) return json;
   return json
     .replaceAll(`"${LONG_MAX}"`, '9223372036854775807')
     .replaceAll(`"${LONG_MIN}"`, '-9223372036854775808');
