@@ -97,7 +97,12 @@ interface KeyUnderTest {
 /** Loads the template and key, probes, renders; throws ReportedError(1) when a probe failed. */
 export async function runVerify(ctx: CliContext, opts: VerifyOptions): Promise<void> {
   const project = loadProject(ctx, opts.config);
-  const { template, warnings } = await loadTemplate(opts.template, ctx.cwd, project.config.templates_dir);
+  // Names resolve in the templates directory of the project (next to its config); paths against cwd.
+  const templatesDir =
+    project.root === ctx.cwd
+      ? project.config.templates_dir
+      : resolve(project.root, project.config.templates_dir);
+  const { template, warnings } = await loadTemplate(opts.template, ctx.cwd, templatesDir);
   for (const w of warnings) ctx.io.stderr.write(`eskeys: warning: ${w}\n`);
   if (template.probes.allow.length + template.probes.deny.length === 0) {
     throw new TemplateError(
