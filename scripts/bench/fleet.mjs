@@ -126,6 +126,7 @@ async function worker(dir) {
     };
     const journal = Object.create(shared.journal);
     journal.append = timed('journal append', (e) => shared.journal.append(e));
+    journal.readAll = timed('journal readAll', () => shared.journal.readAll());
     const openServices = async () => ({ ...shared, audit, journal, close: async () => {} });
     try {
       await pool(names, CONCURRENCY, async (template) => {
