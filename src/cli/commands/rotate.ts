@@ -287,15 +287,15 @@ async function pickTarget(
   }
   let environment = opts.env ?? ctx.env.ESKEYS_ENV;
   if (!environment) {
-    const envs = Object.keys(project.config.environments);
-    if (envs.length > 1 && ctx.io.canPrompt() && !opts.json) {
-      environment = await (await ctx.prompter()).select(
-        'Environment',
-        envs.map((n) => ({ value: n })),
-      );
-    } else {
-      environment = envs.length === 1 ? envs[0]! : DEFAULT_ENVIRONMENT;
-    }
+    // Same default as every other command (`default`); a terminal may pick a configured one.
+    const envs = Object.keys(project.config.environments).filter((e) => e !== DEFAULT_ENVIRONMENT);
+    environment =
+      envs.length > 0 && ctx.io.canPrompt() && !opts.json
+        ? await (await ctx.prompter()).select(
+            'Environment',
+            [...envs, DEFAULT_ENVIRONMENT].map((n) => ({ value: n })),
+          )
+        : DEFAULT_ENVIRONMENT;
   }
   return { templateName, environment };
 }
