@@ -60,6 +60,13 @@ export interface SeedApiKeysOptions {
   roleDescriptors?: Record<string, RoleDescriptor>;
 }
 
+function parseDurationMs(raw: string, fallback: number): number {
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(raw.trim());
+  if (!m) return fallback;
+  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+  return Number(m[1]) * unit[m[2]!]!;
+}
+
 /** Base64 UUIDs like ES's UUIDs.base64UUID(): 20 URL-safe characters. */
 export function base64Uuid(): string {
   return randomBytes(15).toString('base64url');
@@ -91,6 +98,7 @@ export class SandboxState {
   /** Permissions built from role descriptors, keyed by principal; cleared on any role/user/key change. */
   readonly permissionCache = new Map<string, Permission>();
   readonly clusterUuid = base64Uuid().slice(0, 22);
+  #lastRemoverRun: number;
   readonly nodeId = base64Uuid().slice(0, 22);
 
   constructor(
@@ -98,6 +106,34 @@ export class SandboxState {
     readonly now: () => number,
   ) {
     this.roles.set('superuser', { name: 'superuser', descriptor: SUPERUSER_DESCRIPTOR, reserved: true });
+    this.#lastRemoverRun = now();
+  }
+
+  /**
+   * The expired/invalidated API key remover (§5 retention): at most once per
+   * `xpack.security.authc.api_key.delete.interval` (24h), deletes keys invalidated or expired longer
+   * than `…delete.retention_period` (7d) ago. ES starts its remover from the invalidate API
+   * (ApiKeyService.indexInvalidation), not on a timer.
+   */
+  maybeRemoveOldApiKeys(): void {
+    const now = this.now();
+    const setting = (key: string, fallback: number) => {
+      const raw = this.clusterSettings.transient[key] ?? this.clusterSettings.persistent[key];
+      return raw === undefined || raw === null ? fallback : parseDurationMs(String(raw), fallback);
+    };
+    const interval = setting('xpack.security.authc.api_key.delete.interval', 86_400_000);
+    if (now - this.#lastRemoverRun < interval) return;
+    this.#lastRemoverRun = now;
+    const retention = setting('xpack.security.authc.api_key.delete.retention_period', 7 * 86_400_000);
+    const cutoff = now - retention;
+    for (const k of [...this.apiKeys.all()]) {
+      const invalidatedLongAgo = k.invalidated && (k.invalidation ?? 0) < cutoff;
+      const expiredLongAgo = k.expiration !== null && k.expiration < cutoff;
+      if (invalidatedLongAgo || expiredLongAgo) {
+        this.apiKeys.remove(k);
+        this.apiKeyAuthCache.evict(k.id);
+      }
+    }
   }
 
   /** Creates the bootstrap `elastic` user (realm `reserved`, role `superuser`). */

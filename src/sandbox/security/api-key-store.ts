@@ -117,6 +117,15 @@ export class ApiKeyStore {
     }
     return [...union];
   }
+  /** Deletes a key and its postings (the retention remover). */
+  remove(k: ApiKeyRecord): void {
+    forEachKeyword(k, (field, value) => {
+      const list = this.#postings.get(field)?.get(value);
+      const i = list ? list.indexOf(k) : -1;
+      if (i >= 0) list!.splice(i, 1);
+    });
+    this.#byId.delete(k.id);
+  }
   /** Removes every key (tests). */
   clear(): void {
     this.#byId.clear();

@@ -350,6 +350,7 @@ const invalidateApiKeys: Handler = (ctx) => {
     ? ids.map((i) => state.apiKeys.get(i)).filter((k): k is ApiKeyRecord => !!k)
     : state.apiKeys.all();
   const now = state.now();
+  const toInvalidate: ApiKeyRecord[] = [];
   for (const k of [...candidates]) {
     // Already-invalidated keys are filtered out of the search (§4.5).
     if (k.invalidated) continue;
@@ -357,6 +358,11 @@ const invalidateApiKeys: Handler = (ctx) => {
     if (owner && !isOwner(auth, k)) continue;
     if (username && k.username !== username) continue;
     if (realm && k.realm !== realm) continue;
+    toInvalidate.push(k);
+  }
+  // ApiKeyService.indexInvalidation starts the expired-keys remover when keys are invalidated.
+  if (toInvalidate.length > 0) state.maybeRemoveOldApiKeys();
+  for (const k of toInvalidate) {
     state.apiKeys.update(k, (key) => {
       key.invalidated = true;
       key.invalidation = now;

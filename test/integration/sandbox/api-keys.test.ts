@@ -423,6 +423,17 @@ describe('invalidate API keys', () => {
     );
   });
 
+  it('the remover deletes keys invalidated or expired beyond the retention period, on a later invalidation', async () => {
+    const old = await tc.admin.security.createApiKey({ name: 'retained', expiration: '1h' });
+    await tc.admin.security.invalidateApiKey({ ids: [old.id] });
+    tc.clock.advance(8 * 86_400_000);
+    expect((await tc.admin.security.getApiKey({ id: old.id })).api_keys).toHaveLength(1);
+    const trigger = await tc.admin.security.createApiKey({ name: 'trigger' });
+    await tc.admin.security.invalidateApiKey({ ids: [trigger.id] });
+    const gone = await esError(() => tc.admin.security.getApiKey({ id: old.id }));
+    expect(gone.status).toBe(404);
+  });
+
   it('manage_own_api_key cannot invalidate other users keys', async () => {
     const u = await tc.userWithRole('inv_own', { cluster: ['manage_own_api_key'] });
     await expectError(
