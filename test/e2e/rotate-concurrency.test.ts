@@ -20,7 +20,7 @@ trackSecretLeaks(() => sb);
 /** A slow restart hook keeps each rotation open long enough for the two to overlap. */
 const slow = (env: string) => ({
   environments: {
-    [env]: { outputs: { 'email-search': { restart: { command: 'sleep 2', timeout: '10s' } } } },
+    [env]: { outputs: { 'email-search': { restart: { command: 'sleep 4', timeout: '20s' } } } },
   },
 });
 
