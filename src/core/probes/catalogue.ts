@@ -45,7 +45,7 @@ export const PROBE_OPERATIONS: readonly ProbeOperation[] = [
   op('search', 'search documents', 'index', 'indices:data/read/search'),
   op('count', 'count documents', 'index', 'indices:data/read/search'),
   op('doc.get', 'get a document', 'index', 'indices:data/read/get'),
-  op('doc.index', 'index a document', 'index', 'indices:data/write/index'),
+  op('doc.index', 'index a document (PUT _doc/{id})', 'index', 'indices:data/write/index:op_type/index'),
   op('doc.create', 'create a document', 'index', 'indices:data/write/index:op_type/create'),
   op('doc.update', 'update a document', 'index', 'indices:data/write/update'),
   op('doc.delete', 'delete a document', 'index', 'indices:data/write/delete', true),

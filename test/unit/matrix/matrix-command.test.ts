@@ -61,7 +61,7 @@ describe('runMatrix', () => {
     expect(lines[0]).toBe('| operation | action | needed? | email-search |');
     expect(lines[1]).toBe('| --- | --- | --- | --- |');
     expect(lines).toContain('| `doc.delete` | `indices:data/write/delete` | no | ✗ |');
-    expect(lines).toContain('| `doc.index` | `indices:data/write/index` | yes | ✓ |');
+    expect(lines).toContain('| `doc.index` | `indices:data/write/index:op_type/index` | yes | ✓ |');
   });
 
   it('renders JSON with patterns and granting privileges', async () => {

@@ -45,7 +45,7 @@ describe('permission matrix of the shipped templates', () => {
       search: '✓✓✗✗',
       count: '✓✓✗✗',
       'doc.get': '✓✓✗✗',
-      'doc.index': '✓✗✓✗',
+      'doc.index': '✓✗✗✗',
       'doc.create': '✓✗✓✗',
       'doc.update': '✓✗✗✗',
       'doc.delete': '✗✗✗✗',

@@ -54,7 +54,7 @@ describe('explain', () => {
       'doc.index',
       'allow',
       denied,
-      'doc.index on gmail_emails-eskeys-probe was denied: the template does not grant it on this index; it needs one of [create_doc,create,index,write,all]',
+      'doc.index on gmail_emails-eskeys-probe was denied: the template does not grant it on this index; it needs one of [create,index,write,all]',
     ],
   ] as const)('%s', (_name, t, op, expected, outcome, text) => {
     const out = explain({
