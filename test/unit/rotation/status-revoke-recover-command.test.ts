@@ -1,0 +1,176 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { runRecover } from '../../../src/cli/commands/recover.js';
+import { revokeSelector, runRevoke } from '../../../src/cli/commands/revoke.js';
+import type { OpenServices, RecordingEnvFiles } from '../../../src/cli/commands/rotate.js';
+import { runStatus } from '../../../src/cli/commands/status.js';
+import { LockedError, UsageError } from '../../../src/core/errors.js';
+import type { FakeClock } from '../../support/fake-clock.js';
+import { FakeCluster } from '../../support/fake-cluster.js';
+import { FakeIO, fakeContext } from '../../support/fake-io.js';
+import { FakePrompter } from '../../support/fake-prompter.js';
+import {
+  FakeEnvFiles,
+  FakeHooks,
+  fakeProbes,
+  MemoryAudit,
+  MemoryJournal,
+} from '../../support/fake-rotation-ports.js';
+
+const HOUR = 3_600_000;
+
+function dir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'eskeys-cmd-'));
+  onTestFinished(() => rmSync(d, { recursive: true, force: true }));
+  return d;
+}
+
+function seeded(clock: FakeClock) {
+  const cluster = new FakeCluster(clock);
+  const meta = (gen: number, state: string, extra: Record<string, unknown> = {}) => ({
+    managed_by: 'eskeys',
+    template: 'email-search',
+    environment: 'prod',
+    generation: gen,
+    state,
+    rotate_every: '90d',
+    grace: '24h',
+    review_every: '30d',
+    created_by: 'ops@host1',
+    ...extra,
+  });
+  const now = clock.now().getTime();
+  const old = cluster.seed({
+    id: 'oldkeyoldkeyoldkey01',
+    name: 'email-search@prod#1',
+    creation: new Date(now - 91 * 24 * HOUR),
+    expiration: new Date(now + HOUR),
+    metadata: meta(1, 'superseded', { revoke_after: new Date(now - HOUR).toISOString() }),
+  });
+  const cur = cluster.seed({
+    id: 'curkeycurkeycurkey02',
+    name: 'email-search@prod#2',
+    creation: new Date(now - 2 * HOUR),
+    expiration: new Date(now + 100 * 24 * HOUR),
+    metadata: meta(2, 'active'),
+  });
+  cluster.seed({ id: 'foreignforeignforeig', name: 'someone-else', metadata: { owner: 'them' } });
+  return { cluster, old, cur };
+}
+
+function services(
+  cluster: FakeCluster,
+  locked = false,
+): { open: OpenServices; journal: MemoryJournal; audit: MemoryAudit } {
+  const journal = new MemoryJournal();
+  const audit = new MemoryAudit();
+  const files = new FakeEnvFiles();
+  const envFiles = (): RecordingEnvFiles => ({
+    diffs: [],
+    update: (p, v) => files.update(p, v),
+    restore: (p, b) => files.restore(p, b),
+    readVar: (p, n) => files.readVar(p, n),
+    preview: async (p) => ({ file: p, diff: '' }),
+  });
+  const open: OpenServices = async () => ({
+    cluster,
+    journal,
+    audit,
+    envFiles,
+    hooks: new FakeHooks(),
+    probes: fakeProbes().run,
+    lock: async (name) => {
+      if (locked) throw new LockedError(`another rotation of ${name} is running`);
+      return { release() {} };
+    },
+    close: async () => {},
+  });
+  return { open, journal, audit };
+}
+
+describe('runStatus', () => {
+  it('lists managed keys only, ids masked, superseded end and revoke-due shown', async () => {
+    const ctx = fakeContext({ cwd: dir() });
+    const { cluster } = seeded(ctx.clock);
+    await runStatus({ ctx, openCluster: async () => cluster });
+    expect(ctx.io.out).toMatch(
+      /email-search@prod\s+2\s+email-search@prod#2\s+…ey02\s+2h\s+\S+ \(100d\)\s+active/,
+    );
+    expect(ctx.io.out).toMatch(/superseded until \S+ \(revoke due\)/);
+    expect(ctx.io.out).not.toContain('someone-else');
+    expect(ctx.io.out).not.toContain('curkeycurkeycurkey02');
+    expect(ctx.io.out).toMatch(/email-search@prod#1: revocation due/);
+  });
+
+  it('--json gives full ids and states', async () => {
+    const ctx = fakeContext({ cwd: dir() });
+    const { cluster } = seeded(ctx.clock);
+    await runStatus({ ctx, json: true, openCluster: async () => cluster });
+    const keys = JSON.parse(ctx.io.out).keys;
+    expect(keys.map((k: { id: string; state: string }) => [k.id, k.state])).toEqual([
+      ['curkeycurkeycurkey02', 'active'],
+      ['oldkeyoldkeyoldkey01', 'superseded'],
+    ]);
+  });
+});
+
+describe('runRevoke', () => {
+  it.each([
+    [{}, /say what to revoke/],
+    [{ due: true, template: 'x' }, /exclude each other/],
+  ])('selector errors %#', (flags, message) => {
+    expect(() => revokeSelector(flags)).toThrow(message);
+  });
+
+  it('interactive confirmation, audit before invalidation', async () => {
+    const prompter = new FakePrompter([{ kind: 'confirm', answer: true }]);
+    const ctx = fakeContext({ cwd: dir(), io: new FakeIO(true), prompter });
+    const { cluster, old } = seeded(ctx.clock);
+    const s = services(cluster);
+    const order: string[] = [];
+    const realInvalidate = cluster.invalidateApiKeys.bind(cluster);
+    cluster.invalidateApiKeys = async (ids) => {
+      order.push(`invalidate after ${s.audit.events.length} audit events`);
+      return realInvalidate(ids);
+    };
+    await runRevoke({ ctx, due: true, openServices: s.open });
+    expect(order).toEqual(['invalidate after 1 audit events']);
+    expect(cluster.keys.get(old.id)!.invalidated).toBe(true);
+    expect(s.audit.events[0]).toMatchObject({ type: 'key.revoked', keyId: old.id });
+    expect(ctx.io.out).toMatch(/revoked email-search@prod#1/);
+    prompter.verify();
+  });
+
+  it('without a terminal and without --yes: usage error, nothing revoked', async () => {
+    const ctx = fakeContext({ cwd: dir() });
+    const { cluster, old } = seeded(ctx.clock);
+    await expect(runRevoke({ ctx, due: true, openServices: services(cluster).open })).rejects.toBeInstanceOf(
+      UsageError,
+    );
+    expect(cluster.keys.get(old.id)!.invalidated).toBe(false);
+  });
+});
+
+describe('runRecover', () => {
+  it('a rotation whose lock is held is in progress, not interrupted: exit 4, nothing touched', async () => {
+    const ctx = fakeContext({ cwd: dir() });
+    const { cluster } = seeded(ctx.clock);
+    const s = services(cluster, true);
+    await s.journal.append({
+      v: 1,
+      rotation: 'rot-running',
+      at: ctx.clock.now().toISOString(),
+      template: 'email-search',
+      environment: 'prod',
+      step: 'plan',
+      phase: 'done',
+      data: { files: [], keyVar: 'K' },
+    });
+    const err = await runRecover({ ctx, openServices: s.open }).catch((e) => e);
+    expect(err.exitCode).toBe(4);
+    expect(ctx.io.err).toMatch(/another rotation of email-search@prod is running/);
+    expect(s.journal.entries).toHaveLength(1);
+  });
+});
