@@ -208,6 +208,12 @@ describe('documents', () => {
     expect(delMissing.body.result).toBe('not_found');
   });
 
+  it('HEAD and _source for documents', async () => {
+    expect(await tc.admin.exists({ index: 'docs', id: '1' })).toBe(true);
+    expect(await tc.admin.exists({ index: 'docs', id: 'nope' })).toBe(false);
+    expect(await tc.admin.getSource({ index: 'docs', id: '1' })).toEqual({ user: 'kim', n: 3 });
+  });
+
   it('auto-generates ids and refuses _create on an existing id with 409', async () => {
     const auto = await tc.admin.index({ index: 'docs', document: { a: 1 } });
     expect(auto._id).toHaveLength(20);

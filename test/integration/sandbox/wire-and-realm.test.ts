@@ -276,6 +276,38 @@ describe('native realm', () => {
     expect((await esError(() => tc.admin.security.deleteRole({ name: 'reader' }))).status).toBe(404);
   });
 
+  it('changes passwords (own without privileges), enables and disables users', async () => {
+    await tc.admin.security.putUser({ username: 'erin', password: 'erin-pw-1', roles: [] });
+    const erin = tc.clientFor({ username: 'erin', password: 'erin-pw-1' });
+    await erin.security.changePassword({ password: 'erin-pw-2' });
+    await expectError(() => erin.security.authenticate(), 401, 'security_exception');
+    const erin2 = tc.clientFor({ username: 'erin', password: 'erin-pw-2' });
+    expect((await erin2.security.authenticate()).username).toBe('erin');
+    await expectError(
+      () => erin2.security.changePassword({ username: 'elastic', password: 'hijack-pw' }),
+      403,
+      'security_exception',
+      /^action \[cluster:admin\/xpack\/security\/user\/change_password\] is unauthorized for user \[erin\]/,
+    );
+    await tc.admin.security.disableUser({ username: 'erin' });
+    await expectError(() => erin2.security.authenticate(), 401, 'security_exception');
+    await tc.admin.security.enableUser({ username: 'erin' });
+    expect((await erin2.security.authenticate()).enabled).toBe(true);
+  });
+
+  it('clears the API key cache with manage_security', async () => {
+    const k = await tc.admin.security.createApiKey({ name: 'cached' });
+    const r = await tc.admin.security.clearApiKeyCache({ ids: k.id });
+    expect(r._nodes).toEqual({ total: 1, successful: 1, failed: 0 });
+    const apiAdmin = await tc.userWithRole('cacheless', { cluster: ['manage_api_key'] });
+    await expectError(
+      () => apiAdmin.security.clearApiKeyCache({ ids: '*' }),
+      403,
+      'security_exception',
+      'action [cluster:admin/xpack/security/cache/clear] is unauthorized for user [cacheless] with effective roles [cacheless_role], this action is granted by the cluster privileges [manage_security,all]',
+    );
+  });
+
   it('_authenticate for a native user', async () => {
     await tc.admin.security.putUser({
       username: 'dave',
