@@ -69,8 +69,12 @@ export class MemoryJournal implements JournalWriter, JournalReader {
   async append(entry: JournalEntry): Promise<void> {
     this.entries.push(structuredClone(entry));
   }
-  async readAll(): Promise<JournalEntry[]> {
-    return structuredClone(this.entries);
+  async readAll(scope?: { template: string; environment: string }): Promise<JournalEntry[]> {
+    return structuredClone(
+      this.entries.filter(
+        (e) => !scope || (e.template === scope.template && e.environment === scope.environment),
+      ),
+    );
   }
   /** `step:phase` of every entry, for readable assertions. */
   steps(): string[] {

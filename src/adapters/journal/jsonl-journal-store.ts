@@ -48,17 +48,25 @@ export class JsonlJournalStore implements JournalWriter, JournalReader {
   }
 
   /** Every entry of every journal file; a torn last line (crash mid-write) is skipped. */
-  async readAll(): Promise<JournalEntry[]> {
+  async readAll(scope?: { template: string; environment: string }): Promise<JournalEntry[]> {
     let files: string[];
     try {
-      files = (await readdir(this.dir)).filter((f) => f.endsWith('.jsonl')).sort();
+      files = scope
+        ? [journalFileName(scope.template, scope.environment)]
+        : (await readdir(this.dir)).filter((f) => f.endsWith('.jsonl')).sort();
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
     const out: JournalEntry[] = [];
     for (const f of files) {
-      const text = await readFile(join(this.dir, f), 'utf8');
+      let text: string;
+      try {
+        text = await readFile(join(this.dir, f), 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw error;
+      }
       for (const line of text.split('\n')) {
         if (!line.trim()) continue;
         try {

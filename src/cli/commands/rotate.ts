@@ -347,7 +347,7 @@ export async function runRotate(opts: RotateOptions): Promise<void> {
     if (!opts.dryRun) lock = await services.lock(scopeName);
     // An interrupted rotation of this key must be finished or undone before a new one starts:
     // its pending key would block the plan, and its files may hold a half-published state.
-    const interrupted = openRotations(await services.journal.readAll()).filter(
+    const interrupted = openRotations(await services.journal.readAll(scope)).filter(
       (p) => p.template === template.name && p.environment === environment,
     );
     if (interrupted.length > 0) {

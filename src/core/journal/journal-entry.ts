@@ -67,6 +67,6 @@ export interface JournalWriter {
 
 /** Reads the journals of the state folder. */
 export interface JournalReader {
-  /** Every entry of every (template, environment) journal, in file order. */
-  readAll(): Promise<JournalEntry[]>;
+  /** Every entry of every (template, environment) journal in file order, or of one when `scope` is given. */
+  readAll(scope?: { template: string; environment: string }): Promise<JournalEntry[]>;
 }

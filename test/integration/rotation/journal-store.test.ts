@@ -32,6 +32,8 @@ describe('JsonlJournalStore', () => {
     expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(2);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect((await store.readAll()).map((e) => e.step)).toEqual(['plan', 'create']);
+    expect(await store.readAll({ template: 'email-search', environment: 'prod' })).toHaveLength(2);
+    expect(await store.readAll({ template: 'other', environment: 'prod' })).toEqual([]);
   });
 
   it('skips a torn last line (crash mid-append)', async () => {
