@@ -125,8 +125,8 @@ async function worker(dir) {
       append: timed('audit append', (e) => (noAudit ? undefined : shared.audit.append(e))),
     };
     const journal = Object.create(shared.journal);
-    journal.append = timed('journal append', (e) => shared.journal.append(e));
-    journal.readAll = timed('journal readAll', () => shared.journal.readAll());
+    journal.append = timed('journal append', (...a) => shared.journal.append(...a));
+    journal.readAll = timed('journal readAll', (...a) => shared.journal.readAll(...a));
     const openServices = async () => ({ ...shared, audit, journal, close: async () => {} });
     try {
       await pool(names, CONCURRENCY, async (template) => {
