@@ -83,8 +83,24 @@ export function userAuthentication(state: SandboxState, user: UserRecord): Authe
   };
 }
 
-/** Builds the Authentication of an API key. */
+const keyAuthentications = new WeakMap<ApiKeyRecord, { version: number; auth: Authentication }>();
+
+/** Builds (or reuses, per key version) the Authentication of an API key. */
 export function apiKeyAuthentication(state: SandboxState, key: ApiKeyRecord): Authentication {
+  const hit = keyAuthentications.get(key);
+  if (
+    hit &&
+    hit.version === key.version &&
+    state.permissionCache.has(`k\u0000${key.id}\u0000${key.version}`)
+  ) {
+    return hit.auth;
+  }
+  const auth = buildApiKeyAuthentication(state, key);
+  keyAuthentications.set(key, { version: key.version, auth });
+  return auth;
+}
+
+function buildApiKeyAuthentication(state: SandboxState, key: ApiKeyRecord): Authentication {
   return {
     kind: 'api_key',
     username: key.username,
