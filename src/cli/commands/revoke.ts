@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { ReportedError, UsageError } from '../../core/errors.js';
+import { CancelledError, ReportedError, UsageError } from '../../core/errors.js';
 import { parseManagedKey, parseManagedKeys } from '../../core/rotation/key-metadata.js';
 import { planRevoke, type RevokeSelector } from '../../core/rotation/plan-revoke.js';
 import { maskId } from '../../core/secret.js';
@@ -106,7 +106,7 @@ export async function runRevoke(opts: RevokeOptions): Promise<void> {
       }
       ctx.io.stderr.write(`about to invalidate:\n${describe()}`);
       if (!(await (await ctx.prompter()).confirm(`Invalidate ${plan.revoke.length} key(s)?`, false))) {
-        throw new UsageError('cancelled: nothing was revoked');
+        throw new CancelledError('cancelled: nothing was revoked');
       }
     }
     const actor = actorName(ctx.env);
