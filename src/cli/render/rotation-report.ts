@@ -188,6 +188,7 @@ export function renderKeyTable(views: readonly KeyView[], now: Date): string {
     if (v.status === 'superseded')
       state = `superseded until ${iso(v.supersededUntil)}${v.revokeDue ? ' (revoke due)' : ''}`;
     if (v.status === 'active' && v.rotationDue) state = 'active (rotation due)';
+    if (v.stalePending) state = `pending (interrupted; eskeys recover on ${v.createdBy})`;
     return [
       `${v.template}@${v.environment}`,
       String(v.generation),
@@ -227,5 +228,6 @@ export function keyViewJson(v: KeyView): Record<string, unknown> {
     review_due: v.reviewDue,
     created_by: v.createdBy,
     template_hash: v.templateHash,
+    stale_pending: v.stalePending,
   };
 }

@@ -1,6 +1,13 @@
 import { parseDuration } from '../duration.js';
 import type { ManagedKey } from './key-metadata.js';
 
+/**
+ * How long a `pending` key from another rotation blocks a new one. A rotation normally
+ * finishes in seconds; a pending key older than this is an orphan of a crashed rotation
+ * (reported, left to `recover`/`revoke --id`), not a rotation in progress.
+ */
+export const GUARD_WINDOW_MS = 15 * 60_000;
+
 /** What `status` shows for a key: its metadata state refined by what the cluster says. */
 export type KeyStatus = 'active' | 'pending' | 'superseded' | 'expired' | 'invalidated';
 
@@ -27,6 +34,8 @@ export interface KeyView {
   readonly reviewDue: boolean;
   readonly createdBy: string;
   readonly templateHash: string;
+  /** A pending key older than the guard window: its rotation was interrupted (recover on its host). */
+  readonly stalePending: boolean;
 }
 
 /** True when the cluster still accepts the key (not invalidated, not expired). */
@@ -75,5 +84,6 @@ export function describeKey(key: ManagedKey, now: Date): KeyView {
     reviewDue: reviewDueAt !== undefined && reviewDueAt.getTime() <= now.getTime(),
     createdBy: meta.created_by,
     templateHash: meta.template_hash,
+    stalePending: status === 'pending' && now.getTime() - info.creation.getTime() >= GUARD_WINDOW_MS,
   };
 }

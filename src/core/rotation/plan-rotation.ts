@@ -2,14 +2,10 @@ import { parseDuration } from '../duration.js';
 import type { RoleTemplate } from '../templates/schema.js';
 import { createExpiration } from './expiration-policy.js';
 import { keyName, type ManagedKey } from './key-metadata.js';
-import { isValidKey } from './key-state.js';
+import { GUARD_WINDOW_MS, isValidKey } from './key-state.js';
 
-/**
- * How long a `pending` key from another rotation blocks a new one. A rotation normally
- * finishes in seconds; a pending key older than this is an orphan of a crashed rotation
- * (reported, left to `recover`/`revoke --id`), not a rotation in progress.
- */
-export const GUARD_WINDOW_MS = 15 * 60_000;
+/** The guard window, re-exported where planning uses it. */
+export { GUARD_WINDOW_MS };
 
 /** What the operator asked for. */
 export interface RotationPlanInput {

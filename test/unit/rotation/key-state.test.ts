@@ -63,6 +63,15 @@ describe('describeKey (status)', () => {
     expect(v.revokeDue).toBe(true);
   });
 
+  it('a pending key older than the guard window is flagged as interrupted', () => {
+    expect(
+      describeKey(managed({ state: 'pending' }, { created: 16 * 60_000 }), clock.now()).stalePending,
+    ).toBe(true);
+    expect(describeKey(managed({ state: 'pending' }, { created: 60_000 }), clock.now()).stalePending).toBe(
+      false,
+    );
+  });
+
   it('rotation and review due from creation + the policy recorded in metadata', () => {
     const v = describeKey(
       managed(
