@@ -57,14 +57,19 @@ export function renderLongSentinels(json: string): string {
 
 /** The `_sort` values of a key (dates as epoch millis; missing values sort last as ES does). */
 export function sortValues(k: ApiKeyRecord, sort: readonly SortSpec[]): unknown[] {
-  return sort.map((s) => {
-    if (s.field === '_doc') return k.seq;
-    const kind = fieldKind(s.field);
-    const vals = readField(k, s.field);
-    if (vals.length === 0) return kind === 'date' ? (s.desc ? LONG_MIN : LONG_MAX) : null;
-    const sorted = [...vals].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return s.desc ? sorted.at(-1) : sorted[0];
-  });
+  const out = new Array<unknown>(sort.length);
+  for (let i = 0; i < sort.length; i++) out[i] = sortValue(k, sort[i]!);
+  return out;
+}
+
+/** One sort value: the smallest (asc) or largest (desc) of the field's values, or the missing marker. */
+function sortValue(k: ApiKeyRecord, s: SortSpec): unknown {
+  if (s.field === '_doc') return k.seq;
+  const vals = readField(k, s.field);
+  if (vals.length === 1) return vals[0];
+  if (vals.length === 0) return fieldKind(s.field) === 'date' ? (s.desc ? LONG_MIN : LONG_MAX) : null;
+  const sorted = [...vals].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return s.desc ? sorted.at(-1) : sorted[0];
 }
 
 function compareValue(a: unknown, b: unknown): number {
@@ -133,6 +138,7 @@ export function runQuery(
   const want = from + size;
   let total = 0;
   const effectiveSort = sort;
+  const firstSort = sort.slice(0, 1);
   const top: { key: ApiKeyRecord; sort: unknown[] }[] = [];
   const cmp = (a: { sort: unknown[] }, b: { sort: unknown[] }) =>
     compareSortValues(effectiveSort, a.sort, b.sort);
@@ -149,6 +155,11 @@ export function runQuery(
       continue;
     }
     if (collect) collect.push(k);
+    if (top.length === want && !searchAfter) {
+      // Cheap rejection on the first sort key before building the full sort values.
+      const first = compareSortValues(firstSort, [sortValue(k, firstSort[0]!)], top[top.length - 1]!.sort);
+      if (first > 0) continue;
+    }
     const entry = { key: k, sort: sortValues(k, effectiveSort) };
     if (searchAfter && compareSortValues(effectiveSort, entry.sort, searchAfter) <= 0) continue;
     if (top.length === want && cmp(entry, top[top.length - 1]!) >= 0) continue;
