@@ -175,7 +175,8 @@ export class EsCluster implements ClusterPort {
     do {
       const page = await this.queryApiKeys({ query: { bool: { filter: must } }, after });
       out.push(...page.keys);
-      after = page.after;
+      // `total` is exact (track_total_hits), so a full last page needs no empty follow-up.
+      after = out.length < page.total ? page.after : undefined;
     } while (after);
     return out;
   }
