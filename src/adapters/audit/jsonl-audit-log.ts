@@ -6,8 +6,6 @@ import {
   type AuditEvent,
   type AuditLog,
   type AuditVerification,
-  assertNoSecrets,
-  canonicalJson,
   nextAuditEntry,
   parseAuditTip,
   verifyAuditChain,
@@ -27,31 +25,65 @@ import { acquireRotationLock, type RotationLock } from '../lock/file-lock.js';
 export class JsonlAuditLog implements AuditLog {
   readonly #path: string;
   readonly #clock: Clock;
-  /** Serializes appends within this process; the file lock covers other processes. */
-  #queue: Promise<unknown> = Promise.resolve();
+  /** Events waiting for the next write, with the callers awaiting them. */
+  #pending: { event: AuditEvent; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  #draining = false;
+  #dirReady = false;
 
   constructor(path: string, clock: Clock) {
     this.#path = path;
     this.#clock = clock;
   }
 
-  /** Appends one event (checked for secrets first), durably, after the current last entry. */
+  /**
+   * Appends one event (checked for secrets first), durably, after the current last entry.
+   * Events appended while a write is in flight are written together by the next one (group
+   * commit: one lock, one tip read, one write, one fsync), which is what keeps a fleet of
+   * concurrent rotations from queueing behind the disk; each caller still resolves only once
+   * its own line is on disk.
+   */
   append(event: AuditEvent): Promise<void> {
-    const run = this.#queue.then(() => this.#append(event));
-    this.#queue = run.catch(() => {});
-    return run;
+    try {
+      // Reject a bad event (secrets, no type or actor, not JSON) before the file is even
+      // created, and before it could share a batch with good ones.
+      nextAuditEntry(undefined, new Date(0), event);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ event, resolve, reject });
+      void this.#drain();
+    });
   }
 
-  async #append(event: AuditEvent): Promise<void> {
-    // Reject a bad event before the file is even created.
-    assertNoSecrets(event);
-    canonicalJson(event);
+  async #drain(): Promise<void> {
+    if (this.#draining) return;
+    this.#draining = true;
+    try {
+      while (this.#pending.length > 0) {
+        const batch = this.#pending.splice(0);
+        try {
+          await this.#write(batch.map((b) => b.event));
+          for (const b of batch) b.resolve();
+        } catch (error) {
+          for (const b of batch) b.reject(error);
+        }
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  async #write(events: readonly AuditEvent[]): Promise<void> {
     const path = this.#path;
     const dir = dirname(path);
-    try {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-    } catch (cause) {
-      throw new ConfigError(`cannot create the folder of audit log ${path}: ${errCode(cause)}`, { cause });
+    if (!this.#dirReady) {
+      try {
+        await mkdir(dir, { recursive: true, mode: 0o700 });
+      } catch (cause) {
+        throw new ConfigError(`cannot create the folder of audit log ${path}: ${errCode(cause)}`, { cause });
+      }
+      this.#dirReady = true;
     }
     const lock = await lockWithRetry(dir, `audit-${basename(path)}`);
     try {
@@ -62,11 +94,17 @@ export class JsonlAuditLog implements AuditLog {
         throw new ConfigError(`cannot open audit log ${path}: ${errCode(cause)}`, { cause });
       }
       try {
-        const tip = await readTip(fh, path);
-        // Build (and secret-check) the line before touching the file.
-        const { line } = nextAuditEntry(tip, this.#clock.now(), event);
+        const first = await readTip(fh, path);
+        // Build (and secret-check) every line before touching the file.
+        let tip = first;
+        let text = '';
+        for (const event of events) {
+          const next = nextAuditEntry(tip, this.#clock.now(), event);
+          text += next.line;
+          tip = next.tip;
+        }
         try {
-          const bytes = Buffer.from(line, 'utf8');
+          const bytes = Buffer.from(text, 'utf8');
           for (let off = 0; off < bytes.length; ) {
             off += (await fh.write(bytes, off, bytes.length - off, null)).bytesWritten;
           }
@@ -74,7 +112,7 @@ export class JsonlAuditLog implements AuditLog {
         } catch (cause) {
           throw new ConfigError(`cannot write audit log ${path}: ${errCode(cause)}`, { cause });
         }
-        if (tip === undefined) await syncDir(dir);
+        if (first === undefined) await syncDir(dir);
       } finally {
         await fh.close();
       }

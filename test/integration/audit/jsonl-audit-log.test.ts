@@ -67,6 +67,43 @@ describe('JsonlAuditLog', () => {
     expect(await JsonlAuditLog.verify(path)).toMatchObject({ ok: true, entries: 40 });
   });
 
+  it('writes concurrent appends of one log together, in call order, each durable when it resolves', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'audit.jsonl');
+    const log = new JsonlAuditLog(path, new FakeClock());
+    const seenAtResolve: number[] = [];
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        log.append(ev('key.verified', `k${i}`)).then(async () => {
+          // When a caller's append resolves, its own line is already in the file.
+          const text = await readFile(path, 'utf8');
+          seenAtResolve.push(text.includes(`"keyId":"k${i}"`) ? 1 : 0);
+        }),
+      ),
+    );
+    expect(seenAtResolve.every((x) => x === 1)).toBe(true);
+    const keyIds = (await readFile(path, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l).event.keyId);
+    expect(keyIds).toEqual(Array.from({ length: 100 }, (_, i) => `k${i}`));
+    expect(await JsonlAuditLog.verify(path)).toMatchObject({ ok: true, entries: 100 });
+  });
+
+  it('rejects only the bad event of a batch; the others are written', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'audit.jsonl');
+    const log = new JsonlAuditLog(path, new FakeClock());
+    const results = await Promise.allSettled([
+      log.append(ev('key.created', 'k1')),
+      log.append({ ...ev('key.created', 'k2'), details: { token: new Secret('s3cr3t') } as never }),
+      log.append(ev('key.published', 'k3')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await JsonlAuditLog.verify(path)).toMatchObject({ ok: true, entries: 2 });
+    expect(await readFile(path, 'utf8')).not.toContain('s3cr3t');
+  });
+
   it('keeps the chain intact under concurrent appends from several processes', async () => {
     const dir = await tempDir();
     const code = join(dir, 'code');
