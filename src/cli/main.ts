@@ -31,13 +31,19 @@ async function buildProgram(ctx: CliContext, argv: readonly string[]): Promise<C
   for (const entry of COMMANDS) {
     if (entry.name === verb || entry.name === helpTarget) {
       const cmd = await entry.load(ctx);
-      cmd.exitOverride().configureOutput(program.configureOutput());
+      inheritOverrides(cmd, program);
       program.addCommand(cmd);
     } else {
       program.command(entry.name).description(entry.summary);
     }
   }
   return program;
+}
+
+/** Parse errors of a verb and its sub-verbs throw (exit 2 from one place) and print through ctx.io. */
+function inheritOverrides(cmd: Command, program: Command): void {
+  cmd.exitOverride().configureOutput(program.configureOutput());
+  for (const sub of cmd.commands) inheritOverrides(sub, program);
 }
 
 /** Runs eskeys with the given argv (without node and script) and returns the exit code. */

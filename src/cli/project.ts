@@ -135,3 +135,13 @@ export async function openCluster(
       ),
   });
 }
+
+/** The state folder (journal, locks, audit log), absolute: `state_dir` of the project config. */
+export function stateDirOf(project: Project): string {
+  return resolve(project.root, project.config.state_dir);
+}
+
+/** The audit log of the project. */
+export function auditLogPath(project: Project): string {
+  return join(stateDirOf(project), 'audit.jsonl');
+}

@@ -69,6 +69,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async (ctx) => (await import('./recover.js')).recoverCommand(ctx),
   },
   {
+    name: 'audit',
+    summary: 'verify or show the tamper-evident audit log',
+    load: async (ctx) => (await import('./audit.js')).auditCommand(ctx),
+  },
+  {
     name: 'sandbox',
     summary: 'run the local Elasticsearch-compatible sandbox cluster',
     load: async (ctx) => (await import('./sandbox.js')).sandboxCommand(ctx),
