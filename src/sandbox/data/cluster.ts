@@ -160,7 +160,11 @@ const putClusterSettings: Handler = (ctx) => {
     'persistent' | 'transient',
     Record<string, unknown>,
   ][]) {
-    for (const key of Object.keys(flat)) {
+    for (const [key, value] of Object.entries(flat)) {
+      // Archived settings (left behind by upgrades) are exempt from validation so that they
+      // can be removed by setting them to null, the documented clean-up (`"archived.*": null`);
+      // removing one that is not there is a no-op.
+      if (key.startsWith('archived.') && value === null) continue;
       if (!KNOWN_CLUSTER_SETTINGS.some((r) => r.test(key)))
         throw illegalArgument(`${scope} setting [${key}], not recognized`);
     }

@@ -332,6 +332,12 @@ describe('cluster APIs', () => {
       'illegal_argument_exception',
       'persistent setting [no.such.setting], not recognized',
     );
+    // Archived settings are exempt from validation so they can be removed; a missing one is a no-op.
+    expect(await tc.admin.cluster.putSettings({ persistent: { 'archived.eskeys-probe-ab12': null } })).toEqual({
+      acknowledged: true,
+      persistent: {},
+      transient: {},
+    });
   });
 
   it('index, legacy and component templates', async () => {
