@@ -34,7 +34,9 @@ export class JsonlJournalStore implements JournalWriter, JournalReader {
   /** Appends one entry durably. Refuses anything that looks like a secret (defence in depth). */
   async append(entry: JournalEntry): Promise<void> {
     const line = JSON.stringify(entry);
-    if (looksSecret(line)) {
+    // Ids, names and paths are structured fields; only free text (error reasons) can smuggle a
+    // value nobody meant to journal, so that is what the guard inspects.
+    if (entry.data?.reason !== undefined && looksSecret(entry.data.reason)) {
       throw new InternalError(`refusing to journal a value that looks like a secret (step ${entry.step})`);
     }
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
