@@ -1,5 +1,6 @@
 import { mkdir, open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { assertNoSecrets } from '../../core/audit/audit-event.js';
 import { InternalError } from '../../core/errors.js';
 import type { JournalEntry, JournalReader, JournalWriter } from '../../core/journal/journal-entry.js';
 
@@ -36,6 +37,7 @@ export class JsonlJournalStore implements JournalWriter, JournalReader {
     const line = JSON.stringify(entry);
     // Ids, names and paths are structured fields; only free text (error reasons) can smuggle a
     // value nobody meant to journal, so that is what the guard inspects.
+    assertNoSecrets(entry); // the audit log's check: Secrets, secret-named fields, encoded keys
     if (entry.data?.reason !== undefined && looksSecret(entry.data.reason)) {
       throw new InternalError(`refusing to journal a value that looks like a secret (step ${entry.step})`);
     }

@@ -59,6 +59,14 @@ describe('JsonlJournalStore', () => {
     );
   });
 
+  it('refuses an encoded key in any field', async () => {
+    const store = new JsonlJournalStore(stateDir());
+    const encoded = Buffer.from('VuaCfGcBCdbkQm-e5aOx:ui2lp2axTNmsyakw9tvNnw').toString('base64');
+    await expect(store.append(entry('create', { keyName: encoded }))).rejects.toThrow(
+      /never contain secrets/,
+    );
+  });
+
   it.each([
     ['a 20-character key id', 'VuaCfGcBCdbkQm-e5aOx', false],
     ['a long path', '/tmp/eskeys-rotate-aBcDeF/very/long/path/to/project/worker/.env', false],
