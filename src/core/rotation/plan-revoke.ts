@@ -1,5 +1,5 @@
 import type { ManagedKey } from './key-metadata.js';
-import { isValidKey } from './key-state.js';
+import { GUARD_WINDOW_MS, isValidKey } from './key-state.js';
 
 /** Which keys `eskeys revoke` targets. */
 export type RevokeSelector =
@@ -50,9 +50,24 @@ export function planRevoke(
       );
       break;
   }
-  if (force) return { revoke: selected, refused: [] };
-  const revoke: ManagedKey[] = [];
   const refused: { key: ManagedKey; reason: string }[] = [];
+  if (selector.kind === 'template') {
+    // A fresh pending key belongs to a rotation in progress; revoking it would fail that
+    // rotation half way. `--id` can still name it on purpose.
+    selected = selected.filter((k) => {
+      const inProgress =
+        k.meta.state === 'pending' && now.getTime() - k.info.creation.getTime() < GUARD_WINDOW_MS;
+      if (inProgress) {
+        refused.push({
+          key: k,
+          reason: `${k.info.name} belongs to a rotation in progress (by ${k.meta.created_by}); name it with --id to revoke it anyway`,
+        });
+      }
+      return !inProgress;
+    });
+  }
+  if (force) return { revoke: selected, refused };
+  const revoke: ManagedKey[] = [];
   const chosen = new Set(selected.map((k) => k.info.id));
   for (const k of selected) {
     if (k.meta.state !== 'active') {

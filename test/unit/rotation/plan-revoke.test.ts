@@ -16,7 +16,8 @@ function key(
   return parseManagedKey({
     id,
     name: `${id}@${env}`,
-    creation: new Date(now.getTime() - 86_400_000),
+    // A pending key is 1 minute old (a rotation in progress); every other key a day old.
+    creation: new Date(now.getTime() - (state === 'pending' ? 60_000 : 86_400_000)),
     invalidated,
     username: 'admin',
     realm: 'native1',
@@ -38,6 +39,8 @@ const keys = [
   key('old-dead', 'prod', 'superseded', { revoke_after: '2026-05-01T00:00:00.000Z' }, true),
   key('active-a', 'staging', 'active'),
   key('active-b', 'staging', 'active'),
+  key('pending-dev', 'dev', 'pending'),
+  key('active-dev', 'dev', 'active'),
 ];
 
 describe('planRevoke', () => {
@@ -84,6 +87,19 @@ describe('planRevoke', () => {
       selector: { kind: 'template', template: 'email-search', environment: 'staging' },
       revoke: [],
       refused: ['active-a', 'active-b'],
+    },
+    {
+      name: '--template skips the pending key of a rotation in progress',
+      selector: { kind: 'template', template: 'email-search', environment: 'dev' },
+      force: true,
+      revoke: ['active-dev'],
+      refused: ['pending-dev'],
+    },
+    {
+      name: '--id may name a pending key on purpose',
+      selector: { kind: 'id', id: 'pending-dev' },
+      revoke: ['pending-dev'],
+      refused: [],
     },
     {
       name: 'an invalidated key is never selected',
