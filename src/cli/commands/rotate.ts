@@ -329,6 +329,11 @@ export async function runRotate(opts: RotateOptions): Promise<void> {
   if (opts.grace !== undefined && parseDuration(opts.grace) === undefined) {
     throw new UsageError(`--grace ${opts.grace}: expected a duration such as 24h, 30m or 7d`);
   }
+  if (opts.grace !== undefined && parseDuration(opts.grace)! < 1000) {
+    throw new UsageError(
+      `--grace ${opts.grace}: must be at least 1s; use --now to invalidate the old key at once`,
+    );
+  }
   const project = loadProject(ctx, opts.config);
   const { templateName, environment } = await pickTarget(opts, project);
   const flags: ClusterFlags = { ...opts, env: environment };

@@ -48,7 +48,9 @@ export async function retireKeys(
   const now = deps.clock.now();
   const retired: RetiredKey[] = [];
   const errors: { key: ManagedKey; error: unknown }[] = [];
-  const kill = req.immediate ? [...req.superseded, ...req.invalidate] : [...req.invalidate];
+  // A zero grace is an immediate end (the update API refuses an expiration that is not in the future).
+  const immediate = req.immediate || req.graceMs <= 0;
+  const kill = immediate ? [...req.superseded, ...req.invalidate] : [...req.invalidate];
   if (kill.length > 0) {
     try {
       await deps.cluster.invalidateApiKeys(kill.map((k) => k.info.id));
@@ -64,7 +66,7 @@ export async function retireKeys(
       for (const key of kill) errors.push({ key, error });
     }
   }
-  if (req.immediate) return { retired, errors };
+  if (immediate) return { retired, errors };
   for (const key of req.superseded) {
     const graceEnd = now.getTime() + req.graceMs;
     const expires = key.info.expiration?.getTime();

@@ -300,4 +300,12 @@ describe('rotateKey', () => {
     expect(w.keys().find((k) => k.meta.generation === 2)!.info.invalidated).toBe(true);
     expect(w.journal.entries.at(-1)!.data?.outcome).toBe('rolled_back');
   });
+
+  it('a zero grace (template) ends the old key at once instead of asking the cluster for a past expiration', async () => {
+    const w = rotationWorld();
+    await w.rotate({ mode: 'create' });
+    const out = await w.rotate({ graceOverride: '0s' });
+    if (out.status !== 'completed') throw new Error(out.status);
+    expect(out.retired).toEqual([expect.objectContaining({ action: 'invalidated' })]);
+  });
 });
