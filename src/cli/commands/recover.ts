@@ -1,6 +1,10 @@
 import { Command, Option } from 'commander';
+import type { ClusterPort } from '../../core/cluster-port.js';
 import { isEskeysError, PartialFailureError, ReportedError } from '../../core/errors.js';
+import type { JournalEntry } from '../../core/journal/journal-entry.js';
 import { openRotations } from '../../core/journal/plan-recovery.js';
+import { parseManagedKeys } from '../../core/rotation/key-metadata.js';
+import { describeKey } from '../../core/rotation/key-state.js';
 import { type RecoveryResult, recoverRotation } from '../../core/rotation/recover-rotation.js';
 import { maskId } from '../../core/secret.js';
 import type { CliContext } from '../context.js';
@@ -53,11 +57,16 @@ export async function runRecover(opts: RecoverOptions): Promise<void> {
   const results: RecoveryResult[] = [];
   const problems: { rotation: string; scope: string; error: string; exitCode: number }[] = [];
   try {
-    const open = openRotations(await services.journal.readAll()).filter(
-      (p) => !opts.env || p.environment === opts.env,
-    );
+    const entries = await services.journal.readAll();
+    const open = openRotations(entries).filter((p) => !opts.env || p.environment === opts.env);
+    const orphans = await findOrphans(services.cluster, entries, opts.env, ctx.clock.now());
+    for (const o of orphans) {
+      reporter.warn(
+        `key ${o.name} (${maskId(o.id)}) has been pending since ${o.created} (created by ${o.created_by}) and no journal here knows it: recover on that host, or \`eskeys revoke --id ${o.id}\` once no env file holds it`,
+      );
+    }
     if (open.length === 0) {
-      if (opts.json) writeJson(ctx.io, { recovered: [], problems: [] });
+      if (opts.json) writeJson(ctx.io, { recovered: [], problems: [], orphans });
       else ctx.io.stdout.write('no interrupted rotation in the journal\n');
       return;
     }
@@ -113,6 +122,7 @@ export async function runRecover(opts: RecoverOptions): Promise<void> {
         dry_run: !!opts.dryRun,
         recovered: results.map((r) => ({ ...r, files: r.files })),
         problems,
+        orphans,
       });
     }
     if (problems.length > 0) {
@@ -124,6 +134,28 @@ export async function runRecover(opts: RecoverOptions): Promise<void> {
   } finally {
     await services.close();
   }
+}
+
+/**
+ * Pending keys older than the guard window that no journal rotation of this state folder
+ * mentions: interrupted rotations of another host (or a lost journal). Reported, never touched:
+ * without the journal nobody here knows whether an env file already holds them.
+ */
+async function findOrphans(
+  cluster: ClusterPort,
+  entries: readonly JournalEntry[],
+  environment: string | undefined,
+  now: Date,
+): Promise<{ id: string; name: string; created: string; created_by: string }[]> {
+  const known = new Set(entries.map((e) => e.rotation));
+  return parseManagedKeys(await cluster.findManagedKeys({ environment }))
+    .filter((k) => describeKey(k, now).stalePending && !known.has(k.meta.rotation_id))
+    .map((k) => ({
+      id: k.info.id,
+      name: k.info.name,
+      created: k.info.creation.toISOString(),
+      created_by: k.meta.created_by,
+    }));
 }
 
 async function resolveFollow(

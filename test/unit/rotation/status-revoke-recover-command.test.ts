@@ -173,4 +173,29 @@ describe('runRecover', () => {
     expect(ctx.io.err).toMatch(/another rotation of email-search@prod is running/);
     expect(s.journal.entries).toHaveLength(1);
   });
+
+  it('reports stale pending keys that no local journal knows (orphans), without touching them', async () => {
+    const ctx = fakeContext({ cwd: dir() });
+    const { cluster } = seeded(ctx.clock);
+    const orphan = cluster.seed({
+      id: 'orphanorphanorphan03',
+      name: 'email-search@prod#3',
+      creation: new Date(ctx.clock.now().getTime() - HOUR),
+      metadata: {
+        managed_by: 'eskeys',
+        template: 'email-search',
+        environment: 'prod',
+        generation: 3,
+        state: 'pending',
+        rotation_id: 'rot-elsewhere',
+        created_by: 'ops@host2',
+      },
+    });
+    await runRecover({ ctx, json: true, openServices: services(cluster).open });
+    expect(JSON.parse(ctx.io.out).orphans).toEqual([
+      expect.objectContaining({ id: orphan.id, created_by: 'ops@host2' }),
+    ]);
+    expect(ctx.io.err).toMatch(/email-search@prod#3 .* has been pending since .* no journal here knows it/);
+    expect(cluster.keys.get(orphan.id)!.invalidated).toBe(false);
+  });
 });
