@@ -78,6 +78,11 @@ export interface RawResponse {
  */
 export interface ClusterPort {
   readonly url: string;
+  /**
+   * How the admin identity authenticates, known from the connection settings without a
+   * request: `api_key` admins cannot mint keys with privileges (reference §5) or update keys.
+   */
+  readonly adminAuthKind?: 'user' | 'api_key';
   info(): Promise<ClusterInfo>;
   whoami(): Promise<Principal>;
   createApiKey(req: CreateApiKeyRequest): Promise<CreatedApiKey>;
@@ -91,11 +96,14 @@ export interface ClusterPort {
   }): Promise<ApiKeyPage>;
   /** Keys tagged `managed_by: eskeys`, optionally narrowed to one template and environment (all pages). */
   findManagedKeys(filter?: { template?: string; environment?: string }): Promise<ApiKeyInfo[]>;
-  /** Replaces metadata and/or sets expiration (now + duration). */
+  /**
+   * Replaces metadata and/or sets expiration (now + duration). `expirationApplied` is false
+   * when the cluster predates expiration updates (8.13) and the update went through without it.
+   */
   updateApiKey(
     id: string,
     req: { metadata?: Record<string, unknown>; expiration?: string },
-  ): Promise<{ updated: boolean }>;
+  ): Promise<{ updated: boolean; expirationApplied?: boolean }>;
   invalidateApiKeys(ids: readonly string[]): Promise<{ invalidated: string[] }>;
   /** Sends a raw request as the admin identity (canary setup/teardown). */
   adminRequest(req: RawRequest): Promise<RawResponse>;

@@ -40,6 +40,7 @@ function timeValueMs(v: string): number {
  * replaced wholesale, invalidated keys cannot be updated. Failures are injected per method.
  */
 export class FakeCluster implements ClusterPort {
+  adminAuthKind: 'user' | 'api_key' = 'user';
   readonly url = 'http://fake-cluster:9200';
   readonly keys = new Map<string, StoredKey>();
   readonly calls: string[] = [];
@@ -165,14 +166,18 @@ export class FakeCluster implements ClusterPort {
   async updateApiKey(
     id: string,
     req: { metadata?: Record<string, unknown>; expiration?: string },
-  ): Promise<{ updated: boolean }> {
+  ): Promise<{ updated: boolean; expirationApplied?: boolean }> {
     this.#fail('updateApiKey');
     const k = this.keys.get(id);
     if (!k) throw new ClusterUnavailableError(`no API key owned by requesting user found for ID [${id}]`);
     if (k.invalidated) throw new ClusterUnavailableError(`cannot update invalidated API key [${id}]`);
     if (req.metadata) k.metadata = structuredClone(req.metadata);
-    if (req.expiration) k.expiration = new Date(this.clock.now().getTime() + timeValueMs(req.expiration));
-    return { updated: true };
+    if (!req.expiration) return { updated: true };
+    // Before 8.13 the update API has no expiration; the ES adapter falls back to metadata only.
+    const [ma = 0, mi = 0] = this.version.split('.').map(Number);
+    if (ma < 8 || (ma === 8 && mi < 13)) return { updated: true, expirationApplied: false };
+    k.expiration = new Date(this.clock.now().getTime() + timeValueMs(req.expiration));
+    return { updated: true, expirationApplied: true };
   }
   async invalidateApiKeys(ids: readonly string[]): Promise<{ invalidated: string[] }> {
     this.#fail('invalidateApiKeys');

@@ -55,6 +55,12 @@ function toInfo(k: EsApiKey): ApiKeyInfo {
   };
 }
 
+/** A 400 from a parser that does not know the update API's `expiration` field (pre-8.13). */
+function rejectsExpirationField(error: unknown): boolean {
+  if (!(error instanceof errors.ResponseError) || error.meta.statusCode !== 400) return false;
+  return /unknown field \[expiration\]/.test(JSON.stringify(error.meta.body ?? ''));
+}
+
 /** Major.minor of a version string, for feature checks. */
 function versionAtLeast(version: string, major: number, minor: number): boolean {
   const [ma = 0, mi = 0] = version.split('.').map((n) => Number.parseInt(n, 10));
@@ -64,14 +70,16 @@ function versionAtLeast(version: string, major: number, minor: number): boolean 
 /** ClusterPort over the official client. Every error leaves as an eskeys error (mapEsError). */
 export class EsCluster implements ClusterPort {
   readonly url: string;
+  readonly adminAuthKind?: 'user' | 'api_key';
   readonly #client: Client;
   readonly #opts: EsClusterOptions;
   #info?: Promise<ClusterInfo>;
 
-  constructor(client: Client, url: string, opts: EsClusterOptions = {}) {
+  constructor(client: Client, url: string, opts: EsClusterOptions = {}, adminAuthKind?: 'user' | 'api_key') {
     this.#client = client;
     this.url = url;
     this.#opts = opts;
+    this.adminAuthKind = adminAuthKind;
   }
 
   async #call<T>(doing: string, fn: () => Promise<T>, idempotent = true): Promise<T> {
@@ -184,17 +192,28 @@ export class EsCluster implements ClusterPort {
   updateApiKey(
     id: string,
     req: { metadata?: Record<string, unknown>; expiration?: string },
-  ): Promise<{ updated: boolean }> {
+  ): Promise<{ updated: boolean; expirationApplied?: boolean }> {
     return this.#call(`updating API key ${id}`, async () => {
-      const body: Record<string, unknown> = {};
-      if (req.metadata) body.metadata = req.metadata;
-      if (req.expiration) body.expiration = req.expiration;
-      const r = (await this.#client.transport.request({
-        method: 'PUT',
-        path: `/_security/api_key/${encodeURIComponent(id)}`,
-        body,
-      })) as { updated: boolean };
-      return { updated: r.updated };
+      const send = async (withExpiration: boolean) => {
+        const body: Record<string, unknown> = {};
+        if (req.metadata) body.metadata = req.metadata;
+        if (withExpiration && req.expiration) body.expiration = req.expiration;
+        return (await this.#client.transport.request({
+          method: 'PUT',
+          path: `/_security/api_key/${encodeURIComponent(id)}`,
+          body,
+        })) as { updated: boolean };
+      };
+      if (!req.expiration) return { updated: (await send(false)).updated };
+      try {
+        return { updated: (await send(true)).updated, expirationApplied: true };
+      } catch (error) {
+        // Before 8.13 the update API has no `expiration` (reference §4.6) and its strict parser
+        // refuses the field. Learning that from the refusal, instead of asking `GET /` first,
+        // saves a request on every current cluster and needs no `monitor` privilege.
+        if (!rejectsExpirationField(error)) throw error;
+        return { updated: (await send(false)).updated, expirationApplied: false };
+      }
     });
   }
 
@@ -277,5 +296,10 @@ async function rawRequest(client: Client, req: RawRequest): Promise<RawResponse>
 
 /** Builds the adapter for a resolved connection. */
 export function createEsCluster(settings: ConnectionSettings, opts: EsClusterOptions = {}): EsCluster {
-  return new EsCluster(createAdminClient(settings, opts), settings.url, opts);
+  return new EsCluster(
+    createAdminClient(settings, opts),
+    settings.url,
+    opts,
+    settings.auth.kind === 'basic' ? 'user' : 'api_key',
+  );
 }

@@ -70,7 +70,6 @@ export async function runRecover(opts: RecoverOptions): Promise<void> {
       else ctx.io.stdout.write('no interrupted rotation in the journal\n');
       return;
     }
-    const info = await services.cluster.info();
     for (const p of open) {
       const scope = `${p.template}@${p.environment}`;
       let lock: RotationLock | undefined;
@@ -91,7 +90,6 @@ export async function runRecover(opts: RecoverOptions): Promise<void> {
             }),
             hooks: services.hooks,
             actor: actorName(ctx.env),
-            supportsExpirationUpdate: info.supportsExpirationUpdate,
             outputsFor: async (template, environment) => {
               try {
                 return resolveOutputs(

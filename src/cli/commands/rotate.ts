@@ -314,9 +314,8 @@ function newRotationId(ctx: CliContext): string {
  * api keys requires an explicit role descriptor that is empty", reference §5), and never lets
  * it update a key (§4.6), which retire needs. Fail before anything is created.
  */
-export async function requireUserAdmin(cluster: ClusterPort): Promise<void> {
-  const me = await cluster.whoami();
-  if (me.authenticationType === 'api_key') {
+export function requireUserAdmin(cluster: ClusterPort): void {
+  if (cluster.adminAuthKind === 'api_key') {
     throw new ConfigError(
       'the admin identity is an API key, which Elasticsearch allows to mint only keys without privileges and never to update keys; authenticate eskeys as a user (ESKEYS_USERNAME/ESKEYS_PASSWORD) holding manage_api_key and every privilege the template delegates',
     );
@@ -347,8 +346,7 @@ export async function runRotate(opts: RotateOptions): Promise<void> {
   const scopeName = `${template.name}@${environment}`;
   let lock: RotationLock | undefined;
   try {
-    const info = await services.cluster.info();
-    await requireUserAdmin(services.cluster);
+    requireUserAdmin(services.cluster);
     if (!opts.dryRun) lock = await services.lock(scopeName);
     // An interrupted rotation of this key must be finished or undone before a new one starts:
     // its pending key would block the plan, and its files may hold a half-published state.
@@ -412,7 +410,6 @@ export async function runRotate(opts: RotateOptions): Promise<void> {
         outputs,
         actor: actorName(ctx.env),
         rotationId: newRotationId(ctx),
-        supportsExpirationUpdate: info.supportsExpirationUpdate,
       },
     );
     if (opts.json) writeJson(ctx.io, outcomeJson(outcome, scope, envFiles.diffs, plan.warnings));

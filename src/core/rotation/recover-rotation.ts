@@ -27,7 +27,8 @@ export interface RecoveryDeps {
   readonly envFiles: EnvFilesPort;
   readonly hooks: HookRunner;
   readonly actor: string;
-  readonly supportsExpirationUpdate: boolean;
+  /** False on clusters known to predate expiration updates (8.13); absent = try. */
+  readonly supportsExpirationUpdate?: boolean;
   /** The template's current outputs for the restart hook; undefined when the template is gone. */
   readonly outputsFor: (template: string, environment: string) => Promise<EffectiveOutputs | undefined>;
 }

@@ -24,7 +24,8 @@ export interface RetireRequest {
   readonly invalidate: readonly ManagedKey[];
   readonly immediate: boolean;
   readonly graceMs: number;
-  readonly supportsExpirationUpdate: boolean;
+  /** False on clusters known to predate expiration updates (8.13); absent = try and learn from the answer. */
+  readonly supportsExpirationUpdate?: boolean;
 }
 
 /** Ports retire needs. */
@@ -78,13 +79,14 @@ export async function retireKeys(
       superseded_by: req.newKeyId,
       revoke_after: until.toISOString(),
     });
-    const setExpiration = shorten && req.supportsExpirationUpdate;
+    const tryExpiration = shorten && req.supportsExpirationUpdate !== false;
     try {
-      await deps.cluster.updateApiKey(key.info.id, {
+      const result = await deps.cluster.updateApiKey(key.info.id, {
         metadata,
-        expiration: setExpiration ? toEsTimeValue(req.graceMs) : undefined,
+        expiration: tryExpiration ? toEsTimeValue(req.graceMs) : undefined,
       });
-      if (shorten && !req.supportsExpirationUpdate) {
+      const setExpiration = tryExpiration && result.expirationApplied !== false;
+      if (shorten && !setExpiration) {
         deps.reporter.warn(
           `cluster cannot update key expirations (before 8.13): ${key.info.name} stays valid until \`eskeys revoke --due\` runs after ${until.toISOString()}`,
         );

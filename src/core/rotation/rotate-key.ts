@@ -40,7 +40,8 @@ export interface RotationInput {
   /** `user@host`, recorded in key metadata and audit events. */
   readonly actor: string;
   readonly rotationId: string;
-  readonly supportsExpirationUpdate: boolean;
+  /** False on clusters known to predate expiration updates (8.13); absent = try. */
+  readonly supportsExpirationUpdate?: boolean;
 }
 
 /** The key this rotation minted (never its secret). */

@@ -144,7 +144,7 @@ describe('runRotate', () => {
   it('an admin authenticated by API key is refused up front (ES lets it mint only privilege-less keys)', async () => {
     const ctx = fakeContext({ cwd: projectDir() });
     const s = fakeServices(ctx.clock);
-    s.cluster.whoami = async () => ({ username: 'k', realm: '_es_api_key', authenticationType: 'api_key' });
+    s.cluster.adminAuthKind = 'api_key';
     const err = await runRotate({
       ctx,
       mode: 'create',
