@@ -333,7 +333,9 @@ describe('cluster APIs', () => {
       'persistent setting [no.such.setting], not recognized',
     );
     // Archived settings are exempt from validation so they can be removed; a missing one is a no-op.
-    expect(await tc.admin.cluster.putSettings({ persistent: { 'archived.eskeys-probe-ab12': null } })).toEqual({
+    expect(
+      await tc.admin.cluster.putSettings({ persistent: { 'archived.eskeys-probe-ab12': null } }),
+    ).toEqual({
       acknowledged: true,
       persistent: {},
       transient: {},
