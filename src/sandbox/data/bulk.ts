@@ -394,47 +394,27 @@ const bulk: Handler = (ctx) => {
   });
 };
 
+/** URL parameters `_bulk` accepts (others are refused, as Elasticsearch does). */
+const BULK_PARAMS = [
+  'pipeline',
+  'refresh',
+  'routing',
+  '_source',
+  '_source_excludes',
+  '_source_includes',
+  'timeout',
+  'wait_for_active_shards',
+  'require_alias',
+  'require_data_stream',
+  'list_executed_pipelines',
+  'include_source_on_error',
+];
+
 /** Registers `_bulk`. */
 export function registerBulkRoutes(r: Router<Handler>): void {
-  r.add(
-    ['POST', 'PUT'],
-    '/_bulk',
-    withParams(
-      [
-        'pipeline',
-        'refresh',
-        'routing',
-        '_source',
-        '_source_excludes',
-        '_source_includes',
-        'timeout',
-        'wait_for_active_shards',
-        'require_alias',
-        'require_data_stream',
-        'list_executed_pipelines',
-        'include_source_on_error',
-      ],
-      bulk,
-    ),
-  ).add(
+  r.add(['POST', 'PUT'], '/_bulk', withParams(BULK_PARAMS, bulk)).add(
     ['POST', 'PUT'],
     '/{index}/_bulk',
-    withParams(
-      [
-        'pipeline',
-        'refresh',
-        'routing',
-        '_source',
-        '_source_excludes',
-        '_source_includes',
-        'timeout',
-        'wait_for_active_shards',
-        'require_alias',
-        'require_data_stream',
-        'list_executed_pipelines',
-        'include_source_on_error',
-      ],
-      bulk,
-    ),
+    withParams(BULK_PARAMS, bulk),
   );
 }

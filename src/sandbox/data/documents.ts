@@ -127,52 +127,27 @@ const docExists: Handler = async (ctx) => {
   }
 };
 
+/** URL parameters of the index-document APIs. */
+const INDEX_DOC_PARAMS = [
+  'if_primary_term',
+  'if_seq_no',
+  'op_type',
+  'pipeline',
+  'refresh',
+  'routing',
+  'timeout',
+  'version',
+  'version_type',
+  'wait_for_active_shards',
+  'require_alias',
+  'require_data_stream',
+  'include_source_on_error',
+];
+
 /** Registers the single-document APIs. */
 export function registerDocumentRoutes(r: Router<Handler>): void {
-  r.add(
-    ['PUT', 'POST'],
-    '/{index}/_doc/{id}',
-    withParams(
-      [
-        'if_primary_term',
-        'if_seq_no',
-        'op_type',
-        'pipeline',
-        'refresh',
-        'routing',
-        'timeout',
-        'version',
-        'version_type',
-        'wait_for_active_shards',
-        'require_alias',
-        'require_data_stream',
-        'include_source_on_error',
-      ],
-      indexDoc,
-    ),
-  )
-    .add(
-      'POST',
-      '/{index}/_doc',
-      withParams(
-        [
-          'if_primary_term',
-          'if_seq_no',
-          'op_type',
-          'pipeline',
-          'refresh',
-          'routing',
-          'timeout',
-          'version',
-          'version_type',
-          'wait_for_active_shards',
-          'require_alias',
-          'require_data_stream',
-          'include_source_on_error',
-        ],
-        indexDoc,
-      ),
-    )
+  r.add(['PUT', 'POST'], '/{index}/_doc/{id}', withParams(INDEX_DOC_PARAMS, indexDoc))
+    .add('POST', '/{index}/_doc', withParams(INDEX_DOC_PARAMS, indexDoc))
     .add(
       ['PUT', 'POST'],
       '/{index}/_create/{id}',
