@@ -1,3 +1,5 @@
+import type { OpenServices, RecordingEnvFiles } from '../../src/cli/commands/rotate.js';
+import { LockedError } from '../../src/core/errors.js';
 import type { JournalEntry, JournalReader, JournalWriter } from '../../src/core/journal/journal-entry.js';
 import type { ProbeReport, RunProbesInput } from '../../src/core/probes/types.js';
 import type {
@@ -9,6 +11,7 @@ import type {
   RotationAuditLog,
 } from '../../src/core/rotation/ports.js';
 import { Secret } from '../../src/core/secret.js';
+import type { FakeCluster } from './fake-cluster.js';
 
 /** Env files in memory: path → text. Each dotenv line `K=V`; enough for engine tests. */
 export class FakeEnvFiles implements EnvFilesPort {
@@ -128,4 +131,35 @@ export function fakeProbes(pass: () => boolean = () => true) {
     };
   };
   return { run, probed };
+}
+
+/**
+ * In-memory services for the rotation commands' `openServices` seam: the given cluster, fake
+ * env files, journal, audit log, hooks and passing probes; `locked` makes the lock refuse.
+ */
+export function fakeRotationServices(cluster: FakeCluster, locked = false) {
+  const files = new FakeEnvFiles();
+  const journal = new MemoryJournal();
+  const audit = new MemoryAudit();
+  const envFiles = (): RecordingEnvFiles => ({
+    diffs: [],
+    update: (p, v) => files.update(p, v),
+    restore: (p, b) => files.restore(p, b),
+    readVar: (p, n) => files.readVar(p, n),
+    preview: async (p) => ({ file: p, diff: '' }),
+  });
+  const open: OpenServices = async () => ({
+    cluster,
+    journal,
+    audit,
+    envFiles,
+    hooks: new FakeHooks(),
+    probes: fakeProbes().run,
+    lock: async (name) => {
+      if (locked) throw new LockedError(`another rotation of ${name} is running`);
+      return { release() {} };
+    },
+    close: async () => {},
+  });
+  return { cluster, files, journal, audit, open };
 }

@@ -5,7 +5,6 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createCommand } from '../../../src/cli/commands/create.js';
 import {
   type OpenServices,
-  type RecordingEnvFiles,
   type RotateOptions,
   rotateCommand,
   runRotate,
@@ -14,13 +13,7 @@ import { CancelledError, LockedError, UsageError } from '../../../src/core/error
 import { FakeCluster } from '../../support/fake-cluster.js';
 import { FakeIO, fakeContext } from '../../support/fake-io.js';
 import { FakePrompter } from '../../support/fake-prompter.js';
-import {
-  FakeEnvFiles,
-  FakeHooks,
-  fakeProbes,
-  MemoryAudit,
-  MemoryJournal,
-} from '../../support/fake-rotation-ports.js';
+import { fakeProbes, fakeRotationServices } from '../../support/fake-rotation-ports.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 
@@ -34,31 +27,7 @@ function projectDir(): string {
 
 /** Fake services for runRotate; `locked` makes the lock refuse. */
 function fakeServices(ctxClock: ConstructorParameters<typeof FakeCluster>[0], locked = false) {
-  const cluster = new FakeCluster(ctxClock);
-  const files = new FakeEnvFiles();
-  const journal = new MemoryJournal();
-  const audit = new MemoryAudit();
-  const envFiles = (): RecordingEnvFiles => ({
-    diffs: [],
-    update: (p, v) => files.update(p, v),
-    restore: (p, b) => files.restore(p, b),
-    readVar: (p, n) => files.readVar(p, n),
-    preview: async (p) => ({ file: p, diff: '' }),
-  });
-  const open: OpenServices = async () => ({
-    cluster,
-    journal,
-    audit,
-    envFiles,
-    hooks: new FakeHooks(),
-    probes: fakeProbes().run,
-    lock: async (name) => {
-      if (locked) throw new LockedError(`another rotation of ${name} is running`);
-      return { release() {} };
-    },
-    close: async () => {},
-  });
-  return { cluster, files, journal, audit, open };
+  return fakeRotationServices(new FakeCluster(ctxClock), locked);
 }
 
 describe('rotate/create argv → options (the run seam)', () => {

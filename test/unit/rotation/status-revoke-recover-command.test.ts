@@ -4,20 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runRecover } from '../../../src/cli/commands/recover.js';
 import { revokeSelector, runRevoke } from '../../../src/cli/commands/revoke.js';
-import type { OpenServices, RecordingEnvFiles } from '../../../src/cli/commands/rotate.js';
 import { runStatus } from '../../../src/cli/commands/status.js';
-import { LockedError, UsageError } from '../../../src/core/errors.js';
+import { UsageError } from '../../../src/core/errors.js';
 import type { FakeClock } from '../../support/fake-clock.js';
 import { FakeCluster } from '../../support/fake-cluster.js';
 import { FakeIO, fakeContext } from '../../support/fake-io.js';
 import { FakePrompter } from '../../support/fake-prompter.js';
-import {
-  FakeEnvFiles,
-  FakeHooks,
-  fakeProbes,
-  MemoryAudit,
-  MemoryJournal,
-} from '../../support/fake-rotation-ports.js';
+import { fakeRotationServices } from '../../support/fake-rotation-ports.js';
 
 const HOUR = 3_600_000;
 
@@ -60,34 +53,8 @@ function seeded(clock: FakeClock) {
   return { cluster, old, cur };
 }
 
-function services(
-  cluster: FakeCluster,
-  locked = false,
-): { open: OpenServices; journal: MemoryJournal; audit: MemoryAudit } {
-  const journal = new MemoryJournal();
-  const audit = new MemoryAudit();
-  const files = new FakeEnvFiles();
-  const envFiles = (): RecordingEnvFiles => ({
-    diffs: [],
-    update: (p, v) => files.update(p, v),
-    restore: (p, b) => files.restore(p, b),
-    readVar: (p, n) => files.readVar(p, n),
-    preview: async (p) => ({ file: p, diff: '' }),
-  });
-  const open: OpenServices = async () => ({
-    cluster,
-    journal,
-    audit,
-    envFiles,
-    hooks: new FakeHooks(),
-    probes: fakeProbes().run,
-    lock: async (name) => {
-      if (locked) throw new LockedError(`another rotation of ${name} is running`);
-      return { release() {} };
-    },
-    close: async () => {},
-  });
-  return { open, journal, audit };
+function services(cluster: FakeCluster, locked = false) {
+  return fakeRotationServices(cluster, locked);
 }
 
 describe('runStatus', () => {
