@@ -69,6 +69,12 @@ export function mapEsError(error: unknown, url: string, doing: string): EskeysEr
   }
   if (error instanceof errors.ConnectionError) {
     const code = (error as { cause?: { code?: string } }).cause?.code ?? tlsCodeIn(error.message);
+    if (code === 'CERT_FINGERPRINT_MISMATCH') {
+      return new ClusterUnavailableError(
+        `TLS: the certificate of ${url} does not match the configured CA fingerprint (--ca-fingerprint / ESKEYS_CA_FINGERPRINT)`,
+        { cause: error },
+      );
+    }
     if (code && TLS_CODES.has(code)) {
       return new ClusterUnavailableError(
         `TLS verification of ${url} failed (${code}); pass --ca FILE or --ca-fingerprint SHA256 (or, knowingly, --insecure)`,
