@@ -9,7 +9,12 @@ import { JsonlJournalStore } from '../../adapters/journal/jsonl-journal-store.js
 import { acquireRotationLock } from '../../adapters/lock/file-lock.js';
 import type { ClusterPort } from '../../core/cluster-port.js';
 import { parseDuration } from '../../core/duration.js';
-import { applyEnvUpdates, maskedEnvDiff, readEnvVar } from '../../core/env-file/edit-env.js';
+import {
+  applyEnvUpdates,
+  EnvFileSyntaxError,
+  maskedEnvDiff,
+  readEnvVar,
+} from '../../core/env-file/edit-env.js';
 import {
   CancelledError,
   ConfigError,
@@ -322,6 +327,25 @@ export function requireUserAdmin(cluster: ClusterPort): void {
   }
 }
 
+/**
+ * Refuses, before any key exists, an env file that publish could not update (bad quoting on the
+ * key's line, a symlink that is not allowed, an unreadable file): otherwise the rotation would
+ * mint and probe a key only to invalidate it again at publish.
+ */
+async function preflightEnvFiles(envFiles: RecordingEnvFiles, outputs: EffectiveOutputs, project: Project) {
+  // A stand-in of the real value's shape (base64 with padding), so quoting decisions match.
+  const sample = 'A'.repeat(58) + '==';
+  const vars: Record<string, string> = { [outputs.keyVar]: sample };
+  if (outputs.idVar) vars[outputs.idVar] = 'A'.repeat(20);
+  for (const path of outputs.envFiles) {
+    try {
+      await envFiles.preview(path, vars);
+    } catch (error) {
+      throw error instanceof EnvFileSyntaxError ? error.inFile(displayPath(project, path)) : error;
+    }
+  }
+}
+
 /** Runs `eskeys rotate` / `eskeys create`: plan, confirm, lock, rotate, render. */
 export async function runRotate(opts: RotateOptions): Promise<void> {
   const { ctx } = opts;
@@ -388,6 +412,7 @@ export async function runRotate(opts: RotateOptions): Promise<void> {
         `${scopeName} has no env files (outputs.env_files): the new key is minted and verified but delivered nowhere`,
       );
     }
+    await preflightEnvFiles(envFiles, outputs, project);
 
     const outcome = await rotateKey(
       {
