@@ -40,21 +40,6 @@ export interface ApiKeyPage {
   readonly after?: readonly unknown[];
 }
 
-/** Cluster facts eskeys adapts to. */
-export interface ClusterInfo {
-  readonly version: string;
-  readonly clusterName: string;
-  /** The update API accepts `expiration` (8.13+), so retire can shorten an old key's life. */
-  readonly supportsExpirationUpdate: boolean;
-}
-
-/** Who the admin identity is. */
-export interface Principal {
-  readonly username: string;
-  readonly realm: string;
-  readonly authenticationType: string;
-}
-
 /** A raw HTTP exchange, for probes and canaries. */
 export interface RawRequest {
   readonly method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'DELETE';
@@ -83,8 +68,6 @@ export interface ClusterPort {
    * request: `api_key` admins cannot mint keys with privileges (reference §5) or update keys.
    */
   readonly adminAuthKind?: 'user' | 'api_key';
-  info(): Promise<ClusterInfo>;
-  whoami(): Promise<Principal>;
   createApiKey(req: CreateApiKeyRequest): Promise<CreatedApiKey>;
   getApiKey(id: string): Promise<ApiKeyInfo | undefined>;
   /** One page of the query API; `query` is the query DSL subset the API accepts. */

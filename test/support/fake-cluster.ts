@@ -2,11 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type {
   ApiKeyInfo,
   ApiKeyPage,
-  ClusterInfo,
   ClusterPort,
   CreateApiKeyRequest,
   CreatedApiKey,
-  Principal,
   RawResponse,
 } from '../../src/core/cluster-port.js';
 import { ClusterUnavailableError } from '../../src/core/errors.js';
@@ -78,17 +76,6 @@ export class FakeCluster implements ClusterPort {
     );
   }
 
-  async info(): Promise<ClusterInfo> {
-    const [ma = 0, mi = 0] = this.version.split('.').map(Number);
-    return {
-      version: this.version,
-      clusterName: 'fake',
-      supportsExpirationUpdate: ma > 8 || (ma === 8 && mi >= 13),
-    };
-  }
-  async whoami(): Promise<Principal> {
-    return { username: 'admin', realm: 'native1', authenticationType: 'realm' };
-  }
   async createApiKey(req: CreateApiKeyRequest): Promise<CreatedApiKey> {
     this.#fail('createApiKey');
     this.beforeCreate?.();

@@ -3,11 +3,9 @@ import { errors } from '@elastic/elasticsearch';
 import type {
   ApiKeyInfo,
   ApiKeyPage,
-  ClusterInfo,
   ClusterPort,
   CreateApiKeyRequest,
   CreatedApiKey,
-  Principal,
   RawRequest,
   RawResponse,
 } from '../../core/cluster-port.js';
@@ -61,19 +59,12 @@ function rejectsExpirationField(error: unknown): boolean {
   return /unknown field \[expiration\]/.test(JSON.stringify(error.meta.body ?? ''));
 }
 
-/** Major.minor of a version string, for feature checks. */
-function versionAtLeast(version: string, major: number, minor: number): boolean {
-  const [ma = 0, mi = 0] = version.split('.').map((n) => Number.parseInt(n, 10));
-  return ma > major || (ma === major && mi >= minor);
-}
-
 /** ClusterPort over the official client. Every error leaves as an eskeys error (mapEsError). */
 export class EsCluster implements ClusterPort {
   readonly url: string;
   readonly adminAuthKind?: 'user' | 'api_key';
   readonly #client: Client;
   readonly #opts: EsClusterOptions;
-  #info?: Promise<ClusterInfo>;
 
   constructor(client: Client, url: string, opts: EsClusterOptions = {}, adminAuthKind?: 'user' | 'api_key') {
     this.#client = client;
@@ -88,30 +79,6 @@ export class EsCluster implements ClusterPort {
     } catch (error) {
       throw mapEsError(error, this.url, doing);
     }
-  }
-
-  info(): Promise<ClusterInfo> {
-    this.#info ??= this.#call('reading cluster info', async () => {
-      const r = await this.#client.info();
-      const version = r.version.number;
-      return {
-        version,
-        clusterName: r.cluster_name,
-        supportsExpirationUpdate: versionAtLeast(version, 8, 13),
-      };
-    });
-    return this.#info;
-  }
-
-  whoami(): Promise<Principal> {
-    return this.#call('authenticating', async () => {
-      const r = await this.#client.security.authenticate();
-      return {
-        username: r.username,
-        realm: r.authentication_realm.name,
-        authenticationType: r.authentication_type,
-      };
-    });
   }
 
   createApiKey(req: CreateApiKeyRequest): Promise<CreatedApiKey> {

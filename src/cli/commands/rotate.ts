@@ -40,7 +40,14 @@ import { effectiveOutputs, parseTemplate } from '../../core/templates/load-templ
 import { DEFAULT_ENVIRONMENT, type RoleTemplate } from '../../core/templates/schema.js';
 import type { CliContext } from '../context.js';
 import type { IO } from '../io.js';
-import { addClusterOptions, type ClusterFlags, loadProject, openCluster, type Project } from '../project.js';
+import {
+  addClusterOptions,
+  type ClusterFlags,
+  loadProject,
+  openCluster,
+  type Project,
+  stateDirOf,
+} from '../project.js';
 import { writeJson } from '../render/json.js';
 import { type FileDiff, outcomeJson, renderOutcome, renderPlan } from '../render/rotation-report.js';
 
@@ -79,11 +86,6 @@ export type OpenServices = (
   project: Project,
   flags: ClusterFlags,
 ) => Promise<RotationServices>;
-
-/** The state folder (journal, locks, audit log), absolute. */
-export function stateDir(project: Project): string {
-  return resolve(project.root, project.config.state_dir);
-}
 
 /** `user@host` recorded as creator and audit actor. */
 export function actorName(env: Readonly<Record<string, string | undefined>>): string {
@@ -223,7 +225,7 @@ function storeEnvFiles(
 /** The production services: the ES adapter, the journal in the state folder, real hooks. */
 export const openRotationServices: OpenServices = async (ctx, project, flags) => {
   const cluster = await openCluster(ctx, project, flags);
-  const dir = stateDir(project);
+  const dir = stateDirOf(project);
   return {
     cluster,
     journal: new JsonlJournalStore(dir),

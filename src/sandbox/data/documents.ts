@@ -144,6 +144,20 @@ const INDEX_DOC_PARAMS = [
   'include_source_on_error',
 ];
 
+/** URL parameters of the get-document APIs (GET and HEAD). */
+const GET_DOC_PARAMS = [
+  '_source',
+  '_source_excludes',
+  '_source_includes',
+  'preference',
+  'realtime',
+  'refresh',
+  'routing',
+  'stored_fields',
+  'version',
+  'version_type',
+];
+
 /** Registers the single-document APIs. */
 export function registerDocumentRoutes(r: Router<Handler>): void {
   r.add(['PUT', 'POST'], '/{index}/_doc/{id}', withParams(INDEX_DOC_PARAMS, indexDoc))
@@ -167,44 +181,8 @@ export function registerDocumentRoutes(r: Router<Handler>): void {
         createDoc,
       ),
     )
-    .add(
-      'GET',
-      '/{index}/_doc/{id}',
-      withParams(
-        [
-          '_source',
-          '_source_excludes',
-          '_source_includes',
-          'preference',
-          'realtime',
-          'refresh',
-          'routing',
-          'stored_fields',
-          'version',
-          'version_type',
-        ],
-        getDoc,
-      ),
-    )
-    .add(
-      'HEAD',
-      '/{index}/_doc/{id}',
-      withParams(
-        [
-          '_source',
-          '_source_excludes',
-          '_source_includes',
-          'preference',
-          'realtime',
-          'refresh',
-          'routing',
-          'stored_fields',
-          'version',
-          'version_type',
-        ],
-        docExists,
-      ),
-    )
+    .add('GET', '/{index}/_doc/{id}', withParams(GET_DOC_PARAMS, getDoc))
+    .add('HEAD', '/{index}/_doc/{id}', withParams(GET_DOC_PARAMS, docExists))
     .add(
       'GET',
       '/{index}/_source/{id}',

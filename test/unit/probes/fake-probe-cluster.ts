@@ -58,12 +58,6 @@ export class FakeProbeCluster implements ClusterPort {
     return all.filter((n) => /eskeys-probe-/.test(n));
   }
 
-  async info() {
-    return { version: '8.19.0', clusterName: 'fake', supportsExpirationUpdate: true };
-  }
-  async whoami() {
-    return { username: 'elastic', realm: 'reserved', authenticationType: 'realm' };
-  }
   async createApiKey(): Promise<CreatedApiKey> {
     throw new Error('not used');
   }
