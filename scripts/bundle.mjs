@@ -32,6 +32,20 @@ const zodEnglishOnly = {
   },
 };
 
+/**
+ * The official client's helpers module requires apache-arrow (~700 kB bundled) at load time for
+ * one feature, `helpers.esql().toArrowTable/toArrowReader`, which eskeys never calls. Loading it
+ * cost ~45 ms of every cluster command's start-up (docs/BENCHMARKS.md). Resolve it to an empty
+ * module: a call to those ES|QL helpers would fail with "not a function", nothing else changes.
+ */
+const noApacheArrow = {
+  name: 'no-apache-arrow',
+  setup(b) {
+    b.onResolve({ filter: /^apache-arrow(\/|$)/ }, () => ({ path: 'apache-arrow', namespace: 'no-arrow' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-arrow' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
 await rm(chunks, { recursive: true, force: true });
 await build({
   entryPoints: { bin: join(root, 'src', 'cli', 'bin.ts') },
@@ -44,7 +58,7 @@ await build({
   target: 'node20',
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [zodEnglishOnly],
+  plugins: [zodEnglishOnly, noApacheArrow],
   // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __eskeysRequire } from 'node:module'; const require = __eskeysRequire(import.meta.url);",
