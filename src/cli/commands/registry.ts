@@ -64,9 +64,34 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async (ctx) => (await import('./status.js')).statusCommand(ctx, 'list'),
   },
   {
+    name: 'tick',
+    summary: 'one scheduler pass: recover, rotate due keys, revoke keys past grace, review reminders',
+    load: async (ctx) => (await import('./tick.js')).tickCommand(ctx),
+  },
+  {
+    name: 'schedule',
+    summary: 'run scheduler passes on a cron schedule until stopped',
+    load: async (ctx) => (await import('./schedule.js')).scheduleCommand(ctx),
+  },
+  {
     name: 'recover',
     summary: 'resume or roll back an interrupted rotation from the journal',
     load: async (ctx) => (await import('./recover.js')).recoverCommand(ctx),
+  },
+  {
+    name: 'doctor',
+    summary: 'check connection, TLS, cluster version and that the admin can delegate every template',
+    load: async (ctx) => (await import('./doctor.js')).doctorCommand(ctx),
+  },
+  {
+    name: 'inventory',
+    summary: 'every API key in the cluster, managed or not, with findings',
+    load: async (ctx) => (await import('./inventory.js')).inventoryCommand(ctx),
+  },
+  {
+    name: 'review',
+    summary: 'least-privilege review report: required and denied access, evidence, findings',
+    load: async (ctx) => (await import('./review.js')).reviewCommand(ctx),
   },
   {
     name: 'audit',
