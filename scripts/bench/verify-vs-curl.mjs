@@ -49,6 +49,44 @@ async function probeRequests(template) {
   return ordered.map((p) => ({ key: p.key, ...probeRequest(p.op.id, p.target) }));
 }
 
+/**
+ * The same requests from a bare Node script (node:http, keep-alive, sequential, nothing else
+ * loaded): the floor any Node CLI pays before doing any work of its own (process start-up
+ * plus twelve round trips). Comparing eskeys with it separates "what eskeys adds" from
+ * "what Node costs", which the curl comparison mixes.
+ */
+function nodeFloorScript(url, key, requests) {
+  const reqs = requests.map((r) => ({
+    method: r.method,
+    path: `${r.path}${r.querystring ? `?${new URLSearchParams(r.querystring)}` : ''}`,
+    body: r.bulkBody
+      ? r.bulkBody.map((l) => JSON.stringify(l)).join('\n') + '\n'
+      : r.body === undefined
+        ? undefined
+        : JSON.stringify(r.body),
+    type: r.bulkBody ? 'application/x-ndjson' : 'application/json',
+  }));
+  return `import http from 'node:http';
+const agent = new http.Agent({ keepAlive: true });
+const base = new URL(${JSON.stringify(url)});
+const reqs = ${JSON.stringify(reqs)};
+const send = (r) => new Promise((resolve, reject) => {
+  const headers = { authorization: 'ApiKey ' + process.env.BENCH_KEY };
+  if (r.body !== undefined) headers['content-type'] = r.type;
+  const q = http.request({ host: base.hostname, port: base.port, method: r.method, path: r.path, agent, headers }, (res) => {
+    res.resume();
+    res.on('end', () => resolve(res.statusCode));
+  });
+  q.on('error', reject);
+  q.end(r.body);
+});
+const codes = [];
+for (const r of reqs) codes.push(await send(r));
+agent.destroy();
+console.log(codes.join(' '));
+`;
+}
+
 /** A bash script of sequential curl calls, one per request; prints each status code. */
 function curlScript(url, headerFile, requests) {
   const lines = ['#!/usr/bin/env bash', 'set -e'];
@@ -85,6 +123,8 @@ if (!hasCommand('curl')) {
     writeFileSync(headerFile, `Authorization: ApiKey ${key.encoded}\n`, { mode: 0o600 });
     const script = join(dir, 'probes.sh');
     writeFileSync(script, curlScript(sandbox.url, headerFile, requests), { mode: 0o700 });
+    const floorScript = join(dir, 'probes.mjs');
+    writeFileSync(floorScript, nodeFloorScript(sandbox.url, key.encoded, requests));
     const env = cliEnv(undefined, { ESKEYS_URL: sandbox.url, BENCH_KEY: key.encoded });
     const verifyArgs = [CLI, 'verify', '--template', FIXTURE, '--key-env', 'BENCH_KEY', '--format', 'json'];
 
@@ -114,9 +154,8 @@ if (!hasCommand('curl')) {
         `verify: ${probeReport.results?.length ?? '?'} probes, eskeys sent ${sent} requests, the curl script ${curlSent}; statuses ${curl.stdout.trim().split('\n').join(' ')}`,
       );
 
-      // `floor`: a node process that only loads the modules verify loads before its first request
-      // (the command and the Elasticsearch adapter); it shows how much of eskeys' time is start-up.
-      const floorCode = `await import(${JSON.stringify(join(DIST, 'cli', 'main.js'))}); await import(${JSON.stringify(join(DIST, 'cli', 'commands', 'verify.js'))}); await import(${JSON.stringify(join(DIST, 'adapters', 'es', 'es-cluster.js'))});`;
+      // `load`: the shipped CLI loading everything verify loads before its first request (the
+      // verb, the template loader and the Elasticsearch adapter), then stopping at --help.
       const probePhase = [];
       const medians = await interleaved(
         {
@@ -126,12 +165,22 @@ if (!hasCommand('curl')) {
             probePhase.push(JSON.parse(r.stdout).duration_ms);
           },
           curl: () => runTimed('bash', [script], { cwd: dir, env: { PATH: process.env.PATH ?? '' } }),
-          floor: () => runTimed(process.execPath, ['--input-type=module', '-e', floorCode], { cwd: dir }),
+          nodeFloor: () => runTimed(process.execPath, [floorScript], { cwd: dir, env: { BENCH_KEY: key.encoded } }),
+          bareNode: () => runTimed(process.execPath, ['-e', ''], { cwd: dir }),
         },
         rounds,
       );
       console.log(
-        `verify: inside eskeys the 12 probes took a median ${median(probePhase).toFixed(0)} ms; loading its modules alone takes ${medians.floor.toFixed(0)} ms (bare node start-up included)`,
+        `verify: inside eskeys the 12 probes took a median ${median(probePhase).toFixed(0)} ms; bare \`node -e ""\` takes ${medians.bareNode.toFixed(0)} ms; a bare Node script sending the same 12 requests takes ${medians.nodeFloor.toFixed(0)} ms (${(medians.nodeFloor / medians.curl).toFixed(2)}x the curl script: the floor of any Node CLI)`,
+      );
+      results.push(
+        report(
+          'verify: eskeys verify vs the bare-Node floor (same 12 requests)',
+          `${medians.eskeys.toFixed(0)} ms vs ${medians.nodeFloor.toFixed(0)} ms`,
+          `${(medians.eskeys / medians.nodeFloor).toFixed(2)}x`,
+          undefined,
+          undefined,
+        ),
       );
       const ratio = medians.eskeys / medians.curl;
       results.push(
