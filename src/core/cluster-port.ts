@@ -13,6 +13,15 @@ export interface ApiKeyInfo {
   readonly realm: string;
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly roleDescriptors?: Readonly<Record<string, RoleDescriptor>>;
+  /** `rest` or `cross_cluster` (8.10+; absent on older clusters, where every key is `rest`). */
+  readonly type?: string;
+  /** The owner's realm type (8.14+), e.g. `native`, `reserved`, `file`. */
+  readonly realmType?: string;
+  /**
+   * The owner's role descriptors snapshotted at creation or last update (reference §5), when
+   * the query asked `withLimitedBy`: the key may do at most what these allow.
+   */
+  readonly limitedBy?: Readonly<Record<string, RoleDescriptor>>;
 }
 
 /** A freshly minted key; `encoded` is base64(id:api_key), the value consumers put in `Authorization: ApiKey`. */
@@ -76,6 +85,8 @@ export interface ClusterPort {
     sort?: readonly unknown[];
     size?: number;
     after?: readonly unknown[];
+    /** Also return each key's owner snapshot (`with_limited_by`, 8.5+). */
+    withLimitedBy?: boolean;
   }): Promise<ApiKeyPage>;
   /** Keys tagged `managed_by: eskeys`, optionally narrowed to one template and environment (all pages). */
   findManagedKeys(filter?: { template?: string; environment?: string }): Promise<ApiKeyInfo[]>;

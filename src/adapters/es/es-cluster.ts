@@ -35,6 +35,9 @@ interface EsApiKey {
   realm: string;
   metadata?: Record<string, unknown>;
   role_descriptors?: Record<string, RoleDescriptor>;
+  limited_by?: Record<string, RoleDescriptor>[];
+  type?: string;
+  realm_type?: string;
   _sort?: unknown[];
 }
 
@@ -50,6 +53,10 @@ function toInfo(k: EsApiKey): ApiKeyInfo {
     realm: k.realm,
     metadata: k.metadata ?? {},
     roleDescriptors: k.role_descriptors,
+    ...(k.type !== undefined ? { type: k.type } : {}),
+    ...(k.realm_type !== undefined ? { realmType: k.realm_type } : {}),
+    // One owner snapshot per key (an array of one object on the wire, reference §4.3).
+    ...(k.limited_by ? { limitedBy: Object.assign({}, ...k.limited_by) } : {}),
   };
 }
 
@@ -123,6 +130,7 @@ export class EsCluster implements ClusterPort {
     sort?: readonly unknown[];
     size?: number;
     after?: readonly unknown[];
+    withLimitedBy?: boolean;
   }): Promise<ApiKeyPage> {
     return this.#call('querying API keys', async () => {
       const body: Record<string, unknown> = { size: req.size ?? this.#opts.pageSize ?? 1000 };
@@ -132,6 +140,7 @@ export class EsCluster implements ClusterPort {
       const r = (await this.#client.transport.request({
         method: 'POST',
         path: '/_security/_query/api_key',
+        ...(req.withLimitedBy ? { querystring: { with_limited_by: 'true' } } : {}),
         body,
       })) as { total: number; count: number; api_keys: EsApiKey[] };
       const keys = r.api_keys.map(toInfo);
