@@ -1,25 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type CliRun,
   envValue,
   expectNoSecretLeak,
   makeProject,
-  type RotationSandbox,
   readProjectFile,
   runCli,
-  startRotationSandbox,
   statusKeys,
-  trackSecretLeaks,
+  useRotationSandbox,
 } from './rotate-support.js';
 
-let sb: RotationSandbox;
-beforeAll(async () => {
-  sb = await startRotationSandbox();
-});
-afterAll(async () => {
-  await sb?.close();
-});
-trackSecretLeaks(() => sb);
+const sb = useRotationSandbox();
 
 let n = 0;
 /** A project with two env files for `email-search` in a fresh environment. */

@@ -1,24 +1,15 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   makeProject,
-  type RotationSandbox,
   readProjectFile,
   runCli,
-  startRotationSandbox,
   statusKeys,
-  trackSecretLeaks,
+  useRotationSandbox,
 } from './rotate-support.js';
 
-let sb: RotationSandbox;
-beforeAll(async () => {
-  sb = await startRotationSandbox();
-});
-afterAll(async () => {
-  await sb?.close();
-});
-trackSecretLeaks(() => sb);
+const sb = useRotationSandbox();
 
 const ENV = 'APP_NAME=mail\nELASTICSEARCH_API_KEY=old-key-value\n';
 

@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   makeProject,
-  type RotationSandbox,
   runCli,
-  startRotationSandbox,
   statusKeys,
-  trackSecretLeaks,
+  useRotationSandbox,
 } from './rotate-support.js';
 
-let sb: RotationSandbox;
-beforeAll(async () => {
-  sb = await startRotationSandbox();
-});
-afterAll(async () => {
-  await sb?.close();
-});
-trackSecretLeaks(() => sb);
+const sb = useRotationSandbox();
 
 /** A slow restart hook keeps each rotation open long enough for the two to overlap. */
 const slow = (env: string) => ({

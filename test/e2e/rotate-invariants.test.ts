@@ -2,29 +2,20 @@
  * The invariants of DESIGN.md "The lifecycle of one key", each checked end to end with the built
  * CLI against the sandbox (the unit suite checks them step by step with fakes).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type CliRun,
   envValue,
   expectNoSecretLeak,
   makeProject,
-  type RotationSandbox,
   readProjectFile,
   runCli,
-  startRotationSandbox,
   statusKeys,
-  trackSecretLeaks,
+  useRotationSandbox,
   writeTemplate,
 } from './rotate-support.js';
 
-let sb: RotationSandbox;
-beforeAll(async () => {
-  sb = await startRotationSandbox();
-});
-afterAll(async () => {
-  await sb?.close();
-});
-trackSecretLeaks(() => sb);
+const sb = useRotationSandbox();
 
 interface SandboxKey {
   id: string;

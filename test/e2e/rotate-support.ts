@@ -19,7 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, expect, onTestFinished } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, onTestFinished } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -140,6 +140,28 @@ export async function startRotationSandbox(opts: { version?: string } = {}): Pro
       await sandbox.close();
     },
   };
+}
+
+/**
+ * One rotation sandbox for a whole test file: started before its tests, closed after them, and
+ * the secret-leak check (trackSecretLeaks) after each test. Returns a stand-in that forwards to
+ * the started sandbox, so test bodies keep writing `sb.url`, `sb.admin(...)`.
+ */
+export function useRotationSandbox(opts: { version?: string } = {}): RotationSandbox {
+  let current: RotationSandbox | undefined;
+  beforeAll(async () => {
+    current = await startRotationSandbox(opts);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  trackSecretLeaks(() => current);
+  return new Proxy({} as RotationSandbox, {
+    get(_target, prop) {
+      if (!current) throw new Error('the rotation sandbox was used before beforeAll started it');
+      return Reflect.get(current, prop);
+    },
+  });
 }
 
 /** Result of one CLI run. */

@@ -1,26 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type CliRun,
   envValue,
   expectNoSecretLeak,
   makeProject,
-  type RotationSandbox,
   readProjectFile,
   runCli,
-  startRotationSandbox,
   statusKeys,
-  trackSecretLeaks,
+  useRotationSandbox,
   writeTemplate,
 } from './rotate-support.js';
 
-let sb: RotationSandbox;
-beforeAll(async () => {
-  sb = await startRotationSandbox();
-});
-afterAll(async () => {
-  await sb?.close();
-});
-trackSecretLeaks(() => sb);
+const sb = useRotationSandbox();
 
 const ENV_TEXT = [
   '# email-search API',
