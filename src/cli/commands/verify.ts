@@ -87,7 +87,7 @@ Exit codes: 0 every probe passed · 1 a probe failed · 2 bad usage, config or t
 }
 
 /** The key under test and where it came from (never the value in any message). */
-interface KeyUnderTest {
+export interface KeyUnderTest {
   readonly encoded: Secret;
   readonly id: string;
   /** `the key in ELASTICSEARCH_API_KEY (.env)`. */
@@ -183,7 +183,12 @@ async function render(ctx: CliContext, opts: VerifyOptions, report: ProbeReport,
 }
 
 /** Reads the key: --key-env VAR, --env-file FILE, else the template's key_var from the environment, else its env files. */
-function readKey(ctx: CliContext, project: Project, opts: VerifyOptions, outputs: Outputs): KeyUnderTest {
+export function readKey(
+  ctx: CliContext,
+  project: Project,
+  opts: VerifyOptions,
+  outputs: Outputs,
+): KeyUnderTest {
   const varName = outputs.key_var;
   let value: string | undefined;
   let source: string;
@@ -232,7 +237,7 @@ function readKey(ctx: CliContext, project: Project, opts: VerifyOptions, outputs
  * The connection for verify: the admin identity when credentials are configured (canaries can
  * then be made and removed), else the key under test alone against the configured URL (CI).
  */
-function resolveVerifyConnection(
+export function resolveVerifyConnection(
   ctx: CliContext,
   project: Project,
   opts: VerifyOptions,
