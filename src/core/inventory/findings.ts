@@ -1,0 +1,418 @@
+import type { ApiKeyInfo } from '../cluster-port.js';
+import { humanizeDuration } from '../duration.js';
+import { type LintRuleId, type LintSeverity, lintRule } from '../lint/index.js';
+import type { ManagedKey } from '../rotation/key-metadata.js';
+import type { KeyView } from '../rotation/key-state.js';
+import type { RoleTemplate } from '../templates/schema.js';
+import {
+  canDoEverything,
+  type Descriptors,
+  descriptorsHash,
+  formatPrivileges,
+  hasNoDescriptors,
+  normalizeDescriptors,
+  summarizePrivileges,
+} from './descriptors.js';
+import { type InventorySeverity, inventorySeverityRank, worse } from './severity.js';
+
+/**
+ * The findings of `eskeys inventory`: what a security reviewer should know about each API key
+ * in the cluster, each with a severity, a one-line explanation and a safer alternative.
+ * Privilege findings reuse the template lint rules (src/core/lint), run over the key's own
+ * role descriptors — or, for a key without any, over its owner's snapshot, which is what such
+ * a key can do (reference §5). Everything here is pure: `(key, context, now) → findings`.
+ */
+
+/** Lint rules that read only `role_descriptors`, so they apply to a key as well as a template. */
+export const PRIVILEGE_LINT_RULES = [
+  'grant-all',
+  'security-privilege-on-service-key',
+  'grant-manage',
+  'grant-delete-index',
+  'restricted-indices',
+  'broad-pattern',
+  'write-includes-delete',
+  'grant-delete',
+  'create-overwrites',
+  'raw-action-privilege',
+] as const satisfies readonly LintRuleId[];
+
+/** A lint rule inventory reuses. */
+export type PrivilegeLintRuleId = (typeof PRIVILEGE_LINT_RULES)[number];
+
+/**
+ * Lint severity → review severity per rule. Lint judges a template before a key exists (error
+ * fails CI); the review scale says how bad it is that a live key holds it.
+ */
+const FROM_LINT: Readonly<Record<PrivilegeLintRuleId, Readonly<Record<LintSeverity, InventorySeverity>>>> = {
+  'grant-all': { error: 'critical', warning: 'high', info: 'medium' },
+  'security-privilege-on-service-key': { error: 'critical', warning: 'medium', info: 'info' },
+  'grant-manage': { error: 'high', warning: 'medium', info: 'info' },
+  'grant-delete-index': { error: 'high', warning: 'medium', info: 'info' },
+  'restricted-indices': { error: 'high', warning: 'medium', info: 'info' },
+  'broad-pattern': { error: 'high', warning: 'medium', info: 'info' },
+  'write-includes-delete': { error: 'medium', warning: 'medium', info: 'info' },
+  'grant-delete': { error: 'info', warning: 'info', info: 'info' },
+  'create-overwrites': { error: 'info', warning: 'info', info: 'info' },
+  'raw-action-privilege': { error: 'info', warning: 'info', info: 'info' },
+};
+
+/** A rule of inventory's own (not a template lint rule). */
+export interface InventoryRule {
+  readonly title: string;
+  readonly explanation: string;
+  readonly alternative: string;
+}
+
+/** Inventory's own rules, beyond the reused lint rules. */
+export const INVENTORY_RULES = {
+  'inherits-owner-privileges': {
+    title: 'no role descriptors: the key inherits its owner’s privileges',
+    explanation:
+      'a key created without role_descriptors can do everything its owner could when it was created or last updated (the limited_by snapshot); for an admin owner that is the whole cluster, security included',
+    alternative:
+      'mint a replacement with explicit role_descriptors listing only what its consumer needs (an eskeys template), switch the consumer, then invalidate this key',
+  },
+  'run-as': {
+    title: 'run_as: the key can impersonate other users',
+    explanation:
+      'run_as lets the key act as another user (es-security-runas-user header) with that user’s privileges, so its own descriptors no longer bound what it can do',
+    alternative: 'drop run_as; give the key the privileges it needs directly',
+  },
+  'no-expiration': {
+    title: 'no expiration',
+    explanation:
+      'a key without expiration stays valid until someone invalidates it: a leaked copy works forever, even if rotation stops',
+    alternative:
+      'replace it with a key that has an expiration (eskeys templates default to "auto": rotation period + grace + margin)',
+  },
+  'older-than-90-days': {
+    title: 'created more than 90 days ago',
+    explanation:
+      'the longer a key lives, the longer a leaked copy stays useful; policy asks for rotation at least every 90 days',
+    alternative:
+      'rotate it (eskeys rotate for managed keys; otherwise mint a replacement and invalidate this one)',
+  },
+  'secret-in-metadata': {
+    title: 'metadata field named like a secret',
+    explanation:
+      'key metadata is readable by every identity that may list API keys (read_security, manage_api_key, and owners); a secret stored there is not secret',
+    alternative:
+      'remove the field with an update (metadata is replaced wholesale) and rotate the secret it held',
+  },
+  'template-drift': {
+    title: 'managed key differs from its template in roles/',
+    explanation:
+      'the key does not grant what the template in roles/ declares: either the template changed since the key was minted, or the key was updated outside eskeys',
+    alternative:
+      'run eskeys rotate for the template and environment so the live key matches the reviewed template',
+  },
+  'template-missing': {
+    title: 'managed key whose template no longer exists',
+    explanation:
+      'no template in roles/ declares this key any more, so nothing rotates, reviews or retires it; it lives until it expires',
+    alternative:
+      'if the service is gone, eskeys revoke --id <id>; if the template moved to another project, run inventory there',
+  },
+  'too-many-valid-keys': {
+    title: 'more than two valid managed keys for one template and environment',
+    explanation:
+      'eskeys keeps at most two valid keys per template and environment (the current one and one in grace); extra valid keys are credentials nobody uses any more',
+    alternative: 'eskeys revoke --template <name> --env <env> --due, or revoke --id for each extra key',
+  },
+  'revoke-overdue': {
+    title: 'superseded key still valid after its revoke_after',
+    explanation:
+      'its grace period is over, so no consumer should still use it; it stays a live credential until revoked or expired',
+    alternative: 'eskeys revoke --due (or run eskeys tick / schedule so it happens on its own)',
+  },
+  'stale-pending': {
+    title: 'pending key of an interrupted rotation',
+    explanation:
+      'a rotation minted this key and never finished; it may have reached no consumer, yet it is valid',
+    alternative:
+      'run eskeys recover on the host that created it (see created_by), or eskeys revoke --id <id>',
+  },
+  'rotation-overdue': {
+    title: 'active managed key past its rotation period',
+    explanation: 'the template’s rotation policy says it should have been replaced already',
+    alternative: 'eskeys rotate (or let eskeys tick / schedule rotate due keys)',
+  },
+} as const satisfies Record<string, InventoryRule>;
+
+/** Id of an inventory rule of its own. */
+export type OwnRuleId = keyof typeof INVENTORY_RULES;
+
+/** Every rule id inventory reports. */
+export type InventoryRuleId = OwnRuleId | PrivilegeLintRuleId;
+
+/** One finding about one key. */
+export interface InventoryFinding {
+  readonly rule: InventoryRuleId;
+  readonly severity: InventorySeverity;
+  /** What this key has, one line. */
+  readonly message: string;
+  /** Why it matters (the rule's). */
+  readonly explanation: string;
+  /** What to do instead. */
+  readonly alternative: string;
+  /** Found in the owner's snapshot, which a key without descriptors inherits. */
+  readonly inherited: boolean;
+}
+
+/** The explanation and alternative of any rule. */
+export function ruleText(rule: InventoryRuleId): InventoryRule {
+  if (rule in INVENTORY_RULES) return INVENTORY_RULES[rule as OwnRuleId];
+  const r = lintRule(rule as PrivilegeLintRuleId);
+  return { title: r.title, explanation: r.explanation, alternative: r.alternative };
+}
+
+function own(rule: OwnRuleId, severity: InventorySeverity, message: string): InventoryFinding {
+  const r = INVENTORY_RULES[rule];
+  return {
+    rule,
+    severity,
+    message,
+    explanation: r.explanation,
+    alternative: r.alternative,
+    inherited: false,
+  };
+}
+
+/**
+ * The reused lint rules over a set of descriptors, one finding per rule (occurrences joined).
+ * The rules' `check` takes a template but reads only `role_descriptors` (PRIVILEGE_LINT_RULES is
+ * exactly that set; a unit test runs each over descriptors alone).
+ */
+export function privilegeFindings(d: Descriptors, inherited = false): InventoryFinding[] {
+  const asTemplate = { role_descriptors: normalizeDescriptors(d) } as unknown as RoleTemplate;
+  const out: InventoryFinding[] = [];
+  for (const id of PRIVILEGE_LINT_RULES) {
+    const rule = lintRule(id);
+    const hits = rule.check(asTemplate);
+    if (hits.length === 0) continue;
+    let severity: InventorySeverity = 'info';
+    for (const h of hits) severity = worse(severity, FROM_LINT[id][h.severity ?? rule.severity]);
+    const messages = [...new Set(hits.map((h) => h.message))];
+    const shown =
+      messages.slice(0, 3).join('; ') + (messages.length > 3 ? `; and ${messages.length - 3} more` : '');
+    const alternatives = [...new Set(hits.map((h) => h.alternative ?? rule.alternative))];
+    out.push({
+      rule: id,
+      severity,
+      message: inherited ? `owner's snapshot: ${shown}` : shown,
+      explanation: rule.explanation,
+      alternative: alternatives.join('; '),
+      inherited,
+    });
+  }
+  return out;
+}
+
+/** Metadata field names that suggest a stored credential. */
+const SECRET_NAME = /pass(word|wd)?$|secret|token|api[_-]?key$|credential|private[_-]?key/i;
+
+/** Paths of metadata fields named like secrets (values are never read or shown). */
+export function secretLikeMetadata(metadata: Readonly<Record<string, unknown>>, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(metadata)) {
+    const path = prefix ? `${prefix}.${k}` : k;
+    if (SECRET_NAME.test(k) && v !== null && v !== '' && typeof v !== 'object') out.push(path);
+    else if (v !== null && typeof v === 'object' && !Array.isArray(v))
+      out.push(...secretLikeMetadata(v as Record<string, unknown>, path));
+  }
+  return out;
+}
+
+/** The current templates, as inventory compares managed keys against them. */
+export interface TemplateIndex {
+  /** template name → the hash eskeys stores in metadata (`templateHash(role_descriptors)`) and the normalized one. */
+  readonly byName: ReadonlyMap<string, { readonly hash: string; readonly descriptorsHash: string }>;
+}
+
+/** Builds the template index from loaded templates. */
+export function indexTemplates(
+  templates: readonly Pick<RoleTemplate, 'name' | 'role_descriptors'>[],
+  hash: (rd: unknown) => string,
+): TemplateIndex {
+  return {
+    byName: new Map(
+      templates.map((t) => [
+        t.name,
+        {
+          hash: hash(t.role_descriptors),
+          descriptorsHash: descriptorsHash(t.role_descriptors as Descriptors),
+        },
+      ]),
+    ),
+  };
+}
+
+/** What findings need beyond the key itself. */
+export interface FindingContext {
+  readonly now: Date;
+  /** Current templates; undefined = template checks skipped (no roles/ or an invalid template). */
+  readonly templates?: TemplateIndex;
+  /** Valid managed keys per `template@environment` across the cluster. */
+  readonly validPerGroup?: ReadonlyMap<string, number>;
+}
+
+const DAY = 86_400_000;
+/** Policy: keys older than this should have been rotated (USE-CASES.md §1-§2). */
+export const MAX_KEY_AGE_MS = 90 * DAY;
+
+/** The group key of a managed key: `template@environment`. */
+export function groupOf(template: string, environment: string): string {
+  return `${template}@${environment}`;
+}
+
+/** Findings of one key (pure). `managed` is its parsed eskeys metadata and state, when managed. */
+export function keyFindings(
+  key: ApiKeyInfo,
+  managed: { key: ManagedKey; view: KeyView } | undefined,
+  ctx: FindingContext,
+): InventoryFinding[] {
+  const now = ctx.now.getTime();
+  const out: InventoryFinding[] = [];
+  const descriptors = key.roleDescriptors;
+  const valid = isValid(key, now);
+  const ageMs = now - key.creation.getTime();
+
+  // A metadata secret stays readable until the key document is removed, valid or not.
+  const secretFields = secretLikeMetadata(key.metadata);
+  if (secretFields.length > 0) {
+    out.push(
+      own(
+        'secret-in-metadata',
+        'high',
+        `metadata field${secretFields.length > 1 ? 's' : ''} ${secretFields.join(', ')} named like a secret (value not shown)`,
+      ),
+    );
+  }
+  // An expired or invalidated key grants nothing any more: no access findings.
+  if (!valid) return sortFindings(out);
+
+  if (hasNoDescriptors(descriptors)) {
+    const owner = `${key.username} (${key.realm})`;
+    if (!key.limitedBy) {
+      out.push(
+        own(
+          'inherits-owner-privileges',
+          'high',
+          `no role descriptors: the key has every privilege of ${owner}; the owner's snapshot was not returned`,
+        ),
+      );
+    } else {
+      const inherited = privilegeFindings(key.limitedBy, true);
+      const everything = canDoEverything(key.limitedBy);
+      const worst = inherited.reduce<InventorySeverity>((s, f) => worse(s, f.severity), 'info');
+      const severity: InventorySeverity = everything
+        ? 'critical'
+        : inventorySeverityRank(worst) >= inventorySeverityRank('high')
+          ? 'high'
+          : 'medium';
+      const roles = Object.keys(key.limitedBy).join(', ') || 'no roles';
+      out.push(
+        own(
+          'inherits-owner-privileges',
+          severity,
+          everything
+            ? `no role descriptors: the key can do everything its owner ${owner} can (roles ${roles}), every index and security included`
+            : `no role descriptors: the key has the privileges of ${owner} (roles ${roles}): ${formatPrivileges(summarizePrivileges(key.limitedBy))}`,
+        ),
+      );
+      out.push(...inherited);
+      out.push(...runAsFindings(key.limitedBy, true));
+    }
+  } else {
+    out.push(...privilegeFindings(descriptors!));
+    out.push(...runAsFindings(descriptors!, false));
+  }
+
+  if (key.expiration === undefined) {
+    out.push(own('no-expiration', 'medium', 'the key never expires'));
+  }
+
+  let rotationOverdue = false;
+  if (managed) {
+    const { key: mk, view } = managed;
+    const group = groupOf(mk.meta.template, mk.meta.environment);
+    const template = ctx.templates?.byName.get(mk.meta.template);
+    if (ctx.templates && !template) {
+      out.push(own('template-missing', 'medium', `template ${mk.meta.template} is not in roles/`));
+    } else if (template) {
+      const changed = mk.meta.template_hash !== template.hash;
+      const edited = descriptors !== undefined && descriptorsHash(descriptors) !== template.descriptorsHash;
+      if (changed || edited) {
+        out.push(
+          own(
+            'template-drift',
+            'medium',
+            changed
+              ? `template ${mk.meta.template} changed since this key was minted (generation ${mk.meta.generation})`
+              : `the key's role descriptors differ from template ${mk.meta.template} (updated outside eskeys?)`,
+          ),
+        );
+      }
+    }
+    const count = ctx.validPerGroup?.get(group) ?? 0;
+    if (count > 2) {
+      out.push(own('too-many-valid-keys', 'medium', `${count} valid keys for ${group} (at most 2 expected)`));
+    }
+    if (view.revokeDue) {
+      out.push(
+        own(
+          'revoke-overdue',
+          'high',
+          `superseded, revoke_after ${mk.meta.revoke_after} passed ${humanizeDuration(now - Date.parse(mk.meta.revoke_after ?? ''))} ago, still valid`,
+        ),
+      );
+    }
+    if (view.stalePending) {
+      out.push(
+        own(
+          'stale-pending',
+          'medium',
+          `pending for ${humanizeDuration(ageMs)} (rotation ${mk.meta.rotation_id || 'unknown'} by ${mk.meta.created_by})`,
+        ),
+      );
+    }
+    if (view.status === 'active' && view.rotationDue) {
+      rotationOverdue = true;
+      out.push(
+        own(
+          'rotation-overdue',
+          ageMs > MAX_KEY_AGE_MS ? 'medium' : 'info',
+          `active for ${humanizeDuration(ageMs)}, rotation every ${mk.meta.rotate_every}`,
+        ),
+      );
+    }
+  }
+  if (ageMs > MAX_KEY_AGE_MS && !rotationOverdue) {
+    out.push(own('older-than-90-days', 'medium', `created ${Math.floor(ageMs / DAY)} days ago`));
+  }
+  return sortFindings(out);
+}
+
+function runAsFindings(d: Descriptors, inherited: boolean): InventoryFinding[] {
+  const runAs = [...new Set(Object.values(d).flatMap((rd) => rd.run_as ?? []))];
+  if (runAs.length === 0) return [];
+  const anyone = runAs.some((u) => u === '*' || u.includes('*'));
+  const message = `${inherited ? "owner's snapshot: " : ''}run_as ${runAs.join(', ')}${anyone ? ': can impersonate any matching user, superusers included' : ''}`;
+  return [{ ...own('run-as', anyone ? 'critical' : 'high', message), inherited }];
+}
+
+/** True while the cluster accepts the key (not invalidated, not expired). */
+export function isValid(key: ApiKeyInfo, nowMs: number): boolean {
+  return !key.invalidated && (key.expiration === undefined || key.expiration.getTime() > nowMs);
+}
+
+/** Worst first; within a severity, the key's own findings before inherited ones, then by rule. */
+export function sortFindings(findings: InventoryFinding[]): InventoryFinding[] {
+  return findings.sort(
+    (a, b) =>
+      inventorySeverityRank(b.severity) - inventorySeverityRank(a.severity) ||
+      Number(a.inherited) - Number(b.inherited) ||
+      a.rule.localeCompare(b.rule),
+  );
+}
