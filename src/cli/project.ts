@@ -10,13 +10,10 @@ import {
   resolveConnection,
 } from '../core/config/connection.js';
 import { ConfigError } from '../core/errors.js';
-import {
-  DEFAULT_PROJECT_CONFIG,
-  parseProjectConfig,
-  resolveEnvironment,
-} from '../core/templates/load-template.js';
+import { resolveEnvironment } from '../core/templates/load-template.js';
 import { DEFAULT_ENVIRONMENT, type ProjectConfig } from '../core/templates/schema.js';
 import type { CliContext } from './context.js';
+import { findProjectConfig } from './templates-io.js';
 
 /** The project config file name, looked up in the working directory. */
 export const CONFIG_FILE = 'eskeys.config.json';
@@ -62,21 +59,9 @@ export interface Project {
 
 /** Reads eskeys.config.json (explicit path, or ./eskeys.config.json when present); exit 2 when invalid. */
 export function loadProject(ctx: CliContext, configFlag?: string): Project {
-  const explicit = configFlag ?? ctx.env.ESKEYS_CONFIG;
-  const path = explicit ? resolve(ctx.cwd, explicit) : join(ctx.cwd, CONFIG_FILE);
-  if (!existsSync(path)) {
-    if (explicit) throw new ConfigError(`config file ${explicit} does not exist`);
-    return { root: ctx.cwd, config: DEFAULT_PROJECT_CONFIG };
-  }
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read ${explicit ?? CONFIG_FILE}: ${(error as Error).message}`);
-  }
-  const { config, warnings } = parseProjectConfig(text, explicit ?? CONFIG_FILE);
-  for (const w of warnings) ctx.io.stderr.write(`eskeys: warning: ${w}\n`);
-  return { root: resolve(path, '..'), configPath: path, config };
+  const found = findProjectConfig(ctx.cwd, configFlag ?? ctx.env.ESKEYS_CONFIG);
+  for (const w of found.warnings) ctx.io.stderr.write(`eskeys: warning: ${w}\n`);
+  return { root: found.root, configPath: found.path, config: found.config };
 }
 
 /** Reads a dotenv file without touching process.env; undefined when absent. */

@@ -1,6 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { TemplateError, UsageError } from '../core/errors.js';
+import { ConfigError, TemplateError, UsageError } from '../core/errors.js';
 import {
   type CheckedDocument,
   checkTemplate,
@@ -49,24 +50,56 @@ async function kindOf(p: string): Promise<'file' | 'dir' | undefined> {
   }
 }
 
+/** eskeys.config.json as found for a command, with the folder relative paths in it resolve against. */
+export interface FoundProjectConfig {
+  readonly config: ProjectConfig;
+  /** Folder of the config file (cwd when there is none): templates_dir and outputs resolve against it. */
+  readonly root: string;
+  /** Absolute path of the config file, when one was read. */
+  readonly path?: string;
+  /** How messages name the file: as given (`--config`/ESKEYS_CONFIG) or `eskeys.config.json`. */
+  readonly file?: string;
+  readonly warnings: readonly string[];
+}
+
 /**
- * Reads eskeys.config.json from `cwd` when present (TemplateError, exit 2, when invalid);
- * the defaults otherwise.
+ * The one reader of eskeys.config.json: the explicit file (`--config`, ESKEYS_CONFIG) or
+ * ./eskeys.config.json when present, else the defaults. Invalid → TemplateError naming the
+ * field; explicit but missing or unreadable → ConfigError (both exit 2). Synchronous: it runs
+ * once per command, before anything else can happen.
+ */
+export function findProjectConfig(cwd: string, explicit?: string): FoundProjectConfig {
+  const abs = explicit ? path.resolve(cwd, explicit) : path.join(cwd, PROJECT_CONFIG_FILE);
+  const file = explicit ?? PROJECT_CONFIG_FILE;
+  if (!existsSync(abs)) {
+    if (explicit) throw new ConfigError(`config file ${explicit} does not exist`);
+    return { config: DEFAULT_PROJECT_CONFIG, root: cwd, warnings: [] };
+  }
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  const { config, warnings } = parseProjectConfig(text, file);
+  return { config, root: path.dirname(abs), path: abs, file, warnings };
+}
+
+/** The templates folder of a project, as a path relative to cwd when inside it (for messages). */
+export function templatesDirOf(found: Pick<FoundProjectConfig, 'config' | 'root'>, cwd: string): string {
+  return displayPath(cwd, path.resolve(found.root, found.config.templates_dir));
+}
+
+/**
+ * Reads the project config for the template verbs (lint, matrix, diff): see findProjectConfig.
+ * `templatesDir` is the templates folder relative to cwd, ready for resolveTemplatePaths.
  */
 export async function readProjectConfig(
   cwd: string,
-): Promise<{ config: ProjectConfig; file?: string; warnings: readonly string[] }> {
-  const abs = path.join(cwd, PROJECT_CONFIG_FILE);
-  let text: string;
-  try {
-    text = await readFile(abs, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
-      return { config: DEFAULT_PROJECT_CONFIG, warnings: [] };
-    throw new UsageError(`cannot read ${PROJECT_CONFIG_FILE}: ${(e as Error).message}`);
-  }
-  const { config, warnings } = parseProjectConfig(text, PROJECT_CONFIG_FILE);
-  return { config, file: PROJECT_CONFIG_FILE, warnings };
+  explicit?: string,
+): Promise<FoundProjectConfig & { templatesDir: string }> {
+  const found = findProjectConfig(cwd, explicit);
+  return { ...found, templatesDir: templatesDirOf(found, cwd) };
 }
 
 async function jsonFilesIn(dir: string): Promise<string[]> {

@@ -69,4 +69,31 @@ describe('eskeys lint (built CLI)', () => {
     expect([...external].filter((s) => /@elastic|@inquirer|node-cron|dotenv/.test(s))).toEqual([]);
     expect([...seen].filter((f) => f.includes('/adapters/'))).toEqual([]);
   });
+
+  it('lint, matrix and diff honour --config and ESKEYS_CONFIG (templates_dir beside the config file)', async () => {
+    const cwd = project({
+      'deploy/eskeys.config.json': '{"templates_dir": "keys"}',
+      'deploy/keys/email-search.json': repoFile('roles/email-search.json'),
+    });
+    const lint = await eskeys(['lint', '--config', 'deploy/eskeys.config.json'], cwd);
+    expect(lint).toMatchObject({ code: 0, stdout: '1 template linted, 0 errors, 0 warnings, 0 info\n' });
+    const matrix = await eskeys(['matrix', '--format', 'json'], cwd, {
+      ESKEYS_CONFIG: 'deploy/eskeys.config.json',
+    });
+    expect(matrix.code).toBe(0);
+    expect(JSON.parse(matrix.stdout).templates.map((t: { name: string }) => t.name)).toEqual([
+      'email-search',
+    ]);
+    const diff = await eskeys(
+      ['diff', '--config', 'deploy/eskeys.config.json', 'email-search', 'email-search'],
+      cwd,
+    );
+    expect(diff.code).toBe(0);
+    // Without the flag the working directory has no roles/: the usual usage error.
+    const none = await eskeys(['lint'], cwd);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/roles\/ does not exist/);
+    const missing = await eskeys(['lint', '--config', 'nope.json'], cwd);
+    expect(missing).toMatchObject({ code: 2, stderr: 'eskeys: config file nope.json does not exist\n' });
+  });
 });

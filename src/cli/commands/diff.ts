@@ -23,6 +23,8 @@ export interface DiffOptions {
   /** @defaultValue 'text' */
   readonly format: 'text' | 'json' | 'markdown';
   readonly gitShow: GitShow;
+  /** `--config` or ESKEYS_CONFIG: the project config (templates_dir); default ./eskeys.config.json. */
+  readonly config?: string;
 }
 
 /** `git show REV:./name` run in the file's directory, so paths are relative to it. */
@@ -52,33 +54,42 @@ export function diffCommand(ctx: CliContext, run: (opts: DiffOptions) => Promise
     .addOption(
       new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'),
     )
+    .addOption(
+      new Option('--config <file>', 'project config (default ./eskeys.config.json; env ESKEYS_CONFIG)'),
+    )
     .addHelpText('after', '\nExit codes: 0 no access added, 1 access added, 2 invalid templates or usage.')
-    .action(async (templates: string[], flags: { git?: string; format: DiffOptions['format'] }) => {
-      if (flags.git !== undefined) {
-        if (templates.length !== 1) throw new UsageError('with --git, give exactly one template');
-        if (flags.git.trim() === '' || flags.git.startsWith('-'))
-          throw new UsageError('--git needs a revision');
-      } else if (templates.length !== 2) {
-        throw new UsageError('give OLD and NEW templates, or one template with --git REV');
-      }
-      await run({
-        io: ctx.io,
-        cwd: ctx.cwd,
-        templates,
-        ...(flags.git !== undefined ? { git: flags.git } : {}),
-        format: flags.format,
-        gitShow: gitShowFile,
-      });
-    });
+    .action(
+      async (
+        templates: string[],
+        flags: { git?: string; format: DiffOptions['format']; config?: string },
+      ) => {
+        if (flags.git !== undefined) {
+          if (templates.length !== 1) throw new UsageError('with --git, give exactly one template');
+          if (flags.git.trim() === '' || flags.git.startsWith('-'))
+            throw new UsageError('--git needs a revision');
+        } else if (templates.length !== 2) {
+          throw new UsageError('give OLD and NEW templates, or one template with --git REV');
+        }
+        await run({
+          io: ctx.io,
+          cwd: ctx.cwd,
+          templates,
+          ...(flags.git !== undefined ? { git: flags.git } : {}),
+          format: flags.format,
+          gitShow: gitShowFile,
+          config: flags.config ?? ctx.env.ESKEYS_CONFIG,
+        });
+      },
+    );
 }
 
 async function readVersions(
   opts: DiffOptions,
 ): Promise<{ old: { text: string; file: string }; new: { text: string; file: string } }> {
-  const { config } = await readProjectConfig(opts.cwd);
+  const { templatesDir } = await readProjectConfig(opts.cwd, opts.config);
   if (opts.git === undefined) {
     const [oldPath, newPath] = await Promise.all(
-      opts.templates.map(async (t) => (await resolveTemplatePaths([t], opts.cwd, config.templates_dir))[0]!),
+      opts.templates.map(async (t) => (await resolveTemplatePaths([t], opts.cwd, templatesDir))[0]!),
     );
     const [o, n] = await Promise.all([
       readTemplateSource(oldPath!, opts.cwd),
@@ -86,13 +97,11 @@ async function readVersions(
     ]);
     return { old: o, new: n };
   }
-  const [abs] = await resolveTemplatePaths(opts.templates, opts.cwd, config.templates_dir).catch(
-    async (e) => {
-      // The template may exist only in history (deleted in the working tree).
-      if (!(e instanceof UsageError)) throw e;
-      return [path.resolve(opts.cwd, opts.templates[0]!)];
-    },
-  );
+  const [abs] = await resolveTemplatePaths(opts.templates, opts.cwd, templatesDir).catch(async (e) => {
+    // The template may exist only in history (deleted in the working tree).
+    if (!(e instanceof UsageError)) throw e;
+    return [path.resolve(opts.cwd, opts.templates[0]!)];
+  });
   const shown = path.relative(opts.cwd, abs!).split(path.sep).join('/') || abs!;
   const range = opts.git.split('..');
   if (range.length > 2 || range.some((r) => r === ''))

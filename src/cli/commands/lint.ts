@@ -30,6 +30,8 @@ export interface LintOptions {
   readonly format: 'table' | 'json';
   /** Findings below this severity are not shown. @defaultValue 'info' */
   readonly minSeverity: LintSeverity;
+  /** `--config` or ESKEYS_CONFIG: the project config (templates_dir); default ./eskeys.config.json. */
+  readonly config?: string;
 }
 
 /** `eskeys lint [paths...]`. */
@@ -39,6 +41,9 @@ export function lintCommand(ctx: CliContext, run: (opts: LintOptions) => Promise
     .argument('[paths...]', 'template files, directories or names (default: every template in roles/)')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .addOption(
+      new Option('--config <file>', 'project config (default ./eskeys.config.json; env ESKEYS_CONFIG)'),
+    )
+    .addOption(
       new Option('--severity <level>', 'lowest severity to show')
         .choices(['error', 'warning', 'info'])
         .default('info'),
@@ -47,9 +52,21 @@ export function lintCommand(ctx: CliContext, run: (opts: LintOptions) => Promise
       'after',
       '\nExit codes: 0 no error-level findings, 1 error-level findings, 2 invalid templates or usage.',
     )
-    .action(async (paths: string[], flags: { format: 'table' | 'json'; severity: LintSeverity }) => {
-      await run({ io: ctx.io, cwd: ctx.cwd, paths, format: flags.format, minSeverity: flags.severity });
-    });
+    .action(
+      async (
+        paths: string[],
+        flags: { format: 'table' | 'json'; severity: LintSeverity; config?: string },
+      ) => {
+        await run({
+          io: ctx.io,
+          cwd: ctx.cwd,
+          paths,
+          format: flags.format,
+          minSeverity: flags.severity,
+          config: flags.config ?? ctx.env.ESKEYS_CONFIG,
+        });
+      },
+    );
 }
 
 interface InvalidTemplate {
@@ -60,8 +77,8 @@ interface InvalidTemplate {
 
 /** Lints the templates and renders the findings; exits 1 on errors, 2 on invalid templates. */
 export async function runLint(opts: LintOptions): Promise<void> {
-  const { config, file: configFile } = await readProjectConfig(opts.cwd);
-  const checked = await checkTemplates(opts.paths, opts.cwd, config.templates_dir);
+  const { config, file: configFile, templatesDir } = await readProjectConfig(opts.cwd, opts.config);
+  const checked = await checkTemplates(opts.paths, opts.cwd, templatesDir);
   const invalid: InvalidTemplate[] = [];
   const results: (TemplateLintResult & { warnings: string[]; line: (path: string) => number | undefined })[] =
     [];
@@ -95,6 +112,7 @@ export async function runLint(opts: LintOptions): Promise<void> {
       ? orphanOverrides(
           config,
           configFile,
+          templatesDir,
           results.map((r) => r.template),
         )
       : [];
@@ -131,13 +149,18 @@ export async function runLint(opts: LintOptions): Promise<void> {
   if (counts.error > 0) throw new ReportedError(ExitCode.verificationFailed);
 }
 
-function orphanOverrides(config: ProjectConfig, file: string, names: readonly string[]): string[] {
+function orphanOverrides(
+  config: ProjectConfig,
+  file: string,
+  templatesDir: string,
+  names: readonly string[],
+): string[] {
   const out: string[] = [];
   for (const [env, def] of Object.entries(config.environments)) {
     for (const name of Object.keys(def.outputs)) {
       if (names.includes(name)) continue;
       out.push(
-        `${file}: /environments/${env}/outputs/${name}: no template named "${name}" in ${config.templates_dir}/${didYouMean(name, names)}`,
+        `${file}: /environments/${env}/outputs/${name}: no template named "${name}" in ${templatesDir}/${didYouMean(name, names)}`,
       );
     }
   }

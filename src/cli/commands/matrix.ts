@@ -23,6 +23,8 @@ export interface MatrixOptions {
   readonly format: 'table' | 'markdown' | 'json';
   /** Templates whose probes fill the "needed?" column. @defaultValue every template */
   readonly neededFrom?: readonly string[];
+  /** `--config` or ESKEYS_CONFIG: the project config (templates_dir); default ./eskeys.config.json. */
+  readonly config?: string;
 }
 
 /** `eskeys matrix [paths...]`. */
@@ -38,6 +40,9 @@ export function matrixCommand(
         .choices(['table', 'markdown', 'json'])
         .default('table'),
     )
+    .addOption(
+      new Option('--config <file>', 'project config (default ./eskeys.config.json; env ESKEYS_CONFIG)'),
+    )
     .option(
       '--needed-from <templates>',
       'comma-separated template names whose probes fill the needed? column (default: all)',
@@ -47,28 +52,34 @@ export function matrixCommand(
       '\nCells: ✓ allowed, ✗ denied; "!" marks a cell that contradicts the template\'s own probe.\n' +
         'needed?: yes = some allow probe lists it, no = some deny probe lists it.',
     )
-    .action(async (paths: string[], flags: { format: MatrixOptions['format']; neededFrom?: string }) => {
-      const neededFrom = flags.neededFrom
-        ?.split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      if (flags.neededFrom !== undefined && neededFrom?.length === 0) {
-        throw new UsageError('--needed-from needs at least one template name');
-      }
-      await run({
-        io: ctx.io,
-        cwd: ctx.cwd,
-        paths,
-        format: flags.format,
-        ...(neededFrom ? { neededFrom } : {}),
-      });
-    });
+    .action(
+      async (
+        paths: string[],
+        flags: { format: MatrixOptions['format']; neededFrom?: string; config?: string },
+      ) => {
+        const neededFrom = flags.neededFrom
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        if (flags.neededFrom !== undefined && neededFrom?.length === 0) {
+          throw new UsageError('--needed-from needs at least one template name');
+        }
+        await run({
+          io: ctx.io,
+          cwd: ctx.cwd,
+          paths,
+          format: flags.format,
+          ...(neededFrom ? { neededFrom } : {}),
+          config: flags.config ?? ctx.env.ESKEYS_CONFIG,
+        });
+      },
+    );
 }
 
 /** Builds and renders the matrix (exit 0; 2 on invalid templates). */
 export async function runMatrix(opts: MatrixOptions): Promise<void> {
-  const { config } = await readProjectConfig(opts.cwd);
-  const loaded = await loadTemplates(opts.paths, opts.cwd, config.templates_dir);
+  const { templatesDir } = await readProjectConfig(opts.cwd, opts.config);
+  const loaded = await loadTemplates(opts.paths, opts.cwd, templatesDir);
   const names = loaded.map((l) => l.template.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate)

@@ -84,4 +84,22 @@ describe('loading templates and the project config', () => {
       'eskeys.config.json: /templates_dir: expected a string, got 5',
     );
   });
+
+  it('reads an explicit config file and resolves templates_dir against its folder', async () => {
+    const cwd = tempProject({
+      'ops/eskeys.config.json': '{"templates_dir": "keys"}',
+      'ops/keys/a.json': JSON.stringify(templateInput({ name: 'a' })),
+    });
+    const found = await readProjectConfig(cwd, 'ops/eskeys.config.json');
+    expect(found.file).toBe('ops/eskeys.config.json');
+    expect(found.templatesDir).toBe('ops/keys');
+    const loaded = await loadTemplates([], cwd, found.templatesDir);
+    expect(loaded.map((t) => [t.template.name, t.file])).toEqual([['a', 'ops/keys/a.json']]);
+  });
+
+  it('refuses an explicit config file that does not exist (no silent defaults)', async () => {
+    await expect(readProjectConfig(tempProject({}), 'nope.json')).rejects.toThrow(
+      'config file nope.json does not exist',
+    );
+  });
 });
