@@ -2,7 +2,8 @@ import { Command, Option } from 'commander';
 import type { ClusterPort } from '../../core/cluster-port.js';
 import { isEskeysError, PartialFailureError, ReportedError } from '../../core/errors.js';
 import type { JournalEntry } from '../../core/journal/journal-entry.js';
-import { openRotations } from '../../core/journal/plan-recovery.js';
+import { openRotations, type RotationProgress } from '../../core/journal/plan-recovery.js';
+import type { Reporter } from '../../core/ports.js';
 import { parseManagedKeys } from '../../core/rotation/key-metadata.js';
 import { describeKey } from '../../core/rotation/key-state.js';
 import { type RecoveryResult, recoverRotation } from '../../core/rotation/recover-rotation.js';
@@ -17,6 +18,7 @@ import {
   type OpenServices,
   openRotationServices,
   type RotationLock,
+  type RotationServices,
   resolveOutputs,
   stderrReporter,
 } from './rotate.js';
@@ -48,6 +50,81 @@ function renderResult(r: RecoveryResult, project: Project): string {
   return lines.join('\n') + '\n';
 }
 
+/** An interrupted rotation recover could not finish (locked: still running; partial: needs a human). */
+export interface RecoveryProblem {
+  readonly rotation: string;
+  /** `template@environment`. */
+  readonly scope: string;
+  readonly error: string;
+  readonly exitCode: number;
+}
+
+/**
+ * Rolls each open rotation back or forward, without asking: takes the scope's lock (a rotation
+ * still running holds it, so it is reported as locked, not touched), reads the facts and
+ * carries out recoverRotation's decision. A failure of one rotation does not stop the others;
+ * non-eskeys errors (bugs) propagate. `recover` and the scheduler's pass both run it.
+ */
+export async function recoverOpenRotations(input: {
+  readonly ctx: CliContext;
+  readonly project: Project;
+  readonly services: RotationServices;
+  readonly reporter: Reporter;
+  readonly open: readonly RotationProgress[];
+  readonly dryRun?: boolean;
+  readonly onResult?: (result: RecoveryResult) => void;
+}): Promise<{ results: RecoveryResult[]; problems: RecoveryProblem[] }> {
+  const { ctx, project, services, reporter } = input;
+  const results: RecoveryResult[] = [];
+  const problems: RecoveryProblem[] = [];
+  for (const p of input.open) {
+    const scope = `${p.template}@${p.environment}`;
+    let lock: RotationLock | undefined;
+    try {
+      // A rotation still running holds the lock: it is in progress, not interrupted.
+      if (!input.dryRun) lock = await services.lock(scope);
+      const followSymlinks = await resolveFollow(ctx, project, p.template, p.environment);
+      const result = await recoverRotation(
+        {
+          cluster: services.cluster,
+          clock: ctx.clock,
+          reporter,
+          journal: services.journal,
+          audit: services.audit,
+          envFiles: services.envFiles({
+            followSymlinks,
+            secretVars: [p.plan.keyVar ?? 'ELASTICSEARCH_API_KEY'],
+          }),
+          hooks: services.hooks,
+          actor: actorName(ctx.env),
+          outputsFor: async (template, environment) => {
+            try {
+              return resolveOutputs(
+                project,
+                (await loadTemplate(ctx, project, template)).template,
+                environment,
+              );
+            } catch {
+              return undefined;
+            }
+          },
+        },
+        p,
+        { dryRun: input.dryRun },
+      );
+      results.push(result);
+      input.onResult?.(result);
+    } catch (error) {
+      if (!isEskeysError(error)) throw error;
+      problems.push({ rotation: p.rotation, scope, error: error.message, exitCode: error.exitCode });
+      reporter.warn(`${scope}: ${error.message}`);
+    } finally {
+      await lock?.release();
+    }
+  }
+  return { results, problems };
+}
+
 /** Runs `eskeys recover`: every rotation whose journal has no end is rolled back or forward. */
 export async function runRecover(opts: RecoverOptions): Promise<void> {
   const { ctx } = opts;
@@ -55,7 +132,7 @@ export async function runRecover(opts: RecoverOptions): Promise<void> {
   const services = await (opts.openServices ?? openRotationServices)(ctx, project, opts);
   const reporter = stderrReporter(ctx.io, project.root);
   const results: RecoveryResult[] = [];
-  const problems: { rotation: string; scope: string; error: string; exitCode: number }[] = [];
+  const problems: RecoveryProblem[] = [];
   try {
     const entries = await services.journal.readAll();
     const open = openRotations(entries).filter((p) => !opts.env || p.environment === opts.env);
@@ -70,51 +147,19 @@ export async function runRecover(opts: RecoverOptions): Promise<void> {
       else ctx.io.stdout.write('no interrupted rotation in the journal\n');
       return;
     }
-    for (const p of open) {
-      const scope = `${p.template}@${p.environment}`;
-      let lock: RotationLock | undefined;
-      try {
-        // A rotation still running holds the lock: it is in progress, not interrupted.
-        if (!opts.dryRun) lock = await services.lock(scope);
-        const followSymlinks = await resolveFollow(ctx, project, p.template, p.environment);
-        const result = await recoverRotation(
-          {
-            cluster: services.cluster,
-            clock: ctx.clock,
-            reporter,
-            journal: services.journal,
-            audit: services.audit,
-            envFiles: services.envFiles({
-              followSymlinks,
-              secretVars: [p.plan.keyVar ?? 'ELASTICSEARCH_API_KEY'],
-            }),
-            hooks: services.hooks,
-            actor: actorName(ctx.env),
-            outputsFor: async (template, environment) => {
-              try {
-                return resolveOutputs(
-                  project,
-                  (await loadTemplate(ctx, project, template)).template,
-                  environment,
-                );
-              } catch {
-                return undefined;
-              }
-            },
-          },
-          p,
-          { dryRun: opts.dryRun },
-        );
-        results.push(result);
+    const outcome = await recoverOpenRotations({
+      ctx,
+      project,
+      services,
+      reporter,
+      open,
+      dryRun: opts.dryRun,
+      onResult: (result) => {
         if (!opts.json) ctx.io.stdout.write(renderResult(result, project));
-      } catch (error) {
-        if (!isEskeysError(error)) throw error;
-        problems.push({ rotation: p.rotation, scope, error: error.message, exitCode: error.exitCode });
-        reporter.warn(`${scope}: ${error.message}`);
-      } finally {
-        await lock?.release();
-      }
-    }
+      },
+    });
+    results.push(...outcome.results);
+    problems.push(...outcome.problems);
     if (opts.json) {
       writeJson(ctx.io, {
         dry_run: !!opts.dryRun,

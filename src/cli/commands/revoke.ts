@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { CancelledError, ReportedError, UsageError } from '../../core/errors.js';
 import { parseManagedKey, parseManagedKeys } from '../../core/rotation/key-metadata.js';
-import { planRevoke, type RevokeSelector } from '../../core/rotation/plan-revoke.js';
+import { planRevoke, type RevokeSelector, revokeKeys } from '../../core/rotation/plan-revoke.js';
 import { maskId } from '../../core/secret.js';
 import type { CliContext } from '../context.js';
 import { addClusterOptions, type ClusterFlags, loadProject } from '../project.js';
@@ -109,24 +109,11 @@ export async function runRevoke(opts: RevokeOptions): Promise<void> {
         throw new CancelledError('cancelled: nothing was revoked');
       }
     }
-    const actor = actorName(ctx.env);
-    // Audit first: the record of the decision exists even if the call is interrupted.
-    for (const k of plan.revoke) {
-      await services.audit.append({
-        type: 'key.revoked',
-        template: k.meta.template,
-        environment: k.meta.environment,
-        keyId: k.info.id,
-        actor,
-        details: {
-          name: k.info.name,
-          reason: selector.kind === 'due' ? 'grace period over' : `revoke --${selector.kind}`,
-          state: k.meta.state,
-          forced: !!opts.force,
-        },
-      });
-    }
-    await services.cluster.invalidateApiKeys(plan.revoke.map((k) => k.info.id));
+    await revokeKeys(services, plan.revoke, {
+      actor: actorName(ctx.env),
+      reason: selector.kind === 'due' ? 'grace period over' : `revoke --${selector.kind}`,
+      forced: opts.force,
+    });
     if (opts.json) writeJson(ctx.io, { revoked: rows, refused: plan.refused.map((r) => r.key.info.id) });
     else for (const k of plan.revoke) ctx.io.stdout.write(`revoked ${k.info.name} (${maskId(k.info.id)})\n`);
     if (plan.refused.length > 0) throw new ReportedError(2);

@@ -28,12 +28,12 @@ import type { JournalReader, JournalStep, JournalWriter } from '../../core/journ
 import { openRotations } from '../../core/journal/plan-recovery.js';
 import type { Reporter } from '../../core/ports.js';
 import { runProbes } from '../../core/probes/run-probes.js';
-import { parseManagedKeys } from '../../core/rotation/key-metadata.js';
+import { type ManagedKey, parseManagedKeys } from '../../core/rotation/key-metadata.js';
 import type { EffectiveOutputs, HealthCheckSpec } from '../../core/rotation/outputs.js';
 import { type ProceedPlan, planRotation } from '../../core/rotation/plan-rotation.js';
 import type { EnvFilesPort, HookRunner, ProbeRunner, RotationAuditLog } from '../../core/rotation/ports.js';
 import { privilegeDiff } from '../../core/rotation/privilege-diff.js';
-import { rotateKey } from '../../core/rotation/rotate-key.js';
+import { type RotationOutcome, rotateKey } from '../../core/rotation/rotate-key.js';
 import { templateHash } from '../../core/rotation/template-hash.js';
 import { Secret } from '../../core/secret.js';
 import { effectiveOutputs, parseTemplate } from '../../core/templates/load-template.js';
@@ -348,6 +348,124 @@ async function preflightEnvFiles(envFiles: RecordingEnvFiles, outputs: Effective
   }
 }
 
+/** A rotation of one (template, environment), planned without prompts (rotate, create and tick run it). */
+export interface PreparedRotation {
+  readonly plan: ProceedPlan;
+  readonly template: RoleTemplate;
+  readonly templateHash: string;
+  readonly outputs: EffectiveOutputs;
+  readonly envFiles: RecordingEnvFiles;
+  /** `template@environment`. */
+  readonly scopeName: string;
+}
+
+/** What {@link prepareRotation} needs; nothing here prompts. */
+export interface PrepareRotationInput {
+  readonly ctx: CliContext;
+  readonly services: RotationServices;
+  readonly reporter: Reporter;
+  readonly template: RoleTemplate;
+  readonly environment: string;
+  readonly outputs: EffectiveOutputs;
+  readonly mode: 'create' | 'rotate';
+  /** `--grace`, overriding the template's rotation.grace. */
+  readonly grace?: string;
+  /** `--now`. */
+  readonly immediate?: boolean;
+  /** Dry run: an interrupted rotation in the journal is a warning instead of an error. */
+  readonly dryRun?: boolean;
+  /** The scope's managed keys when the caller has just read them under the lock (saves a query). */
+  readonly keys?: readonly ManagedKey[];
+}
+
+/**
+ * Plans the rotation of one (template, environment) without asking anything: refuses when the
+ * journal holds an interrupted rotation of it (PartialFailureError, exit 5: recover first),
+ * reads its managed keys (unless given) and plans. Throws LockedError when another host's
+ * rotation is in progress (the cluster-visible guard) and UsageError when `create` finds a key.
+ * The caller holds the scope's lock (except on a dry run).
+ */
+export async function prepareRotation(input: PrepareRotationInput): Promise<PreparedRotation> {
+  const { ctx, services, template, environment, outputs } = input;
+  const scope = { template: template.name, environment };
+  const scopeName = `${template.name}@${environment}`;
+  const hash = templateHash(template.role_descriptors);
+  // An interrupted rotation of this key must be finished or undone before a new one starts:
+  // its pending key would block the plan, and its files may hold a half-published state.
+  const interrupted = openRotations(await services.journal.readAll(scope)).filter(
+    (p) => p.template === template.name && p.environment === environment,
+  );
+  if (interrupted.length > 0) {
+    const p = interrupted[0]!;
+    const message = `an interrupted rotation of ${scopeName} (${p.rotation}, stopped at ${p.lastStep}) is in the journal; run \`eskeys recover\` first`;
+    if (!input.dryRun) throw new PartialFailureError(message);
+    input.reporter.warn(message);
+  }
+  const keys = input.keys ?? parseManagedKeys(await services.cluster.findManagedKeys(scope));
+  const plan = planRotation({
+    mode: input.mode,
+    template,
+    templateHash: hash,
+    environment,
+    keys,
+    now: ctx.clock.now(),
+    graceOverride: input.grace,
+    immediate: input.immediate,
+  });
+  if (plan.action === 'blocked') throw new LockedError(plan.reason);
+  if (plan.action === 'refused') throw new UsageError(plan.reason);
+  const envFiles = services.envFiles({
+    followSymlinks: outputs.followSymlinks,
+    secretVars: [outputs.keyVar],
+  });
+  return { plan, template, templateHash: hash, outputs, envFiles, scopeName };
+}
+
+/**
+ * Runs a prepared rotation without asking anything: warns when the key is delivered nowhere,
+ * refuses an env file publish could not update (before any key exists), then runs the state
+ * machine (rotateKey) with the context's signal, journal and audit log.
+ */
+export async function executeRotation(input: {
+  readonly ctx: CliContext;
+  readonly project: Project;
+  readonly services: RotationServices;
+  readonly reporter: Reporter;
+  readonly prepared: PreparedRotation;
+}): Promise<RotationOutcome> {
+  const { ctx, project, services, reporter, prepared } = input;
+  const { plan, template, outputs, envFiles } = prepared;
+  if (outputs.envFiles.length === 0) {
+    reporter.warn(
+      `${prepared.scopeName} has no env files (outputs.env_files): the new key is minted and verified but delivered nowhere`,
+    );
+  }
+  await preflightEnvFiles(envFiles, outputs, project);
+  return rotateKey(
+    {
+      cluster: services.cluster,
+      clock: ctx.clock,
+      random: ctx.random,
+      reporter,
+      journal: services.journal,
+      audit: services.audit,
+      envFiles,
+      hooks: services.hooks,
+      probes: services.probes,
+      signal: ctx.signal,
+      afterStep: testCrashHook(ctx.env),
+    },
+    {
+      plan,
+      template,
+      templateHash: prepared.templateHash,
+      outputs,
+      actor: actorName(ctx.env),
+      rotationId: newRotationId(ctx),
+    },
+  );
+}
+
 /** Runs `eskeys rotate` / `eskeys create`: plan, confirm, lock, rotate, render. */
 export async function runRotate(opts: RotateOptions): Promise<void> {
   const { ctx } = opts;
@@ -364,7 +482,6 @@ export async function runRotate(opts: RotateOptions): Promise<void> {
   const flags: ClusterFlags = { ...opts, env: environment };
   const { template, warnings: templateWarnings } = await loadTemplate(ctx, project, templateName);
   const outputs = resolveOutputs(project, template, environment);
-  const hash = templateHash(template.role_descriptors);
   const reporter = stderrReporter(ctx.io, project.root);
   for (const w of templateWarnings) reporter.warn(w);
   const services = await (opts.openServices ?? openRotationServices)(ctx, project, flags);
@@ -374,34 +491,19 @@ export async function runRotate(opts: RotateOptions): Promise<void> {
   try {
     requireUserAdmin(services.cluster);
     if (!opts.dryRun) lock = await services.lock(scopeName);
-    // An interrupted rotation of this key must be finished or undone before a new one starts:
-    // its pending key would block the plan, and its files may hold a half-published state.
-    const interrupted = openRotations(await services.journal.readAll(scope)).filter(
-      (p) => p.template === template.name && p.environment === environment,
-    );
-    if (interrupted.length > 0) {
-      const p = interrupted[0]!;
-      const message = `an interrupted rotation of ${scopeName} (${p.rotation}, stopped at ${p.lastStep}) is in the journal; run \`eskeys recover\` first`;
-      if (!opts.dryRun) throw new PartialFailureError(message);
-      reporter.warn(message);
-    }
-    const keys = parseManagedKeys(await services.cluster.findManagedKeys(scope));
-    const plan = planRotation({
-      mode: opts.mode,
+    const prepared = await prepareRotation({
+      ctx,
+      services,
+      reporter,
       template,
-      templateHash: hash,
       environment,
-      keys,
-      now: ctx.clock.now(),
-      graceOverride: opts.grace,
+      outputs,
+      mode: opts.mode,
+      grace: opts.grace,
       immediate: opts.now,
+      dryRun: opts.dryRun,
     });
-    if (plan.action === 'blocked') throw new LockedError(plan.reason);
-    if (plan.action === 'refused') throw new UsageError(plan.reason);
-    const envFiles = services.envFiles({
-      followSymlinks: outputs.followSymlinks,
-      secretVars: [outputs.keyVar],
-    });
+    const { plan, envFiles } = prepared;
 
     if (opts.dryRun) {
       await renderDryRun(opts, plan, template, outputs, envFiles, project);
@@ -409,36 +511,8 @@ export async function runRotate(opts: RotateOptions): Promise<void> {
     }
     const shown = await confirmPlan(opts, plan, template, outputs, envFiles, project);
     if (!shown) for (const w of plan.warnings) reporter.warn(w);
-    if (outputs.envFiles.length === 0) {
-      reporter.warn(
-        `${scopeName} has no env files (outputs.env_files): the new key is minted and verified but delivered nowhere`,
-      );
-    }
-    await preflightEnvFiles(envFiles, outputs, project);
 
-    const outcome = await rotateKey(
-      {
-        cluster: services.cluster,
-        clock: ctx.clock,
-        random: ctx.random,
-        reporter,
-        journal: services.journal,
-        audit: services.audit,
-        envFiles,
-        hooks: services.hooks,
-        probes: services.probes,
-        signal: ctx.signal,
-        afterStep: testCrashHook(ctx.env),
-      },
-      {
-        plan,
-        template,
-        templateHash: hash,
-        outputs,
-        actor: actorName(ctx.env),
-        rotationId: newRotationId(ctx),
-      },
-    );
+    const outcome = await executeRotation({ ctx, project, services, reporter, prepared });
     if (opts.json) writeJson(ctx.io, outcomeJson(outcome, scope, envFiles.diffs, plan.warnings));
     else ctx.io.stdout.write(renderOutcome(outcome, scopeName, envFiles.diffs, ctx.clock.now()));
     if (outcome.status === 'verify_failed' || outcome.status === 'restart_failed') throw new ReportedError(1);

@@ -1,5 +1,7 @@
+import type { ClusterPort } from '../cluster-port.js';
 import type { ManagedKey } from './key-metadata.js';
 import { GUARD_WINDOW_MS, isValidKey } from './key-state.js';
+import type { RotationAuditLog } from './ports.js';
 
 /** Which keys `eskeys revoke` targets. */
 export type RevokeSelector =
@@ -85,4 +87,28 @@ export function planRevoke(
     } else revoke.push(k);
   }
   return { revoke, refused };
+}
+
+/**
+ * Invalidates planned keys (no prompt: the caller decided): one `key.revoked` audit event per key
+ * first, so the record of the decision exists even if the call is interrupted, then one
+ * invalidate request for all of them. `revoke` and the scheduler's pass both run it.
+ */
+export async function revokeKeys(
+  deps: { readonly cluster: ClusterPort; readonly audit: RotationAuditLog },
+  keys: readonly ManagedKey[],
+  why: { readonly actor: string; readonly reason: string; readonly forced?: boolean },
+): Promise<void> {
+  if (keys.length === 0) return;
+  for (const k of keys) {
+    await deps.audit.append({
+      type: 'key.revoked',
+      template: k.meta.template,
+      environment: k.meta.environment,
+      keyId: k.info.id,
+      actor: why.actor,
+      details: { name: k.info.name, reason: why.reason, state: k.meta.state, forced: !!why.forced },
+    });
+  }
+  await deps.cluster.invalidateApiKeys(keys.map((k) => k.info.id));
 }
