@@ -1,10 +1,370 @@
-import { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
+import { createHash } from 'node:crypto';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { JsonlAuditLog } from '../../adapters/audit/jsonl-audit-log.js';
+import type { ClusterPort } from '../../core/cluster-port.js';
+import { AuthenticationError, ConfigError, ExitCode, ReportedError, UsageError } from '../../core/errors.js';
+import { lintTemplate } from '../../core/lint/lint.js';
+import type { Reporter } from '../../core/ports.js';
+import { runProbes } from '../../core/probes/run-probes.js';
+import { reviewDocument, reviewIdentity } from '../../core/review/build-review.js';
+import { type AuditLogInput, parseAuditRecords, REVIEW_COMPLETED } from '../../core/review/evidence.js';
+import { decisionLabel } from '../../core/review/findings.js';
+import type { IdentityReview, LiveEvidence, ReviewDocument } from '../../core/review/types.js';
+import { type ManagedKey, parseManagedKeys } from '../../core/rotation/key-metadata.js';
+import { effectiveOutputs } from '../../core/templates/load-template.js';
+import type { RoleTemplate } from '../../core/templates/schema.js';
 import type { CliContext } from '../context.js';
+import {
+  addClusterOptions,
+  auditLogPath,
+  type ClusterFlags,
+  connectionFor,
+  environmentName,
+  loadProject,
+  type Project,
+} from '../project.js';
+import { reviewJson } from '../render/review-json.js';
+import { renderReviewMarkdown } from '../render/review-markdown.js';
+import { displayPath, loadTemplates } from '../templates-io.js';
+import { actorName } from './rotate.js';
+import { readKey, resolveVerifyConnection, type VerifyOptions } from './verify.js';
 
-// Scaffolding: replaced by the real command in this session's work on `review`.
-export function reviewCommand(_ctx: CliContext): Command {
-  return new Command('review').action(() => {
-    throw new UsageError('review: not implemented yet');
+/** Output formats of `eskeys review`. */
+export type ReviewFormat = 'markdown' | 'json';
+
+/** Options of `eskeys review` (flags as parsed). */
+export interface ReviewOptions extends ClusterFlags {
+  /** Templates (names or files); empty = every template in the templates directory. */
+  readonly templates: readonly string[];
+  /** @defaultValue `markdown` */
+  readonly format: ReviewFormat;
+  /** Write the document here (atomically) instead of stdout. */
+  readonly out?: string;
+  /** Probe the deployed keys now and embed the results. @defaultValue false */
+  readonly live?: boolean;
+  /** Live probes with the key alone, even when admin credentials are configured. @defaultValue false */
+  readonly keyOnly?: boolean;
+  /** Read the deployed key from this variable (one template only). */
+  readonly keyEnv?: string;
+  /** Read the deployed key from this env file (one template only). */
+  readonly envFile?: string;
+  /** Never connect: templates and the audit log only. @defaultValue false */
+  readonly offline?: boolean;
+  /** Reviewer name: record the review as `review.completed` in the audit log. */
+  readonly signOff?: string;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** `eskeys review [--template NAME]... [--env ENV] [--live] [--format markdown|json] [--out FILE] [--sign-off NAME]`. */
+export function reviewCommand(
+  ctx: CliContext,
+  run: (ctx: CliContext, opts: ReviewOptions) => Promise<void> = runReview,
+): Command {
+  const cmd = new Command('review')
+    .description(
+      'least-privilege review document per service identity: access required and not required, enforcement, evidence, findings and a decision',
+    )
+    .addOption(
+      new Option(
+        '-t, --template <name>',
+        'template name or file (repeatable; default: every template in the templates directory)',
+      ).argParser(collect),
+    )
+    .option('--live', 'probe the deployed keys now (as `eskeys verify` does) and embed the results')
+    .option('--key-only', 'live probes with the key alone, even when admin credentials are configured')
+    .option('--key-env <var>', 'with --live and one template: read the key from this environment variable')
+    .option('--env-file <file>', 'with --live and one template: read the key from this env file')
+    .option('--offline', 'do not connect: templates and the audit log only')
+    .addOption(new Option('--format <format>', 'document format').choices(['markdown', 'json']))
+    .option('--json', 'same as --format json')
+    .option('-o, --out <file>', 'write the document to a file (atomically) instead of stdout')
+    .option(
+      '--sign-off <name>',
+      'sign the review off as this reviewer: records review.completed in the audit log',
+    );
+  addClusterOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Without --offline the cluster is asked for the identities' keys when admin credentials are
+configured; without them the cluster section says why it is missing.
+
+Decision: any critical or high finding -> changes required; otherwise any medium finding ->
+approved with follow-ups; otherwise approved (docs/REVIEW.md lists the rules).
+
+Exit codes: 0 approved (with or without follow-ups) · 1 changes required · 2 bad usage, config
+or template · 3 cluster unreachable or authentication failed.`,
+  );
+  return cmd.action(
+    async (
+      flags: Omit<ReviewOptions, 'templates' | 'format'> & {
+        template?: string[];
+        format?: ReviewFormat;
+        json?: boolean;
+      },
+    ) => {
+      if (flags.json && flags.format && flags.format !== 'json')
+        throw new UsageError(`--json contradicts --format ${flags.format}`);
+      if (flags.offline && flags.live) throw new UsageError('--live needs the cluster; drop --offline');
+      if ((flags.keyOnly || flags.keyEnv || flags.envFile) && !flags.live)
+        throw new UsageError('--key-only, --key-env and --env-file only apply to --live');
+      if (flags.keyEnv && flags.envFile)
+        throw new UsageError('pass either --key-env or --env-file, not both');
+      if ((flags.keyEnv || flags.envFile) && (flags.template ?? []).length !== 1)
+        throw new UsageError('--key-env and --env-file name one key: pass exactly one --template');
+      if (flags.signOff !== undefined) {
+        const name = flags.signOff.trim();
+        if (name === '' || name.length > 200 || /[\r\n]/.test(name))
+          throw new UsageError('--sign-off needs the reviewer name (one line, up to 200 characters)');
+      }
+      const { template, json, format, ...rest } = flags;
+      await run(ctx, {
+        ...rest,
+        signOff: flags.signOff?.trim(),
+        templates: template ?? [],
+        format: json ? 'json' : (format ?? 'markdown'),
+      });
+    },
+  );
+}
+
+/** Gathers everything, builds the document, renders it, records a sign-off; exit 1 when changes are required. */
+export async function runReview(ctx: CliContext, opts: ReviewOptions): Promise<void> {
+  const project = loadProject(ctx, opts.config);
+  const templatesDir =
+    project.root === ctx.cwd
+      ? project.config.templates_dir
+      : resolve(project.root, project.config.templates_dir);
+  const loaded = await loadTemplates(opts.templates, ctx.cwd, templatesDir);
+  for (const l of loaded) for (const w of l.warnings) ctx.io.stderr.write(`eskeys: warning: ${w}\n`);
+  const environment = environmentName(ctx, opts);
+  const reporter: Reporter = {
+    step: (m) => {
+      if (ctx.io.isStdoutTTY) ctx.io.stderr.write(`eskeys: ${m}\n`);
+    },
+    warn: (m) => ctx.io.stderr.write(`eskeys: warning: ${m}\n`),
+  };
+
+  const audit = await readAudit(ctx, project);
+  const records = parseAuditRecords(audit);
+  const cluster = await clusterKeys(ctx, project, opts, environment);
+
+  const identities: IdentityReview[] = [];
+  for (const { template, file } of loaded) {
+    const outputs = effectiveOutputs(template, project.config, environment);
+    const live = opts.live
+      ? await liveEvidence(ctx, project, opts, template, environment, reporter)
+      : undefined;
+    identities.push(
+      reviewIdentity({
+        template,
+        file,
+        environment,
+        outputs: { envFiles: outputs.env_files, keyVar: outputs.key_var, idVar: outputs.id_var },
+        lint: lintTemplate(template, file),
+        audit,
+        records,
+        cluster,
+        live,
+        now: ctx.clock.now(),
+      }),
+    );
+  }
+  const actor = actorName(ctx.env);
+  const doc = reviewDocument(identities, {
+    generatedAt: ctx.clock.now(),
+    environment,
+    generatedBy: actor,
+    signedOffBy: opts.signOff,
   });
+  const text =
+    opts.format === 'json' ? JSON.stringify(reviewJson(doc), null, 2) + '\n' : renderReviewMarkdown(doc);
+
+  // The sign-off is recorded before the document is handed out: a document that says
+  // "signed off" always has its audit entry (a failed append stops here, nothing written).
+  if (opts.signOff) await recordSignOff(ctx, project, doc, opts.signOff, actor, text);
+
+  if (opts.out) {
+    await writeAtomically(resolve(ctx.cwd, opts.out), text, opts.out);
+    ctx.io.stdout.write(`${summaryLine(doc)}; wrote ${opts.format} document to ${opts.out}\n`);
+  } else {
+    ctx.io.stdout.write(text);
+  }
+  if (doc.decision === 'changes_required') {
+    if (!opts.out) ctx.io.stderr.write(`eskeys: ${summaryLine(doc)}\n`);
+    throw new ReportedError(ExitCode.verificationFailed);
+  }
+}
+
+function summaryLine(doc: ReviewDocument): string {
+  const c = doc.counts;
+  return `review of ${doc.identities.length} identit${doc.identities.length === 1 ? 'y' : 'ies'} in ${doc.environment}: ${decisionLabel(doc.decision)} (${c.critical} critical, ${c.high} high, ${c.medium} medium)`;
+}
+
+/** The audit log's verification and text (a missing log is evidence of nothing, not an error). */
+async function readAudit(ctx: CliContext, project: Project): Promise<AuditLogInput> {
+  const path = auditLogPath(project);
+  const log = displayPath(ctx.cwd, path);
+  const verification = await JsonlAuditLog.verify(path);
+  let text: string | undefined;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new ConfigError(`cannot read audit log ${log}: ${(error as Error).message}`, { cause: error });
+  }
+  return { log, verification, text };
+}
+
+/**
+ * The identities' managed keys from the cluster, as the admin identity. Without admin
+ * credentials (or with --offline) the section is marked unavailable with the reason; a
+ * configured cluster that cannot be reached is an error (exit 3), not a silent omission.
+ */
+async function clusterKeys(
+  ctx: CliContext,
+  project: Project,
+  opts: ReviewOptions,
+  environment: string,
+): Promise<{ available: true; keys: ManagedKey[] } | { available: false; reason: string }> {
+  if (opts.offline) return { available: false, reason: 'not asked (--offline)' };
+  let settings: ReturnType<typeof connectionFor>;
+  try {
+    settings = connectionFor(ctx, project, opts);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    ctx.io.stderr.write(`eskeys: note: no cluster state in the review: ${error.message}\n`);
+    return { available: false, reason: `no admin connection (${error.message})` };
+  }
+  const { createEsCluster } = await import('../../adapters/es/es-cluster.js');
+  const cluster: ClusterPort = createEsCluster(settings, {
+    onInsecure: () =>
+      ctx.io.stderr.write(
+        'eskeys: warning: TLS verification is OFF (--insecure); do not use in production\n',
+      ),
+  });
+  try {
+    return { available: true, keys: parseManagedKeys(await cluster.findManagedKeys({ environment })) };
+  } finally {
+    await cluster.close().catch(() => {});
+  }
+}
+
+/** Probes the identity's deployed key now, exactly as `eskeys verify` would. */
+async function liveEvidence(
+  ctx: CliContext,
+  project: Project,
+  opts: ReviewOptions,
+  template: RoleTemplate,
+  environment: string,
+  reporter: Reporter,
+): Promise<LiveEvidence> {
+  if (template.probes.allow.length + template.probes.deny.length === 0)
+    return { ran: false, reason: 'the template declares no probes' };
+  // verify's key lookup and connection: the cluster flags plus verify's own key options.
+  const { templates: _t, format: _f, out: _o, live: _l, offline: _x, signOff: _s, ...flags } = opts;
+  const verifyOpts: VerifyOptions = { ...flags, template: template.name };
+  const outputs = effectiveOutputs(template, project.config, environment);
+  let key: ReturnType<typeof readKey>;
+  try {
+    key = readKey(ctx, project, verifyOpts, outputs);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { ran: false, reason: error.message };
+  }
+  const { settings, adminAvailable } = resolveVerifyConnection(ctx, project, verifyOpts, key);
+  const { createEsCluster } = await import('../../adapters/es/es-cluster.js');
+  const cluster = createEsCluster(settings, {
+    onInsecure: () =>
+      ctx.io.stderr.write(
+        'eskeys: warning: TLS verification is OFF (--insecure); do not use in production\n',
+      ),
+  });
+  reporter.step(
+    `probing ${template.name} (${environment}) with ${key.source}${adminAvailable ? '' : ' (key only)'}`,
+  );
+  try {
+    const report = await runProbes({
+      cluster,
+      template,
+      environment,
+      key: { id: key.id, encoded: key.encoded },
+      keySource: key.source,
+      random: ctx.random,
+      clock: ctx.clock,
+      signal: ctx.signal,
+      adminAvailable,
+      reporter,
+    });
+    return { ran: true, report, clusterUrl: settings.url, keySource: key.source };
+  } catch (error) {
+    // With the admin identity already accepted (or no admin at all), a 401 here is the key's.
+    if (error instanceof AuthenticationError)
+      return { ran: false, reason: `${key.source}: ${error.message}`, keyRejected: true };
+    throw error;
+  } finally {
+    await cluster.close().catch(() => {});
+  }
+}
+
+/** Appends one `review.completed` per identity: who signed off, the decision and the counts. */
+async function recordSignOff(
+  ctx: CliContext,
+  project: Project,
+  doc: ReviewDocument,
+  reviewer: string,
+  actor: string,
+  text: string,
+): Promise<void> {
+  const path = auditLogPath(project);
+  const log = new JsonlAuditLog(path, ctx.clock);
+  const digest = createHash('sha256').update(text, 'utf8').digest('hex');
+  for (const i of doc.identities) {
+    const counts = { critical: 0, high: 0, medium: 0 };
+    for (const f of i.findings) counts[f.severity]++;
+    const active = i.cluster.available ? i.cluster.active : undefined;
+    await log.append({
+      type: REVIEW_COMPLETED,
+      template: i.template,
+      environment: i.environment,
+      ...(active ? { keyId: active.id } : {}),
+      actor,
+      details: {
+        reviewer,
+        decision: i.decision,
+        findings: counts,
+        document_decision: doc.decision,
+        template_hash: i.templateHash,
+        live: i.live?.ran === true,
+        ...(i.live?.ran ? { live_passed: i.live.report.passed } : {}),
+        document_sha256: digest,
+      },
+    });
+  }
+  ctx.io.stderr.write(
+    `eskeys: signed off by ${reviewer}: ${doc.identities.length} review.completed event${doc.identities.length === 1 ? '' : 's'} in ${displayPath(ctx.cwd, path)} (document sha256 ${digest.slice(0, 12)}…)\n`,
+  );
+}
+
+/** Temp file in the same folder, fsync, rename: a reader never sees half a document. */
+async function writeAtomically(path: string, text: string, shown: string): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    const fh = await open(tmp, 'w', 0o644);
+    try {
+      await fh.writeFile(text, 'utf8');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (error) {
+    await unlink(tmp).catch(() => {});
+    throw new ConfigError(`cannot write ${shown}: ${(error as Error).message}`, { cause: error });
+  }
 }

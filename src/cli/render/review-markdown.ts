@@ -1,0 +1,293 @@
+import { humanizeDuration } from '../../core/duration.js';
+import { decisionLabel } from '../../core/review/findings.js';
+import type {
+  ClusterState,
+  EvidenceEvent,
+  GrantExplanation,
+  IdentityReview,
+  ReviewDocument,
+  ReviewFinding,
+  SeverityCounts,
+} from '../../core/review/types.js';
+import { maskId } from '../../core/secret.js';
+import { probeName } from './probe-matrix.js';
+import { renderMarkdownTable } from './table.js';
+
+/**
+ * The review as a Markdown document a reviewer can hand on: a summary and decision first,
+ * then one section per identity (identity, access required, access explicitly not
+ * required, enforcement, evidence, cluster state, findings, decision), then the sign-off.
+ */
+
+const iso = (x: Date | undefined) => (x ? x.toISOString().replace(/\.\d{3}Z$/, 'Z') : '—');
+const code = (s: string) => `\`${s}\``;
+const orList = (items: readonly string[]) =>
+  items.length <= 1
+    ? items.map(code).join('')
+    : `${items.slice(0, -1).map(code).join(', ')} or ${code(items[items.length - 1]!)}`;
+
+const RULE =
+  'any critical or high finding → **changes required**; otherwise any medium finding → **approved with follow-ups**; otherwise **approved**';
+
+function countsText(c: SeverityCounts): string {
+  return `${c.critical} critical · ${c.high} high · ${c.medium} medium`;
+}
+
+function grantedText(grantedBy: readonly string[], patterns: readonly string[]): string {
+  if (grantedBy.length === 0) return '—';
+  return `${grantedBy.map(code).join(', ')}${patterns.length > 0 ? ` on ${patterns.map(code).join(', ')}` : ''}`;
+}
+
+function identitySection(i: IdentityReview): string {
+  const id = `${i.template}@${i.environment}`;
+  let out = `## ${id}\n\n`;
+  out += `**Decision: ${decisionLabel(i.decision)}** (${countsText(countsOf(i.findings))})\n\n`;
+
+  out += '### Identity\n\n';
+  out += `- Template: ${code(i.template)} (${i.file}, role descriptors ${code(i.templateHash.slice(0, 19))}…)\n`;
+  if (i.description) out += `- Purpose: ${i.description}\n`;
+  out += `- Environment: ${code(i.environment)}\n`;
+  out +=
+    i.envFiles.length > 0
+      ? `- Key delivered to: ${i.envFiles.map(code).join(', ')} as ${code(i.keyVar)}${i.idVar ? ` (id in ${code(i.idVar)})` : ''}\n`
+      : `- Key delivered to: no env file (variable ${code(i.keyVar)})\n`;
+  out += '\n';
+
+  out += '### Access required\n\n';
+  if (i.required.length === 0)
+    out += 'No allow probes: the template does not say what the service needs.\n\n';
+  else {
+    out += renderMarkdownTable(
+      ['operation', 'Elasticsearch action', 'on', 'granted by'],
+      i.required.map((r) => [
+        `${r.title} (${code(r.op)})`,
+        code(r.action),
+        r.scope === 'cluster' ? 'cluster' : r.index ? code(r.index) : r.patterns.map(code).join(', ') || '—',
+        r.granted ? grantedText(r.grantedBy, r.patterns) : `**not granted** (needs ${orList(r.needs)})`,
+      ]),
+    );
+    out += '\n';
+  }
+  out += '#### Privileges granted\n\n';
+  out += grantsTable(i.grants);
+  out += '\n';
+
+  out += '### Access explicitly not required\n\n';
+  if (i.notRequired.length === 0) out += 'No deny probes: nothing proves what the key cannot do.\n\n';
+  else {
+    out += renderMarkdownTable(
+      ['operation', 'Elasticsearch action', 'would need', 'template grants it'],
+      i.notRequired.map((r) => [
+        `${r.title} (${code(r.op)})`,
+        code(r.action),
+        orList(r.needs),
+        r.granted ? `**YES**: ${grantedText(r.grantedBy, r.patterns)}` : 'no',
+      ]),
+    );
+    out += '\n';
+  }
+
+  out += '### Enforcement expectations\n\n';
+  for (const s of i.enforcement.statements) out += `- ${s}\n`;
+  out += '\n';
+
+  out += '### Evidence\n\n';
+  out += evidenceSection(i);
+
+  out += '### Cluster state\n\n';
+  out += clusterSection(i.cluster);
+  const s = i.schedule;
+  out += `Review every ${s.reviewEvery}: ${
+    s.lastReviewAt ? `last signed-off review ${iso(s.lastReviewAt)}` : 'no signed-off review recorded'
+  }; ${s.dueAt ? `next due ${iso(s.dueAt)}${s.basis === 'key_created' ? ' (from the active key\u2019s creation)' : ''}` : 'due now'}.\n\n`;
+
+  out += '### Findings\n\n';
+  out += findingsTable(i.findings);
+  if (i.accepted.length > 0) {
+    out += '\nAccepted by the template (`lint.ignore`), not counted:\n\n';
+    for (const a of i.accepted) out += `- ${code(a.rule)} at ${code(a.path)}: ${a.message}\n`;
+  }
+  out += '\n';
+
+  out += `### Decision: ${decisionLabel(i.decision)}\n\n`;
+  if (i.requiredChanges.length > 0) {
+    out += 'Required changes:\n\n';
+    i.requiredChanges.forEach((c, n) => {
+      out += `${n + 1}. ${c}\n`;
+    });
+    out += '\n';
+  }
+  if (i.followUps.length > 0) {
+    out += 'Follow-ups:\n\n';
+    for (const f of i.followUps) out += `- [ ] ${f}\n`;
+    out += '\n';
+  }
+  return out;
+}
+
+function countsOf(findings: readonly ReviewFinding[]): SeverityCounts {
+  return {
+    critical: findings.filter((f) => f.severity === 'critical').length,
+    high: findings.filter((f) => f.severity === 'high').length,
+    medium: findings.filter((f) => f.severity === 'medium').length,
+  };
+}
+
+function grantsTable(grants: readonly GrantExplanation[]): string {
+  if (grants.length === 0) return 'None.\n';
+  const label = { allow: 'required', deny: '**must not**' } as const;
+  return renderMarkdownTable(
+    ['privilege', 'on', 'allows (operations eskeys can probe)'],
+    grants.map((g) => [
+      `${code(g.privilege)} (${g.scope})`,
+      g.scope === 'cluster' ? 'cluster' : g.patterns.map(code).join(', '),
+      g.operations.length === 0
+        ? 'no probe-able operation'
+        : g.operations
+            .map(
+              (o) =>
+                `${code(o.op)} ${code(o.action)} (${o.expectation ? label[o.expectation] : 'not listed'})`,
+            )
+            .join('<br>') + (g.justified ? '' : '<br>**no allow probe needs it**'),
+    ]),
+  );
+}
+
+function eventRow(label: string, e: EvidenceEvent | undefined): string[] {
+  if (!e) return [label, '—', '—', '—', 'none recorded'];
+  return [label, iso(e.time), e.actor, e.keyId ?? '—', `${e.summary} (entry ${e.seq})`];
+}
+
+function evidenceSection(i: IdentityReview): string {
+  const a = i.audit;
+  let out = '';
+  if (a.status === 'missing')
+    out += `Audit log ${code(a.log)}: **missing** (no action of eskeys recorded here).\n\n`;
+  else if (a.status === 'broken')
+    out += `Audit log ${code(a.log)}: **hash chain broken at entry ${a.brokenAt ?? '?'}** (${a.brokenReason ?? ''}); only the ${a.entries} entries before it are used.\n\n`;
+  else
+    out += `Audit log ${code(a.log)}: hash chain intact, ${a.entries} entries, ${a.identityEvents} for this identity.\n\n`;
+  out += renderMarkdownTable(
+    ['evidence', 'when', 'who @ where', 'key', 'detail'],
+    [
+      eventRow('last verification (`key.verified`)', a.lastVerified),
+      eventRow('last failed verification', a.lastVerifyFailed),
+      eventRow('last rotation (`rotation.completed`)', a.lastRotation),
+      eventRow('last signed-off review', a.lastReview),
+    ],
+  );
+  out += '\n';
+  const l = i.live;
+  if (!l) {
+    out += 'Live probe run: not requested (`--live` collects one).\n\n';
+    return out;
+  }
+  if (!l.ran) {
+    out += `Live probe run: **not made**: ${l.reason}.\n\n`;
+    return out;
+  }
+  const r = l.report;
+  const passed = r.results.filter((x) => x.verdict === 'pass').length;
+  const statics = r.results.filter((x) => x.mode === 'static').length;
+  out += `Live probe run at ${iso(r.startedAt)} against ${code(l.clusterUrl)} with ${l.keySource}, id ${code(maskId(r.keyId))} (${r.access === 'key-only' ? 'key only' : 'admin canaries'}): **${passed}/${r.results.length} passed**${statics ? `, ${statics} answered statically by _has_privileges` : ''}.\n\n`;
+  out += renderMarkdownTable(
+    ['probe', 'action', 'index / resource', 'expected', 'got', 'mode', 'verdict'],
+    r.results.map((x) => [
+      probeName(x),
+      code(x.action),
+      x.index ?? x.target ?? '—',
+      x.expected === 'allow' ? '2xx' : '403',
+      x.got,
+      x.mode,
+      x.verdict === 'pass' ? 'pass' : `**${x.verdict.toUpperCase()}**`,
+    ]),
+  );
+  out += '\n';
+  return out;
+}
+
+function clusterSection(c: ClusterState): string {
+  if (!c.available) return `Not available: ${c.reason}.\n\n`;
+  if (c.keys.length === 0) return 'No valid managed key in the cluster.\n\n';
+  let out = renderMarkdownTable(
+    ['key', 'id', 'state', 'age', 'expires', 'rotation due', 'created by'],
+    c.keys.map((k) => [
+      k.name,
+      code(maskId(k.id)),
+      k.status === 'superseded'
+        ? `superseded until ${iso(k.supersededUntil)}${k.revokeDue ? ' (revoke due)' : ''}`
+        : k.status,
+      humanizeDuration(k.ageMs),
+      k.expiresAt ? iso(k.expiresAt) : '**never**',
+      k.rotationDueAt ? `${iso(k.rotationDueAt)}${k.rotationDue ? ' **overdue**' : ''}` : '—',
+      k.createdBy,
+    ]),
+  );
+  out += '\n';
+  if (c.active) {
+    out +=
+      c.templateMatches === false
+        ? `The active key ${c.active.name} was minted from **another version** of the template.\n\n`
+        : `The active key ${c.active.name} was minted from this version of the template.\n\n`;
+  }
+  return out;
+}
+
+function findingsTable(findings: readonly ReviewFinding[]): string {
+  if (findings.length === 0) return 'None.\n';
+  return renderMarkdownTable(
+    ['severity', 'finding', 'what to do'],
+    findings.map((f) => [
+      f.severity === 'medium' ? 'medium' : `**${f.severity}**`,
+      `${f.message} (${code(f.code)}${f.path ? ` at ${code(f.path)}` : ''})`,
+      f.remedy,
+    ]),
+  );
+}
+
+/** Renders the whole document. */
+export function renderReviewMarkdown(doc: ReviewDocument): string {
+  let out = `# Least-privilege review: environment ${code(doc.environment)}\n\n`;
+  out += renderMarkdownTable(
+    ['', ''],
+    [
+      ['Decision', `**${decisionLabel(doc.decision)}**`],
+      ['Findings', countsText(doc.counts)],
+      ['Service identities', String(doc.identities.length)],
+      ['Generated', `${iso(doc.generatedAt)} by ${doc.generatedBy} (\`eskeys review\`)`],
+      [
+        'Signed off by',
+        doc.signedOffBy
+          ? `${doc.signedOffBy} (recorded as \`review.completed\` in the audit log)`
+          : 'not signed off',
+      ],
+    ],
+  );
+  out += `\nDecision rule: ${RULE}. The document takes the worst decision of its identities.\n\n`;
+  out += '## Summary\n\n';
+  out += renderMarkdownTable(
+    ['identity', 'decision', 'critical', 'high', 'medium', 'last verification', 'review due'],
+    doc.identities.map((i) => {
+      const c = countsOf(i.findings);
+      const live = i.live?.ran ? i.live.report.startedAt : undefined;
+      const last = live ?? i.audit.lastVerified?.time;
+      return [
+        `${i.template}@${i.environment}`,
+        decisionLabel(i.decision),
+        String(c.critical),
+        String(c.high),
+        String(c.medium),
+        last ? `${iso(last)}${live ? ' (live)' : ''}` : 'none',
+        i.schedule.dueAt ? iso(i.schedule.dueAt) : 'now',
+      ];
+    }),
+  );
+  out += '\n';
+  for (const i of doc.identities) out += identitySection(i);
+  out += '## Sign-off\n\n';
+  out += doc.signedOffBy
+    ? `Signed off by **${doc.signedOffBy}** on ${iso(doc.generatedAt)} with the decision **${decisionLabel(doc.decision)}**; each identity's sign-off is recorded as a \`review.completed\` event in the hash-chained audit log (\`eskeys audit show\`).\n`
+    : 'Reviewer: ____________________  Date: ____________  Decision: ____________________\n\n' +
+      '(`eskeys review --sign-off NAME` records the sign-off in the audit log.)\n';
+  return out;
+}

@@ -1,0 +1,210 @@
+import { formatDuration, parseDuration } from '../duration.js';
+import type { TemplateLintResult } from '../lint/lint.js';
+import { keyLifetimeMs } from '../rotation/expiration-policy.js';
+import type { ManagedKey } from '../rotation/key-metadata.js';
+import { describeKey, type KeyView } from '../rotation/key-state.js';
+import { templateHash } from '../rotation/template-hash.js';
+import type { RoleTemplate } from '../templates/schema.js';
+import { accessSections, grantExplanations } from './access.js';
+import { type AuditLogInput, type AuditRecord, auditEvidence } from './evidence.js';
+import {
+  auditFindings,
+  clusterFindings,
+  countFindings,
+  decide,
+  grantFindings,
+  lintFindings,
+  liveFindings,
+  sortFindings,
+  worstDecision,
+} from './findings.js';
+import type {
+  ClusterState,
+  Enforcement,
+  IdentityReview,
+  LiveEvidence,
+  ReviewDocument,
+  ReviewFinding,
+  ReviewSchedule,
+  SeverityCounts,
+} from './types.js';
+
+/** Everything gathered about one identity (template × environment). */
+export interface IdentityReviewInput {
+  readonly template: RoleTemplate;
+  /** The template file as shown (`roles/email-search.json`). */
+  readonly file: string;
+  readonly environment: string;
+  /** Where the key goes in this environment (paths as shown). */
+  readonly outputs: {
+    readonly envFiles: readonly string[];
+    readonly keyVar: string;
+    readonly idVar?: string;
+  };
+  readonly lint: TemplateLintResult;
+  readonly audit: AuditLogInput;
+  /** Trusted entries of the audit log (parseAuditRecords). */
+  readonly records: readonly AuditRecord[];
+  /** Managed keys of the identity from the cluster, or why the cluster was not asked. */
+  readonly cluster:
+    | { readonly available: true; readonly keys: readonly ManagedKey[] }
+    | { readonly available: false; readonly reason: string };
+  /** A live probe run (`--live`); undefined when none was asked for. */
+  readonly live?: LiveEvidence;
+  readonly now: Date;
+}
+
+const ORDER: Readonly<Record<KeyView['status'], number>> = {
+  active: 0,
+  pending: 1,
+  superseded: 2,
+  expired: 3,
+  invalidated: 4,
+};
+
+function clusterState(input: IdentityReviewInput, hash: string): ClusterState {
+  if (!input.cluster.available) return { available: false, reason: input.cluster.reason };
+  const keys = input.cluster.keys
+    .filter((k) => k.meta.template === input.template.name && k.meta.environment === input.environment)
+    .map((k) => describeKey(k, input.now))
+    .filter((v) => v.status !== 'invalidated' && v.status !== 'expired')
+    .sort((a, b) => ORDER[a.status] - ORDER[b.status] || b.generation - a.generation);
+  const active = keys.find((k) => k.status === 'active');
+  return {
+    available: true,
+    keys,
+    ...(active ? { active, templateMatches: active.templateHash === hash } : {}),
+  };
+}
+
+function enforcement(input: IdentityReviewInput): Enforcement {
+  const t = input.template;
+  const lifetime = keyLifetimeMs(t);
+  const allow = t.probes.allow.length;
+  const deny = t.probes.deny.length;
+  const statements: string[] = [];
+  statements.push(
+    deny > 0
+      ? `every one of the ${deny} deny probes gets 403 security_exception: checked live before any new key is published (create, rotate) and by \`eskeys verify --template ${t.name} --env ${input.environment}\` in CI`
+      : 'no deny probe: nothing proves what the key cannot do',
+  );
+  if (allow > 0) statements.push(`every one of the ${allow} allow probes succeeds (2xx)`);
+  statements.push(
+    `the key is rotated every ${t.rotation.every}; the previous key stays valid for a grace of ${t.rotation.grace}, then the cluster ends it (shortened expiration) and \`eskeys revoke --due\` invalidates it`,
+  );
+  statements.push(
+    lifetime === undefined
+      ? 'the key never expires (expiration: none): only rotation and revocation end it'
+      : `the key expires ${formatDuration(lifetime)} after creation${t.expiration === 'auto' ? ' (expiration auto: rotation + grace + margin)' : ''}, even if eskeys never runs again`,
+  );
+  statements.push(
+    `a least-privilege review every ${t.rotation.review} (\`eskeys review --sign-off NAME\` records it in the audit log)`,
+  );
+  const { envFiles, keyVar, idVar } = input.outputs;
+  statements.push(
+    envFiles.length > 0
+      ? `the key goes only to ${envFiles.join(', ')} as ${keyVar}${idVar ? ` (id in ${idVar})` : ''}, written atomically with mode 0600; no secret is ever logged, journaled or audited`
+      : `the key is written to no env file (outputs.env_files is empty): it reaches its consumer by other means, outside eskeys' control`,
+  );
+  return {
+    allowProbes: allow,
+    denyProbes: deny,
+    rotationEvery: t.rotation.every,
+    grace: t.rotation.grace,
+    reviewEvery: t.rotation.review,
+    expiration: t.expiration,
+    ...(lifetime !== undefined ? { keyLifetimeMs: lifetime } : {}),
+    statements,
+  };
+}
+
+function schedule(
+  input: IdentityReviewInput,
+  lastReviewAt: Date | undefined,
+  cluster: ClusterState,
+): ReviewSchedule {
+  const every = input.template.rotation.review;
+  const ms = parseDuration(every) ?? 30 * 86_400_000;
+  const active = cluster.available ? cluster.active : undefined;
+  const basis = lastReviewAt ? 'last_review' : active ? 'key_created' : undefined;
+  const from = lastReviewAt ?? active?.createdAt;
+  const dueAt = from ? new Date(from.getTime() + ms) : undefined;
+  return {
+    reviewEvery: every,
+    ...(basis ? { basis } : {}),
+    ...(lastReviewAt ? { lastReviewAt } : {}),
+    ...(dueAt ? { dueAt } : {}),
+    due: dueAt === undefined || dueAt.getTime() <= input.now.getTime(),
+  };
+}
+
+function unique(items: readonly string[]): string[] {
+  return [...new Set(items)];
+}
+
+/** Builds the review of one identity (pure). */
+export function reviewIdentity(input: IdentityReviewInput): IdentityReview {
+  const t = input.template;
+  const identity = `${t.name}@${input.environment}`;
+  const hash = templateHash(t.role_descriptors);
+  const { required, notRequired } = accessSections(t);
+  const grants = grantExplanations(t);
+  const audit = auditEvidence(input.audit, input.records, t.name, input.environment);
+  const cluster = clusterState(input, hash);
+  const findings: ReviewFinding[] = sortFindings([
+    ...liveFindings(input.live, cluster, identity),
+    ...auditFindings(audit, input.live, identity, t.rotation.review, input.now),
+    ...lintFindings(input.lint.findings),
+    ...grantFindings(t.name, grants),
+    ...clusterFindings(cluster, identity, t.name, input.environment),
+  ]);
+  const decision = decide(countFindings(findings));
+  const requiredChanges = unique(findings.filter((f) => f.severity !== 'medium').map((f) => f.remedy));
+  const followUps = findings.filter((f) => f.severity === 'medium').map((f) => f.remedy);
+  if (findings.some((f) => f.code === 'evidence/none-in-period')) {
+    followUps.push(
+      `add \`eskeys verify --template ${t.name} --env ${input.environment} --format junit\` as a CI job on every merge and nightly, with the deployed key (docs/CI.md)`,
+      `add \`eskeys diff ${input.file} --git main\` to pull-request CI so a change that widens access is flagged`,
+    );
+  }
+  return {
+    template: t.name,
+    description: t.description,
+    file: input.file,
+    environment: input.environment,
+    envFiles: input.outputs.envFiles,
+    keyVar: input.outputs.keyVar,
+    ...(input.outputs.idVar ? { idVar: input.outputs.idVar } : {}),
+    templateHash: hash,
+    required,
+    notRequired,
+    grants,
+    enforcement: enforcement(input),
+    audit,
+    ...(input.live ? { live: input.live } : {}),
+    cluster,
+    schedule: schedule(input, audit.lastReview?.time, cluster),
+    findings,
+    accepted: input.lint.suppressed.map((f) => ({ rule: f.rule, path: f.path, message: f.message })),
+    decision,
+    requiredChanges,
+    followUps: unique(followUps),
+  };
+}
+
+/** Assembles the document: the decision is the worst of its identities'. */
+export function reviewDocument(
+  identities: readonly IdentityReview[],
+  meta: { generatedAt: Date; environment: string; generatedBy: string; signedOffBy?: string },
+): ReviewDocument {
+  const counts: SeverityCounts = countFindings(identities.flatMap((i) => i.findings));
+  return {
+    generatedAt: meta.generatedAt,
+    environment: meta.environment,
+    generatedBy: meta.generatedBy,
+    ...(meta.signedOffBy ? { signedOffBy: meta.signedOffBy } : {}),
+    identities,
+    decision: worstDecision(identities.map((i) => i.decision)),
+    counts,
+  };
+}
