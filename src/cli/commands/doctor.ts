@@ -1,10 +1,288 @@
-import { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
+import { constants, existsSync } from 'node:fs';
+import { access, lstat, readFile, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { JsonlAuditLog } from '../../adapters/audit/jsonl-audit-log.js';
+import { EnvFileStore } from '../../adapters/env-file/env-file-store.js';
+import { JsonlJournalStore } from '../../adapters/journal/jsonl-journal-store.js';
+import type { ClusterPort } from '../../core/cluster-port.js';
+import type { ConnectionSettings } from '../../core/config/connection.js';
+import {
+  type ConfigFacts,
+  type DirFacts,
+  type DoctorReport,
+  type LocalStatePort,
+  runDoctorChecks,
+  type TemplateFacts,
+  type TemplateOutputs,
+} from '../../core/doctor/index.js';
+import { ConfigError, ReportedError, UsageError } from '../../core/errors.js';
+import {
+  checkProjectConfig,
+  DEFAULT_PROJECT_CONFIG,
+  effectiveOutputs,
+  formatDocumentProblem,
+  type ProjectConfig,
+  resolveEnvironment,
+} from '../../core/templates/index.js';
 import type { CliContext } from '../context.js';
+import {
+  addClusterOptions,
+  type ClusterFlags,
+  CONFIG_FILE,
+  CREDENTIALS_FILE,
+  connectionFor,
+  environmentName,
+  type Project,
+  stateDirOf,
+} from '../project.js';
+import { doctorJson, renderDoctor } from '../render/doctor.js';
+import { writeJson } from '../render/json.js';
+import { checkTemplates, displayPath } from '../templates-io.js';
 
-// Scaffolding: replaced by the real command in this session's work on `doctor`.
-export function doctorCommand(_ctx: CliContext): Command {
-  return new Command('doctor').action(() => {
-    throw new UsageError('doctor: not implemented yet');
+/** Flags of `eskeys doctor` plus the ports it uses. */
+export interface DoctorOptions extends ClusterFlags {
+  readonly ctx: CliContext;
+  /** Only this template (name or file); default every template of the templates folder. */
+  readonly template?: string;
+  readonly json?: boolean;
+  /** @defaultValue the Elasticsearch adapter */
+  readonly openCluster?: (settings: ConnectionSettings) => Promise<ClusterPort>;
+  /** @defaultValue the filesystem */
+  readonly local?: LocalStatePort;
+}
+
+/** `eskeys doctor`: preflight checks before anything is minted. */
+export function doctorCommand(
+  ctx: CliContext,
+  run: (opts: DoctorOptions) => Promise<void> = runDoctor,
+): Command {
+  const cmd = new Command('doctor').description(
+    'check the project, connection, TLS, cluster version, the admin identity and that it holds every privilege the templates delegate',
+  );
+  addClusterOptions(cmd)
+    .addOption(new Option('-t, --template <name>', 'only this template (name or file)'))
+    .addOption(new Option('--json', 'machine-readable output on stdout'))
+    .addHelpText(
+      'after',
+      '\nRead-only: nothing is created or changed, in the cluster or on disk.\n' +
+        'Exit codes: 0 nothing failed (warnings allowed), 1 a check failed, 2 the project, a template\n' +
+        'or the connection settings are invalid, 3 the cluster is unreachable or rejected the credentials.',
+    )
+    .action(async (flags: Omit<DoctorOptions, 'ctx'>) => {
+      await run({ ...flags, ctx });
+    });
+  return cmd;
+}
+
+/** Runs the checks, renders the checklist (or JSON) and exits with the code the checks imply. */
+export async function runDoctor(opts: DoctorOptions): Promise<void> {
+  const report = await diagnose(opts);
+  if (opts.json) writeJson(opts.ctx.io, doctorJson(report));
+  else opts.ctx.io.stdout.write(renderDoctor(report));
+  if (report.exitCode !== 0) throw new ReportedError(report.exitCode);
+}
+
+/** Gathers the facts (config, templates, connection, files) and runs the core checks. */
+export async function diagnose(opts: DoctorOptions): Promise<DoctorReport> {
+  const { ctx } = opts;
+  const { project, facts: config } = await readConfig(ctx, opts.config);
+  const environment = environmentName(ctx, opts);
+  let environmentError: string | undefined;
+  try {
+    resolveEnvironment(project.config, environment);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    environmentError = error.message;
+  }
+
+  let templatesError: string | undefined;
+  let templates: TemplateFacts[] = [];
+  try {
+    const checked = await checkTemplates(
+      opts.template ? [opts.template] : [],
+      project.root,
+      project.config.templates_dir,
+    );
+    templates = checked.map((c) => {
+      const file = displayPath(ctx.cwd, resolve(project.root, c.file));
+      return {
+        file,
+        ...(c.value ? { template: c.value } : {}),
+        errors: c.errors.map((p) => formatDocumentProblem(file, p)),
+        warnings: c.warnings.map((p) => formatDocumentProblem(file, p)),
+      };
+    });
+  } catch (error) {
+    // A named template that does not exist is bad usage; an empty project is a finding.
+    if (opts.template || !(error instanceof UsageError)) throw error;
+    templatesError = error.message;
+  }
+
+  let connection: ConnectionSettings | { error: string };
+  try {
+    connection = environmentError ? { error: environmentError } : connectionFor(ctx, project, opts);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    connection = { error: error.message };
+  }
+
+  const outputs: TemplateOutputs[] = templates.flatMap((t) => {
+    if (!t.template) return [];
+    const o = environmentError
+      ? t.template.outputs
+      : effectiveOutputs(t.template, project.config, environment);
+    return [
+      {
+        template: t.template.name,
+        envFiles: (o.env_files ?? []).map((f) => (isAbsolute(f) ? f : resolve(project.root, f))),
+        keyVar: o.key_var ?? 'ELASTICSEARCH_API_KEY',
+        ...(o.id_var ? { idVar: o.id_var } : {}),
+        followSymlinks: o.follow_symlinks ?? false,
+      },
+    ];
   });
+
+  const stateDir = stateDirOf(project);
+  return runDoctorChecks(
+    { openCluster: opts.openCluster ?? openAdminCluster, local: opts.local ?? fsLocalState(project.root) },
+    {
+      environment,
+      ...(environmentError ? { environmentError } : {}),
+      config,
+      ...(templatesError ? { templatesError } : {}),
+      templates,
+      connection,
+      local: {
+        root: project.root,
+        stateDir,
+        auditLog: join(stateDir, 'audit.jsonl'),
+        outputs,
+        credentialFiles: credentialFiles(ctx, project, environmentError ? undefined : environment),
+      },
+    },
+  );
+}
+
+/**
+ * eskeys.config.json without throwing on an invalid file (doctor reports it as a failed check
+ * and goes on with the defaults); like loadProject, a `--config` that does not exist is bad usage.
+ */
+async function readConfig(
+  ctx: CliContext,
+  configFlag: string | undefined,
+): Promise<{ project: Project; facts: ConfigFacts }> {
+  const explicit = configFlag ?? ctx.env.ESKEYS_CONFIG;
+  const path = explicit ? resolve(ctx.cwd, explicit) : join(ctx.cwd, CONFIG_FILE);
+  const shown = explicit ?? CONFIG_FILE;
+  if (!existsSync(path)) {
+    if (explicit) throw new ConfigError(`config file ${explicit} does not exist`);
+    return {
+      project: { root: ctx.cwd, config: DEFAULT_PROJECT_CONFIG },
+      facts: { errors: [], warnings: [], environments: [] },
+    };
+  }
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const message = `${shown}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+    return {
+      project: { root: dirname(path), config: DEFAULT_PROJECT_CONFIG },
+      facts: { file: shown, errors: [message], warnings: [], environments: [] },
+    };
+  }
+  const checked = checkProjectConfig(text, shown);
+  const config: ProjectConfig = checked.value ?? DEFAULT_PROJECT_CONFIG;
+  return {
+    project: { root: dirname(path), configPath: path, config },
+    facts: {
+      file: shown,
+      errors: checked.errors.map((p) => formatDocumentProblem(shown, p)),
+      warnings: checked.warnings.map((p) => formatDocumentProblem(shown, p)),
+      environments: Object.keys(checked.value?.environments ?? {}),
+    },
+  };
+}
+
+/** Dotenv files that hold admin credentials for this run: the environment's credentials_file and ./.eskeys.env. */
+function credentialFiles(ctx: CliContext, project: Project, environment: string | undefined): string[] {
+  const out: string[] = [];
+  const file = environment
+    ? project.config.environments[environment]?.connection.credentials_file
+    : undefined;
+  if (file) out.push(isAbsolute(file) ? file : join(project.root, file));
+  out.push(join(ctx.cwd, CREDENTIALS_FILE));
+  return [...new Set(out)].filter((f) => existsSync(f));
+}
+
+/** The admin connection over the official client; one quick retry, so an unreachable URL answers fast. */
+async function openAdminCluster(settings: ConnectionSettings): Promise<ClusterPort> {
+  const { createEsCluster } = await import('../../adapters/es/es-cluster.js');
+  // No stderr warning for --insecure here: the TLS check reports it in the checklist.
+  return createEsCluster(settings, { retry: { retries: 1 }, requestTimeoutMs: 15_000 });
+}
+
+// --- the filesystem facts doctor reads (nothing is created or changed) -----------------------
+
+async function writable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.W_OK | constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function directoryFacts(path: string): Promise<DirFacts> {
+  try {
+    const s = await stat(path);
+    if (!s.isDirectory()) return { exists: true, notADirectory: true, writable: false };
+    return { exists: true, writable: await writable(path) };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return { exists: false, writable: false };
+  }
+  let ancestor = dirname(path);
+  for (;;) {
+    const s = await stat(ancestor).catch(() => undefined);
+    if (s) {
+      return s.isDirectory()
+        ? { exists: false, writable: false, ancestor, ancestorWritable: await writable(ancestor) }
+        : { exists: false, writable: false, ancestor, ancestorWritable: false };
+    }
+    const up = dirname(ancestor);
+    if (up === ancestor) return { exists: false, writable: false, ancestor, ancestorWritable: false };
+    ancestor = up;
+  }
+}
+
+/** The LocalStatePort over the real filesystem, paths shown relative to the project root. */
+export function fsLocalState(root: string): LocalStatePort {
+  const store = new EnvFileStore({ cwd: root });
+  const rel = (p: string) => {
+    const r = relative(root, p);
+    return r && !r.startsWith('..') && !isAbsolute(r) ? r : p;
+  };
+  return {
+    directory: directoryFacts,
+    verifyAudit: (path) => JsonlAuditLog.verify(path),
+    journal: (stateDir) => new JsonlJournalStore(stateDir).readAll(),
+    async envFile(path, followSymlinks) {
+      const dir = await directoryFacts(dirname(path));
+      let text: string | undefined;
+      try {
+        // The store's own read: the same symlink, regular-file and UTF-8 refusals as publish.
+        text = await store.read(rel(path), { followSymlinks });
+      } catch (error) {
+        return { exists: true, error: (error as Error).message, dir };
+      }
+      if (text === undefined) return { exists: false, dir };
+      const s = await stat(path);
+      return { exists: true, text, mode: s.mode & 0o777, dir };
+    },
+    async fileMode(path) {
+      const s = await lstat(path).catch(() => undefined);
+      return s ? s.mode & 0o777 : undefined;
+    },
+  };
 }

@@ -1,0 +1,571 @@
+import type { ClusterPort, RawResponse } from '../cluster-port.js';
+import { MANAGED_BY } from '../cluster-port.js';
+import { isEskeysError } from '../errors.js';
+import type { RoleTemplate } from '../templates/schema.js';
+import { check, type DoctorCheck, skipped } from './check.js';
+import { countRequested, delegationRequests, describeMissing, missingPrivileges } from './delegation.js';
+
+/** An Elasticsearch version as `GET /` reports it. */
+export interface EsVersion {
+  readonly number: string;
+  readonly major: number;
+  readonly minor: number;
+  readonly serverless: boolean;
+}
+
+/** Parses `8.19.3`, `9.1.0-SNAPSHOT`; undefined for anything else. */
+export function parseEsVersion(number: unknown, buildFlavor?: unknown): EsVersion | undefined {
+  if (typeof number !== 'string') return undefined;
+  const m = /^(\d+)\.(\d+)(?:\.\d+)?/.exec(number);
+  if (!m) return undefined;
+  return { number, major: Number(m[1]), minor: Number(m[2]), serverless: buildFlavor === 'serverless' };
+}
+
+function atLeast(v: EsVersion, major: number, minor: number): boolean {
+  return v.major > major || (v.major === major && v.minor >= minor);
+}
+
+function errorOf(body: unknown): { type?: string; reason?: string; disabledFeature?: string } {
+  if (typeof body === 'string') return { reason: body };
+  const e = (body as { error?: unknown } | undefined)?.error;
+  if (typeof e === 'string') return { reason: e };
+  if (e && typeof e === 'object') {
+    const o = e as Record<string, unknown>;
+    return {
+      type: typeof o.type === 'string' ? o.type : undefined,
+      reason: typeof o.reason === 'string' ? o.reason : undefined,
+      disabledFeature:
+        typeof o['disabled.feature'] === 'string' ? (o['disabled.feature'] as string) : undefined,
+    };
+  }
+  return {};
+}
+
+function oneLine(text: string): string {
+  return text.split('\n')[0]!.slice(0, 300);
+}
+
+/**
+ * True when the answer to a security API says security is off: the security REST handlers are
+ * then not registered ("no handler found for uri …"), or older nodes answer "Security must be
+ * explicitly enabled …" (docs/es-facts.md).
+ */
+export function securityDisabled(r: RawResponse): boolean {
+  if (r.status < 400 || r.status === 401 || r.status === 403) return false;
+  const { reason } = errorOf(r.body);
+  return /no handler found for uri|security must be explicitly enabled|security is not enabled/i.test(
+    reason ?? '',
+  );
+}
+
+/** What the cluster part of doctor learns and needs. */
+export interface ClusterDoctorInput {
+  /** How the admin authenticates according to the connection settings. */
+  readonly adminAuthKind: 'user' | 'api_key';
+  /** Valid templates to check delegation for. */
+  readonly templates: readonly RoleTemplate[];
+  /** Files of invalid templates (their delegation checks are skipped). */
+  readonly invalidTemplates: readonly string[];
+}
+
+/** The cluster checks and whether the cluster was unreachable or refused the credentials. */
+export interface ClusterDoctorResult {
+  readonly checks: DoctorCheck[];
+  /** Version as reported (absent when unknown). */
+  readonly version?: EsVersion;
+}
+
+/** Every cluster-side check, skipped for `because` (no connection settings, unknown environment, ...). */
+export function skippedClusterChecks(input: ClusterDoctorInput, because: string): DoctorCheck[] {
+  const out: DoctorCheck[] = [skipped('connection', 'reachable', because)];
+  out.push(skipped('identity', 'admin', because), skipped('identity', 'kind', because));
+  out.push(skipped('cluster', 'version', because), skipped('cluster', 'features', because));
+  out.push(skipped('cluster', 'security', because), skipped('cluster', 'api_keys', because));
+  out.push(skipped('delegation', 'api_key_admin', because));
+  for (const t of input.templates) out.push(skipped('delegation', 'template', because, { subject: t.name }));
+  for (const f of input.invalidTemplates)
+    out.push(skipped('delegation', 'template', 'the template is invalid (see project)', { subject: f }));
+  return out;
+}
+
+const UNREACHABLE_FIX =
+  'check the URL (--url / ESKEYS_URL), that the cluster is running and reachable from here, and its TLS settings (--ca / --ca-fingerprint)';
+
+/**
+ * Connection, identity, cluster and delegation checks, in that order; each later check is skipped
+ * with a reason when one it depends on failed. Read-only: it authenticates, reads `GET /`, counts
+ * managed keys with the query API and asks `_has_privileges` — it never creates or changes anything.
+ */
+export async function clusterChecks(
+  cluster: ClusterPort,
+  input: ClusterDoctorInput,
+): Promise<ClusterDoctorResult> {
+  const checks: DoctorCheck[] = [];
+  const skipRest = (because: string, from: 'identity' | 'delegation' = 'identity') => {
+    if (from === 'identity') {
+      checks.push(skipped('identity', 'admin', because), skipped('identity', 'kind', because));
+      checks.push(skipped('cluster', 'version', because), skipped('cluster', 'features', because));
+      checks.push(skipped('cluster', 'security', because), skipped('cluster', 'api_keys', because));
+    }
+    checks.push(skipped('delegation', 'api_key_admin', because));
+    for (const t of input.templates)
+      checks.push(skipped('delegation', 'template', because, { subject: t.name }));
+    for (const f of input.invalidTemplates)
+      checks.push(skipped('delegation', 'template', 'the template is invalid (see project)', { subject: f }));
+  };
+
+  // 1. Reach the cluster and authenticate. `_authenticate` needs no privilege (reference §2).
+  let auth: RawResponse;
+  try {
+    auth = await cluster.adminRequest({ method: 'GET', path: '/_security/_authenticate' });
+  } catch (error) {
+    if (!isEskeysError(error)) throw error;
+    checks.push(
+      check('connection', 'reachable', 'fail', error.message, {
+        fix: UNREACHABLE_FIX,
+        failure: 'unavailable',
+      }),
+    );
+    skipRest('the cluster is unreachable');
+    return { checks };
+  }
+  if (auth.status >= 500 || auth.status === 429) {
+    if (!securityDisabled(auth)) {
+      const { reason } = errorOf(auth.body);
+      checks.push(
+        check(
+          'connection',
+          'reachable',
+          'fail',
+          `${cluster.url} answered ${auth.status}${reason ? `: ${oneLine(reason)}` : ''}`,
+          {
+            fix: 'the cluster is up but unhealthy or overloaded; retry later or check its logs',
+            failure: 'unavailable',
+          },
+        ),
+      );
+      skipRest(`the cluster answered ${auth.status}`);
+      return { checks };
+    }
+  }
+  checks.push(check('connection', 'reachable', 'ok', `${cluster.url} answers`));
+
+  if (securityDisabled(auth)) {
+    // `GET /` answers without credentials when security is off.
+    const versionChecks = versionAndFeatures(await safeRequest(cluster, { method: 'GET', path: '/' }));
+    const version = versionChecks.version;
+    checks.push(
+      skipped('identity', 'admin', 'security is disabled on the cluster'),
+      skipped('identity', 'kind', 'security is disabled on the cluster'),
+      ...versionChecks.checks,
+      check(
+        'cluster',
+        'security',
+        'fail',
+        'security is disabled (xpack.security.enabled: false): the cluster has no API keys',
+        {
+          fix: 'enable security on the cluster (xpack.security.enabled: true); API keys need it',
+        },
+      ),
+      skipped('cluster', 'api_keys', 'security is disabled'),
+    );
+    skipRest('security is disabled', 'delegation');
+    return { checks, version };
+  }
+  if (auth.status === 401) {
+    const { reason } = errorOf(auth.body);
+    checks.push(
+      check(
+        'identity',
+        'admin',
+        'fail',
+        `the cluster rejected the admin credentials (401)${reason ? `: ${oneLine(reason)}` : ''}`,
+        {
+          fix:
+            input.adminAuthKind === 'api_key'
+              ? 'check ESKEYS_API_KEY: the key may be wrong, expired or invalidated'
+              : 'check ESKEYS_USERNAME / ESKEYS_PASSWORD (environment, .eskeys.env or the credentials_file)',
+          failure: 'unavailable',
+        },
+      ),
+      skipped('identity', 'kind', 'the admin could not authenticate'),
+    );
+    for (const name of ['version', 'features', 'security', 'api_keys'])
+      checks.push(skipped('cluster', name, 'the admin could not authenticate'));
+    skipRest('the admin could not authenticate', 'delegation');
+    return { checks };
+  }
+  if (auth.status !== 200) {
+    const { reason } = errorOf(auth.body);
+    checks.push(
+      check(
+        'identity',
+        'admin',
+        'fail',
+        `_authenticate answered ${auth.status}${reason ? `: ${oneLine(reason)}` : ''}`,
+        {
+          fix: 'check that the URL points at Elasticsearch (not a proxy page or Kibana)',
+          failure: 'unavailable',
+        },
+      ),
+    );
+    for (const name of ['kind', 'version', 'features', 'security', 'api_keys'])
+      checks.push(
+        skipped(name === 'kind' ? 'identity' : 'cluster', name, `_authenticate answered ${auth.status}`),
+      );
+    skipRest(`_authenticate answered ${auth.status}`, 'delegation');
+    return { checks };
+  }
+
+  // 2. Who the admin is.
+  const who = auth.body as {
+    username?: string;
+    roles?: string[];
+    authentication_realm?: { name?: string; type?: string };
+    authentication_type?: string;
+    api_key?: { id?: string; name?: string };
+  };
+  const realm = who.authentication_realm;
+  const isApiKey = who.authentication_type === 'api_key' || input.adminAuthKind === 'api_key';
+  const roles = who.roles && who.roles.length > 0 ? `; roles: ${who.roles.join(', ')}` : '';
+  // The built-in superuser works, but then nothing but the templates limits the keys' owner.
+  const superuser = !isApiKey && (who.roles ?? []).includes('superuser');
+  checks.push(
+    check(
+      'identity',
+      'admin',
+      superuser ? 'warn' : 'ok',
+      isApiKey
+        ? `API key ${[who.api_key?.name, who.api_key?.id && `(id ${who.api_key.id})`].filter(Boolean).join(' ')} owned by ${who.username} (authentication_type api_key)`
+        : `${who.username} (realm ${realm?.name ?? '?'}, type ${realm?.type ?? '?'}, authentication_type ${who.authentication_type ?? '?'}${roles})`,
+      superuser
+        ? {
+            fix: 'works, but a superuser admin is more power than eskeys needs; prefer a dedicated user whose role holds manage_api_key and exactly what the templates delegate (docs/DOCTOR.md)',
+          }
+        : {},
+    ),
+  );
+  if (isApiKey) {
+    checks.push(
+      check(
+        'identity',
+        'kind',
+        'fail',
+        'the admin is an API key: Elasticsearch lets an API key mint only keys without privileges and never update keys, so create, rotate, tick and schedule cannot work (verify, status and revoke can)',
+        {
+          fix: 'authenticate eskeys as a user holding manage_api_key and every delegated privilege (ESKEYS_USERNAME / ESKEYS_PASSWORD)',
+        },
+      ),
+    );
+  } else {
+    checks.push(check('identity', 'kind', 'ok', 'a user: may mint keys with privileges and update them'));
+  }
+
+  // 3. Version (`GET /` needs monitor: a 403 only warns), features, security, the API key service.
+  const versionChecks = versionAndFeatures(await safeRequest(cluster, { method: 'GET', path: '/' }));
+  const version = versionChecks.version;
+  checks.push(...versionChecks.checks);
+  checks.push(check('cluster', 'security', 'ok', 'security is enabled'));
+  checks.push(await apiKeyServiceCheck(cluster));
+
+  // 4. Delegation.
+  if (isApiKey) {
+    const because = 'the admin is an API key, which cannot delegate privileges (see identity)';
+    checks.push(skipped('delegation', 'api_key_admin', because));
+    for (const t of input.templates)
+      checks.push(skipped('delegation', 'template', because, { subject: t.name }));
+  } else {
+    checks.push(await apiKeyAdminCheck(cluster));
+    for (const t of input.templates) checks.push(await templateDelegationCheck(cluster, t));
+  }
+  for (const f of input.invalidTemplates)
+    checks.push(skipped('delegation', 'template', 'the template is invalid (see project)', { subject: f }));
+  return { checks, version };
+}
+
+async function safeRequest(
+  cluster: ClusterPort,
+  req: Parameters<ClusterPort['adminRequest']>[0],
+): Promise<RawResponse | { error: string }> {
+  try {
+    return await cluster.adminRequest(req);
+  } catch (error) {
+    if (!isEskeysError(error)) throw error;
+    return { error: error.message };
+  }
+}
+
+/** The version line and the features that depend on it (update API 8.4, update expiration 8.13). */
+export function versionAndFeatures(root: RawResponse | { error: string }): {
+  checks: DoctorCheck[];
+  version?: EsVersion;
+} {
+  if ('error' in root) {
+    return {
+      checks: [
+        check('cluster', 'version', 'warn', `cannot read the version: ${root.error}`, {
+          fix: 'grant the admin the monitor cluster privilege so eskeys can check the version',
+        }),
+        skipped('cluster', 'features', 'the version is unknown'),
+      ],
+    };
+  }
+  if (root.status !== 200) {
+    const { reason } = errorOf(root.body);
+    const forbidden = root.status === 403;
+    return {
+      checks: [
+        check(
+          'cluster',
+          'version',
+          'warn',
+          forbidden
+            ? 'cannot read the version: GET / needs the monitor cluster privilege (cluster:monitor/main), which the admin lacks'
+            : `cannot read the version: GET / answered ${root.status}${reason ? `: ${oneLine(reason)}` : ''}`,
+          {
+            fix: forbidden
+              ? 'grant the admin monitor (optional: only doctor needs it) or check the version by hand: eskeys needs 8.x or 9.x, 8.13+ for expiring old keys'
+              : 'check that the URL points at Elasticsearch',
+          },
+        ),
+        skipped('cluster', 'features', 'the version is unknown'),
+      ],
+    };
+  }
+  const body = root.body as { version?: { number?: unknown; build_flavor?: unknown } } | undefined;
+  const version = parseEsVersion(body?.version?.number, body?.version?.build_flavor);
+  if (!version) {
+    return {
+      checks: [
+        check('cluster', 'version', 'warn', 'GET / did not report a version number', {
+          fix: 'check that the URL points at Elasticsearch',
+        }),
+        skipped('cluster', 'features', 'the version is unknown'),
+      ],
+    };
+  }
+  if (version.serverless) {
+    return {
+      version,
+      checks: [
+        check('cluster', 'version', 'ok', `Elasticsearch serverless (${version.number})`),
+        check('cluster', 'features', 'ok', 'query, update and expiration updates of API keys are available'),
+      ],
+    };
+  }
+  if (version.major < 8) {
+    return {
+      version,
+      checks: [
+        check(
+          'cluster',
+          'version',
+          'fail',
+          `Elasticsearch ${version.number} is not supported: eskeys needs 8.x or 9.x`,
+          {
+            fix: 'upgrade the cluster to 8.13 or later',
+          },
+        ),
+        skipped('cluster', 'features', 'unsupported version'),
+      ],
+    };
+  }
+  const versionCheck =
+    version.major > 9
+      ? check(
+          'cluster',
+          'version',
+          'warn',
+          `Elasticsearch ${version.number}: newer than eskeys was tested with (8.x, 9.x)`,
+          {
+            fix: 'run `eskeys verify` after the first rotation and report any surprise',
+          },
+        )
+      : check('cluster', 'version', 'ok', `Elasticsearch ${version.number}`);
+  let features: DoctorCheck;
+  if (!atLeast(version, 8, 4)) {
+    features = check(
+      'cluster',
+      'features',
+      'fail',
+      `Elasticsearch ${version.number} has no update API key (8.4+): a rotation cannot mark the old key superseded or schedule its end`,
+      { fix: 'upgrade the cluster to 8.13 or later' },
+    );
+  } else if (!atLeast(version, 8, 13)) {
+    features = check(
+      'cluster',
+      'features',
+      'warn',
+      `Elasticsearch ${version.number} cannot update a key's expiration (8.13+): after a rotation the old key stays valid until its own expiration unless eskeys revokes it`,
+      {
+        fix: 'run `eskeys revoke --due` (or `eskeys tick`) on a schedule so superseded keys end after their grace, or upgrade to 8.13+',
+      },
+    );
+  } else {
+    features = check(
+      'cluster',
+      'features',
+      'ok',
+      'query API and expiration updates (8.13+): the cluster itself ends a superseded key after its grace',
+    );
+  }
+  return { version, checks: [versionCheck, features] };
+}
+
+/**
+ * Counts the managed keys with the query API (read-only), which also tells whether the API key
+ * service is on: when `xpack.security.authc.api_key.enabled` is false, every API-key endpoint
+ * fails with `"disabled.feature": "api_keys"` in its error (Kibana relies on the same field).
+ */
+async function apiKeyServiceCheck(cluster: ClusterPort): Promise<DoctorCheck> {
+  const r = await safeRequest(cluster, {
+    method: 'POST',
+    path: '/_security/_query/api_key',
+    body: { size: 0, query: { term: { 'metadata.managed_by': MANAGED_BY } } },
+  });
+  if ('error' in r) {
+    return check('cluster', 'api_keys', 'fail', r.error, { fix: UNREACHABLE_FIX, failure: 'unavailable' });
+  }
+  const e = errorOf(r.body);
+  if (e.disabledFeature === 'api_keys' || /api keys are not enabled/i.test(e.reason ?? '')) {
+    return check(
+      'cluster',
+      'api_keys',
+      'fail',
+      'the API key service is disabled (xpack.security.authc.api_key.enabled: false)',
+      {
+        fix: 'enable API keys on every node: xpack.security.authc.api_key.enabled: true',
+      },
+    );
+  }
+  if (r.status === 403) {
+    return skipped('cluster', 'api_keys', 'the admin may not query API keys (see delegation)');
+  }
+  if (r.status !== 200) {
+    return check(
+      'cluster',
+      'api_keys',
+      'warn',
+      `the query API answered ${r.status}${e.reason ? `: ${oneLine(e.reason)}` : ''}`,
+      {
+        fix: 'eskeys finds its keys with the query API; check the cluster logs',
+      },
+    );
+  }
+  const total = (r.body as { total?: unknown }).total;
+  const n = typeof total === 'number' ? total : 0;
+  return check(
+    'cluster',
+    'api_keys',
+    'ok',
+    `the API key service is enabled; ${n} key${n === 1 ? '' : 's'} managed by eskeys (visible to the admin)`,
+  );
+}
+
+/** Can the admin create, update, query and invalidate keys at all? */
+async function apiKeyAdminCheck(cluster: ClusterPort): Promise<DoctorCheck> {
+  let r: Awaited<ReturnType<ClusterPort['hasPrivileges']>>;
+  try {
+    r = await cluster.hasPrivileges({ cluster: ['manage_api_key', 'manage_security', 'manage_own_api_key'] });
+  } catch (error) {
+    if (!isEskeysError(error)) throw error;
+    return check(
+      'delegation',
+      'api_key_admin',
+      'fail',
+      `cannot check the admin's privileges: ${error.message}`,
+      {
+        fix: UNREACHABLE_FIX,
+      },
+    );
+  }
+  if (r.cluster.manage_api_key) {
+    return check(
+      'delegation',
+      'api_key_admin',
+      'ok',
+      'holds manage_api_key: may create, update, query and invalidate keys',
+    );
+  }
+  if (r.cluster.manage_security) {
+    return check(
+      'delegation',
+      'api_key_admin',
+      'ok',
+      'holds manage_security: may manage keys (more than eskeys needs; manage_api_key suffices)',
+    );
+  }
+  if (r.cluster.manage_own_api_key) {
+    return check(
+      'delegation',
+      'api_key_admin',
+      'warn',
+      'holds only manage_own_api_key: eskeys sees and manages only keys this same user created; keys minted by another admin are invisible to status, rotate and revoke',
+      {
+        fix: 'grant the admin manage_api_key, so any admin of the team can rotate and revoke the managed keys',
+      },
+    );
+  }
+  return check(
+    'delegation',
+    'api_key_admin',
+    'fail',
+    'the admin holds none of manage_api_key, manage_security, manage_own_api_key: it cannot create API keys',
+    {
+      fix: "add manage_api_key to the admin's role (cluster privileges)",
+    },
+  );
+}
+
+/** Does the admin hold every privilege `template` delegates? */
+async function templateDelegationCheck(cluster: ClusterPort, template: RoleTemplate): Promise<DoctorCheck> {
+  const subject = template.name;
+  const reqs = delegationRequests(template);
+  if (reqs.length === 0) {
+    return check('delegation', 'template', 'ok', 'delegates no privileges', { subject });
+  }
+  const missing = [];
+  try {
+    for (const req of reqs) {
+      const r = await cluster.hasPrivileges({ cluster: req.cluster, index: req.index });
+      missing.push(...missingPrivileges(req, r));
+    }
+  } catch (error) {
+    if (!isEskeysError(error)) throw error;
+    return check(
+      'delegation',
+      'template',
+      'fail',
+      `cannot check what the template delegates: ${error.message}`,
+      {
+        subject,
+        fix: 'an unknown privilege is usually a name this Elasticsearch version does not have; check the template against the cluster',
+      },
+    );
+  }
+  const total = countRequested(reqs);
+  if (missing.length === 0) {
+    return check(
+      'delegation',
+      'template',
+      'ok',
+      `the admin holds ${total === 1 ? 'the 1 privilege' : `all ${total} privileges`} the template delegates`,
+      {
+        subject,
+      },
+    );
+  }
+  return check(
+    'delegation',
+    'template',
+    'fail',
+    `the admin lacks ${missing.length} of ${total} privileges the template delegates: ${missing.map(describeMissing).join('; ')}`,
+    {
+      subject,
+      details: [
+        'a key never exceeds its owner: Elasticsearch would still create the key, silently without these privileges, and its allow probes would then fail',
+      ],
+      fix: `grant the admin's role ${missing.map(describeMissing).join(', ')} (or drop them from the template)`,
+    },
+  );
+}
