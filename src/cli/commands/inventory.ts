@@ -1,10 +1,202 @@
-import { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import type { ClusterPort } from '../../core/cluster-port.js';
+import { ExitCode, ReportedError, UsageError } from '../../core/errors.js';
+import {
+  checkVisibility,
+  INVENTORY_SEVERITIES,
+  type InventoryFilter,
+  type InventorySeverity,
+  InventorySummary,
+  indexTemplates,
+  runInventoryScan,
+  type ScanInfo,
+  type TemplateIndex,
+} from '../../core/inventory/index.js';
+import { templateHash } from '../../core/rotation/template-hash.js';
 import type { CliContext } from '../context.js';
+import { addClusterOptions, type ClusterFlags, loadProject, openCluster, type Project } from '../project.js';
+import {
+  type InventoryRenderer,
+  JsonRenderer,
+  MarkdownRenderer,
+  TableRenderer,
+} from '../render/inventory.js';
+import { checkTemplates } from '../templates-io.js';
 
-// Scaffolding: replaced by the real command in this session's work on `inventory`.
-export function inventoryCommand(_ctx: CliContext): Command {
-  return new Command('inventory').action(() => {
-    throw new UsageError('inventory: not implemented yet');
-  });
+/** Output formats of `eskeys inventory`. */
+export type InventoryFormat = 'table' | 'json' | 'markdown';
+
+/** Flags of `eskeys inventory` plus the ports it uses. */
+export interface InventoryOptions extends ClusterFlags {
+  readonly ctx: CliContext;
+  /** Include invalidated and expired keys. @defaultValue false */
+  readonly all?: boolean;
+  readonly owner?: string;
+  readonly realm?: string;
+  readonly managed?: boolean;
+  readonly unmanaged?: boolean;
+  readonly template?: string;
+  /** @defaultValue 'table' */
+  readonly format?: InventoryFormat;
+  /** Same as `--format json`. */
+  readonly json?: boolean;
+  /** Exit 1 when any finding is at or above this severity; `never` (default) never fails on findings. */
+  readonly failOn?: InventorySeverity | 'never';
+  /** Keys per query-API page. @defaultValue 1000 */
+  readonly pageSize?: number;
+  /** @defaultValue openCluster */
+  readonly openCluster?: (ctx: CliContext, project: Project, flags: ClusterFlags) => Promise<ClusterPort>;
+}
+
+/** The cluster URL without any credentials it may embed. */
+function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * The project's current templates, to compare managed keys with; undefined (with the reason)
+ * when there is no templates directory or a template does not validate — a partial template
+ * set would report keys of the invalid one as "template missing".
+ */
+async function loadTemplateIndex(project: Project): Promise<{ index?: TemplateIndex; skipped?: string }> {
+  const dir = project.config.templates_dir;
+  if (!existsSync(resolve(project.root, dir))) return { skipped: `no ${dir}/ directory` };
+  let checked: Awaited<ReturnType<typeof checkTemplates>>;
+  try {
+    checked = await checkTemplates([], project.root, dir);
+  } catch (error) {
+    if (error instanceof UsageError) return { skipped: error.message };
+    throw error;
+  }
+  const invalid = checked.filter((c) => !c.value);
+  if (invalid.length > 0) {
+    return { skipped: `${invalid.map((c) => c.file).join(', ')} invalid (eskeys lint shows why)` };
+  }
+  return {
+    index: indexTemplates(
+      checked.map((c) => c.value!),
+      templateHash,
+    ),
+  };
+}
+
+function rendererFor(format: InventoryFormat, ctx: CliContext): InventoryRenderer {
+  if (format === 'json') return new JsonRenderer(ctx.io.stdout);
+  if (format === 'markdown') return new MarkdownRenderer(ctx.io.stdout);
+  return new TableRenderer(ctx.io.stdout, ctx.io.stderr);
+}
+
+/** The filter from flags (usage errors for contradictions). */
+export function inventoryFilter(opts: InventoryOptions): InventoryFilter {
+  if (opts.managed && opts.unmanaged) throw new UsageError('--managed and --unmanaged exclude each other');
+  if (opts.template && opts.unmanaged)
+    throw new UsageError('--template lists managed keys; drop --unmanaged');
+  return {
+    all: opts.all === true,
+    ...(opts.owner ? { owner: opts.owner } : {}),
+    ...(opts.realm ? { realm: opts.realm } : {}),
+    ...(opts.template ? { template: opts.template } : {}),
+    ...(opts.managed
+      ? { managed: 'managed' as const }
+      : opts.unmanaged
+        ? { managed: 'unmanaged' as const }
+        : {}),
+  };
+}
+
+/** Runs `eskeys inventory`: streams every key with its findings; exit 1 only with --fail-on. */
+export async function runInventory(opts: InventoryOptions): Promise<void> {
+  const { ctx } = opts;
+  if (opts.json && opts.format && opts.format !== 'json') {
+    throw new UsageError(`--json and --format ${opts.format} exclude each other`);
+  }
+  const format: InventoryFormat = opts.json ? 'json' : (opts.format ?? 'table');
+  const filter = inventoryFilter(opts);
+  const project = loadProject(ctx, opts.config);
+  const templates = await loadTemplateIndex(project);
+  const cluster = await (opts.openCluster ?? openCluster)(ctx, project, opts);
+  const summary = new InventorySummary();
+  try {
+    const now = ctx.clock.now();
+    const visibility = await checkVisibility(cluster);
+    const renderer = rendererFor(format, ctx);
+    renderer.begin({
+      cluster: displayUrl(cluster.url),
+      generatedAt: now,
+      filter,
+      allOwners: visibility.allOwners,
+      ...(templates.skipped ? { templatesSkipped: templates.skipped } : {}),
+    });
+    const scan: ScanInfo = { total: 0, limitedByReturned: true };
+    const run = {
+      cluster,
+      filter,
+      now,
+      ...(templates.index ? { templates: templates.index } : {}),
+      pageSize: opts.pageSize,
+    };
+    for await (const entry of runInventoryScan(run, summary, scan)) renderer.key(entry);
+    renderer.end({ summary, scan });
+  } finally {
+    await cluster.close();
+  }
+  const threshold = opts.failOn ?? 'never';
+  if (threshold !== 'never') {
+    const n = summary.countAtOrAbove(threshold);
+    if (n > 0) {
+      ctx.io.stderr.write(
+        `eskeys: ${n} finding${n === 1 ? '' : 's'} at or above ${threshold} (--fail-on ${threshold})\n`,
+      );
+      throw new ReportedError(ExitCode.verificationFailed);
+    }
+  }
+}
+
+function positiveInt(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000)
+    throw new UsageError(`--page-size must be 1-10000, got ${raw}`);
+  return n;
+}
+
+/** `eskeys inventory`: every API key in the cluster, managed or not, with findings. */
+export function inventoryCommand(
+  ctx: CliContext,
+  run: (opts: InventoryOptions) => Promise<void> = runInventory,
+): Command {
+  const cmd = new Command('inventory').description(
+    'every API key in the cluster, managed or not, with review findings (critical/high/medium/info)',
+  );
+  addClusterOptions(cmd)
+    .addOption(new Option('--all', 'include invalidated and expired keys'))
+    .addOption(new Option('--owner <username>', 'only keys owned by this user'))
+    .addOption(new Option('--realm <name>', 'only keys owned in this realm'))
+    .addOption(new Option('--managed', 'only keys managed by eskeys'))
+    .addOption(new Option('--unmanaged', 'only keys eskeys does not manage'))
+    .addOption(new Option('-t, --template <name>', 'only managed keys of this template'))
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'markdown']))
+    .addOption(new Option('--json', 'same as --format json'))
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (for CI)')
+        .choices([...INVENTORY_SEVERITIES, 'never'])
+        .default('never'),
+    )
+    .addOption(new Option('--page-size <n>', 'keys per query-API request').argParser(positiveInt).hideHelp())
+    .addHelpText(
+      'after',
+      "\nExit codes: 0 listed (findings do not fail unless --fail-on), 1 findings at or above --fail-on,\n2 bad usage or config, 3 cluster unreachable or credentials rejected.\nNeeds read_security or manage_api_key to see every owner's keys.",
+    )
+    .action(async (flags: Omit<InventoryOptions, 'ctx'>) => {
+      await run({ ...flags, ctx });
+    });
+  return cmd;
 }

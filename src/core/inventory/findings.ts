@@ -192,7 +192,8 @@ export function privilegeFindings(d: Descriptors, inherited = false): InventoryF
     const hits = rule.check(asTemplate);
     if (hits.length === 0) continue;
     let severity: InventorySeverity = 'info';
-    for (const h of hits) severity = worse(severity, FROM_LINT[id][h.severity ?? rule.severity]);
+    for (const h of hits)
+      severity = worse(severity, hitSeverity(id, h.severity ?? rule.severity, asTemplate, h.path));
     const messages = [...new Set(hits.map((h) => h.message))];
     const shown =
       messages.slice(0, 3).join('; ') + (messages.length > 3 ? `; and ${messages.length - 3} more` : '');
@@ -207,6 +208,38 @@ export function privilegeFindings(d: Descriptors, inherited = false): InventoryF
     });
   }
   return out;
+}
+
+/**
+ * manage_own_api_key on an API key lets it read and invalidate itself and mint derived keys
+ * that have no privileges at all (reference §5) — and every key minted without descriptors by
+ * a non-admin user inherits it, since the user needed it to mint. Lint rightly refuses it in a
+ * template; on a live key it is a medium concern, not a critical one.
+ */
+const OWN_KEY_ONLY = new Set(['manage_own_api_key']);
+
+function hitSeverity(
+  id: PrivilegeLintRuleId,
+  lint: LintSeverity,
+  template: { role_descriptors: unknown },
+  path: string,
+): InventorySeverity {
+  if (id === 'security-privilege-on-service-key') {
+    const value = atPointer(template, path);
+    if (typeof value === 'string' && OWN_KEY_ONLY.has(value.toLowerCase())) return 'medium';
+  }
+  return FROM_LINT[id][lint];
+}
+
+/** The value at a JSON pointer (lint hits name their offending value by pointer). */
+function atPointer(doc: unknown, pointer: string): unknown {
+  let cur: unknown = doc;
+  for (const raw of pointer.split('/').slice(1)) {
+    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[token];
+  }
+  return cur;
 }
 
 /** Metadata field names that suggest a stored credential. */

@@ -205,8 +205,8 @@ export async function countValidManagedKeys(cluster: ClusterPort, now: Date): Pr
 /** Per-rule totals for the findings summary. */
 export interface RuleSummary {
   readonly rule: InventoryRuleId;
-  severity: InventorySeverity;
-  /** Keys with this finding. */
+  readonly severity: InventorySeverity;
+  /** Keys with this finding at this severity. */
   keys: number;
   readonly title: string;
   readonly explanation: string;
@@ -229,7 +229,8 @@ export class InventorySummary {
   readonly keysByWorst: Record<InventorySeverity, number> = { critical: 0, high: 0, medium: 0, info: 0 };
   /** Findings per severity. */
   readonly findings: Record<InventorySeverity, number> = { critical: 0, high: 0, medium: 0, info: 0 };
-  readonly #rules = new Map<InventoryRuleId, RuleSummary>();
+  /** By `severity:rule`. */
+  readonly #rules = new Map<string, RuleSummary>();
   readonly #examples: number;
 
   constructor(examples = 3) {
@@ -249,23 +250,23 @@ export class InventorySummary {
       worst = worst ? worse(worst, f.severity) : f.severity;
     }
     if (worst) this.keysByWorst[worst]++;
-    // One count per key per rule, at the worst severity seen.
-    const perRule = new Map<InventoryRuleId, InventorySeverity>();
-    for (const f of e.findings) perRule.set(f.rule, worse(perRule.get(f.rule) ?? 'info', f.severity));
-    for (const [rule, severity] of perRule) {
-      let r = this.#rules.get(rule);
+    // One count per key per (rule, severity): a rule can be critical on one key and medium on another.
+    const seen = new Set<string>();
+    for (const f of e.findings) {
+      const k = `${f.severity}:${f.rule}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      let r = this.#rules.get(k);
       if (!r) {
-        const t = ruleText(rule);
-        r = { rule, severity, keys: 0, ...t, examples: [] };
-        this.#rules.set(rule, r);
+        r = { rule: f.rule, severity: f.severity, keys: 0, ...ruleText(f.rule), examples: [] };
+        this.#rules.set(k, r);
       }
-      r.severity = worse(r.severity, severity);
       r.keys++;
       if (r.examples.length < this.#examples) r.examples.push({ name: e.name, id: e.id });
     }
   }
 
-  /** Rules that fired, worst first, then by number of keys. */
+  /** (rule, severity) pairs that fired, worst first, then by number of keys. */
   rules(): RuleSummary[] {
     return [...this.#rules.values()].sort(
       (a, b) =>

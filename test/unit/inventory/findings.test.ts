@@ -5,6 +5,7 @@ import {
   descriptorsHash,
   type FindingContext,
   type InventoryFinding,
+  InventorySummary,
   indexTemplates,
   inventoryEntry,
   PRIVILEGE_LINT_RULES,
@@ -127,6 +128,11 @@ describe('findings of one key', () => {
       'manage_api_key',
       { roleDescriptors: { r: { cluster: ['manage_api_key'] } } },
       ['critical:security-privilege-on-service-key'],
+    ],
+    [
+      'manage_own_api_key alone (the key can only manage itself)',
+      { roleDescriptors: { r: { cluster: ['manage_own_api_key'] } } },
+      ['medium:security-privilege-on-service-key'],
     ],
     ['cluster manage', { roleDescriptors: { r: { cluster: ['manage'] } } }, ['high:grant-manage']],
     [
@@ -349,5 +355,33 @@ describe('privilege model reuse', () => {
     [{ owner: 'ops', passwordless: true, empty_token: '' }, []],
   ])('secret-like metadata names %j', (m, expected) => {
     expect(secretLikeMetadata(m)).toEqual(expected);
+  });
+});
+
+describe('inventory summary', () => {
+  it('counts keys per rule and severity, findings per severity, and the worst per key', () => {
+    const s = new InventorySummary(2);
+    const add = (name: string, over: Partial<ApiKeyInfo>) =>
+      s.add(inventoryEntry(key({ name, id: `id-${name}`, ...over }), ctx()));
+    add('admin-inherits', { roleDescriptors: {} });
+    add('user-inherits', {
+      roleDescriptors: {},
+      limitedBy: { reader: { indices: [{ names: ['logs-app'], privileges: ['read'] }] } },
+    });
+    add('clean', {});
+    add('dead', { invalidated: true });
+    add('forever', { expiration: undefined });
+    expect(s).toMatchObject({ keys: 5, valid: 4, invalidated: 1, unmanaged: 5, inheriting: 2 });
+    expect(s.keysByWorst).toEqual({ critical: 1, high: 0, medium: 2, info: 0 });
+    const inherits = s.rules().filter((r) => r.rule === 'inherits-owner-privileges');
+    expect(inherits.map((r) => [r.severity, r.keys, r.examples.map((e) => e.name)])).toEqual([
+      ['critical', 1, ['admin-inherits']],
+      ['medium', 1, ['user-inherits']],
+    ]);
+    expect(s.rules()[0]!.severity).toBe('critical');
+    expect(s.countAtOrAbove('critical')).toBe(s.findings.critical);
+    expect(s.countAtOrAbove('info')).toBe(
+      s.findings.critical + s.findings.high + s.findings.medium + s.findings.info,
+    );
   });
 });

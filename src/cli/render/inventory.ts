@@ -1,0 +1,379 @@
+import { humanizeDuration } from '../../core/duration.js';
+import {
+  formatPrivileges,
+  type InventoryEntry,
+  type InventoryFilter,
+  type InventoryFinding,
+  type InventorySummary,
+  type RuleSummary,
+  type ScanInfo,
+} from '../../core/inventory/index.js';
+import { maskId } from '../../core/secret.js';
+import type { TextSink } from '../io.js';
+import { renderMarkdownTable } from './table.js';
+
+/**
+ * Streaming renderers of `eskeys inventory`: each gets the header, then one key at a time as
+ * pages arrive, then the totals. None holds more than a bounded number of keys, so 100,000 keys
+ * print in constant memory (the table buffers its first rows only, to size its columns).
+ */
+
+/** What is known before the first key. */
+export interface InventoryHeader {
+  /** Cluster URL without credentials. */
+  readonly cluster: string;
+  readonly generatedAt: Date;
+  readonly filter: InventoryFilter;
+  /** The admin may see every owner's keys (else the query API shows only its own). */
+  readonly allOwners: boolean;
+  /** Why managed keys were not compared with roles/, or undefined when they were. */
+  readonly templatesSkipped?: string;
+}
+
+/** What is known after the last key. */
+export interface InventoryFooter {
+  readonly summary: InventorySummary;
+  readonly scan: ScanInfo;
+}
+
+/** A streaming renderer. */
+export interface InventoryRenderer {
+  begin(h: InventoryHeader): void;
+  key(e: InventoryEntry): void;
+  end(f: InventoryFooter): void;
+}
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+const iso = (d: Date | undefined) => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : null);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The scope in words: `valid keys (not invalidated, not expired) of owner alice, unmanaged`. */
+export function describeScope(f: InventoryFilter): string {
+  const parts = [
+    f.all ? 'all keys, invalidated and expired included' : 'valid keys (not invalidated, not expired)',
+  ];
+  if (f.owner) parts.push(`owner ${f.owner}`);
+  if (f.realm) parts.push(`realm ${f.realm}`);
+  if (f.template) parts.push(`template ${f.template}`);
+  else if (f.managed) parts.push(`${f.managed} only`);
+  return parts.join(', ');
+}
+
+/** Caveats that make an inventory partial or less precise. */
+export function caveats(h: InventoryHeader, scan?: ScanInfo): string[] {
+  const out: string[] = [];
+  if (!h.allOwners) {
+    out.push(
+      'partial inventory: the admin identity has neither read_security nor manage_api_key, so the cluster lists only its own keys',
+    );
+  }
+  if (scan && !scan.limitedByReturned) {
+    out.push(
+      'owner snapshots (limited_by) were not returned (an API-key admin needs manage_api_key): what keys without role descriptors inherit is unknown',
+    );
+  }
+  if (h.templatesSkipped) out.push(`template checks skipped: ${h.templatesSkipped}`);
+  return out;
+}
+
+function ownerOf(e: InventoryEntry): string {
+  return `${e.owner.username} (${e.owner.realm})`;
+}
+
+function expiresCell(e: InventoryEntry): string {
+  if (e.status === 'invalidated') return `invalidated ${e.invalidation ? day(e.invalidation) : ''}`.trimEnd();
+  if (!e.expiration) return 'never';
+  return e.status === 'expired' ? `expired ${day(e.expiration)}` : day(e.expiration);
+}
+
+function managedCell(e: InventoryEntry): string {
+  return e.managed ? `${e.managed.label} ${e.managed.state}` : 'unmanaged';
+}
+
+/** The privileges cell: a key without descriptors shows its owner's snapshot, marked as such. */
+export function privilegesCell(e: InventoryEntry): string {
+  if (e.privilegeSource === 'unknown') return "inherits its owner's (snapshot not returned)";
+  const text = formatPrivileges(e.privileges);
+  return e.privilegeSource === 'owner' ? `inherits owner's: ${text}` : text;
+}
+
+function findingsCell(findings: readonly InventoryFinding[]): string {
+  const worst = findings[0];
+  if (!worst) return '-';
+  return `${worst.severity} ${worst.rule}${findings.length > 1 ? ` +${findings.length - 1}` : ''}`;
+}
+
+function totalsLine(s: InventorySummary): string {
+  const keys = `${plural(s.keys, 'key')} (${s.valid} valid, ${s.expired} expired, ${s.invalidated} invalidated; ${s.managed} managed, ${s.unmanaged} unmanaged)`;
+  const f = s.findings;
+  return `${keys}; findings: ${f.critical} critical, ${f.high} high, ${f.medium} medium, ${f.info} info`;
+}
+
+const HEADER = ['ID', 'NAME', 'OWNER', 'CREATED', 'AGE', 'EXPIRES', 'MANAGED', 'FINDINGS', 'PRIVILEGES'];
+
+/** The terminal table: one key per line, then findings per rule, then totals. */
+export class TableRenderer implements InventoryRenderer {
+  readonly #out: TextSink;
+  readonly #err: TextSink;
+  readonly #sizeFrom: number;
+  #pending: string[][] | undefined = [];
+  #widths: number[] = [];
+  #header!: InventoryHeader;
+
+  /** `sizeFrom`: rows buffered to size the columns; later rows that are wider just push the line. */
+  constructor(out: TextSink, err: TextSink, sizeFrom = 200) {
+    this.#out = out;
+    this.#err = err;
+    this.#sizeFrom = sizeFrom;
+  }
+
+  begin(h: InventoryHeader): void {
+    this.#header = h;
+  }
+
+  key(e: InventoryEntry): void {
+    const row = [
+      maskId(e.id),
+      e.name,
+      ownerOf(e),
+      day(e.created),
+      humanizeDuration(e.ageMs).split(' ')[0] ?? '',
+      expiresCell(e),
+      managedCell(e),
+      findingsCell(e.findings),
+      privilegesCell(e),
+    ];
+    if (this.#pending) {
+      this.#pending.push(row);
+      if (this.#pending.length >= this.#sizeFrom) this.#flush();
+    } else this.#line(row);
+  }
+
+  #flush(): void {
+    const rows = this.#pending ?? [];
+    this.#pending = undefined;
+    this.#widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    this.#line(HEADER);
+    this.#line(this.#widths.map((w) => '-'.repeat(w)));
+    for (const r of rows) this.#line(r);
+  }
+
+  #line(cells: readonly string[]): void {
+    const last = cells.length - 1;
+    this.#out.write(
+      cells
+        .map((c, i) => (i === last ? c : c.padEnd(this.#widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd() + '\n',
+    );
+  }
+
+  end({ summary, scan }: InventoryFooter): void {
+    const h = this.#header;
+    if (summary.keys === 0) {
+      this.#pending = undefined;
+      this.#out.write(
+        `no API keys match: ${describeScope(h.filter)}${h.filter.all ? '' : ' (--all shows invalidated and expired ones)'}\n`,
+      );
+    } else if (this.#pending) this.#flush();
+    const rules = summary.rules();
+    if (rules.length > 0) {
+      this.#out.write('\nfindings\n');
+      for (const r of rules) this.#out.write(ruleBlock(r));
+    }
+    this.#out.write(`\n${totalsLine(summary)}\n`);
+    for (const c of caveats(h, scan)) this.#err.write(`eskeys: warning: ${c}\n`);
+  }
+}
+
+function ruleBlock(r: RuleSummary): string {
+  const examples = r.examples.map((e) => `${e.name} (${maskId(e.id)})`).join(', ');
+  const more = r.keys > r.examples.length ? `, and ${r.keys - r.examples.length} more` : '';
+  return (
+    `${r.severity.toUpperCase().padEnd(8)} ${r.rule}: ${plural(r.keys, 'key')} (${examples}${more})\n` +
+    `         why: ${r.explanation}\n` +
+    `         instead: ${r.alternative}\n`
+  );
+}
+
+/** Machine form of one key (snake_case; stable field names). */
+export function entryJson(e: InventoryEntry): Record<string, unknown> {
+  return {
+    id: e.id,
+    name: e.name,
+    type: e.type,
+    owner: { username: e.owner.username, realm: e.owner.realm, realm_type: e.owner.realmType ?? null },
+    created: iso(e.created),
+    age_days: Math.floor(e.ageMs / 86_400_000),
+    expiration: iso(e.expiration),
+    invalidation: iso(e.invalidation),
+    status: e.status,
+    managed: e.managed
+      ? {
+          template: e.managed.template,
+          environment: e.managed.environment,
+          generation: e.managed.generation,
+          state: e.managed.state,
+          label: e.managed.label,
+        }
+      : null,
+    privileges: {
+      source: e.privilegeSource,
+      cluster: e.privileges.cluster,
+      indices: e.privileges.indices.map((l) => ({
+        names: l.names,
+        privileges: l.privileges,
+        allow_restricted_indices: l.allowRestricted,
+        dls: l.dls,
+        fls: l.fls,
+      })),
+      run_as: e.privileges.runAs,
+      applications: e.privileges.applications,
+      remote: e.privileges.remote,
+      roles: e.privileges.roles,
+    },
+    owner_roles: e.ownerRoles ?? null,
+    metadata_keys: e.metadataKeys,
+    findings: e.findings.map((f) => ({
+      rule: f.rule,
+      severity: f.severity,
+      message: f.message,
+      explanation: f.explanation,
+      alternative: f.alternative,
+      inherited: f.inherited,
+    })),
+  };
+}
+
+function summaryJson(s: InventorySummary): Record<string, unknown> {
+  return {
+    keys: s.keys,
+    valid: s.valid,
+    expired: s.expired,
+    invalidated: s.invalidated,
+    managed: s.managed,
+    unmanaged: s.unmanaged,
+    without_role_descriptors: s.inheriting,
+    findings: { ...s.findings },
+    keys_by_worst_severity: { ...s.keysByWorst },
+    rules: s.rules().map((r) => ({
+      rule: r.rule,
+      severity: r.severity,
+      keys: r.keys,
+      title: r.title,
+      explanation: r.explanation,
+      alternative: r.alternative,
+      examples: r.examples.map((e) => ({ id: e.id, name: e.name })),
+    })),
+  };
+}
+
+/**
+ * One JSON document, written as it goes: header fields, then `keys` one per line, then
+ * `summary` and `complete`. Valid JSON for `jq`, yet never built in memory as a whole.
+ */
+export class JsonRenderer implements InventoryRenderer {
+  readonly #out: TextSink;
+  #header!: InventoryHeader;
+  #count = 0;
+
+  constructor(out: TextSink) {
+    this.#out = out;
+  }
+
+  begin(h: InventoryHeader): void {
+    this.#header = h;
+    const head = {
+      generated_at: iso(h.generatedAt),
+      cluster: h.cluster,
+      filter: {
+        all: h.filter.all === true,
+        owner: h.filter.owner ?? null,
+        realm: h.filter.realm ?? null,
+        managed: h.filter.template ? 'managed' : (h.filter.managed ?? null),
+        template: h.filter.template ?? null,
+      },
+    };
+    const fields = Object.entries(head).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+    this.#out.write(`{\n${fields.join(',\n')},\n  "keys": [`);
+  }
+
+  key(e: InventoryEntry): void {
+    this.#out.write(`${this.#count++ === 0 ? '\n' : ',\n'}    ${JSON.stringify(entryJson(e))}`);
+  }
+
+  end({ summary, scan }: InventoryFooter): void {
+    const notes = caveats(this.#header, scan);
+    const tail = {
+      summary: summaryJson(summary),
+      complete: this.#header.allOwners,
+      limited_by_returned: scan.limitedByReturned,
+      templates_checked: this.#header.templatesSkipped === undefined,
+      notes,
+    };
+    const body = JSON.stringify(tail, null, 2).slice(1, -1);
+    this.#out.write(`${this.#count > 0 ? '\n  ' : ''}],${body}}\n`);
+  }
+}
+
+const escapeMd = (s: string) => s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\n/g, ' ');
+
+/** A Markdown report to hand on: scope, keys table with every finding, findings by rule, totals. */
+export class MarkdownRenderer implements InventoryRenderer {
+  readonly #out: TextSink;
+  #header!: InventoryHeader;
+  #started = false;
+
+  constructor(out: TextSink) {
+    this.#out = out;
+  }
+
+  begin(h: InventoryHeader): void {
+    this.#header = h;
+    this.#out.write(
+      `# API key inventory\n\n` +
+        `- Cluster: ${h.cluster}\n` +
+        `- Generated: ${iso(h.generatedAt)}\n` +
+        `- Scope: ${describeScope(h.filter)}\n\n`,
+    );
+  }
+
+  key(e: InventoryEntry): void {
+    if (!this.#started) {
+      this.#started = true;
+      this.#out.write(
+        '## Keys\n\n| Key | Owner | Created | Expires | Managed | Privileges | Findings |\n| --- | --- | --- | --- | --- | --- | --- |\n',
+      );
+    }
+    const findings =
+      e.findings.map((f) => `**${f.severity}** ${f.rule}: ${escapeMd(f.message)}`).join('<br>') || '—';
+    const cells = [
+      `${escapeMd(e.name)} (\`${maskId(e.id)}\`)`,
+      escapeMd(ownerOf(e)),
+      `${day(e.created)} (${humanizeDuration(e.ageMs).split(' ')[0]})`,
+      expiresCell(e),
+      escapeMd(managedCell(e)),
+      escapeMd(privilegesCell(e)),
+      findings,
+    ];
+    this.#out.write(`| ${cells.join(' | ')} |\n`);
+  }
+
+  end({ summary, scan }: InventoryFooter): void {
+    if (!this.#started) this.#out.write(`No API keys match the scope.\n`);
+    const rules = summary.rules();
+    this.#out.write('\n## Findings by rule\n\n');
+    if (rules.length === 0) this.#out.write('None.\n');
+    else {
+      this.#out.write(
+        renderMarkdownTable(
+          ['Severity', 'Rule', 'Keys', 'Why it matters', 'Safer alternative'],
+          rules.map((r) => [r.severity, r.rule, String(r.keys), r.explanation, r.alternative]),
+        ),
+      );
+    }
+    this.#out.write(`\n## Totals\n\n${totalsLine(summary)}.\n`);
+    const notes = caveats(this.#header, scan);
+    if (notes.length > 0) this.#out.write(`\n## Caveats\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
+  }
+}
