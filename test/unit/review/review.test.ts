@@ -1,0 +1,375 @@
+import { describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../../src/core/audit/audit-event.js';
+import { reviewDocument } from '../../../src/core/review/build-review.js';
+import { decide, lintToReviewSeverity, worstDecision } from '../../../src/core/review/findings.js';
+import type { ReviewDecision } from '../../../src/core/review/types.js';
+import {
+  auditLog,
+  DAY,
+  live,
+  managedKey,
+  NOW,
+  repoTemplate,
+  result,
+  review,
+  template,
+  verifiedAgo,
+} from './support.js';
+
+const emailSearch = repoTemplate('roles/email-search.json');
+const withWrite = repoTemplate('test/fixtures/probes/email-search-write.json');
+const recent = () => auditLog([verifiedAgo(emailSearch, 2 * DAY)]);
+const codes = (r: { findings: readonly { severity: string; code: string }[] }) =>
+  r.findings.map((f) => `${f.severity} ${f.code}`);
+
+describe('the decision rule', () => {
+  it.each([
+    { name: 'no findings', counts: { critical: 0, high: 0, medium: 0 }, decision: 'approved' },
+    { name: 'one medium', counts: { critical: 0, high: 0, medium: 1 }, decision: 'approved_with_follow_ups' },
+    { name: 'one high', counts: { critical: 0, high: 1, medium: 0 }, decision: 'changes_required' },
+    { name: 'one critical', counts: { critical: 1, high: 0, medium: 3 }, decision: 'changes_required' },
+  ])('$name → $decision', ({ counts, decision }) => {
+    expect(decide(counts)).toBe(decision);
+  });
+
+  it.each([
+    { decisions: [], worst: 'approved' },
+    { decisions: ['approved', 'approved'], worst: 'approved' },
+    { decisions: ['approved', 'approved_with_follow_ups'], worst: 'approved_with_follow_ups' },
+    { decisions: ['changes_required', 'approved_with_follow_ups', 'approved'], worst: 'changes_required' },
+  ] as { decisions: ReviewDecision[]; worst: ReviewDecision }[])(
+    'the document takes the worst of $decisions',
+    ({ decisions, worst }) => {
+      expect(worstDecision(decisions)).toBe(worst);
+    },
+  );
+
+  it.each([
+    ['error', 'high'],
+    ['warning', 'medium'],
+    ['info', undefined],
+  ] as const)('lint %s → %s', (lint, review) => {
+    expect(lintToReviewSeverity(lint)).toBe(review);
+  });
+});
+
+describe('review of one identity', () => {
+  it('the shipped email-search template with a recent verification and its key in the cluster: approved, no findings', () => {
+    const r = review(emailSearch, {
+      audit: recent(),
+      cluster: { available: true, keys: [managedKey(emailSearch, 'prod')] },
+    });
+    expect(r.findings).toEqual([]);
+    expect(r.decision).toBe('approved');
+    expect(r.requiredChanges).toEqual([]);
+    expect(r.followUps).toEqual([]);
+    expect(r.required.map((x) => x.op)).toEqual(emailSearch.probes.allow);
+    expect(r.notRequired.find((x) => x.op === 'doc.delete')).toMatchObject({
+      action: 'indices:data/write/delete',
+      needs: ['delete', 'write', 'all'],
+      granted: false,
+    });
+    expect(r.required.find((x) => x.op === 'doc.index')).toMatchObject({
+      granted: true,
+      grantedBy: ['index'],
+      patterns: ['gmail_emails-*'],
+      index: 'gmail_emails-eskeys-probe',
+    });
+    expect(r.audit.lastVerified).toMatchObject({ actor: 'ops@build-1', keyId: '…ijkl' });
+    expect(r.cluster).toMatchObject({ available: true, templateMatches: true });
+  });
+
+  it('a template granting `write` (which deletes documents): lint errors are high, changes required', () => {
+    const r = review(withWrite, { audit: auditLog([verifiedAgo(withWrite, DAY)]) });
+    expect(codes(r)).toEqual([
+      'high lint/write-includes-delete',
+      'high lint/deny-probe-allowed',
+      'high lint/deny-probe-allowed',
+    ]);
+    expect(r.decision).toBe('changes_required');
+    expect(r.notRequired.find((x) => x.op === 'doc.delete')).toMatchObject({
+      granted: true,
+      grantedBy: ['write'],
+    });
+    // Each remedy once, in severity order.
+    expect(r.requiredChanges).toHaveLength(2);
+  });
+
+  it('lint warnings are medium; lint info is not a finding; lint.ignore is shown as an accepted exception, not counted', () => {
+    const t = template({
+      name: 'retention',
+      role_descriptors: {
+        r: { indices: [{ names: ['logs-*'], privileges: ['read', 'delete_index'] }] },
+      },
+      probes: { allow: ['search', 'index.delete'], deny: ['doc.delete'] },
+      lint: { ignore: ['grant-delete-index'] },
+    });
+    const r = review(t, { audit: auditLog([verifiedAgo(t, DAY)]) });
+    expect(r.accepted.map((a) => a.rule)).toEqual(['grant-delete-index']);
+    expect(r.findings.some((f) => f.code === 'lint/grant-delete-index')).toBe(false);
+    expect(r.decision).toBe('approved');
+  });
+
+  it('a privilege no allow probe needs is a medium finding (least privilege), with its operations named', () => {
+    const t = template({
+      name: 'reader',
+      role_descriptors: {
+        r: {
+          cluster: ['monitor'],
+          indices: [{ names: ['logs-*'], privileges: ['read', 'view_index_metadata'] }],
+        },
+      },
+      probes: { allow: ['cluster.health', 'search'], deny: ['doc.delete'] },
+    });
+    const r = review(t, { audit: auditLog([verifiedAgo(t, DAY)]) });
+    expect(codes(r)).toEqual(['medium template/unjustified-grant']);
+    expect(r.findings[0]!.message).toMatch(
+      /`view_index_metadata` on logs-\* allows index.get_settings, index.get_mapping/,
+    );
+    expect(r.grants.find((g) => g.privilege === 'read')).toMatchObject({ justified: true });
+    expect(r.decision).toBe('approved_with_follow_ups');
+  });
+
+  describe('live evidence', () => {
+    it.each([
+      {
+        name: 'deny probe allowed',
+        r: result('doc.delete', 'deny', 'fail'),
+        finding: 'critical probes/deny-allowed',
+      },
+      {
+        name: 'deny probe neither 403 nor allowed',
+        r: result('doc.delete', 'deny', 'error', { got: '500' }),
+        finding: 'high probes/deny-unproven',
+      },
+      {
+        name: 'allow probe refused',
+        r: result('search', 'allow', 'fail', { got: '403 security_exception' }),
+        finding: 'high probes/allow-denied',
+      },
+      {
+        name: 'allow probe error',
+        r: result('search', 'allow', 'error', { got: '503' }),
+        finding: 'medium probes/allow-error',
+      },
+    ])('$name → $finding', ({ r, finding }) => {
+      const rev = review(emailSearch, { live: live([result('cluster.health', 'allow', 'pass'), r]) });
+      expect(codes(rev)).toEqual([finding]);
+    });
+
+    it('a live run replaces the audit log as evidence (no "no evidence" finding even without a log)', () => {
+      const rev = review(emailSearch, { live: live([result('doc.delete', 'deny', 'pass')]) });
+      expect(rev.findings).toEqual([]);
+    });
+
+    it('the deployed key must be the identity\u2019s active managed key', () => {
+      const active = managedKey(emailSearch, 'prod', { id: 'active-key-0001', generation: 2 });
+      const old = managedKey(emailSearch, 'prod', {
+        id: 'old-key-0000001',
+        generation: 1,
+        state: 'superseded',
+        revokeAfter: new Date(NOW.getTime() + DAY),
+      });
+      const cluster = { available: true as const, keys: [active, old] };
+      const pass = [result('doc.delete', 'deny', 'pass')];
+      expect(codes(review(emailSearch, { cluster, live: live(pass, 'active-key-0001') }))).toEqual([]);
+      expect(codes(review(emailSearch, { cluster, live: live(pass, 'old-key-0000001') }))).toEqual([
+        'medium probes/deployed-not-active',
+      ]);
+      const stranger = review(emailSearch, { cluster, live: live(pass, 'hand-made-key-01') });
+      expect(codes(stranger)).toEqual(['high probes/deployed-unmanaged']);
+      expect(stranger.findings[0]!.message).toContain('…y-01');
+    });
+
+    it('a deployed key the cluster rejects is high; no deployed key at all is medium', () => {
+      expect(
+        codes(
+          review(emailSearch, {
+            audit: recent(),
+            live: { ran: false, reason: 'unauthorized', keyRejected: true },
+          }),
+        ),
+      ).toEqual(['high probes/key-rejected']);
+      expect(codes(review(emailSearch, { live: { ran: false, reason: 'no key in .env' } }))).toEqual([
+        'medium probes/not-run',
+        'medium evidence/none-in-period',
+      ]);
+    });
+
+    it('a leftover of the probe run is medium', () => {
+      const rev = review(emailSearch, {
+        live: live([result('doc.delete', 'deny', 'pass')], undefined, {
+          cleanup: { removed: [], leftovers: ['index gmail_emails-eskeys-probe-1a2b'] },
+        }),
+      });
+      expect(codes(rev)).toEqual(['medium probes/leftover']);
+    });
+  });
+
+  describe('audit evidence', () => {
+    it.each([
+      { name: 'verified 2 days ago', events: () => [verifiedAgo(emailSearch, 2 * DAY)], findings: [] },
+      {
+        name: 'verified 31 days ago (review period 30d)',
+        events: () => [verifiedAgo(emailSearch, 31 * DAY)],
+        findings: ['medium evidence/none-in-period'],
+      },
+      {
+        name: 'only another environment was verified',
+        events: () => [verifiedAgo(emailSearch, DAY, 'staging')],
+        findings: ['medium evidence/none-in-period'],
+      },
+      {
+        name: 'the last rotation failed verification after the last success',
+        events: () => [
+          verifiedAgo(emailSearch, 10 * DAY),
+          {
+            at: new Date(NOW.getTime() - DAY),
+            event: {
+              type: 'key.verify_failed',
+              template: 'email-search',
+              environment: 'prod',
+              actor: 'cron@host',
+              details: { failed: ['doc.delete (deny)'] },
+            },
+          },
+        ],
+        findings: ['medium audit/last-verify-failed'],
+      },
+    ])('$name', ({ events, findings }) => {
+      expect(codes(review(emailSearch, { audit: auditLog(events()) }))).toEqual(findings);
+    });
+
+    it('no audit log and no live run: medium, and the follow-ups add verify and diff as CI jobs', () => {
+      const r = review(emailSearch);
+      expect(codes(r)).toEqual(['medium evidence/none-in-period']);
+      expect(r.findings[0]!.message).toContain('there is no audit log');
+      expect(r.decision).toBe('approved_with_follow_ups');
+      expect(r.followUps).toEqual([
+        'collect fresh evidence with `eskeys review --live`',
+        expect.stringMatching(
+          /^add `eskeys verify --template email-search --env prod --format junit` as a CI job/,
+        ),
+        expect.stringMatching(/^add `eskeys diff roles\/email-search.json --git main` to pull-request CI/),
+      ]);
+    });
+
+    it('a broken hash chain is critical, and only entries before the break count as evidence', () => {
+      const log = auditLog([verifiedAgo(emailSearch, 20 * DAY), verifiedAgo(emailSearch, DAY)]);
+      const lines = log.text!.split('\n');
+      lines[1] = lines[1]!.replace('"probes":20', '"probes":21');
+      const text = lines.join('\n');
+      const tampered = { ...log, text, verification: verifyAuditChain(text) };
+      const r = review(emailSearch, { audit: tampered });
+      expect(r.audit).toMatchObject({ status: 'broken', entries: 1, brokenAt: 2 });
+      expect(r.audit.lastVerified?.seq).toBe(1);
+      expect(codes(r)).toEqual(['critical audit/chain-broken']);
+      expect(r.decision).toBe('changes_required');
+    });
+  });
+
+  describe('cluster state', () => {
+    it.each([
+      {
+        name: 'active key from another template version',
+        keys: () => [managedKey(emailSearch, 'prod', { hash: 'sha256:old' })],
+        findings: ['high cluster/template-drift'],
+      },
+      {
+        name: 'active key older than rotation.every',
+        keys: () => [managedKey(emailSearch, 'prod', { ageMs: 91 * DAY })],
+        findings: ['medium cluster/rotation-overdue'],
+      },
+      {
+        name: 'a superseded key past its grace',
+        keys: () => [
+          managedKey(emailSearch, 'prod', { generation: 2, id: 'k2-abcdefgh' }),
+          managedKey(emailSearch, 'prod', {
+            generation: 1,
+            id: 'k1-abcdefgh',
+            state: 'superseded',
+            revokeAfter: new Date(NOW.getTime() - DAY),
+          }),
+        ],
+        findings: ['medium cluster/revoke-due'],
+      },
+      {
+        name: 'an interrupted rotation left a pending key',
+        keys: () => [
+          managedKey(emailSearch, 'prod', { generation: 1, id: 'k1-abcdefgh' }),
+          managedKey(emailSearch, 'prod', { generation: 2, id: 'k2-abcdefgh', state: 'pending', ageMs: DAY }),
+        ],
+        findings: ['medium cluster/interrupted-rotation'],
+      },
+      {
+        name: 'no key at all (keys of other identities ignored)',
+        keys: () => [managedKey(emailSearch, 'staging'), managedKey(withWrite, 'prod')],
+        findings: ['medium cluster/no-active-key'],
+      },
+    ])('$name', ({ keys, findings }) => {
+      expect(
+        codes(review(emailSearch, { audit: recent(), cluster: { available: true, keys: keys() } })),
+      ).toEqual(findings);
+    });
+
+    it('review due: from the last signed-off review, else from the active key\u2019s creation', () => {
+      const key = managedKey(emailSearch, 'prod', { ageMs: 40 * DAY });
+      const cluster = { available: true as const, keys: [key] };
+      const fromKey = review(emailSearch, { audit: recent(), cluster });
+      expect(fromKey.schedule).toMatchObject({ basis: 'key_created', due: true });
+      expect(fromKey.schedule.dueAt).toEqual(new Date(NOW.getTime() - 10 * DAY));
+      const signed = auditLog([
+        verifiedAgo(emailSearch, 2 * DAY),
+        {
+          at: new Date(NOW.getTime() - 5 * DAY),
+          event: {
+            type: 'review.completed',
+            template: 'email-search',
+            environment: 'prod',
+            actor: 'jane@laptop',
+            details: { reviewer: 'Jane', decision: 'approved' },
+          },
+        },
+      ]);
+      const fromReview = review(emailSearch, { audit: signed, cluster });
+      expect(fromReview.schedule).toMatchObject({ basis: 'last_review', due: false });
+      expect(fromReview.schedule.dueAt).toEqual(new Date(NOW.getTime() + 25 * DAY));
+      expect(fromReview.audit.lastReview).toMatchObject({
+        summary: 'approved by Jane',
+        actor: 'jane@laptop',
+      });
+    });
+  });
+
+  it('enforcement states the deny probes, rotation, grace, review and the effective expiration', () => {
+    const r = review(emailSearch, { audit: recent() });
+    expect(r.enforcement).toMatchObject({
+      allowProbes: 12,
+      denyProbes: 8,
+      rotationEvery: '90d',
+      grace: '24h',
+      reviewEvery: '30d',
+      expiration: 'auto',
+      keyLifetimeMs: 100 * DAY,
+    });
+    expect(r.enforcement.statements.join('\n')).toMatch(
+      /8 deny probes gets 403.*eskeys verify --template email-search --env prod/,
+    );
+    const never = review(template({ ...emailSearch, expiration: 'none' }), { audit: recent() });
+    expect(never.enforcement.statements.join('\n')).toContain('never expires');
+    expect(codes(never)).toContain('high lint/no-expiration');
+  });
+});
+
+describe('the document', () => {
+  it('counts every identity\u2019s findings and takes the worst decision', () => {
+    const ok = review(emailSearch, { audit: recent() });
+    const bad = review(withWrite);
+    const doc = reviewDocument([ok, bad], { generatedAt: NOW, environment: 'prod', generatedBy: 'me@host' });
+    expect(doc.decision).toBe('changes_required');
+    expect(doc.counts).toEqual({ critical: 0, high: 3, medium: 1 });
+    expect(
+      reviewDocument([ok], { generatedAt: NOW, environment: 'prod', generatedBy: 'me@host' }).decision,
+    ).toBe('approved');
+  });
+});
