@@ -79,6 +79,7 @@ export class Role implements Permission {
   readonly #cluster: ResolvedPrivilege[];
   readonly #groups: IndexGroup[];
   readonly #decisions = new Map<string, boolean>();
+  #keys: PrivilegeKey[] | undefined;
 
   private constructor(cluster: ResolvedPrivilege[], groups: IndexGroup[]) {
     this.#cluster = cluster;
@@ -180,29 +181,89 @@ export class Role implements Permission {
     } catch {
       return false;
     }
-    const covering = this.#groups.filter((g) => isSubset(requested.actions, g.actions));
-    if (isConcretePattern(requestedPattern)) {
-      const restricted = isRestrictedIndex(pattern);
-      return covering.some(
-        (g) => (!restricted || g.allowRestricted) && g.patterns.some((p) => patternMatches(p, pattern)),
-      );
-    }
+    const keys = this.#privilegeKeys();
+    let covering: PrivilegeKey[];
     if (requestedPattern.kind === 'regex') {
-      // Regex requests are answered only when a plain `*` group covers everything.
-      return covering.some((g) => g.patterns.some((p) => p.kind === 'glob' && p.source === '*'));
+      // Regex requests are answered only where a plain `*` covers everything (the glob
+      // machinery cannot compare a regex language with wildcard patterns).
+      covering = keys.filter((k) =>
+        k.groups.some((g) => g.patterns.some((p) => p.kind === 'glob' && p.source === '*')),
+      );
+    } else if (isConcretePattern(requestedPattern)) {
+      // A concrete name: membership; a restricted name counts only in allow_restricted groups.
+      const restricted = isRestrictedIndex(pattern);
+      covering = keys.filter((k) =>
+        k.groups.some(
+          (g) => (!restricted || g.allowRestricted) && g.patterns.some((p) => patternMatches(p, pattern)),
+        ),
+      );
+    } else {
+      const requestedSet: GlobSet = {
+        include: [requestedPattern.glob],
+        exclude: allowRestricted ? [] : RESTRICTED_SET.include,
+      };
+      // A pattern lying wholly inside the restricted indices answers false (IndicesPermission).
+      if (isSubset(requestedSet, [])) return false;
+      covering = keys.filter((k) => isSubset(requestedSet, k.coverage));
     }
-    const requestedSet: GlobSet = {
-      include: [requestedPattern.glob],
-      exclude: allowRestricted ? [] : RESTRICTED_SET.include,
-    };
-    const coverage: GlobSet[] = covering.map((g) => ({
-      include: g.patterns
-        .filter((p): p is Extract<IndexPattern, { kind: 'glob' }> => p.kind === 'glob')
-        .map((p) => p.glob),
-      exclude: g.allowRestricted ? [] : (RESTRICTED_SET.include as readonly Glob[]),
-    }));
-    return isSubset(requestedSet, mergeSets(coverage));
+    return covering.length > 0 && isSubset(requested.actions, mergeSets(covering.map((k) => k.actions)));
   }
+
+  /**
+   * The index groups the way `_has_privileges` sees them (IndicesPermission.checkResourcePrivileges,
+   * reference §7). Role building first merges the entries that name the same set of patterns with
+   * the same allow_restricted_indices flag, uniting their privileges (MergeableIndicesPrivilege);
+   * then groups with the same privilege set share one index automaton, the union of their
+   * patterns. A requested pattern must lie within the patterns of one such privilege set, and
+   * the requested privilege within the union of the privilege sets that cover the pattern: so
+   * `read` on `logs-a*` plus `all` on `logs-b*` does not answer for a pattern spanning both.
+   */
+  #privilegeKeys(): PrivilegeKey[] {
+    if (this.#keys) return this.#keys;
+    const merged = new Map<string, MergedIndexGroup>();
+    for (const g of this.#groups) {
+      const k = `${g.allowRestricted}\u0000${[...new Set(g.patterns.map((p) => p.source))].sort().join('\u0000')}`;
+      const m = merged.get(k) ?? {
+        patterns: g.patterns,
+        allowRestricted: g.allowRestricted,
+        privilegeNames: new Set<string>(),
+        actions: [],
+      };
+      for (const n of g.privilegeNames) m.privilegeNames.add(n);
+      m.actions.push(...g.actions.include);
+      merged.set(k, m);
+    }
+    const keys = new Map<string, PrivilegeKey>();
+    for (const m of merged.values()) {
+      const k = [...m.privilegeNames].sort().join(',');
+      const key = keys.get(k) ?? { groups: [], coverage: [], actions: { include: m.actions } };
+      key.groups.push(m);
+      key.coverage.push({
+        include: m.patterns
+          .filter((p): p is Extract<IndexPattern, { kind: 'glob' }> => p.kind === 'glob')
+          .map((p) => p.glob),
+        exclude: m.allowRestricted ? [] : (RESTRICTED_SET.include as readonly Glob[]),
+      });
+      keys.set(k, key);
+    }
+    this.#keys = [...keys.values()];
+    return this.#keys;
+  }
+}
+
+/** Index entries of a role merged by (patterns, allow_restricted_indices), as role building does. */
+interface MergedIndexGroup {
+  readonly patterns: readonly IndexPattern[];
+  readonly allowRestricted: boolean;
+  readonly privilegeNames: Set<string>;
+  readonly actions: Glob[];
+}
+
+/** The merged groups that share one privilege set, their patterns as glob sets, and the privilege's actions. */
+interface PrivilegeKey {
+  readonly groups: MergedIndexGroup[];
+  readonly coverage: GlobSet[];
+  readonly actions: GlobSet;
 }
 
 /**
