@@ -268,6 +268,24 @@ export const EnvironmentSchema = z.strictObject({
     .describe('Per-template output overrides for this environment, keyed by template name.'),
 });
 
+/** The scheduler (`eskeys schedule`); `eskeys tick` needs no settings here. */
+export const SchedulerSchema = z
+  .strictObject({
+    cron: z
+      .string()
+      .min(1, { message: 'expected a cron expression such as "17 * * * *"' })
+      .optional()
+      .describe(
+        'When `eskeys schedule` runs a pass: a cron expression (5 fields, or 6 with seconds first); default "17 * * * *" (hourly at minute 17).',
+      ),
+    timezone: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('IANA time zone of the cron expression, e.g. "Europe/Paris" (default: the host\'s).'),
+  })
+  .describe('Settings of the long-running scheduler (`eskeys schedule`).');
+
 /** The project config (eskeys.config.json). */
 export const ProjectConfigSchema = z
   .strictObject({
@@ -283,6 +301,7 @@ export const ProjectConfigSchema = z
       )
       .default({})
       .describe('Environments (prod, staging, ...) with their connection and output overrides.'),
+    scheduler: SchedulerSchema.optional(),
   })
   .describe('eskeys project configuration (eskeys.config.json).');
 
