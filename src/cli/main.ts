@@ -5,6 +5,7 @@ import {
   InternalError,
   isEskeysError,
   ReportedError,
+  StoppedError,
   TemplateError,
   UsageError,
 } from '../core/errors.js';
@@ -46,14 +47,22 @@ function inheritOverrides(cmd: Command, program: Command): void {
   for (const sub of cmd.commands) inheritOverrides(sub, program);
 }
 
-/** Runs eskeys with the given argv (without node and script) and returns the exit code. */
-export async function run(argv: readonly string[], ctx: CliContext): Promise<number> {
+/**
+ * Runs eskeys with the given argv (without node and script) and returns the exit code.
+ * `outcome.stopped` tells the caller the command ended on the stop signal by design (schedule).
+ */
+export async function run(
+  argv: readonly string[],
+  ctx: CliContext,
+  outcome: { stopped?: boolean } = {},
+): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     const program = await buildProgram(ctx, argv);
     await program.parseAsync([...argv], { from: 'user' });
     return ExitCode.ok;
   } catch (error) {
+    if (error instanceof StoppedError) outcome.stopped = true;
     return reportError(error, ctx.io, debug);
   }
 }
@@ -102,8 +111,12 @@ export async function main(): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const ctx = createContext(io, env, process.cwd(), controller.signal);
-  const code = await run(process.argv.slice(2), ctx);
-  process.exitCode = controller.signal.aborted && code === ExitCode.ok ? ExitCode.cancelled : code;
+  const outcome: { stopped?: boolean } = {};
+  const code = await run(process.argv.slice(2), ctx, outcome);
+  // Interrupted work that still returned "ok" was cut short (130), except a command whose
+  // normal end is the signal (`schedule` stopping cleanly: its own code).
+  process.exitCode =
+    controller.signal.aborted && code === ExitCode.ok && !outcome.stopped ? ExitCode.cancelled : code;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
 }

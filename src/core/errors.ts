@@ -104,6 +104,16 @@ export class ReportedError extends EskeysError {
   }
 }
 
+/**
+ * A long-running command (`eskeys schedule`) that stopped cleanly on SIGINT/SIGTERM, which is
+ * how it is meant to end: exit with `exitCode` (0 for a clean stop) instead of 130.
+ */
+export class StoppedError extends ReportedError {
+  constructor(exitCode: number = ExitCode.ok) {
+    super(exitCode, 'stopped');
+  }
+}
+
 /** True when `error` is one of ours (so its message is safe and meant for the user). */
 export function isEskeysError(error: unknown): error is EskeysError {
   return error instanceof EskeysError;
