@@ -310,6 +310,27 @@ describe('eskeys inventory (built CLI against the sandbox)', { timeout: 120_000 
     expect(medium.code).toBe(1);
   });
 
+  it('pages through the query API: a small page size lists the same keys, each once', async () => {
+    const whole = JSON.parse((await inventory(dir, '--json', '--all')).stdout) as JsonDoc;
+    const paged = JSON.parse((await inventory(dir, '--json', '--all', '--page-size', '2')).stdout) as JsonDoc;
+    expect(paged.keys.map((k) => k.id)).toEqual(whole.keys.map((k) => k.id));
+    expect(new Set(paged.keys.map((k) => k.id)).size).toBe(8);
+    expect(paged.summary).toEqual(whole.summary);
+  });
+
+  it('outside a project: no template checks, said in JSON, no terminal warning', async () => {
+    const bare = makeProject(sb, { templates: [] });
+    rmSync(join(bare, 'roles'), { recursive: true });
+    const r = await runCli(['inventory'], bare);
+    const json = await runCli(['inventory', '--json'], bare);
+    allRuns.push(r, json);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    const doc = JSON.parse(json.stdout) as JsonDoc;
+    expect(doc.templates_checked).toBe(false);
+    expect(doc.notes).toContain('template checks skipped: no roles/ directory');
+  });
+
   it('filters by owner and by managed/unmanaged', async () => {
     const reader = JSON.parse((await inventory(dir, '--json', '--owner', 'reader')).stdout) as JsonDoc;
     expect(reader.keys.map((k) => k.name)).toEqual(['reader-dashboard']);

@@ -67,14 +67,17 @@ function displayUrl(url: string): string {
  * when there is no templates directory or a template does not validate — a partial template
  * set would report keys of the invalid one as "template missing".
  */
-async function loadTemplateIndex(project: Project): Promise<{ index?: TemplateIndex; skipped?: string }> {
+async function loadTemplateIndex(
+  project: Project,
+): Promise<{ index?: TemplateIndex; skipped?: string; absent?: boolean }> {
   const dir = project.config.templates_dir;
-  if (!existsSync(resolve(project.root, dir))) return { skipped: `no ${dir}/ directory` };
+  if (!existsSync(resolve(project.root, dir))) return { skipped: `no ${dir}/ directory`, absent: true };
   let checked: Awaited<ReturnType<typeof checkTemplates>>;
   try {
     checked = await checkTemplates([], project.root, dir);
   } catch (error) {
-    if (error instanceof UsageError) return { skipped: error.message };
+    // Raised only for an empty templates directory: as good as none.
+    if (error instanceof UsageError) return { skipped: error.message, absent: true };
     throw error;
   }
   const invalid = checked.filter((c) => !c.value);
@@ -135,6 +138,7 @@ export async function runInventory(opts: InventoryOptions): Promise<void> {
       filter,
       allOwners: visibility.allOwners,
       ...(templates.skipped ? { templatesSkipped: templates.skipped } : {}),
+      ...(templates.absent ? { templatesAbsent: true } : {}),
     });
     const scan: ScanInfo = { total: 0, limitedByReturned: true };
     const run = {

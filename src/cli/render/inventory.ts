@@ -28,6 +28,8 @@ export interface InventoryHeader {
   readonly allOwners: boolean;
   /** Why managed keys were not compared with roles/, or undefined when they were. */
   readonly templatesSkipped?: string;
+  /** The skip is expected (no roles/ at all: inventory run outside a project), so no terminal warning. */
+  readonly templatesAbsent?: boolean;
 }
 
 /** What is known after the last key. */
@@ -59,8 +61,8 @@ export function describeScope(f: InventoryFilter): string {
   return parts.join(', ');
 }
 
-/** Caveats that make an inventory partial or less precise. */
-export function caveats(h: InventoryHeader, scan?: ScanInfo): string[] {
+/** Caveats that make an inventory partial or less precise (`terminal`: only those worth a warning). */
+export function caveats(h: InventoryHeader, scan?: ScanInfo, terminal = false): string[] {
   const out: string[] = [];
   if (!h.allOwners) {
     out.push(
@@ -72,7 +74,9 @@ export function caveats(h: InventoryHeader, scan?: ScanInfo): string[] {
       'owner snapshots (limited_by) were not returned (an API-key admin needs manage_api_key): what keys without role descriptors inherit is unknown',
     );
   }
-  if (h.templatesSkipped) out.push(`template checks skipped: ${h.templatesSkipped}`);
+  if (h.templatesSkipped && !(terminal && h.templatesAbsent)) {
+    out.push(`template checks skipped: ${h.templatesSkipped}`);
+  }
   return out;
 }
 
@@ -182,7 +186,7 @@ export class TableRenderer implements InventoryRenderer {
       for (const r of rules) this.#out.write(ruleBlock(r));
     }
     this.#out.write(`\n${totalsLine(summary)}\n`);
-    for (const c of caveats(h, scan)) this.#err.write(`eskeys: warning: ${c}\n`);
+    for (const c of caveats(h, scan, true)) this.#err.write(`eskeys: warning: ${c}\n`);
   }
 }
 

@@ -146,6 +146,28 @@ export type OwnRuleId = keyof typeof INVENTORY_RULES;
 /** Every rule id inventory reports. */
 export type InventoryRuleId = OwnRuleId | PrivilegeLintRuleId;
 
+/** Report order of rules at one severity: root causes before the grants they explain. */
+export const RULE_ORDER: readonly InventoryRuleId[] = [
+  'inherits-owner-privileges',
+  'secret-in-metadata',
+  'run-as',
+  ...PRIVILEGE_LINT_RULES,
+  'revoke-overdue',
+  'too-many-valid-keys',
+  'stale-pending',
+  'template-drift',
+  'template-missing',
+  'no-expiration',
+  'older-than-90-days',
+  'rotation-overdue',
+];
+
+/** Position of a rule in RULE_ORDER. */
+export function ruleOrder(rule: InventoryRuleId): number {
+  const i = RULE_ORDER.indexOf(rule);
+  return i < 0 ? RULE_ORDER.length : i;
+}
+
 /** One finding about one key. */
 export interface InventoryFinding {
   readonly rule: InventoryRuleId;
@@ -440,12 +462,12 @@ export function isValid(key: ApiKeyInfo, nowMs: number): boolean {
   return !key.invalidated && (key.expiration === undefined || key.expiration.getTime() > nowMs);
 }
 
-/** Worst first; within a severity, the key's own findings before inherited ones, then by rule. */
+/** Worst first; within a severity, the key's own findings before inherited ones, then in RULE_ORDER. */
 export function sortFindings(findings: InventoryFinding[]): InventoryFinding[] {
   return findings.sort(
     (a, b) =>
       inventorySeverityRank(b.severity) - inventorySeverityRank(a.severity) ||
       Number(a.inherited) - Number(b.inherited) ||
-      a.rule.localeCompare(b.rule),
+      ruleOrder(a.rule) - ruleOrder(b.rule),
   );
 }

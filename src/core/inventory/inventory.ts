@@ -15,6 +15,7 @@ import {
   type InventoryRuleId,
   isValid,
   keyFindings,
+  ruleOrder,
   ruleText,
   type TemplateIndex,
 } from './findings.js';
@@ -266,13 +267,12 @@ export class InventorySummary {
     }
   }
 
-  /** (rule, severity) pairs that fired, worst first, then by number of keys. */
+  /** (rule, severity) pairs that fired, worst first, then in report order (RULE_ORDER). */
   rules(): RuleSummary[] {
     return [...this.#rules.values()].sort(
       (a, b) =>
         inventorySeverityRank(b.severity) - inventorySeverityRank(a.severity) ||
-        b.keys - a.keys ||
-        a.rule.localeCompare(b.rule),
+        ruleOrder(a.rule) - ruleOrder(b.rule),
     );
   }
 

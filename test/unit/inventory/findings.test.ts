@@ -87,10 +87,10 @@ describe('findings of one key', () => {
       { roleDescriptors: {} },
       [
         'critical:inherits-owner-privileges',
-        'critical:grant-all',
         'critical:run-as',
-        'high:broad-pattern',
+        'critical:grant-all',
         'high:restricted-indices',
+        'high:broad-pattern',
       ],
     ],
     [
