@@ -479,20 +479,21 @@ async function apiKeyAdminCheck(cluster: ClusterPort): Promise<DoctorCheck> {
       },
     );
   }
-  if (r.cluster.manage_api_key) {
-    return check(
-      'delegation',
-      'api_key_admin',
-      'ok',
-      'holds manage_api_key: may create, update, query and invalidate keys',
-    );
-  }
+  // manage_security (and all) imply manage_api_key, so ask about the wider one first.
   if (r.cluster.manage_security) {
     return check(
       'delegation',
       'api_key_admin',
       'ok',
       'holds manage_security: may manage keys (more than eskeys needs; manage_api_key suffices)',
+    );
+  }
+  if (r.cluster.manage_api_key) {
+    return check(
+      'delegation',
+      'api_key_admin',
+      'ok',
+      'holds manage_api_key: may create, update, query and invalidate keys',
     );
   }
   if (r.cluster.manage_own_api_key) {
