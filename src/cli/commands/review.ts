@@ -8,7 +8,7 @@ import { AuthenticationError, ConfigError, ExitCode, ReportedError, UsageError }
 import { lintTemplate } from '../../core/lint/lint.js';
 import type { Reporter } from '../../core/ports.js';
 import { runProbes } from '../../core/probes/run-probes.js';
-import { reviewDocument, reviewIdentity } from '../../core/review/build-review.js';
+import { reviewCompletedEvent, reviewDocument, reviewIdentity } from '../../core/review/build-review.js';
 import { type AuditLogInput, parseAuditRecords, REVIEW_COMPLETED } from '../../core/review/evidence.js';
 import { decisionLabel } from '../../core/review/findings.js';
 import type { IdentityReview, LiveEvidence, ReviewDocument } from '../../core/review/types.js';
@@ -325,26 +325,7 @@ async function recordSignOff(
   const log = new JsonlAuditLog(path, ctx.clock);
   const digest = createHash('sha256').update(text, 'utf8').digest('hex');
   for (const i of doc.identities) {
-    const counts = { critical: 0, high: 0, medium: 0 };
-    for (const f of i.findings) counts[f.severity]++;
-    const active = i.cluster.available ? i.cluster.active : undefined;
-    await log.append({
-      type: REVIEW_COMPLETED,
-      template: i.template,
-      environment: i.environment,
-      ...(active ? { keyId: active.id } : {}),
-      actor,
-      details: {
-        reviewer,
-        decision: i.decision,
-        findings: counts,
-        document_decision: doc.decision,
-        template_hash: i.templateHash,
-        live: i.live?.ran === true,
-        ...(i.live?.ran ? { live_passed: i.live.report.passed } : {}),
-        document_sha256: digest,
-      },
-    });
+    await log.append(reviewCompletedEvent(i, doc, { reviewer, actor, documentSha256: digest }));
   }
   ctx.io.stderr.write(
     `eskeys: signed off by ${reviewer}: ${doc.identities.length} review.completed event${doc.identities.length === 1 ? '' : 's'} in ${displayPath(ctx.cwd, path)} (document sha256 ${digest.slice(0, 12)}…)\n`,

@@ -99,7 +99,7 @@ function identitySection(i: IdentityReview): string {
   const s = i.schedule;
   out += `Review every ${s.reviewEvery}: ${
     s.lastReviewAt ? `last signed-off review ${iso(s.lastReviewAt)}` : 'no signed-off review recorded'
-  }; ${s.dueAt ? `next due ${iso(s.dueAt)}${s.basis === 'key_created' ? ' (from the active key\u2019s creation)' : ''}` : 'due now'}.\n\n`;
+  }; ${s.dueAt ? `next due ${iso(s.dueAt)}${s.basis === 'first_trace' ? ' (from its first trace: oldest audit event or key)' : ''}` : 'due now'}.\n\n`;
 
   out += '### Findings\n\n';
   out += findingsTable(i.findings);
@@ -197,7 +197,7 @@ function evidenceSection(i: IdentityReview): string {
       code(x.action),
       x.index ?? x.target ?? '—',
       x.expected === 'allow' ? '2xx' : '403',
-      x.got,
+      x.note && x.mode === 'live' ? `${x.got} (${x.note})` : x.got,
       x.mode,
       x.verdict === 'pass' ? 'pass' : `**${x.verdict.toUpperCase()}**`,
     ]),

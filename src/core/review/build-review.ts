@@ -1,3 +1,4 @@
+import type { AuditEvent } from '../audit/audit-event.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import type { TemplateLintResult } from '../lint/lint.js';
 import { keyLifetimeMs } from '../rotation/expiration-policy.js';
@@ -6,7 +7,7 @@ import { describeKey, type KeyView } from '../rotation/key-state.js';
 import { templateHash } from '../rotation/template-hash.js';
 import type { RoleTemplate } from '../templates/schema.js';
 import { accessSections, grantExplanations } from './access.js';
-import { type AuditLogInput, type AuditRecord, auditEvidence } from './evidence.js';
+import { type AuditLogInput, type AuditRecord, auditEvidence, REVIEW_COMPLETED } from './evidence.js';
 import {
   auditFindings,
   clusterFindings,
@@ -19,6 +20,7 @@ import {
   worstDecision,
 } from './findings.js';
 import type {
+  AuditEvidence,
   ClusterState,
   Enforcement,
   IdentityReview,
@@ -53,6 +55,8 @@ export interface IdentityReviewInput {
   readonly live?: LiveEvidence;
   readonly now: Date;
 }
+
+const DAY = 86_400_000;
 
 const ORDER: Readonly<Record<KeyView['status'], number>> = {
   active: 0,
@@ -118,20 +122,26 @@ function enforcement(input: IdentityReviewInput): Enforcement {
   };
 }
 
-function schedule(
-  input: IdentityReviewInput,
-  lastReviewAt: Date | undefined,
-  cluster: ClusterState,
-): ReviewSchedule {
-  const every = input.template.rotation.review;
-  const ms = parseDuration(every) ?? 30 * 86_400_000;
-  const active = cluster.available ? cluster.active : undefined;
-  const basis = lastReviewAt ? 'last_review' : active ? 'key_created' : undefined;
-  const from = lastReviewAt ?? active?.createdAt;
+function schedule(input: IdentityReviewInput, audit: AuditEvidence, cluster: ClusterState): ReviewSchedule {
+  const t = input.template;
+  const templateMs = parseDuration(t.rotation.review) ?? 30 * DAY;
+  const activeId = cluster.available ? cluster.active?.id : undefined;
+  const keyEvery = input.cluster.available
+    ? input.cluster.keys.find((k) => k.info.id === activeId)?.meta.review_every
+    : undefined;
+  const keyMs = keyEvery === undefined ? undefined : parseDuration(keyEvery);
+  const [every, ms] =
+    keyMs !== undefined && keyMs < templateMs ? [keyEvery!, keyMs] : [t.rotation.review, templateMs];
+  const lastReviewAt = audit.lastReview?.time;
+  const traces = [audit.firstSeen, ...(cluster.available ? cluster.keys.map((k) => k.createdAt) : [])].filter(
+    (x): x is Date => x !== undefined,
+  );
+  const firstTrace = traces.length > 0 ? new Date(Math.min(...traces.map((x) => x.getTime()))) : undefined;
+  const from = lastReviewAt ?? firstTrace;
   const dueAt = from ? new Date(from.getTime() + ms) : undefined;
   return {
     reviewEvery: every,
-    ...(basis ? { basis } : {}),
+    ...(from ? { basis: lastReviewAt ? ('last_review' as const) : ('first_trace' as const) } : {}),
     ...(lastReviewAt ? { lastReviewAt } : {}),
     ...(dueAt ? { dueAt } : {}),
     due: dueAt === undefined || dueAt.getTime() <= input.now.getTime(),
@@ -183,7 +193,7 @@ export function reviewIdentity(input: IdentityReviewInput): IdentityReview {
     audit,
     ...(input.live ? { live: input.live } : {}),
     cluster,
-    schedule: schedule(input, audit.lastReview?.time, cluster),
+    schedule: schedule(input, audit, cluster),
     findings,
     accepted: input.lint.suppressed.map((f) => ({ rule: f.rule, path: f.path, message: f.message })),
     decision,
@@ -206,5 +216,36 @@ export function reviewDocument(
     identities,
     decision: worstDecision(identities.map((i) => i.decision)),
     counts,
+  };
+}
+
+/**
+ * The `review.completed` audit event of one identity's sign-off: template and environment at
+ * the top level like every event (the scheduler reads them to reset the review reminder), the
+ * active key when known, and in details the reviewer, the decisions, the counts and the
+ * SHA-256 of the document handed on (so the document can be matched to its audit entry).
+ */
+export function reviewCompletedEvent(
+  identity: IdentityReview,
+  doc: ReviewDocument,
+  sign: { reviewer: string; actor: string; documentSha256: string },
+): AuditEvent {
+  const active = identity.cluster.available ? identity.cluster.active : undefined;
+  return {
+    type: REVIEW_COMPLETED,
+    template: identity.template,
+    environment: identity.environment,
+    ...(active ? { keyId: active.id } : {}),
+    actor: sign.actor,
+    details: {
+      reviewer: sign.reviewer,
+      decision: identity.decision,
+      findings: { ...countFindings(identity.findings) },
+      document_decision: doc.decision,
+      template_hash: identity.templateHash,
+      live: identity.live?.ran === true,
+      ...(identity.live?.ran ? { live_passed: identity.live.report.passed } : {}),
+      document_sha256: sign.documentSha256,
+    },
   };
 }

@@ -29,7 +29,7 @@ export interface AuditLogInput {
   readonly text?: string;
 }
 
-/** The review event `--sign-off` appends (the scheduler reads it as "review done"). */
+/** The review event `--sign-off` appends (the scheduler, src/core/scheduler, reads it as "review done"). */
 export const REVIEW_COMPLETED = 'review.completed';
 
 /**
@@ -114,6 +114,16 @@ export function auditEvidence(
   environment: string,
 ): AuditEvidence {
   const mine = records.filter((r) => r.template === template && r.environment === environment);
+  // A review.completed without an environment reviewed the template itself, for every
+  // environment (the scheduler reads it the same way).
+  const reviews = records.filter(
+    (r) =>
+      r.type === REVIEW_COMPLETED &&
+      r.template === template &&
+      (r.environment === undefined || r.environment === environment),
+  );
+  let firstSeen: Date | undefined;
+  for (const r of mine) if (!firstSeen || r.time < firstSeen) firstSeen = r.time;
   const v = input.verification;
   const status: AuditEvidence['status'] = input.text === undefined ? 'missing' : v.ok ? 'ok' : 'broken';
   return {
@@ -124,7 +134,8 @@ export function auditEvidence(
     lastVerified: toEvidence(latest(mine, 'key.verified')),
     lastVerifyFailed: toEvidence(latest(mine, 'key.verify_failed')),
     lastRotation: toEvidence(latest(mine, 'rotation.completed')),
-    lastReview: toEvidence(latest(mine, REVIEW_COMPLETED)),
+    lastReview: toEvidence(latest(reviews, REVIEW_COMPLETED)),
     identityEvents: mine.length,
+    ...(firstSeen ? { firstSeen } : {}),
   };
 }

@@ -130,6 +130,8 @@ export interface AuditEvidence {
   readonly lastReview?: EvidenceEvent;
   /** Events of this identity in the audit log (all types). */
   readonly identityEvents: number;
+  /** The identity's oldest audit event: a lower bound of when it came under management. */
+  readonly firstSeen?: Date;
 }
 
 /** A fresh probe run made for the review (`--live`). */
@@ -161,10 +163,15 @@ export type ClusterState =
     }
   | { readonly available: false; readonly reason: string };
 
-/** When the next review is due: the last signed-off review, else the active key's creation, plus rotation.review. */
+/**
+ * When the next review is due, as the scheduler computes its reminder: the review period (the
+ * stricter of the template's rotation.review and the active key's recorded one) after the last
+ * `review.completed`, or after the identity's first trace (oldest audit event or key creation)
+ * when it was never reviewed.
+ */
 export interface ReviewSchedule {
   readonly reviewEvery: string;
-  readonly basis?: 'last_review' | 'key_created';
+  readonly basis?: 'last_review' | 'first_trace';
   readonly lastReviewAt?: Date;
   readonly dueAt?: Date;
   readonly due: boolean;

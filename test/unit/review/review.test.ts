@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../../../src/core/audit/audit-event.js';
-import { reviewDocument } from '../../../src/core/review/build-review.js';
+import { nextAuditEntry, verifyAuditChain } from '../../../src/core/audit/audit-event.js';
+import { reviewCompletedEvent, reviewDocument } from '../../../src/core/review/build-review.js';
 import { decide, lintToReviewSeverity, worstDecision } from '../../../src/core/review/findings.js';
 import type { ReviewDecision } from '../../../src/core/review/types.js';
 import {
@@ -312,11 +312,11 @@ describe('review of one identity', () => {
       ).toEqual(findings);
     });
 
-    it('review due: from the last signed-off review, else from the active key\u2019s creation', () => {
+    it('review due: from the last signed-off review, else from the first trace (oldest audit event or key)', () => {
       const key = managedKey(emailSearch, 'prod', { ageMs: 40 * DAY });
       const cluster = { available: true as const, keys: [key] };
       const fromKey = review(emailSearch, { audit: recent(), cluster });
-      expect(fromKey.schedule).toMatchObject({ basis: 'key_created', due: true });
+      expect(fromKey.schedule).toMatchObject({ basis: 'first_trace', due: true });
       expect(fromKey.schedule.dueAt).toEqual(new Date(NOW.getTime() - 10 * DAY));
       const signed = auditLog([
         verifiedAgo(emailSearch, 2 * DAY),
@@ -338,6 +338,20 @@ describe('review of one identity', () => {
         summary: 'approved by Jane',
         actor: 'jane@laptop',
       });
+    });
+
+    it('review period: the stricter of the template and the active key; a template-wide review covers every environment', () => {
+      const key = managedKey(emailSearch, 'prod', { ageMs: 3 * DAY, reviewEvery: '7d' });
+      const everywhere = auditLog([
+        verifiedAgo(emailSearch, 2 * DAY),
+        {
+          at: new Date(NOW.getTime() - DAY),
+          event: { type: 'review.completed', template: 'email-search', actor: 'jane@laptop', details: {} },
+        },
+      ]);
+      const r = review(emailSearch, { audit: everywhere, cluster: { available: true, keys: [key] } });
+      expect(r.schedule).toMatchObject({ reviewEvery: '7d', basis: 'last_review', due: false });
+      expect(r.schedule.dueAt).toEqual(new Date(NOW.getTime() + 6 * DAY));
     });
   });
 
@@ -371,5 +385,35 @@ describe('the document', () => {
     expect(
       reviewDocument([ok], { generatedAt: NOW, environment: 'prod', generatedBy: 'me@host' }).decision,
     ).toBe('approved');
+  });
+
+  it('the sign-off event: template and environment at the top level, decision and counts in details; accepted by the audit log', () => {
+    const ok = review(emailSearch, {
+      audit: recent(),
+      cluster: { available: true, keys: [managedKey(emailSearch, 'prod', { ageMs: 91 * DAY })] },
+    });
+    const doc = reviewDocument([ok], { generatedAt: NOW, environment: 'prod', generatedBy: 'me@host' });
+    const event = reviewCompletedEvent(ok, doc, {
+      reviewer: 'Jane Reviewer',
+      actor: 'jane@laptop',
+      documentSha256: 'ab'.repeat(32),
+    });
+    expect(event).toEqual({
+      type: 'review.completed',
+      template: 'email-search',
+      environment: 'prod',
+      keyId: 'key-1-abcdefghijkl',
+      actor: 'jane@laptop',
+      details: {
+        reviewer: 'Jane Reviewer',
+        decision: 'approved_with_follow_ups',
+        findings: { critical: 0, high: 0, medium: 1 },
+        document_decision: 'approved_with_follow_ups',
+        template_hash: ok.templateHash,
+        live: false,
+        document_sha256: 'ab'.repeat(32),
+      },
+    });
+    expect(() => nextAuditEntry(undefined, NOW, event)).not.toThrow();
   });
 });

@@ -58,6 +58,7 @@ export function managedKey(
     ageMs?: number;
     hash?: string;
     revokeAfter?: Date;
+    reviewEvery?: string;
   } = {},
 ): ManagedKey {
   const generation = opts.generation ?? 1;
@@ -78,7 +79,7 @@ export function managedKey(
       template_hash: opts.hash ?? templateHash(t.role_descriptors),
       rotate_every: t.rotation.every,
       grace: t.rotation.grace,
-      review_every: t.rotation.review,
+      review_every: opts.reviewEvery ?? t.rotation.review,
       created_by: 'ops@build-1',
       ...(opts.revokeAfter ? { revoke_after: opts.revokeAfter.toISOString() } : {}),
     },
