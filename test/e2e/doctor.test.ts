@@ -2,7 +2,7 @@
  * `eskeys doctor` end to end: the built CLI against the sandbox (through the recording proxy of
  * rotate-support), with real native users and API keys created through the official client.
  */
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@elastic/elasticsearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -180,6 +180,44 @@ describe('eskeys doctor against the sandbox', () => {
     expect(c['delegation.template:email-search']!.status).toBe('skip');
     const secret = Buffer.from(encoded, 'base64').toString('utf8').split(':')[1]!;
     expectAbsent(r, encoded, secret);
+  });
+});
+
+describe('eskeys doctor on local state', () => {
+  it('reads the real files: a world-readable env file, an open rotation, a tampered audit log', async () => {
+    const plan = {
+      v: 1,
+      rotation: '20260501T100000Z-abcd1234',
+      at: '2026-05-01T10:00:00.000Z',
+      template: 'email-search',
+      environment: 'default',
+      step: 'plan',
+      phase: 'done',
+    };
+    const dir = makeProject(sb, {
+      files: {
+        '.eskeys/journal/email-search@default.jsonl': `${JSON.stringify(plan)}\n`,
+        '.eskeys/audit.jsonl': '{"seq":1,"not":"an audit entry"}\n',
+      },
+    });
+    writeFileSync(join(dir, '.env'), 'PORT=8080\nELASTICSEARCH_API_KEY=placeholder-value\n', { mode: 0o644 });
+    chmodSync(join(dir, '.env'), 0o644);
+    chmodSync(join(dir, '.eskeys.env'), 0o600);
+    const r = await runCli(['doctor', '--json'], dir);
+    expect(r.code).toBe(1);
+    const c = checksOf(r);
+    expect(c['local.env_files:email-search']).toMatchObject({
+      status: 'warn',
+      message: '.env has mode 0644: other users can read the key (the next rotation narrows it to 0600)',
+    });
+    expect(c['local.journal']!.status).toBe('warn');
+    expect(c['local.journal']!.message).toContain('email-search@default (stopped at plan:done');
+    expect(c['local.audit']!.status).toBe('fail');
+    expect(c['local.audit']!.message).toBe(
+      '.eskeys/audit.jsonl: TAMPERED OR BROKEN at entry 1: not a well-formed audit entry',
+    );
+    expect(c['local.credentials:.eskeys.env']!.status).toBe('ok');
+    expectAbsent(r, 'placeholder-value');
   });
 });
 
