@@ -1,0 +1,61 @@
+/**
+ * Review reminders read from the audit log: when a (template, environment) was last reviewed
+ * (`review.completed`, written by `eskeys review`), when the scheduler last reminded about it
+ * (`review.due`), and the first trace of the scope (its review clock starts there when it has
+ * never been reviewed).
+ */
+
+/** The audit event types the scheduler reads and writes for reviews. */
+export const REVIEW_COMPLETED = 'review.completed';
+export const REVIEW_DUE = 'review.due';
+
+/** The part of an audit entry the scheduler needs (never a secret). */
+export interface AuditRecord {
+  readonly time: Date;
+  readonly type: string;
+  readonly template?: string;
+  readonly environment?: string;
+}
+
+/** What the audit log knows about one scope's reviews. */
+export interface ReviewFacts {
+  /** Newest `review.completed` of this template in this environment (or in every environment). */
+  readonly lastCompleted?: Date;
+  /** Newest `review.due` reminder the scheduler recorded for the scope. */
+  readonly lastReminded?: Date;
+  /** Oldest audit event of the scope (any type): a lower bound of when it came under management. */
+  readonly firstSeen?: Date;
+}
+
+function newest(a: Date | undefined, b: Date): Date {
+  return a === undefined || b.getTime() > a.getTime() ? b : a;
+}
+
+function oldest(a: Date | undefined, b: Date): Date {
+  return a === undefined || b.getTime() < a.getTime() ? b : a;
+}
+
+/**
+ * The review facts of (template, environment) from audit records (pure). A `review.completed`
+ * event without an environment reviewed the template itself and so covers every environment:
+ * a template is one file, reviewed once, whatever the number of environments it serves.
+ */
+export function reviewFacts(
+  records: readonly AuditRecord[],
+  template: string,
+  environment: string,
+): ReviewFacts {
+  let lastCompleted: Date | undefined;
+  let lastReminded: Date | undefined;
+  let firstSeen: Date | undefined;
+  for (const r of records) {
+    if (r.template !== template) continue;
+    if (r.type === REVIEW_COMPLETED && (r.environment === undefined || r.environment === environment)) {
+      lastCompleted = newest(lastCompleted, r.time);
+    }
+    if (r.environment !== environment) continue;
+    if (r.type === REVIEW_DUE) lastReminded = newest(lastReminded, r.time);
+    firstSeen = oldest(firstSeen, r.time);
+  }
+  return { lastCompleted, lastReminded, firstSeen };
+}
