@@ -1,5 +1,6 @@
 import type { AuditVerification } from '../audit/audit-event.js';
 import { maskId } from '../secret.js';
+import { decisionLabel } from './findings.js';
 import type { AuditEvidence, EvidenceEvent } from './types.js';
 
 /**
@@ -80,7 +81,12 @@ function summaryOf(r: AuditRecord): string {
       return `${name ?? 'key'} is live${Array.isArray(d.retired) && d.retired.length > 0 ? `, ${d.retired.length} retired` : ''}`;
     case REVIEW_COMPLETED: {
       const who = typeof d.reviewer === 'string' ? ` by ${d.reviewer}` : '';
-      const decision = typeof d.decision === 'string' ? d.decision.replace(/_/g, ' ') : 'reviewed';
+      const decision =
+        d.decision === 'approved' ||
+        d.decision === 'approved_with_follow_ups' ||
+        d.decision === 'changes_required'
+          ? decisionLabel(d.decision)
+          : 'reviewed';
       return `${decision}${who}`;
     }
     default:
