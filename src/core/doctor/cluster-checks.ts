@@ -560,7 +560,7 @@ async function templateDelegationCheck(cluster: ClusterPort, template: RoleTempl
     'delegation',
     'template',
     'fail',
-    `the admin lacks ${missing.length} of ${total} privileges the template delegates: ${missing.map(describeMissing).join('; ')}`,
+    `the admin lacks ${missing.length} of ${total} privilege${total === 1 ? '' : 's'} the template delegates: ${missing.map(describeMissing).join('; ')}`,
     {
       subject,
       details: [
