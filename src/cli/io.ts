@@ -3,6 +3,31 @@ import type { Readable } from 'node:stream';
 /** A sink for text. */
 export interface TextSink {
   write(text: string): void;
+  /**
+   * Resolves once the sink can take more (a pipe reader caught up). Commands that stream
+   * unbounded output (`inventory` over 100,000 keys) await it so unread output does not pile
+   * up in memory; absent = always ready.
+   */
+  drain?(): Promise<void>;
+}
+
+/** A sink over a writable stream that honours its back-pressure. */
+function streamSink(stream: NodeJS.WriteStream): TextSink {
+  return {
+    write: (t) => void stream.write(t),
+    drain: () =>
+      stream.writableNeedDrain
+        ? new Promise<void>((resolve) => {
+            const done = () => {
+              stream.off('drain', done);
+              stream.off('close', done);
+              resolve();
+            };
+            stream.on('drain', done);
+            stream.on('close', done);
+          })
+        : Promise.resolve(),
+  };
 }
 
 /** All terminal I/O of a command, injected so commands are testable without a TTY. */
@@ -32,8 +57,8 @@ export function processIO(env: Readonly<Record<string, string | undefined>>): IO
   quietOnClosedPipe(process.stdout);
   quietOnClosedPipe(process.stderr);
   return {
-    stdout: { write: (t) => void process.stdout.write(t) },
-    stderr: { write: (t) => void process.stderr.write(t) },
+    stdout: streamSink(process.stdout),
+    stderr: streamSink(process.stderr),
     stdin: process.stdin,
     isStdoutTTY: process.stdout.isTTY === true,
     canPrompt: () => process.stdin.isTTY === true && process.stdout.isTTY === true && !env.CI,

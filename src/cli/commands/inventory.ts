@@ -148,7 +148,11 @@ export async function runInventory(opts: InventoryOptions): Promise<void> {
       ...(templates.index ? { templates: templates.index } : {}),
       pageSize: opts.pageSize,
     };
-    for await (const entry of runInventoryScan(run, summary, scan)) renderer.key(entry);
+    for await (const entry of runInventoryScan(run, summary, scan)) {
+      renderer.key(entry);
+      // Back-pressure: a slow reader (`| jq`) must not make unread output pile up in memory.
+      await ctx.io.stdout.drain?.();
+    }
     renderer.end({ summary, scan });
   } finally {
     await cluster.close();
