@@ -9,7 +9,7 @@ import { lintTemplate } from '../../core/lint/lint.js';
 import type { Reporter } from '../../core/ports.js';
 import { runProbes } from '../../core/probes/run-probes.js';
 import { reviewCompletedEvent, reviewDocument, reviewIdentity } from '../../core/review/build-review.js';
-import { type AuditLogInput, parseAuditRecords, REVIEW_COMPLETED } from '../../core/review/evidence.js';
+import { type AuditLogInput, parseAuditRecords } from '../../core/review/evidence.js';
 import { decisionLabel } from '../../core/review/findings.js';
 import type { IdentityReview, LiveEvidence, ReviewDocument } from '../../core/review/types.js';
 import { type ManagedKey, parseManagedKeys } from '../../core/rotation/key-metadata.js';
