@@ -13,7 +13,7 @@ import { type AuditLogInput, parseAuditRecords } from '../../core/review/evidenc
 import { decisionLabel } from '../../core/review/findings.js';
 import type { IdentityReview, LiveEvidence, ReviewDocument } from '../../core/review/types.js';
 import { type ManagedKey, parseManagedKeys } from '../../core/rotation/key-metadata.js';
-import { effectiveOutputs } from '../../core/templates/load-template.js';
+import { effectiveOutputs, resolveEnvironment } from '../../core/templates/load-template.js';
 import type { RoleTemplate } from '../../core/templates/schema.js';
 import type { CliContext } from '../context.js';
 import {
@@ -143,6 +143,7 @@ export async function runReview(ctx: CliContext, opts: ReviewOptions): Promise<v
   const loaded = await loadTemplates(opts.templates, ctx.cwd, templatesDir);
   for (const l of loaded) for (const w of l.warnings) ctx.io.stderr.write(`eskeys: warning: ${w}\n`);
   const environment = environmentName(ctx, opts);
+  resolveEnvironment(project.config, environment); // an unknown environment is exit 2 before anything else
   const reporter: Reporter = {
     step: (m) => {
       if (ctx.io.isStdoutTTY) ctx.io.stderr.write(`eskeys: ${m}\n`);
@@ -185,12 +186,18 @@ export async function runReview(ctx: CliContext, opts: ReviewOptions): Promise<v
   const text =
     opts.format === 'json' ? JSON.stringify(reviewJson(doc), null, 2) + '\n' : renderReviewMarkdown(doc);
 
-  // The sign-off is recorded before the document is handed out: a document that says
-  // "signed off" always has its audit entry (a failed append stops here, nothing written).
-  if (opts.signOff) await recordSignOff(ctx, project, doc, opts.signOff, actor, text);
-
-  if (opts.out) {
-    await writeAtomically(resolve(ctx.cwd, opts.out), text, opts.out);
+  // The document file is prepared first and renamed into place only after the sign-off is
+  // recorded: a document that says "signed off" always has its audit entry, and a sign-off is
+  // never recorded for a document that could not be written.
+  const output = opts.out ? await prepareOutput(resolve(ctx.cwd, opts.out), text, opts.out) : undefined;
+  try {
+    if (opts.signOff) await recordSignOff(ctx, project, doc, opts.signOff, actor, text);
+  } catch (error) {
+    await output?.abort();
+    throw error;
+  }
+  if (output) {
+    await output.commit();
     ctx.io.stdout.write(`${summaryLine(doc)}; wrote ${opts.format} document to ${opts.out}\n`);
   } else {
     ctx.io.stdout.write(text);
@@ -332,9 +339,19 @@ async function recordSignOff(
   );
 }
 
-/** Temp file in the same folder, fsync, rename: a reader never sees half a document. */
-async function writeAtomically(path: string, text: string, shown: string): Promise<void> {
+/** A document written to a temp file (fsynced) beside its target, waiting to be renamed into place. */
+interface PreparedOutput {
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/** Temp file in the same folder, fsync, then rename on commit: a reader never sees half a document. */
+async function prepareOutput(path: string, text: string, shown: string): Promise<PreparedOutput> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const fail = async (error: unknown): Promise<never> => {
+    await unlink(tmp).catch(() => {});
+    throw new ConfigError(`cannot write ${shown}: ${(error as Error).message}`, { cause: error });
+  };
   try {
     const fh = await open(tmp, 'w', 0o644);
     try {
@@ -343,9 +360,17 @@ async function writeAtomically(path: string, text: string, shown: string): Promi
     } finally {
       await fh.close();
     }
-    await rename(tmp, path);
   } catch (error) {
-    await unlink(tmp).catch(() => {});
-    throw new ConfigError(`cannot write ${shown}: ${(error as Error).message}`, { cause: error });
+    return fail(error);
   }
+  return {
+    commit: async () => {
+      try {
+        await rename(tmp, path);
+      } catch (error) {
+        await fail(error);
+      }
+    },
+    abort: () => unlink(tmp).catch(() => {}),
+  };
 }

@@ -115,4 +115,23 @@ describe('runReview (offline)', () => {
     await expect(review(cwd, { signOff: 'Jane' })).rejects.toMatchObject({ exitCode: 2 });
     expect(() => statSync(join(cwd, '.eskeys/audit.jsonl'))).toThrow();
   });
+
+  it('a document that cannot be written records no sign-off (exit 2, one line)', async () => {
+    const cwd = tempProject({ 'roles/email-search.json': repoFile('roles/email-search.json') });
+    await expect(review(cwd, { signOff: 'Jane', out: 'missing-dir/review.md' })).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/^cannot write missing-dir\/review.md: ENOENT/),
+    });
+    expect(() => statSync(join(cwd, '.eskeys/audit.jsonl'))).toThrow();
+  });
+
+  it('an unknown environment is exit 2 with nothing on stderr before the error', async () => {
+    const cwd = tempProject({ 'roles/email-search.json': repoFile('roles/email-search.json') });
+    const ctx = fakeContext({ cwd });
+    await expect(runReview(ctx, { templates: [], format: 'markdown', env: 'nope' })).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/^unknown environment "nope"/),
+    });
+    expect(ctx.io.err).toBe('');
+  });
 });
