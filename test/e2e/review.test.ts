@@ -223,6 +223,8 @@ describe('eskeys review (built CLI against the sandbox)', { timeout: 120_000 }, 
     );
     expect(md).toContain('Signed off by **Jane Reviewer**');
     expect(statSync(join(dir, 'review.md')).mode & 0o777).toBe(0o644);
+    for (const secret of sb.secrets) expect(md.includes(secret)).toBe(false);
+    expect(md).not.toContain(ADMIN_PASSWORD);
 
     const verify = await runCli(['audit', 'verify'], dir);
     expect(verify.code, verify.stderr).toBe(0);
