@@ -284,13 +284,16 @@ describe('eskeys inventory (built CLI against the sandbox)', { timeout: 120_000 
     expect(r.stdout).toContain('- Scope: valid keys (not invalidated, not expired)');
     expect(r.stdout).toContain('| Key | Owner | Created | Expires | Managed | Privileges | Findings |');
     expect(r.stdout).toMatch(
-      /\| ci-writer \(`…[\w-]{4}`\) \| elastic \(reserved\) \|.*\*\*high\*\* secret-in-metadata: metadata field db_password named like a secret \(value not shown\)<br>\*\*medium\*\* write-includes-delete/,
+      /\| ci-writer \(`…[\w-]{4}`\) \| elastic \(reserved\) \|.*\*\*high\*\* secret-in-metadata: metadata field db\\_password named like a secret \(value not shown\)<br>\*\*medium\*\* write-includes-delete/,
     );
     expect(r.stdout).toMatch(
       /## Findings by rule\n\n\| Severity \| Rule \| Keys \| Why it matters \| Safer alternative \|/,
     );
     expect(r.stdout).toMatch(/\| critical \| inherits-owner-privileges \| 1 \|/);
     expect(r.stdout).toContain('## Totals');
+    // Index patterns stay literal: privileges in code spans, `*` and `_` escaped in prose.
+    expect(r.stdout).toContain("| `inherits owner's: cluster: all; *: all;");
+    expect(r.stdout).toContain('index privilege "write" on gmail\\_emails-\\* also grants document delete');
     expect(r.stdout).not.toContain(METADATA_SECRET);
   });
 

@@ -320,7 +320,15 @@ export class JsonRenderer implements InventoryRenderer {
   }
 }
 
-const escapeMd = (s: string) => s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\n/g, ' ');
+/** Text for a Markdown table cell: no emphasis from `*`/`_` in index patterns, no broken cells. */
+const escapeMd = (s: string) =>
+  s
+    .replace(/[\\`*_[\]]/g, '\\$&')
+    .replace(/\|/g, '\\|')
+    .replace(/</g, '&lt;')
+    .replace(/\n/g, ' ');
+/** A code span for a table cell (GFM still needs `|` escaped inside it). */
+const codeMd = (s: string) => `\`${s.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\n/g, ' ')}\``;
 
 /** A Markdown report to hand on: scope, keys table with every finding, findings by rule, totals. */
 export class MarkdownRenderer implements InventoryRenderer {
@@ -357,7 +365,7 @@ export class MarkdownRenderer implements InventoryRenderer {
       `${day(e.created)} (${humanizeDuration(e.ageMs).split(' ')[0]})`,
       expiresCell(e),
       escapeMd(managedCell(e)),
-      escapeMd(privilegesCell(e)),
+      codeMd(privilegesCell(e)),
       findings,
     ];
     this.#out.write(`| ${cells.join(' | ')} |\n`);
