@@ -1,25 +1,16 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ADMIN_PASSWORD,
   envValue,
   makeProject,
-  type RotationSandbox,
   readProjectFile,
   runCli,
-  startRotationSandbox,
-  trackSecretLeaks,
+  useRotationSandbox,
 } from './rotate-support.js';
 
-let sb: RotationSandbox;
-beforeAll(async () => {
-  sb = await startRotationSandbox();
-});
-afterAll(async () => {
-  await sb?.close();
-});
-trackSecretLeaks(() => sb);
+const sb = useRotationSandbox();
 
 const freshEnv = () => `r${Math.random().toString(36).slice(2, 8)}`;
 
