@@ -90,7 +90,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'review',
-    summary: 'least-privilege review: access required and not, evidence, findings, decision (exit 1: changes required)',
+    summary: 'least-privilege review: required and denied access, evidence, findings, decision',
     load: async (ctx) => (await import('./review.js')).reviewCommand(ctx),
   },
   {
