@@ -42,7 +42,10 @@ const noApacheArrow = {
   name: 'no-apache-arrow',
   setup(b) {
     b.onResolve({ filter: /^apache-arrow(\/|$)/ }, () => ({ path: 'apache-arrow', namespace: 'no-arrow' }));
-    b.onLoad({ filter: /.*/, namespace: 'no-arrow' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-arrow' }, () => ({
+      contents: 'module.exports = {};',
+      loader: 'js',
+    }));
   },
 };
 

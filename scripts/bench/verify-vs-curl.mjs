@@ -55,7 +55,7 @@ async function probeRequests(template) {
  * plus twelve round trips). Comparing eskeys with it separates "what eskeys adds" from
  * "what Node costs", which the curl comparison mixes.
  */
-function nodeFloorScript(url, key, requests) {
+function nodeFloorScript(url, requests) {
   const reqs = requests.map((r) => ({
     method: r.method,
     path: `${r.path}${r.querystring ? `?${new URLSearchParams(r.querystring)}` : ''}`,
@@ -124,7 +124,7 @@ if (!hasCommand('curl')) {
     const script = join(dir, 'probes.sh');
     writeFileSync(script, curlScript(sandbox.url, headerFile, requests), { mode: 0o700 });
     const floorScript = join(dir, 'probes.mjs');
-    writeFileSync(floorScript, nodeFloorScript(sandbox.url, key.encoded, requests));
+    writeFileSync(floorScript, nodeFloorScript(sandbox.url, requests));
     const env = cliEnv(undefined, { ESKEYS_URL: sandbox.url, BENCH_KEY: key.encoded });
     const verifyArgs = [CLI, 'verify', '--template', FIXTURE, '--key-env', 'BENCH_KEY', '--format', 'json'];
 
@@ -165,7 +165,8 @@ if (!hasCommand('curl')) {
             probePhase.push(JSON.parse(r.stdout).duration_ms);
           },
           curl: () => runTimed('bash', [script], { cwd: dir, env: { PATH: process.env.PATH ?? '' } }),
-          nodeFloor: () => runTimed(process.execPath, [floorScript], { cwd: dir, env: { BENCH_KEY: key.encoded } }),
+          nodeFloor: () =>
+            runTimed(process.execPath, [floorScript], { cwd: dir, env: { BENCH_KEY: key.encoded } }),
           bareNode: () => runTimed(process.execPath, ['-e', ''], { cwd: dir }),
         },
         rounds,

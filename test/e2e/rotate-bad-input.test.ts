@@ -1,13 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  makeProject,
-  readProjectFile,
-  runCli,
-  statusKeys,
-  useRotationSandbox,
-} from './rotate-support.js';
+import { makeProject, readProjectFile, runCli, statusKeys, useRotationSandbox } from './rotate-support.js';
 
 const sb = useRotationSandbox();
 

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  makeProject,
-  runCli,
-  statusKeys,
-  useRotationSandbox,
-} from './rotate-support.js';
+import { makeProject, runCli, statusKeys, useRotationSandbox } from './rotate-support.js';
 
 const sb = useRotationSandbox();
 
