@@ -164,7 +164,7 @@ export function decideScope(input: ScopePolicyInput): ScopeDecision {
     const policy = input.drift ?? 'narrowing';
     if (dueAt.getTime() <= t) {
       trigger = 'age';
-      why = `${current.info.name} is ${humanizeDuration(age)} old (rotate every ${period.every}${period.source === 'key' ? ', as recorded on the key' : ''})`;
+      why = `${current.info.name} is ${ageText(age)} old (rotate every ${period.every}${period.source === 'key' ? ', as recorded on the key' : ''})`;
     } else if (expiresIn !== undefined && expiresIn <= graceMs) {
       trigger = 'expiring';
       why = `${current.info.name} expires in ${humanizeDuration(expiresIn)}, within the ${template.rotation.grace} grace period`;
@@ -265,6 +265,11 @@ export function decideScope(input: ScopePolicyInput): ScopeDecision {
     revoke,
     warnings,
   };
+}
+
+/** An age in whole days once it is a day or more (`91d`), else `5h 3m`. */
+function ageText(ms: number): string {
+  return ms >= DAY ? `${Math.floor(ms / DAY)}d` : humanizeDuration(ms);
 }
 
 function driftNote(drift: Drift, rotatingAnyway: boolean): string {
