@@ -1,4 +1,5 @@
 import type { AuditVerification } from '../audit/audit-event.js';
+import { REVIEW_COMPLETED } from '../scheduler/review.js';
 import { maskId } from '../secret.js';
 import { decisionLabel } from './findings.js';
 import type { AuditEvidence, EvidenceEvent } from './types.js';
@@ -30,8 +31,8 @@ export interface AuditLogInput {
   readonly text?: string;
 }
 
-/** The review event `--sign-off` appends (the scheduler, src/core/scheduler, reads it as "review done"). */
-export const REVIEW_COMPLETED = 'review.completed';
+/** The review event `--sign-off` appends; the scheduler reads it as "review done" (one constant for both). */
+export { REVIEW_COMPLETED };
 
 /**
  * Parses the trusted entries of an audit log: the first `verification.entries` lines (all of
