@@ -409,6 +409,13 @@ async function runScope(
       });
     }
     const outcome = await session.rotate(template, decision.action, fresh);
+    if (outcome.status !== 'completed' && ports.signal?.aborted) {
+      // The stop signal cut the rotation short (its restart hook is killed): it rolled back.
+      return report('skipped', `stopping: the rotation of ${outcome.key.name} was rolled back`, {
+        ...done,
+        exitCode: ExitCode.cancelled,
+      });
+    }
     switch (outcome.status) {
       case 'completed':
         return report(decision.action === 'create' ? 'created' : 'rotated', decision.reason, {
