@@ -153,7 +153,12 @@ describe('eskeys tick', { timeout: 120_000 }, () => {
       environment: env,
       actor: 'reviewer@host',
     });
+    const sent = sb.requests.length;
     const reviewed = await runCli(['tick', '--env', env], dir);
+    // Nothing to do costs one request: the query of the environment's managed keys.
+    expect(sb.requests.slice(sent).map((q) => `${q.method} ${q.path.split('?')[0]}`)).toEqual([
+      'POST /_security/_query/api_key',
+    ]);
     expect(reviewed.code).toBe(0);
     expect(reviewed.stdout).toMatch(
       new RegExp(`email-search@${env}  up to date \\(next rotation in 89d 23h\\)\\n`),
