@@ -451,10 +451,8 @@ export function addPassOptions(cmd: Command): Command {
     .addOption(
       new Option(
         '--drift <policy>',
-        'template changed since the key was minted: report, rotate when it only removes access (narrowing), or rotate',
-      )
-        .choices([...DRIFT_POLICIES])
-        .default(undefined, 'narrowing'),
+        'template changed since the key was minted: report it, rotate when the change only removes access (narrowing, the default), or rotate',
+      ).choices([...DRIFT_POLICIES]),
     )
     .addOption(new Option('--dry-run', 'decide and print; change nothing'))
     .addOption(new Option('--json', 'machine-readable output on stdout'));
