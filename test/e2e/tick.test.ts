@@ -251,6 +251,68 @@ describe('eskeys tick', { timeout: 120_000 }, () => {
     ]);
   });
 
+  it('--concurrency rotates many templates side by side; two sharing one env file both end up with their new key', async () => {
+    const env = newEnv();
+    const dir = makeProject(sb, {
+      files: {
+        '.env': 'APP=1\n',
+        'eskeys.config.json': {
+          environments: {
+            [env]: {
+              outputs: {
+                'email-search': { env_files: ['.env'] },
+                // Shares .env with email-search, under its own variable.
+                'email-a': { env_files: ['.env'], key_var: 'EMAIL_A_KEY' },
+                'email-b': { env_files: ['b/.env'] },
+                'email-c': { env_files: ['c/.env'] },
+              },
+            },
+          },
+        },
+      },
+    });
+    const names = ['email-search', 'email-a', 'email-b', 'email-c'];
+    for (const n of names.slice(1)) writeTemplate(dir, 'roles/email-search.json', { name: n });
+    for (const n of names) expect((await runCli(['create', '-t', n, '--env', env], dir)).code).toBe(0);
+    age(sb, env, 91);
+
+    const r = await runCli(['tick', '--env', env, '--concurrency', '4', '--json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const scopes = JSON.parse(r.stdout).scopes as { template: string; status: string }[];
+    expect(scopes.map((x) => [x.template, x.status]).sort()).toEqual(names.map((n) => [n, 'rotated']).sort());
+    for (const n of names) {
+      expect(
+        (await statusKeys(dir))
+          .filter((k) => k.template === n && k.environment === env && k.state === 'active')
+          .map((k) => k.generation),
+      ).toEqual([2]);
+    }
+    // Every file holds its template's new key: nothing was lost to a concurrent write of .env.
+    const active = new Map(
+      (await statusKeys(dir))
+        .filter((k) => k.environment === env && k.state === 'active')
+        .map((k) => [k.template, k.id]),
+    );
+    const shared = readProjectFile(dir, '.env');
+    for (const [template, file, v] of [
+      ['email-search', '.env', 'ELASTICSEARCH_API_KEY'],
+      ['email-a', '.env', 'EMAIL_A_KEY'],
+      ['email-b', 'b/.env', 'ELASTICSEARCH_API_KEY'],
+      ['email-c', 'c/.env', 'ELASTICSEARCH_API_KEY'],
+    ] as const) {
+      const value = envValue(readProjectFile(dir, file), v)!;
+      const id = Buffer.from(value, 'base64').toString('utf8').split(':')[0];
+      expect(id, `${file} ${v}`).toBe(active.get(template));
+      expect((await sb.asKey(value, 'GET', '/_cluster/health')).status, `${file} ${v}`).toBe(200);
+    }
+    expect(shared).toMatch(/^APP=1$/m);
+    const usage = await runCli(['tick', '--env', env, '--concurrency', '0'], dir);
+    expect(usage).toMatchObject({
+      code: 2,
+      stderr: 'eskeys: --concurrency 0: expected a whole number from 1 to 64\n',
+    });
+  });
+
   it('recovers a crashed rotation first (rolled forward), then judges the scope on the recovered state', async () => {
     const env = newEnv();
     const dir = project(env, { twoFiles: true });

@@ -47,8 +47,20 @@ export interface TickOptions extends ClusterFlags {
   readonly drift?: string;
   readonly dryRun?: boolean;
   readonly json?: boolean;
+  /** `--concurrency`: scopes of one environment handled at once (1-64). @defaultValue 1 */
+  readonly concurrency?: string;
   /** @defaultValue openRotationServices */
   readonly openServices?: OpenServices;
+}
+
+/** Scopes handled at once, from `--concurrency`; UsageError (exit 2) unless a whole number 1-64. */
+export function passConcurrency(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 64) {
+    throw new UsageError(`--concurrency ${value}: expected a whole number from 1 to 64`);
+  }
+  return n;
 }
 
 /** The drift policy from the flag; UsageError (exit 2) when unknown. */
@@ -223,6 +235,13 @@ async function openSession(
         },
       });
     },
+    envFilesOf(template) {
+      try {
+        return resolveOutputs(project, template, environment).envFiles;
+      } catch {
+        return []; // the scope's own rotation reports the outputs problem
+      }
+    },
     close: () => services.close(),
   };
 }
@@ -234,6 +253,7 @@ async function openSession(
 export async function tickPass(opts: TickOptions): Promise<PassReport> {
   const { ctx } = opts;
   const drift = driftPolicy(opts.drift);
+  const concurrency = passConcurrency(opts.concurrency);
   const project = loadProject(ctx, opts.config);
   const environments = passEnvironments(ctx, project, opts);
   const reporter = stderrReporter(ctx.io, project.root);
@@ -253,6 +273,7 @@ export async function tickPass(opts: TickOptions): Promise<PassReport> {
       dryRun: opts.dryRun === true,
       createMissing: opts.createMissing === true,
       drift,
+      concurrency,
     },
   );
 }
@@ -453,6 +474,12 @@ export function addPassOptions(cmd: Command): Command {
         '--drift <policy>',
         'template changed since the key was minted: report it, rotate when the change only removes access (narrowing, the default), or rotate',
       ).choices([...DRIFT_POLICIES]),
+    )
+    .addOption(
+      new Option(
+        '--concurrency <n>',
+        'templates of one environment handled at once, each under its own lock (1-64)',
+      ).default(undefined, '1'),
     )
     .addOption(new Option('--dry-run', 'decide and print; change nothing'))
     .addOption(new Option('--json', 'machine-readable output on stdout'));

@@ -1,3 +1,4 @@
+import { mapBounded } from '../bounded-map.js';
 import { CancelledError, ExitCode, isEskeysError, LockedError } from '../errors.js';
 import type { Clock } from '../ports.js';
 import type { ManagedKey } from '../rotation/key-metadata.js';
@@ -5,6 +6,7 @@ import { isValidKey } from '../rotation/key-state.js';
 import { planRevoke } from '../rotation/plan-revoke.js';
 import type { RotationOutcome } from '../rotation/rotate-key.js';
 import type { RoleTemplate } from '../templates/schema.js';
+import { lanesBySharedFiles } from './lanes.js';
 import { type DriftPolicy, decideScope, type ScopeDecision } from './policy.js';
 import { type AuditRecord, reviewFacts } from './review.js';
 
@@ -65,6 +67,12 @@ export interface EnvironmentSession {
   revoke(keys: readonly ManagedKey[]): Promise<void>;
   /** Records a `review.due` audit event. */
   remindReview(decision: ScopeDecision): Promise<void>;
+  /**
+   * The env files a rotation of `template` publishes to here (absolute paths), so that
+   * `--concurrency` never runs two rotations of one file at once (see lanes.ts). Absent: every
+   * template is taken to have files of its own.
+   */
+  envFilesOf?(template: RoleTemplate): readonly string[];
   close(): Promise<void>;
 }
 
@@ -89,6 +97,11 @@ export interface PassInput {
   readonly dryRun: boolean;
   readonly createMissing: boolean;
   readonly drift: DriftPolicy;
+  /**
+   * Scopes of one environment handled at once (`--concurrency`): each takes its own lock and
+   * runs its own rotation; reports keep template order. @defaultValue 1
+   */
+  readonly concurrency?: number;
 }
 
 /** How a scope ended. */
@@ -241,62 +254,61 @@ export async function runPass(ports: PassPorts, input: PassInput): Promise<PassR
         byTemplate.set(k.meta.template, list);
       }
 
-      // 3. Every template of the project.
-      for (const t of input.templates) {
+      // 3. Every template of the project, up to `concurrency` lanes at a time (templates that
+      // share an env file share a lane and run one after the other).
+      // An unreachable cluster fails every later scope the same way: say it once per scope, quickly.
+      let unreachable: ScopeReport | undefined;
+      const scopeOf = async (t: PassTemplate): Promise<ScopeReport> => {
+        if (unreachable) return bare(t.name, environment, 'failed', unreachable.reason, unreachable.exitCode);
         if (stopping()) {
-          scopes.push(
-            bare(
-              t.name,
-              environment,
-              'skipped',
-              'stopping: interrupted before this scope',
-              ExitCode.cancelled,
-            ),
+          return bare(
+            t.name,
+            environment,
+            'skipped',
+            'stopping: interrupted before this scope',
+            ExitCode.cancelled,
           );
-          continue;
         }
         const blocked = unrecovered.get(t.name);
         if (blocked) {
-          scopes.push(
-            blocked.outcome === 'locked'
-              ? bare(t.name, environment, 'skipped', `locked: ${blocked.reason}`, ExitCode.ok)
-              : bare(t.name, environment, 'failed', `recovery failed: ${blocked.reason}`, blocked.exitCode),
-          );
-          continue;
+          return blocked.outcome === 'locked'
+            ? bare(t.name, environment, 'skipped', `locked: ${blocked.reason}`, ExitCode.ok)
+            : bare(t.name, environment, 'failed', `recovery failed: ${blocked.reason}`, blocked.exitCode);
         }
         if (!t.template || t.error) {
-          scopes.push(
-            bare(
-              t.name,
-              environment,
-              'failed',
-              t.error?.message ?? 'template not loaded',
-              t.error?.exitCode ?? 2,
-            ),
-          );
-          continue;
-        }
-        scopes.push(
-          await runScope(
-            ports,
-            input,
-            session,
-            audit,
-            t.template,
-            t.hash!,
+          return bare(
+            t.name,
             environment,
-            byTemplate.get(t.name) ?? [],
-          ),
-        );
-        // An unreachable cluster fails every later scope the same way: say it once per scope, quickly.
-        const last = scopes.at(-1)!;
-        if (last.exitCode === ExitCode.unavailable && last.status === 'failed') {
-          for (const rest of input.templates.slice(input.templates.indexOf(t) + 1)) {
-            scopes.push(bare(rest.name, environment, 'failed', last.reason, last.exitCode));
-          }
-          break;
+            'failed',
+            t.error?.message ?? 'template not loaded',
+            t.error?.exitCode ?? 2,
+          );
         }
-      }
+        const r = await runScope(
+          ports,
+          input,
+          session,
+          audit,
+          t.template,
+          t.hash!,
+          environment,
+          byTemplate.get(t.name) ?? [],
+        );
+        if (r.exitCode === ExitCode.unavailable && r.status === 'failed') unreachable ??= r;
+        return r;
+      };
+      const concurrency = input.concurrency ?? 1;
+      const lanes =
+        concurrency <= 1
+          ? [input.templates.map((_, i) => i)]
+          : lanesBySharedFiles(
+              input.templates.map((t) => (t.template ? (session.envFilesOf?.(t.template) ?? []) : [])),
+            );
+      const reports = new Array<ScopeReport>(input.templates.length);
+      await mapBounded(lanes, concurrency, async (lane) => {
+        for (const i of lane) reports[i] = await scopeOf(input.templates[i]!);
+      });
+      scopes.push(...reports);
 
       // Keys of templates the project no longer declares: reported, and past-grace ones revoked.
       if (!input.narrowed) {

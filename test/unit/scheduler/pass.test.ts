@@ -18,6 +18,7 @@ import { DAY, daysAgo, hashOf, key, NOW, template } from './support.js';
 /** An environment's keys and what the pass did to them, in memory. */
 class FakeSession implements EnvironmentSession {
   readonly calls: string[] = [];
+  envFilesOf?: (t: RoleTemplate) => readonly string[];
   keys: ManagedKey[];
   recoveries: PassRecovery[] = [];
   locked = new Set<string>();
@@ -154,6 +155,80 @@ describe('runPass', () => {
       }),
     ]);
     expect(report.exitCode).toBe(0);
+  });
+
+  it('--concurrency: due scopes run side by side, each under its own lock; reports keep template order', async () => {
+    const names = ['a1', 'a2', 'a3', 'a4', 'a5'];
+    const templates = names.map((name) => ({ ...template(), name }) as RoleTemplate);
+    const s = new FakeSession(
+      'prod',
+      names.map((name) => key({ template: name, created: daysAgo(91) })),
+    );
+    let inFlight = 0;
+    let peak = 0;
+    const finish: (() => void)[] = [];
+    s.rotate = async (t: RoleTemplate, mode: 'create' | 'rotate') => {
+      s.calls.push(`${mode} ${t.name}`);
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      // The first scope finishes last: completion order differs from template order.
+      await new Promise<void>((r) => (t.name === 'a1' ? finish.push(r) : setTimeout(r, 5)));
+      inFlight--;
+      return completed(t.name, 2);
+    };
+    const { run } = setup({ prod: s }, { templates: templates.map(entry), concurrency: 3 }, [
+      ...names.map((name) => ({
+        type: 'review.completed',
+        time: daysAgo(1),
+        template: name,
+        environment: 'prod',
+      })),
+    ]);
+    const pass = run();
+    await new Promise((r) => setTimeout(r, 40));
+    finish.forEach((f) => f());
+    const report = await pass;
+    expect(peak).toBe(3);
+    expect(report.scopes.map((x) => [x.template, x.status])).toEqual(names.map((n) => [n, 'rotated']));
+    for (const n of names) {
+      expect(s.calls.indexOf(`lock ${n}@prod`)).toBeLessThan(s.calls.indexOf(`rotate ${n}`));
+      expect(s.calls.indexOf(`rotate ${n}`)).toBeLessThan(s.calls.indexOf(`release ${n}@prod`));
+    }
+    expect(report.exitCode).toBe(0);
+  });
+
+  it('--concurrency never overlaps two rotations that publish into the same env file', async () => {
+    const names = ['a1', 'a2', 'a3'];
+    const templates = names.map((name) => ({ ...template(), name }) as RoleTemplate);
+    const s = new FakeSession(
+      'prod',
+      names.map((name) => key({ template: name, created: daysAgo(91) })),
+    );
+    // a1 and a3 both write /srv/app/.env; a2 has a file of its own.
+    s.envFilesOf = (t: RoleTemplate) => (t.name === 'a2' ? ['/srv/worker/.env'] : ['/srv/app/.env']);
+    const running = new Set<string>();
+    const overlaps: string[] = [];
+    s.rotate = async (t: RoleTemplate, mode: 'create' | 'rotate') => {
+      s.calls.push(`${mode} ${t.name}`);
+      for (const other of running) overlaps.push(`${t.name}+${other}`);
+      running.add(t.name);
+      await new Promise((r) => setTimeout(r, 10));
+      running.delete(t.name);
+      return completed(t.name, 2);
+    };
+    const { run } = setup({ prod: s }, { templates: templates.map(entry), concurrency: 3 }, [
+      ...names.map((name) => ({
+        type: 'review.completed',
+        time: daysAgo(1),
+        template: name,
+        environment: 'prod',
+      })),
+    ]);
+    const report = await run();
+    expect(report.scopes.map((x) => [x.template, x.status])).toEqual(names.map((n) => [n, 'rotated']));
+    // a2 ran beside a1 or a3, but a1 and a3 never together.
+    expect(overlaps.length).toBeGreaterThan(0);
+    expect(overlaps.filter((o) => o.includes('a1') && o.includes('a3'))).toEqual([]);
   });
 
   it('an up-to-date scope takes no lock and sends no further request', async () => {
