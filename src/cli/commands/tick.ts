@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { verifyAuditChain } from '../../core/audit/audit-event.js';
+import { AuditRecordReader } from '../../adapters/audit/audit-record-reader.js';
 import { ConfigError, isEskeysError, ReportedError, UsageError } from '../../core/errors.js';
 import { openRotations } from '../../core/journal/plan-recovery.js';
 import type { Reporter } from '../../core/ports.js';
@@ -16,7 +15,7 @@ import {
   type ScopeReport,
 } from '../../core/scheduler/pass.js';
 import { DRIFT_POLICIES, type DriftPolicy } from '../../core/scheduler/policy.js';
-import { type AuditRecord, REVIEW_DUE } from '../../core/scheduler/review.js';
+import { REVIEW_DUE } from '../../core/scheduler/review.js';
 import { resolveEnvironment } from '../../core/templates/load-template.js';
 import { DEFAULT_ENVIRONMENT } from '../../core/templates/schema.js';
 import type { CliContext } from '../context.js';
@@ -85,36 +84,13 @@ export function passEnvironments(ctx: CliContext, project: Project, flags: Clust
  * The audit log's trusted records: the entries up to the first break of the hash chain (a
  * forged `review.completed` after a tampered line must not silence a reminder).
  */
-async function readAuditRecords(project: Project, reporter: Reporter): Promise<AuditRecord[]> {
-  let text: string;
-  try {
-    text = await readFile(auditLogPath(project), 'utf8');
-  } catch {
-    return [];
-  }
-  const v = verifyAuditChain(text);
-  if (!v.ok) {
+/** The audit log's records for one pass, read incrementally (see AuditRecordReader). */
+function auditRecordReader(project: Project, reporter: Reporter): AuditRecordReader {
+  return new AuditRecordReader(auditLogPath(project), (v) =>
     reporter.warn(
       `the audit log is broken at line ${v.brokenAt} (${v.reason}); review reminders use its ${v.entries} verified entries only (\`eskeys audit verify\`)`,
-    );
-  }
-  const out: AuditRecord[] = [];
-  for (const line of text.split('\n').slice(0, v.entries)) {
-    try {
-      const e = JSON.parse(line) as { time?: unknown; event?: Record<string, unknown> };
-      const time = new Date(String(e.time));
-      if (!e.event || typeof e.event.type !== 'string' || Number.isNaN(time.getTime())) continue;
-      out.push({
-        time,
-        type: e.event.type,
-        template: typeof e.event.template === 'string' ? e.event.template : undefined,
-        environment: typeof e.event.environment === 'string' ? e.event.environment : undefined,
-      });
-    } catch {
-      // verified lines always parse; keep going regardless
-    }
-  }
-  return out;
+    ),
+  );
 }
 
 /** The templates a pass covers, each loaded (or with the error that kept it from loading). */
@@ -258,12 +234,13 @@ export async function tickPass(opts: TickOptions): Promise<PassReport> {
   const environments = passEnvironments(ctx, project, opts);
   const reporter = stderrReporter(ctx.io, project.root);
   const templates = await passTemplates(ctx, project, opts.template, reporter);
+  const audit = auditRecordReader(project, reporter);
   return runPass(
     {
       clock: ctx.clock,
       signal: ctx.signal,
       openEnvironment: (environment) => openSession(opts, project, environment, reporter),
-      auditRecords: () => readAuditRecords(project, reporter),
+      auditRecords: () => audit.read(),
       warn: (m) => reporter.warn(m),
     },
     {

@@ -231,15 +231,18 @@ function parseEntry(line: string): ParsedEntry | undefined {
 }
 
 /** Checks a whole log text: every line a well-formed entry, seq 1, 2, 3, ..., each prev the previous hash, each hash right. */
-export function verifyAuditChain(text: string): AuditVerification {
-  if (text === '') return { ok: true, entries: 0 };
+export function verifyAuditChain(text: string, from?: AuditChainTip): AuditVerification {
+  // `from`: the tip of lines already verified; `text` is checked as their continuation (an
+  // incremental reader re-reads only what was appended). Line numbers stay those of the file.
+  const base = from?.seq ?? 0;
+  if (text === '') return { ok: true, entries: base, ...(from ? { lastHash: from.hash } : {}) };
   const lines = text.split('\n');
   const complete = lines.pop() === '';
-  let tip: AuditChainTip | undefined;
+  let tip: AuditChainTip | undefined = from;
   const broken = (n: number, reason: string): AuditVerification => ({
     ok: false,
-    entries: n - 1,
-    brokenAt: n,
+    entries: base + n - 1,
+    brokenAt: base + n,
     reason,
     ...(tip ? { lastHash: tip.hash } : {}),
   });

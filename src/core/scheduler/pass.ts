@@ -83,7 +83,7 @@ export interface PassPorts {
   readonly signal?: AbortSignal;
   openEnvironment(environment: string): Promise<EnvironmentSession>;
   /** The audit log's records (review facts). */
-  auditRecords(): Promise<AuditRecord[]>;
+  auditRecords(): Promise<readonly AuditRecord[]>;
   /** Progress and warnings for the operator (stderr). */
   warn(message: string): void;
 }
@@ -197,7 +197,7 @@ export async function runPass(ports: PassPorts, input: PassInput): Promise<PassR
   const startedAt = ports.clock.now();
   const recoveries: PassRecovery[] = [];
   const scopes: ScopeReport[] = [];
-  let audit: AuditRecord[] = [];
+  let audit: readonly AuditRecord[] = [];
   try {
     audit = await ports.auditRecords();
   } catch (error) {
