@@ -8,15 +8,15 @@
 // temporary project, and each gets an active managed key seeded straight into the sandbox state,
 // so every rotation replaces and retires a key as in production.
 //
-// The CLI has no multi-template mode yet (`eskeys rotate --all --concurrency N` is used when
-// `eskeys rotate --help` offers it), so the worker drives the CLI's own rotate path
-// (dist/cli/commands/rotate.js `runRotate`, with the production adapters of
-// `openRotationServices`: the official client, the fsync'd journal, env files, locks, audit) for
-// every template through a bounded promise pool, sharing one cluster connection.
+// The fleet is rotated the way a user would: one `eskeys tick --concurrency N` (the seeded keys
+// are aged past their 90-day period, so every scope is due), the built CLI as a subprocess.
+// BENCH_FLEET_VIA=pool instead drives the CLI's own rotate path (dist/cli/commands/rotate.js
+// `runRotate` with the production adapters) through a bounded promise pool in a worker process,
+// which also reports how long the audit log and journal ports were busy (diagnosis).
 //
-// Peak RSS: GNU time's "Maximum resident set size" of the worker process when /usr/bin/time
-// exists, else the worker's process.resourceUsage().maxRSS. The sandbox runs in this process and
-// is not counted.
+// Peak RSS: GNU time's "Maximum resident set size" of the rotating process when /usr/bin/time
+// exists, else its process.resourceUsage().maxRSS. The sandbox runs in this process and is not
+// counted.
 //
 // Reproduce: npm run build && node scripts/bench/fleet.mjs   (BENCH_FLEET_SIZE=1000,
 // BENCH_FLEET_CONCURRENCY=16; BENCH_FLEET_PROFILE=<dir> writes a CPU profile of the worker;
@@ -38,7 +38,6 @@ import {
   report,
   rmTemp,
   runMeasured,
-  runTimed,
   startBenchSandbox,
 } from './lib.mjs';
 
@@ -68,82 +67,69 @@ function fleetTemplate(n) {
   };
 }
 
-/** Worker: rotates every template in `dir` with at most CONCURRENCY in flight; prints one JSON line. */
+/** Worker (BENCH_FLEET_VIA=pool): rotates every template in `dir` through a pool; prints one JSON line. */
 async function worker(dir) {
-  const help = await runTimed(process.execPath, [CLI, 'rotate', '--help'], { cwd: dir });
   const names = Array.from({ length: SIZE }, (_, i) => name(i));
   const t0 = performance.now();
   const statuses = {};
   const errors = [];
   const portTimes = {};
-  let mode;
-  if (help.stdout.includes('--all') && help.stdout.includes('--concurrency')) {
-    mode = `eskeys rotate --all --concurrency ${CONCURRENCY}`;
-    const r = await runTimed(
-      process.execPath,
-      [CLI, 'rotate', '--all', '--concurrency', String(CONCURRENCY), '--yes', '--json'],
-      { cwd: dir, env: process.env },
-    );
-    statuses[`exit ${r.code}`] = SIZE;
-    if (r.code !== 0) errors.push(r.stderr.trim().split('\n').slice(-3).join(' | '));
-  } else {
-    mode = `runRotate from dist through a pool of ${CONCURRENCY}`;
-    const { createContext } = await import(join(DIST, 'cli', 'context.js'));
-    const { loadProject } = await import(join(DIST, 'cli', 'project.js'));
-    const rotate = await import(join(DIST, 'cli', 'commands', 'rotate.js'));
-    const controller = new AbortController();
-    const io = () => {
-      const out = [];
-      return {
-        out,
-        stdout: { write: (t) => out.push(t) },
-        stderr: { write: () => {} },
-        stdin: process.stdin,
-        isStdoutTTY: false,
-        canPrompt: () => false,
-      };
+  const mode = `runRotate from dist through a pool of ${CONCURRENCY}`;
+  const { createContext } = await import(join(DIST, 'cli', 'context.js'));
+  const { loadProject } = await import(join(DIST, 'cli', 'project.js'));
+  const rotate = await import(join(DIST, 'cli', 'commands', 'rotate.js'));
+  const controller = new AbortController();
+  const io = () => {
+    const out = [];
+    return {
+      out,
+      stdout: { write: (t) => out.push(t) },
+      stderr: { write: () => {} },
+      stdin: process.stdin,
+      isStdoutTTY: false,
+      canPrompt: () => false,
     };
-    const ctx0 = createContext(io(), process.env, dir, controller.signal);
-    const shared = await rotate.openRotationServices(ctx0, loadProject(ctx0), {});
-    // Time spent in the local durability ports (audit log, journal): they write and fsync on
-    // every event, and the audit log appends one at a time, so they can bound the fleet.
-    const timed =
-      (label, fn) =>
-      async (...a) => {
-        const t = performance.now();
-        try {
-          return await fn(...a);
-        } finally {
-          const list = portTimes[label] ?? [];
-          portTimes[label] = list;
-          list.push([t, performance.now()]);
-        }
-      };
-    // BENCH_FLEET_NO_AUDIT=1 (diagnosis only, never for the reported figure): audit events dropped.
-    const noAudit = process.env.BENCH_FLEET_NO_AUDIT === '1';
-    const audit = {
-      append: timed('audit append', (e) => (noAudit ? undefined : shared.audit.append(e))),
+  };
+  const ctx0 = createContext(io(), process.env, dir, controller.signal);
+  const shared = await rotate.openRotationServices(ctx0, loadProject(ctx0), {});
+  // Time spent in the local durability ports (audit log, journal): they write and fsync on
+  // every event, and the audit log appends one at a time, so they can bound the fleet.
+  const timed =
+    (label, fn) =>
+    async (...a) => {
+      const t = performance.now();
+      try {
+        return await fn(...a);
+      } finally {
+        const list = portTimes[label] ?? [];
+        portTimes[label] = list;
+        list.push([t, performance.now()]);
+      }
     };
-    const journal = Object.create(shared.journal);
-    journal.append = timed('journal append', (...a) => shared.journal.append(...a));
-    journal.readAll = timed('journal readAll', (...a) => shared.journal.readAll(...a));
-    const openServices = async () => ({ ...shared, audit, journal, close: async () => {} });
-    try {
-      await pool(names, CONCURRENCY, async (template) => {
-        const tio = io();
-        const ctx = createContext(tio, process.env, dir, controller.signal);
-        try {
-          await rotate.runRotate({ ctx, mode: 'rotate', template, yes: true, json: true, openServices });
-          const status = JSON.parse(tio.out.join('')).status ?? 'completed';
-          statuses[status] = (statuses[status] ?? 0) + 1;
-        } catch (error) {
-          statuses.error = (statuses.error ?? 0) + 1;
-          if (errors.length < 3) errors.push(`${template}: ${error?.message ?? error}`);
-        }
-      });
-    } finally {
-      await shared.close();
-    }
+  // BENCH_FLEET_NO_AUDIT=1 (diagnosis only, never for the reported figure): audit events dropped.
+  const noAudit = process.env.BENCH_FLEET_NO_AUDIT === '1';
+  const audit = {
+    append: timed('audit append', (e) => (noAudit ? undefined : shared.audit.append(e))),
+  };
+  const journal = Object.create(shared.journal);
+  journal.append = timed('journal append', (...a) => shared.journal.append(...a));
+  journal.readAll = timed('journal readAll', (...a) => shared.journal.readAll(...a));
+  const openServices = async () => ({ ...shared, audit, journal, close: async () => {} });
+  try {
+    await pool(names, CONCURRENCY, async (template) => {
+      const tio = io();
+      const ctx = createContext(tio, process.env, dir, controller.signal);
+      try {
+        await rotate.runRotate({ ctx, mode: 'rotate', template, yes: true, json: true, openServices });
+        const status = JSON.parse(tio.out.join('')).status ?? 'completed';
+        statuses[status] = (statuses[status] ?? 0) + 1;
+      } catch (error) {
+        statuses.error = (statuses.error ?? 0) + 1;
+        if (errors.length < 3) errors.push(`${template}: ${error?.message ?? error}`);
+      }
+    });
+  } finally {
+    await shared.close();
   }
   const wallMs = performance.now() - t0;
   const ports = Object.fromEntries(
@@ -199,6 +185,29 @@ async function baseline() {
 
 const lastJson = (stdout) => JSON.parse(stdout.trim().split('\n').at(-1));
 
+/** The fleet figures from one `eskeys tick --json` run: scope outcomes counted as rotations. */
+function tickOutcome(run) {
+  let report;
+  try {
+    report = JSON.parse(run.stdout);
+  } catch {
+    throw new Error(`eskeys tick exited ${run.code} without a JSON report: ${run.stderr.trim().slice(-500)}`);
+  }
+  const statuses = {};
+  for (const s of report.scopes) statuses[s.status] = (statuses[s.status] ?? 0) + 1;
+  const errors = report.scopes
+    .filter((s) => s.status === 'failed')
+    .slice(0, 3)
+    .map((s) => `${s.template}: ${s.reason}`);
+  return {
+    mode: `eskeys tick --concurrency ${CONCURRENCY}`,
+    wallMs: run.ms,
+    statuses: { ...statuses, [`exit ${run.code}`]: 1 },
+    errors,
+    ports: {},
+  };
+}
+
 async function main() {
   const results = [];
   const sandbox = await startBenchSandbox();
@@ -238,16 +247,28 @@ async function main() {
     const base = lastJson(b.stdout);
     const baseRequests = sandbox.counters.total();
 
+    // Every seeded key looks 91 days old, so each scope is due for rotation.
+    for (const k of sandbox.state.apiKeys.all()) {
+      if (k.metadata.managed_by === 'eskeys') k.creation -= 91 * 86_400_000;
+    }
+
     sandbox.counters.reset();
     const cpu0 = process.cpuUsage();
     const profile = process.env.BENCH_FLEET_PROFILE
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_FLEET_PROFILE}`]
       : [];
-    const f = await runMeasured(process.execPath, [...profile, SELF, '--worker', dir], { cwd: dir, env });
+    const viaPool = process.env.BENCH_FLEET_VIA === 'pool';
+    const f = viaPool
+      ? await runMeasured(process.execPath, [...profile, SELF, '--worker', dir], { cwd: dir, env })
+      : await runMeasured(
+          process.execPath,
+          [...profile, CLI, 'tick', '--concurrency', String(CONCURRENCY), '--json'],
+          { cwd: dir, env },
+        );
     const cpu = process.cpuUsage(cpu0);
     const sandboxCpu = (cpu.user + cpu.system) / 1e6;
-    if (f.code !== 0) throw new Error(`fleet worker exited ${f.code}: ${f.stderr.trim()}`);
-    const fleet = lastJson(f.stdout);
+    if (f.code !== 0 && viaPool) throw new Error(`fleet worker exited ${f.code}: ${f.stderr.trim()}`);
+    const fleet = viaPool ? lastJson(f.stdout) : tickOutcome(f);
     const requests = sandbox.counters.total();
     const rss = f.maxRssMb ?? fleet.maxRssKb / 1024;
     const baseRss = b.maxRssMb ?? base.maxRssKb / 1024;
@@ -271,7 +292,7 @@ async function main() {
         `  ${k}: ${v.n} calls, median latency ${v.medianMs.toFixed(1)} ms, in progress during ${dur(v.busyMs)} of the fleet's ${dur(fleet.wallMs)}`,
       );
     }
-    const completed = fleet.statuses.completed ?? fleet.statuses['exit 0'] ?? 0;
+    const completed = fleet.statuses.completed ?? fleet.statuses.rotated ?? 0;
     if (completed !== SIZE) console.log(`  [TARGET MISSED] only ${completed} of ${SIZE} rotations completed`);
     results.push(
       report(
