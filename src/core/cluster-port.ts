@@ -77,6 +77,12 @@ export interface ClusterPort {
    * request: `api_key` admins cannot mint keys with privileges (reference §5) or update keys.
    */
   readonly adminAuthKind?: 'user' | 'api_key';
+  /**
+   * The admin user's name, from the connection settings (absent for an API-key admin).
+   * Elasticsearch lets only a key's owner update it (reference §4.6), so rotation checks it
+   * against the owner of the key it would retire.
+   */
+  readonly adminUsername?: string;
   createApiKey(req: CreateApiKeyRequest): Promise<CreatedApiKey>;
   getApiKey(id: string): Promise<ApiKeyInfo | undefined>;
   /** One page of the query API; `query` is the query DSL subset the API accepts. */

@@ -68,3 +68,42 @@ describe('eskeys rotate with bad input: one line, documented exit code, nothing 
     expect(await statusKeys(dir)).toEqual([]);
   });
 });
+
+describe('eskeys rotate as a different admin user than the key owner', () => {
+  it("refuses before minting (exit 2, naming the owner): only a key's owner may update it; --now works", async () => {
+    const env = `owner${Math.random().toString(36).slice(2, 7)}`;
+    const dir = makeProject(sb, {
+      files: { '.env': ENV, 'eskeys.config.json': { environments: { [env]: {} } } },
+    });
+    expect((await runCli(['create', '-t', 'email-search', '--env', env, '--yes'], dir)).code).toBe(0);
+    const published = readProjectFile(dir, '.env');
+    expect(
+      (
+        await sb.admin('PUT', '/_security/user/eskeys-admin-2', {
+          password: 'second-admin-password',
+          roles: ['eskeys-admin'],
+        })
+      ).status,
+    ).toBe(200);
+    const asSecond = { ESKEYS_USERNAME: 'eskeys-admin-2', ESKEYS_PASSWORD: 'second-admin-password' };
+
+    const r = await runCli(['rotate', '-t', 'email-search', '--env', env, '--yes'], dir, asSecond);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toBe(
+      `eskeys: email-search@${env}#1 belongs to user eskeys-admin (realm default_native) but eskeys connects as eskeys-admin-2: Elasticsearch lets only a key's owner update it, so its grace period could not be set once the new key is published; run eskeys as eskeys-admin, or use --now to invalidate it right after publishing instead\n`,
+    );
+    expect(r.stderr).not.toMatch(/creating key/);
+    expect(readProjectFile(dir, '.env')).toBe(published);
+    const mine = (await statusKeys(dir)).filter((k) => k.environment === env);
+    expect(mine.map((k) => [k.generation, k.state])).toEqual([[1, 'active']]);
+
+    // Invalidation needs manage_api_key, not ownership: the emergency path still works.
+    const now = await runCli(['rotate', '-t', 'email-search', '--env', env, '--now', '--yes'], dir, asSecond);
+    expect(now.code, now.stderr).toBe(0);
+    const after = (await statusKeys(dir)).filter((k) => k.environment === env);
+    expect(after.map((k) => [k.generation, k.state])).toEqual([
+      [2, 'active'],
+      [1, 'invalidated'],
+    ]);
+  });
+});

@@ -70,14 +70,22 @@ function rejectsExpirationField(error: unknown): boolean {
 export class EsCluster implements ClusterPort {
   readonly url: string;
   readonly adminAuthKind?: 'user' | 'api_key';
+  readonly adminUsername?: string;
   readonly #client: Client;
   readonly #opts: EsClusterOptions;
 
-  constructor(client: Client, url: string, opts: EsClusterOptions = {}, adminAuthKind?: 'user' | 'api_key') {
+  constructor(
+    client: Client,
+    url: string,
+    opts: EsClusterOptions = {},
+    adminAuthKind?: 'user' | 'api_key',
+    adminUsername?: string,
+  ) {
     this.#client = client;
     this.url = url;
     this.#opts = opts;
     this.adminAuthKind = adminAuthKind;
+    this.adminUsername = adminUsername;
   }
 
   async #call<T>(doing: string, fn: () => Promise<T>, idempotent = true): Promise<T> {
@@ -277,5 +285,6 @@ export function createEsCluster(settings: ConnectionSettings, opts: EsClusterOpt
     settings.url,
     opts,
     settings.auth.kind === 'basic' ? 'user' : 'api_key',
+    settings.auth.kind === 'basic' ? settings.auth.username : undefined,
   );
 }

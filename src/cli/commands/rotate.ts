@@ -411,6 +411,7 @@ export async function prepareRotation(input: PrepareRotationInput): Promise<Prep
     now: ctx.clock.now(),
     graceOverride: input.grace,
     immediate: input.immediate,
+    adminUsername: services.cluster.adminUsername,
   });
   if (plan.action === 'blocked') throw new LockedError(plan.reason);
   if (plan.action === 'refused') throw new UsageError(plan.reason);

@@ -23,6 +23,8 @@ export interface RotationPlanInput {
   readonly immediate?: boolean;
   /** Guard window (ms); default {@link GUARD_WINDOW_MS}. */
   readonly guardWindowMs?: number;
+  /** The admin user eskeys connects as (ClusterPort.adminUsername); unknown = not checked. */
+  readonly adminUsername?: string;
 }
 
 /** A rotation that may go ahead, with everything it will do. */
@@ -114,6 +116,19 @@ export function planRotation(input: RotationPlanInput): RotationPlan {
   const warnings: string[] = [];
   const grace = input.graceOverride ?? input.template.rotation.grace;
   const graceMs = parseDuration(grace) ?? 86_400_000;
+  // Retire updates the old key (expiration, superseded_by), and Elasticsearch lets only a key's
+  // owner update it: found now, before a new key exists, rather than after publishing it.
+  const retiredByUpdate = input.immediate || graceMs <= 0 ? [] : active;
+  const foreign = input.adminUsername
+    ? retiredByUpdate.find((k) => k.info.username !== input.adminUsername)
+    : undefined;
+  if (foreign) {
+    return {
+      action: 'refused',
+      current: foreign,
+      reason: `${foreign.info.name} belongs to user ${foreign.info.username} (realm ${foreign.info.realm}) but eskeys connects as ${input.adminUsername}: Elasticsearch lets only a key's owner update it, so its grace period could not be set once the new key is published; run eskeys as ${foreign.info.username}, or use --now to invalidate it right after publishing instead`,
+    };
+  }
   const stalePending = pending.filter((k) => !fresh.includes(k));
   for (const k of stalePending) {
     warnings.push(

@@ -141,6 +141,29 @@ describe('planRotation', () => {
     expect(plan(keys, extra)).toMatchObject(want);
   });
 
+  it("refuses before anything is minted when a key to retire belongs to another user (only a key's owner may update it)", () => {
+    const mine = key('a', 1, 'active');
+    const theirs = { ...key('b', 2, 'active') };
+    const foreign: ManagedKey = { ...theirs, info: { ...theirs.info, username: 'alice', realm: 'ldap1' } };
+    const refused = plan([mine, foreign], { adminUsername: 'admin' });
+    expect(refused).toMatchObject({ action: 'refused', current: { info: { id: 'b' } } });
+    expect(refused.action === 'refused' && refused.reason).toBe(
+      "email-search@prod#2 belongs to user alice (realm ldap1) but eskeys connects as admin: Elasticsearch lets only a key's owner update it, so its grace period could not be set once the new key is published; run eskeys as alice, or use --now to invalidate it right after publishing instead",
+    );
+    // The owner itself, --now (invalidation needs no ownership), or an unknown admin name: go ahead.
+    expect(plan([mine, foreign], { adminUsername: 'alice' }).action).toBe('refused'); // `a` is admin's
+    expect(plan([foreign], { adminUsername: 'alice' }).action).toBe('proceed');
+    expect(plan([mine, foreign], { adminUsername: 'admin', immediate: true }).action).toBe('proceed');
+    expect(plan([mine, foreign]).action).toBe('proceed');
+    // Superseded keys in grace are invalidated, not updated: another owner is fine.
+    const superseded = key('c', 1, 'superseded');
+    expect(
+      plan([{ ...superseded, info: { ...superseded.info, username: 'alice' } }, key('d', 2, 'active')], {
+        adminUsername: 'admin',
+      }).action,
+    ).toBe('proceed');
+  });
+
   it('the current key is the newest active one; the others are retired with it', () => {
     const p = plan([key('a', 1, 'active'), key('b', 2, 'active')]);
     if (p.action !== 'proceed') throw new Error(p.action);
