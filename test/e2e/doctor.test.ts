@@ -271,3 +271,32 @@ describe('eskeys doctor over TLS', () => {
     );
   });
 });
+
+describe('eskeys doctor: keys another admin owns', () => {
+  it("warns that managed keys of another user cannot be retired by this admin (only a key's owner may update it)", async () => {
+    const dir = makeProject(sb, { files: { '.env': 'A=1\n' } });
+    expect((await runCli(['create', '-t', 'email-search', '--yes'], dir)).code).toBe(0);
+    expect(
+      (
+        await sb.admin('PUT', '/_security/user/doctor-second-admin', {
+          password: 'doctor-second-pw',
+          roles: ['eskeys-admin'],
+        })
+      ).status,
+    ).toBe(200);
+    const mine = checksOf(await runCli(['doctor', '--json'], dir))['cluster.api_keys']!;
+    expect(mine.status).toBe('ok');
+    const env = { ESKEYS_USERNAME: 'doctor-second-admin', ESKEYS_PASSWORD: 'doctor-second-pw' };
+    const r = await runCli(['doctor', '--json'], dir, env);
+    expect(r.code, r.stderr).toBe(0);
+    const c = checksOf(r)['cluster.api_keys']!;
+    expect(c.status).toBe('warn');
+    expect(c.message).toMatch(
+      new RegExp(
+        `valid ones also belong to ${ADMIN_USER}, and Elasticsearch lets only a key's owner update it: rotating those as doctor-second-admin is refused before anything is minted`,
+      ),
+    );
+    expect(c.fix).toMatch(/run eskeys as the owner of those keys/);
+    expectAbsent(r, 'doctor-second-pw', ADMIN_PASSWORD);
+  });
+});

@@ -266,7 +266,7 @@ export async function clusterChecks(
   const version = versionChecks.version;
   checks.push(...versionChecks.checks);
   checks.push(check('cluster', 'security', 'ok', 'security is enabled'));
-  checks.push(await apiKeyServiceCheck(cluster));
+  checks.push(await apiKeyServiceCheck(cluster, isApiKey ? undefined : who.username));
 
   // 4. Delegation.
   if (isApiKey) {
@@ -417,7 +417,7 @@ export function versionAndFeatures(root: RawResponse | { error: string }): {
  * service is on: when `xpack.security.authc.api_key.enabled` is false, every API-key endpoint
  * fails with `"disabled.feature": "api_keys"` in its error (Kibana relies on the same field).
  */
-async function apiKeyServiceCheck(cluster: ClusterPort): Promise<DoctorCheck> {
+async function apiKeyServiceCheck(cluster: ClusterPort, adminUser?: string): Promise<DoctorCheck> {
   const r = await safeRequest(cluster, {
     method: 'POST',
     path: '/_security/_query/api_key',
@@ -454,12 +454,48 @@ async function apiKeyServiceCheck(cluster: ClusterPort): Promise<DoctorCheck> {
   }
   const total = (r.body as { total?: unknown }).total;
   const n = typeof total === 'number' ? total : 0;
-  return check(
-    'cluster',
-    'api_keys',
-    'ok',
-    `the API key service is enabled; ${n} key${n === 1 ? '' : 's'} managed by eskeys (visible to the admin)`,
-  );
+  const counted = `the API key service is enabled; ${n} key${n === 1 ? '' : 's'} managed by eskeys (visible to the admin)`;
+  const owners = n > 0 && adminUser ? await foreignOwners(cluster, adminUser) : [];
+  if (owners.length > 0) {
+    return check(
+      'cluster',
+      'api_keys',
+      'warn',
+      `${counted}; valid ones also belong to ${owners.join(', ')}, and Elasticsearch lets only a key's owner update it: rotating those as ${adminUser} is refused before anything is minted`,
+      {
+        fix: `run eskeys as the owner of those keys (one admin user per project), or replace them once with \`eskeys rotate --now\``,
+      },
+    );
+  }
+  return check('cluster', 'api_keys', 'ok', counted);
+}
+
+/**
+ * Owners (up to five) of valid managed keys that are not the admin's: retire could not update
+ * them. Validity is judged by the cluster's clock (`now` in the query), not this machine's.
+ */
+async function foreignOwners(cluster: ClusterPort, adminUser: string): Promise<string[]> {
+  const r = await safeRequest(cluster, {
+    method: 'POST',
+    path: '/_security/_query/api_key',
+    body: {
+      size: 100,
+      query: {
+        bool: {
+          filter: [{ term: { 'metadata.managed_by': MANAGED_BY } }, { term: { invalidated: false } }],
+          must_not: [{ term: { username: adminUser } }],
+          should: [
+            { range: { expiration: { gt: 'now' } } },
+            { bool: { must_not: [{ exists: { field: 'expiration' } }] } },
+          ],
+          minimum_should_match: 1,
+        },
+      },
+    },
+  });
+  if ('error' in r || r.status !== 200) return [];
+  const keys = (r.body as { api_keys?: { username?: unknown }[] }).api_keys ?? [];
+  return [...new Set(keys.map((k) => String(k.username)))].sort().slice(0, 5);
 }
 
 /** Can the admin create, update, query and invalidate keys at all? */
