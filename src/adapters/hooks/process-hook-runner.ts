@@ -14,6 +14,14 @@ export interface ProcessHookRunnerOptions {
 
 const TAIL = 400;
 
+/**
+ * eskeys' own settings never reach a hook: ESKEYS_PASSWORD and ESKEYS_API_KEY are the admin's
+ * credentials, and a restart command (or whatever it starts) has no business holding them. Their
+ * values are also scrubbed from captured output, in case they reach the hook some other way.
+ */
+const OWN_SETTING = /^ESKEYS_/;
+const ADMIN_SECRETS = ['ESKEYS_PASSWORD', 'ESKEYS_API_KEY'];
+
 /** Replaces every secret value in `text` with `[redacted]`: a hook that echoes its env must not leak the key. */
 function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
@@ -40,8 +48,10 @@ export class ProcessHookRunner implements HookRunner {
 
   runCommand(hook: CommandHook): Promise<HookResult> {
     const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(this.#opts.baseEnv)) if (v !== undefined) env[k] = v;
-    const secrets: string[] = [];
+    for (const [k, v] of Object.entries(this.#opts.baseEnv)) {
+      if (v !== undefined && !OWN_SETTING.test(k)) env[k] = v;
+    }
+    const secrets: string[] = ADMIN_SECRETS.flatMap((k) => this.#opts.baseEnv[k] ?? []);
     for (const [k, v] of Object.entries(hook.env)) {
       if (v instanceof Secret) {
         env[k] = v.reveal();
@@ -82,7 +92,7 @@ export class ProcessHookRunner implements HookRunner {
         settled = true;
         clearTimeout(timer);
         this.#opts.signal?.removeEventListener('abort', onAbort);
-        resolve(result);
+        resolve({ ...result, detail: scrub(result.detail, secrets) });
       };
       child.on('error', (error) =>
         finish({ ok: false, detail: `cannot run \`${hook.command}\`: ${error.message}` }),

@@ -30,6 +30,33 @@ describe('ProcessHookRunner', () => {
     expect(r.detail).not.toContain(KEY.reveal());
   });
 
+  it("never hands eskeys' own settings (the admin credentials) to a hook, and scrubs them from output", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'eskeys-hooks-'));
+    onTestFinished(() => rmSync(cwd, { recursive: true, force: true }));
+    const password = 'admin-password-not-for-hooks';
+    const hooks = new ProcessHookRunner({
+      cwd,
+      baseEnv: {
+        PATH: process.env.PATH,
+        APP_MODE: 'prod',
+        ESKEYS_URL: 'https://es.internal:9200',
+        ESKEYS_USERNAME: 'eskeys-admin',
+        ESKEYS_PASSWORD: password,
+      },
+    });
+    const r = await hooks.runCommand({
+      command: `env > env.txt; echo "leak ${password}"; exit 1`,
+      timeoutMs: 5000,
+      env: { API_KEY: KEY },
+    });
+    const seen = readFileSync(join(cwd, 'env.txt'), 'utf8');
+    expect(seen).toMatch(/^APP_MODE=prod$/m);
+    expect(seen).not.toMatch(/^ESKEYS_/m);
+    expect(seen).not.toContain(password);
+    expect(r.detail).toMatch(/leak \[redacted\]/);
+    expect(r.detail).not.toContain(password);
+  });
+
   it('kills a command that outlives its timeout (whole process group)', async () => {
     const { hooks } = runner();
     const started = Date.now();
