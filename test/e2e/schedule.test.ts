@@ -176,6 +176,15 @@ describe('eskeys schedule', { timeout: 120_000 }, () => {
     expect(bad.stderr).toMatch(
       /^eskeys: --cron\/--timezone: "61 \* \* \* \*" is not a cron expression \(minute/,
     );
+    // Flags that would fail every pass are refused at start, not left to fail hourly.
+    const zero = await runCli(['schedule', '--concurrency', '0'], dir);
+    expect(zero).toMatchObject({
+      code: 2,
+      stderr: 'eskeys: --concurrency 0: expected a whole number from 1 to 64\n',
+    });
+    const nope = await runCli(['schedule', '-t', 'nope'], dir);
+    expect(nope.code).toBe(2);
+    expect(nope.stderr).toMatch(/^eskeys: .*nope/);
     const cfg = makeProject(sb, { files: { 'eskeys.config.json': { scheduler: { cron: 'every hour' } } } });
     const badConfig = await runCli(['schedule'], cfg);
     expect(badConfig.code).toBe(2);

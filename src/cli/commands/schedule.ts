@@ -4,10 +4,11 @@ import { type CronPort, runScheduleLoop, type ScheduleEvent } from '../../core/s
 import type { PassReport } from '../../core/scheduler/pass.js';
 import type { CliContext } from '../context.js';
 import { CONFIG_FILE, loadProject } from '../project.js';
-import { listTemplates } from './rotate.js';
+import { listTemplates, loadTemplate } from './rotate.js';
 import {
   addPassOptions,
   driftPolicy,
+  passConcurrency,
   passEnvironments,
   passJson,
   passSummary,
@@ -129,6 +130,7 @@ export function eventJson(e: ScheduleEvent, at: Date): Record<string, unknown> {
 export async function runSchedule(opts: ScheduleOptions): Promise<void> {
   const { ctx } = opts;
   driftPolicy(opts.drift);
+  passConcurrency(opts.concurrency);
   const project = loadProject(ctx, opts.config);
   const configured = project.config.scheduler;
   const expression = opts.cron ?? configured?.cron ?? DEFAULT_CRON;
@@ -146,6 +148,8 @@ export async function runSchedule(opts: ScheduleOptions): Promise<void> {
   }
   // Fail fast on what would fail every pass: an unknown environment, an empty templates folder.
   passEnvironments(ctx, project, opts);
+  // A --template that does not load would fail every pass: a service that looks healthy forever.
+  if (opts.template) await loadTemplate(ctx, project, opts.template);
   if (!opts.template && (await listTemplates(project)).length === 0) {
     throw new ConfigError(
       `no templates in ${project.config.templates_dir}/ (templates_dir of ${CONFIG_FILE}): nothing to schedule`,

@@ -1,5 +1,12 @@
 import { mapBounded } from '../bounded-map.js';
-import { CancelledError, ExitCode, isEskeysError, LockedError } from '../errors.js';
+import {
+  AuthenticationError,
+  CancelledError,
+  ClusterUnavailableError,
+  ExitCode,
+  isEskeysError,
+  LockedError,
+} from '../errors.js';
 import type { Clock } from '../ports.js';
 import type { ManagedKey } from '../rotation/key-metadata.js';
 import { isValidKey } from '../rotation/key-state.js';
@@ -140,6 +147,12 @@ export interface ScopeReport {
   readonly reminded: boolean;
   readonly warnings: readonly string[];
   readonly exitCode: number;
+  /**
+   * The scope failed because the cluster could not be reached or refused the admin's
+   * credentials: every later scope of the environment would fail the same way. (A 403 or 400
+   * for one template also exits 3, but says nothing about the next template.)
+   */
+  readonly clusterDown?: boolean;
 }
 
 /** The outcome of a pass. */
@@ -229,10 +242,18 @@ export async function runPass(ports: PassPorts, input: PassInput): Promise<PassR
     }
     try {
       // 1. Recovery first: an interrupted rotation is finished or undone before anything else.
-      const recovered = await session.recover({
-        templates: input.narrowed ? names : undefined,
-        dryRun: input.dryRun,
-      });
+      let recovered: PassRecovery[];
+      try {
+        recovered = await session.recover({
+          templates: input.narrowed ? names : undefined,
+          dryRun: input.dryRun,
+        });
+      } catch (error) {
+        // The journal could not be read or a recovery broke unexpectedly: nothing in this
+        // environment can be judged safely, but the other environments still run.
+        failAll(`recovery failed: ${message(error)}`, codeOf(error));
+        continue;
+      }
       recoveries.push(...recovered);
       const unrecovered = new Map<string, PassRecovery>();
       for (const r of recovered) {
@@ -259,7 +280,15 @@ export async function runPass(ports: PassPorts, input: PassInput): Promise<PassR
       // An unreachable cluster fails every later scope the same way: say it once per scope, quickly.
       let unreachable: ScopeReport | undefined;
       const scopeOf = async (t: PassTemplate): Promise<ScopeReport> => {
-        if (unreachable) return bare(t.name, environment, 'failed', unreachable.reason, unreachable.exitCode);
+        if (unreachable) {
+          return bare(
+            t.name,
+            environment,
+            'failed',
+            `not tried: ${unreachable.reason} (at ${unreachable.template}@${environment})`,
+            unreachable.exitCode,
+          );
+        }
         if (stopping()) {
           return bare(
             t.name,
@@ -294,7 +323,7 @@ export async function runPass(ports: PassPorts, input: PassInput): Promise<PassR
           environment,
           byTemplate.get(t.name) ?? [],
         );
-        if (r.exitCode === ExitCode.unavailable && r.status === 'failed') unreachable ??= r;
+        if (r.clusterDown) unreachable ??= r;
         return r;
       };
       const concurrency = input.concurrency ?? 1;
@@ -468,6 +497,7 @@ async function runScope(
     return report('failed', isEskeysError(error) ? message(error) : `internal error: ${message(error)}`, {
       ...done,
       exitCode: code,
+      clusterDown: error instanceof ClusterUnavailableError || error instanceof AuthenticationError,
     });
   } finally {
     await lock.release();

@@ -165,7 +165,7 @@ export function decideScope(input: ScopePolicyInput): ScopeDecision {
     if (dueAt.getTime() <= t) {
       trigger = 'age';
       why = `${current.info.name} is ${ageText(age)} old (rotate every ${period.every}${period.source === 'key' ? ', as recorded on the key' : ''})`;
-    } else if (expiresIn !== undefined && expiresIn <= graceMs) {
+    } else if (expiresIn !== undefined && expiresIn <= graceMs && lifetime(current) > graceMs) {
       trigger = 'expiring';
       why = `${current.info.name} expires in ${humanizeDuration(expiresIn)}, within the ${template.rotation.grace} grace period`;
     } else if (drift && (policy === 'rotate' || (policy === 'narrowing' && drift.direction === 'narrows'))) {
@@ -175,6 +175,13 @@ export function decideScope(input: ScopePolicyInput): ScopeDecision {
           ? `the template now grants less than ${current.info.name} (${drift.changes.join('; ')})`
           : `the template changed since ${current.info.name} was minted (--drift rotate)`;
     }
+  }
+  if (current && lifetime(current) <= graceMs) {
+    // Such a key is "within its grace of expiring" from the moment it is minted: rotating on
+    // expiry would rotate on every pass. Rotation follows its age only; say why.
+    warnings.push(
+      `${current.info.name} lives ${humanizeDuration(lifetime(current))}, not longer than the ${template.rotation.grace} grace period: it is not rotated for expiring soon; give the template an expiration longer than rotation.grace (e.g. "auto")`,
+    );
   }
   const rotation: RotationView = {
     every: period.every,
@@ -286,4 +293,11 @@ function driftNote(drift: Drift, rotatingAnyway: boolean): string {
     default:
       return `the template removes access (${drift.changes.join('; ')}); not applied (--drift report): \`eskeys rotate\` applies it now`;
   }
+}
+
+/** A key's whole validity (creation to expiration); infinite when it never expires. */
+function lifetime(key: ManagedKey): number {
+  return key.info.expiration
+    ? key.info.expiration.getTime() - key.info.creation.getTime()
+    : Number.POSITIVE_INFINITY;
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ClusterUnavailableError, LockedError, PartialFailureError } from '../../../src/core/errors.js';
+import {
+  AuthorizationError,
+  ClusterUnavailableError,
+  LockedError,
+  PartialFailureError,
+} from '../../../src/core/errors.js';
 import type { ManagedKey } from '../../../src/core/rotation/key-metadata.js';
 import type { RotationOutcome } from '../../../src/core/rotation/rotate-key.js';
 import {
@@ -229,6 +234,65 @@ describe('runPass', () => {
     // a2 ran beside a1 or a3, but a1 and a3 never together.
     expect(overlaps.length).toBeGreaterThan(0);
     expect(overlaps.filter((o) => o.includes('a1') && o.includes('a3'))).toEqual([]);
+  });
+
+  it('a 403 for one template fails that scope only; a cluster that went away fails the rest untried', async () => {
+    const names = ['a1', 'a2', 'a3'];
+    const templates = names.map((name) => ({ ...template(), name }) as RoleTemplate);
+    const reviews = names.map((name) => ({
+      type: 'review.completed',
+      time: daysAgo(1),
+      template: name,
+      environment: 'prod',
+    }));
+    const due = () =>
+      new FakeSession(
+        'prod',
+        names.map((name) => key({ template: name, created: daysAgo(91) })),
+      );
+    const forbidden = due();
+    forbidden.outcome.set(
+      'a1',
+      () =>
+        new AuthorizationError(
+          'the admin may not create index templates (action indices:admin/index_template/put)',
+        ),
+    );
+    const one = await setup({ prod: forbidden }, { templates: templates.map(entry) }, reviews).run();
+    expect(one.scopes.map((x) => [x.template, x.status])).toEqual([
+      ['a1', 'failed'],
+      ['a2', 'rotated'],
+      ['a3', 'rotated'],
+    ]);
+    expect(one.exitCode).toBe(3);
+
+    const down = due();
+    down.outcome.set(
+      'a1',
+      () => new ClusterUnavailableError('cannot reach cluster https://es:9200 (ECONNREFUSED)'),
+    );
+    const all = await setup({ prod: down }, { templates: templates.map(entry) }, reviews).run();
+    expect(all.scopes.map((x) => [x.template, x.status, x.reason])).toEqual([
+      ['a1', 'failed', 'cannot reach cluster https://es:9200 (ECONNREFUSED)'],
+      ['a2', 'failed', 'not tried: cannot reach cluster https://es:9200 (ECONNREFUSED) (at a1@prod)'],
+      ['a3', 'failed', 'not tried: cannot reach cluster https://es:9200 (ECONNREFUSED) (at a1@prod)'],
+    ]);
+    expect(down.calls.filter((c) => c.startsWith('rotate'))).toEqual(['rotate a1']);
+  });
+
+  it('a recovery that throws fails its environment only (the journal unreadable); the next one runs', async () => {
+    const broken = new FakeSession('prod', [key({ created: daysAgo(91) })]);
+    broken.recover = async () => {
+      throw new Error("EACCES: permission denied, open '.eskeys/journal/app@prod.jsonl'");
+    };
+    const fine = new FakeSession('staging', [key({ created: daysAgo(10) })]);
+    const report = await setup({ prod: broken, staging: fine }).run();
+    expect(report.scopes.map((x) => [x.environment, x.status, x.reason])).toEqual([
+      ['prod', 'failed', "recovery failed: EACCES: permission denied, open '.eskeys/journal/app@prod.jsonl'"],
+      ['staging', 'up_to_date', expect.any(String)],
+    ]);
+    expect(broken.calls).toEqual(['close']);
+    expect(report.exitCode).toBe(70);
   });
 
   it('an up-to-date scope takes no lock and sends no further request', async () => {

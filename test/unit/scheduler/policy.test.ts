@@ -108,6 +108,16 @@ describe('rotation: when a key is due', () => {
     if (action === 'rotate') expect(d.rotation.trigger).toBe('expiring');
   });
 
+  it('a key that lives no longer than the grace is not rotated for expiring (no rotation on every pass)', () => {
+    // expiration "1d" with the default 24h grace: "expiring within grace" from the minute it is minted.
+    const created = new Date(NOW.getTime() - 60_000);
+    const d = decide([key({ created, expires: new Date(created.getTime() + DAY) })]);
+    expect(d.action).toBe('none');
+    expect(d.warnings.join('\n')).toMatch(
+      /app@prod#1 lives 1d, not longer than the 24h grace period: it is not rotated for expiring soon/,
+    );
+  });
+
   it('the newest active key is the current one; several active keys are a warning', () => {
     const d = decide([
       key({ generation: 3, created: daysAgo(5) }),
