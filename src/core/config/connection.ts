@@ -96,10 +96,12 @@ export function resolveConnection(
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError(`cluster URL [${url}] (${sources.url}) is not a valid URL`);
+    throw new ConfigError(`cluster URL [${withoutUserinfo(url)}] (${sources.url}) is not a valid URL`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ConfigError(`cluster URL [${url}] (${sources.url}) must start with http:// or https://`);
+    throw new ConfigError(
+      `cluster URL [${withoutUserinfo(url)}] (${sources.url}) must start with http:// or https://`,
+    );
   }
   if (parsed.username || parsed.password) {
     throw new ConfigError('cluster URL must not embed credentials; use ESKEYS_USERNAME/ESKEYS_PASSWORD');
@@ -129,4 +131,15 @@ export function resolveConnection(
   const caCertPath = pick('ca', flags.ca, defaults.caCertPath);
   const caFingerprint = pick('caFingerprint', flags.caFingerprint, defaults.caFingerprint);
   return { url: parsed.toString().replace(/\/$/, ''), auth, caCertPath, caFingerprint, insecure, sources };
+}
+
+/**
+ * The URL as it may be shown in a message: any `user:password@` part replaced, found by text
+ * because the URL may be too malformed for the URL parser (that is why it is being reported).
+ */
+export function withoutUserinfo(url: string): string {
+  return url.replace(
+    /^([a-z][a-z0-9+.-]*:\/\/)?[^/?#\s]*@/i,
+    (_m, scheme: string | undefined) => `${scheme ?? ''}***@`,
+  );
 }

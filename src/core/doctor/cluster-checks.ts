@@ -529,7 +529,7 @@ async function apiKeyAdminCheck(cluster: ClusterPort): Promise<DoctorCheck> {
       'delegation',
       'api_key_admin',
       'ok',
-      'holds manage_api_key: may create, update, query and invalidate keys',
+      "holds manage_api_key: may create keys, query and invalidate every user's REST keys, and update the keys it owns (Elasticsearch lets only a key's owner update it)",
     );
   }
   if (r.cluster.manage_own_api_key) {
@@ -539,7 +539,7 @@ async function apiKeyAdminCheck(cluster: ClusterPort): Promise<DoctorCheck> {
       'warn',
       'holds only manage_own_api_key: eskeys sees and manages only keys this same user created; keys minted by another admin are invisible to status, rotate and revoke',
       {
-        fix: 'grant the admin manage_api_key, so any admin of the team can rotate and revoke the managed keys',
+        fix: 'grant the admin manage_api_key, so status, inventory and revoke see every managed key (rotating a key still needs its owner: run eskeys as one dedicated admin user)',
       },
     );
   }
