@@ -3,6 +3,7 @@ import { humanizeDuration } from '../duration.js';
 import { type LintRuleId, type LintSeverity, lintRule } from '../lint/index.js';
 import type { ManagedKey } from '../rotation/key-metadata.js';
 import type { KeyView } from '../rotation/key-state.js';
+import { templateHash } from '../rotation/template-hash.js';
 import type { RoleTemplate } from '../templates/schema.js';
 import {
   canDoEverything,
@@ -303,9 +304,59 @@ export function indexTemplates(
   };
 }
 
+/** What inventory concludes from one owner snapshot (limited_by), whatever key carries it. */
+export interface SnapshotVerdict {
+  /** The snapshot allows everything (the superuser shape). */
+  readonly everything: boolean;
+  /** The reused lint rules over the snapshot, marked inherited. */
+  readonly findings: readonly InventoryFinding[];
+  /** run_as in the snapshot, marked inherited. */
+  readonly runAs: readonly InventoryFinding[];
+}
+
+/**
+ * Verdicts per snapshot content. Snapshots repeat heavily (every key an owner minted without
+ * descriptors since its roles last changed carries the same one), and judging one builds the
+ * privilege automaton (tens of milliseconds for a superuser), so a scan judges each distinct
+ * snapshot once. Keyed by the hash of its canonical JSON; bounded, so memory stays flat.
+ */
+export class SnapshotCache {
+  readonly #verdicts = new Map<string, SnapshotVerdict>();
+  readonly #max: number;
+  /** Snapshots judged so far (cache misses); for tests and benchmarks. */
+  computed = 0;
+
+  constructor(max = 1000) {
+    this.#max = max;
+  }
+
+  /** The verdict on `snapshot`, judged once per distinct content. */
+  verdict(snapshot: Descriptors): SnapshotVerdict {
+    const key = templateHash(snapshot);
+    const hit = this.#verdicts.get(key);
+    if (hit) return hit;
+    const v = judgeSnapshot(snapshot);
+    this.computed++;
+    if (this.#verdicts.size >= this.#max) this.#verdicts.clear();
+    this.#verdicts.set(key, v);
+    return v;
+  }
+}
+
+/** The verdict on one owner snapshot (uncached). */
+export function judgeSnapshot(snapshot: Descriptors): SnapshotVerdict {
+  return {
+    everything: canDoEverything(snapshot),
+    findings: privilegeFindings(snapshot, true),
+    runAs: runAsFindings(snapshot, true),
+  };
+}
+
 /** What findings need beyond the key itself. */
 export interface FindingContext {
   readonly now: Date;
+  /** Verdicts on owner snapshots shared across keys; without one each key's snapshot is judged anew. */
+  readonly snapshots?: SnapshotCache;
   /** Current templates; undefined = template checks skipped (no roles/ or an invalid template). */
   readonly templates?: TemplateIndex;
   /** Valid managed keys per `template@environment` across the cluster. */
@@ -358,8 +409,9 @@ export function keyFindings(
         ),
       );
     } else {
-      const inherited = privilegeFindings(key.limitedBy, true);
-      const everything = canDoEverything(key.limitedBy);
+      const verdict = ctx.snapshots?.verdict(key.limitedBy) ?? judgeSnapshot(key.limitedBy);
+      const inherited = verdict.findings;
+      const everything = verdict.everything;
       const worst = inherited.reduce<InventorySeverity>((s, f) => worse(s, f.severity), 'info');
       const severity: InventorySeverity = everything
         ? 'critical'
@@ -376,8 +428,7 @@ export function keyFindings(
             : `no role descriptors: the key has the privileges of ${owner} (roles ${roles}): ${formatPrivileges(summarizePrivileges(key.limitedBy))}`,
         ),
       );
-      out.push(...inherited);
-      out.push(...runAsFindings(key.limitedBy, true));
+      out.push(...inherited, ...verdict.runAs);
     }
   } else {
     out.push(...privilegeFindings(descriptors!));

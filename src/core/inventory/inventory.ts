@@ -17,6 +17,7 @@ import {
   keyFindings,
   ruleOrder,
   ruleText,
+  SnapshotCache,
   type TemplateIndex,
 } from './findings.js';
 import { INVENTORY_SEVERITIES, type InventorySeverity, inventorySeverityRank, worse } from './severity.js';
@@ -292,6 +293,8 @@ export interface InventoryRun {
   /** Current templates (undefined: skip template checks). */
   readonly templates?: TemplateIndex;
   readonly pageSize?: number;
+  /** Verdicts on owner snapshots, shared by the keys of the scan. @defaultValue a new SnapshotCache */
+  readonly snapshots?: SnapshotCache;
 }
 
 /** What the admin identity can see, checked before the scan. */
@@ -322,6 +325,7 @@ export async function* runInventoryScan(
   const ctx: FindingContext = {
     now: run.now,
     validPerGroup,
+    snapshots: run.snapshots ?? new SnapshotCache(),
     ...(run.templates ? { templates: run.templates } : {}),
   };
   for await (const key of scanApiKeys(run.cluster, run.filter, run.now, info, run.pageSize)) {

@@ -10,6 +10,7 @@ import {
   inventoryEntry,
   PRIVILEGE_LINT_RULES,
   privilegeFindings,
+  SnapshotCache,
   secretLikeMetadata,
 } from '../../../src/core/inventory/index.js';
 import { lintRule } from '../../../src/core/lint/index.js';
@@ -383,5 +384,38 @@ describe('inventory summary', () => {
     expect(s.countAtOrAbove('info')).toBe(
       s.findings.critical + s.findings.high + s.findings.medium + s.findings.info,
     );
+  });
+});
+
+describe('owner snapshots judged once per content', () => {
+  it('many keys sharing a snapshot judge it once, with the same findings as without the cache', () => {
+    const snapshots = new SnapshotCache();
+    const c = ctx({ snapshots });
+    const reader = { reader: { indices: [{ names: ['logs-app'], privileges: ['read'] }] } };
+    const entries = [];
+    for (let i = 0; i < 50; i++) {
+      // A fresh but equal object each time, as every page of the query API returns.
+      entries.push(
+        inventoryEntry(
+          key({ id: `id-${i}`, roleDescriptors: {}, limitedBy: { superuser: { ...SUPERUSER_DESCRIPTOR } } }),
+          c,
+        ),
+      );
+    }
+    entries.push(inventoryEntry(key({ id: 'r', roleDescriptors: {}, limitedBy: reader }), c));
+    entries.push(inventoryEntry(key({ id: 'own' }), c)); // own descriptors: no snapshot judged
+    expect(snapshots.computed).toBe(2);
+    const uncached = inventoryEntry(key({ id: 'id-0', roleDescriptors: {} }), ctx());
+    expect(entries[0]!.findings).toEqual(uncached.findings);
+    expect(rules(entries[49]!.findings)[0]).toBe('critical:inherits-owner-privileges');
+    expect(rules(entries[50]!.findings)).toEqual(['medium:inherits-owner-privileges']);
+  });
+
+  it('keeps memory bounded: past its size it starts over, still correct', () => {
+    const snapshots = new SnapshotCache(2);
+    const snap = (i: number) => ({ r: { indices: [{ names: [`logs-${i}`], privileges: ['read'] }] } });
+    for (const i of [1, 2, 3, 1])
+      inventoryEntry(key({ roleDescriptors: {}, limitedBy: snap(i) }), ctx({ snapshots }));
+    expect(snapshots.computed).toBe(4);
   });
 });

@@ -7,6 +7,7 @@ import {
   inventoryQuery,
   runInventoryScan,
   type ScanInfo,
+  SnapshotCache,
   scanApiKeys,
 } from '../../../src/core/inventory/index.js';
 
@@ -109,6 +110,23 @@ describe('scanning the query API', () => {
       expect(entries.map((e) => e.privilegeSource)).toEqual([source]);
       expect(summary.keys).toBe(1);
     }
+  });
+});
+
+describe('owner snapshots across a scan', () => {
+  it('a scan judges a snapshot shared by every key once, across pages', async () => {
+    const bare = Array.from({ length: 25 }, (_, i) => ({ ...keyAt(i), roleDescriptors: {} }));
+    const snapshots = new SnapshotCache();
+    const run = { cluster: asPort(new PagedCluster(bare)), filter: {}, now: NOW, pageSize: 10, snapshots };
+    const entries = [];
+    for await (const e of runInventoryScan(run, new InventorySummary(), {
+      total: 0,
+      limitedByReturned: true,
+    }))
+      entries.push(e);
+    expect(entries).toHaveLength(25);
+    expect(snapshots.computed).toBe(1);
+    expect(entries.every((e) => e.findings.some((f) => f.rule === 'inherits-owner-privileges'))).toBe(true);
   });
 });
 
