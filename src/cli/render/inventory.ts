@@ -45,6 +45,28 @@ export interface InventoryRenderer {
   end(f: InventoryFooter): void;
 }
 
+/**
+ * Text from the cluster made visible: key names, metadata-derived fields, owners, realms and
+ * index patterns come from whoever created the key, so every C0/C1 control character, DEL and
+ * the Unicode line and paragraph separators become `\u001b`-style escapes. A raw ESC would let a
+ * key name drive the reviewer's terminal (clear it, recolour rows); a newline would forge rows.
+ * JSON output uses `safeJson`: JSON.stringify escapes C0 controls but leaves DEL and C1 raw.
+ */
+export function visible(s: string): string {
+  return s.replace(
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/** JSON.stringify with DEL, C1 controls and U+2028/U+2029 escaped too (still the same JSON value). */
+export function safeJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const iso = (d: Date | undefined) => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : null);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -146,7 +168,7 @@ export class TableRenderer implements InventoryRenderer {
       managedCell(e),
       findingsCell(e.findings),
       privilegesCell(e),
-    ];
+    ].map(visible);
     if (this.#pending) {
       this.#pending.push(row);
       if (this.#pending.length >= this.#sizeFrom) this.#flush();
@@ -191,7 +213,7 @@ export class TableRenderer implements InventoryRenderer {
 }
 
 function ruleBlock(r: RuleSummary): string {
-  const examples = r.examples.map((e) => `${e.name} (${maskId(e.id)})`).join(', ');
+  const examples = r.examples.map((e) => visible(`${e.name} (${maskId(e.id)})`)).join(', ');
   const more = r.keys > r.examples.length ? `, and ${r.keys - r.examples.length} more` : '';
   return (
     `${r.severity.toUpperCase().padEnd(8)} ${r.rule}: ${plural(r.keys, 'key')} (${examples}${more})\n` +
@@ -298,12 +320,12 @@ export class JsonRenderer implements InventoryRenderer {
         template: h.filter.template ?? null,
       },
     };
-    const fields = Object.entries(head).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+    const fields = Object.entries(head).map(([k, v]) => `  ${JSON.stringify(k)}: ${safeJson(v)}`);
     this.#out.write(`{\n${fields.join(',\n')},\n  "keys": [`);
   }
 
   key(e: InventoryEntry): void {
-    this.#out.write(`${this.#count++ === 0 ? '\n' : ',\n'}    ${JSON.stringify(entryJson(e))}`);
+    this.#out.write(`${this.#count++ === 0 ? '\n' : ',\n'}    ${safeJson(entryJson(e))}`);
   }
 
   end({ summary, scan }: InventoryFooter): void {
@@ -315,20 +337,22 @@ export class JsonRenderer implements InventoryRenderer {
       templates_checked: this.#header.templatesSkipped === undefined,
       notes,
     };
-    const body = JSON.stringify(tail, null, 2).slice(1, -1);
+    const body = safeJson(tail, 2).slice(1, -1);
     this.#out.write(`${this.#count > 0 ? '\n  ' : ''}],${body}}\n`);
   }
 }
 
 /** Text for a Markdown table cell: no emphasis from `*`/`_` in index patterns, no broken cells. */
 const escapeMd = (s: string) =>
-  s
+  visible(s)
     .replace(/[\\`*_[\]]/g, '\\$&')
     .replace(/\|/g, '\\|')
+    .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/\n/g, ' ');
 /** A code span for a table cell (GFM still needs `|` escaped inside it). */
-const codeMd = (s: string) => `\`${s.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\n/g, ' ')}\``;
+const codeMd = (s: string) =>
+  `\`${visible(s).replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\n/g, ' ')}\``;
 
 /** A Markdown report to hand on: scope, keys table with every finding, findings by rule, totals. */
 export class MarkdownRenderer implements InventoryRenderer {
@@ -360,7 +384,7 @@ export class MarkdownRenderer implements InventoryRenderer {
     const findings =
       e.findings.map((f) => `**${f.severity}** ${f.rule}: ${escapeMd(f.message)}`).join('<br>') || '—';
     const cells = [
-      `${escapeMd(e.name)} (\`${maskId(e.id)}\`)`,
+      `${escapeMd(e.name)} (${codeMd(maskId(e.id))})`,
       escapeMd(ownerOf(e)),
       `${day(e.created)} (${humanizeDuration(e.ageMs).split(' ')[0]})`,
       expiresCell(e),

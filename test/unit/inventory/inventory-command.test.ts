@@ -144,3 +144,71 @@ describe('JSON document', () => {
     }
   });
 });
+
+describe('cluster-provided text is made visible, never sent raw to the terminal', () => {
+  /** Every field here comes from whoever created the key. */
+  const EVIL: ApiKeyInfo = {
+    ...KEY,
+    id: 'abcdefghijklmnop\u001bqrs',
+    name: 'evil\u001b[2J\nforged-row | x\u009b31m\u007f',
+    username: 'mallory\u001b]0;owned\u0007',
+    realm: 'native\r\n',
+    metadata: {
+      managed_by: 'eskeys',
+      template: 'svc\u001b[31m',
+      environment: 'prod\nx',
+      template_hash: 'h',
+      generation: 1,
+      created_by: 'x',
+      rotation_id: 'r',
+      state: 'active',
+      rotate_every: '90d',
+      grace: '24h',
+      review_every: '30d',
+    },
+    roleDescriptors: { 'r\u001b': { indices: [{ names: ['logs-\u001b[2J'], privileges: ['read'] }] } },
+  };
+
+  async function render(format: 'table' | 'markdown' | 'json') {
+    const io = new FakeIO();
+    const ctx = fakeContext({ cwd: dir(), io });
+    await runInventory({
+      ctx,
+      format,
+      openCluster: async () => cluster([EVIL], { read_security: true, manage_api_key: true }),
+    });
+    return io;
+  }
+
+  // C0 controls other than the newline that ends each line, DEL, C1 controls.
+  const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+  it.each(['table', 'markdown'] as const)('%s: no control character, no forged line', async (format) => {
+    const io = await render(format);
+    expect(io.out).not.toMatch(CONTROL);
+    expect(io.err).not.toMatch(CONTROL);
+    // Markdown escapes the backslash of the visible escape (and brackets), so it renders as \u001b.
+    const shown = (t: string) => (format === 'markdown' ? t.replace(/[\\[\]]/g, '\\$&') : t);
+    expect(io.out).toContain(shown('evil\\u001b[2J\\u000aforged-row'));
+    expect(io.out).toContain(shown('mallory\\u001b]0;owned\\u0007'));
+    // The forged part stays on the key's own line.
+    const line = io.out.split('\n').find((l) => l.includes('forged-row'))!;
+    expect(line).toContain('evil');
+    expect(line).toContain('mallory');
+    expect(io.out.split('\n').filter((l) => l.includes('forged-row'))).toHaveLength(
+      format === 'table' ? 2 : 1, // table: the row and the findings example
+    );
+  });
+
+  it('markdown: the name cannot break out of its cell', async () => {
+    const io = await render('markdown');
+    const row = io.out.split('\n').find((l) => l.includes('forged-row'))!;
+    expect(row).toContain('forged-row \\| x');
+  });
+
+  it('json keeps the exact values, escaped by JSON itself', async () => {
+    const io = await render('json');
+    expect(io.out).not.toMatch(CONTROL);
+    expect(JSON.parse(io.out).keys[0].name).toBe(EVIL.name);
+  });
+});
