@@ -77,12 +77,14 @@ function toRecord(line: string): AuditRecord | undefined {
   try {
     const e = JSON.parse(line) as { time?: unknown; event?: Record<string, unknown> };
     const time = new Date(String(e.time));
+    const details = e.event?.details as { decision?: unknown } | undefined;
     if (!e.event || typeof e.event.type !== 'string' || Number.isNaN(time.getTime())) return undefined;
     return {
       time,
       type: e.event.type,
       template: typeof e.event.template === 'string' ? e.event.template : undefined,
       environment: typeof e.event.environment === 'string' ? e.event.environment : undefined,
+      ...(typeof details?.decision === 'string' ? { decision: details.decision } : {}),
     };
   } catch {
     return undefined; // verified lines always parse

@@ -5,6 +5,7 @@ import { keyLifetimeMs } from '../rotation/expiration-policy.js';
 import type { ManagedKey } from '../rotation/key-metadata.js';
 import { describeKey, type KeyView } from '../rotation/key-state.js';
 import { templateHash } from '../rotation/template-hash.js';
+import { reviewFacts } from '../scheduler/review.js';
 import type { RoleTemplate } from '../templates/schema.js';
 import { accessSections, grantExplanations } from './access.js';
 import { type AuditLogInput, type AuditRecord, auditEvidence, REVIEW_COMPLETED } from './evidence.js';
@@ -132,7 +133,19 @@ function schedule(input: IdentityReviewInput, audit: AuditEvidence, cluster: Clu
   const keyMs = keyEvery === undefined ? undefined : parseDuration(keyEvery);
   const [every, ms] =
     keyMs !== undefined && keyMs < templateMs ? [keyEvery!, keyMs] : [t.rotation.review, templateMs];
-  const lastReviewAt = audit.lastReview?.time;
+  // The scheduler's own rule (reviewFacts): only an approving review resets the clock; one
+  // that decided "changes required" is shown as evidence but leaves the review due.
+  const lastReviewAt = reviewFacts(
+    input.records.map((r) => ({
+      time: r.time,
+      type: r.type,
+      template: r.template,
+      environment: r.environment,
+      ...(typeof r.details.decision === 'string' ? { decision: r.details.decision } : {}),
+    })),
+    t.name,
+    input.environment,
+  ).lastCompleted;
   const traces = [audit.firstSeen, ...(cluster.available ? cluster.keys.map((k) => k.createdAt) : [])].filter(
     (x): x is Date => x !== undefined,
   );

@@ -15,7 +15,15 @@ export interface AuditRecord {
   readonly type: string;
   readonly template?: string;
   readonly environment?: string;
+  /** `details.decision` of a `review.completed` (`approved`, `approved_with_follow_ups`, `changes_required`). */
+  readonly decision?: string;
 }
+
+/**
+ * A signed-off review that decided "changes required" is recorded (the review happened) but
+ * does not count as "reviewed": the changes are still owed, so the reminder keeps running.
+ */
+export const REVIEW_CHANGES_REQUIRED = 'changes_required';
 
 /** What the audit log knows about one scope's reviews. */
 export interface ReviewFacts {
@@ -38,7 +46,8 @@ function oldest(a: Date | undefined, b: Date): Date {
 /**
  * The review facts of (template, environment) from audit records (pure). A `review.completed`
  * event without an environment reviewed the template itself and so covers every environment:
- * a template is one file, reviewed once, whatever the number of environments it serves.
+ * a template is one file, reviewed once, whatever the number of environments it serves. A
+ * review whose decision is "changes required" does not reset the reminder.
  */
 export function reviewFacts(
   records: readonly AuditRecord[],
@@ -50,7 +59,11 @@ export function reviewFacts(
   let firstSeen: Date | undefined;
   for (const r of records) {
     if (r.template !== template) continue;
-    if (r.type === REVIEW_COMPLETED && (r.environment === undefined || r.environment === environment)) {
+    if (
+      r.type === REVIEW_COMPLETED &&
+      r.decision !== REVIEW_CHANGES_REQUIRED &&
+      (r.environment === undefined || r.environment === environment)
+    ) {
       lastCompleted = newest(lastCompleted, r.time);
     }
     if (r.environment !== environment) continue;

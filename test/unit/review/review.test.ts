@@ -340,6 +340,37 @@ describe('review of one identity', () => {
       });
     });
 
+    it('a signed-off "changes required" review does not reset the review clock (the scheduler reads it the same way)', () => {
+      const key = managedKey(emailSearch, 'prod', { ageMs: 40 * DAY });
+      const signOff = (days: number, decision: string) => ({
+        at: new Date(NOW.getTime() - days * DAY),
+        event: {
+          type: 'review.completed',
+          template: 'email-search',
+          environment: 'prod',
+          actor: 'jane@laptop',
+          details: { reviewer: 'Jane', decision },
+        },
+      });
+      const cluster = { available: true as const, keys: [key] };
+      const onlyRejected = review(emailSearch, {
+        audit: auditLog([verifiedAgo(emailSearch, 2 * DAY), signOff(1, 'changes_required')]),
+        cluster,
+      });
+      expect(onlyRejected.audit.lastReview).toMatchObject({ summary: 'changes required by Jane' });
+      expect(onlyRejected.schedule).toMatchObject({ basis: 'first_trace', due: true });
+      const approvedBefore = review(emailSearch, {
+        audit: auditLog([
+          signOff(20, 'approved_with_follow_ups'),
+          verifiedAgo(emailSearch, 2 * DAY),
+          signOff(1, 'changes_required'),
+        ]),
+        cluster,
+      });
+      expect(approvedBefore.schedule).toMatchObject({ basis: 'last_review', due: false });
+      expect(approvedBefore.schedule.dueAt).toEqual(new Date(NOW.getTime() + 10 * DAY));
+    });
+
     it('review period: the stricter of the template and the active key; a template-wide review covers every environment', () => {
       const key = managedKey(emailSearch, 'prod', { ageMs: 3 * DAY, reviewEvery: '7d' });
       const everywhere = auditLog([

@@ -1,4 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { AuditRecordReader } from '../../../src/adapters/audit/audit-record-reader.js';
+import { JsonlAuditLog } from '../../../src/adapters/audit/jsonl-audit-log.js';
 import { type AuditRecord, reviewFacts } from '../../../src/core/scheduler/review.js';
 import { daysAgo } from './support.js';
 
@@ -54,5 +59,54 @@ describe('reviewFacts', () => {
       'prod',
     );
     expect(f.lastCompleted).toEqual(daysAgo(1));
+  });
+});
+
+describe('reviewFacts: only an approving review resets the reminder', () => {
+  const decided = (days: number, decision?: string): AuditRecord => ({
+    ...rec('review.completed', days, 'app', 'prod'),
+    ...(decision !== undefined ? { decision } : {}),
+  });
+
+  it.each([
+    { decision: 'approved', counts: true },
+    { decision: 'approved_with_follow_ups', counts: true },
+    { decision: undefined, counts: true },
+    { decision: 'changes_required', counts: false },
+  ])('a review.completed deciding $decision counts as reviewed: $counts', ({ decision, counts }) => {
+    const f = reviewFacts([decided(40, 'approved'), decided(2, decision)], 'app', 'prod');
+    expect(f.lastCompleted).toEqual(counts ? daysAgo(2) : daysAgo(40));
+  });
+
+  it('a signed-off "changes required" alone leaves the identity unreviewed (its reminder stays due)', () => {
+    const f = reviewFacts(
+      [rec('key.created', 90, 'app', 'prod'), decided(1, 'changes_required')],
+      'app',
+      'prod',
+    );
+    expect(f.lastCompleted).toBeUndefined();
+    expect(f.firstSeen).toEqual(daysAgo(90));
+  });
+
+  it('the audit log as the scheduler reads it: a "changes required" sign-off after an approval leaves the approval as the last review', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'eskeys-review-facts-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const path = join(dir, 'audit.jsonl');
+    let t = daysAgo(40).getTime();
+    const log = new JsonlAuditLog(path, { now: () => new Date(t) });
+    const signOff = (decision: string) =>
+      log.append({
+        type: 'review.completed',
+        template: 'app',
+        environment: 'prod',
+        actor: 'jane@laptop',
+        details: { reviewer: 'Jane', decision },
+      });
+    await signOff('approved');
+    t = daysAgo(1).getTime();
+    await signOff('changes_required');
+    const records = await new AuditRecordReader(path, () => {}).read();
+    expect(records.map((r) => r.decision)).toEqual(['approved', 'changes_required']);
+    expect(reviewFacts(records, 'app', 'prod').lastCompleted).toEqual(daysAgo(40));
   });
 });
