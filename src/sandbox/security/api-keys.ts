@@ -50,7 +50,8 @@ export function renderApiKey(
   out.realm = k.realm;
   if (atLeast(v, 8, 14)) out.realm_type = k.realmType;
   out.metadata = k.metadata;
-  out.role_descriptors = renderDescriptors(k.roleDescriptors);
+  // role_descriptors joined the get/query answer in 8.5, with limited_by (§4.3).
+  if (atLeast(v, 8, 5)) out.role_descriptors = renderDescriptors(k.roleDescriptors);
   if (opts.withLimitedBy) out.limited_by = [renderDescriptors(k.limitedBy)];
   if (opts.sort) out._sort = opts.sort;
   return out;

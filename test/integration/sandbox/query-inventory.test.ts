@@ -192,3 +192,56 @@ describe('the ES adapter over the query API', () => {
     }
   });
 });
+
+describe('before 8.5 (8.4.3 profile)', () => {
+  it('the query API knows no with_limited_by and returns no role_descriptors', async () => {
+    const old = await startTestCluster({ version: '8.4.3' });
+    const cluster = createEsCluster(
+      {
+        url: old.sandbox.url,
+        auth: { kind: 'basic', username: 'elastic', password: new Secret(old.sandbox.password) },
+        insecure: false,
+        sources: {},
+      },
+      { retry: { retries: 0 } },
+    );
+    try {
+      await old.admin.security.createApiKey({
+        name: 'scoped',
+        role_descriptors: { r: { cluster: ['monitor'] } },
+      });
+      await old.admin.security.createApiKey({ name: 'inherits' });
+      await expect(
+        old.admin.transport.request({
+          method: 'POST',
+          path: '/_security/_query/api_key',
+          querystring: { with_limited_by: 'true' },
+          body: {},
+        }),
+      ).rejects.toMatchObject({
+        meta: {
+          statusCode: 400,
+          body: {
+            error: {
+              type: 'illegal_argument_exception',
+              reason:
+                'request [/_security/_query/api_key] contains unrecognized parameter: [with_limited_by]',
+            },
+          },
+        },
+      });
+      const r = (await old.admin.transport.request({
+        method: 'POST',
+        path: '/_security/_query/api_key',
+        body: {},
+      })) as Json;
+      expect(r.api_keys).toHaveLength(2);
+      for (const k of r.api_keys) expect(Object.keys(k)).not.toContain('role_descriptors');
+      const page = await cluster.queryApiKeys({});
+      expect(page.keys.map((k) => k.roleDescriptors)).toEqual([undefined, undefined]);
+    } finally {
+      await cluster.close();
+      await old.close();
+    }
+  });
+});
