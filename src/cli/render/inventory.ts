@@ -91,7 +91,11 @@ export function caveats(h: InventoryHeader, scan?: ScanInfo, terminal = false): 
       'partial inventory: the admin identity has neither read_security nor manage_api_key, so the cluster lists only its own keys',
     );
   }
-  if (scan && !scan.limitedByReturned) {
+  if (scan?.limitedByUnsupported) {
+    out.push(
+      "the cluster predates 8.5: it returns neither owner snapshots (limited_by) nor keys' role descriptors, so what each key may do is unknown",
+    );
+  } else if (scan && !scan.limitedByReturned) {
     out.push(
       'owner snapshots (limited_by) were not returned (an API-key admin needs manage_api_key): what keys without role descriptors inherit is unknown',
     );
@@ -119,6 +123,7 @@ function managedCell(e: InventoryEntry): string {
 /** The privileges cell: a key without descriptors shows its owner's snapshot, marked as such. */
 export function privilegesCell(e: InventoryEntry): string {
   if (e.privilegeSource === 'unknown') return "inherits its owner's (snapshot not returned)";
+  if (e.privilegeSource === 'unreported') return 'unknown (role descriptors not returned before 8.5)';
   const text = formatPrivileges(e.privileges);
   return e.privilegeSource === 'owner' ? `inherits owner's: ${text}` : text;
 }
@@ -280,6 +285,7 @@ function summaryJson(s: InventorySummary): Record<string, unknown> {
     managed: s.managed,
     unmanaged: s.unmanaged,
     without_role_descriptors: s.inheriting,
+    role_descriptors_not_returned: s.unreported,
     findings: { ...s.findings },
     keys_by_worst_severity: { ...s.keysByWorst },
     rules: s.rules().map((r) => ({

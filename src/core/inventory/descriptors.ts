@@ -38,9 +38,18 @@ export interface PrivilegeSummary {
   readonly remote: number;
 }
 
-/** True when a key has no role descriptors of its own: it inherits its owner's snapshot (reference §5). */
+/**
+ * True when the cluster reported a key's descriptors as empty (`{}`): it inherits its owner's
+ * snapshot (reference §5). Absent descriptors are not empty ones: clusters before 8.5 never
+ * return the field, so what such a key may do is unknown (see `descriptorsReported`).
+ */
 export function hasNoDescriptors(d: Descriptors | undefined): boolean {
-  return d === undefined || Object.keys(d).length === 0;
+  return d !== undefined && Object.keys(d).length === 0;
+}
+
+/** False when the answer carried no `role_descriptors` at all (clusters before 8.5, reference §4.3). */
+export function descriptorsReported(d: Descriptors | undefined): d is Descriptors {
+  return d !== undefined;
 }
 
 const asArray = (v: string[] | string | undefined): string[] =>

@@ -9,6 +9,7 @@ import {
   canDoEverything,
   type Descriptors,
   descriptorsHash,
+  descriptorsReported,
   formatPrivileges,
   hasNoDescriptors,
   normalizeDescriptors,
@@ -73,6 +74,13 @@ export const INVENTORY_RULES = {
       'a key created without role_descriptors can do everything its owner could when it was created or last updated (the limited_by snapshot); for an admin owner that is the whole cluster, security included',
     alternative:
       'mint a replacement with explicit role_descriptors listing only what its consumer needs (an eskeys template), switch the consumer, then invalidate this key',
+  },
+  'descriptors-not-returned': {
+    title: 'role descriptors not returned: what the key may do is unknown',
+    explanation:
+      'clusters before 8.5 return neither a key’s role_descriptors nor its owner’s snapshot, so inventory cannot tell a scoped key from one that inherits all of its owner’s privileges',
+    alternative:
+      'upgrade the cluster to 8.5 or later and run inventory again; meanwhile treat the key as having its owner’s privileges if you cannot trace how it was created',
   },
   'run-as': {
     title: 'run_as: the key can impersonate other users',
@@ -152,6 +160,7 @@ export const RULE_ORDER: readonly InventoryRuleId[] = [
   'inherits-owner-privileges',
   'secret-in-metadata',
   'run-as',
+  'descriptors-not-returned',
   ...PRIVILEGE_LINT_RULES,
   'revoke-overdue',
   'too-many-valid-keys',
@@ -398,7 +407,15 @@ export function keyFindings(
   // An expired or invalidated key grants nothing any more: no access findings.
   if (!valid) return sortFindings(out);
 
-  if (hasNoDescriptors(descriptors)) {
+  if (!descriptorsReported(descriptors)) {
+    out.push(
+      own(
+        'descriptors-not-returned',
+        'info',
+        `the cluster did not return this key's role descriptors (before 8.5): its privileges are unknown, at most those of ${key.username} (${key.realm})`,
+      ),
+    );
+  } else if (hasNoDescriptors(descriptors)) {
     const owner = `${key.username} (${key.realm})`;
     if (!key.limitedBy) {
       out.push(

@@ -1,9 +1,10 @@
 import { type ApiKeyInfo, type ClusterPort, MANAGED_BY } from '../cluster-port.js';
-import { AuthorizationError } from '../errors.js';
+import { AuthorizationError, ClusterUnavailableError } from '../errors.js';
 import { parseManagedKey, parseManagedKeys } from '../rotation/key-metadata.js';
 import { describeKey, type KeyStatus } from '../rotation/key-state.js';
 import {
   type Descriptors,
+  descriptorsReported,
   hasNoDescriptors,
   type PrivilegeSummary,
   summarizePrivileges,
@@ -42,8 +43,12 @@ export interface InventoryFilter {
   readonly template?: string;
 }
 
-/** Where a key's privileges come from. */
-export type PrivilegeSource = 'own' | 'owner' | 'unknown';
+/**
+ * Where a key's privileges come from: `own` its role descriptors; `owner` none, so the owner's
+ * snapshot; `unknown` none and no snapshot returned; `unreported` the cluster (before 8.5) did
+ * not return the key's descriptors at all.
+ */
+export type PrivilegeSource = 'own' | 'owner' | 'unknown' | 'unreported';
 
 /** One key of the inventory, ready to render. */
 export interface InventoryEntry {
@@ -65,7 +70,7 @@ export interface InventoryEntry {
     /** `template@environment#generation`. */
     readonly label: string;
   };
-  /** `own`: its role descriptors; `owner`: none, so the owner's snapshot; `unknown`: none and no snapshot returned. */
+  /** See PrivilegeSource. */
   readonly privilegeSource: PrivilegeSource;
   readonly privileges: PrivilegeSummary;
   /** Role names of the owner's snapshot (limited_by), when returned. */
@@ -81,9 +86,17 @@ export function inventoryEntry(key: ApiKeyInfo, ctx: FindingContext): InventoryE
   const mk = parseManagedKey(key);
   const view = mk ? describeKey(mk, now) : undefined;
   const status = key.invalidated ? 'invalidated' : isValid(key, now.getTime()) ? 'valid' : 'expired';
+  const reported = descriptorsReported(key.roleDescriptors);
   const inherits = hasNoDescriptors(key.roleDescriptors);
-  const source: PrivilegeSource = !inherits ? 'own' : key.limitedBy ? 'owner' : 'unknown';
-  const shown: Descriptors = !inherits ? key.roleDescriptors! : (key.limitedBy ?? {});
+  const source: PrivilegeSource = !reported
+    ? 'unreported'
+    : !inherits
+      ? 'own'
+      : key.limitedBy
+        ? 'owner'
+        : 'unknown';
+  const shown: Descriptors =
+    source === 'own' ? key.roleDescriptors! : source === 'owner' ? key.limitedBy! : {};
   return {
     id: key.id,
     name: key.name,
@@ -155,8 +168,18 @@ export const INVENTORY_SORT: readonly unknown[] = [{ creation: 'asc' }, { name: 
 export interface ScanInfo {
   /** Keys matching the filter when the first page was read (the query API's exact total). */
   total: number;
-  /** False when the admin may not read owner snapshots (an API-key admin without manage_api_key). */
+  /** False when the admin may not read owner snapshots (an API-key admin without manage_api_key) or the cluster predates them. */
   limitedByReturned: boolean;
+  /** True when the cluster does not know `with_limited_by` (before 8.5): no snapshots, no key descriptors. */
+  limitedByUnsupported?: boolean;
+}
+
+/** The 400 of a cluster before 8.5 for the `with_limited_by` parameter (reference §4.4). */
+export function rejectsWithLimitedBy(error: unknown): boolean {
+  return (
+    error instanceof ClusterUnavailableError &&
+    /unrecognized parameters?: .*\[with_limited_by\]/.test(error.message)
+  );
 }
 
 /**
@@ -180,9 +203,14 @@ export async function* scanApiKeys(
     try {
       page = await cluster.queryApiKeys(req);
     } catch (error) {
-      // An API-key admin needs manage_api_key to read limited_by (reference §4.4); list the keys anyway.
-      if (!(error instanceof AuthorizationError) || !first || !info.limitedByReturned) throw error;
+      // An API-key admin needs manage_api_key to read limited_by (reference §4.4), and clusters
+      // before 8.5 do not know the parameter (400): list the keys anyway, without snapshots, and
+      // do not ask again for the rest of the run.
+      const unsupported = rejectsWithLimitedBy(error);
+      if (!(error instanceof AuthorizationError || unsupported) || !first || !info.limitedByReturned)
+        throw error;
       info.limitedByReturned = false;
+      if (unsupported) info.limitedByUnsupported = true;
       page = await cluster.queryApiKeys({ ...req, withLimitedBy: false });
     }
     if (first) info.total = page.total;
@@ -227,6 +255,8 @@ export class InventorySummary {
   unmanaged = 0;
   /** Keys without role descriptors of their own. */
   inheriting = 0;
+  /** Keys whose role descriptors the cluster did not return (before 8.5). */
+  unreported = 0;
   /** Keys whose worst finding is this severity. */
   readonly keysByWorst: Record<InventorySeverity, number> = { critical: 0, high: 0, medium: 0, info: 0 };
   /** Findings per severity. */
@@ -245,7 +275,8 @@ export class InventorySummary {
     this[e.status]++;
     if (e.managed) this.managed++;
     else this.unmanaged++;
-    if (e.privilegeSource !== 'own') this.inheriting++;
+    if (e.privilegeSource === 'owner' || e.privilegeSource === 'unknown') this.inheriting++;
+    if (e.privilegeSource === 'unreported') this.unreported++;
     let worst: InventorySeverity | undefined;
     for (const f of e.findings) {
       this.findings[f.severity]++;

@@ -100,6 +100,11 @@ describe('findings of one key', () => {
       ['high:inherits-owner-privileges'],
     ],
     [
+      'descriptors not returned (cluster before 8.5): unknown, an info note, not "inherits"',
+      { roleDescriptors: undefined, limitedBy: undefined },
+      ['info:descriptors-not-returned'],
+    ],
+    [
       'empty descriptors of a read-only owner: medium',
       {
         roleDescriptors: {},
@@ -215,6 +220,20 @@ describe('findings of one key', () => {
     expect(JSON.stringify(e)).not.toContain('hunter2');
     expect(JSON.stringify(e)).not.toContain('tok-123');
     expect(e.metadataKeys).toEqual(['db_password', 'token']);
+  });
+});
+
+describe('descriptors absent versus empty', () => {
+  it('an absent field is "unreported", an empty object inherits', () => {
+    const absent = inventoryEntry(key({ roleDescriptors: undefined, limitedBy: undefined }), ctx());
+    expect(absent.privilegeSource).toBe('unreported');
+    expect(absent.findings[0]!.message).toContain('before 8.5');
+    const empty = inventoryEntry(key({ roleDescriptors: {}, limitedBy: undefined }), ctx());
+    expect(empty.privilegeSource).toBe('unknown');
+    const s = new InventorySummary();
+    s.add(absent);
+    s.add(empty);
+    expect(s).toMatchObject({ inheriting: 1, unreported: 1 });
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiKeyInfo, ApiKeyPage, ClusterPort } from '../../../src/core/cluster-port.js';
-import { AuthorizationError } from '../../../src/core/errors.js';
+import { AuthorizationError, ClusterUnavailableError } from '../../../src/core/errors.js';
 import {
   INVENTORY_SORT,
   InventorySummary,
@@ -35,7 +35,7 @@ class PagedCluster {
   readonly requests: { size?: number; after?: readonly unknown[]; withLimitedBy?: boolean }[] = [];
   constructor(
     readonly keys: ApiKeyInfo[],
-    readonly refuseLimitedBy = false,
+    readonly refuseLimitedBy: boolean | 'unknown-parameter' = false,
   ) {}
   async queryApiKeys(req: {
     size?: number;
@@ -44,6 +44,11 @@ class PagedCluster {
     sort?: readonly unknown[];
   }): Promise<ApiKeyPage> {
     this.requests.push({ size: req.size, after: req.after, withLimitedBy: req.withLimitedBy });
+    if (req.withLimitedBy && this.refuseLimitedBy === 'unknown-parameter')
+      // As mapEsError words an 8.4 cluster's 400 (reference §4.4).
+      throw new ClusterUnavailableError(
+        'cluster http://es:9200 refused querying API keys (400): request [/_security/_query/api_key] contains unrecognized parameter: [with_limited_by]',
+      );
     if (req.withLimitedBy && this.refuseLimitedBy)
       throw new AuthorizationError('admin identity may not query');
     expect(req.sort).toEqual(INVENTORY_SORT);
@@ -94,6 +99,24 @@ describe('scanning the query API', () => {
     expect(ids).toEqual(['id-0', 'id-1', 'id-2']);
     expect(info.limitedByReturned).toBe(false);
     expect(c.requests.map((r) => r.withLimitedBy)).toEqual([true, false, false]);
+  });
+
+  it('on a cluster before 8.5, asks once with with_limited_by, then never again', async () => {
+    const c = new PagedCluster([keyAt(0), keyAt(1), keyAt(2)], 'unknown-parameter');
+    const { ids, info } = await collect(c, 2);
+    expect(ids).toEqual(['id-0', 'id-1', 'id-2']);
+    expect(info).toMatchObject({ limitedByReturned: false, limitedByUnsupported: true });
+    expect(c.requests.map((r) => r.withLimitedBy)).toEqual([true, false, false]);
+  });
+
+  it('another 400 is not mistaken for an old cluster', async () => {
+    const c = new PagedCluster([keyAt(0)]);
+    c.queryApiKeys = async () => {
+      throw new ClusterUnavailableError(
+        'cluster x refused querying API keys (400): Field [foo] is not allowed',
+      );
+    };
+    await expect(collect(c, 2)).rejects.toThrow(/Field \[foo\]/);
   });
 
   it('an inventory of keys without descriptors says what they inherit only when snapshots came back', async () => {
