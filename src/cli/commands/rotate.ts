@@ -13,7 +13,9 @@ import {
   applyEnvUpdates,
   EnvFileSyntaxError,
   maskedEnvDiff,
+  parseEnv,
   readEnvVar,
+  removeEnvVars,
 } from '../../core/env-file/edit-env.js';
 import {
   CancelledError,
@@ -194,18 +196,38 @@ function storeEnvFiles(
     file: displayPath(project, path),
     diff: maskedEnvDiff(before, after, opts.secretVars),
   });
+  /** What this rotation wrote to each file, and which variables: rollback undoes only that. */
+  const written = new Map<string, { text: string; names: string[] }>();
   return {
     diffs,
     async update(path, vars) {
       await mkdir(dirname(path), { recursive: true });
       const { before, after } = await store.update(path, vars, access);
+      written.set(path, { text: after, names: Object.keys(vars) });
       diffs.push(diffOf(path, before ?? '', after));
       return { before };
     },
     async restore(path, before) {
-      // A file that did not exist before the rotation is removed again, not left with the dead key.
-      if (before === undefined) await unlink(path).catch(() => undefined);
-      else await store.write(path, before, access);
+      const mine = written.get(path);
+      const current = await store.read(path, access);
+      if (!mine || current === undefined || current === mine.text) {
+        // Untouched since this rotation wrote it: put back exactly what was there. A file that
+        // did not exist before is removed again, not left with the dead key.
+        if (before === undefined) await unlink(path).catch(() => undefined);
+        else await store.write(path, before, access);
+        return;
+      }
+      // Another rotation (a template sharing this file) has written it since: writing back the
+      // old text would erase the key it published. Undo only this rotation's variables.
+      const old = parseEnv(before ?? '');
+      const back = Object.fromEntries(
+        mine.names.filter((n) => old.has(n)).map((n) => [n, old.get(n)!] as const),
+      );
+      const text = removeEnvVars(
+        applyEnvUpdates(current, back).text,
+        mine.names.filter((n) => !old.has(n)),
+      );
+      await store.write(path, text, access);
     },
     async readVar(path, name) {
       const text = await store.read(path, { followSymlinks: true });

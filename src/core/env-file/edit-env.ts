@@ -265,6 +265,35 @@ export function applyEnvUpdates(text: string, updates: Readonly<Record<string, s
   return { text: out, updated, appended, unchanged };
 }
 
+/**
+ * Removes every assignment of `names` from a dotenv file's text: the whole lines they occupy
+ * (from the line of the name to the line where the value ends, with their line endings). Every
+ * other byte is kept; the result must read back with exactly those variables gone.
+ */
+export function removeEnvVars(text: string, names: readonly string[]): string {
+  const drop = new Set<number>();
+  for (const a of parseAssignments(text)) {
+    if (!names.includes(a.name)) continue;
+    for (let l = a.line; l <= a.endLine; l++) drop.add(l);
+  }
+  if (drop.size === 0) return text;
+  // Lines with their own line endings, so the survivors keep theirs byte for byte.
+  const lines = text
+    .match(/[^\r\n]*(?:\r\n|\n|\r|$)/g)!
+    .filter((l, i, all) => l !== '' || i < all.length - 1);
+  const out = lines.filter((_, i) => !drop.has(i + 1)).join('');
+  const was = parseEnv(text);
+  const now = parseEnv(out);
+  const wrong = [...was].filter(([n, v]) => (names.includes(n) ? now.has(n) : now.get(n) !== v));
+  if (wrong.length > 0 || [...now.keys()].some((n) => !was.has(n))) {
+    throw new EnvFileSyntaxError(
+      drop.values().next().value ?? 1,
+      `removing ${names.join(', ')} would change how other variables read back; check the quoting near this line`,
+    );
+  }
+  return out;
+}
+
 function quoteName(q: Quote): string {
   return q === '"' ? 'double' : q === "'" ? 'single' : 'backtick';
 }

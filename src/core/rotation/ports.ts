@@ -9,7 +9,11 @@ export interface EnvFilesPort {
    * which the rotation keeps in memory only, for rollback.
    */
   update(path: string, vars: Readonly<Record<string, Secret | string>>): Promise<{ before?: string }>;
-  /** Puts back a previous text, or removes the file when there was none. */
+  /**
+   * Undoes this rotation's update of the file: puts back the previous text (or removes a file
+   * that did not exist) when nobody wrote the file since; otherwise puts back only the variables
+   * this rotation set, so a key another rotation published into the same file meanwhile stays.
+   */
   restore(path: string, before: string | undefined): Promise<void>;
   /** The value of one variable, or undefined when the file or the variable is missing. */
   readVar(path: string, name: string): Promise<Secret | undefined>;
