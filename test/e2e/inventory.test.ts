@@ -205,9 +205,10 @@ describe('eskeys inventory (built CLI against the sandbox)', { timeout: 120_000 
     expect(reader.privileges.indices).toEqual([
       { names: ['logs-*'], privileges: ['read'], allow_restricted_indices: false, dls: false, fls: false },
     ]);
+    // manage_own_api_key: from 9.4 the key can clone itself with no expiration (high, conservative).
     expect(rulesOf(reader)).toEqual([
-      'medium:inherits-owner-privileges',
-      'medium:security-privilege-on-service-key',
+      'high:inherits-owner-privileges',
+      'high:security-privilege-on-service-key',
     ]);
 
     const writer = byName('ci-writer')!;
@@ -258,7 +259,7 @@ describe('eskeys inventory (built CLI against the sandbox)', { timeout: 120_000 
       /elastic \(reserved\).*never\s+unmanaged\s+critical inherits-owner-privileges \+\d+\s+inherits owner's: cluster: all/,
     );
     expect(line('reader-dashboard')).toMatch(
-      /reader \(default_native\).*medium inherits-owner-privileges \+1\s+inherits owner's: cluster: monitor,manage_own_api_key; logs-\*: read/,
+      /reader \(default_native\).*high inherits-owner-privileges \+1\s+inherits owner's: cluster: monitor,manage_own_api_key; logs-\*: read/,
     );
     expect(line('email-search@prod#2')).toMatch(/email-search@prod#2 active\s+-\s+cluster: monitor,/);
     expect(line('email-search@prod#1')).toMatch(/email-search@prod#1 superseded/);

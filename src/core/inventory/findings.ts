@@ -196,7 +196,9 @@ export interface InventoryFinding {
 export function ruleText(rule: InventoryRuleId): InventoryRule {
   if (rule in INVENTORY_RULES) return INVENTORY_RULES[rule as OwnRuleId];
   const r = lintRule(rule as PrivilegeLintRuleId);
-  return { title: r.title, explanation: r.explanation, alternative: r.alternative };
+  const explanation =
+    rule === 'security-privilege-on-service-key' ? SECURITY_PRIVILEGE_EXPLANATION : r.explanation;
+  return { title: r.title, explanation, alternative: r.alternative };
 }
 
 function own(rule: OwnRuleId, severity: InventorySeverity, message: string): InventoryFinding {
@@ -234,7 +236,7 @@ export function privilegeFindings(d: Descriptors, inherited = false): InventoryF
       rule: id,
       severity,
       message: inherited ? `owner's snapshot: ${shown}` : shown,
-      explanation: rule.explanation,
+      explanation: ruleText(id).explanation,
       alternative: alternatives.join('; '),
       inherited,
     });
@@ -243,10 +245,24 @@ export function privilegeFindings(d: Descriptors, inherited = false): InventoryF
 }
 
 /**
- * manage_own_api_key on an API key lets it read and invalidate itself and mint derived keys
- * that have no privileges at all (reference §5) — and every key minted without descriptors by
- * a non-admin user inherits it, since the user needed it to mint. Lint rightly refuses it in a
- * template; on a live key it is a medium concern, not a critical one.
+ * What the security privileges let a leaked API key do, by version (reference §2, §4.9, §5).
+ * Lint's explanation ("mints fresh keys that outlive the rotation") is true of manage_security
+ * in every version, but an API key cannot mint a key with privileges before 9.4 (derived keys
+ * must be empty), so inventory says what each privilege does on a key instead.
+ */
+export const SECURITY_PRIVILEGE_EXPLANATION =
+  'on an API key: manage_security edits users and roles, so a leak becomes lasting access in every version; ' +
+  'manage_api_key lists every key with its metadata and invalidates every REST key in the cluster (an outage for every service), ' +
+  'and from 9.4 clones itself with no expiration; manage_own_api_key reaches only the key itself (an API key owns no other key): ' +
+  'before 9.4 it reads and invalidates itself and mints derived keys without privileges, from 9.4 it clones itself ' +
+  '(clone API) with no expiration, so a leaked copy outlives rotation';
+
+/**
+ * manage_own_api_key on an API key reaches only that key (an API key owns no other key,
+ * reference §2) — and every key minted without descriptors by a non-admin user inherits it,
+ * since the user needed it to mint. From 9.4 it lets the key clone itself with no expiration
+ * (reference §4.9): persistence beyond rotation. Inventory does not know the cluster's version,
+ * so it is high (conservative), not lint's critical.
  */
 const OWN_KEY_ONLY = new Set(['manage_own_api_key']);
 
@@ -258,7 +274,7 @@ function hitSeverity(
 ): InventorySeverity {
   if (id === 'security-privilege-on-service-key') {
     const value = atPointer(template, path);
-    if (typeof value === 'string' && OWN_KEY_ONLY.has(value.toLowerCase())) return 'medium';
+    if (typeof value === 'string' && OWN_KEY_ONLY.has(value.toLowerCase())) return 'high';
   }
   return FROM_LINT[id][lint];
 }

@@ -136,8 +136,13 @@ describe('findings of one key', () => {
       ['critical:security-privilege-on-service-key'],
     ],
     [
-      'manage_own_api_key alone (the key can only manage itself)',
+      'manage_own_api_key alone (only the key itself, but from 9.4 it clones itself without expiration)',
       { roleDescriptors: { r: { cluster: ['manage_own_api_key'] } } },
+      ['high:security-privilege-on-service-key'],
+    ],
+    [
+      'read_security (reads every key and its metadata)',
+      { roleDescriptors: { r: { cluster: ['read_security'] } } },
       ['medium:security-privilege-on-service-key'],
     ],
     ['cluster manage', { roleDescriptors: { r: { cluster: ['manage'] } } }, ['high:grant-manage']],
@@ -220,6 +225,22 @@ describe('findings of one key', () => {
     expect(JSON.stringify(e)).not.toContain('hunter2');
     expect(JSON.stringify(e)).not.toContain('tok-123');
     expect(e.metadataKeys).toEqual(['db_password', 'token']);
+  });
+});
+
+describe('security privileges on a live key', () => {
+  it('say what each privilege does on a key, by version, not lint\'s "mints fresh keys"', () => {
+    for (const priv of ['manage_api_key', 'manage_own_api_key']) {
+      const f = inventoryEntry(key({ roleDescriptors: { r: { cluster: [priv] } } }), ctx()).findings[0]!;
+      expect(f.rule).toBe('security-privilege-on-service-key');
+      expect(f.explanation).not.toContain('mints fresh keys');
+      expect(f.explanation).toContain('invalidates every REST key in the cluster');
+      expect(f.explanation).toContain('from 9.4 it clones itself');
+      expect(f.explanation).toContain('an API key owns no other key');
+    }
+    const s = new InventorySummary();
+    s.add(inventoryEntry(key({ roleDescriptors: { r: { cluster: ['manage_api_key'] } } }), ctx()));
+    expect(s.rules()[0]!.explanation).toContain('before 9.4');
   });
 });
 
