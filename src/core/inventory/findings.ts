@@ -377,6 +377,8 @@ export function judgeSnapshot(snapshot: Descriptors): SnapshotVerdict {
   };
 }
 
+const EMPTY_DESCRIPTORS_HASH = descriptorsHash({});
+
 /** What findings need beyond the key itself. */
 export interface FindingContext {
   readonly now: Date;
@@ -477,7 +479,19 @@ export function keyFindings(
     const { key: mk, view } = managed;
     const group = groupOf(mk.meta.template, mk.meta.environment);
     const template = ctx.templates?.byName.get(mk.meta.template);
-    if (ctx.templates && !template) {
+    // eskeys mints every key from a template's role descriptors: a "managed" key with none
+    // inherits everything its owner may do — forged metadata, or descriptors removed by an update.
+    const inheritsInstead =
+      hasNoDescriptors(descriptors) && template?.descriptorsHash !== EMPTY_DESCRIPTORS_HASH;
+    if (inheritsInstead) {
+      out.push(
+        own(
+          'template-drift',
+          'high',
+          `eskeys metadata (template ${mk.meta.template}) but no role descriptors: the key has every privilege of its owner ${key.username} (${key.realm}) instead of the template's (forged metadata, or descriptors removed outside eskeys?)`,
+        ),
+      );
+    } else if (ctx.templates && !template) {
       out.push(own('template-missing', 'medium', `template ${mk.meta.template} is not in roles/`));
     } else if (template) {
       const changed = mk.meta.template_hash !== template.hash;

@@ -323,6 +323,59 @@ describe('findings of managed keys', () => {
     expect(rules(e.findings)).toEqual(expected);
   });
 
+  it.each<[string, Partial<FindingContext>, Record<string, unknown>, string[]]>([
+    [
+      'templates checked, metadata copied from a real key (hash matches)',
+      {},
+      {},
+      ['high:inherits-owner-privileges', 'high:template-drift', 'high:security-privilege-on-service-key'],
+    ],
+    [
+      'templates not checked (no roles/)',
+      { templates: undefined },
+      {},
+      ['high:inherits-owner-privileges', 'high:template-drift', 'high:security-privilege-on-service-key'],
+    ],
+    [
+      'a template this project does not have',
+      {},
+      { template: 'elsewhere' },
+      ['high:inherits-owner-privileges', 'high:template-drift', 'high:security-privilege-on-service-key'],
+    ],
+  ])(
+    'forged eskeys metadata on a key with EMPTY descriptors by another user: high (%s)',
+    (_n, c, meta, expected) => {
+      const forged = inventoryEntry(
+        key({
+          username: 'mallory',
+          realm: 'default_native',
+          metadata: managedMeta(meta),
+          roleDescriptors: {},
+          limitedBy: {
+            dev: {
+              cluster: ['monitor', 'manage_own_api_key'],
+              indices: [{ names: ['gmail_emails-*'], privileges: ['read', 'index'] }],
+            },
+          },
+        }),
+        ctx(c),
+      );
+      expect(rules(forged.findings)).toEqual(expected);
+      // The reviewer sees who owns the "managed" key.
+      expect(forged.owner).toEqual({ username: 'mallory', realm: 'default_native' });
+      expect(forged.managed?.label).toBe(`${String(managedMeta(meta).template)}@prod#3`);
+      expect(forged.findings.find((f) => f.rule === 'template-drift')!.message).toContain(
+        'no role descriptors: the key has every privilege of its owner mallory (default_native)',
+      );
+    },
+  );
+
+  it('forged eskeys metadata, empty descriptors, superuser owner: critical', () => {
+    const e = inventoryEntry(key({ metadata: managedMeta(), roleDescriptors: {} }), ctx());
+    expect(rules(e.findings).slice(0, 1)).toEqual(['critical:inherits-owner-privileges']);
+    expect(rules(e.findings)).toContain('high:template-drift');
+  });
+
   it('shows the managed identity and state', () => {
     const e = inventoryEntry(key({ metadata: managedMeta({ state: 'superseded' }) }), ctx());
     expect(e.managed).toEqual({
