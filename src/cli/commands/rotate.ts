@@ -253,7 +253,11 @@ export const openRotationServices: OpenServices = async (ctx, project, flags) =>
     journal: new JsonlJournalStore(dir),
     audit: new JsonlAuditLog(join(dir, 'audit.jsonl'), ctx.clock),
     envFiles: (opts) => storeEnvFiles(project, opts),
-    hooks: new ProcessHookRunner({ cwd: project.root, baseEnv: ctx.env, signal: ctx.signal }),
+    // No stop signal for hooks: they run only after publish, when consumers may already be
+    // restarting with the new key. A stop request lets the restart and health check finish
+    // (bounded by their timeouts) and the rotation roll forward; killing a half-done
+    // `docker compose restart` and rolling back could leave restarted consumers on a dead key.
+    hooks: new ProcessHookRunner({ cwd: project.root, baseEnv: ctx.env }),
     probes: runProbes,
     lock: (name) => acquireRotationLock(dir, name),
     close: () => cluster.close(),
