@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   ADMIN_PASSWORD,
+  ADMIN_USER,
   envValue,
   makeProject,
   readProjectFile,
@@ -28,6 +29,36 @@ async function projectWithKey(env: string): Promise<string> {
   const create = await runCli(['create', '-t', 'email-search', '--env', env], dir);
   expect(create.code, create.stderr).toBe(0);
   return dir;
+}
+
+/** A request to the sandbox as the given user (basic auth), as a key's owner would send it. */
+async function asUser(user: string, password: string, method: string, path: string, body?: unknown) {
+  const res = await fetch(sb.sandbox.url + path, {
+    method,
+    headers: {
+      authorization: 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64'),
+      'content-type': 'application/json',
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** The id of the identity's active key, from `eskeys status --json`. */
+async function activeKeyId(dir: string, env: string): Promise<string> {
+  const st = await runCli(['status', '--env', env, '--json'], dir);
+  expect(st.code, st.stderr).toBe(0);
+  const keys = JSON.parse(st.stdout).keys as { id: string; state: string }[];
+  const active = keys.filter((k) => k.state === 'active');
+  expect(active).toHaveLength(1);
+  return active[0]!.id;
+}
+
+interface ReviewKeyJson {
+  name: string;
+  state: string;
+  owner: { username: string; realm: string | null };
+  live_privileges: string;
 }
 
 interface ReviewJson {
@@ -63,8 +94,10 @@ interface ReviewJson {
     cluster: {
       available: boolean;
       reason?: string;
-      active: { name: string; id: string } | null;
+      active: ({ name: string; id: string } & Partial<ReviewKeyJson>) | null;
       template_matches: boolean | null;
+      admin?: { username: string; realm: string | null } | null;
+      keys?: ReviewKeyJson[];
     };
     review_schedule: { due_at: string | null; basis: string | null; due: boolean };
     findings: { severity: string; code: string; message: string; remedy: string }[];
@@ -248,6 +281,125 @@ describe('eskeys review (built CLI against the sandbox)', { timeout: 120_000 }, 
     expect(id.review_schedule.basis).toBe('last_review');
     expect(Date.parse(id.review_schedule.due_at!) - Date.parse(review.time)).toBe(30 * 86_400_000);
     expect(id.review_schedule.due).toBe(false);
+  });
+
+  it('a key its owner widened after `eskeys create` (PUT /_security/api_key/{id}: cluster all, all on *) is not approved; the sign-off records "changes required"', async () => {
+    const env = freshEnv();
+    const dir = await projectWithKey(env);
+    const id = await activeKeyId(dir, env);
+    const update = await asUser(ADMIN_USER, ADMIN_PASSWORD, 'PUT', `/_security/api_key/${id}`, {
+      role_descriptors: {
+        'email-search': { cluster: ['all'], indices: [{ names: ['*'], privileges: ['all'] }] },
+      },
+    });
+    expect(update.status, JSON.stringify(update.body)).toBe(200);
+    expect(update.body.updated).toBe(true);
+
+    const r = await runCli(
+      [
+        'review',
+        '-t',
+        'email-search',
+        '--env',
+        env,
+        '--json',
+        '--sign-off',
+        'Jane Reviewer',
+        '--out',
+        'review.json',
+      ],
+      dir,
+    );
+    expect(r.code, r.stderr).toBe(1);
+    const doc = JSON.parse(readProjectFile(dir, 'review.json')) as ReviewJson;
+    expect(doc.decision).toBe('changes_required');
+    const idy = doc.identities[0]!;
+    expect(idy.cluster.template_matches).toBe(false);
+    expect(idy.cluster.active).toMatchObject({ live_privileges: 'differ', owner: { username: ADMIN_USER } });
+    const found = idy.findings.map((f) => `${f.severity} ${f.code}`);
+    expect(found).toEqual(
+      expect.arrayContaining(['critical key-lint/grant-all', 'high cluster/privileges-changed']),
+    );
+    expect(idy.findings.find((f) => f.code === 'cluster/privileges-changed')!.message).toMatch(
+      /the key's live privileges differ from its template/,
+    );
+    expect(idy.findings.find((f) => f.code === 'key-lint/grant-all')!.message).toMatch(/"all"/);
+
+    const md = await runCli(['review', '-t', 'email-search', '--env', env], dir);
+    expect(md.code).toBe(1);
+    expect(md.stdout).not.toContain('was minted from this version of the template');
+    expect(md.stdout).toContain('**live privileges differ from its template**');
+
+    const show = await runCli(['audit', 'show', '--json'], dir);
+    const last = (JSON.parse(show.stdout).entries as { event: Record<string, unknown> }[]).at(-1)!;
+    expect(last.event).toMatchObject({ type: 'review.completed', details: { decision: 'changes_required' } });
+  });
+
+  it('a forged managed-looking key (another user, manage_own_api_key only, no role descriptors) is shown with its owner and flagged', async () => {
+    const env = freshEnv();
+    const dir = await projectWithKey(env);
+    const realId = await activeKeyId(dir, env);
+    const real = await sb.admin('GET', `/_security/api_key?id=${realId}`);
+    const realMeta = (real.body as { api_keys: { metadata: Record<string, unknown> }[] }).api_keys[0]!
+      .metadata;
+    expect(
+      (await sb.admin('PUT', '/_security/role/own-keys-only', { cluster: ['manage_own_api_key'] })).status,
+    ).toBe(200);
+    expect(
+      (
+        await sb.admin('PUT', '/_security/user/mallory', {
+          password: 'mallory-password-1',
+          roles: ['own-keys-only'],
+        })
+      ).status,
+    ).toBe(200);
+    const forged = await asUser('mallory', 'mallory-password-1', 'POST', '/_security/api_key', {
+      name: `email-search@${env}#2`,
+      metadata: {
+        ...realMeta,
+        generation: 2,
+        state: 'active',
+        created_by: 'ops@build-1',
+        rotation_id: 'r-forged',
+      },
+    });
+    expect(forged.status, JSON.stringify(forged.body)).toBe(200);
+    sb.secrets.push(String(forged.body.encoded), String(forged.body.api_key));
+
+    const r = await runCli(['review', '-t', 'email-search', '--env', env, '--json'], dir);
+    expect(r.code, r.stderr).toBe(1);
+    const doc = JSON.parse(r.stdout) as ReviewJson;
+    expect(doc.decision).toBe('changes_required');
+    const idy = doc.identities[0]!;
+    expect(idy.cluster.admin).toMatchObject({ username: ADMIN_USER });
+    const byName = new Map(idy.cluster.keys!.map((k) => [k.name, k]));
+    expect(byName.get(`email-search@${env}#2`)).toMatchObject({
+      state: 'active',
+      owner: { username: 'mallory' },
+      live_privileges: 'none',
+    });
+    expect(byName.get(`email-search@${env}#1`)).toMatchObject({
+      owner: { username: ADMIN_USER },
+      live_privileges: 'match',
+    });
+    const found = idy.findings.map((f) => `${f.severity} ${f.code}`);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'critical cluster/no-role-descriptors',
+        'high cluster/foreign-owner',
+        'high cluster/several-active',
+      ]),
+    );
+    expect(idy.findings.find((f) => f.code === 'cluster/foreign-owner')!.message).toMatch(
+      new RegExp(`email-search@${env}#2 belongs to mallory .*not to ${ADMIN_USER}`),
+    );
+    const md = await runCli(['review', '-t', 'email-search', '--env', env], dir);
+    expect(md.stdout).toMatch(
+      new RegExp(
+        `\\| email-search@${env}#2 \\| .* \\| active \\| \\*\\*mallory \\(realm [^)]+\\)\\*\\* \\(not the admin\\) \\|`,
+      ),
+    );
+    expect(md.stdout).toContain(`Connected as ${ADMIN_USER} (realm`);
   });
 
   it('no key deployed and no evidence: approved with follow-ups that become CI jobs (verify and diff)', async () => {

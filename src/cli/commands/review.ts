@@ -4,6 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { JsonlAuditLog } from '../../adapters/audit/jsonl-audit-log.js';
 import type { ClusterPort } from '../../core/cluster-port.js';
+import { parseEsVersion } from '../../core/doctor/cluster-checks.js';
 import { AuthenticationError, ConfigError, ExitCode, ReportedError, UsageError } from '../../core/errors.js';
 import { lintTemplate } from '../../core/lint/lint.js';
 import type { Reporter } from '../../core/ports.js';
@@ -11,7 +12,7 @@ import { runProbes } from '../../core/probes/run-probes.js';
 import { reviewCompletedEvent, reviewDocument, reviewIdentity } from '../../core/review/build-review.js';
 import { type AuditLogInput, parseAuditRecords } from '../../core/review/evidence.js';
 import { decisionLabel } from '../../core/review/findings.js';
-import type { IdentityReview, LiveEvidence, ReviewDocument } from '../../core/review/types.js';
+import type { IdentityReview, KeyOwner, LiveEvidence, ReviewDocument } from '../../core/review/types.js';
 import { type ManagedKey, parseManagedKeys } from '../../core/rotation/key-metadata.js';
 import { effectiveOutputs, resolveEnvironment } from '../../core/templates/load-template.js';
 import type { RoleTemplate } from '../../core/templates/schema.js';
@@ -238,7 +239,10 @@ async function clusterKeys(
   project: Project,
   opts: ReviewOptions,
   environment: string,
-): Promise<{ available: true; keys: ManagedKey[] } | { available: false; reason: string }> {
+): Promise<
+  | { available: true; keys: ManagedKey[]; admin?: KeyOwner; version?: string }
+  | { available: false; reason: string }
+> {
   if (opts.offline) return { available: false, reason: 'not asked (--offline)' };
   let settings: ReturnType<typeof connectionFor>;
   try {
@@ -256,10 +260,52 @@ async function clusterKeys(
       ),
   });
   try {
-    return { available: true, keys: parseManagedKeys(await cluster.findManagedKeys({ environment })) };
+    const keys = parseManagedKeys(await cluster.findManagedKeys({ environment }));
+    const admin = await adminIdentity(cluster);
+    const version = await clusterVersion(cluster);
+    return {
+      available: true,
+      keys,
+      ...(admin ? { admin } : {}),
+      ...(version ? { version } : {}),
+    };
   } finally {
     await cluster.close().catch(() => {});
   }
+}
+
+/**
+ * Who the review connects as: the owner of every key eskeys mints (`_authenticate` needs no
+ * privilege). An API-key admin is its owner's user, realm unknown. Falls back to the configured
+ * user name when `_authenticate` does not answer 200.
+ */
+async function adminIdentity(cluster: ClusterPort): Promise<KeyOwner | undefined> {
+  const res = await cluster.adminRequest({ method: 'GET', path: '/_security/_authenticate' });
+  const b = res.body as
+    | {
+        username?: unknown;
+        authentication_type?: unknown;
+        lookup_realm?: { name?: unknown };
+        authentication_realm?: { name?: unknown };
+      }
+    | undefined;
+  if (res.status === 200 && typeof b?.username === 'string') {
+    const realm = b.lookup_realm?.name ?? b.authentication_realm?.name;
+    return {
+      username: b.username,
+      ...(b.authentication_type !== 'api_key' && typeof realm === 'string' ? { realm } : {}),
+    };
+  }
+  return cluster.adminUsername ? { username: cluster.adminUsername } : undefined;
+}
+
+/** The cluster's version (`GET /`, which needs `monitor`); undefined when it cannot be read. */
+async function clusterVersion(cluster: ClusterPort): Promise<string | undefined> {
+  const res = await cluster.adminRequest({ method: 'GET', path: '/' });
+  if (res.status !== 200) return undefined;
+  const body = res.body as { version?: { number?: unknown; build_flavor?: unknown } } | undefined;
+  const v = parseEsVersion(body?.version?.number, body?.version?.build_flavor);
+  return v ? (v.serverless ? `${v.number} (serverless)` : v.number) : undefined;
 }
 
 /** Probes the identity's deployed key now, exactly as `eskeys verify` would. */

@@ -5,8 +5,8 @@ import type {
   IdentityReview,
   LiveEvidence,
   ReviewDocument,
+  ReviewKeyView,
 } from '../../core/review/types.js';
-import type { KeyView } from '../../core/rotation/key-state.js';
 import { maskId } from '../../core/secret.js';
 import { probeReportJson } from './probe-matrix.js';
 
@@ -56,8 +56,8 @@ function liveJson(l: LiveEvidence | undefined): Record<string, unknown> | null {
   };
 }
 
-/** A key as the review shows it (id masked). */
-export function reviewKeyJson(v: KeyView): Record<string, unknown> {
+/** A key as the review shows it (id masked), with its owner and live privileges. */
+export function reviewKeyJson(v: ReviewKeyView): Record<string, unknown> {
   return {
     id: maskId(v.id),
     name: v.name,
@@ -72,6 +72,9 @@ export function reviewKeyJson(v: KeyView): Record<string, unknown> {
     rotation_due: v.rotationDue,
     created_by: v.createdBy,
     template_hash: v.templateHash,
+    owner: { username: v.owner.username, realm: v.owner.realm ?? null },
+    live_privileges: v.privileges,
+    live_hash: v.liveHash ?? null,
   };
 }
 
@@ -81,6 +84,8 @@ function clusterJson(c: ClusterState): Record<string, unknown> {
     available: true,
     active: c.active ? reviewKeyJson(c.active) : null,
     template_matches: c.templateMatches ?? null,
+    admin: c.admin ? { username: c.admin.username, realm: c.admin.realm ?? null } : null,
+    version: c.version ?? null,
     keys: c.keys.map(reviewKeyJson),
   };
 }

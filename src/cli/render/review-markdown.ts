@@ -1,10 +1,12 @@
 import { humanizeDuration } from '../../core/duration.js';
 import { decisionLabel } from '../../core/review/findings.js';
+import { ownerLabel, sameOwner } from '../../core/review/live-keys.js';
 import type {
   ClusterState,
   EvidenceEvent,
   GrantExplanation,
   IdentityReview,
+  LivePrivileges,
   ReviewDocument,
   ReviewFinding,
   SeverityCounts,
@@ -206,17 +208,32 @@ function evidenceSection(i: IdentityReview): string {
   return out;
 }
 
+const PRIVILEGES: Readonly<Record<LivePrivileges, string>> = {
+  match: 'as the template',
+  differ: '**differ from the template**',
+  none: '**none: inherits its owner’s**',
+  unknown: 'not returned',
+};
+
 function clusterSection(c: ClusterState): string {
   if (!c.available) return `Not available: ${c.reason}.\n\n`;
-  if (c.keys.length === 0) return 'No valid managed key in the cluster.\n\n';
-  let out = renderMarkdownTable(
-    ['key', 'id', 'state', 'age', 'expires', 'rotation due', 'created by'],
+  const admin = c.admin
+    ? `Connected as ${ownerLabel(c.admin)}${c.version ? `, Elasticsearch ${c.version}` : ''}.\n\n`
+    : '';
+  if (c.keys.length === 0) return `${admin}No valid managed key in the cluster.\n\n`;
+  let out = admin;
+  out += renderMarkdownTable(
+    ['key', 'id', 'state', 'owner', 'live privileges', 'age', 'expires', 'rotation due', 'created by'],
     c.keys.map((k) => [
       k.name,
       code(maskId(k.id)),
       k.status === 'superseded'
         ? `superseded until ${iso(k.supersededUntil)}${k.revokeDue ? ' (revoke due)' : ''}`
         : k.status,
+      c.admin && !sameOwner(k.owner, c.admin)
+        ? `**${ownerLabel(k.owner)}** (not the admin)`
+        : ownerLabel(k.owner),
+      PRIVILEGES[k.privileges],
       humanizeDuration(k.ageMs),
       k.expiresAt ? iso(k.expiresAt) : '**never**',
       k.rotationDueAt ? `${iso(k.rotationDueAt)}${k.rotationDue ? ' **overdue**' : ''}` : '—',
@@ -225,10 +242,15 @@ function clusterSection(c: ClusterState): string {
   );
   out += '\n';
   if (c.active) {
+    const a = c.active;
     out +=
-      c.templateMatches === false
-        ? `The active key ${c.active.name} was minted from **another version** of the template.\n\n`
-        : `The active key ${c.active.name} was minted from this version of the template.\n\n`;
+      a.privileges === 'none'
+        ? `The active key ${a.name} has **no role descriptors**: it holds its owner's privileges, not the template's.\n\n`
+        : a.privileges === 'differ'
+          ? `The active key ${a.name}: its **live privileges differ from its template** (whatever its metadata says).\n\n`
+          : c.templateMatches === false
+            ? `The active key ${a.name} was minted from **another version** of the template.\n\n`
+            : `The active key ${a.name} was minted from this version of the template${a.privileges === 'match' ? ' and still holds exactly its privileges' : ''}.\n\n`;
   }
   return out;
 }

@@ -3,7 +3,7 @@ import { formatDuration, parseDuration } from '../duration.js';
 import type { TemplateLintResult } from '../lint/lint.js';
 import { keyLifetimeMs } from '../rotation/expiration-policy.js';
 import type { ManagedKey } from '../rotation/key-metadata.js';
-import { describeKey, type KeyView } from '../rotation/key-state.js';
+import type { KeyView } from '../rotation/key-state.js';
 import { templateHash } from '../rotation/template-hash.js';
 import { reviewFacts } from '../scheduler/review.js';
 import type { RoleTemplate } from '../templates/schema.js';
@@ -20,14 +20,17 @@ import {
   sortFindings,
   worstDecision,
 } from './findings.js';
+import { liveKeyFindings, reviewKeyView } from './live-keys.js';
 import type {
   AuditEvidence,
   ClusterState,
   Enforcement,
   IdentityReview,
+  KeyOwner,
   LiveEvidence,
   ReviewDocument,
   ReviewFinding,
+  ReviewKeyView,
   ReviewSchedule,
   SeverityCounts,
 } from './types.js';
@@ -50,7 +53,14 @@ export interface IdentityReviewInput {
   readonly records: readonly AuditRecord[];
   /** Managed keys of the identity from the cluster, or why the cluster was not asked. */
   readonly cluster:
-    | { readonly available: true; readonly keys: readonly ManagedKey[] }
+    | {
+        readonly available: true;
+        readonly keys: readonly ManagedKey[];
+        /** Who the review connects as (the owner of every key eskeys mints), when known. */
+        readonly admin?: KeyOwner;
+        /** The cluster's version (`GET /`), when it could be read. */
+        readonly version?: string;
+      }
     | { readonly available: false; readonly reason: string };
   /** A live probe run (`--live`); undefined when none was asked for. */
   readonly live?: LiveEvidence;
@@ -67,18 +77,31 @@ const ORDER: Readonly<Record<KeyView['status'], number>> = {
   invalidated: 4,
 };
 
+/** The identity's managed keys as the cluster reports them (all states). */
+function identityKeys(input: IdentityReviewInput): ManagedKey[] {
+  if (!input.cluster.available) return [];
+  return input.cluster.keys.filter(
+    (k) => k.meta.template === input.template.name && k.meta.environment === input.environment,
+  );
+}
+
 function clusterState(input: IdentityReviewInput, hash: string): ClusterState {
   if (!input.cluster.available) return { available: false, reason: input.cluster.reason };
-  const keys = input.cluster.keys
-    .filter((k) => k.meta.template === input.template.name && k.meta.environment === input.environment)
-    .map((k) => describeKey(k, input.now))
+  const keys = identityKeys(input)
+    .map((k) => reviewKeyView(k, input.template, input.now))
     .filter((v) => v.status !== 'invalidated' && v.status !== 'expired')
     .sort((a, b) => ORDER[a.status] - ORDER[b.status] || b.generation - a.generation);
   const active = keys.find((k) => k.status === 'active');
+  // "Minted from this version of the template" is judged by what the key really holds (its
+  // live role descriptors), not only by the template_hash its metadata claims.
+  const matches = (v: ReviewKeyView) =>
+    v.templateHash === hash && v.privileges !== 'differ' && v.privileges !== 'none';
   return {
     available: true,
     keys,
-    ...(active ? { active, templateMatches: active.templateHash === hash } : {}),
+    ...(active ? { active, templateMatches: matches(active) } : {}),
+    ...(input.cluster.admin ? { admin: input.cluster.admin } : {}),
+    ...(input.cluster.version ? { version: input.cluster.version } : {}),
   };
 }
 
@@ -179,7 +202,18 @@ export function reviewIdentity(input: IdentityReviewInput): IdentityReview {
     ...auditFindings(audit, input.live, identity, t.rotation.review, input.now),
     ...lintFindings(input.lint.findings),
     ...grantFindings(t.name, grants),
-    ...clusterFindings(cluster, identity, t.name, input.environment),
+    ...clusterFindings(cluster, identity, t.name, input.environment, hash),
+    ...(cluster.available
+      ? liveKeyFindings({
+          keys: identityKeys(input).filter((k) => cluster.keys.some((v) => v.id === k.info.id)),
+          views: cluster.keys,
+          template: t,
+          templateHash: hash,
+          templateLint: [...input.lint.findings, ...input.lint.suppressed],
+          environment: input.environment,
+          ...(cluster.admin ? { admin: cluster.admin } : {}),
+        })
+      : []),
   ]);
   const decision = decide(countFindings(findings));
   const requiredChanges = unique(findings.filter((f) => f.severity !== 'medium').map((f) => f.remedy));

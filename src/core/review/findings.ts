@@ -232,6 +232,7 @@ export function clusterFindings(
   identity: string,
   template: string,
   environment: string,
+  templateHash?: string,
 ): ReviewFinding[] {
   if (!cluster.available) return [];
   const out: ReviewFinding[] = [];
@@ -245,7 +246,11 @@ export function clusterFindings(
       remedy: `mint one with \`eskeys create --template ${template} --env ${environment}\` (or retire the template)`,
     });
   } else {
-    if (cluster.templateMatches === false) {
+    // Another version by its metadata (a key whose recorded hash is today's but whose live
+    // descriptors differ, or that has none, is reported by liveKeyFindings instead).
+    const drifted =
+      templateHash === undefined ? cluster.templateMatches === false : active.templateHash !== templateHash;
+    if (drifted && active.privileges !== 'none') {
       out.push({
         severity: 'high',
         code: 'cluster/template-drift',

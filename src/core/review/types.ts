@@ -151,15 +151,45 @@ export type LiveEvidence =
       readonly keyRejected?: boolean;
     };
 
+/** Who owns a key (or who the review connects as): user and realm, as the cluster reports them. */
+export interface KeyOwner {
+  readonly username: string;
+  /** Realm name; absent when unknown (an admin whose `_authenticate` could not be read). */
+  readonly realm?: string;
+}
+
+/**
+ * How a key's live role descriptors (get/query API) compare with the template's: `match`;
+ * `differ` (updated outside eskeys, or minted from another version); `none` (no descriptors:
+ * the key inherits its owner's privileges — eskeys never mints such a key); `unknown` (the
+ * cluster did not return them).
+ */
+export type LivePrivileges = 'match' | 'differ' | 'none' | 'unknown';
+
+/** A managed key as the review shows it: its status, its owner, and its live privileges. */
+export interface ReviewKeyView extends KeyView {
+  readonly owner: KeyOwner;
+  readonly privileges: LivePrivileges;
+  /** `sha256:` of the key's normalized live descriptors (absent when unknown). */
+  readonly liveHash?: string;
+}
+
 /** What the cluster says about the identity's keys (admin connection). */
 export type ClusterState =
   | {
       readonly available: true;
       /** Valid managed keys of the identity (pending, active, superseded), newest first. */
-      readonly keys: readonly KeyView[];
-      readonly active?: KeyView;
-      /** The active key was minted from the template as it is now (same role-descriptor hash). */
+      readonly keys: readonly ReviewKeyView[];
+      readonly active?: ReviewKeyView;
+      /**
+       * The active key was minted from the template as it is now AND still holds exactly its
+       * privileges: the recorded template hash matches, and so do its live role descriptors.
+       */
       readonly templateMatches?: boolean;
+      /** The identity the review connects as (the owner of every key eskeys mints), when known. */
+      readonly admin?: KeyOwner;
+      /** The Elasticsearch version (`GET /`), when it could be read. */
+      readonly version?: string;
     }
   | { readonly available: false; readonly reason: string };
 

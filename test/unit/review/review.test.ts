@@ -312,6 +312,84 @@ describe('review of one identity', () => {
       ).toEqual(findings);
     });
 
+    it('a key whose live privileges were widened after it was minted (template_hash unchanged) is not approved', () => {
+      const widened = managedKey(emailSearch, 'prod', {
+        roleDescriptors: {
+          'email-search': { cluster: ['all'], indices: [{ names: ['*'], privileges: ['all'] }] },
+        },
+      });
+      const r = review(emailSearch, { audit: recent(), cluster: { available: true, keys: [widened] } });
+      expect(r.cluster).toMatchObject({ available: true, templateMatches: false });
+      expect(r.cluster.available && r.cluster.active?.privileges).toBe('differ');
+      expect(codes(r)).toEqual(
+        expect.arrayContaining([
+          'critical key-lint/grant-all',
+          'high cluster/privileges-changed',
+          'high key-lint/deny-probe-allowed',
+          'high key-lint/broad-pattern',
+        ]),
+      );
+      expect(r.findings.find((f) => f.code === 'cluster/privileges-changed')?.message).toMatch(
+        /the key's live privileges differ from its template/,
+      );
+      expect(codes(r).filter((c) => c === 'high key-lint/deny-probe-allowed')).toHaveLength(1);
+      expect(codes(r)).not.toContain('high cluster/template-drift');
+      expect(r.decision).toBe('changes_required');
+    });
+
+    it('the same descriptors as the cluster renders them (defaults, arrays) match the template', () => {
+      const r = review(emailSearch, {
+        audit: recent(),
+        cluster: {
+          available: true,
+          keys: [managedKey(emailSearch, 'prod')],
+          admin: { username: 'eskeys-admin' },
+        },
+      });
+      expect(r.findings).toEqual([]);
+      expect(r.cluster.available && r.cluster.active).toMatchObject({
+        privileges: 'match',
+        owner: { username: 'eskeys-admin', realm: 'native1' },
+      });
+    });
+
+    it('a forged managed-looking key of another user, without descriptors, next to the real one: critical and high, shown with its owner', () => {
+      const real = managedKey(emailSearch, 'prod', { generation: 1, id: 'real-abcdefgh' });
+      const forged = managedKey(emailSearch, 'prod', {
+        generation: 2,
+        id: 'forged-abcdefgh',
+        roleDescriptors: {},
+        username: 'mallory',
+        realm: 'default_native',
+      });
+      const admin = { username: 'eskeys-admin', realm: 'native1' };
+      const r = review(emailSearch, {
+        audit: recent(),
+        cluster: { available: true, keys: [real, forged], admin },
+      });
+      expect(r.cluster.available && r.cluster.active).toMatchObject({
+        name: 'email-search@prod#2',
+        owner: { username: 'mallory', realm: 'default_native' },
+        privileges: 'none',
+      });
+      expect(r.cluster).toMatchObject({ templateMatches: false, admin });
+      expect(codes(r)).toEqual([
+        'critical cluster/no-role-descriptors',
+        'high cluster/foreign-owner',
+        'high cluster/several-active',
+      ]);
+      expect(r.findings[1]!.message).toMatch(
+        /belongs to mallory \(realm default_native\), not to eskeys-admin/,
+      );
+      expect(r.decision).toBe('changes_required');
+      // Without a known admin, owners that differ among the identity's keys are flagged all the same.
+      const noAdmin = review(emailSearch, {
+        audit: recent(),
+        cluster: { available: true, keys: [real, forged] },
+      });
+      expect(codes(noAdmin)).toContain('high cluster/foreign-owner');
+    });
+
     it('review due: from the last signed-off review, else from the first trace (oldest audit event or key)', () => {
       const key = managedKey(emailSearch, 'prod', { ageMs: 40 * DAY });
       const cluster = { available: true as const, keys: [key] };

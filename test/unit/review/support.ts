@@ -59,17 +59,25 @@ export function managedKey(
     hash?: string;
     revokeAfter?: Date;
     reviewEvery?: string;
+    /** Live role descriptors; default: the template's, as the cluster renders them; null: not returned. */
+    roleDescriptors?: Record<string, unknown> | null;
+    username?: string;
+    realm?: string;
+    name?: string;
   } = {},
 ): ManagedKey {
   const generation = opts.generation ?? 1;
   return parseManagedKey({
     id: opts.id ?? `key-${generation}-abcdefghijkl`,
-    name: `${t.name}@${env}#${generation}`,
+    name: opts.name ?? `${t.name}@${env}#${generation}`,
     creation: new Date(NOW.getTime() - (opts.ageMs ?? 5 * DAY)),
     expiration: new Date(NOW.getTime() + 60 * DAY),
     invalidated: false,
-    username: 'eskeys-admin',
-    realm: 'native1',
+    username: opts.username ?? 'eskeys-admin',
+    realm: opts.realm ?? 'native1',
+    ...(opts.roleDescriptors === null
+      ? {}
+      : { roleDescriptors: (opts.roleDescriptors ?? asClusterRenders(t.role_descriptors)) as never }),
     metadata: {
       managed_by: 'eskeys',
       template: t.name,
@@ -84,6 +92,26 @@ export function managedKey(
       ...(opts.revokeAfter ? { revoke_after: opts.revokeAfter.toISOString() } : {}),
     },
   })!;
+}
+
+/** Descriptors as the get/query API returns them: defaults filled in, DLS queries as strings. */
+export function asClusterRenders(rd: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, d] of Object.entries(rd as Record<string, Record<string, unknown>>)) {
+    out[name] = {
+      cluster: d.cluster ?? [],
+      indices: ((d.indices as Record<string, unknown>[] | undefined) ?? []).map((i) => ({
+        ...i,
+        allow_restricted_indices: i.allow_restricted_indices ?? false,
+        ...(i.query !== undefined && typeof i.query !== 'string' ? { query: JSON.stringify(i.query) } : {}),
+      })),
+      applications: d.applications ?? [],
+      run_as: d.run_as ?? [],
+      metadata: d.metadata ?? {},
+      transient_metadata: { enabled: true },
+    };
+  }
+  return out;
 }
 
 /** A probe result. */
