@@ -405,13 +405,16 @@ async function runScope(
     ...extra,
   });
   if (decision.action === 'blocked') return report('skipped', decision.reason);
+  // A dead key in service is an incident, not a quiet "missing": cron alerting must see it (exit 1).
+  const deadKey: Partial<ScopeReport> = decision.dead ? { exitCode: ExitCode.verificationFailed } : {};
   if (input.dryRun) {
     const extra = { revoked: decision.revoke.map(ref), reminded: decision.review.remind };
     if (decision.action === 'rotate') return report('would_rotate', decision.reason, extra);
     if (decision.action === 'create') return report('would_create', decision.reason, extra);
-    return report(decision.missing ? 'missing' : 'up_to_date', decision.reason, extra);
+    return report(decision.missing ? 'missing' : 'up_to_date', decision.reason, { ...extra, ...deadKey });
   }
-  if (!mutates(decision)) return report(decision.missing ? 'missing' : 'up_to_date', decision.reason);
+  if (!mutates(decision))
+    return report(decision.missing ? 'missing' : 'up_to_date', decision.reason, deadKey);
 
   let lock: PassLock;
   try {
@@ -441,7 +444,7 @@ async function runScope(
     }
     const done = { revoked, reminded };
     if (decision.action !== 'rotate' && decision.action !== 'create') {
-      return report(decision.missing ? 'missing' : 'up_to_date', decision.reason, done);
+      return report(decision.missing ? 'missing' : 'up_to_date', decision.reason, { ...done, ...deadKey });
     }
     if (ports.signal?.aborted) {
       return report('skipped', 'stopping: interrupted before the rotation', {

@@ -95,6 +95,11 @@ export interface ScopeDecision {
   readonly current?: ManagedKey;
   /** No active key. */
   readonly missing: boolean;
+  /**
+   * The key last in service (marked active) has expired or was invalidated, and no valid key
+   * replaced it: consumers hold a dead key. Not the same as never having had one.
+   */
+  readonly dead?: ManagedKey;
   readonly rotation: RotationView;
   /** Superseded keys past their grace: revoke now. */
   readonly revoke: readonly ManagedKey[];
@@ -246,6 +251,7 @@ export function decideScope(input: ScopePolicyInput): ScopeDecision {
     if (input.createMissing) {
       return {
         ...base,
+        ...(expired ? { dead: expired } : {}),
         action: 'create',
         reason: `${what} (--create-missing)`,
         rotation: { ...rotation, trigger: 'missing' },
@@ -255,8 +261,11 @@ export function decideScope(input: ScopePolicyInput): ScopeDecision {
     }
     return {
       ...base,
+      ...(expired ? { dead: expired } : {}),
       action: 'none',
-      reason: `${what}: run \`eskeys create -t ${template.name} --env ${environment}\`, or pass --create-missing`,
+      reason: expired
+        ? `${what}: consumers hold a dead key; run \`eskeys rotate -t ${template.name} --env ${environment}\` now, or pass --create-missing`
+        : `${what}: run \`eskeys create -t ${template.name} --env ${environment}\`, or pass --create-missing`,
       revoke,
       warnings,
     };

@@ -295,6 +295,19 @@ describe('runPass', () => {
     expect(report.exitCode).toBe(70);
   });
 
+  it('a dead key in service (the active key expired, nothing replaced it) fails the scope (exit 1); never having had one does not', async () => {
+    const dead = new FakeSession('prod', [key({ created: daysAgo(120), expires: daysAgo(1) })]);
+    const r1 = await setup({ prod: dead }, {}, reviewed).run();
+    expect(r1.scopes[0]).toMatchObject({ status: 'missing', exitCode: 1 });
+    expect(r1.scopes[0]!.reason).toMatch(
+      /app@prod#1 expired .*consumers hold a dead key; run `eskeys rotate -t app --env prod` now/,
+    );
+    expect(r1.exitCode).toBe(1);
+    const none = await setup({ prod: new FakeSession('prod', []) }, {}, reviewed).run();
+    expect(none.scopes[0]).toMatchObject({ status: 'missing', exitCode: 0 });
+    expect(none.exitCode).toBe(0);
+  });
+
   it('an up-to-date scope takes no lock and sends no further request', async () => {
     const s = new FakeSession('prod', [key({ created: daysAgo(10) })]);
     const report = await setup({ prod: s }, {}, reviewed).run();
