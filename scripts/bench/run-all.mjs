@@ -28,6 +28,7 @@ const BENCHES = [
   'request-economy',
   'fleet',
   'status-100k',
+  'inventory-100k',
   'sandbox-throughput',
   'sandbox-query',
 ];
