@@ -134,6 +134,10 @@ describe('eskeys review (built CLI against the sandbox)', { timeout: 120_000 }, 
     expect(md).toMatch(new RegExp(`\\| email-search@${env}#1 \\| \`…[\\w-]{4}\` \\| active \\|`));
     expect(md).toContain('was minted from this version of the template');
     expect(md).toContain('Live probe run: not requested');
+    // Enforcement as it holds on this cluster (the sandbox is 8.19: expiration updates exist);
+    // CI verification is expected, not claimed.
+    expect(md).toContain('then the cluster ends it (its expiration is shortened to the end of the grace)');
+    expect(md).toMatch(/expected to be checked in CI by `eskeys verify --template email-search --env /);
     expect(md).toMatch(/### Findings\n\nNone\./);
     expect(md).toContain('Reviewer: ____');
     expect(md).not.toContain(ADMIN_PASSWORD);

@@ -105,20 +105,40 @@ function clusterState(input: IdentityReviewInput, hash: string): ClusterState {
   };
 }
 
+/**
+ * Whether the cluster shortens a superseded key's expiration itself: the update API takes an
+ * expiration from 8.13 (serverless too); undefined when the version is unknown.
+ */
+function expirationUpdates(version: string | undefined): boolean | undefined {
+  const m = version === undefined ? null : /^(\d+)\.(\d+)/.exec(version);
+  if (!m) return undefined;
+  const major = Number(m[1]);
+  const minor = Number(m[2]);
+  return major > 8 || (major === 8 && minor >= 13);
+}
+
 function enforcement(input: IdentityReviewInput): Enforcement {
   const t = input.template;
   const lifetime = keyLifetimeMs(t);
   const allow = t.probes.allow.length;
   const deny = t.probes.deny.length;
   const statements: string[] = [];
+  // eskeys verify (CI) records nothing in the audit log, so a CI job is never evidenced here:
+  // it is stated as expected, not as done.
   statements.push(
     deny > 0
-      ? `every one of the ${deny} deny probes gets 403 security_exception: checked live before any new key is published (create, rotate) and by \`eskeys verify --template ${t.name} --env ${input.environment}\` in CI`
+      ? `every one of the ${deny} deny probes gets 403 security_exception: checked live before any new key is published (create, rotate); expected to be checked in CI by \`eskeys verify --template ${t.name} --env ${input.environment}\` (CI runs are evidenced in the CI system, not in this document)`
       : 'no deny probe: nothing proves what the key cannot do',
   );
   if (allow > 0) statements.push(`every one of the ${allow} allow probes succeeds (2xx)`);
+  const rotated = `the key is rotated every ${t.rotation.every}; the previous key stays valid for a grace of ${t.rotation.grace}`;
+  const ends = input.cluster.available ? expirationUpdates(input.cluster.version) : undefined;
   statements.push(
-    `the key is rotated every ${t.rotation.every}; the previous key stays valid for a grace of ${t.rotation.grace}, then the cluster ends it (shortened expiration) and \`eskeys revoke --due\` invalidates it`,
+    ends === true
+      ? `${rotated}, then the cluster ends it (its expiration is shortened to the end of the grace) and \`eskeys revoke --due\` invalidates it`
+      : ends === false
+        ? `${rotated}, then \`eskeys revoke --due\` (or \`eskeys tick\`) must invalidate it: Elasticsearch ${input.cluster.available ? input.cluster.version : ''} cannot shorten a key's expiration (8.13+), so until then it stays valid`
+        : `${rotated}, then \`eskeys revoke --due\` (or \`eskeys tick\`) invalidates it; on Elasticsearch 8.13+ the cluster also ends it on its own (shortened expiration), on older versions only revocation does`,
   );
   statements.push(
     lifetime === undefined

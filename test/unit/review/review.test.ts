@@ -484,6 +484,50 @@ describe('review of one identity', () => {
   });
 });
 
+describe('enforcement statements hold for the cluster reviewed', () => {
+  const graceLine = (version: string | undefined, available = true) => {
+    const cluster = available
+      ? { available: true as const, keys: [managedKey(emailSearch, 'prod')], ...(version ? { version } : {}) }
+      : { available: false as const, reason: 'not asked (--offline)' };
+    return review(emailSearch, { audit: recent(), cluster }).enforcement.statements.find((x) =>
+      x.startsWith('the key is rotated every'),
+    )!;
+  };
+
+  it.each([
+    { version: '8.19.3', ends: true },
+    { version: '8.13.0', ends: true },
+    { version: '9.1.4', ends: true },
+    { version: '9.1.4 (serverless)', ends: true },
+    { version: '8.12.2', ends: false },
+    { version: '8.4.0', ends: false },
+  ])('Elasticsearch $version: the cluster ends a superseded key itself: $ends', ({ version, ends }) => {
+    const line = graceLine(version);
+    if (ends) {
+      expect(line).toMatch(/then the cluster ends it \(its expiration is shortened/);
+    } else {
+      expect(line).not.toMatch(/the cluster ends it/);
+      expect(line).toContain(`Elasticsearch ${version} cannot shorten a key's expiration (8.13+)`);
+      expect(line).toMatch(/`eskeys revoke --due`.* must invalidate it/);
+    }
+  });
+
+  it('version unknown (offline, or GET / refused): the cluster ending the key is stated for 8.13+ only', () => {
+    for (const line of [graceLine(undefined, false), graceLine(undefined)]) {
+      expect(line).toContain('on Elasticsearch 8.13+ the cluster also ends it');
+      expect(line).not.toMatch(/then the cluster ends it/);
+    }
+  });
+
+  it('CI verification is stated as expected, not as done (eskeys verify records nothing in the audit log)', () => {
+    const deny = review(emailSearch, { audit: recent() }).enforcement.statements[0]!;
+    expect(deny).toMatch(
+      /checked live before any new key is published \(create, rotate\); expected to be checked in CI by `eskeys verify --template email-search --env prod`/,
+    );
+    expect(deny).not.toMatch(/and by `eskeys verify/);
+  });
+});
+
 describe('the document', () => {
   it('counts every identity\u2019s findings and takes the worst decision', () => {
     const ok = review(emailSearch, { audit: recent() });
