@@ -5,7 +5,14 @@ import { Command, Option } from 'commander';
 import { JsonlAuditLog } from '../../adapters/audit/jsonl-audit-log.js';
 import type { ClusterPort } from '../../core/cluster-port.js';
 import { parseEsVersion } from '../../core/doctor/cluster-checks.js';
-import { AuthenticationError, ConfigError, ExitCode, ReportedError, UsageError } from '../../core/errors.js';
+import {
+  AuthenticationError,
+  ConfigError,
+  ExitCode,
+  PartialFailureError,
+  ReportedError,
+  UsageError,
+} from '../../core/errors.js';
 import { lintTemplate } from '../../core/lint/lint.js';
 import type { Reporter } from '../../core/ports.js';
 import { runProbes } from '../../core/probes/run-probes.js';
@@ -99,7 +106,8 @@ Decision: any critical or high finding -> changes required; otherwise any medium
 approved with follow-ups; otherwise approved (docs/REVIEW.md lists the rules).
 
 Exit codes: 0 approved (with or without follow-ups) · 1 changes required · 2 bad usage, config
-or template · 3 cluster unreachable or authentication failed.`,
+or template · 3 cluster unreachable or authentication failed · 5 the document was written (--out)
+but its sign-off could not be recorded in the audit log.`,
   );
   return cmd.action(
     async (
@@ -187,20 +195,26 @@ export async function runReview(ctx: CliContext, opts: ReviewOptions): Promise<v
   const text =
     opts.format === 'json' ? JSON.stringify(reviewJson(doc), null, 2) + '\n' : renderReviewMarkdown(doc);
 
-  // The document file is prepared first and renamed into place only after the sign-off is
-  // recorded: a document that says "signed off" always has its audit entry, and a sign-off is
-  // never recorded for a document that could not be written.
-  const output = opts.out ? await prepareOutput(resolve(ctx.cwd, opts.out), text, opts.out) : undefined;
-  try {
-    if (opts.signOff) await recordSignOff(ctx, project, doc, opts.signOff, actor, text);
-  } catch (error) {
-    await output?.abort();
-    throw error;
-  }
-  if (output) {
-    await output.commit();
+  // Order: the document is written to a temp file, fsynced, renamed into place and its folder
+  // fsynced; only then is the sign-off appended to the audit log. An audit entry therefore
+  // never exists without its document (a failed write or rename records nothing). If the
+  // append fails after the rename, the document is in place without its entries: a partial
+  // failure (exit 5) that names the document.
+  if (opts.out) {
+    await writeOutput(resolve(ctx.cwd, opts.out), text, opts.out);
+    if (opts.signOff) {
+      try {
+        await recordSignOff(ctx, project, doc, opts.signOff, actor, text);
+      } catch (error) {
+        throw new PartialFailureError(
+          `wrote ${opts.out}, but its sign-off could not be recorded in the audit log: ${(error as Error).message}; ${opts.out} says "signed off by ${opts.signOff}" without its review.completed entries: fix the audit log (\`eskeys audit verify\`) and sign off again, or delete ${opts.out}`,
+          { cause: error },
+        );
+      }
+    }
     ctx.io.stdout.write(`${summaryLine(doc)}; wrote ${opts.format} document to ${opts.out}\n`);
   } else {
+    if (opts.signOff) await recordSignOff(ctx, project, doc, opts.signOff, actor, text);
     ctx.io.stdout.write(text);
   }
   if (doc.decision === 'changes_required') {
@@ -385,19 +399,13 @@ async function recordSignOff(
   );
 }
 
-/** A document written to a temp file (fsynced) beside its target, waiting to be renamed into place. */
-interface PreparedOutput {
-  commit(): Promise<void>;
-  abort(): Promise<void>;
-}
-
-/** Temp file in the same folder, fsync, then rename on commit: a reader never sees half a document. */
-async function prepareOutput(path: string, text: string, shown: string): Promise<PreparedOutput> {
+/**
+ * Writes the document atomically: a temp file in the same folder (mode 0644), fsync, rename
+ * over the target, fsync of the folder. A reader never sees half a document, and the
+ * document is durable before anything refers to it.
+ */
+async function writeOutput(path: string, text: string, shown: string): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fail = async (error: unknown): Promise<never> => {
-    await unlink(tmp).catch(() => {});
-    throw new ConfigError(`cannot write ${shown}: ${(error as Error).message}`, { cause: error });
-  };
   try {
     const fh = await open(tmp, 'w', 0o644);
     try {
@@ -406,17 +414,26 @@ async function prepareOutput(path: string, text: string, shown: string): Promise
     } finally {
       await fh.close();
     }
+    await rename(tmp, path);
   } catch (error) {
-    return fail(error);
+    await unlink(tmp).catch(() => {});
+    throw new ConfigError(`cannot write ${shown}: ${(error as Error).message}`, { cause: error });
   }
-  return {
-    commit: async () => {
+  if (process.platform !== 'win32') {
+    try {
+      const dir = await open(dirname(path), 'r');
       try {
-        await rename(tmp, path);
-      } catch (error) {
-        await fail(error);
+        await dir.sync();
+      } finally {
+        await dir.close();
       }
-    },
-    abort: () => unlink(tmp).catch(() => {}),
-  };
+    } catch (error) {
+      throw new ConfigError(
+        `cannot write ${shown}: fsync of its folder failed: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
 }

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JsonlAuditLog } from '../../../src/adapters/audit/jsonl-audit-log.js';
@@ -123,6 +123,38 @@ describe('runReview (offline)', () => {
       message: expect.stringMatching(/^cannot write missing-dir\/review.md: ENOENT/),
     });
     expect(() => statSync(join(cwd, '.eskeys/audit.jsonl'))).toThrow();
+  });
+
+  it('--out whose rename fails records no sign-off: the audit entry never exists without its document', async () => {
+    const cwd = tempProject({
+      'roles/email-search.json': repoFile('roles/email-search.json'),
+      // A non-empty directory where the document should go: the temp file is written, the rename fails.
+      'review.md/keep': 'x',
+    });
+    await expect(review(cwd, { signOff: 'Jane', out: 'review.md' })).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/^cannot write review.md: /),
+    });
+    expect(() => statSync(join(cwd, '.eskeys/audit.jsonl'))).toThrow();
+    expect(readdirSync(cwd).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a sign-off the audit log refuses after the document is in place: partial failure (exit 5) naming the document', async () => {
+    const cwd = tempProject({
+      'roles/email-search.json': repoFile('roles/email-search.json'),
+      // A log whose last line was cut by an interrupted write: readable, but nothing may be appended to it.
+      '.eskeys/audit.jsonl': '{"seq":1,"time":"2026-05-01T00:00:00Z"',
+    });
+    await expect(review(cwd, { signOff: 'Jane', out: 'review.md' })).rejects.toMatchObject({
+      exitCode: 5,
+      message: expect.stringMatching(
+        /^wrote review.md, but its sign-off could not be recorded .*incomplete line.*review.md says "signed off by Jane"/,
+      ),
+    });
+    expect(readFileSync(join(cwd, 'review.md'), 'utf8')).toContain('Signed off by **Jane**');
+    expect(readFileSync(join(cwd, '.eskeys/audit.jsonl'), 'utf8')).toBe(
+      '{"seq":1,"time":"2026-05-01T00:00:00Z"',
+    );
   });
 
   it('an unknown environment is exit 2 with nothing on stderr before the error', async () => {
