@@ -111,6 +111,11 @@ async function main() {
     say('template: roles/email-search.json');
 
     await step(
+      '0. doctor: connection, admin identity, cluster features, and whether the admin can delegate the template',
+      ['doctor'],
+      dir,
+    );
+    await step(
       '1. first rotation: no key yet, so eskeys mints generation 1, proves it, publishes it',
       ['rotate', '--template', 'email-search'],
       dir,
@@ -122,6 +127,12 @@ async function main() {
       dir,
     );
     await step('3. status: what the cluster knows, from key metadata', ['status'], dir);
+    await step(
+      '4. tick --dry-run: what the scheduler (cron, `eskeys schedule`) would do on its next pass',
+      ['tick', '--dry-run'],
+      dir,
+    );
+    await step('5. inventory: every API key in the cluster, with findings', ['inventory'], dir);
 
     // Self-check: nothing printed above may contain a key that was ever in the .env file.
     const secrets = [firstKey, readFileSync(join(dir, '.env'), 'utf8')]
@@ -134,6 +145,7 @@ async function main() {
     }
     say();
     say(bold('done: two rotations, every probe passed, no secret printed (self-checked).'));
+    say(dim('Next: `eskeys review --live` writes the least-privilege review document for a reviewer.'));
     say(dim('Try it yourself: `eskeys sandbox`, then `eskeys rotate --template email-search --dry-run`.'));
   } finally {
     await sandbox.close();
