@@ -11,7 +11,12 @@ async function tempLog() {
   onTestFinished(() => rm(dir, { recursive: true, force: true }));
   let t = Date.parse('2026-11-22T10:00:00.000Z');
   const path = join(dir, 'audit.jsonl');
-  const log = new JsonlAuditLog(path, { now: () => new Date((t += 1000)) });
+  const log = new JsonlAuditLog(path, {
+    now: () => {
+      t += 1000;
+      return new Date(t);
+    },
+  });
   const append = (type: string, template = 'api') =>
     log.append({ type, template, environment: 'prod', actor: 'ops@host' });
   const breaks: { brokenAt: number; reason: string; entries: number }[] = [];

@@ -191,7 +191,7 @@ describe('runPass', () => {
     ]);
     const pass = run();
     await new Promise((r) => setTimeout(r, 40));
-    finish.forEach((f) => f());
+    for (const f of finish) f();
     const report = await pass;
     expect(peak).toBe(3);
     expect(report.scopes.map((x) => [x.template, x.status])).toEqual(names.map((n) => [n, 'rotated']));
