@@ -12,8 +12,8 @@ export type AuditBreakWarning = (v: { brokenAt: number; reason: string; entries:
  * concurrent pass may have recorded a reminder meanwhile); re-reading and re-hashing the whole
  * log every time made a 1,000-template pass quadratic.
  *
- * Only the verified prefix is trusted: after a break, later lines are ignored (the warning
- * says where). A last line without its newline is a write in progress: left for the next call.
+ * Only the verified prefix is trusted: after a break (the warning says where) later lines come
+ * back marked unverified, good only for not repeating a reminder every pass. A last line without its newline is a write in progress: left for the next call.
  * A log that shrank (replaced, truncated) is read again from the start.
  */
 export class AuditRecordReader {
@@ -27,7 +27,10 @@ export class AuditRecordReader {
     private readonly onBreak: AuditBreakWarning,
   ) {}
 
-  /** Every verified record so far (the same array grows; callers must not mutate it). */
+  /**
+   * Every record so far (the same array grows; callers must not mutate it): the verified ones,
+   * then, after a break in the chain, the later lines marked `verified: false`.
+   */
   async read(): Promise<readonly AuditRecord[]> {
     let fh: Awaited<ReturnType<typeof open>>;
     try {
@@ -39,30 +42,41 @@ export class AuditRecordReader {
     try {
       const { size } = await fh.stat();
       if (size < this.#offset) this.#reset();
-      if (this.#broken || size === this.#offset) return this.#records;
+      if (size === this.#offset) return this.#records;
       const bytes = Buffer.alloc(size - this.#offset);
       const { bytesRead } = await fh.read(bytes, 0, bytes.length, this.#offset);
       const end = bytes.subarray(0, bytesRead).lastIndexOf(0x0a) + 1;
       if (end === 0) return this.#records;
       const text = bytes.subarray(0, end).toString('utf8');
+      const lines = text.split('\n').slice(0, -1);
+      this.#offset += end;
+      if (this.#broken) {
+        // Past a break nothing verifies; these lines may only de-duplicate reminders (see AuditRecord).
+        for (const line of lines) this.#pushUnverified(line);
+        return this.#records;
+      }
       const v = verifyAuditChain(text, this.#tip);
-      const lines = text.split('\n');
       const verified = v.entries - (this.#tip?.seq ?? 0);
       for (const line of lines.slice(0, verified)) {
         const record = toRecord(line);
         if (record) this.#records.push(record);
       }
       if (v.ok) {
-        this.#offset += end;
         this.#tip = v.lastHash ? { seq: v.entries, hash: v.lastHash } : this.#tip;
       } else {
         this.#broken = true;
         this.onBreak({ brokenAt: v.brokenAt!, reason: v.reason!, entries: v.entries });
+        for (const line of lines.slice(verified)) this.#pushUnverified(line);
       }
       return this.#records;
     } finally {
       await fh.close();
     }
+  }
+
+  #pushUnverified(line: string): void {
+    const record = toRecord(line);
+    if (record) this.#records.push({ ...record, verified: false });
   }
 
   #reset(): void {

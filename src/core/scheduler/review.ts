@@ -17,6 +17,12 @@ export interface AuditRecord {
   readonly environment?: string;
   /** `details.decision` of a `review.completed` (`approved`, `approved_with_follow_ups`, `changes_required`). */
   readonly decision?: string;
+  /**
+   * False for a line after a break in the hash chain. Such a line can only keep the scheduler
+   * from repeating a `review.due` reminder (at worst a forged one delays a reminder by one
+   * period); it never counts as a review, nor as the scope's first trace.
+   */
+  readonly verified?: false;
 }
 
 /**
@@ -59,6 +65,10 @@ export function reviewFacts(
   let firstSeen: Date | undefined;
   for (const r of records) {
     if (r.template !== template) continue;
+    if (r.verified === false) {
+      if (r.type === REVIEW_DUE && r.environment === environment) lastReminded = newest(lastReminded, r.time);
+      continue;
+    }
     if (
       r.type === REVIEW_COMPLETED &&
       r.decision !== REVIEW_CHANGES_REQUIRED &&

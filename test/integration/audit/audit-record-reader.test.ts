@@ -21,7 +21,8 @@ async function tempLog() {
     log.append({ type, template, environment: 'prod', actor: 'ops@host' });
   const breaks: { brokenAt: number; reason: string; entries: number }[] = [];
   const reader = new AuditRecordReader(path, (v) => breaks.push(v));
-  const types = async () => (await reader.read()).map((r) => `${r.type}:${r.template}`);
+  const types = async () =>
+    (await reader.read()).map((r) => `${r.type}:${r.template}${r.verified === false ? ' (unverified)' : ''}`);
   return { path, append, reader, breaks, types };
 }
 
@@ -52,7 +53,7 @@ describe('AuditRecordReader', () => {
     expect(await types()).toEqual(['review.due:api', 'review.completed:api']);
   });
 
-  it('trusts only the verified prefix: a forged line is reported once and ignored with all after it', async () => {
+  it('trusts only the verified prefix: a forged line is reported once; what follows comes back unverified', async () => {
     const { path, append, types, breaks } = await tempLog();
     await append('review.due');
     expect(await types()).toHaveLength(1);
@@ -61,8 +62,15 @@ describe('AuditRecordReader', () => {
     lines[1] = lines[1]!.replace('rotation.completed', 'review.completed');
     await writeFile(path, lines.join('\n'));
     await appendFile(path, '{"not":"an entry"}\n');
-    expect(await types()).toEqual(['review.due:api']);
-    expect(await types()).toEqual(['review.due:api']);
+    expect(await types()).toEqual(['review.due:api', 'review.completed:api (unverified)']);
+    expect(await types()).toEqual(['review.due:api', 'review.completed:api (unverified)']);
+    // Lines appended after the break (a pass recording its reminder) are read, still unverified.
+    await appendFile(path, `${lines[0]!.replace('"seq":1', '"seq":9')}\n`);
+    expect(await types()).toEqual([
+      'review.due:api',
+      'review.completed:api (unverified)',
+      'review.due:api (unverified)',
+    ]);
     expect(breaks).toEqual([
       { brokenAt: 2, entries: 1, reason: 'hash does not match the content (the line was edited)' },
     ]);

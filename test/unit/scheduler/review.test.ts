@@ -14,6 +14,26 @@ const rec = (type: string, days: number, template?: string, environment?: string
   environment,
 });
 
+describe('reviewFacts after a break in the audit chain', () => {
+  it('an unverified line only de-duplicates reminders: it is neither a review nor the first trace', () => {
+    const unverified = (type: string, days: number): AuditRecord => ({
+      ...rec(type, days, 'app', 'prod'),
+      verified: false,
+    });
+    const facts = reviewFacts(
+      [
+        rec('key.created', 100, 'app', 'prod'),
+        unverified('review.completed', 1),
+        unverified('review.due', 2),
+        unverified('key.created', 300),
+      ],
+      'app',
+      'prod',
+    );
+    expect(facts).toEqual({ lastCompleted: undefined, lastReminded: daysAgo(2), firstSeen: daysAgo(100) });
+  });
+});
+
 describe('reviewFacts', () => {
   const log: AuditRecord[] = [
     rec('key.created', 100, 'app', 'prod'),
