@@ -11,7 +11,7 @@
 // The fleet is rotated the way a user would: one `eskeys tick --concurrency N` (the seeded keys
 // are aged past their 90-day period, so every scope is due), the built CLI as a subprocess.
 // BENCH_FLEET_VIA=pool instead drives the CLI's own rotate path (dist/cli/commands/rotate.js
-// `runRotate` with the production adapters) through a bounded promise pool in a worker process,
+// `runRotate` with the production adapters of dist/cli/rotation/services.js) through a bounded promise pool in a worker process,
 // which also reports how long the audit log and journal ports were busy (diagnosis).
 //
 // Peak RSS: GNU time's "Maximum resident set size" of the rotating process when /usr/bin/time
@@ -78,6 +78,7 @@ async function worker(dir) {
   const { createContext } = await import(join(DIST, 'cli', 'context.js'));
   const { loadProject } = await import(join(DIST, 'cli', 'project.js'));
   const rotate = await import(join(DIST, 'cli', 'commands', 'rotate.js'));
+  const { openRotationServices } = await import(join(DIST, 'cli', 'rotation', 'services.js'));
   const controller = new AbortController();
   const io = () => {
     const out = [];
@@ -91,7 +92,7 @@ async function worker(dir) {
     };
   };
   const ctx0 = createContext(io(), process.env, dir, controller.signal);
-  const shared = await rotate.openRotationServices(ctx0, loadProject(ctx0), {});
+  const shared = await openRotationServices(ctx0, loadProject(ctx0), {});
   // Time spent in the local durability ports (audit log, journal): they write and fsync on
   // every event, and the audit log appends one at a time, so they can bound the fleet.
   const timed =

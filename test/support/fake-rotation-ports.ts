@@ -1,4 +1,4 @@
-import type { OpenServices, RecordingEnvFiles } from '../../src/cli/commands/rotate.js';
+import type { OpenServices, RecordingEnvFiles } from '../../src/cli/rotation/services.js';
 import { LockedError } from '../../src/core/errors.js';
 import type { JournalEntry, JournalReader, JournalWriter } from '../../src/core/journal/journal-entry.js';
 import type { ProbeReport, RunProbesInput } from '../../src/core/probes/types.js';

@@ -1,27 +1,22 @@
 import { Command, Option } from 'commander';
 import type { ClusterPort } from '../../core/cluster-port.js';
-import { isEskeysError, PartialFailureError, ReportedError } from '../../core/errors.js';
+import { PartialFailureError, ReportedError } from '../../core/errors.js';
 import type { JournalEntry } from '../../core/journal/journal-entry.js';
-import { openRotations, type RotationProgress } from '../../core/journal/plan-recovery.js';
-import type { Reporter } from '../../core/ports.js';
+import { openRotations } from '../../core/journal/plan-recovery.js';
 import { parseManagedKeys } from '../../core/rotation/key-metadata.js';
 import { describeKey } from '../../core/rotation/key-state.js';
-import { type RecoveryResult, recoverRotation } from '../../core/rotation/recover-rotation.js';
+import type { RecoveryResult } from '../../core/rotation/recover-rotation.js';
 import { maskId } from '../../core/secret.js';
 import type { CliContext } from '../context.js';
 import { addClusterOptions, type ClusterFlags, loadProject, type Project } from '../project.js';
 import { writeJson } from '../render/json.js';
+import { type RecoveryProblem, recoverOpenRotations } from '../rotation/recover.js';
 import {
-  actorName,
   displayPath,
-  loadTemplate,
   type OpenServices,
   openRotationServices,
-  type RotationLock,
-  type RotationServices,
-  resolveOutputs,
   stderrReporter,
-} from './rotate.js';
+} from '../rotation/services.js';
 
 /** Flags of `recover` plus the ports it uses. */
 export interface RecoverOptions extends ClusterFlags {
@@ -48,81 +43,6 @@ function renderResult(r: RecoveryResult, project: Project): string {
   for (const a of r.actions) lines.push(`  done: ${a.split(`${project.root}/`).join('')}`);
   if (r.outcome === 'planned') lines.push('  dry run: nothing was changed');
   return lines.join('\n') + '\n';
-}
-
-/** An interrupted rotation recover could not finish (locked: still running; partial: needs a human). */
-export interface RecoveryProblem {
-  readonly rotation: string;
-  /** `template@environment`. */
-  readonly scope: string;
-  readonly error: string;
-  readonly exitCode: number;
-}
-
-/**
- * Rolls each open rotation back or forward, without asking: takes the scope's lock (a rotation
- * still running holds it, so it is reported as locked, not touched), reads the facts and
- * carries out recoverRotation's decision. A failure of one rotation does not stop the others;
- * non-eskeys errors (bugs) propagate. `recover` and the scheduler's pass both run it.
- */
-export async function recoverOpenRotations(input: {
-  readonly ctx: CliContext;
-  readonly project: Project;
-  readonly services: RotationServices;
-  readonly reporter: Reporter;
-  readonly open: readonly RotationProgress[];
-  readonly dryRun?: boolean;
-  readonly onResult?: (result: RecoveryResult) => void;
-}): Promise<{ results: RecoveryResult[]; problems: RecoveryProblem[] }> {
-  const { ctx, project, services, reporter } = input;
-  const results: RecoveryResult[] = [];
-  const problems: RecoveryProblem[] = [];
-  for (const p of input.open) {
-    const scope = `${p.template}@${p.environment}`;
-    let lock: RotationLock | undefined;
-    try {
-      // A rotation still running holds the lock: it is in progress, not interrupted.
-      if (!input.dryRun) lock = await services.lock(scope);
-      const followSymlinks = await resolveFollow(ctx, project, p.template, p.environment);
-      const result = await recoverRotation(
-        {
-          cluster: services.cluster,
-          clock: ctx.clock,
-          reporter,
-          journal: services.journal,
-          audit: services.audit,
-          envFiles: services.envFiles({
-            followSymlinks,
-            secretVars: [p.plan.keyVar ?? 'ELASTICSEARCH_API_KEY'],
-          }),
-          hooks: services.hooks,
-          actor: actorName(ctx.env),
-          outputsFor: async (template, environment) => {
-            try {
-              return resolveOutputs(
-                project,
-                (await loadTemplate(ctx, project, template)).template,
-                environment,
-              );
-            } catch {
-              return undefined;
-            }
-          },
-        },
-        p,
-        { dryRun: input.dryRun },
-      );
-      results.push(result);
-      input.onResult?.(result);
-    } catch (error) {
-      if (!isEskeysError(error)) throw error;
-      problems.push({ rotation: p.rotation, scope, error: error.message, exitCode: error.exitCode });
-      reporter.warn(`${scope}: ${error.message}`);
-    } finally {
-      await lock?.release();
-    }
-  }
-  return { results, problems };
 }
 
 /** Runs `eskeys recover`: every rotation whose journal has no end is rolled back or forward. */
@@ -199,20 +119,6 @@ async function findOrphans(
       created: k.info.creation.toISOString(),
       created_by: k.meta.created_by,
     }));
-}
-
-async function resolveFollow(
-  ctx: CliContext,
-  project: Project,
-  template: string,
-  environment: string,
-): Promise<boolean> {
-  try {
-    return resolveOutputs(project, (await loadTemplate(ctx, project, template)).template, environment)
-      .followSymlinks;
-  } catch {
-    return false;
-  }
 }
 
 /** `eskeys recover`: resume or roll back interrupted rotations from the journal. */

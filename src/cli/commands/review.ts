@@ -35,8 +35,8 @@ import {
 } from '../project.js';
 import { reviewJson } from '../render/review-json.js';
 import { renderReviewMarkdown } from '../render/review-markdown.js';
+import { actorName } from '../rotation/services.js';
 import { displayPath, loadTemplates } from '../templates-io.js';
-import { actorName } from './rotate.js';
 import { readKey, resolveVerifyConnection, type VerifyOptions } from './verify.js';
 
 /** Output formats of `eskeys review`. */

@@ -6,7 +6,7 @@ import { maskId } from '../../core/secret.js';
 import type { CliContext } from '../context.js';
 import { addClusterOptions, type ClusterFlags, loadProject } from '../project.js';
 import { writeJson } from '../render/json.js';
-import { actorName, type OpenServices, openRotationServices, stderrReporter } from './rotate.js';
+import { actorName, type OpenServices, openRotationServices, stderrReporter } from '../rotation/services.js';
 
 /** Flags of `revoke` plus the ports it uses. */
 export interface RevokeOptions extends ClusterFlags {

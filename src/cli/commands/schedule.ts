@@ -4,19 +4,10 @@ import { type CronPort, runScheduleLoop, type ScheduleEvent } from '../../core/s
 import type { PassReport } from '../../core/scheduler/pass.js';
 import type { CliContext } from '../context.js';
 import { CONFIG_FILE, loadProject } from '../project.js';
-import { listTemplates, loadTemplate } from './rotate.js';
-import {
-  addPassOptions,
-  driftPolicy,
-  passConcurrency,
-  passEnvironments,
-  passJson,
-  passSummary,
-  recoveryLine,
-  scopeText,
-  type TickOptions,
-  tickPass,
-} from './tick.js';
+import { passJson, passSummary, recoveryLine, scopeText } from '../render/pass-report.js';
+import { passEnvironments, tickPass } from '../rotation/pass.js';
+import { addPassOptions, driftPolicy, passConcurrency, type TickOptions } from '../rotation/pass-options.js';
+import { listTemplates, loadTemplate } from '../rotation/targets.js';
 
 /** The default schedule: hourly, at a fixed minute off the top of the hour. */
 export const DEFAULT_CRON = '17 * * * *';
