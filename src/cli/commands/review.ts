@@ -24,6 +24,7 @@ import { type ManagedKey, parseManagedKeys } from '../../core/rotation/key-metad
 import { effectiveOutputs, resolveEnvironment } from '../../core/templates/load-template.js';
 import type { RoleTemplate } from '../../core/templates/schema.js';
 import type { CliContext } from '../context.js';
+import { type DeployedKeyOptions, readKey, resolveVerifyConnection } from '../deployed-key.js';
 import {
   addClusterOptions,
   auditLogPath,
@@ -37,7 +38,6 @@ import { reviewJson } from '../render/review-json.js';
 import { renderReviewMarkdown } from '../render/review-markdown.js';
 import { actorName } from '../rotation/services.js';
 import { displayPath, loadTemplates } from '../templates-io.js';
-import { readKey, resolveVerifyConnection, type VerifyOptions } from './verify.js';
 
 /** Output formats of `eskeys review`. */
 export type ReviewFormat = 'markdown' | 'json';
@@ -335,7 +335,7 @@ async function liveEvidence(
     return { ran: false, reason: 'the template declares no probes' };
   // verify's key lookup and connection: the cluster flags plus verify's own key options.
   const { templates: _t, format: _f, out: _o, live: _l, offline: _x, signOff: _s, ...flags } = opts;
-  const verifyOpts: VerifyOptions = { ...flags, template: template.name };
+  const verifyOpts: DeployedKeyOptions = { ...flags };
   const outputs = effectiveOutputs(template, project.config, environment);
   let key: ReturnType<typeof readKey>;
   try {

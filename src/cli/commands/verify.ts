@@ -1,26 +1,15 @@
 import { writeFile } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { ClusterPort } from '../../core/cluster-port.js';
-import type { ConnectionSettings } from '../../core/config/connection.js';
 import { ConfigError, ExitCode, ReportedError, TemplateError, UsageError } from '../../core/errors.js';
 import type { Reporter } from '../../core/ports.js';
-import { encodedKeyId } from '../../core/probes/encoded-key.js';
 import { runProbes } from '../../core/probes/run-probes.js';
 import type { ProbeReport } from '../../core/probes/types.js';
-import { Secret } from '../../core/secret.js';
 import { effectiveOutputs } from '../../core/templates/load-template.js';
-import type { Outputs } from '../../core/templates/schema.js';
 import type { CliContext } from '../context.js';
-import {
-  addClusterOptions,
-  type ClusterFlags,
-  connectionFor,
-  environmentName,
-  loadProject,
-  type Project,
-  readEnvFile,
-} from '../project.js';
+import { type DeployedKeyOptions, readKey, resolveVerifyConnection } from '../deployed-key.js';
+import { addClusterOptions, environmentName, loadProject } from '../project.js';
 import { writeJson } from '../render/json.js';
 import { renderJUnit } from '../render/junit.js';
 import {
@@ -36,19 +25,13 @@ import { loadTemplate } from '../templates-io.js';
 export type VerifyFormat = 'table' | 'json' | 'junit';
 
 /** Options of `eskeys verify` (flags as parsed; the ports come from the context). */
-export interface VerifyOptions extends ClusterFlags {
+export interface VerifyOptions extends DeployedKeyOptions {
   /** Template name (in the templates directory) or file. */
   readonly template: string;
-  /** Read the key from this environment variable. @defaultValue the template's `outputs.key_var` */
-  readonly keyEnv?: string;
-  /** Read the key (the template's `key_var`) from this env file. @defaultValue the template's env files */
-  readonly envFile?: string;
   /** @defaultValue `table` on a terminal, `json` otherwise */
   readonly format?: VerifyFormat;
   /** Write the report here instead of stdout (stdout then gets the table). */
   readonly output?: string;
-  /** Never use admin credentials, even when they are configured. @defaultValue false */
-  readonly keyOnly?: boolean;
 }
 
 /** `eskeys verify --template NAME [--env ENV] [--key-env VAR | --env-file FILE] [--format F] [--output FILE]`. */
@@ -84,14 +67,6 @@ Exit codes: 0 every probe passed · 1 a probe failed · 2 bad usage, config or t
     const { json, ...rest } = flags;
     await run(ctx, { ...rest, format: json ? 'json' : flags.format });
   });
-}
-
-/** The key under test and where it came from (never the value in any message). */
-export interface KeyUnderTest {
-  readonly encoded: Secret;
-  readonly id: string;
-  /** `the key in ELASTICSEARCH_API_KEY (.env)`. */
-  readonly source: string;
 }
 
 /** Loads the template and key, probes, renders; throws ReportedError(1) when a probe failed. */
@@ -180,83 +155,4 @@ async function render(ctx: CliContext, opts: VerifyOptions, report: ProbeReport,
   }
   if (format === 'json') writeJson(ctx.io, probeReportJson(report, rc));
   else ctx.io.stdout.write(text);
-}
-
-/** Reads the key: --key-env VAR, --env-file FILE, else the template's key_var from the environment, else its env files. */
-export function readKey(
-  ctx: CliContext,
-  project: Project,
-  opts: VerifyOptions,
-  outputs: Outputs,
-): KeyUnderTest {
-  const varName = outputs.key_var;
-  let value: string | undefined;
-  let source: string;
-  if (opts.keyEnv) {
-    value = ctx.env[opts.keyEnv];
-    source = `the key in ${opts.keyEnv}`;
-    if (!value) throw new ConfigError(`environment variable ${opts.keyEnv} (--key-env) is not set or empty`);
-  } else if (opts.envFile) {
-    const file = readEnvFile(resolve(ctx.cwd, opts.envFile), opts.envFile);
-    if (!file) throw new ConfigError(`env file ${opts.envFile} does not exist`);
-    value = file.vars[varName];
-    source = `the key in ${varName} (${opts.envFile})`;
-    if (!value) throw new ConfigError(`${opts.envFile} has no ${varName}`);
-  } else if (ctx.env[varName]) {
-    value = ctx.env[varName];
-    source = `the key in ${varName}`;
-  } else {
-    source = '';
-    for (const f of outputs.env_files) {
-      const path = isAbsolute(f) ? f : join(project.root, f);
-      const file = readEnvFile(path, f);
-      if (file?.vars[varName]) {
-        value = file.vars[varName];
-        source = `the key in ${varName} (${f})`;
-        break;
-      }
-    }
-    if (!value) {
-      const where = outputs.env_files.length > 0 ? ` or in ${outputs.env_files.join(', ')}` : '';
-      throw new ConfigError(
-        `no key to verify: ${varName} is not set in the environment${where}; pass --key-env VAR or --env-file FILE`,
-      );
-    }
-  }
-  const encoded = new Secret(value.trim());
-  const id = encodedKeyId(encoded);
-  if (!id) {
-    throw new ConfigError(
-      `${source} is not an encoded API key (base64 of id:api_key, the "encoded" value Elasticsearch returns)`,
-    );
-  }
-  return { encoded, id, source };
-}
-
-/**
- * The connection for verify: the admin identity when credentials are configured (canaries can
- * then be made and removed), else the key under test alone against the configured URL (CI).
- */
-export function resolveVerifyConnection(
-  ctx: CliContext,
-  project: Project,
-  opts: VerifyOptions,
-  key: KeyUnderTest,
-): { settings: ConnectionSettings; adminAvailable: boolean } {
-  if (!opts.keyOnly) {
-    try {
-      return { settings: connectionFor(ctx, project, opts), adminAvailable: true };
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      // No usable admin credentials: fall through to key-only. A missing URL or an unknown
-      // environment fails again below with the same message.
-    }
-  }
-  const base = connectionFor(ctx, project, {
-    ...opts,
-    username: undefined,
-    password: undefined,
-    apiKey: key.encoded.reveal(),
-  });
-  return { settings: { ...base, auth: { kind: 'api_key', apiKey: key.encoded } }, adminAvailable: false };
 }
