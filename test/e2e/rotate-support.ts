@@ -195,13 +195,20 @@ export async function runCli(
   args: readonly string[],
   cwd: string,
   env: Record<string, string> = {},
+  /** Sends `signal` to the CLI once its stderr matches `when` (an operator's Ctrl-C mid-step). */
+  interrupt?: { when: RegExp; signal: NodeJS.Signals },
 ): Promise<CliRun> {
-  const r = await spawnCli(args, cwd, env);
+  const r = await spawnCli(args, cwd, env, interrupt);
   currentRuns.push(r);
   return r;
 }
 
-function spawnCli(args: readonly string[], cwd: string, env: Record<string, string>): Promise<CliRun> {
+function spawnCli(
+  args: readonly string[],
+  cwd: string,
+  env: Record<string, string>,
+  interrupt?: { when: RegExp; signal: NodeJS.Signals },
+): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd,
@@ -209,8 +216,15 @@ function spawnCli(args: readonly string[], cwd: string, env: Record<string, stri
     });
     let stdout = '';
     let stderr = '';
+    let sent = false;
     child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (interrupt && !sent && interrupt.when.test(stderr)) {
+        sent = true;
+        child.kill(interrupt.signal);
+      }
+    });
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }

@@ -232,4 +232,37 @@ describe('eskeys create / rotate / status (built CLI against the sandbox)', { ti
     expect(noTemplate.code).toBe(2);
     expect(noTemplate.stderr).toMatch(/--template is required \(one of: email-search\)/);
   });
+
+  it('Ctrl-C during the restart hook: the rotation completes (rolled forward), says so, exit 0', async () => {
+    const env = `i${Math.random().toString(36).slice(2, 8)}`;
+    const dir = makeProject(sb, {
+      files: {
+        '.env': 'A=1\n',
+        'eskeys.config.json': {
+          environments: {
+            [env]: { outputs: { 'email-search': { restart: { command: 'sleep 2', timeout: '20s' } } } },
+          },
+        },
+      },
+    });
+    expect((await runCli(['create', '-t', 'email-search', '--env', env, '--yes'], dir)).code).toBe(0);
+    const r = await runCli(
+      ['rotate', '-t', 'email-search', '--env', env, '--yes'],
+      dir,
+      {},
+      {
+        when: /restarting: sleep 2/,
+        signal: 'SIGINT',
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /warning: interrupted after the new key was published: the rotation was completed, not rolled back/,
+    );
+    const keys = (await statusKeys(dir)).filter((k) => k.environment === env);
+    expect(keys.map((k) => [k.generation, k.state])).toEqual([
+      [2, 'active'],
+      [1, 'superseded'],
+    ]);
+  });
 });

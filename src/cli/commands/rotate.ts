@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { parseDuration } from '../../core/duration.js';
-import { CancelledError, ReportedError, UsageError } from '../../core/errors.js';
+import { CancelledError, ExitCode, ReportedError, StoppedError, UsageError } from '../../core/errors.js';
 import type { EffectiveOutputs } from '../../core/rotation/outputs.js';
 import type { ProceedPlan } from '../../core/rotation/plan-rotation.js';
 import { privilegeDiff } from '../../core/rotation/privilege-diff.js';
@@ -122,6 +122,14 @@ export async function runRotate(opts: RotateOptions): Promise<void> {
     else ctx.io.stdout.write(renderOutcome(outcome, scopeName, envFiles.diffs, ctx.clock.now()));
     if (outcome.status === 'verify_failed' || outcome.status === 'restart_failed') throw new ReportedError(1);
     if (outcome.status === 'lost_race') throw new ReportedError(4);
+    // Ctrl-C after publish does not undo the rotation (consumers may already use the new key):
+    // it completed, so say so and exit 0 rather than 130 ("cancelled") for work that was done.
+    if (ctx.signal.aborted) {
+      reporter.warn(
+        'interrupted after the new key was published: the rotation was completed, not rolled back',
+      );
+      throw new StoppedError(ExitCode.ok);
+    }
   } finally {
     await lock?.release();
     await services.close();

@@ -40,10 +40,9 @@ export function passEnvironments(ctx: CliContext, project: Project, flags: Clust
 }
 
 /**
- * The audit log's trusted records: the entries up to the first break of the hash chain (a
- * forged `review.completed` after a tampered line must not silence a reminder).
+ * The audit log's records for one pass, read incrementally: the entries up to the first break of
+ * the hash chain, then later lines marked unverified (see AuditRecordReader and AuditRecord).
  */
-/** The audit log's records for one pass, read incrementally (see AuditRecordReader). */
 function auditRecordReader(project: Project, reporter: Reporter): AuditRecordReader {
   return new AuditRecordReader(auditLogPath(project), (v) =>
     reporter.warn(
