@@ -5,9 +5,12 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import type { ConnectionSettings } from '../core/config/connection.js';
 import { ConfigError } from '../core/errors.js';
+import type { Reporter } from '../core/ports.js';
 import { encodedKeyId } from '../core/probes/encoded-key.js';
+import { runProbes } from '../core/probes/run-probes.js';
+import type { ProbeReport } from '../core/probes/types.js';
 import { Secret } from '../core/secret.js';
-import type { Outputs } from '../core/templates/schema.js';
+import type { Outputs, RoleTemplate } from '../core/templates/schema.js';
 import type { CliContext } from './context.js';
 import { type ClusterFlags, connectionFor, type Project, readEnvFile } from './project.js';
 
@@ -106,4 +109,49 @@ export function resolveVerifyConnection(
     apiKey: key.encoded.reveal(),
   });
   return { settings: { ...base, auth: { kind: 'api_key', apiKey: key.encoded } }, adminAvailable: false };
+}
+
+/**
+ * Runs a template's probes with the deployed key (verify, review --live): connects as the admin
+ * when credentials are configured (else key-only), says what it is doing through `reporter`,
+ * and always closes the connection. Errors propagate; callers decide what they mean.
+ */
+export async function probeDeployedKey(input: {
+  readonly ctx: CliContext;
+  readonly project: Project;
+  readonly opts: DeployedKeyOptions;
+  readonly key: KeyUnderTest;
+  readonly template: RoleTemplate;
+  readonly environment: string;
+  readonly reporter: Reporter;
+  /** The progress line, given the key's source and whether the admin identity is available. */
+  readonly describe: (adminAvailable: boolean) => string;
+}): Promise<{ report: ProbeReport; clusterUrl: string }> {
+  const { ctx, key } = input;
+  const { settings, adminAvailable } = resolveVerifyConnection(ctx, input.project, input.opts, key);
+  const { createEsCluster } = await import('../adapters/es/es-cluster.js');
+  const cluster = createEsCluster(settings, {
+    onInsecure: () =>
+      ctx.io.stderr.write(
+        'eskeys: warning: TLS verification is OFF (--insecure); do not use in production\n',
+      ),
+  });
+  input.reporter.step(input.describe(adminAvailable));
+  try {
+    const report = await runProbes({
+      cluster,
+      template: input.template,
+      environment: input.environment,
+      key: { id: key.id, encoded: key.encoded },
+      keySource: key.source,
+      random: ctx.random,
+      clock: ctx.clock,
+      signal: ctx.signal,
+      adminAvailable,
+      reporter: input.reporter,
+    });
+    return { report, clusterUrl: settings.url };
+  } finally {
+    await cluster.close().catch(() => {});
+  }
 }

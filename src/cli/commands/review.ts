@@ -15,7 +15,6 @@ import {
 } from '../../core/errors.js';
 import { lintTemplate } from '../../core/lint/lint.js';
 import type { Reporter } from '../../core/ports.js';
-import { runProbes } from '../../core/probes/run-probes.js';
 import { reviewCompletedEvent, reviewDocument, reviewIdentity } from '../../core/review/build-review.js';
 import { type AuditLogInput, parseAuditRecords } from '../../core/review/evidence.js';
 import { decisionLabel } from '../../core/review/findings.js';
@@ -24,7 +23,7 @@ import { type ManagedKey, parseManagedKeys } from '../../core/rotation/key-metad
 import { effectiveOutputs, resolveEnvironment } from '../../core/templates/load-template.js';
 import type { RoleTemplate } from '../../core/templates/schema.js';
 import type { CliContext } from '../context.js';
-import { type DeployedKeyOptions, readKey, resolveVerifyConnection } from '../deployed-key.js';
+import { type DeployedKeyOptions, probeDeployedKey, readKey } from '../deployed-key.js';
 import {
   addClusterOptions,
   auditLogPath,
@@ -344,38 +343,24 @@ async function liveEvidence(
     if (!(error instanceof ConfigError)) throw error;
     return { ran: false, reason: error.message };
   }
-  const { settings, adminAvailable } = resolveVerifyConnection(ctx, project, verifyOpts, key);
-  const { createEsCluster } = await import('../../adapters/es/es-cluster.js');
-  const cluster = createEsCluster(settings, {
-    onInsecure: () =>
-      ctx.io.stderr.write(
-        'eskeys: warning: TLS verification is OFF (--insecure); do not use in production\n',
-      ),
-  });
-  reporter.step(
-    `probing ${template.name} (${environment}) with ${key.source}${adminAvailable ? '' : ' (key only)'}`,
-  );
   try {
-    const report = await runProbes({
-      cluster,
+    const { report, clusterUrl } = await probeDeployedKey({
+      ctx,
+      project,
+      opts: verifyOpts,
+      key,
       template,
       environment,
-      key: { id: key.id, encoded: key.encoded },
-      keySource: key.source,
-      random: ctx.random,
-      clock: ctx.clock,
-      signal: ctx.signal,
-      adminAvailable,
       reporter,
+      describe: (adminAvailable) =>
+        `probing ${template.name} (${environment}) with ${key.source}${adminAvailable ? '' : ' (key only)'}`,
     });
-    return { ran: true, report, clusterUrl: settings.url, keySource: key.source };
+    return { ran: true, report, clusterUrl, keySource: key.source };
   } catch (error) {
     // With the admin identity already accepted (or no admin at all), a 401 here is the key's.
     if (error instanceof AuthenticationError)
       return { ran: false, reason: `${key.source}: ${error.message}`, keyRejected: true };
     throw error;
-  } finally {
-    await cluster.close().catch(() => {});
   }
 }
 

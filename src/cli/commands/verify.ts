@@ -1,14 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import type { ClusterPort } from '../../core/cluster-port.js';
 import { ConfigError, ExitCode, ReportedError, TemplateError, UsageError } from '../../core/errors.js';
 import type { Reporter } from '../../core/ports.js';
-import { runProbes } from '../../core/probes/run-probes.js';
 import type { ProbeReport } from '../../core/probes/types.js';
 import { effectiveOutputs } from '../../core/templates/load-template.js';
 import type { CliContext } from '../context.js';
-import { type DeployedKeyOptions, readKey, resolveVerifyConnection } from '../deployed-key.js';
+import { type DeployedKeyOptions, probeDeployedKey, readKey } from '../deployed-key.js';
 import { addClusterOptions, environmentName, loadProject } from '../project.js';
 import { writeJson } from '../render/json.js';
 import { renderJUnit } from '../render/junit.js';
@@ -88,40 +86,23 @@ export async function runVerify(ctx: CliContext, opts: VerifyOptions): Promise<v
   const outputs = effectiveOutputs(template, project.config, environment);
   const key = readKey(ctx, project, opts, outputs);
 
-  const { settings, adminAvailable } = resolveVerifyConnection(ctx, project, opts, key);
-  const { createEsCluster } = await import('../../adapters/es/es-cluster.js');
-  const cluster: ClusterPort = createEsCluster(settings, {
-    onInsecure: () =>
-      ctx.io.stderr.write(
-        'eskeys: warning: TLS verification is OFF (--insecure); do not use in production\n',
-      ),
-  });
   const reporter: Reporter = {
     step: (m) => {
       if (ctx.io.isStdoutTTY) ctx.io.stderr.write(`eskeys: ${m}\n`);
     },
     warn: (m) => ctx.io.stderr.write(`eskeys: warning: ${m}\n`),
   };
-  reporter.step(
-    `verifying ${template.name} (${environment}) with ${key.source}${adminAvailable ? '' : ' (key only: no admin credentials)'}`,
-  );
-  let report: ProbeReport;
-  try {
-    report = await runProbes({
-      cluster,
-      template,
-      environment,
-      key: { id: key.id, encoded: key.encoded },
-      keySource: key.source,
-      random: ctx.random,
-      clock: ctx.clock,
-      signal: ctx.signal,
-      adminAvailable,
-      reporter,
-    });
-  } finally {
-    await cluster.close().catch(() => {});
-  }
+  const { report } = await probeDeployedKey({
+    ctx,
+    project,
+    opts,
+    key,
+    template,
+    environment,
+    reporter,
+    describe: (adminAvailable) =>
+      `verifying ${template.name} (${environment}) with ${key.source}${adminAvailable ? '' : ' (key only: no admin credentials)'}`,
+  });
   await render(ctx, opts, report, { keySource: key.source });
   if (!report.passed) {
     const bad = report.results.filter((r) => r.verdict !== 'pass');
