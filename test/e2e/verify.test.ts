@@ -103,6 +103,43 @@ describe('eskeys verify (built CLI against the sandbox)', () => {
     expect(await probeLeftoversOverHttp(env.admin)).toEqual([]);
   });
 
+  it('--record appends the outcome to the audit log (never the key), which review then counts as evidence', async () => {
+    const key = await mintKey(env.admin, descriptors(shipped));
+    const dir = project(key);
+    const r = await cli(['verify', '-t', 'email-search', '--json', '--record'], dir, env.adminEnv);
+    expect(r.code, r.stderr).toBe(0);
+    const log = readFileSync(join(dir, '.eskeys/audit.jsonl'), 'utf8');
+    expect(log).not.toContain(key.encoded.reveal());
+    const [entry] = log
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(entry.event).toMatchObject({
+      type: 'key.verified',
+      template: 'email-search',
+      environment: 'default',
+      keyId: key.id,
+      details: { by: 'eskeys verify', probes: shipped.probes.allow.length + shipped.probes.deny.length },
+    });
+    expect((await cli(['audit', 'verify'], dir)).code).toBe(0);
+    const writeKey = await mintKey(env.admin, descriptors(withWrite));
+    const failing = await cli(['verify', '-t', 'email-search-write', '--json', '--record'], dir, {
+      ...env.adminEnv,
+      ELASTICSEARCH_API_KEY: writeKey.encoded.reveal(),
+    });
+    expect(failing.code).toBe(1);
+    const last = JSON.parse(
+      readFileSync(join(dir, '.eskeys/audit.jsonl'), 'utf8').trim().split('\n').at(-1)!,
+    );
+    expect(last.event).toMatchObject({ type: 'key.verify_failed', template: 'email-search-write' });
+    expect(last.event.details.failed).toContain('deny doc.delete');
+    const review = await cli(['review', '-t', 'email-search', '--offline', '--format', 'json'], dir);
+    const identity = JSON.parse(review.stdout).identities[0];
+    expect(identity.evidence.audit.last_verified).toMatchObject({ type: 'key.verified', seq: 1 });
+    expectNoSecrets(failing, [key, writeKey]);
+    expect(readFileSync(join(dir, '.eskeys/audit.jsonl'), 'utf8')).not.toContain(writeKey.encoded.reveal());
+  });
+
   it('runs key-only in CI (no admin credentials, key from the environment)', async () => {
     const key = await mintKey(env.admin, descriptors(shipped));
     const dir = project();

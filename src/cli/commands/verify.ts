@@ -5,9 +5,10 @@ import { ConfigError, ExitCode, ReportedError, TemplateError, UsageError } from 
 import type { Reporter } from '../../core/ports.js';
 import type { ProbeReport } from '../../core/probes/types.js';
 import { effectiveOutputs } from '../../core/templates/load-template.js';
+import { actorName } from '../actor.js';
 import type { CliContext } from '../context.js';
-import { type DeployedKeyOptions, probeDeployedKey, readKey } from '../deployed-key.js';
-import { addClusterOptions, environmentName, loadProject } from '../project.js';
+import { type DeployedKeyOptions, type KeyUnderTest, probeDeployedKey, readKey } from '../deployed-key.js';
+import { addClusterOptions, auditLogPath, environmentName, loadProject, type Project } from '../project.js';
 import { writeJson } from '../render/json.js';
 import { renderJUnit } from '../render/junit.js';
 import {
@@ -30,6 +31,11 @@ export interface VerifyOptions extends DeployedKeyOptions {
   readonly format?: VerifyFormat;
   /** Write the report here instead of stdout (stdout then gets the table). */
   readonly output?: string;
+  /**
+   * Append the result to the project's audit log (`key.verified` / `key.verify_failed`), so
+   * `eskeys review` counts a scheduled or CI verification as evidence. @defaultValue false
+   */
+  readonly record?: boolean;
 }
 
 /** `eskeys verify --template NAME [--env ENV] [--key-env VAR | --env-file FILE] [--format F] [--output FILE]`. */
@@ -47,7 +53,8 @@ export function verifyCommand(
     .addOption(new Option('--format <format>', 'report format').choices(['table', 'json', 'junit']))
     .option('--json', 'same as --format json')
     .option('-o, --output <file>', 'write the report to a file (e.g. --format junit --output report.xml)')
-    .option('--key-only', 'use only the key under test, even when admin credentials are configured');
+    .option('--key-only', 'use only the key under test, even when admin credentials are configured')
+    .option('--record', "append the result to the project's audit log, as evidence for `eskeys review`");
   addClusterOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -104,6 +111,7 @@ export async function runVerify(ctx: CliContext, opts: VerifyOptions): Promise<v
       `verifying ${template.name} (${environment}) with ${key.source}${adminAvailable ? '' : ' (key only: no admin credentials)'}`,
   });
   await render(ctx, opts, report, { keySource: key.source });
+  if (opts.record) await recordVerification(ctx, project, template.name, environment, key, report);
   if (!report.passed) {
     const bad = report.results.filter((r) => r.verdict !== 'pass');
     ctx.io.stderr.write(
@@ -136,4 +144,33 @@ async function render(ctx: CliContext, opts: VerifyOptions, report: ProbeReport,
   }
   if (format === 'json') writeJson(ctx.io, probeReportJson(report, rc));
   else ctx.io.stdout.write(text);
+}
+
+/**
+ * `--record`: one audit event with the outcome (never the key: its id, where it was read from,
+ * the failed probes). Written after the report, so a failure to record is reported on its own.
+ */
+async function recordVerification(
+  ctx: CliContext,
+  project: Project,
+  template: string,
+  environment: string,
+  key: KeyUnderTest,
+  report: ProbeReport,
+): Promise<void> {
+  const { JsonlAuditLog } = await import('../../adapters/audit/jsonl-audit-log.js');
+  const failed = report.results.filter((r) => r.verdict !== 'pass').map(probeName);
+  await new JsonlAuditLog(auditLogPath(project), ctx.clock).append({
+    type: report.passed ? 'key.verified' : 'key.verify_failed',
+    template,
+    environment,
+    keyId: key.id,
+    actor: actorName(ctx.env),
+    details: {
+      by: 'eskeys verify',
+      source: key.source,
+      probes: report.results.length,
+      ...(failed.length > 0 ? { failed } : {}),
+    },
+  });
 }

@@ -3,7 +3,6 @@
 // journal, the audit log, the env-file store, hooks, probes and the rotation lock.
 
 import { mkdir, unlink } from 'node:fs/promises';
-import { hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { JsonlAuditLog } from '../../adapters/audit/jsonl-audit-log.js';
 import { EnvFileStore } from '../../adapters/env-file/env-file-store.js';
@@ -60,16 +59,8 @@ export type OpenServices = (
   flags: ClusterFlags,
 ) => Promise<RotationServices>;
 
-/** `user@host` recorded as creator and audit actor. */
-export function actorName(env: Readonly<Record<string, string | undefined>>): string {
-  let user = env.USER ?? env.USERNAME ?? 'unknown';
-  try {
-    user = userInfo().username;
-  } catch {
-    // no passwd entry (containers): keep the env's name
-  }
-  return `${user}@${hostname()}`;
-}
+/** `user@host` recorded as creator and audit actor (src/cli/actor.ts). */
+export { actorName } from '../actor.js';
 
 /** Progress lines on stderr (`→ creating key …`), warnings prefixed; nothing on stdout. Project paths shown relative. */
 export function stderrReporter(io: IO, root?: string): Reporter {
