@@ -24,7 +24,12 @@ export interface EnvFileStoreOptions {
   cwd: string;
   /** Test seam: runs after the temp file is written and synced, just before the rename (fault injection). */
   beforeRename?: (tempPath: string) => Promise<void> | void;
+  /** How long an edit waits for another process's edit of the same file. @defaultValue 10000 */
+  lockWaitMs?: number;
 }
+
+/** A lock file untouched this long was left by a process that died mid-edit. */
+const LOCK_STALE_MS = 30_000;
 
 /** Options shared by read, write and update. */
 export interface EnvFileAccessOptions {
@@ -45,10 +50,54 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 export class EnvFileStore {
   readonly #cwd: string;
   readonly #beforeRename: EnvFileStoreOptions['beforeRename'];
+  readonly #lockWaitMs: number;
 
   constructor(opts: EnvFileStoreOptions) {
     this.#cwd = opts.cwd;
     this.#beforeRename = opts.beforeRename;
+    this.#lockWaitMs = opts.lockWaitMs ?? 10_000;
+  }
+
+  /**
+   * Runs `fn` (a read-modify-write of the file) holding the file's edit lock: `.<name>.eskeys-lock`
+   * beside it, created with O_EXCL. Two eskeys processes rotating templates that share one env
+   * file would otherwise both read the old text and the second rename would drop the first key.
+   * Waits up to lockWaitMs for another holder; a lock older than 30 s is stale and taken over.
+   */
+  async withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
+    const abs = resolve(this.#cwd, path);
+    const lock = join(dirname(abs), `.${basename(abs)}.eskeys-lock`);
+    const deadline = Date.now() + this.#lockWaitMs;
+    for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
+      try {
+        const fh = await open(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, ENV_FILE_MODE);
+        await fh.writeFile(`${process.pid}\n`).finally(() => fh.close());
+        break;
+      } catch (cause) {
+        const code = (cause as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') break; // no folder yet: nothing to race with; the write creates it
+        if (code !== 'EEXIST') throw fsError(path, 'lock', cause);
+        const age = await lstat(lock).then(
+          (st) => Date.now() - st.mtimeMs,
+          () => 0,
+        );
+        if (age > LOCK_STALE_MS) {
+          await unlink(lock).catch(() => {});
+          continue;
+        }
+        if (Date.now() >= deadline) {
+          throw new ConfigError(
+            `env file ${path} is being edited by another eskeys process (${lock}); retry, or remove that file if no eskeys is running`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+    try {
+      return await fn();
+    } finally {
+      await unlink(lock).catch(() => {});
+    }
   }
 
   /** The file's text (a BOM kept), or undefined when it does not exist. Throws ConfigError naming the file otherwise. */
@@ -128,6 +177,14 @@ export class EnvFileStore {
     path: string,
     updates: Readonly<Record<string, Secret | string>>,
     opts: EnvFileAccessOptions = {},
+  ): Promise<{ before?: string; after: string; result: EnvUpdateResult; previousMode?: number }> {
+    return this.withLock(path, () => this.#update(path, updates, opts));
+  }
+
+  async #update(
+    path: string,
+    updates: Readonly<Record<string, Secret | string>>,
+    opts: EnvFileAccessOptions,
   ): Promise<{ before?: string; after: string; result: EnvUpdateResult; previousMode?: number }> {
     const before = await this.read(path, opts);
     const plain: Record<string, string> = {};

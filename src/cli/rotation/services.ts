@@ -99,26 +99,29 @@ function storeEnvFiles(
       return { before };
     },
     async restore(path, before) {
-      const mine = written.get(path);
-      const current = await store.read(path, access);
-      if (!mine || current === undefined || current === mine.text) {
-        // Untouched since this rotation wrote it: put back exactly what was there. A file that
-        // did not exist before is removed again, not left with the dead key.
-        if (before === undefined) await unlink(path).catch(() => undefined);
-        else await store.write(path, before, access);
-        return;
-      }
-      // Another rotation (a template sharing this file) has written it since: writing back the
-      // old text would erase the key it published. Undo only this rotation's variables.
-      const old = parseEnv(before ?? '');
-      const back = Object.fromEntries(
-        mine.names.filter((n) => old.has(n)).map((n) => [n, old.get(n)!] as const),
-      );
-      const text = removeEnvVars(
-        applyEnvUpdates(current, back).text,
-        mine.names.filter((n) => !old.has(n)),
-      );
-      await store.write(path, text, access);
+      // Under the file's edit lock, like update: another rotation may be editing it right now.
+      await store.withLock(path, async () => {
+        const mine = written.get(path);
+        const current = await store.read(path, access);
+        if (!mine || current === undefined || current === mine.text) {
+          // Untouched since this rotation wrote it: put back exactly what was there. A file that
+          // did not exist before is removed again, not left with the dead key.
+          if (before === undefined) await unlink(path).catch(() => undefined);
+          else await store.write(path, before, access);
+          return;
+        }
+        // Another rotation (a template sharing this file) has written it since: writing back the
+        // old text would erase the key it published. Undo only this rotation's variables.
+        const old = parseEnv(before ?? '');
+        const back = Object.fromEntries(
+          mine.names.filter((n) => old.has(n)).map((n) => [n, old.get(n)!] as const),
+        );
+        const text = removeEnvVars(
+          applyEnvUpdates(current, back).text,
+          mine.names.filter((n) => !old.has(n)),
+        );
+        await store.write(path, text, access);
+      });
     },
     async readVar(path, name) {
       const text = await store.read(path, { followSymlinks: true });
