@@ -12,7 +12,7 @@ async function tempDir(): Promise<string> {
   return dir;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 describe('EnvFileStore edit lock', () => {
   it('two stores updating different variables of one file at once: neither update is lost', async () => {
