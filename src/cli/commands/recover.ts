@@ -8,7 +8,13 @@ import { describeKey } from '../../core/rotation/key-state.js';
 import type { RecoveryResult } from '../../core/rotation/recover-rotation.js';
 import { maskId } from '../../core/secret.js';
 import type { CliContext } from '../context.js';
-import { addClusterOptions, type ClusterFlags, loadProject, type Project } from '../project.js';
+import {
+  addClusterOptions,
+  type ClusterFlags,
+  environmentName,
+  loadProject,
+  type Project,
+} from '../project.js';
 import { writeJson } from '../render/json.js';
 import { type RecoveryProblem, recoverOpenRotations } from '../rotation/recover.js';
 import {
@@ -67,19 +73,50 @@ export async function runRecover(opts: RecoverOptions): Promise<void> {
       else ctx.io.stdout.write('no interrupted rotation in the journal\n');
       return;
     }
-    const outcome = await recoverOpenRotations({
-      ctx,
-      project,
-      services,
-      reporter,
-      open,
-      dryRun: opts.dryRun,
-      onResult: (result) => {
-        if (!opts.json) ctx.io.stdout.write(renderResult(result, project));
-      },
-    });
-    results.push(...outcome.results);
-    problems.push(...outcome.problems);
+    // Each environment may name its own cluster: its rotations are recovered through its own
+    // connection, never through another environment's (a key id looked up on the wrong cluster
+    // would read as "never created").
+    const here = environmentName(ctx, opts);
+    for (const environment of [...new Set(open.map((p) => p.environment))].sort()) {
+      const group = open.filter((p) => p.environment === environment);
+      let envServices = services;
+      if (environment !== here) {
+        try {
+          envServices = await (opts.openServices ?? openRotationServices)(ctx, project, {
+            ...opts,
+            env: environment,
+          });
+        } catch (error) {
+          for (const p of group) {
+            problems.push({
+              rotation: p.rotation,
+              scope: `${p.template}@${p.environment}`,
+              error: (error as Error).message,
+              exitCode: (error as { exitCode?: number }).exitCode ?? 5,
+            });
+            reporter.warn(`cannot recover ${p.template}@${environment}: ${(error as Error).message}`);
+          }
+          continue;
+        }
+      }
+      try {
+        const outcome = await recoverOpenRotations({
+          ctx,
+          project,
+          services: envServices,
+          reporter,
+          open: group,
+          dryRun: opts.dryRun,
+          onResult: (result) => {
+            if (!opts.json) ctx.io.stdout.write(renderResult(result, project));
+          },
+        });
+        results.push(...outcome.results);
+        problems.push(...outcome.problems);
+      } finally {
+        if (envServices !== services) await envServices.close();
+      }
+    }
     if (opts.json) {
       writeJson(ctx.io, {
         dry_run: !!opts.dryRun,

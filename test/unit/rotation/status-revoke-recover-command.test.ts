@@ -165,4 +165,52 @@ describe('runRecover', () => {
     expect(ctx.io.err).toMatch(/email-search@prod#3 .* has been pending since .* no journal here knows it/);
     expect(cluster.keys.get(orphan.id)!.invalidated).toBe(false);
   });
+
+  it("recovers each environment's rotations through that environment's own cluster connection", async () => {
+    const ctx = fakeContext({ cwd: dir() });
+    const prod = services(new FakeCluster(ctx.clock));
+    const stagingCluster = new FakeCluster(ctx.clock);
+    const staging = services(stagingCluster);
+    const opened: (string | undefined)[] = [];
+    // One journal (the local state folder), one cluster per environment.
+    const openServices: typeof prod.open = async (c, project, flags) => {
+      opened.push(flags.env);
+      const s = await (flags.env === 'staging' ? staging : prod).open(c, project, flags);
+      return { ...s, journal: prod.journal };
+    };
+    const minted = stagingCluster.seed({
+      id: 'stagingkeystaging001',
+      name: 'email-search@staging#2',
+      metadata: {
+        managed_by: 'eskeys',
+        template: 'email-search',
+        environment: 'staging',
+        generation: 2,
+        state: 'pending',
+        rotation_id: 'rot-staging',
+      },
+    });
+    const at = ctx.clock.now().toISOString();
+    const entry = (step: string, phase: string, data: Record<string, unknown>) => ({
+      v: 1 as const,
+      rotation: 'rot-staging',
+      at,
+      template: 'email-search',
+      environment: 'staging',
+      step: step as 'plan',
+      phase: phase as 'done',
+      data,
+    });
+    await prod.journal.append(entry('plan', 'done', { files: [], keyVar: 'K', keyName: minted.name }));
+    await prod.journal.append(entry('create', 'begin', { keyName: minted.name }));
+    await prod.journal.append(entry('create', 'done', { keyId: minted.id, keyName: minted.name }));
+
+    await runRecover({ ctx, json: true, openServices });
+    // Rolled back on staging's cluster: the unverified key is dead there.
+    expect(stagingCluster.keys.get(minted.id)!.invalidated).toBe(true);
+    expect(opened).toEqual([undefined, 'staging']);
+    const out = JSON.parse(ctx.io.out);
+    expect(out.problems).toEqual([]);
+    expect(out.recovered.map((r: { environment: string }) => r.environment)).toEqual(['staging']);
+  });
 });
