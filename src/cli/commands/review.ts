@@ -22,6 +22,7 @@ import type { IdentityReview, KeyOwner, LiveEvidence, ReviewDocument } from '../
 import { type ManagedKey, parseManagedKeys } from '../../core/rotation/key-metadata.js';
 import { effectiveOutputs, resolveEnvironment } from '../../core/templates/load-template.js';
 import type { RoleTemplate } from '../../core/templates/schema.js';
+import { actorName } from '../actor.js';
 import type { CliContext } from '../context.js';
 import { type DeployedKeyOptions, probeDeployedKey, readKey } from '../deployed-key.js';
 import {
@@ -35,7 +36,6 @@ import {
 } from '../project.js';
 import { reviewJson } from '../render/review-json.js';
 import { renderReviewMarkdown } from '../render/review-markdown.js';
-import { actorName } from '../rotation/services.js';
 import { displayPath, loadTemplates } from '../templates-io.js';
 
 /** Output formats of `eskeys review`. */

@@ -3,10 +3,11 @@ import { CancelledError, ReportedError, UsageError } from '../../core/errors.js'
 import { parseManagedKey, parseManagedKeys } from '../../core/rotation/key-metadata.js';
 import { planRevoke, type RevokeSelector, revokeKeys } from '../../core/rotation/plan-revoke.js';
 import { maskId } from '../../core/secret.js';
+import { actorName } from '../actor.js';
 import type { CliContext } from '../context.js';
 import { addClusterOptions, type ClusterFlags, loadProject } from '../project.js';
 import { writeJson } from '../render/json.js';
-import { actorName, type OpenServices, openRotationServices, stderrReporter } from '../rotation/services.js';
+import { type OpenServices, openRotationServices, stderrReporter } from '../rotation/services.js';
 
 /** Flags of `revoke` plus the ports it uses. */
 export interface RevokeOptions extends ClusterFlags {

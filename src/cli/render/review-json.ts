@@ -9,6 +9,7 @@ import type {
 } from '../../core/review/types.js';
 import { maskId } from '../../core/secret.js';
 import { probeReportJson } from './probe-matrix.js';
+import { keyViewJson } from './rotation-report.js';
 
 /**
  * The review as JSON (`eskeys review --format json`): stable snake_case field names, dates
@@ -56,22 +57,12 @@ function liveJson(l: LiveEvidence | undefined): Record<string, unknown> | null {
   };
 }
 
-/** A key as the review shows it (id masked), with its owner and live privileges. */
+/** A key as the review shows it: `status`'s key view for one identity (id masked), with its owner and live privileges. */
 export function reviewKeyJson(v: ReviewKeyView): Record<string, unknown> {
+  const { template: _t, environment: _e, review_due_at: _ra, review_due: _rd, ...view } = keyViewJson(v);
   return {
+    ...view,
     id: maskId(v.id),
-    name: v.name,
-    generation: v.generation,
-    state: v.status,
-    created: d(v.createdAt),
-    age_ms: v.ageMs,
-    expiration: d(v.expiresAt),
-    superseded_until: d(v.supersededUntil),
-    revoke_due: v.revokeDue,
-    rotation_due_at: d(v.rotationDueAt),
-    rotation_due: v.rotationDue,
-    created_by: v.createdBy,
-    template_hash: v.templateHash,
     owner: { username: v.owner.username, realm: v.owner.realm ?? null },
     live_privileges: v.privileges,
     live_hash: v.liveHash ?? null,

@@ -1,3 +1,4 @@
+import { actorName } from '../actor.js';
 // The CLI's composition of a scheduler pass: the core's runPass given one session per
 // environment — the rotation services wired to prepare/execute a rotation, recovery, revocation
 // and review reminders — plus the project's templates and its audit log. `eskeys tick` runs one
@@ -25,7 +26,7 @@ import { auditLogPath, type ClusterFlags, loadProject, type Project } from '../p
 import { driftPolicy, passConcurrency, type TickOptions } from './pass-options.js';
 import { recoverOpenRotations } from './recover.js';
 import { executeRotation, prepareRotation, requireUserAdmin } from './run.js';
-import { actorName, openRotationServices, stderrReporter } from './services.js';
+import { openRotationServices, stderrReporter } from './services.js';
 import { listTemplates, loadTemplate, resolveOutputs } from './targets.js';
 
 /** Environments a pass covers: --env/ESKEYS_ENV, else every configured one, else `default`. */

@@ -1,3 +1,4 @@
+import { actorName } from '../actor.js';
 // The CLI's composition of recovery: interrupted rotations from the journal rolled back or
 // forward by the core's recoverRotation, with the rotation services and the template's outputs
 // wired in. `eskeys recover` and the scheduler's pass both run it.
@@ -8,7 +9,7 @@ import type { Reporter } from '../../core/ports.js';
 import { type RecoveryResult, recoverRotation } from '../../core/rotation/recover-rotation.js';
 import type { CliContext } from '../context.js';
 import type { Project } from '../project.js';
-import { actorName, type RotationLock, type RotationServices } from './services.js';
+import type { RotationLock, RotationServices } from './services.js';
 import { loadTemplate, resolveOutputs } from './targets.js';
 
 /** An interrupted rotation recover could not finish (locked: still running; partial: needs a human). */

@@ -13,15 +13,10 @@ import { type ProceedPlan, planRotation } from '../../core/rotation/plan-rotatio
 import { type RotationOutcome, rotateKey } from '../../core/rotation/rotate-key.js';
 import { templateHash } from '../../core/rotation/template-hash.js';
 import type { RoleTemplate } from '../../core/templates/schema.js';
+import { actorName } from '../actor.js';
 import type { CliContext } from '../context.js';
 import type { Project } from '../project.js';
-import {
-  actorName,
-  displayPath,
-  type RecordingEnvFiles,
-  type RotationServices,
-  testCrashHook,
-} from './services.js';
+import { displayPath, type RecordingEnvFiles, type RotationServices, testCrashHook } from './services.js';
 
 function newRotationId(ctx: CliContext): string {
   return `${ctx.clock

@@ -59,9 +59,6 @@ export type OpenServices = (
   flags: ClusterFlags,
 ) => Promise<RotationServices>;
 
-/** `user@host` recorded as creator and audit actor (src/cli/actor.ts). */
-export { actorName } from '../actor.js';
-
 /** Progress lines on stderr (`→ creating key …`), warnings prefixed; nothing on stdout. Project paths shown relative. */
 export function stderrReporter(io: IO, root?: string): Reporter {
   const rel = (m: string) => (root ? m.split(`${root}/`).join('') : m);
