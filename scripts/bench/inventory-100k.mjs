@@ -9,15 +9,14 @@
 //
 // Reproduce: npm run build && node scripts/bench/inventory-100k.mjs   (BENCH_ROUNDS=3)
 import {
-  adminAuth,
   CLI,
   cliEnv,
   dur,
   GNU_TIME,
-  hasCommand,
   makeTemp,
   mb,
   median,
+  queryRequestCommand,
   report,
   rmTemp,
   runTimed,
@@ -90,31 +89,7 @@ try {
     );
   const outMb = Buffer.byteLength(check.stdout) / 1048576;
 
-  const url = `${sandbox.url}/_security/_query/api_key?with_limited_by=true`;
-  const baselineCmd = hasCommand('curl')
-    ? [
-        'curl',
-        [
-          '-sS',
-          '-o',
-          '/dev/null',
-          '-H',
-          `Authorization: ${adminAuth(sandbox)}`,
-          '-H',
-          'Content-Type: application/json',
-          '--data-binary',
-          JSON.stringify(QUERY),
-          url,
-        ],
-      ]
-    : [
-        process.execPath,
-        [
-          '--input-type=module',
-          '-e',
-          `const r = await fetch(${JSON.stringify(url)}, { method: 'POST', headers: { authorization: ${JSON.stringify(adminAuth(sandbox))}, 'content-type': 'application/json' }, body: ${JSON.stringify(JSON.stringify(QUERY))} }); await r.text();`,
-        ],
-      ];
+  const baselineCmd = queryRequestCommand(sandbox, QUERY, '/_security/_query/api_key?with_limited_by=true');
   const inv = { ms: [], rss: [] };
   const base = [];
   for (let i = 0; i < rounds; i++) {

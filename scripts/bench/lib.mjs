@@ -150,6 +150,38 @@ export function adminAuth(sandbox) {
   return `Basic ${Buffer.from(`${sandbox.username}:${sandbox.password}`).toString('base64')}`;
 }
 
+/**
+ * A baseline command that sends one query-API request as the admin and discards the answer:
+ * curl when installed, else a bare Node fetch. Returns [command, args] for runTimed.
+ */
+export function queryRequestCommand(sandbox, query, path = '/_security/_query/api_key') {
+  const url = `${sandbox.url}${path}`;
+  return hasCommand('curl')
+    ? [
+        'curl',
+        [
+          '-sS',
+          '-o',
+          '/dev/null',
+          '-H',
+          `Authorization: ${adminAuth(sandbox)}`,
+          '-H',
+          'Content-Type: application/json',
+          '--data-binary',
+          JSON.stringify(query),
+          url,
+        ],
+      ]
+    : [
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const r = await fetch(${JSON.stringify(url)}, { method: 'POST', headers: { authorization: ${JSON.stringify(adminAuth(sandbox))}, 'content-type': 'application/json' }, body: ${JSON.stringify(JSON.stringify(query))} }); await r.text();`,
+        ],
+      ];
+}
+
 /** One JSON request as `elastic` (setup only; never part of a measured figure). */
 export async function adminFetch(sandbox, method, path, body) {
   const res = await fetch(sandbox.url + path, {

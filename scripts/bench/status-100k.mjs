@@ -11,14 +11,13 @@
 //
 // Reproduce: npm run build && node scripts/bench/status-100k.mjs   (BENCH_ROUNDS=5)
 import {
-  adminAuth,
   CLI,
   cliEnv,
   dur,
-  hasCommand,
   makeTemp,
   mb,
   median,
+  queryRequestCommand,
   report,
   rmTemp,
   runCliMeasured,
@@ -65,31 +64,7 @@ async function measure(size, dir) {
     await sandbox.state.seedApiKeys({ count: size, namePrefix: 'app-key-', metadata: metadataOf });
     const managed = Math.ceil(size / MANAGED_EVERY);
     const env = cliEnv(sandbox);
-    const useCurl = hasCommand('curl');
-    const baselineCmd = useCurl
-      ? [
-          'curl',
-          [
-            '-sS',
-            '-o',
-            '/dev/null',
-            '-H',
-            `Authorization: ${adminAuth(sandbox)}`,
-            '-H',
-            'Content-Type: application/json',
-            '--data-binary',
-            JSON.stringify(QUERY),
-            `${sandbox.url}/_security/_query/api_key`,
-          ],
-        ]
-      : [
-          process.execPath,
-          [
-            '--input-type=module',
-            '-e',
-            `const r = await fetch(${JSON.stringify(`${sandbox.url}/_security/_query/api_key`)}, { method: 'POST', headers: { authorization: ${JSON.stringify(adminAuth(sandbox))}, 'content-type': 'application/json' }, body: ${JSON.stringify(JSON.stringify(QUERY))} }); await r.text();`,
-          ],
-        ];
+    const baselineCmd = queryRequestCommand(sandbox, QUERY);
     const status = { ms: [], rss: [] };
     const base = [];
     for (let i = 0; i < rounds; i++) {
@@ -110,7 +85,7 @@ async function measure(size, dir) {
       ms: median(status.ms),
       rss: status.rss.length ? median(status.rss) : undefined,
       baseMs: median(base),
-      baseline: useCurl ? 'curl' : 'node fetch',
+      baseline: baselineCmd[0] === 'curl' ? 'curl' : 'node fetch',
       requests,
     };
   } finally {
