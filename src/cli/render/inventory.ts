@@ -10,7 +10,7 @@ import {
 } from '../../core/inventory/index.js';
 import { maskId } from '../../core/secret.js';
 import type { TextSink } from '../io.js';
-import { renderMarkdownTable } from './table.js';
+import { renderMarkdownTable, visible } from './table.js';
 
 /**
  * Streaming renderers of `eskeys inventory`: each gets the header, then one key at a time as
@@ -43,20 +43,6 @@ export interface InventoryRenderer {
   begin(h: InventoryHeader): void;
   key(e: InventoryEntry): void;
   end(f: InventoryFooter): void;
-}
-
-/**
- * Text from the cluster made visible: key names, metadata-derived fields, owners, realms and
- * index patterns come from whoever created the key, so every C0/C1 control character, DEL and
- * the Unicode line and paragraph separators become `\u001b`-style escapes. A raw ESC would let a
- * key name drive the reviewer's terminal (clear it, recolour rows); a newline would forge rows.
- * JSON output uses `safeJson`: JSON.stringify escapes C0 controls but leaves DEL and C1 raw.
- */
-export function visible(s: string): string {
-  return s.replace(
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
 }
 
 /** JSON.stringify with DEL, C1 controls and U+2028/U+2029 escaped too (still the same JSON value). */

@@ -13,7 +13,7 @@ import type {
 } from '../../core/review/types.js';
 import { maskId } from '../../core/secret.js';
 import { probeName } from './probe-matrix.js';
-import { renderMarkdownTable } from './table.js';
+import { renderMarkdownTable, visible } from './table.js';
 
 /**
  * The review as a Markdown document a reviewer can hand on: a summary and decision first,
@@ -242,7 +242,7 @@ function clusterSection(c: ClusterState): string {
   );
   out += '\n';
   if (c.active) {
-    const a = c.active;
+    const a = { ...c.active, name: visible(c.active.name) }; // a key name is the creator's text
     out +=
       a.privileges === 'none'
         ? `The active key ${a.name} has **no role descriptors**: it holds its owner's privileges, not the template's.\n\n`
