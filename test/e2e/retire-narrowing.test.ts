@@ -127,4 +127,26 @@ describe('retire never narrows the old key silently (built CLI against the sandb
     expect(await limitedByPatterns(oldId)).toContain('applylens-*');
     expect((await statusKeys(dir)).find((k) => k.id === oldId)!.state).toBe('superseded');
   });
+
+  it('tick rotates a due key and warns the same way when retiring narrows the old key', async () => {
+    const { dir, env, oldId } = await oldKeyThenNarrowedAdmin();
+    // The old key looks 91 days old (creation and expiration moved back together): rotation is due.
+    for (const k of sb.sandbox.state.apiKeys.all()) {
+      if (k.metadata.environment !== env) continue;
+      (k as { creation: number }).creation -= 91 * 86_400_000;
+      if (k.expiration !== null) k.expiration -= 91 * 86_400_000;
+    }
+    const tick = await runCli(['tick', '--env', env], dir);
+    expect(tick.code, tick.stderr).toBe(0);
+    expect(tick.stdout).toMatch(new RegExp(`email-search@${env}  rotated: email-search@${env}#2 replaces`));
+    const warnings = tick.stderr
+      .split('\n')
+      .filter((l) =>
+        l.includes(
+          `retiring email-search@${env}#1 narrows it: the admin no longer holds read on applylens-*`,
+        ),
+      );
+    expect(warnings).toHaveLength(1);
+    expect(await limitedByPatterns(oldId)).not.toContain('applylens-*');
+  });
 });
