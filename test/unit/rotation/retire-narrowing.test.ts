@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PartialFailureError } from '../../../src/core/errors.js';
+import { openRotations } from '../../../src/core/journal/plan-recovery.js';
+import { type RecoveryDeps, recoverRotation } from '../../../src/core/rotation/recover-rotation.js';
 import { rotationWorld } from './harness.js';
 
 /**
@@ -89,5 +91,45 @@ describe('retire and the admin privileges the old key needs', () => {
     expect((await w.rotate({ immediate: true, strictRetire: true })).status).toBe('completed');
     expect(w.warnings).toEqual([]);
     expect(w.keys().find((k) => k.meta.generation === 1)!.info.invalidated).toBe(true);
+  });
+});
+
+describe('recover after rotate --strict held the old key', () => {
+  async function heldRotation() {
+    const w = rotationWorld();
+    await w.rotate({ mode: 'create' });
+    const oldId = w.keys()[0]!.info.id;
+    w.cluster.setAdminDescriptors(NARROWED_ADMIN);
+    await expect(w.rotate({ strictRetire: true })).rejects.toBeInstanceOf(PartialFailureError);
+    const [progress] = openRotations(w.journal.entries);
+    const deps: RecoveryDeps = {
+      cluster: w.cluster,
+      clock: w.clock,
+      reporter: w.deps.reporter,
+      journal: w.journal,
+      audit: w.audit,
+      envFiles: w.envFiles,
+      hooks: w.hooks,
+      actor: 'ops@host1',
+      supportsExpirationUpdate: true,
+      outputsFor: async () => w.outputs,
+    };
+    return { w, oldId, progress: progress!, deps };
+  }
+
+  it('stays strict while the admin still lacks the privilege (exit 5, old key untouched)', async () => {
+    const { w, oldId, progress, deps } = await heldRotation();
+    await expect(recoverRotation(deps, progress)).rejects.toThrow(
+      /was left valid and unchanged \(--strict\)/,
+    );
+    expect(w.keys().find((k) => k.info.id === oldId)!.meta.state).toBe('active');
+    expect(openRotations(w.journal.entries)).toHaveLength(1);
+  });
+
+  it('closes the rotation once the operator invalidated the old key (eskeys revoke --id)', async () => {
+    const { w, oldId, progress, deps } = await heldRotation();
+    await w.cluster.invalidateApiKeys([oldId]);
+    expect((await recoverRotation(deps, progress)).outcome).toBe('recovered');
+    expect(openRotations(w.journal.entries)).toEqual([]);
   });
 });
