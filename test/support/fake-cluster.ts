@@ -9,6 +9,7 @@ import type {
 } from '../../src/core/cluster-port.js';
 import { ClusterUnavailableError } from '../../src/core/errors.js';
 import type { Clock } from '../../src/core/ports.js';
+import { Role, type RoleDescriptor, SUPERUSER_DESCRIPTOR } from '../../src/core/privileges/role.js';
 import { Secret } from '../../src/core/secret.js';
 
 type Method = 'createApiKey' | 'findManagedKeys' | 'updateApiKey' | 'invalidateApiKeys';
@@ -48,8 +49,18 @@ export class FakeCluster implements ClusterPort {
   beforeCreate?: () => void;
   #seq = 0;
   version = '8.19.3';
+  /**
+   * What the admin holds: `_has_privileges` answers from the real privilege model of these
+   * descriptors (src/core/privileges/role.ts). @defaultValue superuser
+   */
+  adminRole: Role = Role.fromDescriptors([SUPERUSER_DESCRIPTOR]);
 
   constructor(private readonly clock: Clock) {}
+
+  /** Replaces what the admin holds (a role edited on the cluster). */
+  setAdminDescriptors(descriptors: RoleDescriptor[]): void {
+    this.adminRole = Role.fromDescriptors(descriptors);
+  }
 
   #fail(m: Method): void {
     this.calls.push(m);
@@ -184,8 +195,25 @@ export class FakeCluster implements ClusterPort {
   async keyRequest(): Promise<RawResponse> {
     return { status: 200, body: {} };
   }
-  async hasPrivileges() {
-    return { hasAll: true, cluster: {}, index: {} };
+  async hasPrivileges(req: {
+    cluster?: string[];
+    index?: { names: string[]; privileges: string[]; allow_restricted_indices?: boolean }[];
+  }) {
+    this.calls.push('hasPrivileges');
+    const cluster: Record<string, boolean> = {};
+    for (const c of req.cluster ?? []) cluster[c] = this.adminRole.hasClusterPrivilege(c);
+    const index: Record<string, Record<string, boolean>> = {};
+    for (const e of req.index ?? [])
+      for (const n of e.names)
+        for (const p of e.privileges) {
+          index[n] ??= {};
+          index[n][p] = this.adminRole.hasIndexPrivilege(n, p, e.allow_restricted_indices === true);
+        }
+    const hasAll = [
+      ...Object.values(cluster),
+      ...Object.values(index).flatMap((x) => Object.values(x)),
+    ].every(Boolean);
+    return { hasAll, cluster, index };
   }
   async close(): Promise<void> {}
 }

@@ -30,6 +30,11 @@ export interface RotateOptions extends ClusterFlags {
   readonly grace?: string;
   /** `--now`: compromised key, invalidate the old one right after publishing. */
   readonly now?: boolean;
+  /**
+   * `--strict`: leave the old key untouched (exit 5) rather than retire it when the admin no
+   * longer holds all its privileges. @defaultValue false (warn and retire)
+   */
+  readonly strict?: boolean;
   readonly dryRun?: boolean;
   readonly yes?: boolean;
   readonly json?: boolean;
@@ -117,7 +122,14 @@ export async function runRotate(opts: RotateOptions): Promise<void> {
     const shown = await confirmPlan(opts, plan, template, outputs, envFiles, project);
     if (!shown) for (const w of plan.warnings) reporter.warn(w);
 
-    const outcome = await executeRotation({ ctx, project, services, reporter, prepared });
+    const outcome = await executeRotation({
+      ctx,
+      project,
+      services,
+      reporter,
+      prepared,
+      strictRetire: opts.strict,
+    });
     if (opts.json) writeJson(ctx.io, outcomeJson(outcome, scope, envFiles.diffs, plan.warnings));
     else ctx.io.stdout.write(renderOutcome(outcome, scopeName, envFiles.diffs, ctx.clock.now()));
     if (outcome.status === 'verify_failed' || outcome.status === 'restart_failed') throw new ReportedError(1);
@@ -264,6 +276,12 @@ export function rotateCommand(
     )
     .addOption(
       new Option('--now', 'compromised key: invalidate the old key as soon as the new one is published'),
+    )
+    .addOption(
+      new Option(
+        '--strict',
+        'leave the old key valid and untouched (exit 5) when retiring it would narrow it: the admin no longer holds all its privileges',
+      ),
     )
     .action(async (flags: Omit<RotateOptions, 'ctx' | 'mode'>) => {
       if (flags.now && flags.grace) throw new UsageError('--now and --grace exclude each other');

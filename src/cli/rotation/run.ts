@@ -144,6 +144,8 @@ export async function executeRotation(input: {
   readonly services: RotationServices;
   readonly reporter: Reporter;
   readonly prepared: PreparedRotation;
+  /** `rotate --strict`: never narrow an old key at retire (exit 5 instead). */
+  readonly strictRetire?: boolean;
 }): Promise<RotationOutcome> {
   const { ctx, project, services, reporter, prepared } = input;
   const { plan, template, outputs, envFiles } = prepared;
@@ -174,6 +176,7 @@ export async function executeRotation(input: {
       outputs,
       actor: actorName(ctx.env),
       rotationId: newRotationId(ctx),
+      strictRetire: input.strictRetire,
     },
   );
 }

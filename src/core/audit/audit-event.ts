@@ -29,6 +29,8 @@ export interface AuditEvent {
     | 'key.verify_failed'
     | 'key.published'
     | 'key.retired'
+    /** `rotate --strict` left an old key untouched: retiring it would have narrowed it. */
+    | 'key.retire_held'
     | 'key.revoked'
     | 'key.invalidated'
     | 'rotation.started'

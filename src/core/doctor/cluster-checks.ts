@@ -4,6 +4,7 @@ import { isEskeysError } from '../errors.js';
 import type { RoleTemplate } from '../templates/schema.js';
 import { check, type DoctorCheck, skipped } from './check.js';
 import { countRequested, delegationRequests, describeMissing, missingPrivileges } from './delegation.js';
+import { keysInUseCheck } from './keys-in-use-check.js';
 
 /** An Elasticsearch version as `GET /` reports it. */
 export interface EsVersion {
@@ -85,6 +86,7 @@ export function skippedClusterChecks(input: ClusterDoctorInput, because: string)
   for (const t of input.templates) out.push(skipped('delegation', 'template', because, { subject: t.name }));
   for (const f of input.invalidTemplates)
     out.push(skipped('delegation', 'template', 'the template is invalid (see project)', { subject: f }));
+  out.push(skipped('delegation', 'keys_in_use', because));
   return out;
 }
 
@@ -112,6 +114,7 @@ export async function clusterChecks(
       checks.push(skipped('delegation', 'template', because, { subject: t.name }));
     for (const f of input.invalidTemplates)
       checks.push(skipped('delegation', 'template', 'the template is invalid (see project)', { subject: f }));
+    checks.push(skipped('delegation', 'keys_in_use', because));
   };
 
   // 1. Reach the cluster and authenticate. `_authenticate` needs no privilege (reference §2).
@@ -280,6 +283,15 @@ export async function clusterChecks(
   }
   for (const f of input.invalidTemplates)
     checks.push(skipped('delegation', 'template', 'the template is invalid (see project)', { subject: f }));
+  checks.push(
+    isApiKey
+      ? skipped(
+          'delegation',
+          'keys_in_use',
+          'the admin is an API key, which cannot update keys (see identity)',
+        )
+      : await keysInUseCheck(cluster, who.username ?? ''),
+  );
   return { checks, version };
 }
 

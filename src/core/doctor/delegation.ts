@@ -32,20 +32,42 @@ export interface MissingPrivilege {
  * level security are left out: `_has_privileges` refuses them, and a key's FLS/DLS only narrows.
  */
 export function delegationRequests(template: RoleTemplate): PrivilegeCheckRequest[] {
+  return descriptorRequests(template.role_descriptors);
+}
+
+/** The shape of a role descriptor that `_has_privileges` can ask about (template or stored key). */
+export interface CheckableDescriptor {
+  readonly cluster?: readonly string[];
+  readonly indices?: readonly {
+    /** Elasticsearch accepts one name as a plain string. */
+    readonly names: string | readonly string[];
+    readonly privileges: readonly string[];
+    readonly allow_restricted_indices?: boolean;
+  }[];
+}
+
+/**
+ * The `_has_privileges` requests that ask whether the admin holds every cluster and index
+ * privilege of `descriptors` (a template's, or an existing key's as the cluster reports them).
+ */
+export function descriptorRequests(
+  descriptors: Readonly<Record<string, CheckableDescriptor>>,
+): PrivilegeCheckRequest[] {
   const cluster = new Set<string>();
   const plain: PrivilegeCheckRequest['index'] = [];
   const restricted: PrivilegeCheckRequest['index'] = [];
-  for (const d of Object.values(template.role_descriptors)) {
+  for (const d of Object.values(descriptors)) {
     for (const c of d.cluster ?? []) cluster.add(c);
     for (const i of d.indices ?? []) {
+      const names = typeof i.names === 'string' ? [i.names] : [...i.names];
       if (i.allow_restricted_indices === true) {
         restricted.push({
-          names: [...i.names],
+          names,
           privileges: [...i.privileges],
           allow_restricted_indices: true,
         });
       } else {
-        plain.push({ names: [...i.names], privileges: [...i.privileges] });
+        plain.push({ names, privileges: [...i.privileges] });
       }
     }
   }

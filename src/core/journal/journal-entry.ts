@@ -35,6 +35,8 @@ export interface JournalData {
   /** Every key retired or invalidated by this rotation. */
   readonly retireIds?: readonly string[];
   readonly immediate?: boolean;
+  /** `rotate --strict`: retire (and recover's retire) leaves an old key untouched rather than narrow it. */
+  readonly strictRetire?: boolean;
   readonly grace?: string;
   /** Env files of the environment, resolved. */
   readonly files?: readonly string[];

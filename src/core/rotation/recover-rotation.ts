@@ -15,7 +15,7 @@ import { mergeMetadata, parseManagedKeys } from './key-metadata.js';
 import { isValidKey } from './key-state.js';
 import type { EffectiveOutputs } from './outputs.js';
 import type { EnvFilesPort, HookRunner, RotationAuditLog } from './ports.js';
-import { retireKeys } from './retire-keys.js';
+import { retireKeys, strictHoldMessage } from './retire-keys.js';
 
 /** Ports recovery needs. */
 export interface RecoveryDeps {
@@ -258,6 +258,8 @@ export async function recoverRotation(
       immediate: p.plan.immediate === true,
       graceMs: parseDuration(p.plan.grace ?? '24h') ?? 86_400_000,
       supportsExpirationUpdate: deps.supportsExpirationUpdate,
+      // `rotate --strict` is recorded with the plan, so recovery (and every tick) stays as strict.
+      strict: p.plan.strictRetire === true,
     });
     for (const k of r.retired) {
       await audit(k.action === 'invalidated' ? 'key.revoked' : 'key.retired', k.id, {
@@ -278,6 +280,11 @@ export async function recoverRotation(
       throw new PartialFailureError(
         `recover could not retire the old key of ${p.template}@${p.environment}: ${reason}`,
       );
+    }
+    if (r.held.length > 0) {
+      const reason = r.held.map((h) => `${h.key.info.name}: ${h.reason}`).join('; ');
+      await journal('retire', 'failed', { reason: `left untouched (--strict): ${reason}` });
+      throw new PartialFailureError(strictHoldMessage(p.keyName ?? keyId, r.held));
     }
     await journal('retire', 'done', { retireIds: [...ids] });
   }

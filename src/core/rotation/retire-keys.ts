@@ -2,6 +2,7 @@ import type { ClusterPort } from '../cluster-port.js';
 import { toEsTimeValue } from '../duration.js';
 import type { Clock, Reporter } from '../ports.js';
 import { type ManagedKey, mergeMetadata } from './key-metadata.js';
+import { checkRetireNarrowing, describeNarrowing } from './retire-narrowing.js';
 
 /** What happened to one old key. */
 export interface RetiredKey {
@@ -26,6 +27,19 @@ export interface RetireRequest {
   readonly graceMs: number;
   /** False on clusters known to predate expiration updates (8.13); absent = try and learn from the answer. */
   readonly supportsExpirationUpdate?: boolean;
+  /**
+   * `rotate --strict`: leave a superseded key untouched (valid, unshortened, metadata as it
+   * was) when retiring it would narrow it, or when that cannot be checked; otherwise retire
+   * warns and goes ahead.
+   */
+  readonly strict?: boolean;
+}
+
+/** A superseded key retire left untouched under `strict`, and why. */
+export interface HeldKey {
+  readonly key: ManagedKey;
+  /** `the admin no longer holds write on logs-*` / `could not check: ...`. */
+  readonly reason: string;
 }
 
 /** Ports retire needs. */
@@ -45,10 +59,11 @@ export interface RetireDeps {
 export async function retireKeys(
   deps: RetireDeps,
   req: RetireRequest,
-): Promise<{ retired: RetiredKey[]; errors: { key: ManagedKey; error: unknown }[] }> {
+): Promise<{ retired: RetiredKey[]; errors: { key: ManagedKey; error: unknown }[]; held: HeldKey[] }> {
   const now = deps.clock.now();
   const retired: RetiredKey[] = [];
   const errors: { key: ManagedKey; error: unknown }[] = [];
+  const held: HeldKey[] = [];
   // A zero grace is an immediate end (the update API refuses an expiration that is not in the future).
   const immediate = req.immediate || req.graceMs <= 0;
   const kill = immediate ? [...req.superseded, ...req.invalidate] : [...req.invalidate];
@@ -67,8 +82,25 @@ export async function retireKeys(
       for (const key of kill) errors.push({ key, error });
     }
   }
-  if (immediate) return { retired, errors };
+  if (immediate) return { retired, errors, held };
   for (const key of req.superseded) {
+    // Invalidation above never narrows anything; this update does (it re-snapshots the owner).
+    const verdict = await checkRetireNarrowing(deps.cluster, key);
+    if (verdict.kind !== 'holds') {
+      const reason =
+        verdict.kind === 'narrows'
+          ? `the admin no longer holds ${describeNarrowing(verdict.missing)}`
+          : `could not check the admin's privileges (${verdict.reason})`;
+      if (req.strict) {
+        held.push({ key, reason });
+        continue;
+      }
+      deps.reporter.warn(
+        verdict.kind === 'narrows'
+          ? `retiring ${key.info.name} narrows it: ${reason}, and Elasticsearch re-snapshots the owner's privileges into a key on every update, so consumers still using it during the grace lose them now; restore them to the admin, or rotate with --strict to leave the old key untouched`
+          : `retiring ${key.info.name} may narrow it: ${reason}; retiring it anyway (rotate with --strict to refuse)`,
+      );
+    }
     const graceEnd = now.getTime() + req.graceMs;
     const expires = key.info.expiration?.getTime();
     const shorten = expires === undefined || expires > graceEnd;
@@ -103,5 +135,16 @@ export async function retireKeys(
       errors.push({ key, error });
     }
   }
-  return { retired, errors };
+  return { retired, errors, held };
+}
+
+/**
+ * The one line `rotate --strict` (and recover) ends with when it left old keys untouched:
+ * what is safe now, and the two ways out.
+ */
+export function strictHoldMessage(newKeyName: string, held: readonly HeldKey[]): string {
+  const names = held.map((h) => h.key.info.name).join(', ');
+  const ids = held.map((h) => h.key.info.id).join(' ');
+  const reasons = held.map((h) => `${h.key.info.name}: ${h.reason}`).join('; ');
+  return `key ${newKeyName} is live, but the old key ${names} was left valid and unchanged (--strict): retiring it would narrow the key consumers still use during the grace (${reasons}); grant the admin those privileges again and run \`eskeys recover\`, or once every consumer uses ${newKeyName} run \`eskeys revoke --id ${ids}\` and then \`eskeys recover\``;
 }

@@ -10,7 +10,7 @@ import { type ManagedKey, type ManagedKeyMetadata, mergeMetadata, parseManagedKe
 import type { EffectiveOutputs } from './outputs.js';
 import { type ProceedPlan, rivalThatWins } from './plan-rotation.js';
 import type { EnvFilesPort, HookRunner, ProbeRunner, RotationAuditLog } from './ports.js';
-import { type RetiredKey, retireKeys } from './retire-keys.js';
+import { type RetiredKey, retireKeys, strictHoldMessage } from './retire-keys.js';
 
 /** Everything the rotation engine talks to, injected (tests pass fakes). */
 export interface RotationDeps {
@@ -42,6 +42,11 @@ export interface RotationInput {
   readonly rotationId: string;
   /** False on clusters known to predate expiration updates (8.13); absent = try. */
   readonly supportsExpirationUpdate?: boolean;
+  /**
+   * `rotate --strict`: when retiring an old key would narrow it (the admin no longer holds all
+   * its privileges), leave it untouched and end with PartialFailureError (exit 5).
+   */
+  readonly strictRetire?: boolean;
 }
 
 /** The key this rotation minted (never its secret). */
@@ -131,6 +136,7 @@ export async function rotateKey(deps: RotationDeps, input: RotationInput): Promi
     oldKeyId: plan.current?.info.id,
     retireIds: [...superseded, ...plan.cutShort].map((k) => k.info.id),
     immediate: plan.immediate,
+    ...(input.strictRetire ? { strictRetire: true } : {}),
     grace: plan.grace,
     files: outputs.envFiles,
     keyVar: outputs.keyVar,
@@ -387,6 +393,7 @@ export async function rotateKey(deps: RotationDeps, input: RotationInput): Promi
       immediate: plan.immediate,
       graceMs: plan.graceMs,
       supportsExpirationUpdate: input.supportsExpirationUpdate,
+      strict: input.strictRetire,
     });
     retired = r.retired;
     for (const k of r.retired) {
@@ -404,6 +411,20 @@ export async function rotateKey(deps: RotationDeps, input: RotationInput): Promi
       throw new PartialFailureError(
         `key ${key.name} is live, but retiring the old key failed (${reason}); run \`eskeys recover\``,
       );
+    }
+    if (r.held.length > 0) {
+      // The journal stays open on purpose: `recover` (also run by every tick) retries the
+      // retire, just as strictly, once the admin holds the privileges again.
+      const reason = r.held.map((h) => `${h.key.info.name}: ${h.reason}`).join('; ');
+      await journal('retire', 'failed', { retireIds, reason: `left untouched (--strict): ${reason}` });
+      for (const h of r.held) {
+        await audit('key.retire_held', h.key.info.id, {
+          name: h.key.info.name,
+          superseded_by: key.id,
+          reason: h.reason,
+        });
+      }
+      throw new PartialFailureError(strictHoldMessage(key.name, r.held));
     }
     await journal('retire', 'done', { retireIds });
     await after('retire');

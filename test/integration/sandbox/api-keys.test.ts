@@ -1,3 +1,4 @@
+import type { Client } from '@elastic/elasticsearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { esError, expectError, startTestCluster, type TestCluster } from './helpers.js';
 
@@ -646,5 +647,50 @@ describe('owner limited_by intersection', () => {
     expect((await kc.cluster.health()).status).toBeDefined();
     await u.security.updateApiKey({ id: k.id });
     await expectError(() => kc.cluster.health(), 403, 'security_exception');
+  });
+
+  // ApiKeyService.maybeBuildUpdatedDocument always writes the caller's current role descriptors
+  // as limited_by_role_descriptors, and isNoop answers false as soon as the request carries an
+  // expiration (docs/es-facts.md "Every API key update re-snapshots the owner").
+  it.each([
+    ['update', (c: Client, id: string) => c.security.updateApiKey({ id, expiration: '1d' })],
+    ['bulk update', (c: Client, id: string) => c.security.bulkUpdateApiKeys({ ids: [id], expiration: '1d' })],
+  ])('an expiration-only %s re-snapshots the owner: the key loses what the owner lost', async (_, update) => {
+    const name = `resnap${Math.random().toString(36).slice(2, 7)}`;
+    const index = `${name}-data`;
+    await tc.admin.indices.create({ index });
+    const u = await tc.userWithRole(name, {
+      cluster: ['manage_own_api_key'],
+      indices: [{ names: [index], privileges: ['read', 'index'] }],
+    });
+    const k = await u.security.createApiKey({
+      name: `${name}-key`,
+      role_descriptors: { r: { indices: [{ names: [index], privileges: ['read', 'index'] }] } },
+    });
+    const kc = tc.clientFor({ apiKey: k.encoded });
+    await kc.index({ index, id: '1', document: { a: 1 } });
+    await tc.admin.security.putRole({
+      name: `${name}_role`,
+      cluster: ['manage_own_api_key'],
+      indices: [{ names: [index], privileges: ['read'] }],
+    });
+    // Until the key is updated, the creation-time snapshot still lets it index.
+    await kc.index({ index, id: '2', document: { a: 2 } });
+    await update(u, k.id);
+    await expectError(() => kc.index({ index, id: '3', document: { a: 3 } }), 403, 'security_exception');
+    expect((await kc.get({ index, id: '1' })).found).toBe(true);
+    const got = await tc.admin.security.getApiKey({ id: k.id, with_limited_by: true });
+    expect(got.api_keys[0]!.limited_by).toEqual([
+      {
+        [`${name}_role`]: {
+          cluster: ['manage_own_api_key'],
+          indices: [{ names: [index], privileges: ['read'], allow_restricted_indices: false }],
+          applications: [],
+          run_as: [],
+          metadata: {},
+          transient_metadata: { enabled: true },
+        },
+      },
+    ]);
   });
 });

@@ -107,6 +107,7 @@ export function rotationWorld(opts: { template?: RoleTemplate; outputs?: Partial
         immediate?: boolean;
         graceOverride?: string;
         supportsExpirationUpdate?: boolean;
+        strictRetire?: boolean;
       } = {},
     ) {
       const plan = world.plan(extra);
@@ -118,6 +119,7 @@ export function rotationWorld(opts: { template?: RoleTemplate; outputs?: Partial
         actor: 'ops@host1',
         rotationId: `rot-${++seq}`,
         supportsExpirationUpdate: extra.supportsExpirationUpdate ?? true,
+        strictRetire: extra.strictRetire,
       });
     },
     /** Asserts no secret of any minted key appears in journal, audit, progress lines. */
