@@ -11,7 +11,9 @@
 //   teardown  1 per throwaway resource a passing allow probe creates (index template, ILM
 //             policy, ingest pipeline, API key, alias, non-stable index); a canary index removed
 //             by the `index.delete` probe itself costs nothing more
-//   retire    1 per superseded key (metadata + expiration in one update call)
+//   retire    2 per superseded key: the admin's _has_privileges check of the old key's descriptors
+//             (an update re-snapshots the owner, so retiring must not narrow the key consumers
+//             still use) and one update call (metadata + expiration)
 // Everything else (cluster info, finding the current key, the rival-rotation guard, marking the
 // new key active) counts against the +2 allowance.
 //
@@ -60,7 +62,7 @@ async function minimumRequests(template) {
       (p) => p.expected === 'allow' && p.op.id === 'index.create' && !plan.stableIndices.includes(p.index),
     ).length +
     plan.canaryIndices.filter((c) => !deletedByProbe(c)).length;
-  const parts = { create: 1, probes: live.length + (statics > 0 ? 1 : 0), setup, teardown, retire: 1 };
+  const parts = { create: 1, probes: live.length + (statics > 0 ? 1 : 0), setup, teardown, retire: 2 };
   return { parts, total: Object.values(parts).reduce((a, b) => a + b, 0), live: live.length, statics };
 }
 
