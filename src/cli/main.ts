@@ -12,6 +12,7 @@ import {
 import { COMMANDS } from './commands/registry.js';
 import { type CliContext, createContext } from './context.js';
 import { type IO, processIO } from './io.js';
+import { visible } from './render/table.js';
 
 const VERSION = '0.1.0';
 
@@ -20,12 +21,16 @@ async function buildProgram(ctx: CliContext, argv: readonly string[]): Promise<C
   const program = new Command('eskeys')
     .description('Elasticsearch API key lifecycle manager: least-privilege keys, live probes, safe rotation')
     .version(VERSION, '-V, --version')
+    // Global: every verb accepts it (before or after the verb), because every internal error
+    // tells the user to "rerun with --debug". run() reads it from argv before parsing.
+    .option('--debug', 'on errors, also print the underlying cause and stack trace (stderr)')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.io.stdout.write(s),
       writeErr: (s) => ctx.io.stderr.write(s),
-      outputError: (s, write) => write(s.startsWith('error:') ? `eskeys: ${s.slice(7)}` : s),
+      // Parse errors quote what the user typed (`unknown option '--x…'`): escaped like every message.
+      outputError: (s, write) => write(terminalSafe(s.startsWith('error:') ? `eskeys: ${s.slice(7)}` : s)),
     });
   const verb = argv.find((a) => !a.startsWith('-'));
   const helpTarget = verb === 'help' ? argv[argv.indexOf('help') + 1] : undefined;
@@ -67,6 +72,19 @@ export async function run(
   }
 }
 
+/**
+ * Commander's output made safe for a terminal: parse errors quote what the user typed
+ * (`unknown option '--x…'`), so control characters inside a line are escaped; commander's
+ * own line breaks are kept. Our messages are one line each and go through visible() whole,
+ * so a value with a line break cannot forge a second line either.
+ */
+function terminalSafe(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => visible(line))
+    .join('\n');
+}
+
 /** Prints an error as one line (no stack unless --debug) and decides the exit code. */
 export function reportError(error: unknown, io: IO, debug = false): number {
   if (error instanceof CommanderError) {
@@ -84,15 +102,17 @@ export function reportError(error: unknown, io: IO, debug = false): number {
   if (error instanceof ReportedError) return error.exitCode;
   if (isEskeysError(error)) {
     if (error instanceof TemplateError && error.problems.length > 1) {
-      for (const p of error.problems) io.stderr.write(`eskeys: ${p}\n`);
+      for (const p of error.problems) io.stderr.write(`eskeys: ${visible(p)}\n`);
     } else {
-      io.stderr.write(`eskeys: ${error.message}\n`);
+      io.stderr.write(`eskeys: ${visible(error.message)}\n`);
     }
     if (debug && error.cause) io.stderr.write(`${String((error.cause as Error)?.stack ?? error.cause)}\n`);
     return error.exitCode;
   }
   const internal = new InternalError(`internal error: ${(error as Error)?.message ?? String(error)}`);
-  io.stderr.write(`eskeys: ${internal.message} (this is a bug; rerun with --debug and file an issue)\n`);
+  io.stderr.write(
+    `eskeys: ${visible(internal.message)} (this is a bug; rerun with --debug and file an issue)\n`,
+  );
   if (debug) io.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
   return internal.exitCode;
 }

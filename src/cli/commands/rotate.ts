@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { parseDuration } from '../../core/duration.js';
+import { durationProblem, parseDuration } from '../../core/duration.js';
 import { CancelledError, ExitCode, ReportedError, StoppedError, UsageError } from '../../core/errors.js';
 import type { EffectiveOutputs } from '../../core/rotation/outputs.js';
 import type { ProceedPlan } from '../../core/rotation/plan-rotation.js';
@@ -74,9 +74,8 @@ async function pickTarget(
 /** Runs `eskeys rotate` / `eskeys create`: plan, confirm, lock, rotate, render. */
 export async function runRotate(opts: RotateOptions): Promise<void> {
   const { ctx } = opts;
-  if (opts.grace !== undefined && parseDuration(opts.grace) === undefined) {
-    throw new UsageError(`--grace ${opts.grace}: expected a duration such as 24h, 30m or 7d`);
-  }
+  const graceProblem = opts.grace === undefined ? undefined : durationProblem(opts.grace);
+  if (graceProblem) throw new UsageError(`--grace ${opts.grace}: ${graceProblem}`);
   if (opts.grace !== undefined && parseDuration(opts.grace)! < 1000) {
     throw new UsageError(
       `--grace ${opts.grace}: must be at least 1s; use --now to invalidate the old key at once`,
