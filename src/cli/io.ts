@@ -37,7 +37,11 @@ export interface IO {
   readonly stdin: Readable;
   /** stdout is a terminal: human output (tables, colours); otherwise machine-friendly output. */
   readonly isStdoutTTY: boolean;
-  /** A human can answer prompts (stdin and stdout are terminals and CI is not set). */
+  /**
+   * A human can answer prompts: stdin is a terminal and CI is not set. stdout does not count:
+   * `eskeys rotate | tee rotate.log` and `--json` in a terminal still have a person at the
+   * keyboard, so they are asked (the prompt renders on stderr or /dev/tty, not stdout).
+   */
   canPrompt(): boolean;
 }
 
@@ -61,6 +65,6 @@ export function processIO(env: Readonly<Record<string, string | undefined>>): IO
     stderr: streamSink(process.stderr),
     stdin: process.stdin,
     isStdoutTTY: process.stdout.isTTY === true,
-    canPrompt: () => process.stdin.isTTY === true && process.stdout.isTTY === true && !env.CI,
+    canPrompt: () => process.stdin.isTTY === true && !env.CI,
   };
 }

@@ -46,7 +46,7 @@ async function pickTarget(
   let templateName = opts.template;
   if (!templateName) {
     const names = await listTemplates(project);
-    if (!ctx.io.canPrompt() || opts.json) {
+    if (!ctx.io.canPrompt()) {
       throw new UsageError(`--template is required${names.length ? ` (one of: ${names.join(', ')})` : ''}`);
     }
     if (names.length === 0)
@@ -58,15 +58,20 @@ async function pickTarget(
   }
   let environment = opts.env ?? ctx.env.ESKEYS_ENV;
   if (!environment) {
-    // Same default as every other command (`default`); a terminal may pick a configured one.
+    // A project without environments has only `default`. One that declares environments must
+    // say which: a person picks one; a script gets exit 2, not a quiet `default` (which
+    // `tick` does not rotate when environments are declared, so that key would go stale).
     const envs = Object.keys(project.config.environments).filter((e) => e !== DEFAULT_ENVIRONMENT);
-    environment =
-      envs.length > 0 && ctx.io.canPrompt() && !opts.json
-        ? await (await ctx.prompter()).select(
-            'Environment',
-            [...envs, DEFAULT_ENVIRONMENT].map((n) => ({ value: n })),
-          )
-        : DEFAULT_ENVIRONMENT;
+    if (envs.length === 0) environment = DEFAULT_ENVIRONMENT;
+    else if (ctx.io.canPrompt())
+      environment = await (await ctx.prompter()).select(
+        'Environment',
+        [...envs, DEFAULT_ENVIRONMENT].map((n) => ({ value: n })),
+      );
+    else
+      throw new UsageError(
+        `--env is required: ${project.configPath ? displayPath(project, project.configPath) : 'the project config'} declares environments (${envs.join(', ')}); pass --env NAME or set ESKEYS_ENV`,
+      );
   }
   return { templateName, environment };
 }
@@ -198,7 +203,7 @@ async function renderDryRun(
 }
 
 /**
- * Interactive: show the plan and ask. Non-interactive: ordinary rotations go ahead (they are
+ * Interactive (stdin is a terminal, whatever stdout is): show the plan on stderr and ask. Non-interactive: ordinary rotations go ahead (they are
  * reversible: the old key stays valid through its grace), but `--now` destroys a key in
  * service, so it needs `--yes` (UsageError, exit 2, otherwise).
  */
@@ -212,7 +217,7 @@ async function confirmPlan(
 ): Promise<boolean> {
   const { ctx } = opts;
   if (opts.yes) return false;
-  if (!ctx.io.canPrompt() || opts.json) {
+  if (!ctx.io.canPrompt()) {
     if (plan.immediate && plan.current) {
       throw new UsageError(
         `--now invalidates the key in service (${plan.current.info.name}) right after publishing; confirm with --yes`,
