@@ -12,7 +12,7 @@ import {
 import { COMMANDS } from './commands/registry.js';
 import { type CliContext, createContext } from './context.js';
 import { type IO, processIO } from './io.js';
-import { visible } from './render/table.js';
+import { visible, visibleLines } from './render/table.js';
 
 const VERSION = '0.1.0';
 
@@ -29,8 +29,9 @@ async function buildProgram(ctx: CliContext, argv: readonly string[]): Promise<C
     .configureOutput({
       writeOut: (s) => ctx.io.stdout.write(s),
       writeErr: (s) => ctx.io.stderr.write(s),
-      // Parse errors quote what the user typed (`unknown option '--x…'`): escaped like every message.
-      outputError: (s, write) => write(terminalSafe(s.startsWith('error:') ? `eskeys: ${s.slice(7)}` : s)),
+      // Parse errors quote what the user typed (`unknown option '--x…'`): control characters
+      // are escaped, commander's own line breaks kept.
+      outputError: (s, write) => write(visibleLines(s.startsWith('error:') ? `eskeys: ${s.slice(7)}` : s)),
     });
   const verb = argv.find((a) => !a.startsWith('-'));
   const helpTarget = verb === 'help' ? argv[argv.indexOf('help') + 1] : undefined;
@@ -73,19 +74,11 @@ export async function run(
 }
 
 /**
- * Commander's output made safe for a terminal: parse errors quote what the user typed
- * (`unknown option '--x…'`), so control characters inside a line are escaped; commander's
- * own line breaks are kept. Our messages are one line each and go through visible() whole,
- * so a value with a line break cannot forge a second line either.
+ * Prints an error as one line (no stack unless --debug) and decides the exit code. Messages
+ * quote values from users, files and the cluster (`-t $'x\e[2J'`, an environment name), so
+ * each goes through visible() whole: no escape sequence reaches the terminal and a line break
+ * in a value cannot forge a second line.
  */
-function terminalSafe(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => visible(line))
-    .join('\n');
-}
-
-/** Prints an error as one line (no stack unless --debug) and decides the exit code. */
 export function reportError(error: unknown, io: IO, debug = false): number {
   if (error instanceof CommanderError) {
     // Help and version exit 0; commander has already printed parse errors.

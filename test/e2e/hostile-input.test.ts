@@ -202,6 +202,21 @@ describe('control characters in echoed values are escaped', () => {
     expect(r.stderr).toContain('x\\u000aeskeys: all good');
   });
 
+  it("a template value echoed by lint's own problem lines (not through the error path) is escaped too", async () => {
+    const dir = project({
+      'roles/email-search.json': template((t) => {
+        const role = (t.role_descriptors as Record<string, { indices: { privileges: string[] }[] }>)[
+          'email-search'
+        ]!;
+        role.indices[0]!.privileges = ['rea\u001b[2Jd'];
+      }),
+    });
+    const r = await eskeys(['lint', 'roles/email-search.json'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('rea\\u001b[2Jd');
+    expect(r.stderr).not.toContain('\u001b');
+  });
+
   it('an unknown option with an escape sequence (commander parse error) is escaped too', async () => {
     const dir = project({});
     const r = await eskeys(['lint', '--x\u001b[2J'], dir);
