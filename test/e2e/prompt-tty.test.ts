@@ -16,15 +16,22 @@ const HAS_PTY = spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).
 if (!HAS_PTY) console.warn('prompt-tty.test.ts: skipped, python3 with its pty module is not installed');
 
 /**
- * Runs the command with stdin and stderr on a pseudo-terminal and stdout on a pipe; once the
- * terminal shows `prompt`, types `answer` and Enter. Prints {code, tty, stdout} as JSON. The
+ * Runs the command with stdin (and stderr, unless `stderr` is 'pipe') on a pseudo-terminal that
+ * is its controlling terminal, and stdout on a pipe; once the terminal shows `prompt`, types
+ * `answer` and Enter. Prints {code, tty, stdout, stderr} as JSON. The
  * select() timeout only keeps a broken run from hanging forever; no assertion depends on it.
  */
 const DRIVER = `
-import json, os, pty, select, subprocess, sys
-prompt, answer = sys.argv[1].encode(), sys.argv[2].encode()
+import json, os, pty, select, subprocess, sys, fcntl, termios
+prompt, answer, stderr_mode = sys.argv[1].encode(), sys.argv[2].encode(), sys.argv[3]
 master, slave = pty.openpty()
-child = subprocess.Popen(sys.argv[3:], stdin=slave, stdout=subprocess.PIPE, stderr=slave, close_fds=True)
+def controlling_terminal():
+    # A session of its own whose controlling terminal is the pty, as a login shell has
+    # (so /dev/tty is this pty, never the terminal the tests were started from).
+    os.setsid()
+    fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+child = subprocess.Popen(sys.argv[4:], stdin=slave, stdout=subprocess.PIPE,
+    stderr=slave if stderr_mode == 'tty' else subprocess.PIPE, close_fds=True, preexec_fn=controlling_terminal)
 os.close(slave)
 seen, answered = b'', False
 while True:
@@ -41,16 +48,21 @@ while True:
     if not answered and prompt in seen:
         answered = True
         os.write(master, answer + b'\\r')
+if not answered and child.poll() is None:
+    child.kill()  # never asked: do not wait forever on a child that waits for input
 out = child.stdout.read()
+err = child.stderr.read() if child.stderr else b''
 code = child.wait()
-print(json.dumps({'code': code, 'tty': seen.decode('utf-8', 'replace'), 'stdout': out.decode('utf-8', 'replace')}))
+print(json.dumps({'code': code, 'tty': seen.decode('utf-8', 'replace'), 'stdout': out.decode('utf-8', 'replace'), 'stderr': err.decode('utf-8', 'replace')}))
 `;
 
 interface TtyRun {
   readonly code: number;
-  /** Everything the terminal showed (stderr and the prompts). */
+  /** Everything the terminal showed (stderr when it is the terminal, and the prompts). */
   readonly tty: string;
   readonly stdout: string;
+  /** stderr when it was a pipe. */
+  readonly stderr: string;
 }
 
 function runInTerminal(
@@ -58,9 +70,10 @@ function runInTerminal(
   cwd: string,
   prompt: string,
   answer: string,
+  stderr: 'tty' | 'pipe' = 'tty',
 ): Promise<TtyRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn('python3', ['-c', DRIVER, prompt, answer, process.execPath, BIN, ...args], {
+    const child = spawn('python3', ['-c', DRIVER, prompt, answer, stderr, process.execPath, BIN, ...args], {
       cwd,
       env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1', TERM: 'dumb' },
     });
@@ -103,6 +116,19 @@ describe.skipIf(!HAS_PTY)('eskeys rotate asks whenever stdin is a terminal', () 
     expect(r.stdout).not.toContain('Proceed?');
     expect(readProjectFile(dir, '.env')).not.toBe(ENV);
     expectNoSecret(r.tty, r.stdout);
+  });
+
+  it('stderr redirected too (2>err.log): the question still reaches the terminal, via /dev/tty', async () => {
+    const dir = makeProject(sb, { files: { '.env': ENV } });
+    const minted = sb.secrets.length;
+    const r = await runInTerminal(['rotate', '-t', 'email-search'], dir, 'Proceed?', 'n', 'pipe');
+    expect(r.tty).toContain('Proceed?');
+    expect(r.stderr).not.toContain('Proceed?');
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/cancelled: nothing was changed/);
+    expect(readProjectFile(dir, '.env')).toBe(ENV);
+    expect(sb.secrets).toHaveLength(minted);
+    expectNoSecret(r.tty, r.stdout, r.stderr);
   });
 });
 
