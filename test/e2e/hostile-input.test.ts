@@ -158,6 +158,21 @@ describe('invalid UTF-8', () => {
   });
 });
 
+describe('invalid UTF-8 in eskeys doctor', () => {
+  it('the config check fails naming the file and the byte offset (doctor reads the config itself)', async () => {
+    const dir = project({});
+    writeFileSync(
+      path.join(dir, 'eskeys.config.json'),
+      Buffer.from([...Buffer.from('{"templates_dir"'), 0xe2, 0x82, ...Buffer.from('": "roles"}')]),
+    );
+    const r = await eskeys(['doctor'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(
+      /✗ config +eskeys\.config\.json: invalid UTF-8 at byte offset 16; save the file as UTF-8/,
+    );
+  });
+});
+
 describe('a template path that is not a file', () => {
   it('a directory given as the template: named as a directory', async () => {
     const dir = project({ 'roles/email-search.json': template() });
