@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { visibleLines } from './render/table.js';
 
 /** A sink for text. */
 export interface TextSink {
@@ -11,10 +12,13 @@ export interface TextSink {
   drain?(): Promise<void>;
 }
 
-/** A sink over a writable stream that honours its back-pressure. */
-function streamSink(stream: NodeJS.WriteStream): TextSink {
+/**
+ * A sink over a writable stream that honours its back-pressure; `rewrite` changes text on its
+ * way out (stderr: control characters made visible).
+ */
+function streamSink(stream: NodeJS.WriteStream, rewrite: (text: string) => string = (t) => t): TextSink {
   return {
-    write: (t) => void stream.write(t),
+    write: (t) => void stream.write(rewrite(t)),
     drain: () =>
       stream.writableNeedDrain
         ? new Promise<void>((resolve) => {
@@ -37,7 +41,11 @@ export interface IO {
   readonly stdin: Readable;
   /** stdout is a terminal: human output (tables, colours); otherwise machine-friendly output. */
   readonly isStdoutTTY: boolean;
-  /** A human can answer prompts (stdin and stdout are terminals and CI is not set). */
+  /**
+   * A human can answer prompts: stdin is a terminal and CI is not set. stdout does not count:
+   * `eskeys rotate | tee rotate.log` and `--json` in a terminal still have a person at the
+   * keyboard, so they are asked (the prompt renders on stderr or /dev/tty, not stdout).
+   */
   canPrompt(): boolean;
 }
 
@@ -58,9 +66,12 @@ export function processIO(env: Readonly<Record<string, string | undefined>>): IO
   quietOnClosedPipe(process.stderr);
   return {
     stdout: streamSink(process.stdout),
-    stderr: streamSink(process.stderr),
+    // Every diagnostic line quotes something (a template value, a key name from the cluster, a
+    // flag): escaped here so no message path can send an escape sequence to the terminal.
+    // eskeys writes no colours or cursor movement to stderr (prompts use their own stream).
+    stderr: streamSink(process.stderr, visibleLines),
     stdin: process.stdin,
     isStdoutTTY: process.stdout.isTTY === true,
-    canPrompt: () => process.stdin.isTTY === true && process.stdout.isTTY === true && !env.CI,
+    canPrompt: () => process.stdin.isTTY === true && !env.CI,
   };
 }

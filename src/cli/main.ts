@@ -12,6 +12,7 @@ import {
 import { COMMANDS } from './commands/registry.js';
 import { type CliContext, createContext } from './context.js';
 import { type IO, processIO } from './io.js';
+import { visible, visibleLines } from './render/table.js';
 
 const VERSION = '0.1.0';
 
@@ -20,12 +21,17 @@ async function buildProgram(ctx: CliContext, argv: readonly string[]): Promise<C
   const program = new Command('eskeys')
     .description('Elasticsearch API key lifecycle manager: least-privilege keys, live probes, safe rotation')
     .version(VERSION, '-V, --version')
+    // Global: every verb accepts it (before or after the verb), because every internal error
+    // tells the user to "rerun with --debug". run() reads it from argv before parsing.
+    .option('--debug', 'on errors, also print the underlying cause and stack trace (stderr)')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.io.stdout.write(s),
       writeErr: (s) => ctx.io.stderr.write(s),
-      outputError: (s, write) => write(s.startsWith('error:') ? `eskeys: ${s.slice(7)}` : s),
+      // Parse errors quote what the user typed (`unknown option '--x…'`): control characters
+      // are escaped, commander's own line breaks kept.
+      outputError: (s, write) => write(visibleLines(s.startsWith('error:') ? `eskeys: ${s.slice(7)}` : s)),
     });
   const verb = argv.find((a) => !a.startsWith('-'));
   const helpTarget = verb === 'help' ? argv[argv.indexOf('help') + 1] : undefined;
@@ -67,7 +73,12 @@ export async function run(
   }
 }
 
-/** Prints an error as one line (no stack unless --debug) and decides the exit code. */
+/**
+ * Prints an error as one line (no stack unless --debug) and decides the exit code. Messages
+ * quote values from users, files and the cluster (`-t $'x\e[2J'`, an environment name), so
+ * each goes through visible() whole: no escape sequence reaches the terminal and a line break
+ * in a value cannot forge a second line.
+ */
 export function reportError(error: unknown, io: IO, debug = false): number {
   if (error instanceof CommanderError) {
     // Help and version exit 0; commander has already printed parse errors.
@@ -84,15 +95,17 @@ export function reportError(error: unknown, io: IO, debug = false): number {
   if (error instanceof ReportedError) return error.exitCode;
   if (isEskeysError(error)) {
     if (error instanceof TemplateError && error.problems.length > 1) {
-      for (const p of error.problems) io.stderr.write(`eskeys: ${p}\n`);
+      for (const p of error.problems) io.stderr.write(`eskeys: ${visible(p)}\n`);
     } else {
-      io.stderr.write(`eskeys: ${error.message}\n`);
+      io.stderr.write(`eskeys: ${visible(error.message)}\n`);
     }
     if (debug && error.cause) io.stderr.write(`${String((error.cause as Error)?.stack ?? error.cause)}\n`);
     return error.exitCode;
   }
   const internal = new InternalError(`internal error: ${(error as Error)?.message ?? String(error)}`);
-  io.stderr.write(`eskeys: ${internal.message} (this is a bug; rerun with --debug and file an issue)\n`);
+  io.stderr.write(
+    `eskeys: ${visible(internal.message)} (this is a bug; rerun with --debug and file an issue)\n`,
+  );
   if (debug) io.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
   return internal.exitCode;
 }

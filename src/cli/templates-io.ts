@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, TemplateError, UsageError } from '../core/errors.js';
 import {
@@ -15,6 +14,7 @@ import {
   templateBaseName,
 } from '../core/templates/index.js';
 import { didYouMean } from '../core/templates/suggest.js';
+import { readUserFile, readUserFileSync } from './user-file.js';
 
 /**
  * Reading role templates and eskeys.config.json from disk for commands. Core stays pure
@@ -41,12 +41,12 @@ export function displayPath(cwd: string, absolutePath: string): string {
   return rel.split(path.sep).join('/');
 }
 
-async function kindOf(p: string): Promise<'file' | 'dir' | undefined> {
+async function kindOf(p: string): Promise<'file' | 'dir' | 'loop' | undefined> {
   try {
     const s = await stat(p);
     return s.isDirectory() ? 'dir' : s.isFile() ? 'file' : undefined;
-  } catch {
-    return undefined;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ELOOP' ? 'loop' : undefined;
   }
 }
 
@@ -71,15 +71,10 @@ export interface FoundProjectConfig {
 export function findProjectConfig(cwd: string, explicit?: string): FoundProjectConfig {
   const abs = explicit ? path.resolve(cwd, explicit) : path.join(cwd, PROJECT_CONFIG_FILE);
   const file = explicit ?? PROJECT_CONFIG_FILE;
-  if (!existsSync(abs)) {
+  const text = readUserFileSync(abs, file, 'config');
+  if (text === undefined) {
     if (explicit) throw new ConfigError(`config file ${explicit} does not exist`);
     return { config: DEFAULT_PROJECT_CONFIG, root: cwd, warnings: [] };
-  }
-  let text: string;
-  try {
-    text = readFileSync(abs, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`cannot read ${file}: ${(e as Error).message}`);
   }
   const { config, warnings } = parseProjectConfig(text, file);
   return { config, root: path.dirname(abs), path: abs, file, warnings };
@@ -141,11 +136,19 @@ export async function resolveTemplatePaths(
       out.push(...(await jsonFilesIn(abs)));
       continue;
     }
+    if (kind === 'loop')
+      throw new UsageError(`template file ${ref} is a symlink loop (its links never reach a file)`);
     const isName = !ref.includes('/') && !ref.includes('\\') && !ref.endsWith('.json');
     const byName = path.join(dir, `${ref}.json`);
-    if (isName && (await kindOf(byName)) === 'file') {
+    const byNameKind = isName ? await kindOf(byName) : undefined;
+    if (byNameKind === 'file') {
       out.push(byName);
       continue;
+    }
+    if (byNameKind === 'dir' || byNameKind === 'loop') {
+      throw new UsageError(
+        `template "${ref}": ${templatesDir}/${ref}.json is ${byNameKind === 'dir' ? 'a directory, not a file' : 'a symlink loop (its links never reach a file)'}`,
+      );
     }
     let hint = '';
     if (isName && (await kindOf(dir)) === 'dir') {
@@ -166,11 +169,9 @@ export async function resolveTemplatePaths(
 /** Reads one template file. */
 export async function readTemplateSource(absolutePath: string, cwd: string): Promise<TemplateSource> {
   const file = displayPath(cwd, absolutePath);
-  try {
-    return { file, absolutePath, text: await readFile(absolutePath, 'utf8') };
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
-  }
+  const text = await readUserFile(absolutePath, file, 'template');
+  if (text === undefined) throw new UsageError(`template file ${file} not found`);
+  return { file, absolutePath, text };
 }
 
 /** Reads and validates templates without throwing on invalid ones (lint reports them all). */

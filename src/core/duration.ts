@@ -23,9 +23,33 @@ export function parseDuration(text: string): number | undefined {
   return Number.isSafeInteger(value) ? value : undefined;
 }
 
-/** True when `text` is a valid duration. */
+/**
+ * The longest duration eskeys accepts anywhere, from a flag or a file: 3650 days (about ten
+ * years). Elasticsearch sets no upper bound of its own (an expiration is creation + the whole
+ * seconds of the duration, stored as epoch milliseconds), so `99999999d` would be sent as is
+ * and produce a key that effectively never expires; a grace or rotation period that long
+ * means the old key is never retired. Ten years is longer than any sane key life.
+ */
+export const MAX_DURATION_MS = 3650 * UNIT_MS.d!;
+
+/** The cap in the form messages and docs show it. */
+export const MAX_DURATION_TEXT = '3650d (10 years)';
+
+/** True when `text` is a well-formed duration whose milliseconds are an exact integer (no cap). */
 export function isDuration(text: string): boolean {
   return parseDuration(text) !== undefined;
+}
+
+/**
+ * Why `text` is not an acceptable duration for a flag, as a message fragment (`expected a duration such
+ * as ...` / `must be at most 3650d (10 years)`); undefined when it is fine. Files get the same
+ * cap from the template and config rules (template-rules.ts), with the same words.
+ */
+export function durationProblem(text: string): string | undefined {
+  if (!DURATION.test(text.trim())) return 'expected a duration such as 24h, 30m or 7d';
+  const ms = parseDuration(text);
+  if (ms === undefined || ms > MAX_DURATION_MS) return `must be at most ${MAX_DURATION_TEXT}`;
+  return undefined;
 }
 
 /** Formats milliseconds as the largest whole unit (`90d`, `36h`, `90s`). */

@@ -1,3 +1,5 @@
+import { openSync } from 'node:fs';
+import { WriteStream } from 'node:tty';
 import { confirm, password, select } from '@inquirer/prompts';
 import type { IO } from '../../cli/io.js';
 import { CancelledError } from '../../core/errors.js';
@@ -18,9 +20,23 @@ async function guard<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Prompter over @inquirer/prompts, reading and writing the injected streams. */
+/**
+ * Where prompts render: never stdout (it may be piped to a file or carry `--json`), but the
+ * person's terminal: stderr when it is one, else the controlling terminal (/dev/tty), as
+ * ssh and sudo ask for passwords; stderr as a last resort.
+ */
+function promptOutput(): NodeJS.WritableStream {
+  if (process.stderr.isTTY) return process.stderr;
+  try {
+    return new WriteStream(openSync('/dev/tty', 'w'));
+  } catch {
+    return process.stderr;
+  }
+}
+
+/** Prompter over @inquirer/prompts, reading the injected stdin and writing to the terminal. */
 export function createInquirerPrompter(io: IO, signal: AbortSignal): Prompter {
-  const context = { input: io.stdin, output: process.stderr, signal };
+  const context = { input: io.stdin, output: promptOutput(), signal };
   return {
     confirm: (message, defaultValue = false) =>
       guard(() => confirm({ message, default: defaultValue }, context)),

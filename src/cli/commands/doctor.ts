@@ -1,5 +1,5 @@
 import { constants, existsSync } from 'node:fs';
-import { access, lstat, readFile, stat } from 'node:fs/promises';
+import { access, lstat, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { JsonlAuditLog } from '../../adapters/audit/jsonl-audit-log.js';
@@ -16,7 +16,7 @@ import {
   type TemplateFacts,
   type TemplateOutputs,
 } from '../../core/doctor/index.js';
-import { ConfigError, ReportedError, UsageError } from '../../core/errors.js';
+import { ConfigError, isEskeysError, ReportedError, UsageError } from '../../core/errors.js';
 import {
   checkProjectConfig,
   DEFAULT_PROJECT_CONFIG,
@@ -39,6 +39,7 @@ import {
 import { doctorJson, renderDoctor } from '../render/doctor.js';
 import { writeJson } from '../render/json.js';
 import { checkTemplates, displayPath } from '../templates-io.js';
+import { readUserFile } from '../user-file.js';
 
 /** Flags of `eskeys doctor` plus the ports it uses. */
 export interface DoctorOptions extends ClusterFlags {
@@ -175,21 +176,22 @@ async function readConfig(
   const explicit = configFlag ?? ctx.env.ESKEYS_CONFIG;
   const path = explicit ? resolve(ctx.cwd, explicit) : join(ctx.cwd, CONFIG_FILE);
   const shown = explicit ?? CONFIG_FILE;
-  if (!existsSync(path)) {
+  let text: string | undefined;
+  try {
+    // Strict UTF-8, and a directory or symlink loop named as such (user-file.ts).
+    text = await readUserFile(path, shown, 'config');
+  } catch (error) {
+    if (!isEskeysError(error)) throw error;
+    return {
+      project: { root: dirname(path), config: DEFAULT_PROJECT_CONFIG },
+      facts: { file: shown, errors: [error.message], warnings: [], environments: [] },
+    };
+  }
+  if (text === undefined) {
     if (explicit) throw new ConfigError(`config file ${explicit} does not exist`);
     return {
       project: { root: ctx.cwd, config: DEFAULT_PROJECT_CONFIG },
       facts: { errors: [], warnings: [], environments: [] },
-    };
-  }
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const message = `${shown}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
-    return {
-      project: { root: dirname(path), config: DEFAULT_PROJECT_CONFIG },
-      facts: { file: shown, errors: [message], warnings: [], environments: [] },
     };
   }
   const checked = checkProjectConfig(text, shown);

@@ -102,7 +102,7 @@ export async function runRevoke(opts: RevokeOptions): Promise<void> {
       return;
     }
     if (!opts.yes) {
-      if (!ctx.io.canPrompt() || opts.json) {
+      if (!ctx.io.canPrompt()) {
         throw new UsageError(`revoking ${plan.revoke.length} key(s) needs confirmation; pass --yes`);
       }
       ctx.io.stderr.write(`about to invalidate:\n${describe()}`);

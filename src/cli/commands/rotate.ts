@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { parseDuration } from '../../core/duration.js';
+import { durationProblem, parseDuration } from '../../core/duration.js';
 import { CancelledError, ExitCode, ReportedError, StoppedError, UsageError } from '../../core/errors.js';
 import type { EffectiveOutputs } from '../../core/rotation/outputs.js';
 import type { ProceedPlan } from '../../core/rotation/plan-rotation.js';
@@ -51,7 +51,7 @@ async function pickTarget(
   let templateName = opts.template;
   if (!templateName) {
     const names = await listTemplates(project);
-    if (!ctx.io.canPrompt() || opts.json) {
+    if (!ctx.io.canPrompt()) {
       throw new UsageError(`--template is required${names.length ? ` (one of: ${names.join(', ')})` : ''}`);
     }
     if (names.length === 0)
@@ -63,15 +63,20 @@ async function pickTarget(
   }
   let environment = opts.env ?? ctx.env.ESKEYS_ENV;
   if (!environment) {
-    // Same default as every other command (`default`); a terminal may pick a configured one.
+    // A project without environments has only `default`. One that declares environments must
+    // say which: a person picks one; a script gets exit 2, not a quiet `default` (which
+    // `tick` does not rotate when environments are declared, so that key would go stale).
     const envs = Object.keys(project.config.environments).filter((e) => e !== DEFAULT_ENVIRONMENT);
-    environment =
-      envs.length > 0 && ctx.io.canPrompt() && !opts.json
-        ? await (await ctx.prompter()).select(
-            'Environment',
-            [...envs, DEFAULT_ENVIRONMENT].map((n) => ({ value: n })),
-          )
-        : DEFAULT_ENVIRONMENT;
+    if (envs.length === 0) environment = DEFAULT_ENVIRONMENT;
+    else if (ctx.io.canPrompt())
+      environment = await (await ctx.prompter()).select(
+        'Environment',
+        [...envs, DEFAULT_ENVIRONMENT].map((n) => ({ value: n })),
+      );
+    else
+      throw new UsageError(
+        `--env is required: ${project.configPath ? displayPath(project, project.configPath) : 'the project config'} declares environments (${envs.join(', ')}); pass --env NAME or set ESKEYS_ENV`,
+      );
   }
   return { templateName, environment };
 }
@@ -79,9 +84,8 @@ async function pickTarget(
 /** Runs `eskeys rotate` / `eskeys create`: plan, confirm, lock, rotate, render. */
 export async function runRotate(opts: RotateOptions): Promise<void> {
   const { ctx } = opts;
-  if (opts.grace !== undefined && parseDuration(opts.grace) === undefined) {
-    throw new UsageError(`--grace ${opts.grace}: expected a duration such as 24h, 30m or 7d`);
-  }
+  const graceProblem = opts.grace === undefined ? undefined : durationProblem(opts.grace);
+  if (graceProblem) throw new UsageError(`--grace ${opts.grace}: ${graceProblem}`);
   if (opts.grace !== undefined && parseDuration(opts.grace)! < 1000) {
     throw new UsageError(
       `--grace ${opts.grace}: must be at least 1s; use --now to invalidate the old key at once`,
@@ -211,7 +215,7 @@ async function renderDryRun(
 }
 
 /**
- * Interactive: show the plan and ask. Non-interactive: ordinary rotations go ahead (they are
+ * Interactive (stdin is a terminal, whatever stdout is): show the plan on stderr and ask. Non-interactive: ordinary rotations go ahead (they are
  * reversible: the old key stays valid through its grace), but `--now` destroys a key in
  * service, so it needs `--yes` (UsageError, exit 2, otherwise).
  */
@@ -225,7 +229,7 @@ async function confirmPlan(
 ): Promise<boolean> {
   const { ctx } = opts;
   if (opts.yes) return false;
-  if (!ctx.io.canPrompt() || opts.json) {
+  if (!ctx.io.canPrompt()) {
     if (plan.immediate && plan.current) {
       throw new UsageError(
         `--now invalidates the key in service (${plan.current.info.name}) right after publishing; confirm with --yes`,

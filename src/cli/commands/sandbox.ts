@@ -11,26 +11,54 @@ export interface SandboxOptions {
   password?: string;
 }
 
+/**
+ * Why the sandbox could not listen, as a usage problem (exit 2) when the user can fix it with
+ * a flag; undefined for anything else (a bug, reported as such).
+ */
+function listenProblem(error: unknown, opts: SandboxOptions): UsageError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const where = `${opts.host}:${opts.port}`;
+  if (code === 'EADDRINUSE')
+    return new UsageError(
+      `port ${opts.port} is in use on ${opts.host}; choose another with --port N (--port 0 picks a free one)`,
+      { cause: error },
+    );
+  if (code === 'EACCES')
+    return new UsageError(
+      `not allowed to listen on ${where} (ports below 1024 need privileges); choose another with --port N`,
+      { cause: error },
+    );
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new UsageError(`cannot listen on ${where}: no such local address; choose another with --host`, {
+      cause: error,
+    });
+  return undefined;
+}
+
 /** Starts the sandbox and keeps it up until Ctrl-C (ctx.signal). */
 export async function runSandbox(ctx: CliContext, opts: SandboxOptions): Promise<void> {
   const { runSandboxServer } = await import('../../sandbox/cli-entry.js');
-  await runSandboxServer(
-    {
-      port: opts.port,
-      host: opts.host,
-      tls: opts.tls,
-      version: opts.esVersion,
-      elasticPassword: opts.password ?? ctx.env.ESKEYS_SANDBOX_PASSWORD,
-    },
-    ctx.io,
-    {
-      waitForStop: () =>
-        new Promise((resolve) => {
-          if (ctx.signal.aborted) resolve();
-          else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
-        }),
-    },
-  );
+  try {
+    await runSandboxServer(
+      {
+        port: opts.port,
+        host: opts.host,
+        tls: opts.tls,
+        version: opts.esVersion,
+        elasticPassword: opts.password ?? ctx.env.ESKEYS_SANDBOX_PASSWORD,
+      },
+      ctx.io,
+      {
+        waitForStop: () =>
+          new Promise((resolve) => {
+            if (ctx.signal.aborted) resolve();
+            else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+          }),
+      },
+    );
+  } catch (error) {
+    throw listenProblem(error, opts) ?? error;
+  }
 }
 
 /** `eskeys sandbox [--port 9200] [--tls] [--es-version 8|9]`. */

@@ -18,6 +18,18 @@ export function visible(s: string): string {
   );
 }
 
+/**
+ * Multi-line text made visible line by line: line breaks are kept, every other control
+ * character is escaped as in visible(). For streams of messages (stderr) whose lines quote
+ * values from users, files or the cluster.
+ */
+export function visibleLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => visible(line))
+    .join('\n');
+}
+
 /** Renders rows under a header, columns padded to their widest cell, two spaces apart. */
 export function renderTable(
   header: readonly string[],

@@ -1,7 +1,7 @@
 // The CLI's composition of the rotation: which templates a project holds, loading one by name
 // or path, and the template's outputs for an environment with paths resolved against the project.
 
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseDuration } from '../../core/duration.js';
 import { TemplateError } from '../../core/errors.js';
@@ -10,6 +10,7 @@ import { effectiveOutputs, parseTemplate } from '../../core/templates/load-templ
 import type { RoleTemplate } from '../../core/templates/schema.js';
 import type { CliContext } from '../context.js';
 import type { Project } from '../project.js';
+import { readUserFile } from '../user-file.js';
 
 /** The templates folder, absolute. */
 function templatesDir(project: Project): string {
@@ -36,16 +37,14 @@ export async function loadTemplate(
 ): Promise<{ template: RoleTemplate; file: string; warnings: readonly string[] }> {
   const isPath = nameOrPath.endsWith('.json') || nameOrPath.includes('/');
   const file = isPath ? resolve(ctx.cwd, nameOrPath) : join(templatesDir(project), `${nameOrPath}.json`);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
+  const shown = isPath ? nameOrPath : `${project.config.templates_dir}/${nameOrPath}.json`;
+  const text = await readUserFile(file, shown, 'template');
+  if (text === undefined) {
     const known = await listTemplates(project);
     throw new TemplateError(
       `template ${nameOrPath} not found (${file})${known.length ? `; known: ${known.join(', ')}` : ''}`,
     );
   }
-  const shown = isPath ? nameOrPath : `${project.config.templates_dir}/${nameOrPath}.json`;
   const loaded = parseTemplate(text, shown);
   return { template: loaded.template, file, warnings: loaded.warnings };
 }

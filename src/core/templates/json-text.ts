@@ -2,8 +2,23 @@
  * A small JSON parser that remembers where every value starts, so validation problems can
  * point at a line and column, and that reports syntax errors the same way on every Node
  * version ("line 3, column 7: expected ',' or '}' after a property"). It also notices
- * duplicate object keys, which JSON.parse silently resolves to the last one.
+ * duplicate object keys, which JSON.parse silently resolves to the last one, and keys that
+ * name JavaScript's prototype machinery (`__proto__`, `constructor`, `prototype`): no template
+ * or config field is called that, and a value under such a key can reach an object's
+ * prototype in code that copies or merges records (prototype pollution), so the loader
+ * refuses them instead of letting a schema drop them silently. Nesting is capped at
+ * MAX_JSON_DEPTH so a hostile file is a clear error, not a stack overflow.
  */
+
+/**
+ * The deepest nesting of objects and arrays accepted. The deepest real template is about a
+ * dozen levels (a DLS query inside a role descriptor); 100 leaves room for any hand-written
+ * query and stays far below what the recursive parser and the schema can walk.
+ */
+export const MAX_JSON_DEPTH = 100;
+
+/** Object keys refused anywhere in a document (see above). */
+export const FORBIDDEN_JSON_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** A position in the text, both 1-based. */
 export interface TextLocation {
@@ -18,6 +33,8 @@ export interface ParsedJson {
   readonly locations: ReadonlyMap<string, TextLocation>;
   /** Keys that appear twice in one object (pointer of the duplicate). */
   readonly duplicateKeys: readonly string[];
+  /** Pointers of keys in FORBIDDEN_JSON_KEYS, in document order. */
+  readonly forbiddenKeys: readonly string[];
 }
 
 /** Malformed JSON, with the location of the first error. */
@@ -50,6 +67,8 @@ class Parser {
   private pos = 0;
   private readonly locations = new Map<string, TextLocation>();
   private readonly duplicates: string[] = [];
+  private readonly forbidden: string[] = [];
+  private depth = 0;
   private readonly lineStarts: number[] = [0];
 
   constructor(private readonly text: string) {
@@ -65,7 +84,12 @@ class Parser {
     this.skipWhitespace();
     if (this.pos < this.text.length)
       this.fail(`unexpected ${this.describeHere()} after the end of the document`);
-    return { value, locations: this.locations, duplicateKeys: this.duplicates };
+    return {
+      value,
+      locations: this.locations,
+      duplicateKeys: this.duplicates,
+      forbiddenKeys: this.forbidden,
+    };
   }
 
   private locate(offset: number): TextLocation {
@@ -102,8 +126,14 @@ class Parser {
   private parseValue(pointer: string): unknown {
     this.locations.set(pointer, this.locate(this.pos));
     const c = this.text[this.pos];
-    if (c === '{') return this.parseObject(pointer);
-    if (c === '[') return this.parseArray(pointer);
+    if (c === '{' || c === '[') {
+      if (this.depth >= MAX_JSON_DEPTH)
+        this.fail(`nested deeper than ${MAX_JSON_DEPTH} levels of objects and arrays`);
+      this.depth++;
+      const value = c === '{' ? this.parseObject(pointer) : this.parseArray(pointer);
+      this.depth--;
+      return value;
+    }
     if (c === '"') return this.parseString();
     if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.parseNumber();
     for (const [word, value] of [
@@ -137,6 +167,7 @@ class Parser {
       const key = this.parseString();
       const child = pointer + '/' + escapePointerToken(key);
       if (Object.hasOwn(out, key)) this.duplicates.push(child);
+      if (FORBIDDEN_JSON_KEYS.has(key)) this.forbidden.push(child);
       this.skipWhitespace();
       if (this.text[this.pos] !== ':')
         this.fail(`unexpected ${this.describeHere()}; expected ':' after "${key}"`);

@@ -94,6 +94,13 @@ function checkDocument<T>(
     path,
     message: `field "${unescapePointerToken(path.slice(path.lastIndexOf('/') + 1))}" appears twice; JSON keeps only the last one`,
   }));
+  problems.push(
+    ...parsed.forbiddenKeys.map((path) => ({
+      severity: 'error' as const,
+      path,
+      message: `the key "${unescapePointerToken(path.slice(path.lastIndexOf('/') + 1))}" is not allowed (it names JavaScript's prototype machinery); rename or remove it`,
+    })),
+  );
   const result = schema.safeParse(parsed.value);
   if (!result.success) problems.push(...issuesToProblems(schema, parsed.value, result.error.issues));
   problems.push(...rules(parsed.value));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isDuration } from '../duration.js';
+import { isDuration, MAX_DURATION_TEXT } from '../duration.js';
 
 /**
  * The role-template format (roles/*.json) and the project config (eskeys.config.json).
@@ -10,16 +10,23 @@ import { isDuration } from '../duration.js';
  */
 
 const DURATION_MESSAGE = 'expected a duration such as 90d, 24h or 30m (units: ms, s, m, h, d, w)';
+/**
+ * Well-formed but too many milliseconds to count exactly (`99999999999999999999d`): past the
+ * one cap every duration shares, which the named rules enforce for countable values.
+ */
+const TOO_LONG_MESSAGE = `must be at most ${MAX_DURATION_TEXT}`;
+// Malformed text is the regex's to report; this only adds the overflow.
+const countable = (text: string) => !/^\d+\s*(ms|s|m|h|d|w)$/.test(text) || isDuration(text);
 const duration = z
   .string({ error: 'expected a duration such as 90d, 24h or 30m' })
   .regex(/^\d+\s*(ms|s|m|h|d|w)$/, { message: DURATION_MESSAGE })
-  .refine(isDuration, { message: DURATION_MESSAGE });
+  .refine(countable, { message: TOO_LONG_MESSAGE });
 
 const EXPIRATION_MESSAGE = 'expected "auto", "none" or a duration such as 120d';
 const expirationDuration = z
   .string()
   .regex(/^\d+\s*(ms|s|m|h|d|w)$/, { message: EXPIRATION_MESSAGE })
-  .refine(isDuration, { message: EXPIRATION_MESSAGE });
+  .refine(countable, { message: TOO_LONG_MESSAGE });
 
 const envVarName = z
   .string({ error: 'expected an environment variable name' })

@@ -1,5 +1,5 @@
 import { exampleIndexName, indexNameProblem } from '../access/index-names.js';
-import { parseDuration } from '../duration.js';
+import { MAX_DURATION_MS, MAX_DURATION_TEXT, parseDuration } from '../duration.js';
 import { isLintRuleId, LINT_RULE_IDS } from '../lint/rule-ids.js';
 import {
   CLUSTER_PRIVILEGE_NAMES,
@@ -32,7 +32,6 @@ const strings = (v: Json): [number, string][] =>
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const MAX_DURATION = 3650 * DAY;
 
 class Collector {
   readonly problems: Problem[] = [];
@@ -248,7 +247,7 @@ function checkRotation(c: Collector, raw: Obj): void {
   for (const [path, ms, min] of checks) {
     if (ms === undefined) continue;
     if (ms < min) c.error(path, min === 0 ? 'must not be negative' : 'must be at least 1h');
-    else if (ms > MAX_DURATION) c.error(path, 'must be at most 3650d (10 years)');
+    else if (ms > MAX_DURATION_MS) c.error(path, `must be at most ${MAX_DURATION_TEXT}`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderMarkdownTable, renderTable, visible } from '../../../src/cli/render/table.js';
+import { renderMarkdownTable, renderTable, visible, visibleLines } from '../../../src/cli/render/table.js';
 
 // A key name chosen by whoever created the key: clear-screen escape, a forged row, C1 CSI, DEL.
 const hostile = 'app\u001b[2J\nFORGED  row\u009b31m\u007f';
@@ -9,6 +9,12 @@ describe('tables never pass control characters through', () => {
     expect(visible(hostile)).toBe('app\\u001b[2J\\u000aFORGED  row\\u009b31m\\u007f');
     expect(visible(visible(hostile))).toBe(visible(hostile));
     expect(visible('plain é ✓ text')).toBe('plain é ✓ text');
+  });
+
+  it('visibleLines() keeps line breaks and escapes every other control character', () => {
+    expect(visibleLines('eskeys: template x\u001b[2J\t not found\nnext line\u0007\n')).toBe(
+      'eskeys: template x\\u001b[2J\\u0009 not found\nnext line\\u0007\n',
+    );
   });
 
   it('renderTable: one line per row, aligned on the escaped text', () => {

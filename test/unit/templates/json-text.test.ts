@@ -22,6 +22,39 @@ describe('JSON with locations', () => {
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 
+  it('reports __proto__, constructor and prototype keys at any depth by pointer, in document order', () => {
+    const text = '{"a": {"__proto__": 1}, "b": [{"constructor": {"prototype": 2}}], "proto": 3}';
+    expect(parseJsonText(text).forbiddenKeys).toEqual([
+      '/a/__proto__',
+      '/b/0/constructor',
+      '/b/0/constructor/prototype',
+    ]);
+  });
+
+  it.each([
+    ['100 levels is accepted', 100, undefined],
+    ['101 levels is refused at the 101st opening bracket', 101, { line: 1, column: 101 }],
+    [
+      '100,000 levels is refused the same way, without overflowing the stack',
+      100_000,
+      { line: 1, column: 101 },
+    ],
+  ])('nesting: %s', (_name, levels, location) => {
+    const text = '['.repeat(levels) + ']'.repeat(levels);
+    if (location === undefined) {
+      expect(() => parseJsonText(text)).not.toThrow();
+      return;
+    }
+    try {
+      parseJsonText(text);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(JsonSyntaxError);
+      expect((e as JsonSyntaxError).message).toBe('nested deeper than 100 levels of objects and arrays');
+      expect((e as JsonSyntaxError).location).toEqual(location);
+    }
+  });
+
   it.each([
     ['{\n  "a": 1,\n}', 3, 1, 'trailing comma before "}"'],
     ['{"a": 1 "b": 2}', 1, 9, `unexpected character """; expected ',' or '}' after a property`],
