@@ -56,6 +56,12 @@ export function mapEsError(error: unknown, url: string, doing: string): EskeysEr
       cause: error,
     });
   }
+  if (error instanceof errors.DeserializationError) {
+    // The message of this error quotes the body, which may hold a secret: never pass it on.
+    return new ClusterUnavailableError(`cluster ${url} sent a body that is not valid JSON while ${doing}`, {
+      cause: error,
+    });
+  }
   if (error instanceof errors.ProductNotSupportedError) {
     return new ClusterUnavailableError(`${url} is not Elasticsearch (no X-Elastic-Product header)`, {
       cause: error,
