@@ -17,7 +17,7 @@ const descriptors = z.record(z.string(), z.unknown());
 /** One key of the get and query APIs. */
 export const apiKeySchema = z.looseObject({
   id: z.string().min(1),
-  // Elasticsearch serialises a key created without a name (grant API) with `name: null`.
+  // Tolerated rather than refused: a nameless key may be listed as `name: null` (docs/es-facts.md).
   name: z.string().nullable(),
   creation: millis,
   expiration: millis.nullish(),
