@@ -15,6 +15,11 @@ export interface ProbeRetryPolicy {
   readonly baseDelayMs: number;
   /** Ceiling of one wait. @defaultValue 4000 */
   readonly maxDelayMs: number;
+  /**
+   * No new try starts once this much time has passed since the first, waits included: slow
+   * answers (a request timing out after 30 s) use up the budget in fewer tries. @defaultValue 10000
+   */
+  readonly budgetMs: number;
   /** Waits `ms`; resolves early when `signal` aborts (tests pass an instant fake). */
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -24,6 +29,7 @@ export const DEFAULT_PROBE_RETRY: ProbeRetryPolicy = {
   retries: 5,
   baseDelayMs: 250,
   maxDelayMs: 4_000,
+  budgetMs: 10_000,
   sleep: (ms, signal) =>
     new Promise((resolve) => {
       if (signal?.aborted) return resolve();
@@ -48,23 +54,29 @@ export type RetriedResponse = RawResponse & { readonly tries: number };
 /**
  * Sends `send` until it gets an answer that is not busy, or the budget runs out: then the last
  * busy answer is returned (the caller rates it inconclusive), or the last ClusterBusyError
- * thrown with `tries` attached. Other errors propagate at once. Stops retrying when `signal` aborts.
+ * thrown with `tries` attached. Other errors propagate at once. Stops retrying when `signal`
+ * aborts, or when the next wait would end past `budgetMs` on the `now` clock (epoch ms).
  */
 export async function sendRetryingWhenBusy(
   send: () => Promise<RawResponse>,
   policy: ProbeRetryPolicy,
+  now: () => number,
   signal?: AbortSignal,
 ): Promise<RetriedResponse> {
+  const start = now();
   for (let attempt = 0; ; attempt++) {
-    const last = attempt >= policy.retries || signal?.aborted === true;
+    const delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+    // Decided after the answer: a slow try (a timeout) may have used up the budget.
+    const last = () =>
+      attempt >= policy.retries || signal?.aborted === true || now() - start + delay > policy.budgetMs;
     try {
       const res = await send();
-      if (!isBusyStatus(res.status) || last) return { ...res, tries: attempt + 1 };
+      if (!isBusyStatus(res.status) || last()) return { ...res, tries: attempt + 1 };
     } catch (error) {
       if (!(error instanceof ClusterBusyError)) throw error;
-      if (last) throw new BusyAfterRetries(error, attempt + 1);
+      if (last()) throw new BusyAfterRetries(error, attempt + 1);
     }
-    await policy.sleep(Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt), signal);
+    await policy.sleep(delay, signal);
   }
 }
 

@@ -432,6 +432,7 @@ function makeCaller(input: RunProbesInput, counts: Record<Phase, number>): Calle
           return cluster.keyRequest(key.encoded, req);
         },
         retry,
+        () => input.clock.now().getTime(),
         input.signal,
       );
     },

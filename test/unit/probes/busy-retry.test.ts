@@ -32,17 +32,19 @@ const NO_MASTER: RawResponse = {
 };
 const OK: RawResponse = { status: 200, body: {} };
 
-/** A policy whose waits are recorded instead of slept. */
+/** A policy whose waits are recorded instead of slept, on a fake clock that the waits advance. */
 function recordingPolicy(overrides: Partial<ProbeRetryPolicy> = {}) {
   const waits: number[] = [];
+  const clock = { ms: 0 };
   const policy: ProbeRetryPolicy = {
     ...DEFAULT_PROBE_RETRY,
     sleep: async (ms) => {
       waits.push(ms);
+      clock.ms += ms;
     },
     ...overrides,
   };
-  return { policy, waits };
+  return { policy, waits, clock, now: () => clock.ms };
 }
 
 /** Answers from a script, one per call. */
@@ -66,9 +68,9 @@ describe('sendRetryingWhenBusy', () => {
     ['401 is an answer, not busy', [{ status: 401, body: {} }], 401, 1, []],
     ['500 is an answer, not busy', [{ status: 500, body: {} }], 500, 1, []],
   ] as const)('%s', async (_name, answers, status, tries, waits) => {
-    const { policy, waits: slept } = recordingPolicy();
+    const { policy, waits: slept, now } = recordingPolicy();
     const s = scripted([...answers]);
-    const res = await sendRetryingWhenBusy(s.send, policy);
+    const res = await sendRetryingWhenBusy(s.send, policy, now);
     expect(res.status).toBe(status);
     expect(res.tries).toBe(tries);
     expect(s.calls()).toBe(tries);
@@ -76,16 +78,33 @@ describe('sendRetryingWhenBusy', () => {
   });
 
   it('the default budget waits at most 7.75 s in all (a handful of tries within ~10 s)', async () => {
-    const { policy, waits } = recordingPolicy();
-    await sendRetryingWhenBusy(scripted([TOO_BUSY]).send, policy);
+    const { policy, waits, now } = recordingPolicy();
+    await sendRetryingWhenBusy(scripted([TOO_BUSY]).send, policy, now);
     expect(waits.reduce((a, b) => a + b, 0)).toBe(7_750);
   });
 
+  it('slow tries use up the 10 s budget in fewer tries (each try here takes 4 s, like a slow timeout)', async () => {
+    const { policy, waits, clock, now } = recordingPolicy();
+    let calls = 0;
+    const send = async (): Promise<RawResponse> => {
+      calls++;
+      clock.ms += 4_000;
+      throw new ClusterBusyError('timed out');
+    };
+    const err = await sendRetryingWhenBusy(send, policy, now).catch((e: unknown) => e);
+    // 0-4 s try, 250 ms wait, 4.25-8.25 s try, 500 ms wait, 8.75-12.75 s try: a fourth would start past 10 s.
+    expect((err as BusyAfterRetries).tries).toBe(3);
+    expect(calls).toBe(3);
+    expect(waits).toEqual([250, 500]);
+  });
+
   it('throws BusyAfterRetries (a ClusterBusyError, exit 3) with the tries when no try got an answer', async () => {
-    const { policy } = recordingPolicy({ retries: 2 });
-    const err = await sendRetryingWhenBusy(scripted([new ClusterBusyError('timed out')]).send, policy).catch(
-      (e: unknown) => e,
-    );
+    const { policy, now } = recordingPolicy({ retries: 2 });
+    const err = await sendRetryingWhenBusy(
+      scripted([new ClusterBusyError('timed out')]).send,
+      policy,
+      now,
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BusyAfterRetries);
     expect(err).toBeInstanceOf(ClusterBusyError);
     expect((err as BusyAfterRetries).tries).toBe(3);
@@ -94,9 +113,9 @@ describe('sendRetryingWhenBusy', () => {
 
   it('does not retry an unreachable cluster or a rejected admin', async () => {
     for (const e of [new ClusterUnavailableError('ECONNREFUSED'), new AuthenticationError('401')]) {
-      const { policy, waits } = recordingPolicy();
+      const { policy, waits, now } = recordingPolicy();
       const s = scripted([e]);
-      await expect(sendRetryingWhenBusy(s.send, policy)).rejects.toBe(e);
+      await expect(sendRetryingWhenBusy(s.send, policy, now)).rejects.toBe(e);
       expect(s.calls()).toBe(1);
       expect(waits).toEqual([]);
     }
@@ -108,7 +127,7 @@ describe('sendRetryingWhenBusy', () => {
       sleep: async () => controller.abort(),
     });
     const s = scripted([TOO_BUSY]);
-    const res = await sendRetryingWhenBusy(s.send, policy, controller.signal);
+    const res = await sendRetryingWhenBusy(s.send, policy, () => 0, controller.signal);
     expect(res.status).toBe(429);
     expect(s.calls()).toBe(2);
   });
