@@ -12,6 +12,7 @@ import type { ProbeReport } from '../core/probes/types.js';
 import { Secret } from '../core/secret.js';
 import type { Outputs, RoleTemplate } from '../core/templates/schema.js';
 import type { CliContext } from './context.js';
+import { testProbeRetry } from './probe-retry.js';
 import { type ClusterFlags, connectionFor, type Project, readEnvFile } from './project.js';
 
 /** The flags that say where the deployed key is and whether to use it alone (verify's and review's). */
@@ -149,6 +150,7 @@ export async function probeDeployedKey(input: {
       signal: ctx.signal,
       adminAvailable,
       reporter: input.reporter,
+      retry: testProbeRetry(ctx.env),
     });
     return { report, clusterUrl: settings.url };
   } finally {

@@ -55,6 +55,13 @@ export class ClusterUnavailableError extends EskeysError {
   readonly code = 'cluster_unavailable';
 }
 
+/**
+ * The cluster is there but busy: it answered 429 (a saturated thread pool, e.g. API key hashing
+ * on a key's first use), 502/503/504 (a master election, a proxy in between), timed out, or
+ * dropped the connection mid-request. Worth retrying an idempotent request with back-off (exit 3).
+ */
+export class ClusterBusyError extends ClusterUnavailableError {}
+
 /** The cluster rejected the credentials (401) (exit 3). */
 export class AuthenticationError extends EskeysError {
   readonly exitCode = ExitCode.unavailable;

@@ -27,6 +27,9 @@ function parseFault(body: unknown): FaultSpec {
   if (typeof body.latencyMs === 'number') spec.latencyMs = body.latencyMs;
   if (typeof body.status === 'number') spec.status = body.status;
   if (body.drop === true) spec.drop = true;
+  if (typeof body.body === 'string') spec.body = body.body;
+  if (typeof body.contentType === 'string') spec.contentType = body.contentType;
+  if (body.auth === 'api_key' || body.auth === 'basic') spec.auth = body.auth;
   return spec;
 }
 

@@ -12,6 +12,18 @@ export interface FaultSpec {
   status?: 429 | 503 | number;
   /** Destroy the socket without answering. */
   drop?: boolean;
+  /**
+   * Answer with this body text verbatim (status `status`, default 200) instead of handling the
+   * request: HTML from a proxy, an empty body, or JSON whose fields have the wrong shape.
+   */
+  body?: string;
+  /** Content type of `body`; default `application/json`. */
+  contentType?: string;
+  /**
+   * Only requests authenticated this way match: `api_key` (an `Authorization: ApiKey` header,
+   * e.g. probes sent as a freshly minted key) or `basic` (the admin user).
+   */
+  auth?: 'api_key' | 'basic';
 }
 
 interface ActiveFault extends FaultSpec {
@@ -31,18 +43,21 @@ export class FaultInjector {
     this.#faults.length = 0;
   }
   /** Pending faults (for the /_sandbox route). */
-  pending(): { method?: string; path: string; remaining: number }[] {
+  pending(): { method?: string; path: string; auth?: string; remaining: number }[] {
     return this.#faults.map((f) => ({
       ...(f.method ? { method: f.method } : {}),
+      ...(f.auth ? { auth: f.auth } : {}),
       path: f.path instanceof RegExp ? f.path.source : f.path,
       remaining: f.remaining,
     }));
   }
   /** Takes the first fault matching the request, consuming one use. */
-  take(method: string, path: string): FaultSpec | undefined {
+  take(method: string, path: string, authorization?: string): FaultSpec | undefined {
+    const scheme = authorizationScheme(authorization);
     const i = this.#faults.findIndex(
       (f) =>
         (!f.method || f.method.toUpperCase() === method) &&
+        (!f.auth || f.auth === scheme) &&
         (f.path instanceof RegExp ? f.path.test(path) : f.path === path),
     );
     if (i < 0) return undefined;
@@ -50,6 +65,11 @@ export class FaultInjector {
     if (--f.remaining <= 0) this.#faults.splice(i, 1);
     return f;
   }
+}
+
+function authorizationScheme(header: string | undefined): 'api_key' | 'basic' | undefined {
+  const scheme = header?.split(' ', 1)[0]?.toLowerCase();
+  return scheme === 'apikey' ? 'api_key' : scheme === 'basic' ? 'basic' : undefined;
 }
 
 /** The error body ES sends for an injected status (429 = rejected execution, otherwise unavailable). */

@@ -4,7 +4,8 @@
  * the extra facts it relies on).
  *
  * Private routes (never counted or faulted; `elastic` only):
- * - `POST /_sandbox/faults` `{method?, path ("~regex" for a RegExp), times?, latencyMs?, status?, drop?}`,
+ * - `POST /_sandbox/faults` `{method?, path ("~regex" for a RegExp), times?, latencyMs?, status?, drop?,
+ *   body? (verbatim answer text), contentType?, auth? ("api_key" | "basic")}`,
  *   `GET /_sandbox/faults`, `DELETE /_sandbox/faults`
  * - `GET /_sandbox/counters`, `POST /_sandbox/counters/_reset`
  * - `POST /_sandbox/seed/api_keys` `{count, owner?, metadata?, name_prefix?, return_secret?}`

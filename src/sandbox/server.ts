@@ -106,11 +106,20 @@ export function requestListener(deps: ServerDeps, secure: boolean) {
       if (!isAdmin) {
         // Faulted requests are counted too, so retry counts can be asserted.
         deps.counters.record(lookup.kind === 'match' ? lookup.match.endpoint : `${method} (unmatched)`);
-        const fault = deps.faults.take(method, path);
+        const fault = deps.faults.take(method, path, req.headers.authorization);
         if (fault) {
           if (fault.latencyMs) await sleep(fault.latencyMs);
           if (fault.drop) {
             req.socket.destroy();
+            return;
+          }
+          if (fault.body !== undefined) {
+            await readBody(req);
+            // A body that is not what Elasticsearch would send; the product header stays, as
+            // behind a proxy that rewrites bodies but passes headers through.
+            send(res, method, fault.status ?? 200, fault.body, undefined, {
+              'content-type': fault.contentType ?? 'application/json',
+            });
             return;
           }
           if (fault.status) {

@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import { errors } from '@elastic/elasticsearch';
+import type { z } from 'zod';
 import type {
   ApiKeyInfo,
   ApiKeyPage,
@@ -12,9 +13,20 @@ import type {
 import { MANAGED_BY } from '../../core/cluster-port.js';
 import type { ConnectionSettings } from '../../core/config/connection.js';
 import type { RoleDescriptor } from '../../core/privileges/role.js';
-import { Secret } from '../../core/secret.js';
+import type { Secret } from '../../core/secret.js';
 import { type ClientFactoryOptions, createAdminClient, keyClient } from './client-factory.js';
 import { mapEsError } from './map-error.js';
+import {
+  type apiKeySchema,
+  createdKeyFrom,
+  getApiKeySchema,
+  hasPrivilegesSchema,
+  invalidateApiKeysSchema,
+  parseResponse,
+  queryApiKeysSchema,
+  RAW_RESPONSE_SCHEMAS,
+  updateApiKeySchema,
+} from './response-schemas.js';
 import { type RetryPolicy, withRetry } from './retry.js';
 
 /** Options of the Elasticsearch adapter. */
@@ -24,39 +36,28 @@ export interface EsClusterOptions extends ClientFactoryOptions {
   pageSize?: number;
 }
 
-interface EsApiKey {
-  id: string;
-  name: string;
-  creation: number;
-  expiration?: number;
-  invalidated: boolean;
-  invalidation?: number;
-  username: string;
-  realm: string;
-  metadata?: Record<string, unknown>;
-  role_descriptors?: Record<string, RoleDescriptor>;
-  limited_by?: Record<string, RoleDescriptor>[];
-  type?: string;
-  realm_type?: string;
-  _sort?: unknown[];
-}
+/** A key of the get/query APIs, as validated by apiKeySchema. */
+type EsApiKey = z.output<typeof apiKeySchema>;
 
 function toInfo(k: EsApiKey): ApiKeyInfo {
   return {
     id: k.id,
-    name: k.name,
+    name: k.name ?? '',
     creation: new Date(k.creation),
     expiration: k.expiration !== undefined && k.expiration !== null ? new Date(k.expiration) : undefined,
     invalidated: k.invalidated,
-    invalidation: k.invalidation !== undefined ? new Date(k.invalidation) : undefined,
+    invalidation:
+      k.invalidation !== undefined && k.invalidation !== null ? new Date(k.invalidation) : undefined,
     username: k.username,
     realm: k.realm,
     metadata: k.metadata ?? {},
-    roleDescriptors: k.role_descriptors,
+    roleDescriptors: (k.role_descriptors ?? undefined) as Record<string, RoleDescriptor> | undefined,
     ...(k.type !== undefined ? { type: k.type } : {}),
     ...(k.realm_type !== undefined ? { realmType: k.realm_type } : {}),
     // One owner snapshot per key (an array of one object on the wire, reference §4.3).
-    ...(k.limited_by ? { limitedBy: Object.assign({}, ...k.limited_by) } : {}),
+    ...(k.limited_by
+      ? { limitedBy: Object.assign({}, ...k.limited_by) as Record<string, RoleDescriptor> }
+      : {}),
   };
 }
 
@@ -109,11 +110,12 @@ export class EsCluster implements ClusterPort {
           metadata: req.metadata as never,
           refresh: 'wait_for',
         });
+        const k = createdKeyFrom(this.url, r);
         return {
-          id: r.id,
-          name: r.name,
-          expiration: r.expiration !== undefined ? new Date(r.expiration) : undefined,
-          encoded: new Secret(r.encoded),
+          id: k.id,
+          name: k.name,
+          expiration: k.expiration !== undefined ? new Date(k.expiration) : undefined,
+          encoded: k.encoded,
         };
       },
       false,
@@ -123,8 +125,13 @@ export class EsCluster implements ClusterPort {
   getApiKey(id: string): Promise<ApiKeyInfo | undefined> {
     return this.#call(`reading API key ${id}`, async () => {
       try {
-        const r = await this.#client.security.getApiKey({ id });
-        const k = r.api_keys[0] as unknown as EsApiKey | undefined;
+        const r = parseResponse(
+          this.url,
+          'get API key',
+          getApiKeySchema,
+          await this.#client.security.getApiKey({ id }),
+        );
+        const k = r.api_keys[0];
         return k ? toInfo(k) : undefined;
       } catch (error) {
         if (error instanceof errors.ResponseError && error.meta.statusCode === 404) return undefined;
@@ -145,12 +152,17 @@ export class EsCluster implements ClusterPort {
       if (req.query) body.query = req.query;
       body.sort = req.sort ?? [{ creation: 'asc' }, { name: 'asc' }];
       if (req.after) body.search_after = req.after;
-      const r = (await this.#client.transport.request({
-        method: 'POST',
-        path: '/_security/_query/api_key',
-        ...(req.withLimitedBy ? { querystring: { with_limited_by: 'true' } } : {}),
-        body,
-      })) as { total: number; count: number; api_keys: EsApiKey[] };
+      const r = parseResponse(
+        this.url,
+        'query API keys',
+        queryApiKeysSchema,
+        await this.#client.transport.request({
+          method: 'POST',
+          path: '/_security/_query/api_key',
+          ...(req.withLimitedBy ? { querystring: { with_limited_by: 'true' } } : {}),
+          body,
+        }),
+      );
       const keys = r.api_keys.map(toInfo);
       const last = r.api_keys.at(-1);
       const full = r.api_keys.length === body.size;
@@ -182,11 +194,16 @@ export class EsCluster implements ClusterPort {
         const body: Record<string, unknown> = {};
         if (req.metadata) body.metadata = req.metadata;
         if (withExpiration && req.expiration) body.expiration = req.expiration;
-        return (await this.#client.transport.request({
-          method: 'PUT',
-          path: `/_security/api_key/${encodeURIComponent(id)}`,
-          body,
-        })) as { updated: boolean };
+        return parseResponse(
+          this.url,
+          'update API key',
+          updateApiKeySchema,
+          await this.#client.transport.request({
+            method: 'PUT',
+            path: `/_security/api_key/${encodeURIComponent(id)}`,
+            body,
+          }),
+        );
       };
       if (!req.expiration) return { updated: (await send(false)).updated };
       try {
@@ -204,20 +221,27 @@ export class EsCluster implements ClusterPort {
   invalidateApiKeys(ids: readonly string[]): Promise<{ invalidated: string[] }> {
     if (ids.length === 0) return Promise.resolve({ invalidated: [] });
     return this.#call(`invalidating API keys ${ids.join(',')}`, async () => {
-      const r = await this.#client.security.invalidateApiKey({ ids: [...ids] });
+      const r = parseResponse(
+        this.url,
+        'invalidate API keys',
+        invalidateApiKeysSchema,
+        await this.#client.security.invalidateApiKey({ ids: [...ids] }),
+      );
       return { invalidated: [...r.invalidated_api_keys, ...r.previously_invalidated_api_keys] };
     });
   }
 
   adminRequest(req: RawRequest): Promise<RawResponse> {
-    return this.#call(`${req.method} ${req.path}`, () => rawRequest(this.#client, req));
+    return this.#call(`${req.method} ${req.path}`, async () =>
+      this.#validated(req, await rawRequest(this.#client, req)),
+    );
   }
 
   keyRequest(encodedKey: Secret, req: RawRequest): Promise<RawResponse> {
     // Probes are not retried automatically: a 429 on a probe is reported, not hidden.
     return this.#call(
       `${req.method} ${req.path} as the key`,
-      () => rawRequest(keyClient(this.#client, encodedKey), req),
+      async () => this.#validated(req, await rawRequest(keyClient(this.#client, encodedKey), req)),
       false,
     );
   }
@@ -235,21 +259,29 @@ export class EsCluster implements ClusterPort {
   }> {
     const client = encodedKey ? keyClient(this.#client, encodedKey) : this.#client;
     return this.#call('checking privileges', async () => {
-      const r = (await client.transport.request({
-        method: 'POST',
-        path: '/_security/user/_has_privileges',
-        body: { cluster: req.cluster ?? [], index: req.index ?? [] },
-      })) as {
-        has_all_requested: boolean;
-        cluster: Record<string, boolean>;
-        index: Record<string, Record<string, boolean>>;
-      };
+      const r = parseResponse(
+        this.url,
+        'has privileges',
+        hasPrivilegesSchema,
+        await client.transport.request({
+          method: 'POST',
+          path: '/_security/user/_has_privileges',
+          body: { cluster: req.cluster ?? [], index: req.index ?? [] },
+        }),
+      );
       return { hasAll: r.has_all_requested, cluster: r.cluster, index: r.index };
     });
   }
 
   close(): Promise<void> {
     return this.#client.close();
+  }
+
+  /** A 200 from an API whose answer is read as data elsewhere must have the expected shape. */
+  #validated(req: RawRequest, res: RawResponse): RawResponse {
+    const known = res.status === 200 ? RAW_RESPONSE_SCHEMAS.get(`${req.method} ${req.path}`) : undefined;
+    if (known) parseResponse(this.url, known.api, known.schema, res.body);
+    return res;
   }
 }
 

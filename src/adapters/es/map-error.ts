@@ -2,6 +2,7 @@ import { errors } from '@elastic/elasticsearch';
 import {
   AuthenticationError,
   AuthorizationError,
+  ClusterBusyError,
   ClusterUnavailableError,
   ConfigError,
   type EskeysError,
@@ -47,12 +48,23 @@ export function mapEsError(error: unknown, url: string, doing: string): EskeysEr
     if (status === 403) {
       return new AuthorizationError(`admin identity may not ${doing} on ${url}${detail}`, { cause: error });
     }
-    if (status !== undefined && (status === 429 || status >= 500)) {
+    if (status !== undefined && BUSY_STATUSES.has(status)) {
+      return new ClusterBusyError(`cluster ${url} answered ${status} while ${doing}${detail}`, {
+        cause: error,
+      });
+    }
+    if (status !== undefined && status >= 500) {
       return new ClusterUnavailableError(`cluster ${url} answered ${status} while ${doing}${detail}`, {
         cause: error,
       });
     }
     return new ClusterUnavailableError(`cluster ${url} refused ${doing} (${status})${detail}`, {
+      cause: error,
+    });
+  }
+  if (error instanceof errors.DeserializationError) {
+    // The message of this error quotes the body, which may hold a secret: never pass it on.
+    return new ClusterUnavailableError(`cluster ${url} sent a body that is not valid JSON while ${doing}`, {
       cause: error,
     });
   }
@@ -65,7 +77,7 @@ export function mapEsError(error: unknown, url: string, doing: string): EskeysEr
     return new ConfigError(`client configuration: ${error.message}`, { cause: error });
   }
   if (error instanceof errors.TimeoutError) {
-    return new ClusterUnavailableError(`cluster ${url} timed out while ${doing}`, { cause: error });
+    return new ClusterBusyError(`cluster ${url} timed out while ${doing}`, { cause: error });
   }
   if (error instanceof errors.ConnectionError) {
     const code = (error as { cause?: { code?: string } }).cause?.code ?? tlsCodeIn(error.message);
@@ -81,12 +93,12 @@ export function mapEsError(error: unknown, url: string, doing: string): EskeysEr
         { cause: error },
       );
     }
-    return new ClusterUnavailableError(
-      `cannot reach cluster ${url} while ${doing}: ${oneLine(error.message)}`,
-      {
-        cause: error,
-      },
-    );
+    // Nobody listening (or no such host) is an outage; a connection that dropped mid-request is
+    // a node under load or restarting, worth another try.
+    const Unavailable = isUnreachable(code, error.message) ? ClusterUnavailableError : ClusterBusyError;
+    return new Unavailable(`cannot reach cluster ${url} while ${doing}: ${oneLine(error.message)}`, {
+      cause: error,
+    });
   }
   return new ClusterUnavailableError(
     `unexpected error talking to ${url} while ${doing}: ${oneLine(String(error))}`,
@@ -94,6 +106,15 @@ export function mapEsError(error: unknown, url: string, doing: string): EskeysEr
       cause: error,
     },
   );
+}
+
+/** Statuses of a cluster that is up but momentarily cannot serve (see ClusterBusyError). */
+const BUSY_STATUSES = new Set([429, 502, 503, 504]);
+
+const UNREACHABLE_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'];
+
+function isUnreachable(code: string | undefined, message: string): boolean {
+  return UNREACHABLE_CODES.some((c) => code === c || message.includes(c));
 }
 
 function tlsCodeIn(message: string): string | undefined {

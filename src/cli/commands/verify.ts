@@ -63,7 +63,8 @@ Without admin credentials (the usual CI setup) only probes that need no admin-ma
 live; the others are answered by _has_privileges and reported as "static".
 
 Exit codes: 0 every probe passed · 1 a probe failed · 2 bad usage, config or template ·
-3 cluster unreachable or the key was rejected (401) · 130 interrupted (canaries removed first).`,
+3 cluster unreachable, the key was rejected (401), or probes inconclusive because the cluster was
+busy (429/503/timeouts on every try) · 130 interrupted (canaries removed first).`,
   );
   return cmd.action(async (flags: VerifyOptions & { json?: boolean }) => {
     if (flags.keyEnv && flags.envFile) throw new UsageError('pass either --key-env or --env-file, not both');
@@ -111,9 +112,18 @@ export async function runVerify(ctx: CliContext, opts: VerifyOptions): Promise<v
       `verifying ${template.name} (${environment}) with ${key.source}${adminAvailable ? '' : ' (key only: no admin credentials)'}`,
   });
   await render(ctx, opts, report, { keySource: key.source });
-  if (opts.record) await recordVerification(ctx, project, template.name, environment, key, report);
+  const bad = report.results.filter((r) => r.verdict !== 'pass');
+  // Only busy answers among the non-passing probes: the key was not judged, the cluster was.
+  const inconclusiveOnly = bad.length > 0 && bad.every((r) => r.verdict === 'inconclusive');
+  if (opts.record && !inconclusiveOnly)
+    await recordVerification(ctx, project, template.name, environment, key, report);
+  if (inconclusiveOnly) {
+    ctx.io.stderr.write(
+      `eskeys: the cluster was busy: ${bad.length} of ${report.results.length} probes inconclusive after retries (${bad.map(probeName).join(', ')}); nothing was proven about them, run verify again later${opts.record ? ' (not recorded)' : ''}\n`,
+    );
+    throw new ReportedError(ExitCode.unavailable);
+  }
   if (!report.passed) {
-    const bad = report.results.filter((r) => r.verdict !== 'pass');
     ctx.io.stderr.write(
       `eskeys: ${bad.length} of ${report.results.length} probes did not pass: ${bad.map(probeName).join(', ')}\n`,
     );

@@ -6,7 +6,8 @@ import { type ProbeRenderContext, probeName, summarise } from './probe-matrix.js
  * JUnit XML of a probe report, in the shape CI systems render (GitHub, GitLab, Jenkins):
  * `<testsuites><testsuite><testcase classname name time><failure|error message type>`.
  * A `fail` verdict is a `<failure>` (the key can do what it must not, or cannot do what it
- * must); an `error` verdict (neither 2xx nor 403) is an `<error>`.
+ * must); an `error` verdict (neither 2xx nor 403) is an `<error>`, and so is an `inconclusive`
+ * one (type `eskeys.inconclusive`: the cluster was busy on every try, the key was not judged).
  */
 
 /** Escapes text for XML attributes and character data; drops characters XML 1.0 forbids. */
@@ -30,10 +31,10 @@ export function renderJUnit(report: ProbeReport, rc: ProbeRenderContext = {}): s
   const lines: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const time = seconds(report.durationMs);
   lines.push(
-    `<testsuites${a('name', 'eskeys verify')}${a('tests', s.total)}${a('failures', s.failed)}${a('errors', s.errors)}${a('time', time)}>`,
+    `<testsuites${a('name', 'eskeys verify')}${a('tests', s.total)}${a('failures', s.failed)}${a('errors', s.errors + s.inconclusive)}${a('time', time)}>`,
   );
   lines.push(
-    `  <testsuite${a('name', `${suite} (${report.environment})`)}${a('tests', s.total)}${a('failures', s.failed)}${a('errors', s.errors)}${a('skipped', 0)}${a('time', time)}${a('timestamp', report.startedAt.toISOString().replace(/\.\d+Z$/, ''))}>`,
+    `  <testsuite${a('name', `${suite} (${report.environment})`)}${a('tests', s.total)}${a('failures', s.failed)}${a('errors', s.errors + s.inconclusive)}${a('skipped', 0)}${a('time', time)}${a('timestamp', report.startedAt.toISOString().replace(/\.\d+Z$/, ''))}>`,
   );
   lines.push('    <properties>');
   const props: [string, string][] = [
@@ -67,10 +68,12 @@ export function renderJUnit(report: ProbeReport, rc: ProbeRenderContext = {}): s
         ? r.expected === 'deny'
           ? `${r.op} was allowed but must be denied`
           : `${r.op} was denied but must be allowed`
-        : `${r.op}: unexpected answer ${r.got}`;
+        : r.verdict === 'inconclusive'
+          ? `${r.op}: inconclusive, the cluster was busy (${r.got})`
+          : `${r.op}: unexpected answer ${r.got}`;
     lines.push(`${open}>`);
     lines.push(
-      `      <${tag}${a('message', message)}${a('type', r.verdict === 'fail' ? `eskeys.${r.expected}` : 'eskeys.error')}>${xmlEscape(body)}</${tag}>`,
+      `      <${tag}${a('message', message)}${a('type', r.verdict === 'fail' ? `eskeys.${r.expected}` : `eskeys.${r.verdict}`)}>${xmlEscape(body)}</${tag}>`,
     );
     lines.push('    </testcase>');
   }

@@ -8,6 +8,8 @@ export interface ProbeSummary {
   readonly passed: number;
   readonly failed: number;
   readonly errors: number;
+  /** Probes the busy cluster never answered usably (429/503/timeouts on every try). */
+  readonly inconclusive: number;
   readonly live: number;
   readonly static: number;
 }
@@ -20,6 +22,7 @@ export function summarise(report: ProbeReport): ProbeSummary {
     passed: r.filter((x) => x.verdict === 'pass').length,
     failed: r.filter((x) => x.verdict === 'fail').length,
     errors: r.filter((x) => x.verdict === 'error').length,
+    inconclusive: r.filter((x) => x.verdict === 'inconclusive').length,
     live: r.filter((x) => x.mode === 'live').length,
     static: r.filter((x) => x.mode === 'static').length,
   };
@@ -30,7 +33,7 @@ export function probeName(r: ProbeResult): string {
   return `${r.expected} ${r.op}`;
 }
 
-const VERDICT_LABEL = { pass: 'pass', fail: 'FAIL', error: 'ERROR' } as const;
+const VERDICT_LABEL = { pass: 'pass', fail: 'FAIL', error: 'ERROR', inconclusive: 'INCONCLUSIVE' } as const;
 
 /** Context a report does not carry: where the key under test came from (never the key). */
 export interface ProbeRenderContext {
@@ -76,6 +79,7 @@ export function renderProbeTable(report: ProbeReport, rc: ProbeRenderContext = {
     `\n${s.passed}/${s.total} passed` +
     (s.failed ? `, ${s.failed} failed` : '') +
     (s.errors ? `, ${s.errors} errors` : '') +
+    (s.inconclusive ? `, ${s.inconclusive} inconclusive` : '') +
     (s.static ? ` (${s.static} static)` : '') +
     ` · ${report.requests} requests\n`;
   return out;

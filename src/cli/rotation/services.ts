@@ -24,6 +24,7 @@ import type { EnvFilesPort, HookRunner, ProbeRunner, RotationAuditLog } from '..
 import { Secret } from '../../core/secret.js';
 import type { CliContext } from '../context.js';
 import type { IO } from '../io.js';
+import { testProbeRetry } from '../probe-retry.js';
 import { type ClusterFlags, openCluster, type Project, stateDirOf } from '../project.js';
 import type { FileDiff } from '../render/rotation-report.js';
 
@@ -149,7 +150,7 @@ export const openRotationServices: OpenServices = async (ctx, project, flags) =>
     // (bounded by their timeouts) and the rotation roll forward; killing a half-done
     // `docker compose restart` and rolling back could leave restarted consumers on a dead key.
     hooks: new ProcessHookRunner({ cwd: project.root, baseEnv: ctx.env }),
-    probes: runProbes,
+    probes: (input) => runProbes({ ...input, retry: input.retry ?? testProbeRetry(ctx.env) }),
     lock: (name) => acquireRotationLock(dir, name),
     close: () => cluster.close(),
   };

@@ -1,4 +1,5 @@
 import type { RawResponse } from '../cluster-port.js';
+import { isBusyStatus } from './busy-retry.js';
 import type { Expectation, Verdict } from './types.js';
 
 /**
@@ -9,9 +10,10 @@ import type { Expectation, Verdict } from './types.js';
  *   before the action (es-security.md §3a), so these prove the key holds the privilege;
  * - `denied`: 403 `security_exception`;
  * - `rejected`: 401, the key itself was not accepted;
- * - `other`: anything else (400, 404 on something unexpected, 429, 5xx, ...).
+ * - `busy`: 429/502/503/504, the cluster could not serve the request (says nothing about the key);
+ * - `other`: anything else (400, 404 on something unexpected, 500, ...).
  */
-export type OutcomeKind = 'allowed' | 'authorized' | 'denied' | 'rejected' | 'other';
+export type OutcomeKind = 'allowed' | 'authorized' | 'denied' | 'rejected' | 'busy' | 'other';
 
 /** Why an `authorized` outcome did not succeed. */
 export type AuthorizedReason =
@@ -57,6 +59,7 @@ function classifyStatus(status: number, body: unknown): Outcome {
   const label = (suffix?: string) => (suffix ? `${status} ${suffix}` : String(status));
   if (status >= 200 && status < 300) return { kind: 'allowed', got: label() };
   if (status === 401) return { kind: 'rejected', got: label(e.type), detail: rejectionReason(body) };
+  if (isBusyStatus(status)) return { kind: 'busy', got: label(e.type), detail: e.reason };
   if (status === 403) {
     return e.type === 'security_exception'
       ? { kind: 'denied', got: label('security_exception'), detail: e.reason }
@@ -126,6 +129,7 @@ const ALLOW_ACCEPTS: Readonly<Record<string, readonly AuthorizedReason[]>> = {
 
 /** The verdict of a live probe from its classified outcome. */
 export function verdictOf(op: string, expected: Expectation, o: Outcome): Verdict {
+  if (o.kind === 'busy') return 'inconclusive';
   if (expected === 'deny') {
     if (o.kind === 'denied') return 'pass';
     // A 2xx, or a 404/409 reached after authorization: the key holds the privilege.

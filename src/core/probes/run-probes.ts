@@ -1,6 +1,13 @@
 import type { RawRequest, RawResponse } from '../cluster-port.js';
 import { AuthenticationError, CancelledError } from '../errors.js';
 import { silentReporter } from '../ports.js';
+import {
+  BusyAfterRetries,
+  DEFAULT_PROBE_RETRY,
+  isBusyStatus,
+  type RetriedResponse,
+  sendRetryingWhenBusy,
+} from './busy-retry.js';
 import { isProbeName } from './canary-names.js';
 import { explain, grantsInTemplate } from './explain.js';
 import { type AuthorizedReason, classify, type Outcome, rejectionReason, verdictOf } from './interpret.js';
@@ -27,9 +34,13 @@ interface Cleanup {
   readonly run: (as: Caller) => Promise<boolean>;
 }
 
-/** Sends requests as the key or as the admin identity, counting them per phase. */
+/**
+ * Sends requests as the key or as the admin identity, counting them per phase. Requests as the
+ * key are retried while the cluster is busy (busy-retry.ts); admin requests are retried by the
+ * adapter.
+ */
 interface Caller {
-  key(req: RawRequest, phase: Phase): Promise<RawResponse>;
+  key(req: RawRequest, phase: Phase): Promise<RetriedResponse>;
   admin(req: RawRequest, phase: Phase): Promise<RawResponse>;
   invalidate(ids: string[], phase: Phase): Promise<void>;
   readonly adminAvailable: boolean;
@@ -85,13 +96,17 @@ export async function runProbes(input: RunProbesInput): Promise<ProbeReport> {
     assertSafeTarget(p, plan.stableIndices);
     const t0 = clock.now().getTime();
     const req = probeRequest(p.op.id, p.target);
-    let res: RawResponse;
+    let res: RetriedResponse;
     try {
       res = await track(caller.key(req, phase));
     } catch (error) {
       // The request may have reached the cluster: remove what it could have created.
       registerCleanup(p, undefined);
-      throw error;
+      if (!(error instanceof BusyAfterRetries)) throw error;
+      // No answer on any try (dropped connections, timeouts): nothing is known; others still run.
+      const got = `no answer after ${error.tries} tries`;
+      results.set(p.key, inconclusiveResult(p, got, clock.now().getTime() - t0));
+      return { kind: 'busy', got };
     }
     const outcome = classify(p.op.id, res);
     if (outcome.kind === 'rejected') {
@@ -100,6 +115,11 @@ export async function runProbes(input: RunProbesInput): Promise<ProbeReport> {
     }
     if (outcome.kind === 'allowed') registerCleanup(p, res.body);
     const verdict = verdictOf(p.op.id, p.expected, outcome);
+    if (verdict === 'inconclusive') {
+      const got = `${outcome.got} after ${res.tries} tries`;
+      results.set(p.key, inconclusiveResult(p, got, clock.now().getTime() - t0, res.status));
+      return outcome;
+    }
     results.set(p.key, {
       op: p.op.id,
       action: p.op.action,
@@ -291,11 +311,49 @@ export async function runProbes(input: RunProbesInput): Promise<ProbeReport> {
     durationMs: clock.now().getTime() - startedAt.getTime(),
   };
 
+  /** A probe the busy cluster never answered usably: no verdict on the privilege. */
+  function inconclusiveResult(
+    p: PlannedProbe,
+    got: string,
+    durationMs: number,
+    status?: number,
+  ): ProbeResult {
+    return {
+      op: p.op.id,
+      action: p.op.action,
+      index: p.index,
+      target: p.op.scope === 'cluster' ? p.target.name : undefined,
+      expected: p.expected,
+      mode: p.staticReason ? 'static' : 'live',
+      status,
+      got,
+      verdict: 'inconclusive',
+      explanation: `the cluster was busy on every try (${got}); nothing is known about ${p.op.action}: retry later`,
+      durationMs,
+    };
+  }
+
   /** One _has_privileges request (as the key) answers every static probe. */
   async function runStatic(list: StaticProbe[]): Promise<void> {
     if (aborted()) return;
     const t0 = clock.now().getTime();
-    const res = await track(caller.key(hasPrivilegesRequest(list), 'probes'));
+    let res: RetriedResponse;
+    try {
+      res = await track(caller.key(hasPrivilegesRequest(list), 'probes'));
+    } catch (error) {
+      if (!(error instanceof BusyAfterRetries)) throw error;
+      for (const { p } of list)
+        results.set(
+          p.key,
+          inconclusiveResult(p, `no answer after ${error.tries} tries`, clock.now().getTime() - t0),
+        );
+      return;
+    }
+    if (isBusyStatus(res.status)) {
+      const got = `_has_privileges ${classify('has_privileges', res).got} after ${res.tries} tries`;
+      for (const { p } of list) results.set(p.key, inconclusiveResult(p, got, clock.now().getTime() - t0));
+      return;
+    }
     if (res.status === 401) {
       stop = true;
       throw new KeyRejected(classify('has_privileges', res).detail ?? 'authentication failed');
@@ -364,11 +422,19 @@ export async function runProbes(input: RunProbesInput): Promise<ProbeReport> {
 
 function makeCaller(input: RunProbesInput, counts: Record<Phase, number>): Caller {
   const { cluster, key } = input;
+  const retry = { ...DEFAULT_PROBE_RETRY, ...input.retry };
   return {
     adminAvailable: input.adminAvailable,
     key(req, phase) {
-      counts[phase]++;
-      return cluster.keyRequest(key.encoded, req);
+      return sendRetryingWhenBusy(
+        () => {
+          counts[phase]++;
+          return cluster.keyRequest(key.encoded, req);
+        },
+        retry,
+        () => input.clock.now().getTime(),
+        input.signal,
+      );
     },
     async admin(req, phase) {
       if (!input.adminAvailable) throw new Error('admin request in key-only mode');

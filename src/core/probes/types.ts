@@ -2,6 +2,7 @@ import type { ClusterPort } from '../cluster-port.js';
 import type { Random, Reporter } from '../ports.js';
 import type { Secret } from '../secret.js';
 import type { RoleTemplate } from '../templates/schema.js';
+import type { ProbeRetryPolicy } from './busy-retry.js';
 
 /** What a probe expects: the key may do it (2xx) or must be refused (403 security_exception). */
 export type Expectation = 'allow' | 'deny';
@@ -9,8 +10,12 @@ export type Expectation = 'allow' | 'deny';
 /** How a probe ran: live against the cluster, or statically through _has_privileges. */
 export type ProbeMode = 'live' | 'static';
 
-/** pass: as expected; fail: the opposite happened; error: neither (e.g. 404/400/5xx where 2xx/403 was due). */
-export type Verdict = 'pass' | 'fail' | 'error';
+/**
+ * pass: as expected; fail: the opposite happened; error: neither (e.g. 404/400/500 where 2xx/403
+ * was due); inconclusive: the cluster was busy (429/502/503/504, timeout, dropped connection) on
+ * every try, so nothing is known about the privilege.
+ */
+export type Verdict = 'pass' | 'fail' | 'error' | 'inconclusive';
 
 /** The outcome of one probe. */
 export interface ProbeResult {
@@ -80,4 +85,6 @@ export interface RunProbesInput {
   readonly reporter?: Reporter;
   /** Where the key came from, for messages (`ELASTICSEARCH_API_KEY (.env)`); never the key itself. */
   readonly keySource?: string;
+  /** How requests as the key ride out a busy cluster. @defaultValue DEFAULT_PROBE_RETRY */
+  readonly retry?: Partial<ProbeRetryPolicy>;
 }

@@ -1,6 +1,6 @@
 import type { AuditValue } from '../audit/audit-event.js';
 import type { ClusterPort } from '../cluster-port.js';
-import { CancelledError, PartialFailureError } from '../errors.js';
+import { CancelledError, ClusterBusyError, PartialFailureError } from '../errors.js';
 import type { JournalData, JournalPhase, JournalStep, JournalWriter } from '../journal/journal-entry.js';
 import type { Clock, Random, Reporter } from '../ports.js';
 import type { ProbeReport } from '../probes/types.js';
@@ -291,6 +291,16 @@ export async function rotateKey(deps: RotationDeps, input: RotationInput): Promi
     await journal('verify', 'failed', { keyId: key.id, reason: message(error) });
     await rollback(`probes could not run: ${message(error)}`, noFiles);
     throw error;
+  }
+  const unjudged = report.results.filter((r) => r.verdict === 'inconclusive');
+  if (!report.passed && report.results.every((r) => r.verdict === 'pass' || r.verdict === 'inconclusive')) {
+    // Busy is not denied: the key may be fine, but an unproven key is never published.
+    const names = unjudged.map((r) => `${r.op} (${r.expected}: ${r.got})`).join(', ');
+    await journal('verify', 'failed', { keyId: key.id, reason: `inconclusive probes: ${names}` });
+    await rollback(`verification inconclusive: the cluster was busy`, noFiles);
+    throw new ClusterBusyError(
+      `cluster ${deps.cluster.url} was busy: verification of ${key.name} is inconclusive (${names}); the new key was invalidated and no consumer was touched; rotate again later`,
+    );
   }
   if (!report.passed) {
     const failed = report.results.filter((r) => r.verdict !== 'pass').map((r) => `${r.op} (${r.expected})`);

@@ -3,6 +3,38 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSandboxServer } from '../../../src/sandbox/cli-entry.js';
 import { type Sandbox, startSandbox } from '../../../src/sandbox/index.js';
 
+describe('faults aimed at one kind of credential', () => {
+  let sb: Sandbox;
+  let client: Client;
+  beforeAll(async () => {
+    sb = await startSandbox({ port: 0 });
+    client = new Client({
+      node: sb.url,
+      auth: { username: 'elastic', password: sb.password },
+      maxRetries: 0,
+    });
+  });
+  afterAll(async () => {
+    await client.close();
+    await sb.close();
+  });
+
+  it('an `auth: api_key` fault hits only requests sent with an API key, not the admin user', async () => {
+    const key = await client.security.createApiKey({ name: 'fault-auth' });
+    sb.faults.inject({ method: 'GET', path: '/_security/_authenticate', auth: 'api_key', status: 429 });
+    // The admin (basic) passes through; the fault stays pending for the key.
+    expect((await client.security.authenticate()).username).toBe('elastic');
+    expect(sb.faults.pending()).toEqual([
+      { method: 'GET', path: '/_security/_authenticate', auth: 'api_key', remaining: 1 },
+    ]);
+    const res = await fetch(`${sb.url}/_security/_authenticate`, {
+      headers: { authorization: `ApiKey ${key.encoded}` },
+    });
+    expect(res.status).toBe(429);
+    expect(sb.faults.pending()).toEqual([]);
+  });
+});
+
 describe('fault injection and counters', () => {
   let sb: Sandbox;
   let client: Client;
@@ -41,6 +73,15 @@ describe('fault injection and counters', () => {
     sb.faults.inject({ path: '/', drop: true });
     const noRetry = client.child({ maxRetries: 0 });
     await expect(noRetry.info()).rejects.toBeInstanceOf(errors.ConnectionError);
+  });
+
+  it('a verbatim body fault answers 200 with that text and content type (an HTML page behind a proxy)', async () => {
+    sb.faults.inject({ method: 'GET', path: '/', body: '<html>proxy</html>', contentType: 'text/html' });
+    const res = await fetch(`${sb.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html');
+    expect(res.headers.get('x-elastic-product')).toBe('Elasticsearch');
+    expect(await res.text()).toBe('<html>proxy</html>');
   });
 
   it('latency delays the answer', async () => {

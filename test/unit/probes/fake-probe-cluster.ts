@@ -39,6 +39,8 @@ export class FakeProbeCluster implements ClusterPort {
   readonly rejected = new Map<string, string>();
   /** Called before every request (tests use it to abort mid-run). */
   onRequest?: (call: FakeCall) => void | Promise<void>;
+  /** Answers a request as the key instead of the model when it returns a response (busy-cluster tests). */
+  answerAsKey?: (call: FakeCall) => RawResponse | undefined;
   #n = 0;
 
   addKey(encoded: string, descriptors: RoleDescriptor[]): Secret {
@@ -94,6 +96,8 @@ export class FakeProbeCluster implements ClusterPort {
     const call: FakeCall = { as: 'key', method: req.method, path: req.path };
     this.calls.push(call);
     await this.onRequest?.(call);
+    const answer = this.answerAsKey?.(call);
+    if (answer) return answer;
     const rejected = this.rejected.get(encoded.reveal());
     if (rejected !== undefined) {
       return {

@@ -91,14 +91,25 @@ describe('classify and verdictOf', () => {
       'authorized',
       'error',
     ],
+    // Busy is not denied (issue 10): 429/503 say nothing about the key; run-probes retries them
+    // and rates what is left inconclusive. A 500 is still an unexpected answer.
     [
-      'allow 429 is an error',
+      'allow 429 is inconclusive',
       'search',
       'allow',
       esError(429, 'es_rejected_execution_exception'),
-      'other',
-      'error',
+      'busy',
+      'inconclusive',
     ],
+    [
+      'deny 503 (no master) is inconclusive, not failed',
+      'doc.delete',
+      'deny',
+      esError(503, 'cluster_block_exception'),
+      'busy',
+      'inconclusive',
+    ],
+    ['deny 500 is an error', 'doc.delete', 'deny', esError(500, 'exception'), 'other', 'error'],
   ] as const)('%s', (_name, op, expected, res, kind, verdict) => {
     const o = classify(op, res);
     expect(o.kind).toBe(kind);

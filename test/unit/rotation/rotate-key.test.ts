@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PartialFailureError } from '../../../src/core/errors.js';
+import { ClusterBusyError, PartialFailureError } from '../../../src/core/errors.js';
+import type { ProbeResult } from '../../../src/core/probes/types.js';
 import { rotationWorld } from './harness.js';
 
 const HOUR = 3_600_000;
@@ -298,6 +299,48 @@ describe('rotateKey', () => {
     await expect(w.rotate()).rejects.toMatchObject({ exitCode: 130 });
     expect(w.envFiles.files).toEqual(files);
     expect(w.keys().find((k) => k.meta.generation === 2)!.info.invalidated).toBe(true);
+    expect(w.journal.entries.at(-1)!.data?.outcome).toBe('rolled_back');
+  });
+
+  it.each<[string, ProbeResult['verdict'], string]>([
+    // Busy is not denied: only inconclusive probes → exit 3 naming them, never verify_failed (exit 1).
+    ['only inconclusive probes: ClusterBusyError (exit 3)', 'pass', 'throws'],
+    ['a failed probe next to an inconclusive one: verify_failed (exit 1)', 'fail', 'verify_failed'],
+  ])('%s; the new key is invalidated and consumers untouched either way', async (_name, other, expected) => {
+    const w = rotationWorld();
+    await w.rotate({ mode: 'create' });
+    const files = new Map(w.envFiles.files);
+    const realProbes = w.deps.probes;
+    Object.assign(w.deps, {
+      probes: async (input: Parameters<typeof realProbes>[0]) => {
+        const r = await realProbes(input);
+        const [health, del] = r.results as [ProbeResult, ProbeResult];
+        const results: ProbeResult[] = [
+          {
+            ...health,
+            verdict: 'inconclusive',
+            status: 429,
+            got: '429 es_rejected_execution_exception after 6 tries',
+          },
+          { ...del, verdict: other },
+        ];
+        return { ...r, passed: false, results };
+      },
+    });
+    if (expected === 'throws') {
+      const err = await w.rotate().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ClusterBusyError);
+      expect((err as ClusterBusyError).exitCode).toBe(3);
+      expect((err as Error).message).toMatch(
+        /was busy: verification of email-search@prod#2 is inconclusive \(cluster\.health \(allow: 429 es_rejected_execution_exception after 6 tries\)\); the new key was invalidated and no consumer was touched/,
+      );
+      expect(w.audit.events.map((e) => e.type)).not.toContain('key.verify_failed');
+    } else {
+      expect((await w.rotate()).status).toBe('verify_failed');
+    }
+    expect(w.envFiles.files).toEqual(files);
+    expect(w.keys().find((k) => k.meta.generation === 2)!.info.invalidated).toBe(true);
+    expect(w.keys().find((k) => k.meta.generation === 1)!.info.invalidated).toBe(false);
     expect(w.journal.entries.at(-1)!.data?.outcome).toBe('rolled_back');
   });
 
