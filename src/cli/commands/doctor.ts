@@ -25,6 +25,7 @@ import {
   type ProjectConfig,
   resolveEnvironment,
 } from '../../core/templates/index.js';
+import { findVariableConflicts, formatVariableConflict } from '../../core/templates/variable-owners.js';
 import type { CliContext } from '../context.js';
 import {
   addClusterOptions,
@@ -143,6 +144,15 @@ export async function diagnose(opts: DoctorOptions): Promise<DoctorReport> {
     ];
   });
 
+  // Across every template and environment, so only when doctor looks at the whole project.
+  const variableConflicts = opts.template
+    ? undefined
+    : findVariableConflicts(
+        templates.flatMap((t) => (t.template ? [{ template: t.template, file: t.file }] : [])),
+        project.config,
+        (f) => resolve(project.root, f),
+      ).map((c) => formatVariableConflict(c, displayPath(ctx.cwd, c.envFile)));
+
   const stateDir = stateDirOf(project);
   return runDoctorChecks(
     { openCluster: opts.openCluster ?? openAdminCluster, local: opts.local ?? fsLocalState(project.root) },
@@ -152,6 +162,7 @@ export async function diagnose(opts: DoctorOptions): Promise<DoctorReport> {
       config,
       ...(templatesError ? { templatesError } : {}),
       templates,
+      ...(variableConflicts ? { variableConflicts } : {}),
       connection,
       local: {
         root: project.root,

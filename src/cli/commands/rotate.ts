@@ -19,7 +19,8 @@ import {
   type RotationLock,
   stderrReporter,
 } from '../rotation/services.js';
-import { listTemplates, loadTemplate, resolveOutputs } from '../rotation/targets.js';
+import { guardOutputs, listTemplates, loadTemplate, resolveOutputs } from '../rotation/targets.js';
+import { displayPath as shownPath } from '../templates-io.js';
 
 /** Flags of `rotate`/`create` plus the ports they use. */
 export interface RotateOptions extends ClusterFlags {
@@ -85,8 +86,10 @@ export async function runRotate(opts: RotateOptions): Promise<void> {
   const project = loadProject(ctx, opts.config);
   const { templateName, environment } = await pickTarget(opts, project);
   const flags: ClusterFlags = { ...opts, env: environment };
-  const { template, warnings: templateWarnings } = await loadTemplate(ctx, project, templateName);
+  const { template, file, warnings: templateWarnings } = await loadTemplate(ctx, project, templateName);
   const outputs = resolveOutputs(project, template, environment);
+  // Before connecting: a bad output is the project's problem, not the cluster's.
+  await guardOutputs(ctx, project, { template, file: shownPath(ctx.cwd, file) }, environment, outputs);
   const reporter = stderrReporter(ctx.io, project.root);
   for (const w of templateWarnings) reporter.warn(w);
   const services = await (opts.openServices ?? openRotationServices)(ctx, project, flags);
