@@ -59,6 +59,23 @@ describe('eskeys rotate writes only env files inside the project or a declared o
     expect(statSync(victim).mode & 0o777).toBe(0o644);
   });
 
+  it.each([
+    ['create', ['create', '-t', 'email-search', '--yes']],
+    ['tick --create-missing', ['tick', '--create-missing']],
+  ])('%s goes through the same check: exit 2, nothing written', async (_verb, args) => {
+    const outside = outsideDir();
+    const victim = join(outside, 'passwd');
+    writeFileSync(victim, PASSWD);
+    const dir = makeProject(sb);
+    writeTemplate(dir, 'roles/email-search.json', {
+      outputs: { env_files: [victim], key_var: 'ELASTICSEARCH_API_KEY' },
+    });
+    const r = await runRefused(args, dir);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stdout + r.stderr).toMatch(/email-search: outputs\.env_files: .*passwd is outside the project/);
+    expect(readFileSync(victim, 'utf8')).toBe(PASSWD);
+  });
+
   it('a relative env file climbing out of the project (../x): exit 2, nothing written', async () => {
     const dir = makeProject(sb, { files: { '.env': ENV } });
     const name = `eskeys-escape-${Math.random().toString(36).slice(2, 8)}.env`;
