@@ -213,4 +213,36 @@ describe('one variable, one owner', () => {
     expect(hit?.status).toBe('fail');
     expect(hit?.message).toMatch(/email-search.*mail-reader|mail-reader.*email-search/);
   });
+
+  it('the plan shows whose key the variable holds now (a key of another template copied in by hand)', async () => {
+    const env = `h${Math.random().toString(36).slice(2, 8)}`;
+    const dir = makeProject(sb, {
+      files: { '.env': ENV, 'eskeys.config.json': { environments: { [env]: {} } } },
+    });
+    writeTemplate(dir, 'roles/email-search.json', {
+      name: 'mail-reader',
+      outputs: { env_files: ['reader.env'], key_var: 'READER_KEY' },
+    });
+    expect((await runCli(['create', '-t', 'mail-reader', '--env', env, '--yes'], dir)).code).toBe(0);
+    const readerKey = envValue(readProjectFile(dir, 'reader.env'), 'READER_KEY')!;
+    writeFileSync(join(dir, '.env'), `ELASTICSEARCH_API_KEY=${readerKey}\n`);
+
+    const json = await runCli(['create', '-t', 'email-search', '--env', env, '--dry-run', '--json'], dir);
+    expect(json.code, json.stderr).toBe(0);
+    const holders = JSON.parse(json.stdout).holders as {
+      file: string;
+      variable: string;
+      holder: string;
+      description: string;
+    }[];
+    expect(holders).toEqual([
+      expect.objectContaining({ file: '.env', variable: 'ELASTICSEARCH_API_KEY', holder: 'other' }),
+    ]);
+    expect(holders[0]!.description).toMatch(new RegExp(`^mail-reader@${env}#1 \\(`));
+
+    const human = await runCli(['create', '-t', 'email-search', '--env', env, '--dry-run'], dir);
+    expect(human.stdout).toMatch(
+      new RegExp(`holds now: +\\.env ELASTICSEARCH_API_KEY: mail-reader@${env}#1 `),
+    );
+  });
 });

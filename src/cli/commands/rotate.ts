@@ -1,9 +1,11 @@
 import { Command, Option } from 'commander';
+import type { ClusterPort } from '../../core/cluster-port.js';
 import { parseDuration } from '../../core/duration.js';
 import { CancelledError, ExitCode, ReportedError, StoppedError, UsageError } from '../../core/errors.js';
 import type { EffectiveOutputs } from '../../core/rotation/outputs.js';
 import type { ProceedPlan } from '../../core/rotation/plan-rotation.js';
 import { privilegeDiff } from '../../core/rotation/privilege-diff.js';
+import { variableHolders } from '../../core/rotation/variable-holders.js';
 import { Secret } from '../../core/secret.js';
 import { DEFAULT_ENVIRONMENT, type RoleTemplate } from '../../core/templates/schema.js';
 import type { CliContext } from '../context.js';
@@ -114,10 +116,10 @@ export async function runRotate(opts: RotateOptions): Promise<void> {
     const { plan, envFiles } = prepared;
 
     if (opts.dryRun) {
-      await renderDryRun(opts, plan, template, outputs, envFiles, project);
+      await renderDryRun(opts, plan, template, outputs, envFiles, project, services.cluster);
       return;
     }
-    const shown = await confirmPlan(opts, plan, template, outputs, envFiles, project);
+    const shown = await confirmPlan(opts, plan, template, outputs, envFiles, project, services.cluster);
     if (!shown) for (const w of plan.warnings) reporter.warn(w);
 
     const outcome = await executeRotation({ ctx, project, services, reporter, prepared });
@@ -144,13 +146,16 @@ async function planExtras(
   template: RoleTemplate,
   outputs: EffectiveOutputs,
   envFiles: RecordingEnvFiles,
+  cluster: ClusterPort,
 ) {
   const placeholder = new Secret(`<new key ${plan.name}>`);
   const vars: Record<string, Secret | string> = { [outputs.keyVar]: placeholder };
   if (outputs.idVar) vars[outputs.idVar] = 'NEW_KEY_ID';
   const diffs: FileDiff[] = [];
   for (const f of outputs.envFiles) diffs.push(await envFiles.preview(f, vars));
+  const holders = await variableHolders(plan, outputs, envFiles, cluster);
   return {
+    holders,
     privilegeDiff: plan.current
       ? privilegeDiff(
           plan.current.info.roleDescriptors as Record<string, unknown> | undefined,
@@ -168,9 +173,10 @@ async function renderDryRun(
   outputs: EffectiveOutputs,
   envFiles: RecordingEnvFiles,
   project: Project,
+  cluster: ClusterPort,
 ): Promise<void> {
   const { ctx } = opts;
-  const extras = await planExtras(plan, template, outputs, envFiles);
+  const extras = await planExtras(plan, template, outputs, envFiles, cluster);
   if (opts.json) {
     writeJson(ctx.io, {
       dry_run: true,
@@ -187,6 +193,13 @@ async function renderDryRun(
       privilege_diff: extras.privilegeDiff ?? null,
       cut_short: plan.cutShort.map((k) => ({ id: k.info.id, name: k.info.name })),
       env_files: extras.diffs,
+      holders: extras.holders.map((h) => ({
+        file: displayPath(project, h.file),
+        variable: h.variable,
+        key_id: h.keyId ?? null,
+        holder: h.holder,
+        description: h.description,
+      })),
       warnings: plan.warnings,
     });
     return;
@@ -195,6 +208,7 @@ async function renderDryRun(
     renderPlan(plan, {
       ...extras,
       files: outputs.envFiles.map((f) => displayPath(project, f)),
+      holders: extras.holders.map((h) => ({ ...h, file: displayPath(project, h.file) })),
       now: ctx.clock.now(),
     }),
   );
@@ -213,6 +227,7 @@ async function confirmPlan(
   outputs: EffectiveOutputs,
   envFiles: RecordingEnvFiles,
   project: Project,
+  cluster: ClusterPort,
 ): Promise<boolean> {
   const { ctx } = opts;
   if (opts.yes) return false;
@@ -225,11 +240,12 @@ async function confirmPlan(
     return false;
   }
   // The operator sees what the dry run shows: the plan, the privilege diff and the masked env diff.
-  const extras = await planExtras(plan, template, outputs, envFiles);
+  const extras = await planExtras(plan, template, outputs, envFiles, cluster);
   ctx.io.stderr.write(
     renderPlan(plan, {
       ...extras,
       files: outputs.envFiles.map((f) => displayPath(project, f)),
+      holders: extras.holders.map((h) => ({ ...h, file: displayPath(project, h.file) })),
       now: ctx.clock.now(),
     }),
   );
