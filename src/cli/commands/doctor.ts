@@ -140,6 +140,7 @@ export async function diagnose(opts: DoctorOptions): Promise<DoctorReport> {
         keyVar: o.key_var ?? 'ELASTICSEARCH_API_KEY',
         ...(o.id_var ? { idVar: o.id_var } : {}),
         followSymlinks: o.follow_symlinks ?? false,
+        mode: Number.parseInt(o.mode ?? '0600', 8),
       },
     ];
   });

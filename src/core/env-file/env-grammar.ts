@@ -18,14 +18,22 @@ function closingQuote(s: string, quote: string, from: number): number {
   return -1;
 }
 
-/** The 1-based number of the first line that is not blank, a comment or an assignment; undefined when the text is an env file. */
-export function firstNonEnvLine(text: string): number | undefined {
+/** Why a text is not an env file: the 1-based line and what is wrong with it (never its content). */
+export interface NonEnvLine {
+  readonly line: number;
+  readonly problem: string;
+}
+
+const NOT_AN_ASSIGNMENT = 'not blank, a comment or [export] NAME=value, so this is not an env file';
+
+/** The first line that is not blank, a comment or an assignment; undefined when the text is an env file. */
+export function firstNonEnvLine(text: string): NonEnvLine | undefined {
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (COMMENT_OR_BLANK.test(line)) continue;
     const m = ASSIGNMENT.exec(line);
-    if (!m) return i + 1;
+    if (!m) return { line: i + 1, problem: NOT_AN_ASSIGNMENT };
     const value = m[1]!.trimStart();
     const quote = value[0];
     if (quote !== '"' && quote !== "'" && quote !== '`') continue;
@@ -33,7 +41,9 @@ export function firstNonEnvLine(text: string): number | undefined {
     // An open quote: the value continues until a line that closes it.
     let j = i + 1;
     while (j < lines.length && closingQuote(lines[j]!, quote, 0) === -1) j++;
-    if (j === lines.length) return i + 1; // never closed: not something dotenv reads as a value
+    if (j === lines.length) {
+      return { line: i + 1, problem: `a ${quote} quote opens a value that is never closed; close it` };
+    }
     i = j;
   }
   return undefined;

@@ -71,7 +71,7 @@ export async function checkOutputTargets(input: OutputTargetsInput, facts: Outpu
     const bad = firstNonEnvLine(state.text);
     if (bad !== undefined) {
       throw new ConfigError(
-        `${shown}: line ${bad}: not blank, a comment or [export] NAME=value, so this is not an env file; eskeys will not write a key into it (template ${input.template})`,
+        `${shown}: line ${bad.line}: ${bad.problem}; eskeys will not write a key into it (template ${input.template})`,
       );
     }
     if (!state.ownershipKeepable) {

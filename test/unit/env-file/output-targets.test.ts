@@ -21,7 +21,18 @@ describe('firstNonEnvLine', () => {
     ['a quote never closed', 'A=1\nB="open\nC=2\n', 2],
     ['a shell command', 'A=1\nrm -rf /\n', 2],
   ])('%s', (_name, text, expected) => {
-    expect(firstNonEnvLine(text)).toBe(expected);
+    expect(firstNonEnvLine(text)?.line).toBe(expected);
+  });
+
+  it('says why, never what the line holds', () => {
+    expect(firstNonEnvLine('A=1\nroot:x:0:0\n')).toEqual({
+      line: 2,
+      problem: 'not blank, a comment or [export] NAME=value, so this is not an env file',
+    });
+    expect(firstNonEnvLine('A="open\n')).toEqual({
+      line: 1,
+      problem: 'a " quote opens a value that is never closed; close it',
+    });
   });
 });
 
