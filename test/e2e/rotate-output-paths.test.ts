@@ -156,6 +156,24 @@ describe('eskeys rotate writes only env files inside the project or a declared o
   });
 });
 
+describe('eskeys doctor runs the same output check', () => {
+  it('an env file outside the project fails local.env_files with the message rotate would give', async () => {
+    const outside = outsideDir();
+    const dir = makeProject(sb);
+    writeTemplate(dir, 'roles/email-search.json', {
+      outputs: { env_files: [join(outside, 'app.env')], key_var: 'ELASTICSEARCH_API_KEY' },
+    });
+    const r = await runCli(['doctor', '--json'], dir);
+    expect(r.code).not.toBe(0);
+    const out = JSON.parse(r.stdout) as { checks: { id: string; status: string; message: string }[] };
+    const hit = out.checks.find((c) => c.id === 'local.env_files:email-search');
+    expect(hit?.status).toBe('fail');
+    expect(hit?.message).toMatch(
+      /^template email-search: outputs\.env_files: .*app\.env is outside the project folder/,
+    );
+  });
+});
+
 describe('one variable, one owner', () => {
   /** Two templates that both write ELASTICSEARCH_API_KEY into .env (the second only in prod). */
   function twoOwners(): string {

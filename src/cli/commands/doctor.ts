@@ -39,6 +39,7 @@ import {
 } from '../project.js';
 import { doctorJson, renderDoctor } from '../render/doctor.js';
 import { writeJson } from '../render/json.js';
+import { checkEnvFileTargets } from '../rotation/targets.js';
 import { checkTemplates, displayPath } from '../templates-io.js';
 
 /** Flags of `eskeys doctor` plus the ports it uses. */
@@ -128,22 +129,31 @@ export async function diagnose(opts: DoctorOptions): Promise<DoctorReport> {
     connection = { error: error.message };
   }
 
-  const outputs: TemplateOutputs[] = templates.flatMap((t) => {
-    if (!t.template) return [];
+  const outputs: TemplateOutputs[] = [];
+  for (const t of templates) {
+    if (!t.template) continue;
     const o = environmentError
       ? t.template.outputs
       : effectiveOutputs(t.template, project.config, environment);
-    return [
-      {
-        template: t.template.name,
-        envFiles: (o.env_files ?? []).map((f) => (isAbsolute(f) ? f : resolve(project.root, f))),
-        keyVar: o.key_var ?? 'ELASTICSEARCH_API_KEY',
-        ...(o.id_var ? { idVar: o.id_var } : {}),
-        followSymlinks: o.follow_symlinks ?? false,
-        mode: Number.parseInt(o.mode ?? '0600', 8),
+    const envFiles = (o.env_files ?? []).map((f) => (isAbsolute(f) ? f : resolve(project.root, f)));
+    // What rotate refuses before minting, by the same check.
+    const targetProblem = await checkEnvFileTargets(ctx, project, t.template.name, envFiles).then(
+      () => undefined,
+      (error: unknown) => {
+        if (error instanceof ConfigError) return error.message;
+        throw error;
       },
-    ];
-  });
+    );
+    outputs.push({
+      template: t.template.name,
+      envFiles,
+      keyVar: o.key_var ?? 'ELASTICSEARCH_API_KEY',
+      ...(o.id_var ? { idVar: o.id_var } : {}),
+      followSymlinks: o.follow_symlinks ?? false,
+      mode: Number.parseInt(o.mode ?? '0600', 8),
+      ...(targetProblem ? { targetProblem } : {}),
+    });
+  }
 
   // Across every template and environment, so only when doctor looks at the whole project.
   const variableConflicts = opts.template

@@ -135,21 +135,29 @@ export async function guardOutputs(
     const c = conflicts[0]!;
     throw new ConfigError(formatVariableConflict(c, displayPath(ctx.cwd, c.envFile)));
   }
+  await checkEnvFileTargets(ctx, project, loaded.template.name, outputs.envFiles);
+}
+
+/**
+ * The output-target check of core (inside the project or an output root, an env file, owner and
+ * group keepable) against the real filesystem; ConfigError (exit 2) naming template and file.
+ */
+export async function checkEnvFileTargets(
+  ctx: CliContext,
+  project: Project,
+  template: string,
+  envFiles: readonly string[],
+): Promise<void> {
   try {
     await checkOutputTargets(
-      {
-        template: loaded.template.name,
-        envFiles: outputs.envFiles,
-        roots: outputRoots(project),
-        display: (p) => displayPath(ctx.cwd, p),
-      },
+      { template, envFiles, roots: outputRoots(project), display: (p) => displayPath(ctx.cwd, p) },
       nodeOutputTargetFacts,
     );
   } catch (error) {
     if (isEskeysError(error)) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new ConfigError(
-      `template ${loaded.template.name}: outputs.env_files: cannot resolve where the env files are (${code})`,
+      `template ${template}: outputs.env_files: cannot resolve where the env files are (${code})`,
       { cause: error },
     );
   }

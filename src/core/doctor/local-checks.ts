@@ -52,6 +52,8 @@ export interface TemplateOutputs {
   readonly followSymlinks: boolean;
   /** Permission bits publish gives the files (`outputs.mode`). @defaultValue 0o600 */
   readonly mode?: number;
+  /** Why rotate would refuse these env files before minting (outside the project, not an env file, ...). */
+  readonly targetProblem?: string;
 }
 
 /** What the local checks need besides the port. */
@@ -257,6 +259,13 @@ async function envFilesCheck(
         fix: 'list the files the consumer reads in outputs.env_files (or an environment override)',
       },
     );
+  }
+  if (o.targetProblem) {
+    // rotate refuses these files before minting anything: that is the whole story.
+    return check('local', 'env_files', 'fail', o.targetProblem, {
+      subject,
+      fix: 'point outputs.env_files at env files inside the project (or a folder of output_roots in eskeys.config.json)',
+    });
   }
   const fails: string[] = [];
   const warns: string[] = [];
