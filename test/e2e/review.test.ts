@@ -9,6 +9,7 @@ import {
   readProjectFile,
   runCli,
   useRotationSandbox,
+  writeTemplate,
 } from './rotate-support.js';
 
 const sb = useRotationSandbox();
@@ -17,10 +18,14 @@ const freshEnv = () => `r${Math.random().toString(36).slice(2, 8)}`;
 
 /** A project with the shipped email-search template and the `write` one, and an environment. */
 function project(env: string): string {
-  return makeProject(sb, {
-    templates: ['roles/email-search.json', 'test/fixtures/probes/email-search-write.json'],
+  const dir = makeProject(sb, {
     files: { '.env': 'PORT=8080\n', 'eskeys.config.json': { environments: { [env]: {} } } },
   });
+  // Its own variable in .env: two templates never write one variable of one env file.
+  writeTemplate(dir, 'test/fixtures/probes/email-search-write.json', {
+    outputs: { env_files: ['.env'], key_var: 'WRITER_ES_API_KEY' },
+  });
+  return dir;
 }
 
 /** A project whose email-search key was minted and published by `eskeys create`. */
@@ -213,7 +218,7 @@ describe('eskeys review (built CLI against the sandbox)', { timeout: 120_000 }, 
     sb.secrets.push(encoded, api_key);
     const withKey = project(env);
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(join(withKey, '.env'), `ELASTICSEARCH_API_KEY=${encoded}\n`);
+    writeFileSync(join(withKey, '.env'), `WRITER_ES_API_KEY=${encoded}\n`);
     const r = await runCli(['review', '-t', 'email-search-write', '--env', env, '--live', '--json'], withKey);
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout) as ReviewJson;

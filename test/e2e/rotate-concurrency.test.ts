@@ -72,7 +72,16 @@ describe('concurrent rotations of one key', { timeout: 120_000 }, () => {
         },
       },
     });
-    for (const n of ['email-a', 'email-b']) writeTemplate(dir, 'roles/email-search.json', { name: n });
+    // Each clone owns its variables (one variable, one owner), in .env like the override says.
+    for (const [n, v] of [
+      ['email-a', 'A_KEY'],
+      ['email-b', 'B_KEY'],
+    ] as const) {
+      writeTemplate(dir, 'roles/email-search.json', {
+        name: n,
+        outputs: { env_files: ['.env'], key_var: v, id_var: `${v}_ID` },
+      });
+    }
     // First keys without the failing restart (email-a's override applies from here on).
     expect((await runCli(['create', '-t', 'email-b', '--env', env], dir)).code).toBe(0);
     const cfg = JSON.parse(readProjectFile(dir, 'eskeys.config.json'));

@@ -35,7 +35,11 @@ describe('DESIGN.md invariants, end to end', { timeout: 120_000 }, () => {
     const dir = makeProject(sb, {
       files: { '.env': 'A=1\n', 'eskeys.config.json': { environments: { [env]: {} } } },
     });
-    writeTemplate(dir, 'test/fixtures/probes/email-search-write.json', { name: 'email-search-write' });
+    // Its own variable: two templates never write one variable of one env file.
+    writeTemplate(dir, 'test/fixtures/probes/email-search-write.json', {
+      name: 'email-search-write',
+      outputs: { env_files: ['.env'], key_var: 'WRITER_ES_API_KEY' },
+    });
     const runs: CliRun[] = [];
     const validCount = async () =>
       (await statusKeys(dir)).filter(

@@ -102,7 +102,11 @@ describe('eskeys create / rotate / status (built CLI against the sandbox)', { ti
   it('a failed deny probe leaves env files untouched and no new valid key (exit 1)', async () => {
     const env = await freshEnvName();
     const dir = projectWithEnv(env);
-    writeTemplate(dir, 'test/fixtures/probes/email-search-write.json', { name: 'email-search-write' });
+    // Its own variable: two templates never write one variable of one env file.
+    writeTemplate(dir, 'test/fixtures/probes/email-search-write.json', {
+      name: 'email-search-write',
+      outputs: { env_files: ['.env'], key_var: 'WRITER_ES_API_KEY' },
+    });
     const runs: CliRun[] = [];
     runs.push(await runCli(['create', '-t', 'email-search-write', '--env', env], dir));
     expect(runs[0]!.code).toBe(1);

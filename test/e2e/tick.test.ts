@@ -262,7 +262,7 @@ describe('eskeys tick', { timeout: 120_000 }, () => {
               outputs: {
                 'email-search': { env_files: ['.env'] },
                 // Shares .env with email-search, under its own variable.
-                'email-a': { env_files: ['.env'], key_var: 'EMAIL_A_KEY' },
+                'email-a': { env_files: ['.env'], key_var: 'EMAIL_A_KEY', id_var: 'EMAIL_A_KEY_ID' },
                 'email-b': { env_files: ['b/.env'] },
                 'email-c': { env_files: ['c/.env'] },
               },
@@ -272,7 +272,17 @@ describe('eskeys tick', { timeout: 120_000 }, () => {
       },
     });
     const names = ['email-search', 'email-a', 'email-b', 'email-c'];
-    for (const n of names.slice(1)) writeTemplate(dir, 'roles/email-search.json', { name: n });
+    // Clones write their own file by default (one variable, one owner, in every environment).
+    for (const n of names.slice(1)) {
+      writeTemplate(dir, 'roles/email-search.json', {
+        name: n,
+        outputs: {
+          env_files: [`${n}.env`],
+          key_var: 'ELASTICSEARCH_API_KEY',
+          id_var: 'ELASTICSEARCH_API_KEY_ID',
+        },
+      });
+    }
     for (const n of names) expect((await runCli(['create', '-t', n, '--env', env], dir)).code).toBe(0);
     age(sb, env, 91);
 
@@ -394,7 +404,10 @@ describe('eskeys tick', { timeout: 120_000 }, () => {
       extra: { down: { connection: { credentials_file: '.eskeys.down.env' } } },
     });
     writeFileSync(join(dir, '.eskeys.down.env'), 'ESKEYS_URL=http://127.0.0.1:9\n');
-    writeTemplate(dir, 'roles/email-search.json', { name: 'email-writer' });
+    writeTemplate(dir, 'roles/email-search.json', {
+      name: 'email-writer',
+      outputs: { env_files: ['.env'], key_var: 'WRITER_ES_API_KEY', id_var: 'WRITER_ES_API_KEY_ID' },
+    });
     for (const t of ['email-search', 'email-writer']) {
       expect((await runCli(['create', '-t', t, '--env', env], dir)).code).toBe(0);
     }

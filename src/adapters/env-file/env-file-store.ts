@@ -39,9 +39,15 @@ export interface EnvFileAccessOptions {
    * @defaultValue false
    */
   followSymlinks?: boolean;
+  /**
+   * Permission bits the written file ends up with (the template's `outputs.mode`); 0640 lets a
+   * consumer running as another user in the file's group read the key.
+   * @defaultValue ENV_FILE_MODE
+   */
+  mode?: number;
 }
 
-/** Permission bits every env file eskeys writes ends up with: the key is readable by its owner only. */
+/** Default permission bits of an env file eskeys writes: the key is readable by its owner only. */
 export const ENV_FILE_MODE = 0o600;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -121,8 +127,9 @@ export class EnvFileStore {
   }
 
   /**
-   * Replaces the file atomically with `text` (see the module comment), mode 0600. Returns the
-   * permission bits of the file it replaced so the caller can warn when they were wider than 0600.
+   * Replaces the file atomically with `text` (see the module comment), with `opts.mode` (default
+   * 0600) and, when it existed, its owner and group. Returns the permission bits of the file it
+   * replaced so the caller can warn when they were wider.
    */
   async write(
     path: string,
@@ -140,12 +147,15 @@ export class EnvFileStore {
       const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, ENV_FILE_MODE);
       created = true;
       try {
-        // The umask can only narrow the mode; set it exactly so a restrictive umask cannot make it 0400.
-        await fh.chmod(ENV_FILE_MODE);
-        if (target.exists && isRoot()) {
-          // Running as root for an app user: keep the owner, or the app could no longer read its key.
-          await fh.chown(target.uid, target.gid);
+        if (target.exists) {
+          // The replacement must keep the file's owner and group, or a consumer running as another
+          // user (root writing for an app user, or a group-readable 0640 file) could no longer read
+          // its key. chown to oneself and to one of one's groups needs no privilege.
+          const mine = await fh.stat();
+          if (mine.uid !== target.uid || mine.gid !== target.gid) await fh.chown(target.uid, target.gid);
         }
+        // The umask can only narrow the mode; set it exactly so a restrictive umask cannot make it 0400.
+        await fh.chmod(opts.mode ?? ENV_FILE_MODE);
         await fh.writeFile(text, 'utf8');
         await fh.sync();
       } finally {
@@ -242,10 +252,6 @@ export class EnvFileStore {
 type Target =
   | { path: string; exists: false }
   | { path: string; exists: true; mode: number; uid: number; gid: number };
-
-function isRoot(): boolean {
-  return typeof process.getuid === 'function' && process.getuid() === 0;
-}
 
 /** fsync of the folder makes the rename durable; Windows cannot open a directory for it, which is harmless there. */
 async function syncDir(dir: string): Promise<void> {

@@ -25,6 +25,7 @@ import {
   type ProjectConfig,
   resolveEnvironment,
 } from '../../core/templates/index.js';
+import { findVariableConflicts, formatVariableConflict } from '../../core/templates/variable-owners.js';
 import type { CliContext } from '../context.js';
 import {
   addClusterOptions,
@@ -38,6 +39,7 @@ import {
 } from '../project.js';
 import { doctorJson, renderDoctor } from '../render/doctor.js';
 import { writeJson } from '../render/json.js';
+import { checkEnvFileTargets } from '../rotation/targets.js';
 import { checkTemplates, displayPath } from '../templates-io.js';
 import { readUserFile } from '../user-file.js';
 
@@ -128,21 +130,40 @@ export async function diagnose(opts: DoctorOptions): Promise<DoctorReport> {
     connection = { error: error.message };
   }
 
-  const outputs: TemplateOutputs[] = templates.flatMap((t) => {
-    if (!t.template) return [];
+  const outputs: TemplateOutputs[] = [];
+  for (const t of templates) {
+    if (!t.template) continue;
     const o = environmentError
       ? t.template.outputs
       : effectiveOutputs(t.template, project.config, environment);
-    return [
-      {
-        template: t.template.name,
-        envFiles: (o.env_files ?? []).map((f) => (isAbsolute(f) ? f : resolve(project.root, f))),
-        keyVar: o.key_var ?? 'ELASTICSEARCH_API_KEY',
-        ...(o.id_var ? { idVar: o.id_var } : {}),
-        followSymlinks: o.follow_symlinks ?? false,
+    const envFiles = (o.env_files ?? []).map((f) => (isAbsolute(f) ? f : resolve(project.root, f)));
+    // What rotate refuses before minting, by the same check.
+    const targetProblem = await checkEnvFileTargets(ctx, project, t.template.name, envFiles).then(
+      () => undefined,
+      (error: unknown) => {
+        if (error instanceof ConfigError) return error.message;
+        throw error;
       },
-    ];
-  });
+    );
+    outputs.push({
+      template: t.template.name,
+      envFiles,
+      keyVar: o.key_var ?? 'ELASTICSEARCH_API_KEY',
+      ...(o.id_var ? { idVar: o.id_var } : {}),
+      followSymlinks: o.follow_symlinks ?? false,
+      mode: Number.parseInt(o.mode ?? '0600', 8),
+      ...(targetProblem ? { targetProblem } : {}),
+    });
+  }
+
+  // Across every template and environment, so only when doctor looks at the whole project.
+  const variableConflicts = opts.template
+    ? undefined
+    : findVariableConflicts(
+        templates.flatMap((t) => (t.template ? [{ template: t.template, file: t.file }] : [])),
+        project.config,
+        (f) => resolve(project.root, f),
+      ).map((c) => formatVariableConflict(c, displayPath(ctx.cwd, c.envFile)));
 
   const stateDir = stateDirOf(project);
   return runDoctorChecks(
@@ -153,6 +174,7 @@ export async function diagnose(opts: DoctorOptions): Promise<DoctorReport> {
       config,
       ...(templatesError ? { templatesError } : {}),
       templates,
+      ...(variableConflicts ? { variableConflicts } : {}),
       connection,
       local: {
         root: project.root,

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { ExitCode, ReportedError } from '../../core/errors.js';
 import {
@@ -14,11 +15,16 @@ import {
   locatePointer,
   type ProjectConfig,
 } from '../../core/templates/index.js';
+import {
+  findVariableConflicts,
+  formatVariableConflict,
+  type TemplateOfProject,
+} from '../../core/templates/variable-owners.js';
 import type { CliContext } from '../context.js';
 import type { IO } from '../io.js';
 import { writeJson } from '../render/json.js';
 import { renderTable } from '../render/table.js';
-import { checkTemplates, readProjectConfig } from '../templates-io.js';
+import { checkTemplates, displayPath, readProjectConfig } from '../templates-io.js';
 
 /** Options of `eskeys lint`. */
 export interface LintOptions {
@@ -77,12 +83,13 @@ interface InvalidTemplate {
 
 /** Lints the templates and renders the findings; exits 1 on errors, 2 on invalid templates. */
 export async function runLint(opts: LintOptions): Promise<void> {
-  const { config, file: configFile, templatesDir } = await readProjectConfig(opts.cwd, opts.config);
+  const { config, file: configFile, templatesDir, root } = await readProjectConfig(opts.cwd, opts.config);
   const checked = await checkTemplates(opts.paths, opts.cwd, templatesDir);
   const invalid: InvalidTemplate[] = [];
   const results: (TemplateLintResult & { warnings: string[]; line: (path: string) => number | undefined })[] =
     [];
   const validationWarnings: string[] = [];
+  const linted: TemplateOfProject[] = [];
   for (const c of checked) {
     validationWarnings.push(...c.warnings.map((p) => formatDocumentProblem(c.file, p)));
     if (!c.value) {
@@ -97,6 +104,7 @@ export async function runLint(opts: LintOptions): Promise<void> {
       });
       continue;
     }
+    linted.push({ template: c.value, file: c.file });
     const result = lintTemplate(c.value, c.file);
     const min = severityRank(opts.minSeverity);
     results.push({
@@ -116,8 +124,14 @@ export async function runLint(opts: LintOptions): Promise<void> {
           results.map((r) => r.template),
         )
       : [];
+  // One variable, one owner: across every linted template and every environment of the config.
+  const conflicts = findVariableConflicts(linted, config, (f) => path.resolve(root, f)).map((c) => {
+    const envFile = displayPath(opts.cwd, c.envFile);
+    return { ...c, envFile, message: formatVariableConflict(c, envFile) };
+  });
   const all = results.flatMap((r) => r.findings);
   const counts = countBySeverity(all);
+  counts.error += conflicts.length;
   const suppressed = results.reduce((n, r) => n + r.suppressed.length, 0);
 
   if (opts.format === 'json') {
@@ -133,13 +147,30 @@ export async function runLint(opts: LintOptions): Promise<void> {
         })),
         ...invalid.map((i) => ({ file: i.file, valid: false, errors: i.errors })),
       ],
+      conflicts: conflicts.map((c) => ({
+        rule: SHARED_VARIABLE_RULE,
+        severity: 'error',
+        env_file: c.envFile,
+        variable: c.variable,
+        templates: c.templates,
+        owners: c.owners,
+        message: c.message,
+      })),
       config_warnings: configWarnings,
       summary: { templates: checked.length, invalid: invalid.length, ...counts, suppressed },
     });
   } else {
     for (const w of [...validationWarnings, ...configWarnings])
       opts.io.stderr.write(`eskeys: warning: ${w}\n`);
-    renderLintTable(opts.io, results, counts, suppressed, checked.length, invalid.length);
+    renderLintTable(
+      opts.io,
+      results,
+      conflicts.map((c) => c.message),
+      counts,
+      suppressed,
+      checked.length,
+      invalid.length,
+    );
   }
   for (const i of invalid) for (const line of i.lines) opts.io.stderr.write(`eskeys: ${line}\n`);
   // Two files with one template name would manage the same keys (keys are found by name).
@@ -177,9 +208,13 @@ function duplicateNames(results: readonly { template: string; file: string }[]):
     );
 }
 
+/** The id under which lint reports two templates writing one variable of one env file. */
+const SHARED_VARIABLE_RULE = 'shared-output-variable';
+
 function renderLintTable(
   io: IO,
   results: readonly (TemplateLintResult & { line: (path: string) => number | undefined })[],
+  conflicts: readonly string[],
   counts: Record<LintSeverity, number>,
   suppressed: number,
   total: number,
@@ -216,6 +251,8 @@ function renderLintTable(
     }
     io.stdout.write('\n');
   }
+  for (const c of conflicts) io.stdout.write(`error ${SHARED_VARIABLE_RULE}: ${c}\n`);
+  if (conflicts.length > 0) io.stdout.write('\n');
   const valid = total - invalid;
   const parts = [
     `${valid} template${valid === 1 ? '' : 's'} linted`,

@@ -1,9 +1,11 @@
 import { Command, Option } from 'commander';
+import type { ClusterPort } from '../../core/cluster-port.js';
 import { durationProblem, parseDuration } from '../../core/duration.js';
 import { CancelledError, ExitCode, ReportedError, StoppedError, UsageError } from '../../core/errors.js';
 import type { EffectiveOutputs } from '../../core/rotation/outputs.js';
 import type { ProceedPlan } from '../../core/rotation/plan-rotation.js';
 import { privilegeDiff } from '../../core/rotation/privilege-diff.js';
+import { variableHolders } from '../../core/rotation/variable-holders.js';
 import { Secret } from '../../core/secret.js';
 import { DEFAULT_ENVIRONMENT, type RoleTemplate } from '../../core/templates/schema.js';
 import type { CliContext } from '../context.js';
@@ -19,7 +21,8 @@ import {
   type RotationLock,
   stderrReporter,
 } from '../rotation/services.js';
-import { listTemplates, loadTemplate, resolveOutputs } from '../rotation/targets.js';
+import { guardOutputs, listTemplates, loadTemplate, resolveOutputs } from '../rotation/targets.js';
+import { displayPath as shownPath } from '../templates-io.js';
 
 /** Flags of `rotate`/`create` plus the ports they use. */
 export interface RotateOptions extends ClusterFlags {
@@ -94,8 +97,10 @@ export async function runRotate(opts: RotateOptions): Promise<void> {
   const project = loadProject(ctx, opts.config);
   const { templateName, environment } = await pickTarget(opts, project);
   const flags: ClusterFlags = { ...opts, env: environment };
-  const { template, warnings: templateWarnings } = await loadTemplate(ctx, project, templateName);
+  const { template, file, warnings: templateWarnings } = await loadTemplate(ctx, project, templateName);
   const outputs = resolveOutputs(project, template, environment);
+  // Before connecting: a bad output is the project's problem, not the cluster's.
+  await guardOutputs(ctx, project, { template, file: shownPath(ctx.cwd, file) }, environment, outputs);
   const reporter = stderrReporter(ctx.io, project.root);
   for (const w of templateWarnings) reporter.warn(w);
   const services = await (opts.openServices ?? openRotationServices)(ctx, project, flags);
@@ -120,10 +125,10 @@ export async function runRotate(opts: RotateOptions): Promise<void> {
     const { plan, envFiles } = prepared;
 
     if (opts.dryRun) {
-      await renderDryRun(opts, plan, template, outputs, envFiles, project);
+      await renderDryRun(opts, plan, template, outputs, envFiles, project, services.cluster);
       return;
     }
-    const shown = await confirmPlan(opts, plan, template, outputs, envFiles, project);
+    const shown = await confirmPlan(opts, plan, template, outputs, envFiles, project, services.cluster);
     if (!shown) for (const w of plan.warnings) reporter.warn(w);
 
     const outcome = await executeRotation({
@@ -157,13 +162,16 @@ async function planExtras(
   template: RoleTemplate,
   outputs: EffectiveOutputs,
   envFiles: RecordingEnvFiles,
+  cluster: ClusterPort,
 ) {
   const placeholder = new Secret(`<new key ${plan.name}>`);
   const vars: Record<string, Secret | string> = { [outputs.keyVar]: placeholder };
   if (outputs.idVar) vars[outputs.idVar] = 'NEW_KEY_ID';
   const diffs: FileDiff[] = [];
   for (const f of outputs.envFiles) diffs.push(await envFiles.preview(f, vars));
+  const holders = await variableHolders(plan, outputs, envFiles, cluster);
   return {
+    holders,
     privilegeDiff: plan.current
       ? privilegeDiff(
           plan.current.info.roleDescriptors as Record<string, unknown> | undefined,
@@ -181,9 +189,10 @@ async function renderDryRun(
   outputs: EffectiveOutputs,
   envFiles: RecordingEnvFiles,
   project: Project,
+  cluster: ClusterPort,
 ): Promise<void> {
   const { ctx } = opts;
-  const extras = await planExtras(plan, template, outputs, envFiles);
+  const extras = await planExtras(plan, template, outputs, envFiles, cluster);
   if (opts.json) {
     writeJson(ctx.io, {
       dry_run: true,
@@ -200,6 +209,13 @@ async function renderDryRun(
       privilege_diff: extras.privilegeDiff ?? null,
       cut_short: plan.cutShort.map((k) => ({ id: k.info.id, name: k.info.name })),
       env_files: extras.diffs,
+      holders: extras.holders.map((h) => ({
+        file: displayPath(project, h.file),
+        variable: h.variable,
+        key_id: h.keyId ?? null,
+        holder: h.holder,
+        description: h.description,
+      })),
       warnings: plan.warnings,
     });
     return;
@@ -208,6 +224,7 @@ async function renderDryRun(
     renderPlan(plan, {
       ...extras,
       files: outputs.envFiles.map((f) => displayPath(project, f)),
+      holders: extras.holders.map((h) => ({ ...h, file: displayPath(project, h.file) })),
       now: ctx.clock.now(),
     }),
   );
@@ -226,6 +243,7 @@ async function confirmPlan(
   outputs: EffectiveOutputs,
   envFiles: RecordingEnvFiles,
   project: Project,
+  cluster: ClusterPort,
 ): Promise<boolean> {
   const { ctx } = opts;
   if (opts.yes) return false;
@@ -238,11 +256,12 @@ async function confirmPlan(
     return false;
   }
   // The operator sees what the dry run shows: the plan, the privilege diff and the masked env diff.
-  const extras = await planExtras(plan, template, outputs, envFiles);
+  const extras = await planExtras(plan, template, outputs, envFiles, cluster);
   ctx.io.stderr.write(
     renderPlan(plan, {
       ...extras,
       files: outputs.envFiles.map((f) => displayPath(project, f)),
+      holders: extras.holders.map((h) => ({ ...h, file: displayPath(project, h.file) })),
       now: ctx.clock.now(),
     }),
   );

@@ -5,6 +5,7 @@ import type { ProceedPlan } from '../../core/rotation/plan-rotation.js';
 import type { PrivilegeDiff } from '../../core/rotation/privilege-diff.js';
 import type { RetiredKey } from '../../core/rotation/retire-keys.js';
 import type { RotationOutcome } from '../../core/rotation/rotate-key.js';
+import type { VariableHolder } from '../../core/rotation/variable-holders.js';
 import { maskId } from '../../core/secret.js';
 import { renderTable } from './table.js';
 
@@ -46,7 +47,14 @@ function indent(text: string, by = '  '): string {
 /** The plan as the operator confirms it (and as --dry-run prints it). */
 export function renderPlan(
   plan: ProceedPlan,
-  extras: { privilegeDiff?: PrivilegeDiff; diffs?: readonly FileDiff[]; files: readonly string[]; now: Date },
+  extras: {
+    privilegeDiff?: PrivilegeDiff;
+    diffs?: readonly FileDiff[];
+    files: readonly string[];
+    /** Whose key each env file's key variable holds now (file shown relative). */
+    holders?: readonly Pick<VariableHolder, 'file' | 'variable' | 'description'>[];
+    now: Date;
+  },
 ): string {
   const lines: string[] = [];
   const scope = `${plan.template}@${plan.environment}`;
@@ -64,6 +72,8 @@ export function renderPlan(
   );
   lines.push(`  verify:      run the template's probes with the new key; any failure invalidates it`);
   lines.push(`  publish:     ${extras.files.length ? extras.files.join(', ') : '(no env files configured)'}`);
+  for (const h of extras.holders ?? [])
+    lines.push(`  holds now:   ${h.file} ${h.variable}: ${h.description}`);
   if (plan.current) {
     lines.push(
       plan.immediate

@@ -27,7 +27,7 @@ import { driftPolicy, passConcurrency, type TickOptions } from './pass-options.j
 import { recoverOpenRotations } from './recover.js';
 import { executeRotation, prepareRotation, requireUserAdmin } from './run.js';
 import { openRotationServices, stderrReporter } from './services.js';
-import { listTemplates, loadTemplate, resolveOutputs } from './targets.js';
+import { guardOutputs, listTemplates, loadTemplate, resolveOutputs } from './targets.js';
 
 /** Environments a pass covers: --env/ESKEYS_ENV, else every configured one, else `default`. */
 export function passEnvironments(ctx: CliContext, project: Project, flags: ClusterFlags): string[] {
@@ -142,6 +142,7 @@ async function openSession(
     async rotate(template, mode, keys) {
       requireUserAdmin(services.cluster);
       const outputs = resolveOutputs(project, template, environment);
+      await guardOutputs(ctx, project, { template, file: template.name }, environment, outputs);
       const prepared = await prepareRotation({
         ctx,
         services,

@@ -45,7 +45,7 @@ export async function recoverOpenRotations(input: {
     try {
       // A rotation still running holds the lock: it is in progress, not interrupted.
       if (!input.dryRun) lock = await services.lock(scope);
-      const followSymlinks = await resolveFollow(ctx, project, p.template, p.environment);
+      const access = await resolveAccess(ctx, project, p.template, p.environment);
       const result = await recoverRotation(
         {
           cluster: services.cluster,
@@ -54,7 +54,7 @@ export async function recoverOpenRotations(input: {
           journal: services.journal,
           audit: services.audit,
           envFiles: services.envFiles({
-            followSymlinks,
+            ...access,
             secretVars: [p.plan.keyVar ?? 'ELASTICSEARCH_API_KEY'],
           }),
           hooks: services.hooks,
@@ -87,16 +87,17 @@ export async function recoverOpenRotations(input: {
   return { results, problems };
 }
 
-async function resolveFollow(
+/** How recovery writes the scope's env files: the template's follow_symlinks and mode, else the safe defaults. */
+async function resolveAccess(
   ctx: CliContext,
   project: Project,
   template: string,
   environment: string,
-): Promise<boolean> {
+): Promise<{ followSymlinks: boolean; mode?: number }> {
   try {
-    return resolveOutputs(project, (await loadTemplate(ctx, project, template)).template, environment)
-      .followSymlinks;
+    const o = resolveOutputs(project, (await loadTemplate(ctx, project, template)).template, environment);
+    return { followSymlinks: o.followSymlinks, mode: o.mode };
   } catch {
-    return false;
+    return { followSymlinks: false };
   }
 }

@@ -129,6 +129,7 @@ export async function prepareRotation(input: PrepareRotationInput): Promise<Prep
   const envFiles = services.envFiles({
     followSymlinks: outputs.followSymlinks,
     secretVars: [outputs.keyVar],
+    mode: outputs.mode,
   });
   return { plan, template, templateHash: hash, outputs, envFiles, scopeName };
 }

@@ -40,12 +40,21 @@ export interface RotationLock {
   release(): Promise<void> | void;
 }
 
+/** How the rotation's env files are accessed. */
+export interface EnvFilesOptions {
+  readonly followSymlinks: boolean;
+  /** Values masked in diffs. */
+  readonly secretVars: readonly string[];
+  /** Permission bits of written files (the template's outputs.mode). @defaultValue 0o600 */
+  readonly mode?: number;
+}
+
 /** Everything the rotation verbs use besides the context; tests inject fakes through `openServices`. */
 export interface RotationServices {
   readonly cluster: ClusterPort;
   readonly journal: JournalWriter & JournalReader;
   readonly audit: RotationAuditLog;
-  envFiles(opts: { followSymlinks: boolean; secretVars: readonly string[] }): RecordingEnvFiles;
+  envFiles(opts: EnvFilesOptions): RecordingEnvFiles;
   readonly hooks: HookRunner;
   readonly probes: ProbeRunner;
   /** Takes the local rotation lock; throws LockedError (exit 4) when another process holds it. */
@@ -74,12 +83,9 @@ export function displayPath(project: Project, file: string): string {
   return file.startsWith(project.root + '/') ? file.slice(project.root.length + 1) : file;
 }
 
-function storeEnvFiles(
-  project: Project,
-  opts: { followSymlinks: boolean; secretVars: readonly string[] },
-): RecordingEnvFiles {
+function storeEnvFiles(project: Project, opts: EnvFilesOptions): RecordingEnvFiles {
   const store = new EnvFileStore({ cwd: project.root });
-  const access = { followSymlinks: opts.followSymlinks };
+  const access = { followSymlinks: opts.followSymlinks, mode: opts.mode };
   const diffs: FileDiff[] = [];
   const diffOf = (path: string, before: string, after: string): FileDiff => ({
     file: displayPath(project, path),

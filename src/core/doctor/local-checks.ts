@@ -1,5 +1,6 @@
 import type { AuditVerification } from '../audit/audit-event.js';
 import { applyEnvUpdates, EnvFileSyntaxError, readEnvVar } from '../env-file/edit-env.js';
+import { firstNonEnvLine } from '../env-file/env-grammar.js';
 import type { JournalEntry } from '../journal/journal-entry.js';
 import { openRotations } from '../journal/plan-recovery.js';
 import { check, type DoctorCheck } from './check.js';
@@ -49,6 +50,10 @@ export interface TemplateOutputs {
   readonly keyVar: string;
   readonly idVar?: string;
   readonly followSymlinks: boolean;
+  /** Permission bits publish gives the files (`outputs.mode`). @defaultValue 0o600 */
+  readonly mode?: number;
+  /** Why rotate would refuse these env files before minting (outside the project, not an env file, ...). */
+  readonly targetProblem?: string;
 }
 
 /** What the local checks need besides the port. */
@@ -255,12 +260,20 @@ async function envFilesCheck(
       },
     );
   }
+  if (o.targetProblem) {
+    // rotate refuses these files before minting anything: that is the whole story.
+    return check('local', 'env_files', 'fail', o.targetProblem, {
+      subject,
+      fix: 'point outputs.env_files at env files inside the project (or a folder of output_roots in eskeys.config.json)',
+    });
+  }
   const fails: string[] = [];
   const warns: string[] = [];
   const notes: string[] = [];
   // A stand-in of the real value's shape (base64 with padding), so quoting decisions match publish.
   const sample: Record<string, string> = { [o.keyVar]: `${'A'.repeat(58)}==` };
   if (o.idVar) sample[o.idVar] = 'A'.repeat(20);
+  const mode = o.mode ?? 0o600;
   for (const path of o.envFiles) {
     const name = shown(path);
     const f = await port.envFile(path, o.followSymlinks);
@@ -273,13 +286,19 @@ async function envFilesCheck(
       if (d.exists && !d.writable) fails.push(`${name}: its folder is not writable`);
       else if (!d.exists && !d.ancestorWritable)
         fails.push(`${name}: its folder does not exist and cannot be created`);
-      else notes.push(`${name} does not exist yet (created with mode 0600)`);
+      else notes.push(`${name} does not exist yet (created with mode ${octal(mode)})`);
       continue;
     }
     if (!f.dir.writable)
       fails.push(
         `${name}: its folder is not writable (eskeys replaces the file atomically: temp file + rename)`,
       );
+    // rotate refuses a file that is not an env file at all before minting; say so here first.
+    const bad = firstNonEnvLine(f.text ?? '');
+    if (bad !== undefined) {
+      fails.push(`${name}: line ${bad.line}: ${bad.problem}`);
+      continue;
+    }
     try {
       applyEnvUpdates(f.text ?? '', sample);
     } catch (error) {
@@ -287,9 +306,9 @@ async function envFilesCheck(
       else fails.push(`${name}: ${(error as Error).message}`);
       continue;
     }
-    if (f.mode !== undefined && (f.mode & 0o077) !== 0) {
+    if (f.mode !== undefined && (f.mode & 0o077 & ~mode) !== 0) {
       warns.push(
-        `${name} has mode ${octal(f.mode)}: other users can read the key (the next rotation narrows it to 0600)`,
+        `${name} has mode ${octal(f.mode)}: other users can read the key (the next rotation narrows it to ${octal(mode)})`,
       );
     }
     notes.push(
@@ -309,7 +328,7 @@ async function envFilesCheck(
     return check('local', 'env_files', 'warn', warns[0]!, {
       subject,
       details: warns.slice(1),
-      fix: `chmod 600 ${o.envFiles.map(shown).join(' ')}`,
+      fix: `chmod ${(mode & 0o777).toString(8)} ${o.envFiles.map(shown).join(' ')}`,
     });
   }
   return check('local', 'env_files', 'ok', notes.join('; '), { subject });

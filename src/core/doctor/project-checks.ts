@@ -120,3 +120,18 @@ export function templateChecks(templates: readonly TemplateFacts[]): DoctorCheck
     return check('project', 'template', 'ok', `${t.file}: valid${notes}`, { subject });
   });
 }
+
+/**
+ * One variable, one owner: two templates writing the same variable of the same env file
+ * overwrite each other's key at every rotation (`lines` are the formatted conflicts).
+ */
+export function outputVariablesCheck(lines: readonly string[]): DoctorCheck {
+  if (lines.length === 0) {
+    return check('project', 'output-variables', 'ok', 'every env-file variable has one template');
+  }
+  return check('project', 'output-variables', 'fail', lines[0]!, {
+    details: lines.slice(1),
+    fix: "give each template its own key_var/id_var or env file (in the template or the environment's outputs)",
+    failure: 'config',
+  });
+}

@@ -18,6 +18,7 @@ import {
   type ConfigFacts,
   configCheck,
   environmentCheck,
+  outputVariablesCheck,
   type TemplateFacts,
   templateChecks,
 } from './project-checks.js';
@@ -31,6 +32,8 @@ export interface DoctorInput {
   /** Set when the template files could not be listed (no templates folder). */
   readonly templatesError?: string;
   readonly templates: readonly TemplateFacts[];
+  /** Variables written by two templates into one env file, one line each; absent when not checked (one template named). */
+  readonly variableConflicts?: readonly string[];
   /** The resolved admin connection, or why it could not be resolved. */
   readonly connection: ConnectionSettings | { error: string };
   readonly local: LocalInput;
@@ -73,6 +76,7 @@ export async function runDoctorChecks(deps: DoctorDeps, input: DoctorInput): Pro
     );
   }
   checks.push(...templateChecks(input.templates));
+  if (input.variableConflicts) checks.push(outputVariablesCheck(input.variableConflicts));
 
   const valid: RoleTemplate[] = [];
   const invalid: string[] = [];

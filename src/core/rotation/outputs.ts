@@ -10,6 +10,8 @@ export interface EffectiveOutputs {
   readonly keyVar: string;
   readonly idVar?: string;
   readonly followSymlinks: boolean;
+  /** Permission bits of the written env files (`outputs.mode`). @defaultValue 0o600 */
+  readonly mode?: number;
   readonly restart?: { readonly command: string; readonly timeoutMs: number };
   readonly healthCheck?: HealthCheckSpec;
 }

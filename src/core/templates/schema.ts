@@ -149,6 +149,16 @@ export const RestartSchema = z.strictObject({
   timeout: duration.default('60s'),
 });
 
+/**
+ * Permission bits of a written env file: owner read(-write), optionally group read for a consumer
+ * running as another user in the file's group. Never writable by the group nor readable by others:
+ * the file holds a live key.
+ */
+export const ENV_FILE_MODES = ['0600', '0640', '0400', '0440'] as const;
+const envFileMode = z.enum(ENV_FILE_MODES, {
+  error: `expected one of ${ENV_FILE_MODES.map((m) => `"${m}"`).join(', ')} (a live key is never readable by others)`,
+});
+
 /** Where the key goes. */
 export const OutputsSchema = z
   .strictObject({
@@ -163,6 +173,11 @@ export const OutputsSchema = z
       .boolean()
       .default(false)
       .describe('Write through a symlinked env file instead of refusing.'),
+    mode: envFileMode
+      .optional()
+      .describe(
+        'Permission bits of every env file written (default "0600"; "0640" for a consumer running as another user in the file\'s group).',
+      ),
     restart: RestartSchema.optional(),
     health_check: HealthCheckSchema.optional(),
   })
@@ -179,6 +194,7 @@ export const OutputsOverrideSchema = z
     key_var: envVarName.optional(),
     id_var: envVarName.optional(),
     follow_symlinks: z.boolean().optional(),
+    mode: envFileMode.optional(),
     restart: RestartSchema.optional(),
     health_check: HealthCheckSchema.optional(),
   })
@@ -299,6 +315,12 @@ export const ProjectConfigSchema = z
     $schema: z.string().optional(),
     templates_dir: z.string().default('roles').describe('Directory of role templates (default roles).'),
     state_dir: z.string().default('.eskeys').describe('Directory of local state: journal, audit log, locks.'),
+    output_roots: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Folders outside the project (relative to this file, or absolute) that env files may be written into; templates cannot add any.',
+      ),
     environments: z
       .record(
         z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import {
   chmod,
+  chown,
   lstat,
   mkdtemp,
   readdir,
@@ -292,4 +293,27 @@ describe('EnvFileStore with a dangling symlink', () => {
     expect(err.message).toBe('env file .env is a symbolic link to a missing file');
     expect(await readdir(dir)).toEqual(['.env']);
   });
+});
+
+describe('EnvFileStore: mode and ownership of the replacement', () => {
+  it('writes with the requested mode (0640 for a consumer in the file group)', async () => {
+    const dir = await tempDir();
+    const f = join(dir, '.env');
+    await writeFile(f, 'A=1\n', { mode: 0o600 });
+    await new EnvFileStore({ cwd: dir }).update('.env', { K: 'v' }, { mode: 0o640 });
+    expect(await mode(f)).toBe(0o640);
+  });
+
+  it.runIf(isRoot)(
+    'keeps the owner and group of an existing file (running as root for an app user)',
+    async () => {
+      const dir = await tempDir();
+      const f = join(dir, '.env');
+      await writeFile(f, 'A=1\n', { mode: 0o640 });
+      await chown(f, 4321, 4322);
+      await new EnvFileStore({ cwd: dir }).update('.env', { K: 'v' }, { mode: 0o640 });
+      const st = await stat(f);
+      expect([st.uid, st.gid, st.mode & 0o777]).toEqual([4321, 4322, 0o640]);
+    },
+  );
 });

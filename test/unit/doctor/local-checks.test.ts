@@ -103,6 +103,28 @@ describe('localChecks', () => {
     expect(c.message).toContain('missing or empty although the journal records rotations');
   });
 
+  it("env files: a group-readable file matches a template's outputs.mode 0640; a file that is not an env file fails with its line", async () => {
+    const local = new MemoryLocalState();
+    local.envFiles.set(`${ROOT}/.env`, { exists: true, text: 'ELASTICSEARCH_API_KEY=abc\n', mode: 0o640 });
+    const withMode = (mode: number) => base({ outputs: [{ ...base().outputs[0]!, mode }] });
+    expect(byId(await localChecks(local, withMode(0o640)))['local.env_files:email-search']!.status).toBe(
+      'ok',
+    );
+    const wide = byId(await localChecks(local, base()))['local.env_files:email-search']!;
+    expect([wide.status, wide.fix]).toEqual(['warn', 'chmod 600 .env']);
+
+    local.envFiles.set(`${ROOT}/.env`, {
+      exists: true,
+      text: 'A=1\nroot:x:0:0:root:/root:/bin/bash\n',
+      mode: 0o600,
+    });
+    const c = byId(await localChecks(local, base()))['local.env_files:email-search']!;
+    expect(c.status).toBe('fail');
+    expect(c.message).toBe(
+      '.env: line 2: not blank, a comment or [export] NAME=value, so this is not an env file',
+    );
+  });
+
   it('env files: a world-readable one warns, one publish cannot rewrite fails, both named', async () => {
     const local = new MemoryLocalState();
     local.envFiles.set(`${ROOT}/.env`, { exists: true, text: 'ELASTICSEARCH_API_KEY=abc\n', mode: 0o644 });
