@@ -194,7 +194,8 @@ describe('one variable, one owner', () => {
 
   it('rotate refuses before minting (exit 2) naming both templates, the file and the variable', async () => {
     const dir = twoOwners();
-    const r = await runRefused(['rotate', '-t', 'email-search', '--yes'], dir);
+    // The config declares environments, so a run without a terminal names one (issue 10 item 8).
+    const r = await runRefused(['rotate', '-t', 'email-search', '--env', 'default', '--yes'], dir);
     expect(r.code).toBe(2);
     expectOneLine(r.stderr);
     expect(r.stderr).toMatch(/email-search/);
