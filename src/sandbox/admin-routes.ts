@@ -27,6 +27,7 @@ function parseFault(body: unknown): FaultSpec {
   if (typeof body.latencyMs === 'number') spec.latencyMs = body.latencyMs;
   if (typeof body.status === 'number') spec.status = body.status;
   if (body.drop === true) spec.drop = true;
+  if (body.executeLate === true) spec.executeLate = true;
   return spec;
 }
 
@@ -50,7 +51,12 @@ export function adminRouter(faults: FaultInjector, counters: RequestCounter): Ro
     .add(
       'GET',
       '/_sandbox/faults',
-      guard(() => ok({ pending: faults.pending() })),
+      guard(() => ok({ pending: faults.pending(), held: faults.heldCount() })),
+    )
+    .add(
+      'POST',
+      '/_sandbox/faults/_release_held',
+      guard(async () => ok({ statuses: await faults.releaseHeld() })),
     )
     .add(
       'DELETE',

@@ -9,6 +9,7 @@ import { ConfigError, isEskeysError } from '../../core/errors.js';
 import { openRotations } from '../../core/journal/plan-recovery.js';
 import type { Reporter } from '../../core/ports.js';
 import { parseManagedKeys } from '../../core/rotation/key-metadata.js';
+import { invalidateLateKeys } from '../../core/rotation/late-keys.js';
 import { revokeKeys } from '../../core/rotation/plan-revoke.js';
 import { templateHash } from '../../core/rotation/template-hash.js';
 import {
@@ -96,10 +97,32 @@ async function openSession(
   const rel = (line: string) => line.split(`${project.root}/`).join('');
   return {
     async recover({ templates, dryRun }) {
-      const open = openRotations(await services.journal.readAll()).filter(
+      const entries = await services.journal.readAll();
+      // Keys the cluster minted after a rotation here had given up on its create (late-keys.ts).
+      const late: PassRecovery[] = (
+        await invalidateLateKeys(
+          { cluster: services.cluster, clock: ctx.clock, audit: services.audit, actor },
+          entries,
+          environment,
+          {
+            dryRun,
+            templates,
+          },
+        )
+      ).map((l) => ({
+        template: l.template,
+        environment: l.environment,
+        rotation: l.rotation,
+        outcome: dryRun ? 'planned' : 'rolled_back',
+        decision: 'roll_back',
+        reason: l.reason,
+        actions: [l.action],
+        exitCode: 0,
+      }));
+      const open = openRotations(entries).filter(
         (p) => p.environment === environment && (!templates || templates.includes(p.template)),
       );
-      if (open.length === 0) return [];
+      if (open.length === 0) return late;
       const { results, problems } = await recoverOpenRotations({
         ctx,
         project,
@@ -108,17 +131,19 @@ async function openSession(
         open,
         dryRun,
       });
-      const out: PassRecovery[] = results.map((r) => ({
-        template: r.template,
-        environment: r.environment,
-        rotation: r.rotation,
-        outcome: r.outcome,
-        decision: r.decision.action,
-        reason: r.decision.reason,
-        actions: r.actions.map(rel),
-        interruptedAt: r.interruptedAt,
-        exitCode: 0,
-      }));
+      const out: PassRecovery[] = late.concat(
+        results.map((r) => ({
+          template: r.template,
+          environment: r.environment,
+          rotation: r.rotation,
+          outcome: r.outcome,
+          decision: r.decision.action,
+          reason: r.decision.reason,
+          actions: r.actions.map(rel),
+          interruptedAt: r.interruptedAt,
+          exitCode: 0,
+        })),
+      );
       for (const p of problems) {
         const progress = open.find((o) => o.rotation === p.rotation)!;
         const locked = p.exitCode === 4;
