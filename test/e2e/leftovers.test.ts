@@ -5,7 +5,7 @@
  * connection and runs the request later, when the test releases it.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -88,5 +88,100 @@ describe('a create the cluster executed after eskeys gave up', { timeout: 120_00
     expect(tick.code, tick.stderr).toBe(0);
     expect(tick.stdout + tick.stderr).toMatch(new RegExp(`invalidated key email-search@${env}#2 `));
     expect(await invalidated(orphan)).toBe(true);
+  });
+});
+
+/** The pid of a process that has exited (a killed eskeys, as far as its locks can tell). */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '']);
+  await new Promise((r) => child.on('close', r));
+  return child.pid!;
+}
+
+/** A lock file as eskeys writes it: its holder's pid, host and start time. */
+function lockOf(pid: number, host = hostname()): string {
+  return `${JSON.stringify({ pid, host, since: '2026-12-01T00:00:00.000Z', name: 'x', token: `t${pid}` })}\n`;
+}
+
+/** Leftovers of a killed eskeys in a project: returns the paths and the fake key a temp file holds. */
+async function plantLeftovers(dir: string, env: string) {
+  const dead = await deadPid();
+  const locks = join(dir, '.eskeys/locks');
+  mkdirSync(locks, { recursive: true });
+  const paths = {
+    editLock: join(dir, '..env.eskeys-lock'),
+    envTemp: join(dir, `..env.eskeys-${dead}-0a1b2c3d4e5f.tmp`),
+    rotationLock: join(locks, `email-search@${env}.lock`),
+    lockTemp: join(locks, `email-search@${env}.lock.t${dead}.0a1b2c3d.tmp`),
+    liveLock: join(locks, 'other@prod.lock'),
+  };
+  // What a killed publish leaves: a whole env file with a key in it, under a temp name.
+  const planted = `ELASTICSEARCH_API_KEY=${Buffer.from(`planted-id:planted-secret-${dead}`).toString('base64')}`;
+  writeFileSync(paths.envTemp, `APP=1\n${planted}\n`, { mode: 0o600 });
+  writeFileSync(paths.editLock, lockOf(dead));
+  writeFileSync(paths.rotationLock, lockOf(dead));
+  writeFileSync(paths.lockTemp, lockOf(dead));
+  const old = new Date(Date.now() - 60_000);
+  utimesSync(paths.lockTemp, old, old);
+  // A live holder (this test process): never touched.
+  writeFileSync(paths.liveLock, lockOf(process.pid));
+  return { paths, planted };
+}
+
+describe('stale locks and leftovers of a killed eskeys', { timeout: 120_000 }, () => {
+  it('rotate takes over at once the env-file edit lock of a process that is gone', async () => {
+    const { dir, env } = project();
+    const first = await runCli(['create', '-t', 'email-search', '--env', env], dir);
+    expect(first.code, first.stderr).toBe(0);
+    writeFileSync(join(dir, '..env.eskeys-lock'), lockOf(await deadPid()));
+    const r = await runCli(['rotate', '-t', 'email-search', '--env', env], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(dir, '..env.eskeys-lock'))).toBe(false);
+    expect((await statusKeys(dir)).filter((k) => k.environment === env).map((k) => k.state)).toEqual([
+      'active',
+      'superseded',
+    ]);
+  });
+
+  it('recover removes stale locks, lock temp files and env temp files (unread, unprinted); a live lock stays', async () => {
+    const { dir, env } = project();
+    const { paths, planted } = await plantLeftovers(dir, env);
+    const r = await runCli(['recover'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    for (const p of [paths.editLock, paths.envTemp, paths.rotationLock, paths.lockTemp]) {
+      expect(existsSync(p), p).toBe(false);
+    }
+    expect(existsSync(paths.liveLock)).toBe(true);
+    expect(r.stdout).toMatch(
+      /^removed stale rotation lock \.eskeys\/locks\/email-search@\S+\.lock \(pid \d+ on host /m,
+    );
+    expect(r.stdout).toMatch(/^removed leftover lock temp file \.eskeys\/locks\/\S+\.tmp$/m);
+    expect(r.stdout).toMatch(
+      /^removed stale edit lock of \.env \(pid \d+ on host \S+ since 2026-12-01T00:00:00\.000Z, no longer running\)$/m,
+    );
+    expect(r.stdout).toMatch(
+      /^removed leftover temp file \.\.env\.eskeys-\d+-0a1b2c3d4e5f\.tmp \(it may have held a key; removed unread\)$/m,
+    );
+    expect(r.stdout + r.stderr).not.toContain(planted.split('=')[1]);
+    expect(readdirSync(dir).sort()).toEqual([
+      '.env',
+      '.eskeys',
+      '.eskeys.env',
+      'eskeys.config.json',
+      'roles',
+    ]);
+  });
+
+  it('every tick removes them too', async () => {
+    const { dir, env } = project();
+    const { paths, planted } = await plantLeftovers(dir, env);
+    const r = await runCli(['tick', '--env', env], dir);
+    expect(r.code, r.stderr).toBe(0);
+    for (const p of [paths.editLock, paths.envTemp, paths.rotationLock, paths.lockTemp]) {
+      expect(existsSync(p), p).toBe(false);
+    }
+    expect(existsSync(paths.liveLock)).toBe(true);
+    expect(r.stderr).toMatch(/removed leftover temp file \.\.env\.eskeys-\d+-0a1b2c3d4e5f\.tmp/);
+    expect(r.stdout + r.stderr).not.toContain(planted.split('=')[1]);
   });
 });

@@ -18,6 +18,7 @@ import {
   type Project,
 } from '../project.js';
 import { writeJson } from '../render/json.js';
+import { sweepLocalLeftovers } from '../rotation/leftovers.js';
 import { type RecoveryProblem, recoverOpenRotations } from '../rotation/recover.js';
 import {
   displayPath,
@@ -84,13 +85,21 @@ export async function runRecover(opts: RecoverOptions): Promise<void> {
         `key ${o.name} (${maskId(o.id)}) has been pending since ${o.created} (created by ${o.created_by}) and no journal here knows it: recover on that host, or \`eskeys revoke --id ${o.id}\` once no env file holds it`,
       );
     }
+    // Locks and temp files of killed processes: local, so swept before anything else.
+    const sweep = await sweepLocalLeftovers(ctx, project, entries, { dryRun: opts.dryRun });
+    for (const w of sweep.warnings) reporter.warn(w);
+    if (!opts.json) {
+      for (const l of sweep.removed)
+        ctx.io.stdout.write(`${opts.dryRun ? 'would remove' : 'removed'} ${l}\n`);
+    }
     // Keys the cluster minted after a rotation here had given up on its create (see late-keys.ts).
     const lateEnvironments = [...abandonedCreates(entries).values()]
       .map((a) => a.environment)
       .filter((e) => !opts.env || e === opts.env);
     const environments = [...new Set([...open.map((p) => p.environment), ...lateEnvironments])].sort();
     if (environments.length === 0) {
-      if (opts.json) writeJson(ctx.io, { recovered: [], late_keys: [], problems: [], orphans });
+      if (opts.json)
+        writeJson(ctx.io, { recovered: [], late_keys: [], leftovers: sweep.removed, problems: [], orphans });
       else ctx.io.stdout.write('no interrupted rotation in the journal\n');
       return;
     }
@@ -172,6 +181,7 @@ export async function runRecover(opts: RecoverOptions): Promise<void> {
         dry_run: !!opts.dryRun,
         recovered: results.map((r) => ({ ...r, files: r.files })),
         late_keys: lateKeys,
+        leftovers: sweep.removed,
         problems,
         orphans,
       });

@@ -5,6 +5,7 @@ import { actorName } from '../actor.js';
 // pass; `eskeys schedule` runs one on every firing.
 
 import { AuditRecordReader } from '../../adapters/audit/audit-record-reader.js';
+import { JsonlJournalStore } from '../../adapters/journal/jsonl-journal-store.js';
 import { ConfigError, isEskeysError } from '../../core/errors.js';
 import { openRotations } from '../../core/journal/plan-recovery.js';
 import type { Reporter } from '../../core/ports.js';
@@ -23,7 +24,8 @@ import { REVIEW_DUE } from '../../core/scheduler/review.js';
 import { resolveEnvironment } from '../../core/templates/load-template.js';
 import { DEFAULT_ENVIRONMENT } from '../../core/templates/schema.js';
 import type { CliContext } from '../context.js';
-import { auditLogPath, type ClusterFlags, loadProject, type Project } from '../project.js';
+import { auditLogPath, type ClusterFlags, loadProject, type Project, stateDirOf } from '../project.js';
+import { sweepLocalLeftovers } from './leftovers.js';
 import { driftPolicy, passConcurrency, type TickOptions } from './pass-options.js';
 import { recoverOpenRotations } from './recover.js';
 import { executeRotation, prepareRotation, requireUserAdmin } from './run.js';
@@ -219,6 +221,11 @@ export async function tickPass(opts: TickOptions): Promise<PassReport> {
   const reporter = stderrReporter(ctx.io, project.root);
   const templates = await passTemplates(ctx, project, opts.template, reporter);
   const audit = auditRecordReader(project, reporter);
+  // Locks and temp files of killed processes, before anything takes a lock (leftovers.ts).
+  const entries = await new JsonlJournalStore(stateDirOf(project)).readAll();
+  const sweep = await sweepLocalLeftovers(ctx, project, entries, { dryRun: opts.dryRun });
+  for (const w of sweep.warnings) reporter.warn(w);
+  for (const l of sweep.removed) reporter.step(`${opts.dryRun ? 'would remove' : 'removed'} ${l}`);
   return runPass(
     {
       clock: ctx.clock,

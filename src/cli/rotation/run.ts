@@ -43,8 +43,8 @@ export function requireUserAdmin(cluster: ClusterPort): void {
 
 /**
  * Refuses, before any key exists, an env file that publish could not update (bad quoting on the
- * key's line, a symlink that is not allowed, an unreadable file): otherwise the rotation would
- * mint and probe a key only to invalidate it again at publish.
+ * key's line, a symlink that is not allowed, an unreadable file, an edit lock a live process
+ * holds): otherwise the rotation would mint and probe a key only to invalidate it again at publish.
  */
 async function preflightEnvFiles(envFiles: RecordingEnvFiles, outputs: EffectiveOutputs, project: Project) {
   // A stand-in of the real value's shape (base64 with padding), so quoting decisions match.
@@ -53,7 +53,7 @@ async function preflightEnvFiles(envFiles: RecordingEnvFiles, outputs: Effective
   if (outputs.idVar) vars[outputs.idVar] = 'A'.repeat(20);
   for (const path of outputs.envFiles) {
     try {
-      await envFiles.preview(path, vars);
+      await envFiles.preflight(path, vars);
     } catch (error) {
       throw error instanceof EnvFileSyntaxError ? error.inFile(displayPath(project, path)) : error;
     }

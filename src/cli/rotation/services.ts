@@ -32,6 +32,11 @@ export interface RecordingEnvFiles extends EnvFilesPort {
   readonly diffs: FileDiff[];
   /** The masked diff a change would make, without writing (dry-run). */
   preview(path: string, vars: Readonly<Record<string, Secret | string>>): Promise<FileDiff>;
+  /**
+   * preview under the file's edit lock, before any key exists: a lock a killed eskeys left is
+   * taken over now, and one a live process holds is LockedError (exit 4) before anything is minted.
+   */
+  preflight(path: string, vars: Readonly<Record<string, Secret | string>>): Promise<FileDiff>;
 }
 
 /** The rotation lock of one (template, environment). */
@@ -86,6 +91,13 @@ function storeEnvFiles(
   });
   /** What this rotation wrote to each file, and which variables: rollback undoes only that. */
   const written = new Map<string, { text: string; names: string[] }>();
+  const preview = async (path: string, vars: Readonly<Record<string, Secret | string>>) => {
+    const before = (await store.read(path, access)) ?? '';
+    const plain = Object.fromEntries(
+      Object.entries(vars).map(([k, v]) => [k, v instanceof Secret ? v.reveal() : v]),
+    );
+    return diffOf(path, before, applyEnvUpdates(before, plain).text);
+  };
   return {
     diffs,
     async update(path, vars) {
@@ -125,13 +137,8 @@ function storeEnvFiles(
       const v = text === undefined ? undefined : readEnvVar(text, name);
       return v === undefined ? undefined : new Secret(v);
     },
-    async preview(path, vars) {
-      const before = (await store.read(path, access)) ?? '';
-      const plain = Object.fromEntries(
-        Object.entries(vars).map(([k, v]) => [k, v instanceof Secret ? v.reveal() : v]),
-      );
-      return diffOf(path, before, applyEnvUpdates(before, plain).text);
-    },
+    preview,
+    preflight: (path, vars) => store.withLock(path, () => preview(path, vars)),
   };
 }
 

@@ -156,7 +156,11 @@ describe('acquireRotationLock across processes', () => {
   /** Compiles the lock adapter (and the errors it imports) to plain ESM that a child node can load. */
   async function compileLockModule(dir: string): Promise<string> {
     const root = fileURLToPath(new URL('../../../', import.meta.url));
-    for (const rel of ['src/adapters/lock/file-lock.ts', 'src/core/errors.ts']) {
+    for (const rel of [
+      'src/adapters/lock/file-lock.ts',
+      'src/adapters/lock/pid-alive.ts',
+      'src/core/errors.ts',
+    ]) {
       const out = ts.transpileModule(await readFile(join(root, rel), 'utf8'), {
         compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
       }).outputText;
