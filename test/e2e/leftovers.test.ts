@@ -185,3 +185,61 @@ describe('stale locks and leftovers of a killed eskeys', { timeout: 120_000 }, (
     expect(r.stdout + r.stderr).not.toContain(planted.split('=')[1]);
   });
 });
+
+/** Index templates, ILM policies and pipelines in the sandbox whose name carries the probe marker. */
+function probeClusterResources(): string[] {
+  const s = sb.sandbox.state;
+  return [
+    ...[...s.indexTemplates.keys()].map((n) => `index template ${n}`),
+    ...[...s.ilmPolicies.keys()].map((n) => `ILM policy ${n}`),
+    ...[...s.pipelines.keys()].map((n) => `ingest pipeline ${n}`),
+  ]
+    .filter((n) => n.includes('eskeys-probe-'))
+    .sort();
+}
+
+describe('probe resources of a rotation that died during verify', { timeout: 120_000 }, () => {
+  it("recover removes that run's index template, ILM policy and pipeline, and no other run's", async () => {
+    const { dir, env } = project();
+    // Another probe run's template (say, eskeys verify in CI right now): never touched.
+    const other = await sb.admin('PUT', '/_index_template/eskeys-probe-00ff00ff00ff00ff-tpl', {
+      index_patterns: ['eskeys-probe-00ff00ff00ff00ff-tpl-*'],
+      priority: 999,
+    });
+    expect(other.status).toBe(200);
+    // The teardown's deletes are held and then refused, so the resources outlive the process,
+    // which is killed once all three deletes have reached the cluster.
+    sb.sandbox.faults.inject({
+      method: 'DELETE',
+      path: /^\/_(index_template|ilm\/policy|ingest\/pipeline)\/eskeys-probe-/,
+      latencyMs: 5000,
+      status: 503,
+      times: 3,
+    });
+    const crash = await runCli(
+      ['create', '-t', 'email-search', '--env', env],
+      dir,
+      {},
+      {
+        when: () => sb.sandbox.faults.pending().length === 0,
+        signal: 'SIGKILL',
+      },
+    );
+    expect(crash.signal).toBe('SIGKILL');
+    const left = probeClusterResources().filter((n) => !n.includes('00ff00ff00ff00ff'));
+    expect(left.map((n) => n.replace(/eskeys-probe-[0-9a-f]+-/, 'eskeys-probe-<tag>-'))).toEqual([
+      'ILM policy eskeys-probe-<tag>-ilm',
+      'index template eskeys-probe-<tag>-tpl',
+      'ingest pipeline eskeys-probe-<tag>-pipeline',
+    ]);
+
+    const r = await runCli(['recover'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    for (const l of left) expect(r.stdout).toContain(`removed the probe leftover ${l}`);
+    expect(probeClusterResources()).toEqual(['index template eskeys-probe-00ff00ff00ff00ff-tpl']);
+    // The key of the dead rotation was rolled back.
+    expect((await statusKeys(dir)).filter((k) => k.environment === env).map((k) => k.state)).toEqual([
+      'invalidated',
+    ]);
+  });
+});
