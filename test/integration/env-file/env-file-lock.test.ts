@@ -108,3 +108,33 @@ describe('EnvFileStore edit lock', () => {
     expect(await readdir(dir)).toEqual(['.env']);
   });
 });
+
+describe('EnvFileStore.sweepLeftovers (recover and tick)', () => {
+  it("removes a dead holder's edit lock and every .<name>.eskeys-*.tmp beside the file, nothing else", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, '.env'), 'APP=1\n');
+    await writeFile(join(dir, '..env.eskeys-lock'), holder(await deadPid(), hostname()));
+    await writeFile(join(dir, '..env.eskeys-999-0a1b2c.tmp'), 'KEY=planted-secret\n');
+    await writeFile(join(dir, '..env.eskeys-lock-999-0a1b2c.tmp'), '');
+    await writeFile(join(dir, '..other.eskeys-999-0a1b2c.tmp'), "another file's temp\n");
+    const store = new EnvFileStore({ cwd: dir, lockWaitMs: 0 });
+    expect(await store.sweepLeftovers('.env', { dryRun: true })).toHaveLength(3);
+    const removed = await store.sweepLeftovers('.env');
+    expect(removed).toEqual([
+      expect.stringMatching(/^stale edit lock of \.env \(pid \d+ on host .* no longer running\)$/),
+      'leftover temp file ..env.eskeys-999-0a1b2c.tmp (it may have held a key; removed unread)',
+      'leftover temp file ..env.eskeys-lock-999-0a1b2c.tmp (it may have held a key; removed unread)',
+    ]);
+    expect(removed.join('\n')).not.toContain('planted-secret');
+    expect((await readdir(dir)).sort()).toEqual(['..other.eskeys-999-0a1b2c.tmp', '.env']);
+  });
+
+  it('waits for a live edit and never removes its lock', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, '.env'), 'APP=1\n');
+    await writeFile(join(dir, '..env.eskeys-lock'), holder(process.pid, hostname()));
+    const store = new EnvFileStore({ cwd: dir, lockWaitMs: 50 });
+    await expect(store.sweepLeftovers('.env')).rejects.toBeInstanceOf(LockedError);
+    expect((await readdir(dir)).sort()).toEqual(['..env.eskeys-lock', '.env']);
+  });
+});
