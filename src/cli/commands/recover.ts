@@ -126,8 +126,9 @@ export async function runRecover(opts: RecoverOptions): Promise<void> {
             });
             reporter.warn(`cannot recover ${p.template}@${environment}: ${(error as Error).message}`);
           }
+          // Only an old journal entry brought this environment here (it may since have left the
+          // configuration): a warning, not a failed recovery.
           if (group.length === 0) {
-            problems.push(lateProblem(environment, error));
             reporter.warn(
               `cannot check ${environment} for keys created after eskeys gave up: ${(error as Error).message}`,
             );
