@@ -146,6 +146,10 @@ describe('stale locks and leftovers of a killed eskeys', { timeout: 120_000 }, (
   it('recover removes stale locks, lock temp files and env temp files (unread, unprinted); a live lock stays', async () => {
     const { dir, env } = project();
     const { paths, planted } = await plantLeftovers(dir, env);
+    const dry = await runCli(['recover', '--dry-run'], dir);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout.match(/^would remove /gm)).toHaveLength(4);
+    for (const p of Object.values(paths)) expect(existsSync(p), p).toBe(true);
     const r = await runCli(['recover'], dir);
     expect(r.code, r.stderr).toBe(0);
     for (const p of [paths.editLock, paths.envTemp, paths.rotationLock, paths.lockTemp]) {
