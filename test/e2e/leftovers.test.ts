@@ -143,6 +143,30 @@ describe('stale locks and leftovers of a killed eskeys', { timeout: 120_000 }, (
     ]);
   });
 
+  it('a live process editing the env file: rotate exits 4 naming it, before any key is minted', async () => {
+    const { dir, env } = project();
+    const first = await runCli(['create', '-t', 'email-search', '--env', env], dir);
+    expect(first.code, first.stderr).toBe(0);
+    const before = readProjectFile(dir, '.env');
+    // This test process is the live holder; the test-only knob cuts the 10 s wait to 100 ms.
+    writeFileSync(join(dir, '..env.eskeys-lock'), lockOf(process.pid));
+    const r = await runCli(['rotate', '-t', 'email-search', '--env', env], dir, {
+      ESKEYS_TEST_LOCK_WAIT_MS: '100',
+    });
+    expect(r.code, r.stderr).toBe(4);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('eskeys: ') && !l.includes('warning:'));
+    expect(errors).toEqual([
+      `eskeys: env file .env is being edited by pid ${process.pid} on host ${hostname()} since 2026-12-01T00:00:00.000Z (lock ..env.eskeys-lock); retry once it has finished, or remove that file if no eskeys is running`,
+    ]);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stderr).not.toMatch(/creating key/);
+    expect((await statusKeys(dir)).filter((k) => k.environment === env).map((k) => k.state)).toEqual([
+      'active',
+    ]);
+    expect(readProjectFile(dir, '.env')).toBe(before);
+    expect(existsSync(join(dir, '..env.eskeys-lock'))).toBe(true);
+  });
+
   it('recover removes stale locks, lock temp files and env temp files (unread, unprinted); a live lock stays', async () => {
     const { dir, env } = project();
     const { paths, planted } = await plantLeftovers(dir, env);

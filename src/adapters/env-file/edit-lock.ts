@@ -69,7 +69,7 @@ export async function acquireEditLock(
       if (await takeOver(lock, seen)) onTakeOver?.(describeStale(seen));
       continue;
     }
-    if (Date.now() >= deadline) throw lockedError(shown, lock, seen.holder);
+    if (Date.now() >= deadline) throw lockedError(shown, editLockPath(shown), seen.holder);
     await new Promise((r) => setTimeout(r, delay));
   }
 }

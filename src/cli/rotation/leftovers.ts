@@ -9,7 +9,7 @@ import type { JournalEntry } from '../../core/journal/journal-entry.js';
 import { DEFAULT_ENVIRONMENT } from '../../core/templates/schema.js';
 import type { CliContext } from '../context.js';
 import { type Project, stateDirOf } from '../project.js';
-import { displayPath } from './services.js';
+import { displayPath, testLockWaitMs } from './services.js';
 import { listTemplates, loadTemplate, resolveOutputs } from './targets.js';
 
 /** Every env file of every template in every configured environment, plus those the journal names. */
@@ -56,7 +56,7 @@ export async function sweepLocalLeftovers(
     if (!isEskeysError(error)) throw error;
     warnings.push(rel(error.message));
   }
-  const store = new EnvFileStore({ cwd: project.root });
+  const store = new EnvFileStore({ cwd: project.root, lockWaitMs: testLockWaitMs(ctx.env) });
   for (const file of await knownEnvFiles(ctx, project, entries)) {
     try {
       removed.push(...(await store.sweepLeftovers(displayPath(project, file), opts)));

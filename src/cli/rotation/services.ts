@@ -81,8 +81,9 @@ export function displayPath(project: Project, file: string): string {
 function storeEnvFiles(
   project: Project,
   opts: { followSymlinks: boolean; secretVars: readonly string[] },
+  lockWaitMs: number | undefined,
 ): RecordingEnvFiles {
-  const store = new EnvFileStore({ cwd: project.root });
+  const store = new EnvFileStore({ cwd: project.root, lockWaitMs });
   const access = { followSymlinks: opts.followSymlinks };
   const diffs: FileDiff[] = [];
   const diffOf = (path: string, before: string, after: string): FileDiff => ({
@@ -138,7 +139,8 @@ function storeEnvFiles(
       return v === undefined ? undefined : new Secret(v);
     },
     preview,
-    preflight: (path, vars) => store.withLock(path, () => preview(path, vars)),
+    // The project-relative name, so a held lock's message names `.env`, not a temp-dir path.
+    preflight: (path, vars) => store.withLock(displayPath(project, path), () => preview(path, vars)),
   };
 }
 
@@ -150,7 +152,7 @@ export const openRotationServices: OpenServices = async (ctx, project, flags) =>
     cluster,
     journal: new JsonlJournalStore(dir),
     audit: new JsonlAuditLog(join(dir, 'audit.jsonl'), ctx.clock),
-    envFiles: (opts) => storeEnvFiles(project, opts),
+    envFiles: (opts) => storeEnvFiles(project, opts, testLockWaitMs(ctx.env)),
     // No stop signal for hooks: they run only after publish, when consumers may already be
     // restarting with the new key. A stop request lets the restart and health check finish
     // (bounded by their timeouts) and the rotation roll forward; killing a half-done
@@ -161,6 +163,16 @@ export const openRotationServices: OpenServices = async (ctx, project, flags) =>
     close: () => cluster.close(),
   };
 };
+
+/**
+ * Test-only: `ESKEYS_TEST_LOCK_WAIT_MS` shortens how long an env-file edit waits for a live
+ * holder of the file's edit lock (10 s otherwise), so the e2e suite can show the exit 4 a held
+ * lock gives without waiting 10 s. Never set it outside tests.
+ */
+export function testLockWaitMs(env: Readonly<Record<string, string | undefined>>): number | undefined {
+  const v = Number(env.ESKEYS_TEST_LOCK_WAIT_MS);
+  return env.ESKEYS_TEST_LOCK_WAIT_MS && Number.isSafeInteger(v) && v >= 0 ? v : undefined;
+}
 
 /**
  * The test-only crash hook: `ESKEYS_TEST_CRASH_AFTER=<step>` kills the process with SIGKILL

@@ -59,7 +59,7 @@ describe('EnvFileStore edit lock', () => {
     expect((error as LockedError).exitCode).toBe(4);
     expect((error as Error).message).toMatch(
       new RegExp(
-        `^env file \\.env is being edited by pid ${process.pid} on host ${hostname()} since 2026-12-01T00:00:00.000Z \\(lock .*/\\.\\.env\\.eskeys-lock\\); retry once it has finished, or remove that file if no eskeys is running$`,
+        `^env file \\.env is being edited by pid ${process.pid} on host ${hostname()} since 2026-12-01T00:00:00.000Z \\(lock \\.\\.env\\.eskeys-lock\\); retry once it has finished, or remove that file if no eskeys is running$`,
       ),
     );
     expect(await readFile(join(dir, '.env'), 'utf8')).toBe('APP=1\n');
