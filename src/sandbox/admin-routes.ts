@@ -30,6 +30,7 @@ function parseFault(body: unknown): FaultSpec {
   if (typeof body.body === 'string') spec.body = body.body;
   if (typeof body.contentType === 'string') spec.contentType = body.contentType;
   if (body.auth === 'api_key' || body.auth === 'basic') spec.auth = body.auth;
+  if (body.executeLate === true) spec.executeLate = true;
   return spec;
 }
 
@@ -53,7 +54,12 @@ export function adminRouter(faults: FaultInjector, counters: RequestCounter): Ro
     .add(
       'GET',
       '/_sandbox/faults',
-      guard(() => ok({ pending: faults.pending() })),
+      guard(() => ok({ pending: faults.pending(), held: faults.heldCount() })),
+    )
+    .add(
+      'POST',
+      '/_sandbox/faults/_release_held',
+      guard(async () => ok({ statuses: await faults.releaseHeld() })),
     )
     .add(
       'DELETE',

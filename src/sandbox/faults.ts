@@ -24,6 +24,12 @@ export interface FaultSpec {
    * e.g. probes sent as a freshly minted key) or `basic` (the admin user).
    */
   auth?: 'api_key' | 'basic';
+  /**
+   * Destroy the socket without answering, but keep the request and execute it when
+   * {@link FaultInjector.releaseHeld} is called: the cluster ran a request its client had already
+   * given up on (e.g. a create API key whose response never arrived), at a moment the test picks.
+   */
+  executeLate?: boolean;
 }
 
 interface ActiveFault extends FaultSpec {
@@ -33,14 +39,29 @@ interface ActiveFault extends FaultSpec {
 /** Fault injection for reliability tests (latency, error status, dropped connection). */
 export class FaultInjector {
   readonly #faults: ActiveFault[] = [];
+  readonly #held: (() => Promise<number>)[] = [];
 
   /** Adds a fault for the next `times` (default 1) matching requests. */
   inject(spec: FaultSpec): void {
     this.#faults.push({ ...spec, remaining: spec.times ?? 1 });
   }
-  /** Removes every pending fault. */
+  /** Removes every pending fault (held requests stay held until released). */
   clear(): void {
     this.#faults.length = 0;
+  }
+  /** Keeps a request whose client was disconnected (`executeLate`), to run at releaseHeld. */
+  hold(run: () => Promise<number>): void {
+    this.#held.push(run);
+  }
+  /** Runs every held request in arrival order; their answers go nowhere. Returns each one's status. */
+  async releaseHeld(): Promise<number[]> {
+    const statuses: number[] = [];
+    for (let run = this.#held.shift(); run; run = this.#held.shift()) statuses.push(await run());
+    return statuses;
+  }
+  /** How many requests are held. */
+  heldCount(): number {
+    return this.#held.length;
   }
   /** Pending faults (for the /_sandbox route). */
   pending(): { method?: string; path: string; auth?: string; remaining: number }[] {

@@ -87,6 +87,71 @@ function renderError(e: unknown): {
   };
 }
 
+/** What one request carries into routing, kept apart from its socket so a held request can run later. */
+interface Incoming {
+  method: string;
+  uri: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  rawBody: Buffer;
+  secure: boolean;
+}
+
+/** An answer ready to send (or to discard, for a request whose client is gone). */
+interface Answer {
+  status: number;
+  json: string | undefined;
+  compat: number | undefined;
+  headers: Record<string, string | string[]> | undefined;
+}
+
+/** Media types → routing → authentication → handler; errors rendered as ES renders them. */
+async function answer(deps: ServerDeps, router: Router<Handler>, inc: Incoming): Promise<Answer> {
+  let compat: number | undefined;
+  try {
+    const lookup = router.lookup(inc.method, inc.path);
+    compat = checkCompatibleVersion(
+      deps.state.version.major,
+      inc.headers.accept,
+      inc.headers['content-type'],
+      inc.rawBody.length > 0,
+    );
+    if (lookup.kind === 'none') {
+      throw new SimpleError(400, `no handler found for uri [${inc.uri}] and method [${inc.method}]`);
+    }
+    if (lookup.kind === 'method-not-allowed') {
+      throw new SimpleError(
+        405,
+        `Incorrect HTTP method for uri [${inc.uri}] and method [${inc.method}], allowed: [${lookup.allowed.join(', ')}]`,
+        { Allow: lookup.allowed.join(',') },
+      );
+    }
+    const ctx: RequestContext = {
+      method: inc.method,
+      path: inc.path,
+      uri: inc.uri,
+      query: inc.query,
+      params: lookup.match.params,
+      headers: inc.headers,
+      rawBody: inc.rawBody,
+      state: deps.state,
+      secure: inc.secure,
+      auth: undefined as unknown as RequestContext['auth'],
+    };
+    ctx.auth = await deps.authenticate(ctx);
+    checkParams(ctx, lookup.match.handler);
+    const result: HandlerResult = await lookup.match.handler(ctx);
+    const json =
+      result.rawJson ??
+      (result.body === undefined ? undefined : renderLongSentinels(JSON.stringify(result.body)));
+    return { status: result.status, json, compat, headers: result.headers };
+  } catch (e) {
+    const r = renderError(e);
+    return { status: r.status, json: r.json, compat, headers: r.headers };
+  }
+}
+
 /** Builds the request handler: faults → counting → media types → routing → authentication → handler. */
 export function requestListener(deps: ServerDeps, secure: boolean) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -95,20 +160,28 @@ export function requestListener(deps: ServerDeps, secure: boolean) {
     const q = uri.indexOf('?');
     const path = q >= 0 ? uri.slice(0, q) : uri;
     const query = new URLSearchParams(q >= 0 ? uri.slice(q + 1) : '');
-    let compat: number | undefined;
     // ES echoes X-Opaque-Id so callers can correlate requests.
     const opaqueHeader = req.headers['x-opaque-id'];
     const opaque = Array.isArray(opaqueHeader) ? opaqueHeader[0] : opaqueHeader;
     try {
       const isAdmin = path === '/_sandbox' || path.startsWith('/_sandbox/');
       const router = isAdmin ? deps.adminRouter : deps.router;
-      const lookup = router.lookup(method, path);
       if (!isAdmin) {
+        const lookup = router.lookup(method, path);
         // Faulted requests are counted too, so retry counts can be asserted.
         deps.counters.record(lookup.kind === 'match' ? lookup.match.endpoint : `${method} (unmatched)`);
         const fault = deps.faults.take(method, path, req.headers.authorization);
         if (fault) {
           if (fault.latencyMs) await sleep(fault.latencyMs);
+          if (fault.executeLate) {
+            // The client sees its connection drop with no answer; the cluster runs the request
+            // anyway, later, when the test releases it: a create executed after its client gave up.
+            const rawBody = await readBody(req);
+            req.socket.destroy();
+            const inc: Incoming = { method, uri, path, query, headers: req.headers, rawBody, secure };
+            deps.faults.hold(async () => (await answer(deps, router, inc)).status);
+            return;
+          }
           if (fault.drop) {
             req.socket.destroy();
             return;
@@ -130,45 +203,21 @@ export function requestListener(deps: ServerDeps, secure: boolean) {
         }
       }
       const rawBody = await readBody(req);
-      compat = checkCompatibleVersion(
-        deps.state.version.major,
-        req.headers.accept,
-        req.headers['content-type'],
-        rawBody.length > 0,
-      );
-      if (lookup.kind === 'none') {
-        throw new SimpleError(400, `no handler found for uri [${uri}] and method [${method}]`);
-      }
-      if (lookup.kind === 'method-not-allowed') {
-        throw new SimpleError(
-          405,
-          `Incorrect HTTP method for uri [${uri}] and method [${method}], allowed: [${lookup.allowed.join(', ')}]`,
-          { Allow: lookup.allowed.join(',') },
-        );
-      }
-      const ctx: RequestContext = {
+      const a = await answer(deps, router, {
         method,
-        path,
         uri,
+        path,
         query,
-        params: lookup.match.params,
         headers: req.headers,
         rawBody,
-        state: deps.state,
         secure,
-        auth: undefined as unknown as RequestContext['auth'],
-      };
-      ctx.auth = await deps.authenticate(ctx);
-      checkParams(ctx, lookup.match.handler);
-      const result: HandlerResult = await lookup.match.handler(ctx);
-      const json =
-        result.rawJson ??
-        (result.body === undefined ? undefined : renderLongSentinels(JSON.stringify(result.body)));
-      send(res, method, result.status, json, compat, result.headers, opaque);
+      });
+      if (res.headersSent || req.socket.destroyed) return;
+      send(res, method, a.status, a.json, a.compat, a.headers, opaque);
     } catch (e) {
       if (res.headersSent || req.socket.destroyed) return;
       const r = renderError(e);
-      send(res, method, r.status, r.json, compat, r.headers, opaque);
+      send(res, method, r.status, r.json, undefined, r.headers, opaque);
     }
   };
 }

@@ -195,8 +195,11 @@ export async function runCli(
   args: readonly string[],
   cwd: string,
   env: Record<string, string> = {},
-  /** Sends `signal` to the CLI once its stderr matches `when` (an operator's Ctrl-C mid-step). */
-  interrupt?: { when: RegExp; signal: NodeJS.Signals },
+  /**
+   * Sends `signal` to the CLI once its stderr matches `when` (an operator's Ctrl-C mid-step), or
+   * once `when()` holds (checked every 10 ms: a state of the sandbox the test waits for).
+   */
+  interrupt?: { when: RegExp | (() => boolean); signal: NodeJS.Signals },
 ): Promise<CliRun> {
   const r = await spawnCli(args, cwd, env, interrupt);
   currentRuns.push(r);
@@ -207,7 +210,7 @@ function spawnCli(
   args: readonly string[],
   cwd: string,
   env: Record<string, string>,
-  interrupt?: { when: RegExp; signal: NodeJS.Signals },
+  interrupt?: { when: RegExp | (() => boolean); signal: NodeJS.Signals },
 ): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], {
@@ -218,14 +221,27 @@ function spawnCli(
     let stderr = '';
     let sent = false;
     child.stdout.on('data', (d) => (stdout += d));
+    const when = interrupt?.when;
     child.stderr.on('data', (d) => {
       stderr += d;
-      if (interrupt && !sent && interrupt.when.test(stderr)) {
+      if (interrupt && when instanceof RegExp && !sent && when.test(stderr)) {
         sent = true;
         child.kill(interrupt.signal);
       }
     });
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    const poll =
+      interrupt && typeof when === 'function'
+        ? setInterval(() => {
+            if (!sent && when()) {
+              sent = true;
+              child.kill(interrupt.signal);
+            }
+          }, 10)
+        : undefined;
+    child.on('close', (code, signal) => {
+      clearInterval(poll);
+      resolve({ code, signal, stdout, stderr });
+    });
   });
 }
 

@@ -147,6 +147,7 @@ export function fakeRotationServices(cluster: FakeCluster, locked = false) {
     restore: (p, b) => files.restore(p, b),
     readVar: (p, n) => files.readVar(p, n),
     preview: async (p) => ({ file: p, diff: '' }),
+    preflight: async (p) => ({ file: p, diff: '' }),
   });
   const open: OpenServices = async () => ({
     cluster,

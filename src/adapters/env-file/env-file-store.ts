@@ -3,8 +3,9 @@ import { constants } from 'node:fs';
 import { lstat, open, readFile, realpath, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { applyEnvUpdates, EnvFileSyntaxError, type EnvUpdateResult } from '../../core/env-file/edit-env.js';
-import { ConfigError } from '../../core/errors.js';
+import { ConfigError, EskeysError } from '../../core/errors.js';
 import type { Secret } from '../../core/secret.js';
+import { acquireEditLock, listEditLeftovers, sweepEditLeftovers } from './edit-lock.js';
 
 /**
  * Reads and atomically replaces env files, the place where a managed key is handed to its consumers.
@@ -27,9 +28,6 @@ export interface EnvFileStoreOptions {
   /** How long an edit waits for another process's edit of the same file. @defaultValue 10000 */
   lockWaitMs?: number;
 }
-
-/** A lock file untouched this long was left by a process that died mid-edit. */
-const LOCK_STALE_MS = 30_000;
 
 /** Options shared by read, write and update. */
 export interface EnvFileAccessOptions {
@@ -68,41 +66,35 @@ export class EnvFileStore {
    * Runs `fn` (a read-modify-write of the file) holding the file's edit lock: `.<name>.eskeys-lock`
    * beside it, created with O_EXCL. Two eskeys processes rotating templates that share one env
    * file would otherwise both read the old text and the second rename would drop the first key.
-   * Waits up to lockWaitMs for another holder; a lock older than 30 s is stale and taken over.
+   * Waits up to lockWaitMs for a live holder (then LockedError, exit 4); a dead holder's lock on
+   * this host, or any lock older than 30 s, is taken over (see edit-lock.ts).
    */
   async withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
-    const abs = resolve(this.#cwd, path);
-    const lock = join(dirname(abs), `.${basename(abs)}.eskeys-lock`);
-    const deadline = Date.now() + this.#lockWaitMs;
-    for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
-      try {
-        const fh = await open(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, ENV_FILE_MODE);
-        await fh.writeFile(`${process.pid}\n`).finally(() => fh.close());
-        break;
-      } catch (cause) {
-        const code = (cause as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') break; // no folder yet: nothing to race with; the write creates it
-        if (code !== 'EEXIST') throw fsError(path, 'lock', cause);
-        const age = await lstat(lock).then(
-          (st) => Date.now() - st.mtimeMs,
-          () => 0,
-        );
-        if (age > LOCK_STALE_MS) {
-          await unlink(lock).catch(() => {});
-          continue;
-        }
-        if (Date.now() >= deadline) {
-          throw new ConfigError(
-            `env file ${path} is being edited by another eskeys process (${lock}); retry, or remove that file if no eskeys is running`,
-          );
-        }
-        await new Promise((r) => setTimeout(r, delay));
-      }
-    }
+    const release = await acquireEditLock(resolve(this.#cwd, path), path, this.#lockWaitMs).catch(
+      (cause: unknown) => {
+        throw cause instanceof EskeysError ? cause : fsError(path, 'lock', cause);
+      },
+    );
     try {
       return await fn();
     } finally {
-      await unlink(lock).catch(() => {});
+      await release?.();
+    }
+  }
+
+  /**
+   * Removes what killed eskeys processes left beside the file: a stale edit lock and
+   * `.<name>.eskeys-*.tmp` temp files (removed unread: they can hold a key). A dry run only lists
+   * them. One line per leftover, naming the file as `path` names it.
+   */
+  async sweepLeftovers(path: string, opts: { dryRun?: boolean } = {}): Promise<string[]> {
+    const abs = resolve(this.#cwd, path);
+    try {
+      return opts.dryRun
+        ? await listEditLeftovers(abs, path)
+        : await sweepEditLeftovers(abs, path, this.#lockWaitMs);
+    } catch (cause) {
+      throw cause instanceof EskeysError ? cause : fsError(path, 'clean up beside', cause);
     }
   }
 

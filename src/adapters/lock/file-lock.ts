@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, stat, unlink, utimes } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, EskeysError, LockedError } from '../../core/errors.js';
+import { pidAlive } from './pid-alive.js';
 
 /**
  * A per-(template, environment) lock so two rotations of one key never overlap on this machine or
@@ -149,22 +150,12 @@ function isStale(seen: Seen, staleMs: number): boolean {
   return h !== undefined && h.host === hostname() && !pidAlive(h.pid);
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes a stale lock without removing a fresh one by mistake: two processes that both judged the
  * same lock stale must not let the second delete the lock the first has just created. Only the
  * holder of a short-lived guard file removes the lock, and only if it is still the one judged stale.
  */
-async function takeOver(path: string, seen: Seen): Promise<void> {
+async function takeOver(path: string, seen: Seen): Promise<boolean> {
   const guard = `${path}.takeover`;
   const guardHolder: Holder = {
     pid: process.pid,
@@ -176,14 +167,18 @@ async function takeOver(path: string, seen: Seen): Promise<void> {
   if (!(await publish(guard, guardHolder))) {
     const other = await inspect(guard);
     if (other !== 'gone' && isStale(other, GUARD_STALE_MS)) await unlink(guard).catch(() => {});
-    return;
+    return false;
   }
   try {
     const again = await inspect(path);
     // Same content and same mtime: still the lock judged stale, not a new one nor a refreshed one.
     if (again !== 'gone' && again.raw === seen.raw && again.refreshedMs === seen.refreshedMs) {
-      await unlink(path).catch(() => {});
+      return await unlink(path).then(
+        () => true,
+        () => false,
+      );
     }
+    return false;
   } finally {
     await unlink(guard).catch(() => {});
   }
@@ -227,4 +222,61 @@ function lockedError(name: string, holder: Holder | undefined, path: string): Lo
 /** Lock file name for a lock name: keeps readable characters, percent-encodes the rest (so no `/` or `..`). */
 function fileSafe(name: string): string {
   return name.replace(/[^A-Za-z0-9_@+=,-]/g, (c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+}
+
+/**
+ * Removes the leftovers of killed eskeys processes under `stateDir/locks`: rotation locks whose
+ * holder is gone (dead on this host, or not refreshed for staleMs), and the temp and takeover-guard
+ * files a lock attempt creates for a few milliseconds, once older than 30 s. A live holder's lock
+ * is never touched. A dry run only lists them. One line per leftover.
+ */
+export async function sweepRotationLocks(
+  stateDir: string,
+  opts: RotationLockOptions & { dryRun?: boolean } = {},
+): Promise<string[]> {
+  const staleMs = opts.staleMs ?? DEFAULT_STALE_MS;
+  const dir = join(stateDir, 'locks');
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new ConfigError(`cannot list the lock folder ${dir}: ${(error as NodeJS.ErrnoException).code}`, {
+      cause: error,
+    });
+  }
+  const out: string[] = [];
+  try {
+    for (const name of names.sort()) {
+      const path = join(dir, name);
+      if (name.endsWith('.lock')) {
+        const seen = await inspect(path);
+        if (seen === 'gone' || !isStale(seen, staleMs)) continue;
+        const h = seen.holder;
+        const who = h ? `pid ${h.pid} on host ${h.host} since ${h.since}` : 'unreadable';
+        if (opts.dryRun || (await takeOver(path, seen))) out.push(`stale rotation lock ${path} (${who})`);
+      } else if (name.endsWith('.tmp') || name.endsWith('.takeover')) {
+        const st = await stat(path).catch(() => undefined);
+        if (!st || Date.now() - st.mtimeMs <= GUARD_STALE_MS) continue;
+        if (
+          opts.dryRun ||
+          (await unlink(path).then(
+            () => true,
+            () => false,
+          ))
+        ) {
+          out.push(`leftover lock temp file ${path}`);
+        }
+      }
+    }
+  } catch (error) {
+    if (error instanceof EskeysError) throw error;
+    throw new ConfigError(
+      `cannot clean up the lock folder ${dir}: ${(error as NodeJS.ErrnoException).code}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return out;
 }

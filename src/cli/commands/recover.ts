@@ -1,12 +1,14 @@
 import { Command, Option } from 'commander';
 import type { ClusterPort } from '../../core/cluster-port.js';
-import { PartialFailureError, ReportedError } from '../../core/errors.js';
+import { isEskeysError, PartialFailureError, ReportedError } from '../../core/errors.js';
 import type { JournalEntry } from '../../core/journal/journal-entry.js';
 import { openRotations } from '../../core/journal/plan-recovery.js';
 import { parseManagedKeys } from '../../core/rotation/key-metadata.js';
 import { describeKey } from '../../core/rotation/key-state.js';
+import { abandonedCreates, invalidateLateKeys, type LateKeyResult } from '../../core/rotation/late-keys.js';
 import type { RecoveryResult } from '../../core/rotation/recover-rotation.js';
 import { maskId } from '../../core/secret.js';
+import { actorName } from '../actor.js';
 import type { CliContext } from '../context.js';
 import {
   addClusterOptions,
@@ -16,6 +18,7 @@ import {
   type Project,
 } from '../project.js';
 import { writeJson } from '../render/json.js';
+import { sweepLocalLeftovers } from '../rotation/leftovers.js';
 import { type RecoveryProblem, recoverOpenRotations } from '../rotation/recover.js';
 import {
   displayPath,
@@ -51,6 +54,19 @@ function renderResult(r: RecoveryResult, project: Project): string {
   return lines.join('\n') + '\n';
 }
 
+function renderLateKey(l: LateKeyResult): string {
+  return `${l.template}@${l.environment}: ${l.action}: ${l.reason}\n`;
+}
+
+function lateProblem(environment: string, error: unknown): RecoveryProblem {
+  return {
+    rotation: '-',
+    scope: `*@${environment}`,
+    error: error instanceof Error ? error.message : String(error),
+    exitCode: (error as { exitCode?: number }).exitCode ?? 5,
+  };
+}
+
 /** Runs `eskeys recover`: every rotation whose journal has no end is rolled back or forward. */
 export async function runRecover(opts: RecoverOptions): Promise<void> {
   const { ctx } = opts;
@@ -59,6 +75,7 @@ export async function runRecover(opts: RecoverOptions): Promise<void> {
   const reporter = stderrReporter(ctx.io, project.root);
   const results: RecoveryResult[] = [];
   const problems: RecoveryProblem[] = [];
+  const lateKeys: LateKeyResult[] = [];
   try {
     const entries = await services.journal.readAll();
     const open = openRotations(entries).filter((p) => !opts.env || p.environment === opts.env);
@@ -68,8 +85,21 @@ export async function runRecover(opts: RecoverOptions): Promise<void> {
         `key ${o.name} (${maskId(o.id)}) has been pending since ${o.created} (created by ${o.created_by}) and no journal here knows it: recover on that host, or \`eskeys revoke --id ${o.id}\` once no env file holds it`,
       );
     }
-    if (open.length === 0) {
-      if (opts.json) writeJson(ctx.io, { recovered: [], problems: [], orphans });
+    // Locks and temp files of killed processes: local, so swept before anything else.
+    const sweep = await sweepLocalLeftovers(ctx, project, entries, { dryRun: opts.dryRun });
+    for (const w of sweep.warnings) reporter.warn(w);
+    if (!opts.json) {
+      for (const l of sweep.removed)
+        ctx.io.stdout.write(`${opts.dryRun ? 'would remove' : 'removed'} ${l}\n`);
+    }
+    // Keys the cluster minted after a rotation here had given up on its create (see late-keys.ts).
+    const lateEnvironments = [...abandonedCreates(entries).values()]
+      .map((a) => a.environment)
+      .filter((e) => !opts.env || e === opts.env);
+    const environments = [...new Set([...open.map((p) => p.environment), ...lateEnvironments])].sort();
+    if (environments.length === 0) {
+      if (opts.json)
+        writeJson(ctx.io, { recovered: [], late_keys: [], leftovers: sweep.removed, problems: [], orphans });
       else ctx.io.stdout.write('no interrupted rotation in the journal\n');
       return;
     }
@@ -77,7 +107,7 @@ export async function runRecover(opts: RecoverOptions): Promise<void> {
     // connection, never through another environment's (a key id looked up on the wrong cluster
     // would read as "never created").
     const here = environmentName(ctx, opts);
-    for (const environment of [...new Set(open.map((p) => p.environment))].sort()) {
+    for (const environment of environments) {
       const group = open.filter((p) => p.environment === environment);
       let envServices = services;
       if (environment !== here) {
@@ -96,10 +126,37 @@ export async function runRecover(opts: RecoverOptions): Promise<void> {
             });
             reporter.warn(`cannot recover ${p.template}@${environment}: ${(error as Error).message}`);
           }
+          // Only an old journal entry brought this environment here (it may since have left the
+          // configuration): a warning, not a failed recovery.
+          if (group.length === 0) {
+            reporter.warn(
+              `cannot check ${environment} for keys created after eskeys gave up: ${(error as Error).message}`,
+            );
+          }
           continue;
         }
       }
       try {
+        try {
+          const late = await invalidateLateKeys(
+            {
+              cluster: envServices.cluster,
+              clock: ctx.clock,
+              audit: envServices.audit,
+              actor: actorName(ctx.env),
+            },
+            entries,
+            environment,
+            { dryRun: opts.dryRun },
+          );
+          lateKeys.push(...late);
+          if (!opts.json) for (const l of late) ctx.io.stdout.write(renderLateKey(l));
+        } catch (error) {
+          if (!isEskeysError(error)) throw error;
+          problems.push(lateProblem(environment, error));
+          reporter.warn(`${environment}: ${error.message}`);
+        }
+        if (group.length === 0) continue;
         const outcome = await recoverOpenRotations({
           ctx,
           project,
@@ -117,10 +174,15 @@ export async function runRecover(opts: RecoverOptions): Promise<void> {
         if (envServices !== services) await envServices.close();
       }
     }
+    if (!opts.json && results.length === 0 && lateKeys.length === 0 && problems.length === 0) {
+      ctx.io.stdout.write('no interrupted rotation in the journal\n');
+    }
     if (opts.json) {
       writeJson(ctx.io, {
         dry_run: !!opts.dryRun,
         recovered: results.map((r) => ({ ...r, files: r.files })),
+        late_keys: lateKeys,
+        leftovers: sweep.removed,
         problems,
         orphans,
       });

@@ -5,10 +5,12 @@ import { actorName } from '../actor.js';
 // pass; `eskeys schedule` runs one on every firing.
 
 import { AuditRecordReader } from '../../adapters/audit/audit-record-reader.js';
+import { JsonlJournalStore } from '../../adapters/journal/jsonl-journal-store.js';
 import { ConfigError, isEskeysError } from '../../core/errors.js';
 import { openRotations } from '../../core/journal/plan-recovery.js';
 import type { Reporter } from '../../core/ports.js';
 import { parseManagedKeys } from '../../core/rotation/key-metadata.js';
+import { invalidateLateKeys } from '../../core/rotation/late-keys.js';
 import { revokeKeys } from '../../core/rotation/plan-revoke.js';
 import { templateHash } from '../../core/rotation/template-hash.js';
 import {
@@ -22,7 +24,8 @@ import { REVIEW_DUE } from '../../core/scheduler/review.js';
 import { resolveEnvironment } from '../../core/templates/load-template.js';
 import { DEFAULT_ENVIRONMENT } from '../../core/templates/schema.js';
 import type { CliContext } from '../context.js';
-import { auditLogPath, type ClusterFlags, loadProject, type Project } from '../project.js';
+import { auditLogPath, type ClusterFlags, loadProject, type Project, stateDirOf } from '../project.js';
+import { sweepLocalLeftovers } from './leftovers.js';
 import { driftPolicy, passConcurrency, type TickOptions } from './pass-options.js';
 import { recoverOpenRotations } from './recover.js';
 import { executeRotation, prepareRotation, requireUserAdmin } from './run.js';
@@ -96,10 +99,32 @@ async function openSession(
   const rel = (line: string) => line.split(`${project.root}/`).join('');
   return {
     async recover({ templates, dryRun }) {
-      const open = openRotations(await services.journal.readAll()).filter(
+      const entries = await services.journal.readAll();
+      // Keys the cluster minted after a rotation here had given up on its create (late-keys.ts).
+      const late: PassRecovery[] = (
+        await invalidateLateKeys(
+          { cluster: services.cluster, clock: ctx.clock, audit: services.audit, actor },
+          entries,
+          environment,
+          {
+            dryRun,
+            templates,
+          },
+        )
+      ).map((l) => ({
+        template: l.template,
+        environment: l.environment,
+        rotation: l.rotation,
+        outcome: dryRun ? 'planned' : 'rolled_back',
+        decision: 'roll_back',
+        reason: l.reason,
+        actions: [l.action],
+        exitCode: 0,
+      }));
+      const open = openRotations(entries).filter(
         (p) => p.environment === environment && (!templates || templates.includes(p.template)),
       );
-      if (open.length === 0) return [];
+      if (open.length === 0) return late;
       const { results, problems } = await recoverOpenRotations({
         ctx,
         project,
@@ -108,17 +133,19 @@ async function openSession(
         open,
         dryRun,
       });
-      const out: PassRecovery[] = results.map((r) => ({
-        template: r.template,
-        environment: r.environment,
-        rotation: r.rotation,
-        outcome: r.outcome,
-        decision: r.decision.action,
-        reason: r.decision.reason,
-        actions: r.actions.map(rel),
-        interruptedAt: r.interruptedAt,
-        exitCode: 0,
-      }));
+      const out: PassRecovery[] = late.concat(
+        results.map((r) => ({
+          template: r.template,
+          environment: r.environment,
+          rotation: r.rotation,
+          outcome: r.outcome,
+          decision: r.decision.action,
+          reason: r.decision.reason,
+          actions: r.actions.map(rel),
+          interruptedAt: r.interruptedAt,
+          exitCode: 0,
+        })),
+      );
       for (const p of problems) {
         const progress = open.find((o) => o.rotation === p.rotation)!;
         const locked = p.exitCode === 4;
@@ -195,6 +222,11 @@ export async function tickPass(opts: TickOptions): Promise<PassReport> {
   const reporter = stderrReporter(ctx.io, project.root);
   const templates = await passTemplates(ctx, project, opts.template, reporter);
   const audit = auditRecordReader(project, reporter);
+  // Locks and temp files of killed processes, before anything takes a lock (leftovers.ts).
+  const entries = await new JsonlJournalStore(stateDirOf(project)).readAll();
+  const sweep = await sweepLocalLeftovers(ctx, project, entries, { dryRun: opts.dryRun });
+  for (const w of sweep.warnings) reporter.warn(w);
+  for (const l of sweep.removed) reporter.step(`${opts.dryRun ? 'would remove' : 'removed'} ${l}`);
   return runPass(
     {
       clock: ctx.clock,

@@ -8,6 +8,7 @@ import { ConfigError, LockedError, PartialFailureError, UsageError } from '../..
 import { openRotations } from '../../core/journal/plan-recovery.js';
 import type { Reporter } from '../../core/ports.js';
 import { type ManagedKey, parseManagedKeys } from '../../core/rotation/key-metadata.js';
+import { findLateKeys, lateKeyReason } from '../../core/rotation/late-keys.js';
 import type { EffectiveOutputs } from '../../core/rotation/outputs.js';
 import { type ProceedPlan, planRotation } from '../../core/rotation/plan-rotation.js';
 import { type RotationOutcome, rotateKey } from '../../core/rotation/rotate-key.js';
@@ -42,8 +43,8 @@ export function requireUserAdmin(cluster: ClusterPort): void {
 
 /**
  * Refuses, before any key exists, an env file that publish could not update (bad quoting on the
- * key's line, a symlink that is not allowed, an unreadable file): otherwise the rotation would
- * mint and probe a key only to invalidate it again at publish.
+ * key's line, a symlink that is not allowed, an unreadable file, an edit lock a live process
+ * holds): otherwise the rotation would mint and probe a key only to invalidate it again at publish.
  */
 async function preflightEnvFiles(envFiles: RecordingEnvFiles, outputs: EffectiveOutputs, project: Project) {
   // A stand-in of the real value's shape (base64 with padding), so quoting decisions match.
@@ -52,7 +53,7 @@ async function preflightEnvFiles(envFiles: RecordingEnvFiles, outputs: Effective
   if (outputs.idVar) vars[outputs.idVar] = 'A'.repeat(20);
   for (const path of outputs.envFiles) {
     try {
-      await envFiles.preview(path, vars);
+      await envFiles.preflight(path, vars);
     } catch (error) {
       throw error instanceof EnvFileSyntaxError ? error.inFile(displayPath(project, path)) : error;
     }
@@ -103,7 +104,8 @@ export async function prepareRotation(input: PrepareRotationInput): Promise<Prep
   const hash = templateHash(template.role_descriptors);
   // An interrupted rotation of this key must be finished or undone before a new one starts:
   // its pending key would block the plan, and its files may hold a half-published state.
-  const interrupted = openRotations(await services.journal.readAll(scope)).filter(
+  const entries = await services.journal.readAll(scope);
+  const interrupted = openRotations(entries).filter(
     (p) => p.template === template.name && p.environment === environment,
   );
   if (interrupted.length > 0) {
@@ -124,7 +126,17 @@ export async function prepareRotation(input: PrepareRotationInput): Promise<Prep
     immediate: input.immediate,
     adminUsername: services.cluster.adminUsername,
   });
-  if (plan.action === 'blocked') throw new LockedError(plan.reason);
+  if (plan.action === 'blocked') {
+    // The pending key may be this host's own: a create the cluster ran after this host's
+    // rotation had given up on it. Nobody else is rotating; recover invalidates it.
+    const own = findLateKeys(entries, [plan.blocking], ctx.clock.now())[0];
+    if (own) {
+      throw new PartialFailureError(
+        `${lateKeyReason(own.key, own.rotation.rotation)}; run \`eskeys recover\` to invalidate it, then rotate again`,
+      );
+    }
+    throw new LockedError(plan.reason);
+  }
   if (plan.action === 'refused') throw new UsageError(plan.reason);
   const envFiles = services.envFiles({
     followSymlinks: outputs.followSymlinks,

@@ -33,6 +33,11 @@ export interface RecordingEnvFiles extends EnvFilesPort {
   readonly diffs: FileDiff[];
   /** The masked diff a change would make, without writing (dry-run). */
   preview(path: string, vars: Readonly<Record<string, Secret | string>>): Promise<FileDiff>;
+  /**
+   * preview under the file's edit lock, before any key exists: a lock a killed eskeys left is
+   * taken over now, and one a live process holds is LockedError (exit 4) before anything is minted.
+   */
+  preflight(path: string, vars: Readonly<Record<string, Secret | string>>): Promise<FileDiff>;
 }
 
 /** The rotation lock of one (template, environment). */
@@ -83,8 +88,12 @@ export function displayPath(project: Project, file: string): string {
   return file.startsWith(project.root + '/') ? file.slice(project.root.length + 1) : file;
 }
 
-function storeEnvFiles(project: Project, opts: EnvFilesOptions): RecordingEnvFiles {
-  const store = new EnvFileStore({ cwd: project.root });
+function storeEnvFiles(
+  project: Project,
+  opts: EnvFilesOptions,
+  lockWaitMs: number | undefined,
+): RecordingEnvFiles {
+  const store = new EnvFileStore({ cwd: project.root, lockWaitMs });
   const access = { followSymlinks: opts.followSymlinks, mode: opts.mode };
   const diffs: FileDiff[] = [];
   const diffOf = (path: string, before: string, after: string): FileDiff => ({
@@ -93,6 +102,13 @@ function storeEnvFiles(project: Project, opts: EnvFilesOptions): RecordingEnvFil
   });
   /** What this rotation wrote to each file, and which variables: rollback undoes only that. */
   const written = new Map<string, { text: string; names: string[] }>();
+  const preview = async (path: string, vars: Readonly<Record<string, Secret | string>>) => {
+    const before = (await store.read(path, access)) ?? '';
+    const plain = Object.fromEntries(
+      Object.entries(vars).map(([k, v]) => [k, v instanceof Secret ? v.reveal() : v]),
+    );
+    return diffOf(path, before, applyEnvUpdates(before, plain).text);
+  };
   return {
     diffs,
     async update(path, vars) {
@@ -132,13 +148,9 @@ function storeEnvFiles(project: Project, opts: EnvFilesOptions): RecordingEnvFil
       const v = text === undefined ? undefined : readEnvVar(text, name);
       return v === undefined ? undefined : new Secret(v);
     },
-    async preview(path, vars) {
-      const before = (await store.read(path, access)) ?? '';
-      const plain = Object.fromEntries(
-        Object.entries(vars).map(([k, v]) => [k, v instanceof Secret ? v.reveal() : v]),
-      );
-      return diffOf(path, before, applyEnvUpdates(before, plain).text);
-    },
+    preview,
+    // The project-relative name, so a held lock's message names `.env`, not a temp-dir path.
+    preflight: (path, vars) => store.withLock(displayPath(project, path), () => preview(path, vars)),
   };
 }
 
@@ -150,7 +162,7 @@ export const openRotationServices: OpenServices = async (ctx, project, flags) =>
     cluster,
     journal: new JsonlJournalStore(dir),
     audit: new JsonlAuditLog(join(dir, 'audit.jsonl'), ctx.clock),
-    envFiles: (opts) => storeEnvFiles(project, opts),
+    envFiles: (opts) => storeEnvFiles(project, opts, testLockWaitMs(ctx.env)),
     // No stop signal for hooks: they run only after publish, when consumers may already be
     // restarting with the new key. A stop request lets the restart and health check finish
     // (bounded by their timeouts) and the rotation roll forward; killing a half-done
@@ -161,6 +173,16 @@ export const openRotationServices: OpenServices = async (ctx, project, flags) =>
     close: () => cluster.close(),
   };
 };
+
+/**
+ * Test-only: `ESKEYS_TEST_LOCK_WAIT_MS` shortens how long an env-file edit waits for a live
+ * holder of the file's edit lock (10 s otherwise), so the e2e suite can show the exit 4 a held
+ * lock gives without waiting 10 s. Never set it outside tests.
+ */
+export function testLockWaitMs(env: Readonly<Record<string, string | undefined>>): number | undefined {
+  const v = Number(env.ESKEYS_TEST_LOCK_WAIT_MS);
+  return env.ESKEYS_TEST_LOCK_WAIT_MS && Number.isSafeInteger(v) && v >= 0 ? v : undefined;
+}
 
 /**
  * The test-only crash hook: `ESKEYS_TEST_CRASH_AFTER=<step>` kills the process with SIGKILL

@@ -48,6 +48,8 @@ export interface JournalData {
   readonly reason?: string;
   readonly pid?: number;
   readonly host?: string;
+  /** The verify step's probe-run tag: names the per-run probe resources recover may remove. */
+  readonly probeTag?: string;
 }
 
 /** One journal line. */

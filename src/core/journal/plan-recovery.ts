@@ -12,6 +12,8 @@ export interface RotationProgress {
   readonly createBegun: boolean;
   readonly created: boolean;
   readonly verified: boolean;
+  /** The tag of a probe run that began and never ended (no verify done/failed): died mid-verify. */
+  readonly unfinishedProbeTag?: string;
   readonly publishBegun: boolean;
   readonly filesDone: readonly string[];
   readonly published: boolean;
@@ -51,6 +53,10 @@ export function openRotations(entries: readonly JournalEntry[]): RotationProgres
       createBegun: has('create', 'begin'),
       created: created !== undefined,
       verified: has('verify', 'done'),
+      unfinishedProbeTag:
+        has('verify', 'done') || has('verify', 'failed')
+          ? undefined
+          : list.find((e) => e.step === 'verify' && e.phase === 'begin')?.data?.probeTag,
       publishBegun: has('publish', 'begin'),
       filesDone: list
         .filter((e) => e.step === 'publish_file' && e.phase === 'done' && e.data?.file)

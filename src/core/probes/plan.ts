@@ -265,18 +265,35 @@ function firstPattern(template: RoleTemplate): string | undefined {
   return undefined;
 }
 
+/**
+ * The cluster-level resources a probe run tagged `tag` creates when its template.put, ilm.put and
+ * pipeline.put probes are allowed. A run killed before its teardown leaves them; a rotation
+ * journals its tag so recover can remove exactly these, never another run's.
+ */
+export function perRunClusterResources(tag: string): {
+  readonly indexTemplate: string;
+  readonly ilmPolicy: string;
+  readonly pipeline: string;
+} {
+  const fresh = `${PROBE_MARKER}-${tag}`;
+  return { indexTemplate: `${fresh}-tpl`, ilmPolicy: `${fresh}-ilm`, pipeline: `${fresh}-pipeline` };
+}
+
 function clusterTarget(op: string, fresh: string, tag: string): ProbeTarget {
   switch (op) {
     case 'template.put':
       // A random priority, so the throwaway template never ties with an existing one (a tie on
       // overlapping patterns is a 400 in Elasticsearch).
-      return { name: `${fresh}-tpl`, priority: 1_000_000 + (Number.parseInt(tag.slice(0, 6), 16) || 0) };
+      return {
+        name: perRunClusterResources(tag).indexTemplate,
+        priority: 1_000_000 + (Number.parseInt(tag.slice(0, 6), 16) || 0),
+      };
     case 'cluster.put_settings':
       return { name: `archived.${fresh}` };
     case 'ilm.put':
-      return { name: `${fresh}-ilm` };
+      return { name: perRunClusterResources(tag).ilmPolicy };
     case 'pipeline.put':
-      return { name: `${fresh}-pipeline` };
+      return { name: perRunClusterResources(tag).pipeline };
     case 'security.create_api_key':
       return { name: `${fresh}-key` };
     case 'security.invalidate_api_key':

@@ -67,7 +67,7 @@ export async function runProbes(input: RunProbesInput): Promise<ProbeReport> {
   const reporter = input.reporter ?? silentReporter;
   const startedAt = clock.now();
   const plan = planProbes(template, {
-    tag: input.random.hex(8),
+    tag: input.tag ?? input.random.hex(8),
     adminAvailable: input.adminAvailable,
     at: startedAt.toISOString(),
   });

@@ -77,6 +77,8 @@ export interface RunProbesInput {
   /** The key under test. */
   readonly key: { readonly id: string; readonly encoded: Secret };
   readonly random: Random;
+  /** The run's tag (in the names of its per-run resources); drawn from `random` when absent. */
+  readonly tag?: string;
   readonly clock: { now(): Date };
   /** Aborting stops new probes and still runs canary teardown. */
   readonly signal?: AbortSignal;

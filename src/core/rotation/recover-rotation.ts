@@ -10,6 +10,7 @@ import {
   type RotationProgress,
 } from '../journal/plan-recovery.js';
 import type { Clock, Reporter } from '../ports.js';
+import { perRunClusterResources } from '../probes/plan.js';
 import type { Secret } from '../secret.js';
 import { mergeMetadata, parseManagedKeys } from './key-metadata.js';
 import { isValidKey } from './key-state.js';
@@ -167,6 +168,7 @@ export async function recoverRotation(
         failures.push(`invalidating ${[...ids].join(', ')}: ${message(error)}`);
       }
     }
+    if (p.unfinishedProbeTag) actions.push(...(await removeProbeLeftovers(deps, p.unfinishedProbeTag)));
     if (failures.length > 0) {
       await journal('rollback', 'failed', { keyId: p.keyId, reason: failures.join('; ') });
       throw new PartialFailureError(
@@ -292,4 +294,36 @@ export async function recoverRotation(
   await journal('finish', 'done', { outcome: 'recovered', keyId });
   await audit('rotation.recovered', keyId, { outcome: 'recovered', reason: decision.reason });
   return { ...base, actions, outcome: 'recovered' };
+}
+
+/**
+ * Removes the per-run cluster resources of a probe run that died before its teardown (the tag
+ * comes from the journal's verify entry, so only that run's names are touched). A resource that
+ * is not there (404) was never created or already removed; one that cannot be removed is a
+ * warning, not a failed rollback: the key is what matters, and it is already invalidated.
+ */
+async function removeProbeLeftovers(deps: RecoveryDeps, tag: string): Promise<string[]> {
+  const names = perRunClusterResources(tag);
+  const resources = [
+    { label: `index template ${names.indexTemplate}`, path: `/_index_template/${names.indexTemplate}` },
+    { label: `ILM policy ${names.ilmPolicy}`, path: `/_ilm/policy/${names.ilmPolicy}` },
+    { label: `ingest pipeline ${names.pipeline}`, path: `/_ingest/pipeline/${names.pipeline}` },
+  ];
+  const removed: string[] = [];
+  for (const r of resources) {
+    try {
+      const res = await deps.cluster.adminRequest({ method: 'DELETE', path: r.path });
+      if (res.status >= 200 && res.status < 300) removed.push(`removed the probe leftover ${r.label}`);
+      else if (res.status !== 404) {
+        deps.reporter.warn(
+          `could not remove the probe leftover ${r.label} (HTTP ${res.status}); remove it by hand`,
+        );
+      }
+    } catch (error) {
+      deps.reporter.warn(
+        `could not remove the probe leftover ${r.label} (${message(error)}); remove it by hand`,
+      );
+    }
+  }
+  return removed;
 }

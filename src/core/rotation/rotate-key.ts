@@ -273,7 +273,10 @@ export async function rotateKey(deps: RotationDeps, input: RotationInput): Promi
   deps.reporter.step(
     `verifying ${key.name} with ${template.probes.allow.length + template.probes.deny.length} probes`,
   );
-  await journal('verify', 'begin', { keyId: key.id });
+  // The probe run's tag names its per-run resources: journaled first, so recover can remove
+  // exactly those if this process dies before the probes' teardown.
+  const probeTag = deps.random.hex(8);
+  await journal('verify', 'begin', { keyId: key.id, probeTag });
   let report: ProbeReport;
   try {
     report = await deps.probes({
@@ -282,6 +285,7 @@ export async function rotateKey(deps: RotationDeps, input: RotationInput): Promi
       environment: plan.environment,
       key: { id: key.id, encoded: created.encoded },
       random: deps.random,
+      tag: probeTag,
       clock: deps.clock,
       signal: deps.signal,
       adminAvailable: true,

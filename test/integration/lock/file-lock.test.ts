@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { acquireRotationLock } from '../../../src/adapters/lock/file-lock.js';
+import { acquireRotationLock, sweepRotationLocks } from '../../../src/adapters/lock/file-lock.js';
 import { LockedError } from '../../../src/core/errors.js';
 
 async function tempDir(): Promise<string> {
@@ -156,7 +156,11 @@ describe('acquireRotationLock across processes', () => {
   /** Compiles the lock adapter (and the errors it imports) to plain ESM that a child node can load. */
   async function compileLockModule(dir: string): Promise<string> {
     const root = fileURLToPath(new URL('../../../', import.meta.url));
-    for (const rel of ['src/adapters/lock/file-lock.ts', 'src/core/errors.ts']) {
+    for (const rel of [
+      'src/adapters/lock/file-lock.ts',
+      'src/adapters/lock/pid-alive.ts',
+      'src/core/errors.ts',
+    ]) {
       const out = ts.transpileModule(await readFile(join(root, rel), 'utf8'), {
         compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
       }).outputText;
@@ -231,5 +235,38 @@ describe('acquireRotationLock failures', () => {
     const err = await caught(acquireRotationLock(join(dir, 'file', 'state'), 'api@prod'));
     expect(err.name).toBe('ConfigError');
     expect(err.message).toContain(join(dir, 'file', 'state', 'locks'));
+  });
+});
+
+describe('sweepRotationLocks (recover and tick)', () => {
+  it("removes a dead holder's lock and lock temp files older than 30 s; keeps live locks and fresh temp files", async () => {
+    const dir = await tempDir();
+    const me = { pid: process.pid, host: hostname(), since: 'x', name: 'live@prod', token: 't1' };
+    await plantLock(dir, 'live@prod.lock', me);
+    await plantLock(dir, 'dead@prod.lock', { ...me, pid: deadPid(), name: 'dead@prod', token: 't2' });
+    await plantLock(dir, 'far@prod.lock', { ...me, host: 'another-host', name: 'far@prod', token: 't3' });
+    await plantLock(dir, 'dead@prod.lock.t2.0a0b.tmp', me, 60_000);
+    await plantLock(dir, 'live@prod.lock.takeover', me, 60_000);
+    await plantLock(dir, 'live@prod.lock.t1.0c0d.tmp', me);
+
+    const dry = await sweepRotationLocks(dir, { dryRun: true });
+    expect(dry).toHaveLength(3);
+    expect((await readdir(join(dir, 'locks'))).length).toBe(6);
+
+    const removed = await sweepRotationLocks(dir);
+    expect(removed).toEqual([
+      expect.stringMatching(/^stale rotation lock .*\/dead@prod\.lock \(pid \d+ on host /),
+      expect.stringMatching(/^leftover lock temp file .*\/dead@prod\.lock\.t2\.0a0b\.tmp$/),
+      expect.stringMatching(/^leftover lock temp file .*\/live@prod\.lock\.takeover$/),
+    ]);
+    expect((await readdir(join(dir, 'locks'))).sort()).toEqual([
+      'far@prod.lock',
+      'live@prod.lock',
+      'live@prod.lock.t1.0c0d.tmp',
+    ]);
+  });
+
+  it('a state folder without locks: nothing to do', async () => {
+    expect(await sweepRotationLocks(await tempDir())).toEqual([]);
   });
 });

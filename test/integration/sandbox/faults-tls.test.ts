@@ -134,6 +134,31 @@ describe('fault injection and counters', () => {
     });
     await kc.close();
   });
+
+  it('executeLate: the client sees a dropped connection, the request runs when released', async () => {
+    sb.faults.inject({ method: 'PUT', path: '/_security/api_key', executeLate: true });
+    const noRetry = client.child({ maxRetries: 0 });
+    await expect(noRetry.security.createApiKey({ name: 'late-one' })).rejects.toBeInstanceOf(
+      errors.ConnectionError,
+    );
+    // Not run yet: no key of that name (an answer with no keys, or a 404, both mean none).
+    const before = await client.security.getApiKey({ name: 'late-one' }).then(
+      (r) => r.api_keys.length,
+      (e: errors.ResponseError) => (e.meta.statusCode === 404 ? 0 : -1),
+    );
+    expect(before).toBe(0);
+    const held = (await client.transport.request({ method: 'GET', path: '/_sandbox/faults' })) as {
+      held: number;
+    };
+    expect(held.held).toBe(1);
+    const released = (await client.transport.request({
+      method: 'POST',
+      path: '/_sandbox/faults/_release_held',
+    })) as { statuses: number[] };
+    expect(released.statuses).toEqual([200]);
+    const after = await client.security.getApiKey({ name: 'late-one' });
+    expect(after.api_keys.map((k) => [k.name, k.invalidated])).toEqual([['late-one', false]]);
+  });
 });
 
 describe('HTTPS', () => {
