@@ -1,14 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { JsonlAuditLog } from '../../../src/adapters/audit/jsonl-audit-log.js';
 import type { AuditEvent } from '../../../src/core/audit/audit-event.js';
 import { ConfigError, InternalError } from '../../../src/core/errors.js';
 import { Secret } from '../../../src/core/secret.js';
+import { compileForChild } from '../../support/compile-for-child.js';
 
 async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'eskeys-audit-'));
@@ -107,22 +106,7 @@ describe('JsonlAuditLog', () => {
   it('keeps the chain intact under concurrent appends from several processes', async () => {
     const dir = await tempDir();
     const code = join(dir, 'code');
-    const root = fileURLToPath(new URL('../../../', import.meta.url));
-    for (const rel of [
-      'src/adapters/audit/jsonl-audit-log.ts',
-      'src/adapters/lock/file-lock.ts',
-      'src/core/audit/audit-event.ts',
-      'src/core/errors.ts',
-      'src/core/secret.ts',
-    ]) {
-      const out = ts.transpileModule(await readFile(join(root, rel), 'utf8'), {
-        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-      }).outputText;
-      const dest = join(code, rel.replace(/\.ts$/, '.js'));
-      await mkdir(dirname(dest), { recursive: true });
-      await writeFile(dest, out);
-    }
-    await writeFile(join(code, 'package.json'), '{"type":"module"}');
+    await compileForChild(code, ['src/adapters/audit/jsonl-audit-log.ts']);
     await writeFile(
       join(code, 'writer.mjs'),
       `import { JsonlAuditLog } from './src/adapters/audit/jsonl-audit-log.js';

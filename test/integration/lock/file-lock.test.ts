@@ -2,11 +2,10 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { acquireRotationLock, sweepRotationLocks } from '../../../src/adapters/lock/file-lock.js';
 import { LockedError } from '../../../src/core/errors.js';
+import { compileForChild } from '../../support/compile-for-child.js';
 
 async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'eskeys-lock-'));
@@ -155,20 +154,7 @@ describe('acquireRotationLock', () => {
 describe('acquireRotationLock across processes', () => {
   /** Compiles the lock adapter (and the errors it imports) to plain ESM that a child node can load. */
   async function compileLockModule(dir: string): Promise<string> {
-    const root = fileURLToPath(new URL('../../../', import.meta.url));
-    for (const rel of [
-      'src/adapters/lock/file-lock.ts',
-      'src/adapters/lock/pid-alive.ts',
-      'src/core/errors.ts',
-    ]) {
-      const out = ts.transpileModule(await readFile(join(root, rel), 'utf8'), {
-        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-      }).outputText;
-      const dest = join(dir, rel.replace(/\.ts$/, '.js'));
-      await mkdir(dirname(dest), { recursive: true });
-      await writeFile(dest, out);
-    }
-    await writeFile(join(dir, 'package.json'), '{"type":"module"}');
+    await compileForChild(dir, ['src/adapters/lock/file-lock.ts']);
     const racer = join(dir, 'racer.mjs');
     await writeFile(
       racer,
