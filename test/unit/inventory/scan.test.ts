@@ -120,11 +120,14 @@ describe('scanning the query API', () => {
   it('another 400 is not mistaken for an old cluster', async () => {
     const c = new PagedCluster([keyAt(0)]);
     c.queryApiKeys = async () => {
-      throw new ClusterResponseError('cluster x refused querying API keys (400): Field [foo] is not allowed', {
-        status: 400,
-        type: 'x_content_parse_exception',
-        reason: 'Field [foo] is not allowed',
-      });
+      throw new ClusterResponseError(
+        'cluster x refused querying API keys (400): Field [foo] is not allowed',
+        {
+          status: 400,
+          type: 'x_content_parse_exception',
+          reason: 'Field [foo] is not allowed',
+        },
+      );
     };
     await expect(collect(c, 2)).rejects.toThrow(/Field \[foo\]/);
   });
