@@ -88,8 +88,9 @@ export const infoSchema = z.looseObject({
 export const countApiKeysSchema = z.looseObject({ total: z.number().int().nonnegative() });
 
 /**
- * Raw (admin or key) requests whose 200 answers are read as data elsewhere (doctor, review,
- * static probes), keyed `METHOD path`, with the API name used in messages.
+ * Raw (admin or key) requests of probes whose 200 answers are read as data (static probes ask
+ * `_has_privileges` as the key), keyed `METHOD path`, with the API name used in messages.
+ * Doctor and review read `_authenticate` and `GET /` through ClusterPort's domain operations.
  */
 export const RAW_RESPONSE_SCHEMAS: ReadonlyMap<string, { api: string; schema: z.ZodType }> = new Map([
   ['GET /_security/_authenticate', { api: 'authenticate', schema: authenticateSchema }],
