@@ -1,5 +1,9 @@
 import type { RoleDescriptor } from './privileges/role.js';
+import type { ProbeTransport } from './probes/probe-transport.js';
 import type { Secret } from './secret.js';
+
+/** Raw exchanges moved to the probes' own port; re-exported for older imports. */
+export type { RawRequest, RawResponse } from './probes/probe-transport.js';
 
 /** An API key as the cluster reports it (get/query API), in domain terms. */
 export interface ApiKeyInfo {
@@ -49,28 +53,40 @@ export interface ApiKeyPage {
   readonly after?: readonly unknown[];
 }
 
-/** A raw HTTP exchange, for probes and canaries. */
-export interface RawRequest {
-  readonly method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'DELETE';
-  readonly path: string;
-  readonly querystring?: Readonly<Record<string, string>>;
-  readonly body?: unknown;
-  /** ndjson lines for _bulk. */
-  readonly bulkBody?: readonly unknown[];
+/**
+ * Who the admin identity is, as `_authenticate` reports it (it needs no privilege).
+ */
+export interface AdminIdentity {
+  readonly username: string;
+  readonly roles: readonly string[];
+  /** The realm that authenticated the request (`_es_api_key` for an API key). */
+  readonly authenticationRealm?: { readonly name: string; readonly type: string };
+  /** The realm the user was looked up in, when it differs (run-as, delegated PKI, ...). */
+  readonly lookupRealm?: { readonly name: string; readonly type?: string };
+  /** `realm`, `api_key`, `token`, `anonymous`, `internal`. */
+  readonly authenticationType?: string;
+  /** The admin key itself, when the admin is an API key. */
+  readonly apiKey?: { readonly id?: string; readonly name?: string };
 }
 
-/** The status and parsed body of a raw exchange (never throws for HTTP statuses). */
-export interface RawResponse {
-  readonly status: number;
-  readonly body: unknown;
+/** What `GET /` reports about the cluster (it needs the `monitor` cluster privilege). */
+export interface ClusterInfo {
+  /** `version.number`, e.g. `8.19.3`, `9.1.0-SNAPSHOT`. */
+  readonly versionNumber: string;
+  /** `version.build_flavor`: `default`, or `serverless` on Elastic Cloud Serverless. */
+  readonly buildFlavor?: string;
+  readonly clusterName?: string;
 }
 
 /**
  * Everything the core asks of a cluster, in domain terms, as the admin identity.
- * The Elasticsearch adapter implements it over the official client; errors come back as
- * eskeys errors (AuthenticationError, ClusterUnavailableError, ...), never as client errors.
+ * The Elasticsearch adapter implements it over the official client and parses every answer;
+ * errors come back as eskeys errors (AuthenticationError, AuthorizationError,
+ * ClusterUnavailableError, ClusterResponseError, ...) carrying the cluster's answer when there
+ * was one (`clusterAnswerOf`), never as client errors. The raw requests of ProbeTransport are
+ * for probes and canaries only.
  */
-export interface ClusterPort {
+export interface ClusterPort extends ProbeTransport {
   readonly url: string;
   /**
    * How the admin identity authenticates, known from the connection settings without a
@@ -83,6 +99,15 @@ export interface ClusterPort {
    * against the owner of the key it would retire.
    */
   readonly adminUsername?: string;
+  /** Who the admin is (`GET /_security/_authenticate`). */
+  authenticate(): Promise<AdminIdentity>;
+  /** Version and name of the cluster (`GET /`, which needs `monitor`). */
+  clusterInfo(): Promise<ClusterInfo>;
+  /**
+   * How many keys tagged `managed_by: eskeys` the admin may see (the query API's exact total,
+   * no key read). Fails with `answer.disabledFeature === 'api_keys'` when the API key service is off.
+   */
+  countManagedKeys(): Promise<number>;
   createApiKey(req: CreateApiKeyRequest): Promise<CreatedApiKey>;
   getApiKey(id: string): Promise<ApiKeyInfo | undefined>;
   /** One page of the query API; `query` is the query DSL subset the API accepts. */
@@ -105,10 +130,6 @@ export interface ClusterPort {
     req: { metadata?: Record<string, unknown>; expiration?: string },
   ): Promise<{ updated: boolean; expirationApplied?: boolean }>;
   invalidateApiKeys(ids: readonly string[]): Promise<{ invalidated: string[] }>;
-  /** Sends a raw request as the admin identity (canary setup/teardown). */
-  adminRequest(req: RawRequest): Promise<RawResponse>;
-  /** Sends a raw request authenticated as the given encoded API key (probes). */
-  keyRequest(encodedKey: Secret, req: RawRequest): Promise<RawResponse>;
   /** _has_privileges as the given key (or the admin when absent). */
   hasPrivileges(
     req: {

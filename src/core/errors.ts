@@ -49,10 +49,55 @@ export class TemplateError extends EskeysError {
   }
 }
 
+/**
+ * What an Elasticsearch error answer said, read by the ES adapter from `{error: {type, reason}}`
+ * so core can branch on it instead of on message text. Holds no secret: eskeys never sends one
+ * in a field Elasticsearch echoes into `reason`.
+ */
+export interface ClusterAnswer {
+  readonly status: number;
+  /** `error.type`, e.g. `security_exception`, `illegal_argument_exception`. */
+  readonly type?: string;
+  /** `error.reason` (or the bare string of `{error: "..."}`). */
+  readonly reason?: string;
+  /**
+   * A feature the answer says is switched off on the cluster: `security` (the security REST
+   * handlers are not registered) or `api_keys` (`"disabled.feature": "api_keys"`), docs/es-facts.md.
+   */
+  readonly disabledFeature?: 'security' | 'api_keys';
+  /** Request parameters the cluster does not know (a 400 from an older version), e.g. `with_limited_by`. */
+  readonly unrecognizedParameters?: readonly string[];
+}
+
+/** Options of the cluster errors: the cause and, when the cluster answered, what it said. */
+export interface ClusterErrorOptions {
+  cause?: unknown;
+  answer?: ClusterAnswer;
+}
+
 /** The cluster cannot be reached or answered with a server error (exit 3). */
 export class ClusterUnavailableError extends EskeysError {
   readonly exitCode = ExitCode.unavailable;
   readonly code = 'cluster_unavailable';
+  /** The cluster's error answer; absent when it did not answer (connection, TLS, timeout, bad body). */
+  readonly answer?: ClusterAnswer;
+  constructor(message: string, options?: ClusterErrorOptions) {
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    if (options?.answer) this.answer = options.answer;
+  }
+}
+
+/**
+ * The cluster answered a request with an error status other than 401, 403, 429 or 5xx (a 400
+ * for a parameter an older version does not know, a 404 for a missing handler, ...). Exit 3 like
+ * every cluster failure; a ClusterUnavailableError so callers that treat any cluster failure
+ * alike keep doing so, while those that care branch on `answer`.
+ */
+export class ClusterResponseError extends ClusterUnavailableError {
+  declare readonly answer: ClusterAnswer;
+  constructor(message: string, answer: ClusterAnswer, options?: { cause?: unknown }) {
+    super(message, { ...options, answer });
+  }
 }
 
 /**
@@ -66,12 +111,35 @@ export class ClusterBusyError extends ClusterUnavailableError {}
 export class AuthenticationError extends EskeysError {
   readonly exitCode = ExitCode.unavailable;
   readonly code = 'authentication_failed';
+  /** The cluster's 401 answer, when it came from one. */
+  readonly answer?: ClusterAnswer;
+  constructor(message: string, options?: ClusterErrorOptions) {
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    if (options?.answer) this.answer = options.answer;
+  }
 }
 
 /** The admin identity lacks a privilege eskeys needs (403 on an admin call) (exit 3). */
 export class AuthorizationError extends EskeysError {
   readonly exitCode = ExitCode.unavailable;
   readonly code = 'authorization_failed';
+  /** The cluster's 403 answer, when it came from one. */
+  readonly answer?: ClusterAnswer;
+  constructor(message: string, options?: ClusterErrorOptions) {
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    if (options?.answer) this.answer = options.answer;
+  }
+}
+
+/** What the cluster answered, when `error` is a cluster error that carries its answer. */
+export function clusterAnswerOf(error: unknown): ClusterAnswer | undefined {
+  if (
+    error instanceof ClusterUnavailableError ||
+    error instanceof AuthenticationError ||
+    error instanceof AuthorizationError
+  )
+    return error.answer;
+  return undefined;
 }
 
 /** Another rotation of the same (template, environment) holds the lock (exit 4). */

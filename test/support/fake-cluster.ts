@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type {
+  AdminIdentity,
   ApiKeyInfo,
   ApiKeyPage,
+  ClusterInfo,
   ClusterPort,
   CreateApiKeyRequest,
   CreatedApiKey,
@@ -9,7 +11,6 @@ import type {
 } from '../../src/core/cluster-port.js';
 import { ClusterUnavailableError } from '../../src/core/errors.js';
 import type { Clock } from '../../src/core/ports.js';
-import { Role, type RoleDescriptor, SUPERUSER_DESCRIPTOR } from '../../src/core/privileges/role.js';
 import { Secret } from '../../src/core/secret.js';
 
 type Method = 'createApiKey' | 'findManagedKeys' | 'updateApiKey' | 'invalidateApiKeys';
@@ -50,16 +51,25 @@ export class FakeCluster implements ClusterPort {
   #seq = 0;
   version = '8.19.3';
   /**
-   * What the admin holds: `_has_privileges` answers from the real privilege model of these
-   * descriptors (src/core/privileges/role.ts). @defaultValue superuser
+   * What the admin lacks, stated literally: `_has_privileges` answers `false` for exactly these
+   * cluster privileges and (index pattern, privilege) pairs, `true` for everything else. The
+   * default lacks nothing: the admin is like the built-in `superuser`, whose role grants cluster
+   * `all` and `all` on every index, restricted ones included (Elasticsearch ReservedRolesStore).
+   * Never computed by eskeys' own privilege model, so a wrong model cannot pass the tests.
    */
-  adminRole: Role = Role.fromDescriptors([SUPERUSER_DESCRIPTOR]);
+  adminLacks: { cluster: readonly string[]; index: Readonly<Record<string, readonly string[]>> } = {
+    cluster: [],
+    index: {},
+  };
 
   constructor(private readonly clock: Clock) {}
 
-  /** Replaces what the admin holds (a role edited on the cluster). */
-  setAdminDescriptors(descriptors: RoleDescriptor[]): void {
-    this.adminRole = Role.fromDescriptors(descriptors);
+  /** The admin's role lost these privileges on the cluster (literal, see adminLacks). */
+  setAdminLacks(lacks: {
+    cluster?: readonly string[];
+    index?: Readonly<Record<string, readonly string[]>>;
+  }): void {
+    this.adminLacks = { cluster: lacks.cluster ?? [], index: lacks.index ?? {} };
   }
 
   #fail(m: Method): void {
@@ -87,6 +97,20 @@ export class FakeCluster implements ClusterPort {
     );
   }
 
+  async authenticate(): Promise<AdminIdentity> {
+    return {
+      username: 'admin',
+      roles: ['superuser'],
+      authenticationRealm: { name: 'native1', type: 'native' },
+      authenticationType: 'realm',
+    };
+  }
+  async clusterInfo(): Promise<ClusterInfo> {
+    return { versionNumber: this.version, buildFlavor: 'default', clusterName: 'fake' };
+  }
+  async countManagedKeys(): Promise<number> {
+    return [...this.keys.values()].filter((k) => k.metadata.managed_by === 'eskeys').length;
+  }
   async createApiKey(req: CreateApiKeyRequest): Promise<CreatedApiKey> {
     this.#fail('createApiKey');
     this.beforeCreate?.();
@@ -201,13 +225,13 @@ export class FakeCluster implements ClusterPort {
   }) {
     this.calls.push('hasPrivileges');
     const cluster: Record<string, boolean> = {};
-    for (const c of req.cluster ?? []) cluster[c] = this.adminRole.hasClusterPrivilege(c);
+    for (const c of req.cluster ?? []) cluster[c] = !this.adminLacks.cluster.includes(c);
     const index: Record<string, Record<string, boolean>> = {};
     for (const e of req.index ?? [])
       for (const n of e.names)
         for (const p of e.privileges) {
           index[n] ??= {};
-          index[n][p] = this.adminRole.hasIndexPrivilege(n, p, e.allow_restricted_indices === true);
+          index[n][p] = !(this.adminLacks.index[n] ?? []).includes(p);
         }
     const hasAll = [
       ...Object.values(cluster),

@@ -2,8 +2,10 @@ import type { Client } from '@elastic/elasticsearch';
 import { errors } from '@elastic/elasticsearch';
 import type { z } from 'zod';
 import type {
+  AdminIdentity,
   ApiKeyInfo,
   ApiKeyPage,
+  ClusterInfo,
   ClusterPort,
   CreateApiKeyRequest,
   CreatedApiKey,
@@ -15,12 +17,15 @@ import type { ConnectionSettings } from '../../core/config/connection.js';
 import type { RoleDescriptor } from '../../core/privileges/role.js';
 import type { Secret } from '../../core/secret.js';
 import { type ClientFactoryOptions, createAdminClient, keyClient } from './client-factory.js';
-import { mapEsError } from './map-error.js';
+import { clusterAnswerFrom, errorFromAnswer, mapEsError } from './map-error.js';
 import {
   type apiKeySchema,
+  authenticateSchema,
+  countApiKeysSchema,
   createdKeyFrom,
   getApiKeySchema,
   hasPrivilegesSchema,
+  infoSchema,
   invalidateApiKeysSchema,
   parseResponse,
   queryApiKeysSchema,
@@ -95,6 +100,70 @@ export class EsCluster implements ClusterPort {
     } catch (error) {
       throw mapEsError(error, this.url, doing);
     }
+  }
+
+  /**
+   * Sends a request whose 200 answer is read as data; any other status becomes the eskeys error
+   * of that answer (errorFromAnswer), so the caller sees the status, type and reason as fields.
+   * Retried like every idempotent call on connection failures only, as before: an error status
+   * is reported, not waited out.
+   */
+  async #read<S extends z.ZodType>(
+    api: string,
+    doing: string,
+    req: RawRequest,
+    schema: S,
+  ): Promise<z.output<S>> {
+    const res = await this.#call(doing, () => rawRequest(this.#client, req));
+    if (res.status !== 200) throw errorFromAnswer(this.url, doing, clusterAnswerFrom(res.status, res.body));
+    return parseResponse(this.url, api, schema, res.body);
+  }
+
+  async authenticate(): Promise<AdminIdentity> {
+    const r = await this.#read(
+      'authenticate',
+      'authenticating',
+      { method: 'GET', path: '/_security/_authenticate' },
+      authenticateSchema,
+    );
+    return {
+      username: r.username,
+      roles: r.roles,
+      ...(r.authentication_realm ? { authenticationRealm: r.authentication_realm } : {}),
+      ...(r.lookup_realm ? { lookupRealm: r.lookup_realm } : {}),
+      ...(r.authentication_type !== undefined ? { authenticationType: r.authentication_type } : {}),
+      ...(r.api_key
+        ? {
+            apiKey: {
+              ...(r.api_key.id !== undefined ? { id: r.api_key.id } : {}),
+              ...(typeof r.api_key.name === 'string' ? { name: r.api_key.name } : {}),
+            },
+          }
+        : {}),
+    };
+  }
+
+  async clusterInfo(): Promise<ClusterInfo> {
+    const r = await this.#read('info (GET /)', 'reading GET /', { method: 'GET', path: '/' }, infoSchema);
+    return {
+      versionNumber: r.version.number,
+      ...(r.version.build_flavor !== undefined ? { buildFlavor: r.version.build_flavor } : {}),
+      ...(r.cluster_name !== undefined ? { clusterName: r.cluster_name } : {}),
+    };
+  }
+
+  async countManagedKeys(): Promise<number> {
+    const r = await this.#read(
+      'query API keys',
+      'counting managed API keys',
+      {
+        method: 'POST',
+        path: '/_security/_query/api_key',
+        body: { size: 0, query: { term: { 'metadata.managed_by': MANAGED_BY } } },
+      },
+      countApiKeysSchema,
+    );
+    return r.total;
   }
 
   createApiKey(req: CreateApiKeyRequest): Promise<CreatedApiKey> {

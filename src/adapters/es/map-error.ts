@@ -2,22 +2,107 @@ import { errors } from '@elastic/elasticsearch';
 import {
   AuthenticationError,
   AuthorizationError,
+  type ClusterAnswer,
   ClusterBusyError,
+  ClusterResponseError,
   ClusterUnavailableError,
   ConfigError,
   type EskeysError,
   isEskeysError,
 } from '../../core/errors.js';
 
-/** The `{error: {type, reason}}` of an Elasticsearch error response, when there is one. */
-export function esErrorCause(error: unknown): { type?: string; reason?: string; status?: number } {
-  if (error instanceof errors.ResponseError) {
-    const body = error.meta.body as { error?: { type?: string; reason?: string } | string } | undefined;
-    const e = body?.error;
-    if (typeof e === 'string') return { reason: e, status: error.meta.statusCode };
-    return { type: e?.type, reason: e?.reason, status: error.meta.statusCode };
+/**
+ * Reads an error answer into the facts core branches on (docs/es-facts.md "Error answers"):
+ * `error.type` and `error.reason` (or the bare string of `{error: "..."}`), whether the
+ * security or API key feature is off, and which request parameters the cluster did not know.
+ */
+export function clusterAnswerFrom(status: number, body: unknown): ClusterAnswer {
+  const { type, reason, disabledFeature } = errorFields(body);
+  const off = featureOff(status, reason, disabledFeature);
+  const unknown = status === 400 ? unrecognizedParameters(reason) : undefined;
+  return {
+    status,
+    ...(type !== undefined ? { type } : {}),
+    ...(reason !== undefined ? { reason } : {}),
+    ...(off ? { disabledFeature: off } : {}),
+    ...(unknown ? { unrecognizedParameters: unknown } : {}),
+  };
+}
+
+function errorFields(body: unknown): { type?: string; reason?: string; disabledFeature?: string } {
+  if (typeof body === 'string') return { reason: body };
+  const e = (body as { error?: unknown } | undefined)?.error;
+  if (typeof e === 'string') return { reason: e };
+  if (e && typeof e === 'object') {
+    const o = e as Record<string, unknown>;
+    return {
+      ...(typeof o.type === 'string' ? { type: o.type } : {}),
+      ...(typeof o.reason === 'string' ? { reason: o.reason } : {}),
+      ...(typeof o['disabled.feature'] === 'string' ? { disabledFeature: o['disabled.feature'] } : {}),
+    };
   }
   return {};
+}
+
+/**
+ * With security off the security REST handlers are not registered ("no handler found for uri
+ * …"), or older nodes answer "Security must be explicitly enabled …"; with the API key service
+ * off every API key endpoint answers `"disabled.feature": "api_keys"` ("api keys are not
+ * enabled"). Kibana relies on the same field (docs/es-facts.md).
+ */
+function featureOff(
+  status: number,
+  reason: string | undefined,
+  disabledFeature: string | undefined,
+): ClusterAnswer['disabledFeature'] {
+  if (disabledFeature === 'api_keys' || /api keys are not enabled/i.test(reason ?? '')) return 'api_keys';
+  if (status < 400 || status === 401 || status === 403) return undefined;
+  if (
+    /no handler found for uri|security must be explicitly enabled|security is not enabled/i.test(reason ?? '')
+  )
+    return 'security';
+  return undefined;
+}
+
+/**
+ * The names of `request [/_security/_query/api_key] contains unrecognized parameter:
+ * [with_limited_by]` (a 400 before 8.5), or `parameters: [a], [b] -> did you mean [c]?`.
+ */
+function unrecognizedParameters(reason: string | undefined): string[] | undefined {
+  const m = /unrecognized parameters?: (.*)$/.exec(reason ?? '');
+  if (!m) return undefined;
+  // Each name may be followed by ` -> did you mean [x]?` or `any of [x, y]?`, consumed here.
+  const each = /\[([^\]]+)\](?: -> did you mean (?:any of )?\[[^\]]*\]\?)?/g;
+  const names = [...m[1]!.matchAll(each)].map((x) => x[1]!);
+  return names.length > 0 ? names : undefined;
+}
+
+/**
+ * The eskeys error for an error answer (status ≥ 400): 401 → AuthenticationError, 403 →
+ * AuthorizationError, 429/502/503/504 → ClusterBusyError, other 5xx → ClusterUnavailableError,
+ * any other status → ClusterResponseError. Each carries the answer's facts.
+ */
+export function errorFromAnswer(
+  url: string,
+  doing: string,
+  answer: ClusterAnswer,
+  cause?: unknown,
+): EskeysError {
+  const { status, type, reason } = answer;
+  const detail = reason ? `: ${reason}` : type ? `: ${type}` : '';
+  const options = { answer, ...(cause !== undefined ? { cause } : {}) };
+  if (status === 401)
+    return new AuthenticationError(
+      `cluster ${url} rejected the admin credentials while ${doing}${detail}`,
+      options,
+    );
+  if (status === 403)
+    return new AuthorizationError(`admin identity may not ${doing} on ${url}${detail}`, options);
+  if (BUSY_STATUSES.has(status))
+    return new ClusterBusyError(`cluster ${url} answered ${status} while ${doing}${detail}`, options);
+  if (status >= 500)
+    return new ClusterUnavailableError(`cluster ${url} answered ${status} while ${doing}${detail}`, options);
+  return new ClusterResponseError(`cluster ${url} refused ${doing} (${status})${detail}`, answer, options);
 }
 
 const TLS_CODES = new Set([
@@ -37,30 +122,7 @@ const TLS_CODES = new Set([
 export function mapEsError(error: unknown, url: string, doing: string): EskeysError {
   if (isEskeysError(error)) return error;
   if (error instanceof errors.ResponseError) {
-    const { type, reason, status } = esErrorCause(error);
-    const detail = reason ? `: ${reason}` : type ? `: ${type}` : '';
-    if (status === 401) {
-      return new AuthenticationError(
-        `cluster ${url} rejected the admin credentials while ${doing}${detail}`,
-        { cause: error },
-      );
-    }
-    if (status === 403) {
-      return new AuthorizationError(`admin identity may not ${doing} on ${url}${detail}`, { cause: error });
-    }
-    if (status !== undefined && BUSY_STATUSES.has(status)) {
-      return new ClusterBusyError(`cluster ${url} answered ${status} while ${doing}${detail}`, {
-        cause: error,
-      });
-    }
-    if (status !== undefined && status >= 500) {
-      return new ClusterUnavailableError(`cluster ${url} answered ${status} while ${doing}${detail}`, {
-        cause: error,
-      });
-    }
-    return new ClusterUnavailableError(`cluster ${url} refused ${doing} (${status})${detail}`, {
-      cause: error,
-    });
+    return errorFromAnswer(url, doing, clusterAnswerFrom(error.meta.statusCode ?? 0, error.meta.body), error);
   }
   if (error instanceof errors.DeserializationError) {
     // The message of this error quotes the body, which may hold a secret: never pass it on.

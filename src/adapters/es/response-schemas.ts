@@ -73,17 +73,24 @@ export const authenticateSchema = z.looseObject({
   username: z.string().min(1),
   roles: z.array(z.string()),
   authentication_realm: z.looseObject({ name: z.string(), type: z.string() }).optional(),
+  lookup_realm: z.looseObject({ name: z.string(), type: z.string().optional() }).optional(),
   authentication_type: z.string().optional(),
+  api_key: z.looseObject({ id: z.string().optional(), name: z.string().nullish() }).optional(),
 });
 
 /** `GET /` (cluster info). */
 export const infoSchema = z.looseObject({
+  cluster_name: z.string().optional(),
   version: z.looseObject({ number: z.string().min(1), build_flavor: z.string().optional() }),
 });
 
+/** `POST /_security/_query/api_key` with `size: 0`: only the exact total is read. */
+export const countApiKeysSchema = z.looseObject({ total: z.number().int().nonnegative() });
+
 /**
- * Raw (admin or key) requests whose 200 answers are read as data elsewhere (doctor, review,
- * static probes), keyed `METHOD path`, with the API name used in messages.
+ * Raw (admin or key) requests of probes whose 200 answers are read as data (static probes ask
+ * `_has_privileges` as the key), keyed `METHOD path`, with the API name used in messages.
+ * Doctor and review read `_authenticate` and `GET /` through ClusterPort's domain operations.
  */
 export const RAW_RESPONSE_SCHEMAS: ReadonlyMap<string, { api: string; schema: z.ZodType }> = new Map([
   ['GET /_security/_authenticate', { api: 'authenticate', schema: authenticateSchema }],

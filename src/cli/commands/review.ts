@@ -3,11 +3,12 @@ import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { JsonlAuditLog } from '../../adapters/audit/jsonl-audit-log.js';
-import type { ClusterPort } from '../../core/cluster-port.js';
+import type { AdminIdentity, ClusterInfo, ClusterPort } from '../../core/cluster-port.js';
 import { parseEsVersion } from '../../core/doctor/cluster-checks.js';
 import {
   AuthenticationError,
   ConfigError,
+  clusterAnswerOf,
   ExitCode,
   PartialFailureError,
   ReportedError,
@@ -293,31 +294,31 @@ async function clusterKeys(
  * user name when `_authenticate` does not answer 200.
  */
 async function adminIdentity(cluster: ClusterPort): Promise<KeyOwner | undefined> {
-  const res = await cluster.adminRequest({ method: 'GET', path: '/_security/_authenticate' });
-  const b = res.body as
-    | {
-        username?: unknown;
-        authentication_type?: unknown;
-        lookup_realm?: { name?: unknown };
-        authentication_realm?: { name?: unknown };
-      }
-    | undefined;
-  if (res.status === 200 && typeof b?.username === 'string') {
-    const realm = b.lookup_realm?.name ?? b.authentication_realm?.name;
-    return {
-      username: b.username,
-      ...(b.authentication_type !== 'api_key' && typeof realm === 'string' ? { realm } : {}),
-    };
+  let who: AdminIdentity;
+  try {
+    who = await cluster.authenticate();
+  } catch (error) {
+    // The cluster answered with an error status: fall back to the configured user name.
+    if (!clusterAnswerOf(error)) throw error;
+    return cluster.adminUsername ? { username: cluster.adminUsername } : undefined;
   }
-  return cluster.adminUsername ? { username: cluster.adminUsername } : undefined;
+  const realm = who.lookupRealm?.name ?? who.authenticationRealm?.name;
+  return {
+    username: who.username,
+    ...(who.authenticationType !== 'api_key' && realm !== undefined ? { realm } : {}),
+  };
 }
 
-/** The cluster's version (`GET /`, which needs `monitor`); undefined when it cannot be read. */
+/** The cluster's version (`GET /`, which needs `monitor`); undefined when the cluster refuses it. */
 async function clusterVersion(cluster: ClusterPort): Promise<string | undefined> {
-  const res = await cluster.adminRequest({ method: 'GET', path: '/' });
-  if (res.status !== 200) return undefined;
-  const body = res.body as { version?: { number?: unknown; build_flavor?: unknown } } | undefined;
-  const v = parseEsVersion(body?.version?.number, body?.version?.build_flavor);
+  let info: ClusterInfo;
+  try {
+    info = await cluster.clusterInfo();
+  } catch (error) {
+    if (!clusterAnswerOf(error)) throw error;
+    return undefined;
+  }
+  const v = parseEsVersion(info.versionNumber, info.buildFlavor);
   return v ? (v.serverless ? `${v.number} (serverless)` : v.number) : undefined;
 }
 

@@ -1,6 +1,6 @@
-import type { ClusterPort, RawResponse } from '../cluster-port.js';
+import type { AdminIdentity, ClusterInfo, ClusterPort } from '../cluster-port.js';
 import { MANAGED_BY } from '../cluster-port.js';
-import { isEskeysError } from '../errors.js';
+import { type ClusterAnswer, clusterAnswerOf, type EskeysError, isEskeysError } from '../errors.js';
 import type { RoleTemplate } from '../templates/schema.js';
 import { check, type DoctorCheck, skipped } from './check.js';
 import { countRequested, delegationRequests, describeMissing, missingPrivileges } from './delegation.js';
@@ -26,37 +26,13 @@ function atLeast(v: EsVersion, major: number, minor: number): boolean {
   return v.major > major || (v.major === major && v.minor >= minor);
 }
 
-function errorOf(body: unknown): { type?: string; reason?: string; disabledFeature?: string } {
-  if (typeof body === 'string') return { reason: body };
-  const e = (body as { error?: unknown } | undefined)?.error;
-  if (typeof e === 'string') return { reason: e };
-  if (e && typeof e === 'object') {
-    const o = e as Record<string, unknown>;
-    return {
-      type: typeof o.type === 'string' ? o.type : undefined,
-      reason: typeof o.reason === 'string' ? o.reason : undefined,
-      disabledFeature:
-        typeof o['disabled.feature'] === 'string' ? (o['disabled.feature'] as string) : undefined,
-    };
-  }
-  return {};
-}
-
 function oneLine(text: string): string {
   return text.split('\n')[0]!.slice(0, 300);
 }
 
-/**
- * True when the answer to a security API says security is off: the security REST handlers are
- * then not registered ("no handler found for uri …"), or older nodes answer "Security must be
- * explicitly enabled …" (docs/es-facts.md).
- */
-export function securityDisabled(r: RawResponse): boolean {
-  if (r.status < 400 || r.status === 401 || r.status === 403) return false;
-  const { reason } = errorOf(r.body);
-  return /no handler found for uri|security must be explicitly enabled|security is not enabled/i.test(
-    reason ?? '',
-  );
+/** `: reason` of a cluster answer, on one line, or nothing. */
+function reasonSuffix(answer: ClusterAnswer | undefined): string {
+  return answer?.reason ? `: ${oneLine(answer.reason)}` : '';
 }
 
 /** What the cluster part of doctor learns and needs. */
@@ -118,129 +94,112 @@ export async function clusterChecks(
   };
 
   // 1. Reach the cluster and authenticate. `_authenticate` needs no privilege (reference §2).
-  let auth: RawResponse;
+  let who: AdminIdentity;
   try {
-    auth = await cluster.adminRequest({ method: 'GET', path: '/_security/_authenticate' });
+    who = await cluster.authenticate();
   } catch (error) {
     if (!isEskeysError(error)) throw error;
-    checks.push(
-      check('connection', 'reachable', 'fail', error.message, {
-        fix: UNREACHABLE_FIX,
-        failure: 'unavailable',
-      }),
-    );
-    skipRest('the cluster is unreachable');
-    return { checks };
-  }
-  if (auth.status >= 500 || auth.status === 429) {
-    if (!securityDisabled(auth)) {
-      const { reason } = errorOf(auth.body);
+    const answer = clusterAnswerOf(error);
+    if (answer?.disabledFeature === 'security') {
+      checks.push(check('connection', 'reachable', 'ok', `${cluster.url} answers`));
+      // `GET /` answers without credentials when security is off.
+      const versionChecks = versionAndFeatures(await readInfo(cluster));
+      checks.push(
+        skipped('identity', 'admin', 'security is disabled on the cluster'),
+        skipped('identity', 'kind', 'security is disabled on the cluster'),
+        ...versionChecks.checks,
+        check(
+          'cluster',
+          'security',
+          'fail',
+          'security is disabled (xpack.security.enabled: false): the cluster has no API keys',
+          {
+            fix: 'enable security on the cluster (xpack.security.enabled: true); API keys need it',
+          },
+        ),
+        skipped('cluster', 'api_keys', 'security is disabled'),
+      );
+      skipRest('security is disabled', 'delegation');
+      return { checks, version: versionChecks.version };
+    }
+    if (!answer) {
+      checks.push(
+        check('connection', 'reachable', 'fail', error.message, {
+          fix: UNREACHABLE_FIX,
+          failure: 'unavailable',
+        }),
+      );
+      skipRest('the cluster is unreachable');
+      return { checks };
+    }
+    if (answer.status >= 500 || answer.status === 429) {
       checks.push(
         check(
           'connection',
           'reachable',
           'fail',
-          `${cluster.url} answered ${auth.status}${reason ? `: ${oneLine(reason)}` : ''}`,
+          `${cluster.url} answered ${answer.status}${reasonSuffix(answer)}`,
           {
             fix: 'the cluster is up but unhealthy or overloaded; retry later or check its logs',
             failure: 'unavailable',
           },
         ),
       );
-      skipRest(`the cluster answered ${auth.status}`);
+      skipRest(`the cluster answered ${answer.status}`);
       return { checks };
     }
-  }
-  checks.push(check('connection', 'reachable', 'ok', `${cluster.url} answers`));
-
-  if (securityDisabled(auth)) {
-    // `GET /` answers without credentials when security is off.
-    const versionChecks = versionAndFeatures(await safeRequest(cluster, { method: 'GET', path: '/' }));
-    const version = versionChecks.version;
+    checks.push(check('connection', 'reachable', 'ok', `${cluster.url} answers`));
+    if (answer.status === 401) {
+      checks.push(
+        check(
+          'identity',
+          'admin',
+          'fail',
+          `the cluster rejected the admin credentials (401)${reasonSuffix(answer)}`,
+          {
+            fix:
+              input.adminAuthKind === 'api_key'
+                ? 'check ESKEYS_API_KEY: the key may be wrong, expired or invalidated'
+                : 'check ESKEYS_USERNAME / ESKEYS_PASSWORD (environment, .eskeys.env or the credentials_file)',
+            failure: 'unavailable',
+          },
+        ),
+        skipped('identity', 'kind', 'the admin could not authenticate'),
+      );
+      for (const name of ['version', 'features', 'security', 'api_keys'])
+        checks.push(skipped('cluster', name, 'the admin could not authenticate'));
+      skipRest('the admin could not authenticate', 'delegation');
+      return { checks };
+    }
     checks.push(
-      skipped('identity', 'admin', 'security is disabled on the cluster'),
-      skipped('identity', 'kind', 'security is disabled on the cluster'),
-      ...versionChecks.checks,
-      check(
-        'cluster',
-        'security',
-        'fail',
-        'security is disabled (xpack.security.enabled: false): the cluster has no API keys',
-        {
-          fix: 'enable security on the cluster (xpack.security.enabled: true); API keys need it',
-        },
-      ),
-      skipped('cluster', 'api_keys', 'security is disabled'),
-    );
-    skipRest('security is disabled', 'delegation');
-    return { checks, version };
-  }
-  if (auth.status === 401) {
-    const { reason } = errorOf(auth.body);
-    checks.push(
-      check(
-        'identity',
-        'admin',
-        'fail',
-        `the cluster rejected the admin credentials (401)${reason ? `: ${oneLine(reason)}` : ''}`,
-        {
-          fix:
-            input.adminAuthKind === 'api_key'
-              ? 'check ESKEYS_API_KEY: the key may be wrong, expired or invalidated'
-              : 'check ESKEYS_USERNAME / ESKEYS_PASSWORD (environment, .eskeys.env or the credentials_file)',
-          failure: 'unavailable',
-        },
-      ),
-      skipped('identity', 'kind', 'the admin could not authenticate'),
-    );
-    for (const name of ['version', 'features', 'security', 'api_keys'])
-      checks.push(skipped('cluster', name, 'the admin could not authenticate'));
-    skipRest('the admin could not authenticate', 'delegation');
-    return { checks };
-  }
-  if (auth.status !== 200) {
-    const { reason } = errorOf(auth.body);
-    checks.push(
-      check(
-        'identity',
-        'admin',
-        'fail',
-        `_authenticate answered ${auth.status}${reason ? `: ${oneLine(reason)}` : ''}`,
-        {
-          fix: 'check that the URL points at Elasticsearch (not a proxy page or Kibana)',
-          failure: 'unavailable',
-        },
-      ),
+      check('identity', 'admin', 'fail', `_authenticate answered ${answer.status}${reasonSuffix(answer)}`, {
+        fix: 'check that the URL points at Elasticsearch (not a proxy page or Kibana)',
+        failure: 'unavailable',
+      }),
     );
     for (const name of ['kind', 'version', 'features', 'security', 'api_keys'])
       checks.push(
-        skipped(name === 'kind' ? 'identity' : 'cluster', name, `_authenticate answered ${auth.status}`),
+        skipped(name === 'kind' ? 'identity' : 'cluster', name, `_authenticate answered ${answer.status}`),
       );
-    skipRest(`_authenticate answered ${auth.status}`, 'delegation');
+    skipRest(`_authenticate answered ${answer.status}`, 'delegation');
     return { checks };
   }
+  checks.push(check('connection', 'reachable', 'ok', `${cluster.url} answers`));
 
   // 2. Who the admin is.
-  const who = auth.body as {
-    username?: string;
-    roles?: string[];
-    authentication_realm?: { name?: string; type?: string };
-    authentication_type?: string;
-    api_key?: { id?: string; name?: string };
-  };
-  const realm = who.authentication_realm;
-  const isApiKey = who.authentication_type === 'api_key' || input.adminAuthKind === 'api_key';
-  const roles = who.roles && who.roles.length > 0 ? `; roles: ${who.roles.join(', ')}` : '';
+  const realm = who.authenticationRealm;
+  const isApiKey = who.authenticationType === 'api_key' || input.adminAuthKind === 'api_key';
+  const roles = who.roles.length > 0 ? `; roles: ${who.roles.join(', ')}` : '';
   // The built-in superuser works, but then nothing but the templates limits the keys' owner.
-  const superuser = !isApiKey && (who.roles ?? []).includes('superuser');
+  const superuser = !isApiKey && who.roles.includes('superuser');
   checks.push(
     check(
       'identity',
       'admin',
       superuser ? 'warn' : 'ok',
       isApiKey
-        ? `API key ${[who.api_key?.name, who.api_key?.id && `(id ${who.api_key.id})`].filter(Boolean).join(' ')} owned by ${who.username} (authentication_type api_key)`
-        : `${who.username} (realm ${realm?.name ?? '?'}, type ${realm?.type ?? '?'}, authentication_type ${who.authentication_type ?? '?'}${roles})`,
+        ? `API key ${[who.apiKey?.name, who.apiKey?.id && `(id ${who.apiKey.id})`].filter(Boolean).join(' ')} owned by ${who.username} (authentication_type api_key)`
+        : `${who.username} (realm ${realm?.name ?? '?'}, type ${realm?.type ?? '?'}, authentication_type ${who.authenticationType ?? '?'}${roles})`,
       superuser
         ? {
             fix: 'works, but a superuser admin is more power than eskeys needs; prefer a dedicated user whose role holds manage_api_key and exactly what the templates delegate (docs/DOCTOR.md)',
@@ -265,7 +224,7 @@ export async function clusterChecks(
   }
 
   // 3. Version (`GET /` needs monitor: a 403 only warns), features, security, the API key service.
-  const versionChecks = versionAndFeatures(await safeRequest(cluster, { method: 'GET', path: '/' }));
+  const versionChecks = versionAndFeatures(await readInfo(cluster));
   const version = versionChecks.version;
   checks.push(...versionChecks.checks);
   checks.push(check('cluster', 'security', 'ok', 'security is enabled'));
@@ -290,41 +249,39 @@ export async function clusterChecks(
           'keys_in_use',
           'the admin is an API key, which cannot update keys (see identity)',
         )
-      : await keysInUseCheck(cluster, who.username ?? ''),
+      : await keysInUseCheck(cluster, who.username),
   );
   return { checks, version };
 }
 
-async function safeRequest(
-  cluster: ClusterPort,
-  req: Parameters<ClusterPort['adminRequest']>[0],
-): Promise<RawResponse | { error: string }> {
+/** `GET /`, or the error that kept it from answering (doctor reports it and goes on). */
+async function readInfo(cluster: ClusterPort): Promise<ClusterInfo | { error: EskeysError }> {
   try {
-    return await cluster.adminRequest(req);
+    return await cluster.clusterInfo();
   } catch (error) {
     if (!isEskeysError(error)) throw error;
-    return { error: error.message };
+    return { error };
   }
 }
 
 /** The version line and the features that depend on it (update API 8.4, update expiration 8.13). */
-export function versionAndFeatures(root: RawResponse | { error: string }): {
+export function versionAndFeatures(root: ClusterInfo | { error: EskeysError }): {
   checks: DoctorCheck[];
   version?: EsVersion;
 } {
   if ('error' in root) {
-    return {
-      checks: [
-        check('cluster', 'version', 'warn', `cannot read the version: ${root.error}`, {
-          fix: 'grant the admin the monitor cluster privilege so eskeys can check the version',
-        }),
-        skipped('cluster', 'features', 'the version is unknown'),
-      ],
-    };
-  }
-  if (root.status !== 200) {
-    const { reason } = errorOf(root.body);
-    const forbidden = root.status === 403;
+    const answer = clusterAnswerOf(root.error);
+    if (!answer) {
+      return {
+        checks: [
+          check('cluster', 'version', 'warn', `cannot read the version: ${root.error.message}`, {
+            fix: 'grant the admin the monitor cluster privilege so eskeys can check the version',
+          }),
+          skipped('cluster', 'features', 'the version is unknown'),
+        ],
+      };
+    }
+    const forbidden = answer.status === 403;
     return {
       checks: [
         check(
@@ -333,7 +290,7 @@ export function versionAndFeatures(root: RawResponse | { error: string }): {
           'warn',
           forbidden
             ? 'cannot read the version: GET / needs the monitor cluster privilege (cluster:monitor/main), which the admin lacks'
-            : `cannot read the version: GET / answered ${root.status}${reason ? `: ${oneLine(reason)}` : ''}`,
+            : `cannot read the version: GET / answered ${answer.status}${reasonSuffix(answer)}`,
           {
             fix: forbidden
               ? 'grant the admin monitor (optional: only doctor needs it) or check the version by hand: eskeys needs 8.x or 9.x, 8.13+ for expiring old keys'
@@ -344,8 +301,7 @@ export function versionAndFeatures(root: RawResponse | { error: string }): {
       ],
     };
   }
-  const body = root.body as { version?: { number?: unknown; build_flavor?: unknown } } | undefined;
-  const version = parseEsVersion(body?.version?.number, body?.version?.build_flavor);
+  const version = parseEsVersion(root.versionNumber, root.buildFlavor);
   if (!version) {
     return {
       checks: [
@@ -430,42 +386,42 @@ export function versionAndFeatures(root: RawResponse | { error: string }): {
  * fails with `"disabled.feature": "api_keys"` in its error (Kibana relies on the same field).
  */
 async function apiKeyServiceCheck(cluster: ClusterPort, adminUser?: string): Promise<DoctorCheck> {
-  const r = await safeRequest(cluster, {
-    method: 'POST',
-    path: '/_security/_query/api_key',
-    body: { size: 0, query: { term: { 'metadata.managed_by': MANAGED_BY } } },
-  });
-  if ('error' in r) {
-    return check('cluster', 'api_keys', 'fail', r.error, { fix: UNREACHABLE_FIX, failure: 'unavailable' });
-  }
-  const e = errorOf(r.body);
-  if (e.disabledFeature === 'api_keys' || /api keys are not enabled/i.test(e.reason ?? '')) {
-    return check(
-      'cluster',
-      'api_keys',
-      'fail',
-      'the API key service is disabled (xpack.security.authc.api_key.enabled: false)',
-      {
-        fix: 'enable API keys on every node: xpack.security.authc.api_key.enabled: true',
-      },
-    );
-  }
-  if (r.status === 403) {
-    return skipped('cluster', 'api_keys', 'the admin may not query API keys (see delegation)');
-  }
-  if (r.status !== 200) {
+  let n: number;
+  try {
+    n = await cluster.countManagedKeys();
+  } catch (error) {
+    if (!isEskeysError(error)) throw error;
+    const answer = clusterAnswerOf(error);
+    if (!answer) {
+      return check('cluster', 'api_keys', 'fail', error.message, {
+        fix: UNREACHABLE_FIX,
+        failure: 'unavailable',
+      });
+    }
+    if (answer.disabledFeature === 'api_keys') {
+      return check(
+        'cluster',
+        'api_keys',
+        'fail',
+        'the API key service is disabled (xpack.security.authc.api_key.enabled: false)',
+        {
+          fix: 'enable API keys on every node: xpack.security.authc.api_key.enabled: true',
+        },
+      );
+    }
+    if (answer.status === 403) {
+      return skipped('cluster', 'api_keys', 'the admin may not query API keys (see delegation)');
+    }
     return check(
       'cluster',
       'api_keys',
       'warn',
-      `the query API answered ${r.status}${e.reason ? `: ${oneLine(e.reason)}` : ''}`,
+      `the query API answered ${answer.status}${reasonSuffix(answer)}`,
       {
         fix: 'eskeys finds its keys with the query API; check the cluster logs',
       },
     );
   }
-  const total = (r.body as { total?: unknown }).total;
-  const n = typeof total === 'number' ? total : 0;
   const counted = `the API key service is enabled; ${n} key${n === 1 ? '' : 's'} managed by eskeys (visible to the admin)`;
   const owners = n > 0 && adminUser ? await foreignOwners(cluster, adminUser) : [];
   if (owners.length > 0) {
@@ -487,10 +443,8 @@ async function apiKeyServiceCheck(cluster: ClusterPort, adminUser?: string): Pro
  * them. Validity is judged by the cluster's clock (`now` in the query), not this machine's.
  */
 async function foreignOwners(cluster: ClusterPort, adminUser: string): Promise<string[]> {
-  const r = await safeRequest(cluster, {
-    method: 'POST',
-    path: '/_security/_query/api_key',
-    body: {
+  try {
+    const page = await cluster.queryApiKeys({
       size: 100,
       query: {
         bool: {
@@ -503,11 +457,12 @@ async function foreignOwners(cluster: ClusterPort, adminUser: string): Promise<s
           minimum_should_match: 1,
         },
       },
-    },
-  });
-  if ('error' in r || r.status !== 200) return [];
-  const keys = (r.body as { api_keys?: { username?: unknown }[] }).api_keys ?? [];
-  return [...new Set(keys.map((k) => String(k.username)))].sort().slice(0, 5);
+    });
+    return [...new Set(page.keys.map((k) => k.username))].sort().slice(0, 5);
+  } catch (error) {
+    if (!isEskeysError(error)) throw error;
+    return [];
+  }
 }
 
 /** Can the admin create, update, query and invalidate keys at all? */

@@ -1,6 +1,6 @@
-import type { ClusterPort } from '../cluster-port.js';
+import type { ApiKeyInfo, ClusterPort } from '../cluster-port.js';
 import { MANAGED_BY } from '../cluster-port.js';
-import { isEskeysError } from '../errors.js';
+import { clusterAnswerOf, isEskeysError } from '../errors.js';
 import { check, type DoctorCheck } from './check.js';
 import {
   type CheckableDescriptor,
@@ -98,12 +98,15 @@ export async function keysInUseCheck(cluster: ClusterPort, adminUser: string): P
   );
 }
 
-/** The valid `active` managed keys `adminUser` owns, by the cluster's clock; undefined on a 403. */
+/**
+ * The valid `active` managed keys `adminUser` owns, by the cluster's clock; undefined when the
+ * admin may not query keys (403: the api_keys check says so), none when the query API answered
+ * another error status (the api_keys check reports it).
+ */
 async function keysInUse(cluster: ClusterPort, adminUser: string): Promise<KeyInUse[] | undefined> {
-  const r = await cluster.adminRequest({
-    method: 'POST',
-    path: '/_security/_query/api_key',
-    body: {
+  let keys: readonly ApiKeyInfo[];
+  try {
+    const page = await cluster.queryApiKeys({
       size: SAMPLE,
       query: {
         bool: {
@@ -120,20 +123,17 @@ async function keysInUse(cluster: ClusterPort, adminUser: string): Promise<KeyIn
           minimum_should_match: 1,
         },
       },
-    },
-  });
-  // 403: the api_keys check says so; another status: the api_keys check reports it.
-  if (r.status === 403) return undefined;
-  if (r.status !== 200) return [];
-  const raw = (r.body as { api_keys?: unknown[] }).api_keys ?? [];
-  return raw.map((k) => {
-    const key = k as { id?: unknown; name?: unknown; role_descriptors?: unknown };
-    return {
-      id: String(key.id),
-      name: String(key.name),
-      ...(key.role_descriptors && typeof key.role_descriptors === 'object'
-        ? { descriptors: key.role_descriptors as Record<string, CheckableDescriptor> }
-        : {}),
-    };
-  });
+    });
+    keys = page.keys;
+  } catch (error) {
+    const answer = clusterAnswerOf(error);
+    if (answer?.status === 403) return undefined;
+    if (answer) return [];
+    throw error;
+  }
+  return keys.map((k) => ({
+    id: k.id,
+    name: k.name,
+    ...(k.roleDescriptors ? { descriptors: k.roleDescriptors as Record<string, CheckableDescriptor> } : {}),
+  }));
 }

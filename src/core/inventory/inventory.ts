@@ -1,5 +1,5 @@
 import { type ApiKeyInfo, type ClusterPort, MANAGED_BY } from '../cluster-port.js';
-import { AuthorizationError, ClusterUnavailableError } from '../errors.js';
+import { AuthorizationError, clusterAnswerOf } from '../errors.js';
 import { parseManagedKey, parseManagedKeys } from '../rotation/key-metadata.js';
 import { describeKey, type KeyStatus } from '../rotation/key-state.js';
 import {
@@ -176,10 +176,7 @@ export interface ScanInfo {
 
 /** The 400 of a cluster before 8.5 for the `with_limited_by` parameter (reference §4.4). */
 export function rejectsWithLimitedBy(error: unknown): boolean {
-  return (
-    error instanceof ClusterUnavailableError &&
-    /unrecognized parameters?: .*\[with_limited_by\]/.test(error.message)
-  );
+  return clusterAnswerOf(error)?.unrecognizedParameters?.includes('with_limited_by') === true;
 }
 
 /**

@@ -78,13 +78,13 @@ describe('ES adapter: unusable 200 answers', () => {
     [
       'info (GET /) without a version',
       { method: 'GET', path: '/', body: json({ name: 'node-1' }) },
-      (c) => c.adminRequest({ method: 'GET', path: '/' }),
+      (c) => c.clusterInfo(),
       /answered info \(GET \/\) with an unusable body: field "version" missing$/,
     ],
     [
       'authenticate with a numeric username',
       { method: 'GET', path: '/_security/_authenticate', body: json({ username: 1, roles: [] }) },
-      (c) => c.adminRequest({ method: 'GET', path: '/_security/_authenticate' }),
+      (c) => c.authenticate(),
       /answered authenticate with an unusable body: field "username" is a number, expected string$/,
     ],
   ])('%s: ClusterUnavailableError (exit 3) naming the API and field', async (_name, fault, call, message) => {

@@ -6,10 +6,15 @@ import {
   doctorExitCode,
   versionAndFeatures,
 } from '../../../src/core/doctor/index.js';
-import { ClusterUnavailableError } from '../../../src/core/errors.js';
+import {
+  AuthenticationError,
+  AuthorizationError,
+  ClusterResponseError,
+  ClusterUnavailableError,
+} from '../../../src/core/errors.js';
 import { validateTemplate } from '../../../src/core/templates/load-template.js';
 import type { RoleTemplate } from '../../../src/core/templates/schema.js';
-import { ScriptedCluster } from './support.js';
+import { type HeldPrivileges, ScriptedCluster } from './support.js';
 
 function template(name: string, roleDescriptors: Record<string, unknown>): RoleTemplate {
   const checked = validateTemplate({ name, role_descriptors: roleDescriptors });
@@ -34,15 +39,19 @@ const input = (templates: RoleTemplate[] = [emailSearch]): ClusterDoctorInput =>
 
 const byId = (checks: readonly DoctorCheck[]) => Object.fromEntries(checks.map((c) => [c.id, c]));
 
-/** The eskeys-admin role of the docs: manage_api_key plus what email-search delegates. */
-const ADMIN = {
+/**
+ * What `_has_privileges` answers for the eskeys-admin role of the docs (manage_api_key plus what
+ * email-search delegates, `all` on gmail_emails-*): `all` covers every index privilege
+ * (Elasticsearch IndexPrivilege ALL), so each one email-search asks about answers true.
+ */
+const ADMIN: HeldPrivileges = {
   cluster: ['manage_api_key', 'monitor', 'manage_index_templates', 'manage_ilm', 'manage_pipeline'],
-  indices: [{ names: ['gmail_emails-*'], privileges: ['all'] }],
+  index: { 'gmail_emails-*': ['read', 'index', 'create_index', 'view_index_metadata'] },
 };
 
 describe('clusterChecks', () => {
   it('a dedicated admin holding everything the templates delegate passes every check', async () => {
-    const cluster = new ScriptedCluster([ADMIN]);
+    const cluster = new ScriptedCluster(ADMIN);
     const { checks, version } = await clusterChecks(cluster, input());
     expect(checks.filter((c) => c.status !== 'ok')).toEqual([]);
     expect(version?.number).toBe('8.19.3');
@@ -55,12 +64,13 @@ describe('clusterChecks', () => {
   });
 
   it('names every privilege the admin lacks, per template, and explains the silent intersection', async () => {
-    const cluster = new ScriptedCluster([
-      {
-        cluster: ['manage_api_key', 'monitor', 'manage_index_templates', 'manage_pipeline'],
-        indices: [{ names: ['gmail_emails-2025-*'], privileges: ['all'] }],
-      },
-    ]);
+    // The role grants `all` on gmail_emails-2025-* only. `_has_privileges` answers whether the
+    // asked pattern is covered by a granted one: gmail_emails-* is wider, so false; the narrower
+    // gmail_emails-2025-* of the other template is covered, so true.
+    const cluster = new ScriptedCluster({
+      cluster: ['manage_api_key', 'monitor', 'manage_index_templates', 'manage_pipeline'],
+      index: { 'gmail_emails-2025-*': ['read'] },
+    });
     const other = template('reports', {
       r: { indices: [{ names: ['gmail_emails-2025-*'], privileges: ['read'] }] },
     });
@@ -82,20 +92,18 @@ describe('clusterChecks', () => {
     const t = template('auditor', {
       a: { indices: [{ names: ['.security-*'], privileges: ['read'], allow_restricted_indices: true }] },
     });
-    const plainSuperuserLike = new ScriptedCluster([
-      { cluster: ['manage_api_key'], indices: [{ names: ['*'], privileges: ['all'] }] },
-    ]);
+    // `all` on `*` without allow_restricted_indices does not cover restricted indices such as
+    // .security-*: asked with allow_restricted_indices, `_has_privileges` answers false.
+    const plainSuperuserLike = new ScriptedCluster({ cluster: ['manage_api_key'] });
     const fail = byId((await clusterChecks(plainSuperuserLike, input([t]))).checks)[
       'delegation.template:auditor'
     ]!;
     expect(fail.status).toBe('fail');
     expect(fail.message).toContain('read on .security-* (with allow_restricted_indices)');
-    const withRestricted = new ScriptedCluster([
-      {
-        cluster: ['manage_api_key'],
-        indices: [{ names: ['*'], privileges: ['read'], allow_restricted_indices: true }],
-      },
-    ]);
+    const withRestricted = new ScriptedCluster({
+      cluster: ['manage_api_key'],
+      restricted: { '.security-*': ['read'] },
+    });
     expect(
       byId((await clusterChecks(withRestricted, input([t]))).checks)['delegation.template:auditor']!.status,
     ).toBe('ok');
@@ -107,24 +115,21 @@ describe('clusterChecks', () => {
     ['manage_own_api_key', 'warn', /only keys this same user created/],
     ['monitor', 'fail', /cannot create API keys/],
   ] as const)('an admin with %s: api-key admin check is %s', async (privilege, status, message) => {
-    const cluster = new ScriptedCluster([{ cluster: [privilege] }]);
+    const cluster = new ScriptedCluster({ cluster: [privilege] });
     const c = byId((await clusterChecks(cluster, input([]))).checks)['delegation.api_key_admin']!;
     expect(c.status).toBe(status);
     expect(c.message).toMatch(message);
   });
 
   it('an API-key admin fails for create/rotate and skips delegation', async () => {
-    const cluster = new ScriptedCluster([ADMIN]);
-    cluster.answers.set('GET /_security/_authenticate', {
-      status: 200,
-      body: {
-        username: 'eskeys-admin',
-        roles: [],
-        authentication_realm: { name: '_es_api_key', type: '_es_api_key' },
-        authentication_type: 'api_key',
-        api_key: { id: 'VuaCfGcBCdbkQm-e5aOx', name: 'admin-key' },
-      },
-    });
+    const cluster = new ScriptedCluster(ADMIN);
+    cluster.identity = {
+      username: 'eskeys-admin',
+      roles: [],
+      authenticationRealm: { name: '_es_api_key', type: '_es_api_key' },
+      authenticationType: 'api_key',
+      apiKey: { id: 'VuaCfGcBCdbkQm-e5aOx', name: 'admin-key' },
+    };
     const { checks } = await clusterChecks(cluster, { ...input(), adminAuthKind: 'api_key' });
     const c = byId(checks);
     expect(c['identity.admin']!.message).toBe(
@@ -138,14 +143,9 @@ describe('clusterChecks', () => {
 
   it('rejected credentials: identity fails with exit 3 and everything after it is skipped', async () => {
     const cluster = new ScriptedCluster();
-    cluster.answers.set('GET /_security/_authenticate', {
-      status: 401,
-      body: {
-        error: {
-          type: 'security_exception',
-          reason: 'unable to authenticate user [eskeys-admin] for REST request [/_security/_authenticate]',
-        },
-      },
+    const reason = 'unable to authenticate user [eskeys-admin] for REST request [/_security/_authenticate]';
+    cluster.identity = new AuthenticationError(`cluster ${cluster.url} rejected the admin credentials`, {
+      answer: { status: 401, type: 'security_exception', reason },
     });
     const { checks } = await clusterChecks(cluster, input());
     const c = byId(checks);
@@ -159,11 +159,9 @@ describe('clusterChecks', () => {
 
   it('an unreachable cluster fails the reachability check (exit 3) with the adapter message', async () => {
     const cluster = new ScriptedCluster();
-    cluster.answers.set('GET /_security/_authenticate', () => {
-      throw new ClusterUnavailableError(
-        'TLS verification of https://es.example:9200 failed (DEPTH_ZERO_SELF_SIGNED_CERT); pass --ca FILE or --ca-fingerprint SHA256 (or, knowingly, --insecure)',
-      );
-    });
+    cluster.identity = new ClusterUnavailableError(
+      'TLS verification of https://es.example:9200 failed (DEPTH_ZERO_SELF_SIGNED_CERT); pass --ca FILE or --ca-fingerprint SHA256 (or, knowingly, --insecure)',
+    );
     const { checks } = await clusterChecks(cluster, input());
     const c = byId(checks);
     expect(c['connection.reachable']!.status).toBe('fail');
@@ -174,9 +172,14 @@ describe('clusterChecks', () => {
 
   it('security disabled: the security handlers are missing, GET / still answers', async () => {
     const cluster = new ScriptedCluster();
-    cluster.answers.set('GET /_security/_authenticate', {
+    // With xpack.security.enabled: false the security REST handlers are not registered, so
+    // Elasticsearch answers 400 "no handler found for uri ..." (docs/es-facts.md); the ES adapter
+    // reads that as the security feature being off.
+    const reason = 'no handler found for uri [/_security/_authenticate] and method [GET]';
+    cluster.identity = new ClusterResponseError(`cluster ${cluster.url} refused authenticating (400)`, {
       status: 400,
-      body: { error: 'no handler found for uri [/_security/_authenticate] and method [GET]', status: 400 },
+      reason,
+      disabledFeature: 'security',
     });
     const c = byId((await clusterChecks(cluster, input())).checks);
     expect(c['cluster.security']!.status).toBe('fail');
@@ -185,27 +188,26 @@ describe('clusterChecks', () => {
   });
 
   it('API key service disabled: the query API error carries disabled.feature api_keys', async () => {
-    const cluster = new ScriptedCluster([ADMIN]);
-    cluster.answers.set('POST /_security/_query/api_key', {
-      status: 400,
-      body: {
-        error: {
-          type: 'feature_not_enabled_exception',
-          reason: 'api keys are not enabled',
-          'disabled.feature': 'api_keys',
-        },
+    const cluster = new ScriptedCluster(ADMIN);
+    // Elasticsearch's answer carries `"disabled.feature": "api_keys"`, which the ES adapter reads.
+    cluster.managedKeyCount = new ClusterResponseError(
+      `cluster ${cluster.url} refused counting managed API keys (400)`,
+      {
+        status: 400,
+        type: 'feature_not_enabled_exception',
+        reason: 'api keys are not enabled',
+        disabledFeature: 'api_keys',
       },
-    });
+    );
     const c = byId((await clusterChecks(cluster, input())).checks)['cluster.api_keys']!;
     expect(c.status).toBe('fail');
     expect(c.fix).toContain('xpack.security.authc.api_key.enabled: true');
   });
 
   it('GET / forbidden (no monitor): the version only warns and the features are skipped', async () => {
-    const cluster = new ScriptedCluster([{ cluster: ['manage_api_key'] }]);
-    cluster.answers.set('GET /', {
-      status: 403,
-      body: { error: { type: 'security_exception', reason: 'denied' } },
+    const cluster = new ScriptedCluster({ cluster: ['manage_api_key'] });
+    cluster.info = new AuthorizationError(`admin identity may not read GET / on ${cluster.url}: denied`, {
+      answer: { status: 403, type: 'security_exception', reason: 'denied' },
     });
     const { checks } = await clusterChecks(cluster, input([]));
     const c = byId(checks);
@@ -225,20 +227,17 @@ describe('versionAndFeatures', () => {
     ['9.1.0-SNAPSHOT', 'ok', 'ok'],
     ['10.0.0', 'warn', 'ok'],
   ] as const)('Elasticsearch %s: version %s, features %s', (number, version, features) => {
-    const r = versionAndFeatures({ status: 200, body: { version: { number } } });
+    const r = versionAndFeatures({ versionNumber: number });
     expect(r.checks.map((c) => c.status)).toEqual([version, features]);
   });
 
   it('before 8.13 the warning says that revoke --due must run', () => {
-    const [, features] = versionAndFeatures({ status: 200, body: { version: { number: '8.11.1' } } }).checks;
+    const [, features] = versionAndFeatures({ versionNumber: '8.11.1' }).checks;
     expect(features!.fix).toContain('eskeys revoke --due');
   });
 
   it('serverless reports its flavour', () => {
-    const r = versionAndFeatures({
-      status: 200,
-      body: { version: { number: '8.11.0', build_flavor: 'serverless' } },
-    });
+    const r = versionAndFeatures({ versionNumber: '8.11.0', buildFlavor: 'serverless' });
     expect(r.checks.map((c) => c.status)).toEqual(['ok', 'ok']);
     expect(r.checks[0]!.message).toContain('serverless');
   });

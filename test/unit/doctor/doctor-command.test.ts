@@ -46,9 +46,11 @@ describe('doctor command', () => {
     const cwd = project({ 'roles/reader.json': TEMPLATE });
     const ctx = fakeContext({ cwd, env: ENV });
     let settingsSeen: ConnectionSettings | undefined;
-    const admin = new ScriptedCluster([
-      { cluster: ['manage_api_key', 'monitor'], indices: [{ names: ['logs-a*'], privileges: ['read'] }] },
-    ]);
+    // The role grants read on logs-a* only, which does not cover the template's logs-*.
+    const admin = new ScriptedCluster({
+      cluster: ['manage_api_key', 'monitor'],
+      index: { 'logs-a*': ['read'] },
+    });
     const error = await runDoctor({
       ctx,
       openCluster: async (s) => {
@@ -70,9 +72,10 @@ describe('doctor command', () => {
   it('exits 0 with --json when nothing fails', async () => {
     const cwd = project({ 'roles/reader.json': TEMPLATE });
     const ctx = fakeContext({ cwd, env: ENV });
-    const admin = new ScriptedCluster([
-      { cluster: ['manage_api_key', 'monitor'], indices: [{ names: ['logs-*'], privileges: ['read'] }] },
-    ]);
+    const admin = new ScriptedCluster({
+      cluster: ['manage_api_key', 'monitor'],
+      index: { 'logs-*': ['read'] },
+    });
     await runDoctor({ ctx, json: true, openCluster: async () => admin, local: new MemoryLocalState() });
     const doc = JSON.parse(ctx.io.out);
     expect(doc.exit_code).toBe(0);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { doctorJson, renderDoctor } from '../../../src/cli/render/doctor.js';
 import type { ConnectionSettings } from '../../../src/core/config/connection.js';
 import { type DoctorInput, runDoctorChecks } from '../../../src/core/doctor/index.js';
+import { AuthenticationError } from '../../../src/core/errors.js';
 import { Secret } from '../../../src/core/secret.js';
 import { validateTemplate } from '../../../src/core/templates/load-template.js';
 import { MemoryLocalState, ScriptedCluster } from './support.js';
@@ -39,9 +40,8 @@ const input = (over: Partial<DoctorInput> = {}): DoctorInput => ({
 });
 
 const admin = () =>
-  new ScriptedCluster([
-    { cluster: ['manage_api_key', 'monitor'], indices: [{ names: ['gmail_*'], privileges: ['read'] }] },
-  ]);
+  // The role grants read on gmail_*, which covers the template's gmail_emails-*.
+  new ScriptedCluster({ cluster: ['manage_api_key', 'monitor'], index: { 'gmail_emails-*': ['read'] } });
 
 describe('runDoctorChecks', () => {
   it('orders the checks by group, counts them and exits 0 on warnings only', async () => {
@@ -112,9 +112,8 @@ describe('runDoctorChecks', () => {
 
   it('renders an aligned checklist with fixes, and JSON with stable fields; never the password', async () => {
     const cluster = admin();
-    cluster.answers.set('GET /_security/_authenticate', {
-      status: 401,
-      body: { error: { reason: 'unable to authenticate user [eskeys-admin]' } },
+    cluster.identity = new AuthenticationError(`cluster ${cluster.url} rejected the admin credentials`, {
+      answer: { status: 401, reason: 'unable to authenticate user [eskeys-admin]' },
     });
     const report = await runDoctorChecks(
       { openCluster: async () => cluster, local: new MemoryLocalState() },

@@ -1,47 +1,68 @@
 import type { AuditVerification } from '../../../src/core/audit/audit-event.js';
-import type { ClusterPort, RawRequest, RawResponse } from '../../../src/core/cluster-port.js';
+import type {
+  AdminIdentity,
+  ApiKeyInfo,
+  ApiKeyPage,
+  ClusterInfo,
+  ClusterPort,
+} from '../../../src/core/cluster-port.js';
 import type { DirFacts, EnvFileFacts, LocalStatePort } from '../../../src/core/doctor/index.js';
 import type { JournalEntry } from '../../../src/core/journal/journal-entry.js';
-import { Role, type RoleDescriptor, SUPERUSER_DESCRIPTOR } from '../../../src/core/privileges/role.js';
 
 /**
- * A ClusterPort for doctor's unit tests: answers `_authenticate`, `GET /` and the query API from
- * a script, and `_has_privileges` from the real privilege model (src/core/privileges/role.ts) of
- * the admin's role descriptors, so the tests assert real outcomes of real privilege questions.
+ * What `_has_privileges` answers `true` for, stated literally by each test: cluster privilege
+ * names, and per index pattern (exactly as asked) the privilege names; `restricted` answers the
+ * questions asked with `allow_restricted_indices: true`. Everything not listed answers `false`.
+ * Never computed by eskeys' privilege model, so a wrong model cannot make a test pass.
+ */
+export interface HeldPrivileges {
+  readonly cluster?: readonly string[];
+  readonly index?: Readonly<Record<string, readonly string[]>>;
+  readonly restricted?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The admin of most tests: a native-realm user authenticated by password. */
+export const ADMIN_IDENTITY: AdminIdentity = {
+  username: 'eskeys-admin',
+  roles: ['eskeys-admin'],
+  authenticationRealm: { name: 'default_native', type: 'native' },
+  authenticationType: 'realm',
+};
+
+/**
+ * A ClusterPort for doctor's unit tests: answers `authenticate`, `clusterInfo`, the managed-key
+ * count and key queries from a script (a value, or an error to throw), and `_has_privileges`
+ * from the test's literal table of held privileges.
  */
 export class ScriptedCluster implements ClusterPort {
   readonly url = 'https://es.example:9200';
   adminAuthKind: 'user' | 'api_key' = 'user';
-  /** Raw answers by `METHOD path`; a function may throw (a connection error). */
-  readonly answers = new Map<string, RawResponse | (() => RawResponse)>();
-  role: Role;
+  identity: AdminIdentity | Error;
+  info: ClusterInfo | Error = { versionNumber: '8.19.3', buildFlavor: 'default' };
+  managedKeyCount: number | Error = 2;
+  /** What every key query answers (the test decides which query runs). */
+  keys: ApiKeyInfo[] | Error = [];
   closed = false;
 
-  constructor(descriptors: RoleDescriptor[] = [SUPERUSER_DESCRIPTOR], username = 'eskeys-admin') {
-    this.role = Role.fromDescriptors(descriptors);
-    this.answers.set('GET /_security/_authenticate', {
-      status: 200,
-      body: {
-        username,
-        roles: ['eskeys-admin'],
-        authentication_realm: { name: 'default_native', type: 'native' },
-        authentication_type: 'realm',
-      },
-    });
-    this.answers.set('GET /', {
-      status: 200,
-      body: { version: { number: '8.19.3', build_flavor: 'default' } },
-    });
-    this.answers.set('POST /_security/_query/api_key', {
-      status: 200,
-      body: { total: 2, count: 0, api_keys: [] },
-    });
+  constructor(
+    readonly held: HeldPrivileges = {},
+    username = 'eskeys-admin',
+  ) {
+    this.identity = { ...ADMIN_IDENTITY, username };
   }
 
-  async adminRequest(req: RawRequest): Promise<RawResponse> {
-    const a = this.answers.get(`${req.method} ${req.path}`);
-    if (!a) throw new Error(`scripted cluster: no answer for ${req.method} ${req.path}`);
-    return typeof a === 'function' ? a() : a;
+  async authenticate(): Promise<AdminIdentity> {
+    return answer(this.identity);
+  }
+  async clusterInfo(): Promise<ClusterInfo> {
+    return answer(this.info);
+  }
+  async countManagedKeys(): Promise<number> {
+    return answer(this.managedKeyCount);
+  }
+  async queryApiKeys(): Promise<ApiKeyPage> {
+    const keys = answer(this.keys);
+    return { total: keys.length, keys };
   }
 
   async hasPrivileges(req: {
@@ -49,14 +70,16 @@ export class ScriptedCluster implements ClusterPort {
     index?: { names: string[]; privileges: string[]; allow_restricted_indices?: boolean }[];
   }) {
     const cluster: Record<string, boolean> = {};
-    for (const c of req.cluster ?? []) cluster[c] = this.role.hasClusterPrivilege(c);
+    for (const c of req.cluster ?? []) cluster[c] = (this.held.cluster ?? []).includes(c);
     const index: Record<string, Record<string, boolean>> = {};
-    for (const e of req.index ?? [])
+    for (const e of req.index ?? []) {
+      const table = (e.allow_restricted_indices ? this.held.restricted : this.held.index) ?? {};
       for (const n of e.names)
         for (const p of e.privileges) {
           index[n] ??= {};
-          index[n][p] = this.role.hasIndexPrivilege(n, p, e.allow_restricted_indices === true);
+          index[n][p] = (table[n] ?? []).includes(p);
         }
+    }
     const hasAll = [
       ...Object.values(cluster),
       ...Object.values(index).flatMap((x) => Object.values(x)),
@@ -74,9 +97,6 @@ export class ScriptedCluster implements ClusterPort {
   getApiKey(): never {
     throw new Error('doctor must not read keys by id');
   }
-  queryApiKeys(): never {
-    throw new Error('doctor counts keys with a raw size-0 query');
-  }
   findManagedKeys(): never {
     throw new Error('doctor must not list keys');
   }
@@ -86,9 +106,17 @@ export class ScriptedCluster implements ClusterPort {
   invalidateApiKeys(): never {
     throw new Error('doctor must not invalidate keys');
   }
+  adminRequest(): never {
+    throw new Error('doctor sends no raw request');
+  }
   keyRequest(): never {
     throw new Error('doctor never acts as a key');
   }
+}
+
+function answer<T>(a: T | Error): T {
+  if (a instanceof Error) throw a;
+  return a;
 }
 
 /** An in-memory LocalStatePort: folders, files, a journal and an audit verdict. */

@@ -1,7 +1,14 @@
 import { errors } from '@elastic/elasticsearch';
 import { describe, expect, it } from 'vitest';
 import { mapEsError } from '../../../src/adapters/es/map-error.js';
-import { ClusterBusyError, ClusterUnavailableError } from '../../../src/core/errors.js';
+import {
+  AuthenticationError,
+  AuthorizationError,
+  ClusterBusyError,
+  ClusterResponseError,
+  ClusterUnavailableError,
+  clusterAnswerOf,
+} from '../../../src/core/errors.js';
 
 const URL = 'http://es:9200';
 
@@ -47,5 +54,40 @@ describe('mapEsError: busy or unavailable', () => {
     expect(mapped.message).toBe(
       'cluster http://es:9200 sent a body that is not valid JSON while creating API key k',
     );
+  });
+});
+
+/**
+ * An error status other than 401, 403, 429 and 5xx keeps its status, type and reason as fields
+ * (it used to reach core as a bare "cluster unavailable" whose text had to be matched).
+ */
+describe('mapEsError: other error statuses', () => {
+  it('a 400 is a ClusterResponseError (exit 3) with the answer and the same one-line message', () => {
+    const mapped = mapEsError(response(400, 'x_content_parse_exception'), URL, 'querying API keys');
+    expect(mapped).toBeInstanceOf(ClusterResponseError);
+    expect(mapped).toBeInstanceOf(ClusterUnavailableError);
+    expect(mapped.exitCode).toBe(3);
+    expect(mapped.message).toBe(
+      'cluster http://es:9200 refused querying API keys (400): x_content_parse_exception',
+    );
+    expect((mapped as ClusterResponseError).answer).toEqual({
+      status: 400,
+      type: 'x_content_parse_exception',
+      reason: 'x_content_parse_exception',
+    });
+  });
+
+  it.each([
+    [401, AuthenticationError],
+    [403, AuthorizationError],
+    [503, ClusterBusyError],
+  ] as const)('a %i carries its answer too', (status, Class) => {
+    const mapped = mapEsError(response(status, 'security_exception'), URL, 'authenticating');
+    expect(mapped).toBeInstanceOf(Class);
+    expect(clusterAnswerOf(mapped)).toEqual({
+      status,
+      type: 'security_exception',
+      reason: 'security_exception',
+    });
   });
 });

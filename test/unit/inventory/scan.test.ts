@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiKeyInfo, ApiKeyPage, ClusterPort } from '../../../src/core/cluster-port.js';
-import { AuthorizationError, ClusterUnavailableError } from '../../../src/core/errors.js';
+import { AuthorizationError, ClusterResponseError } from '../../../src/core/errors.js';
 import {
   INVENTORY_SORT,
   InventorySummary,
@@ -45,9 +45,17 @@ class PagedCluster {
   }): Promise<ApiKeyPage> {
     this.requests.push({ size: req.size, after: req.after, withLimitedBy: req.withLimitedBy });
     if (req.withLimitedBy && this.refuseLimitedBy === 'unknown-parameter')
-      // As mapEsError words an 8.4 cluster's 400 (reference §4.4).
-      throw new ClusterUnavailableError(
+      // What the ES adapter reads from an 8.4 cluster's 400 (reference §4.4): Elasticsearch's
+      // BaseRestHandler answers `illegal_argument_exception`, "request [...] contains
+      // unrecognized parameter: [with_limited_by]".
+      throw new ClusterResponseError(
         'cluster http://es:9200 refused querying API keys (400): request [/_security/_query/api_key] contains unrecognized parameter: [with_limited_by]',
+        {
+          status: 400,
+          type: 'illegal_argument_exception',
+          reason: 'request [/_security/_query/api_key] contains unrecognized parameter: [with_limited_by]',
+          unrecognizedParameters: ['with_limited_by'],
+        },
       );
     if (req.withLimitedBy && this.refuseLimitedBy)
       throw new AuthorizationError('admin identity may not query');
@@ -112,8 +120,13 @@ describe('scanning the query API', () => {
   it('another 400 is not mistaken for an old cluster', async () => {
     const c = new PagedCluster([keyAt(0)]);
     c.queryApiKeys = async () => {
-      throw new ClusterUnavailableError(
+      throw new ClusterResponseError(
         'cluster x refused querying API keys (400): Field [foo] is not allowed',
+        {
+          status: 400,
+          type: 'x_content_parse_exception',
+          reason: 'Field [foo] is not allowed',
+        },
       );
     };
     await expect(collect(c, 2)).rejects.toThrow(/Field \[foo\]/);

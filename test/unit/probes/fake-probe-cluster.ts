@@ -60,6 +60,15 @@ export class FakeProbeCluster implements ClusterPort {
     return all.filter((n) => /eskeys-probe-/.test(n));
   }
 
+  async authenticate(): Promise<never> {
+    throw new Error('runProbes never asks who the admin is');
+  }
+  async clusterInfo(): Promise<never> {
+    throw new Error('runProbes never reads GET /');
+  }
+  async countManagedKeys(): Promise<never> {
+    throw new Error('runProbes never counts managed keys');
+  }
   async createApiKey(): Promise<CreatedApiKey> {
     throw new Error('not used');
   }

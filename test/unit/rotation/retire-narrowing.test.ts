@@ -6,14 +6,10 @@ import { rotationWorld } from './harness.js';
 
 /**
  * The admin after losing `create_index` on gmail_emails-*, which the first key's descriptors
- * (testTemplate: monitor; read, index, create_index on gmail_emails-*) grant.
+ * (testTemplate: monitor; read, index, create_index on gmail_emails-*) grant: `_has_privileges`
+ * answers false for exactly that pair.
  */
-const NARROWED_ADMIN = [
-  {
-    cluster: ['manage_api_key', 'monitor'],
-    indices: [{ names: ['gmail_emails-*'], privileges: ['read', 'index'] }],
-  },
-];
+const NARROWED_ADMIN = { index: { 'gmail_emails-*': ['create_index'] } };
 
 describe('retire and the admin privileges the old key needs', () => {
   it('an admin holding every privilege of the old key retires it without a warning', async () => {
@@ -28,7 +24,7 @@ describe('retire and the admin privileges the old key needs', () => {
   it('warns once, naming the missing privilege, and still retires the old key', async () => {
     const w = rotationWorld();
     await w.rotate({ mode: 'create' });
-    w.cluster.setAdminDescriptors(NARROWED_ADMIN);
+    w.cluster.setAdminLacks(NARROWED_ADMIN);
     const out = await w.rotate();
     expect(out.status).toBe('completed');
     expect(w.warnings).toHaveLength(1);
@@ -42,7 +38,7 @@ describe('retire and the admin privileges the old key needs', () => {
     const w = rotationWorld();
     await w.rotate({ mode: 'create' });
     const before = w.keys()[0]!;
-    w.cluster.setAdminDescriptors(NARROWED_ADMIN);
+    w.cluster.setAdminLacks(NARROWED_ADMIN);
     const err = await w.rotate({ strictRetire: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PartialFailureError);
     expect((err as PartialFailureError).exitCode).toBe(5);
@@ -87,7 +83,7 @@ describe('retire and the admin privileges the old key needs', () => {
   it('--now invalidates the old key: no update, so nothing is narrowed and --strict does not hold it', async () => {
     const w = rotationWorld();
     await w.rotate({ mode: 'create' });
-    w.cluster.setAdminDescriptors(NARROWED_ADMIN);
+    w.cluster.setAdminLacks(NARROWED_ADMIN);
     expect((await w.rotate({ immediate: true, strictRetire: true })).status).toBe('completed');
     expect(w.warnings).toEqual([]);
     expect(w.keys().find((k) => k.meta.generation === 1)!.info.invalidated).toBe(true);
@@ -99,7 +95,7 @@ describe('recover after rotate --strict held the old key', () => {
     const w = rotationWorld();
     await w.rotate({ mode: 'create' });
     const oldId = w.keys()[0]!.info.id;
-    w.cluster.setAdminDescriptors(NARROWED_ADMIN);
+    w.cluster.setAdminLacks(NARROWED_ADMIN);
     await expect(w.rotate({ strictRetire: true })).rejects.toBeInstanceOf(PartialFailureError);
     const [progress] = openRotations(w.journal.entries);
     const deps: RecoveryDeps = {
