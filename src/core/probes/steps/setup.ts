@@ -1,0 +1,72 @@
+import { classify } from '../interpret.js';
+import { PROBE_INDEX_BODY } from '../requests.js';
+import { KeyRejected } from './caller.js';
+import { deleteCleanup } from './cleanup.js';
+import { runLiveProbe } from './live-probe.js';
+import { enc, isAlreadyExists, keyMayCreate, ok, type ProbeRun } from './probe-run.js';
+
+/**
+ * Setup, stable probe indices: each is created by the key when its template lets it (through
+ * its own `index.create` allow probe when there is one, which then counts as run), else by the
+ * admin identity; one neither can create is recorded in `run.unavailable`, so its probes fall
+ * back to static. Returns whether a request as the key already went out: it is the gate that
+ * proves the key is not rejected before probes run concurrently.
+ */
+export async function setUpProbeIndices(run: ProbeRun): Promise<{ readonly gatePassed: boolean }> {
+  let gatePassed = false;
+  for (const stable of run.plan.stableIndices) {
+    const createProbe = run.plan.probes.find(
+      (p) => p.op.id === 'index.create' && p.expected === 'allow' && p.index === stable && !p.staticReason,
+    );
+    let ready = false;
+    if (createProbe) {
+      const o = await runLiveProbe(run, createProbe, 'probes');
+      gatePassed = true;
+      ready = o?.kind === 'allowed' || (o?.kind === 'authorized' && o.reason === 'index_exists');
+    } else if (keyMayCreate(run.template, stable)) {
+      const res = await run.track(
+        run.caller.key({ method: 'PUT', path: `/${enc(stable)}`, body: PROBE_INDEX_BODY }, 'setup'),
+      );
+      if (res.status === 401)
+        throw new KeyRejected(classify('index.create', res).detail ?? 'authentication failed');
+      gatePassed = true;
+      ready = ok(res.status) || isAlreadyExists(res);
+    }
+    if (!ready && run.caller.adminAvailable && !run.aborted()) {
+      const res = await run.track(
+        run.caller.admin({ method: 'PUT', path: `/${enc(stable)}`, body: PROBE_INDEX_BODY }, 'setup'),
+      );
+      ready = ok(res.status) || isAlreadyExists(res);
+      if (!ready)
+        run.unavailable.set(
+          stable,
+          `the probe index ${stable} could not be created (${classify('index.create', res).got})`,
+        );
+    } else if (!ready) {
+      run.unavailable.set(
+        stable,
+        `the probe index ${stable} needs create_index for the key or admin credentials to be created`,
+      );
+    }
+  }
+  return { gatePassed };
+}
+
+/**
+ * Setup, canaries: the admin identity creates this run's canary indices (for the `index.delete`
+ * allow probe) and registers their removal. Returns the canaries that exist.
+ */
+export async function setUpCanaries(run: ProbeRun): Promise<ReadonlySet<string>> {
+  const canariesReady = new Set<string>();
+  for (const canary of run.plan.canaryIndices) {
+    if (run.aborted()) break;
+    const res = await run.track(
+      run.caller.admin({ method: 'PUT', path: `/${enc(canary)}`, body: PROBE_INDEX_BODY }, 'setup'),
+    );
+    if (ok(res.status)) {
+      canariesReady.add(canary);
+      run.cleanups.push(deleteCleanup(run, `index ${canary}`, `/${enc(canary)}`, canary));
+    }
+  }
+  return canariesReady;
+}
