@@ -2,9 +2,6 @@ import type { RoleDescriptor } from './privileges/role.js';
 import type { ProbeTransport } from './probes/probe-transport.js';
 import type { Secret } from './secret.js';
 
-/** Raw exchanges moved to the probes' own port; re-exported for older imports. */
-export type { RawRequest, RawResponse } from './probes/probe-transport.js';
-
 /** An API key as the cluster reports it (get/query API), in domain terms. */
 export interface ApiKeyInfo {
   readonly id: string;

@@ -7,10 +7,10 @@ import type {
   ClusterPort,
   CreateApiKeyRequest,
   CreatedApiKey,
-  RawResponse,
 } from '../../src/core/cluster-port.js';
 import { ClusterUnavailableError } from '../../src/core/errors.js';
 import type { Clock } from '../../src/core/ports.js';
+import type { RawResponse } from '../../src/core/probes/probe-transport.js';
 import { Secret } from '../../src/core/secret.js';
 
 type Method = 'createApiKey' | 'findManagedKeys' | 'updateApiKey' | 'invalidateApiKeys';

@@ -9,12 +9,11 @@ import type {
   ClusterPort,
   CreateApiKeyRequest,
   CreatedApiKey,
-  RawRequest,
-  RawResponse,
 } from '../../core/cluster-port.js';
 import { MANAGED_BY } from '../../core/cluster-port.js';
 import type { ConnectionSettings } from '../../core/config/connection.js';
 import type { RoleDescriptor } from '../../core/privileges/role.js';
+import type { RawRequest, RawResponse } from '../../core/probes/probe-transport.js';
 import type { Secret } from '../../core/secret.js';
 import { type ClientFactoryOptions, createAdminClient, keyClient } from './client-factory.js';
 import { clusterAnswerFrom, errorFromAnswer, mapEsError } from './map-error.js';

@@ -1,4 +1,4 @@
-import type { RawResponse } from '../cluster-port.js';
+import type { RawResponse } from './probe-transport.js';
 import { ClusterBusyError } from '../errors.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { RawResponse } from '../cluster-port.js';
+import type { RawResponse } from './probe-transport.js';
 import { isBusyStatus } from './busy-retry.js';
 import type { Expectation, Verdict } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { RawRequest } from '../cluster-port.js';
+import type { RawRequest } from './probe-transport.js';
 
 /**
  * The HTTP request behind each probe operation. Every request is shaped so that a wrongly

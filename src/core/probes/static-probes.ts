@@ -1,4 +1,4 @@
-import type { RawRequest, RawResponse } from '../cluster-port.js';
+import type { RawRequest, RawResponse } from './probe-transport.js';
 import { clusterPrivilegesGranting, indexPrivilegesGranting } from '../privileges/privilege-names.js';
 import type { RoleTemplate } from '../templates/schema.js';
 import { explain } from './explain.js';

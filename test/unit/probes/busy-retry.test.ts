@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { RawResponse } from '../../../src/core/cluster-port.js';
+import type { RawResponse } from '../../../src/core/probes/probe-transport.js';
 import { AuthenticationError, ClusterBusyError, ClusterUnavailableError } from '../../../src/core/errors.js';
 import type { RoleDescriptor } from '../../../src/core/privileges/role.js';
 import {

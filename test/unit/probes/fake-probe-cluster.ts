@@ -3,14 +3,9 @@
  * with the shared privilege model (Role), keeps indices/docs/templates/policies/pipelines/keys in
  * maps, and records every call. Integration tests use the real sandbox over HTTP instead.
  */
-import type {
-  ApiKeyInfo,
-  ClusterPort,
-  CreatedApiKey,
-  RawRequest,
-  RawResponse,
-} from '../../../src/core/cluster-port.js';
+import type { ApiKeyInfo, ClusterPort, CreatedApiKey } from '../../../src/core/cluster-port.js';
 import { Role, type RoleDescriptor } from '../../../src/core/privileges/role.js';
+import type { RawRequest, RawResponse } from '../../../src/core/probes/probe-transport.js';
 import { Secret } from '../../../src/core/secret.js';
 
 const err = (status: number, type: string, reason = type): RawResponse => ({

@@ -1,4 +1,4 @@
-import type { RawRequest, RawResponse } from '../../cluster-port.js';
+import type { RawRequest, RawResponse } from '../probe-transport.js';
 import { AuthenticationError } from '../../errors.js';
 import { DEFAULT_PROBE_RETRY, type RetriedResponse, sendRetryingWhenBusy } from '../busy-retry.js';
 import { rejectionReason } from '../interpret.js';

@@ -1,4 +1,4 @@
-import type { RawRequest, RawResponse } from '../../cluster-port.js';
+import type { RawRequest, RawResponse } from '../probe-transport.js';
 import { AuthenticationError } from '../../errors.js';
 import type { PlannedProbe } from '../plan.js';
 import { PROBE_KEY_EXPIRATION } from '../requests.js';

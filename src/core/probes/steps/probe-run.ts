@@ -1,4 +1,4 @@
-import type { RawResponse } from '../../cluster-port.js';
+import type { RawResponse } from '../probe-transport.js';
 import type { AuthenticationError } from '../../errors.js';
 import { CancelledError } from '../../errors.js';
 import type { Reporter } from '../../ports.js';
