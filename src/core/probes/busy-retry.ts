@@ -1,5 +1,5 @@
-import type { RawResponse } from './probe-transport.js';
 import { ClusterBusyError } from '../errors.js';
+import type { RawResponse } from './probe-transport.js';
 
 /**
  * How probes ride out a busy cluster. Elasticsearch answers 429 on the first use of a new key

@@ -1,5 +1,5 @@
-import type { RawResponse } from './probe-transport.js';
 import { isBusyStatus } from './busy-retry.js';
+import type { RawResponse } from './probe-transport.js';
 import type { Expectation, Verdict } from './types.js';
 
 /**

@@ -1,9 +1,9 @@
-import type { RawRequest, RawResponse } from './probe-transport.js';
 import { clusterPrivilegesGranting, indexPrivilegesGranting } from '../privileges/privilege-names.js';
 import type { RoleTemplate } from '../templates/schema.js';
 import { explain } from './explain.js';
 import { classify, type Outcome } from './interpret.js';
 import type { PlannedProbe } from './plan.js';
+import type { RawRequest, RawResponse } from './probe-transport.js';
 import type { ProbeResult } from './types.js';
 
 /**

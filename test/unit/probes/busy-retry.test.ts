@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { RawResponse } from '../../../src/core/probes/probe-transport.js';
 import { AuthenticationError, ClusterBusyError, ClusterUnavailableError } from '../../../src/core/errors.js';
 import type { RoleDescriptor } from '../../../src/core/privileges/role.js';
 import {
@@ -9,6 +8,7 @@ import {
   type ProbeRetryPolicy,
   sendRetryingWhenBusy,
 } from '../../../src/core/probes/busy-retry.js';
+import type { RawResponse } from '../../../src/core/probes/probe-transport.js';
 import { runProbes } from '../../../src/core/probes/run-probes.js';
 import type { RunProbesInput } from '../../../src/core/probes/types.js';
 import { type RoleTemplate, RoleTemplateSchema } from '../../../src/core/templates/schema.js';

@@ -1,7 +1,7 @@
-import type { RawRequest, RawResponse } from '../probe-transport.js';
 import { AuthenticationError } from '../../errors.js';
 import { DEFAULT_PROBE_RETRY, type RetriedResponse, sendRetryingWhenBusy } from '../busy-retry.js';
 import { rejectionReason } from '../interpret.js';
+import type { RawRequest, RawResponse } from '../probe-transport.js';
 import type { RunProbesInput } from '../types.js';
 
 /** The phases a probe run counts its requests in (ProbeReport.requestsByPhase). */

@@ -1,6 +1,6 @@
-import type { RawRequest, RawResponse } from '../probe-transport.js';
 import { AuthenticationError } from '../../errors.js';
 import type { PlannedProbe } from '../plan.js';
+import type { RawRequest, RawResponse } from '../probe-transport.js';
 import { PROBE_KEY_EXPIRATION } from '../requests.js';
 import type { Caller } from './caller.js';
 import { type Cleanup, enc, ok, type ProbeRun } from './probe-run.js';

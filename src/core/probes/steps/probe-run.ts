@@ -1,4 +1,3 @@
-import type { RawResponse } from '../probe-transport.js';
 import type { AuthenticationError } from '../../errors.js';
 import { CancelledError } from '../../errors.js';
 import type { Reporter } from '../../ports.js';
@@ -6,6 +5,7 @@ import { silentReporter } from '../../ports.js';
 import { grantsInTemplate } from '../explain.js';
 import { classify } from '../interpret.js';
 import { type ProbePlan, planProbes } from '../plan.js';
+import type { RawResponse } from '../probe-transport.js';
 import type { ProbeResult, RunProbesInput } from '../types.js';
 import { type Caller, makeCaller, type Phase } from './caller.js';
 
