@@ -111,9 +111,11 @@ describe('JsonlAuditLog', () => {
     for (const rel of [
       'src/adapters/audit/jsonl-audit-log.ts',
       'src/adapters/lock/file-lock.ts',
+      'src/adapters/lock/pid-alive.ts',
       'src/core/audit/audit-event.ts',
       'src/core/errors.ts',
       'src/core/secret.ts',
+      'src/core/secrets/detect.ts',
     ]) {
       const out = ts.transpileModule(await readFile(join(root, rel), 'utf8'), {
         compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
