@@ -110,6 +110,7 @@ describe('JsonlAuditLog', () => {
     const root = fileURLToPath(new URL('../../../', import.meta.url));
     for (const rel of [
       'src/adapters/audit/jsonl-audit-log.ts',
+      'src/adapters/fs/atomic-write.ts',
       'src/adapters/lock/file-lock.ts',
       'src/adapters/lock/pid-alive.ts',
       'src/core/audit/audit-event.ts',
