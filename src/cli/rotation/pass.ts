@@ -157,7 +157,7 @@ async function openSession(
           reason: rel(p.error),
           actions: [],
           interruptedAt: progress.lastStep,
-          exitCode: locked ? 0 : p.exitCode,
+          exitCode: locked ? ExitCode.ok : p.exitCode,
         });
       }
       return out;
