@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { ExitCode } from '../core/errors.js';
 import { visibleLines } from './render/table.js';
 
 /** A sink for text. */
@@ -55,7 +56,7 @@ export interface IO {
  */
 function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.ok);
     throw error;
   });
 }

@@ -89,7 +89,7 @@ export function reportError(error: unknown, io: IO, debug = false): number {
     ) {
       return ExitCode.ok;
     }
-    if (error.exitCode === 0) return ExitCode.ok;
+    if (error.exitCode === ExitCode.ok) return ExitCode.ok;
     return new UsageError(error.message).exitCode;
   }
   if (error instanceof ReportedError) return error.exitCode;

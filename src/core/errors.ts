@@ -6,6 +6,8 @@ export const ExitCode = {
   unavailable: 3,
   locked: 4,
   partialFailure: 5,
+  /** A bug in eskeys (EX_SOFTWARE of sysexits.h). */
+  internal: 70,
   cancelled: 130,
 } as const;
 
@@ -165,7 +167,7 @@ export class CancelledError extends EskeysError {
 
 /** A bug in eskeys; the message asks for an issue to be filed. */
 export class InternalError extends EskeysError {
-  readonly exitCode = 70;
+  readonly exitCode = ExitCode.internal;
   readonly code = 'internal';
 }
 

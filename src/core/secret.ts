@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 
-const REDACTED = '[redacted]';
+/** What every secret turns into when written as text. */
+export const REDACTED = '[redacted]';
 
 /**
  * A credential that must never reach stdout, stderr, logs, the journal or the audit log.

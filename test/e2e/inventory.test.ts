@@ -214,7 +214,7 @@ describe('eskeys inventory (built CLI against the sandbox)', { timeout: 120_000 
     const writer = byName('ci-writer')!;
     expect(writer.privileges.source).toBe('own');
     expect(writer.metadata_keys).toEqual(['team', 'db_password']);
-    expect(rulesOf(writer)).toEqual(['high:secret-in-metadata', 'medium:write-includes-delete']);
+    expect(rulesOf(writer)).toEqual(['high:secret-in-metadata', 'high:write-includes-delete']);
 
     const current = byName('email-search@prod#2')!;
     expect(current.managed).toMatchObject({
@@ -285,7 +285,7 @@ describe('eskeys inventory (built CLI against the sandbox)', { timeout: 120_000 
     expect(r.stdout).toContain('- Scope: valid keys (not invalidated, not expired)');
     expect(r.stdout).toContain('| Key | Owner | Created | Expires | Managed | Privileges | Findings |');
     expect(r.stdout).toMatch(
-      /\| ci-writer \(`…[\w-]{4}`\) \| elastic \(reserved\) \|.*\*\*high\*\* secret-in-metadata: metadata field db\\_password named like a secret \(value not shown\)<br>\*\*medium\*\* write-includes-delete/,
+      /\| ci-writer \(`…[\w-]{4}`\) \| elastic \(reserved\) \|.*\*\*high\*\* secret-in-metadata: metadata field db\\_password named like a secret \(value not shown\)<br>\*\*high\*\* write-includes-delete/,
     );
     expect(r.stdout).toMatch(
       /## Findings by rule\n\n\| Severity \| Rule \| Keys \| Why it matters \| Safer alternative \|/,

@@ -12,6 +12,7 @@ import {
 } from '../../core/audit/audit-event.js';
 import { ConfigError, EskeysError, LockedError } from '../../core/errors.js';
 import type { Clock } from '../../core/ports.js';
+import { syncFolder } from '../fs/atomic-write.js';
 import { acquireRotationLock, type RotationLock } from '../lock/file-lock.js';
 
 /**
@@ -112,7 +113,8 @@ export class JsonlAuditLog implements AuditLog {
         } catch (cause) {
           throw new ConfigError(`cannot write audit log ${path}: ${errCode(cause)}`, { cause });
         }
-        if (first === undefined) await syncDir(dir);
+        // A new file's directory entry is only durable once the folder itself is synced.
+        if (first === undefined) await syncFolder(dir);
       } finally {
         await fh.close();
       }
@@ -181,17 +183,6 @@ async function lockWithRetry(dir: string, name: string): Promise<RotationLock> {
       await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
       delay = Math.min(delay * 2, 200);
     }
-  }
-}
-
-/** A new file's directory entry is only durable once the directory itself is synced. */
-async function syncDir(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const fh = await open(dir, constants.O_RDONLY);
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
   }
 }
 

@@ -1,22 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { lstat, open, readFile, realpath, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { lstat, readFile, realpath } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { applyEnvUpdates, EnvFileSyntaxError, type EnvUpdateResult } from '../../core/env-file/edit-env.js';
 import { ConfigError, EskeysError } from '../../core/errors.js';
 import type { Secret } from '../../core/secret.js';
+import { FolderSyncError, writeFileAtomic } from '../fs/atomic-write.js';
 import { acquireEditLock, listEditLeftovers, sweepEditLeftovers } from './edit-lock.js';
 
 /**
- * Reads and atomically replaces env files, the place where a managed key is handed to its consumers.
- *
- * Written by hand rather than with write-file-atomic 6: that package opens its temp file without
- * O_EXCL, always follows symlinks (it writes to the realpath) and never fsyncs the directory, so a
- * crash right after the rename could still lose the new entry. Here: temp file in the same folder
- * (rename is only atomic within one filesystem) created with O_EXCL and mode 0600 (never briefly
- * readable by others, never an existing file or planted symlink), write, fsync (the data is on disk
- * before the name points at it), rename over the target (a reader sees the whole old or the whole
- * new file, never a partial one), fsync of the directory (the rename itself survives a crash).
+ * Reads and atomically replaces env files, the place where a managed key is handed to its
+ * consumers. The replacement itself (temp file with O_EXCL, fsync, rename, folder fsync) is
+ * adapters/fs/atomic-write.ts.
  */
 
 /** Where relative env-file paths are resolved from. */
@@ -119,7 +112,7 @@ export class EnvFileStore {
   }
 
   /**
-   * Replaces the file atomically with `text` (see the module comment), with `opts.mode` (default
+   * Replaces the file atomically with `text` (adapters/fs/atomic-write.ts), with `opts.mode` (default
    * 0600) and, when it existed, its owner and group. Returns the permission bits of the file it
    * replaced so the caller can warn when they were wider.
    */
@@ -129,43 +122,22 @@ export class EnvFileStore {
     opts: EnvFileAccessOptions = {},
   ): Promise<{ previousMode?: number }> {
     const target = await this.#target(path, opts);
-    const dir = dirname(target.path);
-    const tmp = join(
-      dir,
-      `.${basename(target.path)}.eskeys-${process.pid}-${randomBytes(6).toString('hex')}.tmp`,
-    );
-    let created = false;
     try {
-      const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, ENV_FILE_MODE);
-      created = true;
-      try {
-        if (target.exists) {
-          // The replacement must keep the file's owner and group, or a consumer running as another
-          // user (root writing for an app user, or a group-readable 0640 file) could no longer read
-          // its key. chown to oneself and to one of one's groups needs no privilege.
-          const mine = await fh.stat();
-          if (mine.uid !== target.uid || mine.gid !== target.gid) await fh.chown(target.uid, target.gid);
-        }
-        // The umask can only narrow the mode; set it exactly so a restrictive umask cannot make it 0400.
-        await fh.chmod(opts.mode ?? ENV_FILE_MODE);
-        await fh.writeFile(text, 'utf8');
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await this.#beforeRename?.(tmp);
-      // rename replaces the directory entry itself: if a symlink was swapped in since the check
-      // above, it is replaced, not followed.
-      await rename(tmp, target.path);
-      created = false;
+      await writeFileAtomic(target.path, text, {
+        mode: opts.mode ?? ENV_FILE_MODE,
+        // The replacement must keep the file's owner and group, or a consumer running as another
+        // user (root writing for an app user, or a group-readable 0640 file) could no longer read
+        // its key.
+        ...(target.exists ? { owner: { uid: target.uid, gid: target.gid } } : {}),
+        ...(this.#beforeRename ? { beforeRename: this.#beforeRename } : {}),
+      });
     } catch (cause) {
-      if (created) await unlink(tmp).catch(() => {});
-      throw fsError(path, 'write', cause);
+      // After the rename the new content is in place, so a failed folder sync must not report
+      // failure: a caller that believed the publish failed would invalidate the key the file now
+      // holds. A crash before the folder reaches the disk can only bring back the old, still
+      // valid, file.
+      if (!(cause instanceof FolderSyncError)) throw fsError(path, 'write', cause);
     }
-    // After the rename the new content is in place, so this must not report failure: a caller
-    // that believed the publish failed would invalidate the key the file now holds. A crash
-    // before the directory reaches the disk can only bring back the old, still valid, file.
-    await syncDir(dir).catch(() => {});
     return target.exists ? { previousMode: target.mode } : {};
   }
 
@@ -244,17 +216,6 @@ export class EnvFileStore {
 type Target =
   | { path: string; exists: false }
   | { path: string; exists: true; mode: number; uid: number; gid: number };
-
-/** fsync of the folder makes the rename durable; Windows cannot open a directory for it, which is harmless there. */
-async function syncDir(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const fh = await open(dir, constants.O_RDONLY);
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
 
 function fsError(path: string, action: string, cause: unknown): ConfigError {
   if (cause instanceof ConfigError) return cause;

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { CommandHook, HookResult, HookRunner } from '../../core/rotation/ports.js';
 import { Secret } from '../../core/secret.js';
+import { redactSecrets } from '../../core/secrets/detect.js';
 
 /** Options of the hook runner. */
 export interface ProcessHookRunnerOptions {
@@ -21,13 +22,6 @@ const TAIL = 400;
  */
 const OWN_SETTING = /^ESKEYS_/;
 const ADMIN_SECRETS = ['ESKEYS_PASSWORD', 'ESKEYS_API_KEY'];
-
-/** Replaces every secret value in `text` with `[redacted]`: a hook that echoes its env must not leak the key. */
-function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 8) out = out.split(s).join('[redacted]');
-  return out;
-}
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
@@ -92,13 +86,13 @@ export class ProcessHookRunner implements HookRunner {
         settled = true;
         clearTimeout(timer);
         this.#opts.signal?.removeEventListener('abort', onAbort);
-        resolve({ ...result, detail: scrub(result.detail, secrets) });
+        resolve({ ...result, detail: redactSecrets(result.detail, secrets) });
       };
       child.on('error', (error) =>
         finish({ ok: false, detail: `cannot run \`${hook.command}\`: ${error.message}` }),
       );
       child.on('close', (code, sig) => {
-        const tail = oneLine(scrub(output, secrets)).slice(-TAIL);
+        const tail = oneLine(redactSecrets(output, secrets)).slice(-TAIL);
         if (timedOut) {
           finish({ ok: false, detail: `\`${hook.command}\` timed out after ${hook.timeoutMs} ms` });
         } else if (code === 0) {

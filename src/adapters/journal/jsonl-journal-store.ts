@@ -3,17 +3,7 @@ import { join } from 'node:path';
 import { assertNoSecrets } from '../../core/audit/audit-event.js';
 import { InternalError } from '../../core/errors.js';
 import type { JournalEntry, JournalReader, JournalWriter } from '../../core/journal/journal-entry.js';
-
-/**
- * A token this long made only of base64 characters looks like an API key or an encoded key.
- * Ids are 20 characters and paths contain `/` or `.`, so neither trips it.
- */
-const SECRET_LIKE = /^[A-Za-z0-9+_-]{40,}={0,2}$/;
-
-/** True when some token of the line looks like a secret. */
-export function looksSecret(line: string): boolean {
-  return line.split(/[\s"',:;()[\]{}]+/).some((t) => SECRET_LIKE.test(t));
-}
+import { containsSecretLike } from '../../core/secrets/detect.js';
 
 /** `<template>@<env>.jsonl`, the journal file of one (template, environment). */
 export function journalFileName(template: string, environment: string): string {
@@ -38,7 +28,7 @@ export class JsonlJournalStore implements JournalWriter, JournalReader {
     // Ids, names and paths are structured fields; only free text (error reasons) can smuggle a
     // value nobody meant to journal, so that is what the guard inspects.
     assertNoSecrets(entry); // the audit log's check: Secrets, secret-named fields, encoded keys
-    if (entry.data?.reason !== undefined && looksSecret(entry.data.reason)) {
+    if (entry.data?.reason !== undefined && containsSecretLike(entry.data.reason)) {
       throw new InternalError(`refusing to journal a value that looks like a secret (step ${entry.step})`);
     }
     await mkdir(this.dir, { recursive: true, mode: 0o700 });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { JsonlAuditLog } from '../../adapters/audit/jsonl-audit-log.js';
-import { ReportedError, UsageError } from '../../core/errors.js';
+import { ExitCode, ReportedError, UsageError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import { auditLogPath, loadProject } from '../project.js';
 import { writeJson } from '../render/json.js';
@@ -40,7 +40,7 @@ export async function runAuditVerify(opts: AuditOptions): Promise<void> {
       `eskeys: ${shown}: TAMPERED OR BROKEN${result.brokenAt ? ` at entry ${result.brokenAt}` : ''}: ${result.reason}\n`,
     );
   }
-  if (!result.ok) throw new ReportedError(1);
+  if (!result.ok) throw new ReportedError(ExitCode.verificationFailed);
 }
 
 /** Prints the entries (after verifying the chain, so nothing is shown from a forged log silently). */
@@ -69,7 +69,7 @@ export async function runAuditShow(opts: AuditOptions): Promise<void> {
     if (!result.ok)
       opts.ctx.io.stderr.write(`eskeys: warning: the chain does not verify: ${result.reason}\n`);
   }
-  if (!result.ok) throw new ReportedError(1);
+  if (!result.ok) throw new ReportedError(ExitCode.verificationFailed);
 }
 
 /** `eskeys audit verify|show`: the tamper-evident audit log for reviewers. */

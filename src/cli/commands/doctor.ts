@@ -16,7 +16,7 @@ import {
   type TemplateFacts,
   type TemplateOutputs,
 } from '../../core/doctor/index.js';
-import { ConfigError, isEskeysError, ReportedError, UsageError } from '../../core/errors.js';
+import { ConfigError, ExitCode, isEskeysError, ReportedError, UsageError } from '../../core/errors.js';
 import {
   checkProjectConfig,
   DEFAULT_PROJECT_CONFIG,
@@ -83,7 +83,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<void> {
   const report = await diagnose(opts);
   if (opts.json) writeJson(opts.ctx.io, doctorJson(report));
   else opts.ctx.io.stdout.write(renderDoctor(report));
-  if (report.exitCode !== 0) throw new ReportedError(report.exitCode);
+  if (report.exitCode !== ExitCode.ok) throw new ReportedError(report.exitCode);
 }
 
 /** Gathers the facts (config, templates, connection, files) and runs the core checks. */

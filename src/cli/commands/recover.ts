@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { ClusterPort } from '../../core/cluster-port.js';
-import { isEskeysError, PartialFailureError, ReportedError } from '../../core/errors.js';
+import { ExitCode, isEskeysError, PartialFailureError, ReportedError } from '../../core/errors.js';
 import type { JournalEntry } from '../../core/journal/journal-entry.js';
 import { openRotations } from '../../core/journal/plan-recovery.js';
 import { parseManagedKeys } from '../../core/rotation/key-metadata.js';
@@ -63,7 +63,7 @@ function lateProblem(environment: string, error: unknown): RecoveryProblem {
     rotation: '-',
     scope: `*@${environment}`,
     error: error instanceof Error ? error.message : String(error),
-    exitCode: (error as { exitCode?: number }).exitCode ?? 5,
+    exitCode: (error as { exitCode?: number }).exitCode ?? ExitCode.partialFailure,
   };
 }
 
@@ -122,7 +122,7 @@ export async function runRecover(opts: RecoverOptions): Promise<void> {
               rotation: p.rotation,
               scope: `${p.template}@${p.environment}`,
               error: (error as Error).message,
-              exitCode: (error as { exitCode?: number }).exitCode ?? 5,
+              exitCode: (error as { exitCode?: number }).exitCode ?? ExitCode.partialFailure,
             });
             reporter.warn(`cannot recover ${p.template}@${environment}: ${(error as Error).message}`);
           }
@@ -188,9 +188,9 @@ export async function runRecover(opts: RecoverOptions): Promise<void> {
       });
     }
     if (problems.length > 0) {
-      if (problems.every((p) => p.exitCode === 4)) throw new ReportedError(4);
-      throw problems.some((p) => p.exitCode === 5)
-        ? new ReportedError(5)
+      if (problems.every((p) => p.exitCode === ExitCode.locked)) throw new ReportedError(ExitCode.locked);
+      throw problems.some((p) => p.exitCode === ExitCode.partialFailure)
+        ? new ReportedError(ExitCode.partialFailure)
         : new PartialFailureError(`${problems.length} rotation(s) could not be recovered; see above`);
     }
   } finally {

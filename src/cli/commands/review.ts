@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { JsonlAuditLog } from '../../adapters/audit/jsonl-audit-log.js';
+import { FolderSyncError, writeFileAtomic } from '../../adapters/fs/atomic-write.js';
 import type { AdminIdentity, ClusterInfo, ClusterPort } from '../../core/cluster-port.js';
 import { parseEsVersion } from '../../core/doctor/cluster-checks.js';
 import {
@@ -386,40 +387,26 @@ async function recordSignOff(
 }
 
 /**
- * Writes the document atomically: a temp file in the same folder (mode 0644), fsync, rename
- * over the target, fsync of the folder. A reader never sees half a document, and the
- * document is durable before anything refers to it.
+ * Writes the document atomically (adapters/fs/atomic-write.ts: temp file with O_EXCL, fsync,
+ * rename, folder fsync), mode 0644 narrowed by the umask. A reader never sees half a document,
+ * and the document is durable before anything refers to it, so a failed folder fsync fails too.
  */
 async function writeOutput(path: string, text: string, shown: string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    const fh = await open(tmp, 'w', 0o644);
-    try {
-      await fh.writeFile(text, 'utf8');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
+    await writeFileAtomic(path, text, { mode: 0o644, applyUmask: true });
   } catch (error) {
-    await unlink(tmp).catch(() => {});
-    throw new ConfigError(`cannot write ${shown}: ${(error as Error).message}`, { cause: error });
-  }
-  if (process.platform !== 'win32') {
-    try {
-      const dir = await open(dirname(path), 'r');
-      try {
-        await dir.sync();
-      } finally {
-        await dir.close();
-      }
-    } catch (error) {
+    if (error instanceof FolderSyncError) {
       throw new ConfigError(
-        `cannot write ${shown}: fsync of its folder failed: ${(error as Error).message}`,
+        `cannot write ${shown}: fsync of its folder failed: ${errorMessage(error.cause)}`,
         {
           cause: error,
         },
       );
     }
+    throw new ConfigError(`cannot write ${shown}: ${errorMessage(error)}`, { cause: error });
   }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { CancelledError, ReportedError, UsageError } from '../../core/errors.js';
+import { CancelledError, ExitCode, ReportedError, UsageError } from '../../core/errors.js';
 import { parseManagedKey, parseManagedKeys } from '../../core/rotation/key-metadata.js';
 import { planRevoke, type RevokeSelector, revokeKeys } from '../../core/rotation/plan-revoke.js';
 import { maskId } from '../../core/secret.js';
@@ -88,7 +88,7 @@ export async function runRevoke(opts: RevokeOptions): Promise<void> {
         ctx.io.stdout.write(
           selector.kind === 'due' ? 'no superseded key is past its grace period\n' : 'nothing to revoke\n',
         );
-      if (plan.refused.length > 0) throw new ReportedError(2);
+      if (plan.refused.length > 0) throw new ReportedError(ExitCode.usage);
       return;
     }
     if (opts.dryRun) {
@@ -117,7 +117,7 @@ export async function runRevoke(opts: RevokeOptions): Promise<void> {
     });
     if (opts.json) writeJson(ctx.io, { revoked: rows, refused: plan.refused.map((r) => r.key.info.id) });
     else for (const k of plan.revoke) ctx.io.stdout.write(`revoked ${k.info.name} (${maskId(k.info.id)})\n`);
-    if (plan.refused.length > 0) throw new ReportedError(2);
+    if (plan.refused.length > 0) throw new ReportedError(ExitCode.usage);
   } finally {
     await services.close();
   }

@@ -141,8 +141,9 @@ export async function runRotate(opts: RotateOptions): Promise<void> {
     });
     if (opts.json) writeJson(ctx.io, outcomeJson(outcome, scope, envFiles.diffs, plan.warnings));
     else ctx.io.stdout.write(renderOutcome(outcome, scopeName, envFiles.diffs, ctx.clock.now()));
-    if (outcome.status === 'verify_failed' || outcome.status === 'restart_failed') throw new ReportedError(1);
-    if (outcome.status === 'lost_race') throw new ReportedError(4);
+    if (outcome.status === 'verify_failed' || outcome.status === 'restart_failed')
+      throw new ReportedError(ExitCode.verificationFailed);
+    if (outcome.status === 'lost_race') throw new ReportedError(ExitCode.locked);
     // Ctrl-C after publish does not undo the rotation (consumers may already use the new key):
     // it completed, so say so and exit 0 rather than 130 ("cancelled") for work that was done.
     if (ctx.signal.aborted) {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ReportedError } from '../../core/errors.js';
+import { ExitCode, ReportedError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import { writeJson } from '../render/json.js';
 import { passJson, renderPass } from '../render/pass-report.js';
@@ -11,7 +11,7 @@ export async function runTick(opts: TickOptions): Promise<void> {
   const report = await tickPass(opts);
   if (opts.json) writeJson(opts.ctx.io, passJson(report));
   else opts.ctx.io.stdout.write(renderPass(report));
-  if (report.exitCode !== 0) throw new ReportedError(report.exitCode);
+  if (report.exitCode !== ExitCode.ok) throw new ReportedError(report.exitCode);
 }
 
 /** `eskeys tick`: one scheduler pass (for system cron, a Kubernetes CronJob, a CI schedule). */

@@ -75,7 +75,7 @@ busy (429/503/timeouts on every try) · 130 interrupted (canaries removed first)
   });
 }
 
-/** Loads the template and key, probes, renders; throws ReportedError(1) when a probe failed. */
+/** Loads the template and key, probes, renders; throws ReportedError(ExitCode.verificationFailed) when a probe failed. */
 export async function runVerify(ctx: CliContext, opts: VerifyOptions): Promise<void> {
   const project = loadProject(ctx, opts.config);
   // Names resolve in the templates directory of the project (next to its config); paths against cwd.

@@ -6,7 +6,7 @@ import { actorName } from '../actor.js';
 
 import { AuditRecordReader } from '../../adapters/audit/audit-record-reader.js';
 import { JsonlJournalStore } from '../../adapters/journal/jsonl-journal-store.js';
-import { ConfigError, isEskeysError } from '../../core/errors.js';
+import { ConfigError, ExitCode, isEskeysError } from '../../core/errors.js';
 import { openRotations } from '../../core/journal/plan-recovery.js';
 import type { Reporter } from '../../core/ports.js';
 import { parseManagedKeys } from '../../core/rotation/key-metadata.js';
@@ -119,7 +119,7 @@ async function openSession(
         decision: 'roll_back',
         reason: l.reason,
         actions: [l.action],
-        exitCode: 0,
+        exitCode: ExitCode.ok,
       }));
       const open = openRotations(entries).filter(
         (p) => p.environment === environment && (!templates || templates.includes(p.template)),
@@ -143,12 +143,12 @@ async function openSession(
           reason: r.decision.reason,
           actions: r.actions.map(rel),
           interruptedAt: r.interruptedAt,
-          exitCode: 0,
+          exitCode: ExitCode.ok,
         })),
       );
       for (const p of problems) {
         const progress = open.find((o) => o.rotation === p.rotation)!;
-        const locked = p.exitCode === 4;
+        const locked = p.exitCode === ExitCode.locked;
         out.push({
           template: progress.template,
           environment: progress.environment,
@@ -157,7 +157,7 @@ async function openSession(
           reason: rel(p.error),
           actions: [],
           interruptedAt: progress.lastStep,
-          exitCode: locked ? 0 : p.exitCode,
+          exitCode: locked ? ExitCode.ok : p.exitCode,
         });
       }
       return out;

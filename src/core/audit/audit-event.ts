@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InternalError } from '../errors.js';
-import { Secret } from '../secret.js';
+import { findSecret } from '../secrets/detect.js';
 
 /**
  * The audit trail: what eskeys did to which key, by whom, as a hash chain.
@@ -68,53 +68,18 @@ export interface AuditVerification {
 /** `prev` of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** Field names whose string values are secrets whatever they look like. */
-const SECRET_KEY =
-  /^(secret|password|passwd|pass|api_?key|encoded(_?key)?|token|access_?token|credentials?|private_?key)$/i;
-/** Forms that are already masked or redacted and so fine under a secret-ish name. */
-const MASKED = /^(\[redacted\]|\*{3,}.*|….*)$/;
-
 /**
- * Throws InternalError when `value` holds a Secret anywhere, a non-empty unmasked string under a
- * secret-ish field name (`api_key`, `password`, `encoded`, `token`, ...), or any string that is a
- * base64-encoded `id:key` pair (the shape of an encoded API key). The path is named, the value never.
+ * Throws InternalError when `value` holds a secret as core/secrets/detect.ts defines it (a Secret
+ * anywhere, an unmasked string under a secret-ish field name, a string shaped like an encoded API
+ * key). The path is named, the value never.
  */
 export function assertNoSecrets(value: unknown): void {
-  walk(value, '$', new Set());
-}
-
-function walk(value: unknown, path: string, seen: Set<object>): void {
-  if (value instanceof Secret) throw leak(path, 'a Secret');
-  if (typeof value === 'string') {
-    if (looksLikeEncodedApiKey(value)) throw leak(path, 'a string shaped like an encoded API key');
-    return;
+  const found = findSecret(value);
+  if (found) {
+    throw new InternalError(
+      `audit event holds ${found.what} at ${found.path}; audit entries must never contain secrets`,
+    );
   }
-  if (value === null || typeof value !== 'object') return;
-  if (seen.has(value)) return;
-  seen.add(value);
-  if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) walk(v, `${path}[${i}]`, seen);
-    return;
-  }
-  const entries = value instanceof Map ? [...value.entries()] : Object.entries(value);
-  for (const [k, v] of entries) {
-    const key = String(k);
-    if (SECRET_KEY.test(key) && typeof v === 'string' && v !== '' && !MASKED.test(v)) {
-      throw leak(`${path}.${key}`, 'a value under a secret field name');
-    }
-    walk(v, `${path}.${key}`, seen);
-  }
-}
-
-function leak(path: string, what: string): InternalError {
-  return new InternalError(`audit event holds ${what} at ${path}; audit entries must never contain secrets`);
-}
-
-/** True for base64(`<id>:<key>`), how Elasticsearch's `encoded` API key credential is built. */
-function looksLikeEncodedApiKey(s: string): boolean {
-  if (s.length < 24 || s.length > 512 || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(s)) return false;
-  const decoded = Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1');
-  return /^[A-Za-z0-9_-]{8,}:[A-Za-z0-9_-]{8,}$/.test(decoded);
 }
 
 /**

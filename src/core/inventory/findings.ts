@@ -1,6 +1,6 @@
 import type { ApiKeyInfo } from '../cluster-port.js';
 import { humanizeDuration } from '../duration.js';
-import { type LintRuleId, type LintSeverity, lintRule } from '../lint/index.js';
+import { type LintRuleId, lintRule } from '../lint/index.js';
 import type { ManagedKey } from '../rotation/key-metadata.js';
 import type { KeyView } from '../rotation/key-state.js';
 import { templateHash } from '../rotation/template-hash.js';
@@ -15,7 +15,13 @@ import {
   normalizeDescriptors,
   summarizePrivileges,
 } from './descriptors.js';
-import { type InventorySeverity, inventorySeverityRank, worse } from './severity.js';
+import {
+  type InventorySeverity,
+  inventorySeverityRank,
+  liveLintSeverity,
+  valueAtPointer,
+  worse,
+} from './severity.js';
 
 /**
  * The findings of `eskeys inventory`: what a security reviewer should know about each API key
@@ -41,23 +47,6 @@ export const PRIVILEGE_LINT_RULES = [
 
 /** A lint rule inventory reuses. */
 export type PrivilegeLintRuleId = (typeof PRIVILEGE_LINT_RULES)[number];
-
-/**
- * Lint severity → review severity per rule. Lint judges a template before a key exists (error
- * fails CI); the review scale says how bad it is that a live key holds it.
- */
-const FROM_LINT: Readonly<Record<PrivilegeLintRuleId, Readonly<Record<LintSeverity, InventorySeverity>>>> = {
-  'grant-all': { error: 'critical', warning: 'high', info: 'medium' },
-  'security-privilege-on-service-key': { error: 'critical', warning: 'medium', info: 'info' },
-  'grant-manage': { error: 'high', warning: 'medium', info: 'info' },
-  'grant-delete-index': { error: 'high', warning: 'medium', info: 'info' },
-  'restricted-indices': { error: 'high', warning: 'medium', info: 'info' },
-  'broad-pattern': { error: 'high', warning: 'medium', info: 'info' },
-  'write-includes-delete': { error: 'medium', warning: 'medium', info: 'info' },
-  'grant-delete': { error: 'info', warning: 'info', info: 'info' },
-  'create-overwrites': { error: 'info', warning: 'info', info: 'info' },
-  'raw-action-privilege': { error: 'info', warning: 'info', info: 'info' },
-};
 
 /** A rule of inventory's own (not a template lint rule). */
 export interface InventoryRule {
@@ -227,7 +216,10 @@ export function privilegeFindings(d: Descriptors, inherited = false): InventoryF
     if (hits.length === 0) continue;
     let severity: InventorySeverity = 'info';
     for (const h of hits)
-      severity = worse(severity, hitSeverity(id, h.severity ?? rule.severity, asTemplate, h.path));
+      severity = worse(
+        severity,
+        liveLintSeverity(id, h.severity ?? rule.severity, valueAtPointer(asTemplate, h.path)),
+      );
     const messages = [...new Set(hits.map((h) => h.message))];
     const shown =
       messages.slice(0, 3).join('; ') + (messages.length > 3 ? `; and ${messages.length - 3} more` : '');
@@ -256,39 +248,6 @@ export const SECURITY_PRIVILEGE_EXPLANATION =
   'and from 9.4 clones itself with no expiration; manage_own_api_key reaches only the key itself (an API key owns no other key): ' +
   'before 9.4 it reads and invalidates itself and mints derived keys without privileges, from 9.4 it clones itself ' +
   '(clone API) with no expiration, so a leaked copy outlives rotation';
-
-/**
- * manage_own_api_key on an API key reaches only that key (an API key owns no other key,
- * reference §2) — and every key minted without descriptors by a non-admin user inherits it,
- * since the user needed it to mint. From 9.4 it lets the key clone itself with no expiration
- * (reference §4.9): persistence beyond rotation. Inventory does not know the cluster's version,
- * so it is high (conservative), not lint's critical.
- */
-const OWN_KEY_ONLY = new Set(['manage_own_api_key']);
-
-function hitSeverity(
-  id: PrivilegeLintRuleId,
-  lint: LintSeverity,
-  template: { role_descriptors: unknown },
-  path: string,
-): InventorySeverity {
-  if (id === 'security-privilege-on-service-key') {
-    const value = atPointer(template, path);
-    if (typeof value === 'string' && OWN_KEY_ONLY.has(value.toLowerCase())) return 'high';
-  }
-  return FROM_LINT[id][lint];
-}
-
-/** The value at a JSON pointer (lint hits name their offending value by pointer). */
-function atPointer(doc: unknown, pointer: string): unknown {
-  let cur: unknown = doc;
-  for (const raw of pointer.split('/').slice(1)) {
-    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[token];
-  }
-  return cur;
-}
 
 /** Metadata field names that suggest a stored credential. */
 const SECRET_NAME = /pass(word|wd)?$|secret|token|api[_-]?key$|credential|private[_-]?key/i;

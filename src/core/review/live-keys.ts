@@ -1,4 +1,5 @@
 import { descriptorsHash, hasNoDescriptors, normalizeDescriptors } from '../inventory/descriptors.js';
+import { type InventorySeverity, liveLintSeverity, valueAtPointer, worse } from '../inventory/severity.js';
 import { type LintFinding, lintTemplate } from '../lint/lint.js';
 import type { LintRuleId } from '../lint/rule-ids.js';
 import type { ManagedKey } from '../rotation/key-metadata.js';
@@ -28,12 +29,6 @@ const LIVE_LINT_RULES: ReadonlySet<LintRuleId> = new Set<LintRuleId>([
   'deny-probe-allowed',
   'allow-probe-denied',
   'raw-action-privilege',
-]);
-
-/** A live credential holding every action, or security administration: critical, not just high. */
-const CRITICAL_WHEN_LIVE: ReadonlySet<LintRuleId> = new Set<LintRuleId>([
-  'grant-all',
-  'security-privilege-on-service-key',
 ]);
 
 /** How a key's live descriptors compare with the template's. */
@@ -77,7 +72,10 @@ function liveLintFindings(
   templateLint: readonly LintFinding[],
 ): ReviewFinding[] {
   const known = new Set(templateLint.map((f) => `${f.rule}\u0000${f.message}`));
-  const byRule = new Map<LintRuleId, { findings: LintFinding[]; keys: Set<string> }>();
+  const byRule = new Map<
+    LintRuleId,
+    { findings: LintFinding[]; keys: Set<string>; severity: InventorySeverity }
+  >();
   for (const key of keys) {
     const view = views.get(key.info.id);
     if (view?.privileges !== 'differ' || key.info.roleDescriptors === undefined) continue;
@@ -89,17 +87,21 @@ function liveLintFindings(
     for (const f of lintTemplate(asTemplate, `key ${view.name}`).findings) {
       if (!LIVE_LINT_RULES.has(f.rule) || f.severity === 'info') continue;
       if (known.has(`${f.rule}\u0000${f.message}`)) continue;
-      const entry = byRule.get(f.rule) ?? { findings: [], keys: new Set<string>() };
+      const entry = byRule.get(f.rule) ?? { findings: [], keys: new Set<string>(), severity: 'info' };
       if (!entry.findings.some((x) => x.message === f.message)) entry.findings.push(f);
+      entry.severity = worse(
+        entry.severity,
+        liveLintSeverity(f.rule, f.severity, valueAtPointer(asTemplate, f.path)),
+      );
       entry.keys.add(view.name);
       byRule.set(f.rule, entry);
     }
   }
   // One finding per rule (occurrences joined), as inventory does, so a widened key does not
   // drown the document in one line per deny probe.
-  return [...byRule.entries()].map(([rule, { findings, keys: names }]) => {
-    const error = findings.some((f) => f.severity === 'error');
-    const severity: ReviewSeverity = !error ? 'medium' : CRITICAL_WHEN_LIVE.has(rule) ? 'critical' : 'high';
+  return [...byRule.entries()].map(([rule, { findings, keys: names, severity: live }]) => {
+    // Info hits were skipped above, so a live severity here is never 'info'.
+    const severity = live as ReviewSeverity;
     const messages = findings.map((f) => f.message);
     const shown =
       messages.slice(0, 3).join('; ') + (messages.length > 3 ? `; and ${messages.length - 3} more` : '');

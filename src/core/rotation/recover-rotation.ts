@@ -10,6 +10,7 @@ import {
   type RotationProgress,
 } from '../journal/plan-recovery.js';
 import type { Clock, Reporter } from '../ports.js';
+import { encodedKeyId } from '../probes/encoded-key.js';
 import { perRunClusterResources } from '../probes/plan.js';
 import type { Secret } from '../secret.js';
 import { mergeMetadata, parseManagedKeys } from './key-metadata.js';
@@ -47,20 +48,6 @@ export interface RecoveryResult {
   /** One line per action taken. */
   readonly actions: readonly string[];
   readonly outcome: 'rolled_back' | 'recovered' | 'planned';
-}
-
-/**
- * The key id inside an encoded key (base64 of `id:api_key`). Revealing here is deliberate:
- * recovery must tell which key a file holds, and only the id leaves this function.
- */
-export function encodedKeyId(encoded: Secret): string | undefined {
-  try {
-    const decoded = atob(encoded.reveal().trim());
-    const i = decoded.indexOf(':');
-    return i > 0 ? decoded.slice(0, i) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function message(error: unknown): string {

@@ -85,7 +85,7 @@ export async function runScheduleLoop(
         input.onEvent({ kind: 'pass', n, report, next: task?.nextRun() });
         return report.exitCode;
       } catch (error) {
-        const exitCode = isEskeysError(error) ? error.exitCode : 70;
+        const exitCode = isEskeysError(error) ? error.exitCode : ExitCode.internal;
         const text = error instanceof Error ? error.message : String(error);
         input.onEvent({
           kind: 'pass_failed',

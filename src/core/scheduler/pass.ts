@@ -171,7 +171,7 @@ export interface PassReport {
  */
 const SEVERITY: readonly number[] = [
   ExitCode.partialFailure,
-  70,
+  ExitCode.internal,
   ExitCode.unavailable,
   ExitCode.usage,
   ExitCode.verificationFailed,
@@ -198,9 +198,9 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The exit code an error stands for (a non-eskeys error is a bug: 70). */
+/** The exit code an error stands for (a non-eskeys error is a bug: ExitCode.internal). */
 function codeOf(error: unknown): number {
-  return isEskeysError(error) ? error.exitCode : 70;
+  return isEskeysError(error) ? error.exitCode : ExitCode.internal;
 }
 
 const ref = (k: ManagedKey): KeyRef => ({ id: k.info.id, name: k.info.name, generation: k.meta.generation });
@@ -310,7 +310,7 @@ export async function runPass(ports: PassPorts, input: PassInput): Promise<PassR
             environment,
             'failed',
             t.error?.message ?? 'template not loaded',
-            t.error?.exitCode ?? 2,
+            t.error?.exitCode ?? ExitCode.usage,
           );
         }
         const r = await runScope(

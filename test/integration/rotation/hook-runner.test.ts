@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -55,6 +55,19 @@ describe('ProcessHookRunner', () => {
     expect(seen).not.toContain(password);
     expect(r.detail).toMatch(/leak \[redacted\]/);
     expect(r.detail).not.toContain(password);
+  });
+
+  it('scrubs a key it was never handed (an old key the command prints from a file)', async () => {
+    const { cwd, hooks } = runner();
+    // base64 of `VuaCfGcBCdbkQm-e5aOx:ui2lp2axTNmsyakw9tvNnw`, an encoded API key (id:api_key).
+    const oldKey = 'VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==';
+    writeFileSync(join(cwd, '.env.old'), `ELASTICSEARCH_API_KEY=${oldKey}\n`);
+    const r = await hooks.runCommand({
+      command: 'cat .env.old; exit 1',
+      timeoutMs: 5000,
+      env: { API_KEY: KEY },
+    });
+    expect(r.detail).toBe('`cat .env.old; exit 1` exited 1: ELASTICSEARCH_API_KEY=[redacted]');
   });
 
   it('kills a command that outlives its timeout (whole process group)', async () => {

@@ -2,8 +2,9 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { JsonlJournalStore, looksSecret } from '../../../src/adapters/journal/jsonl-journal-store.js';
+import { JsonlJournalStore } from '../../../src/adapters/journal/jsonl-journal-store.js';
 import type { JournalEntry } from '../../../src/core/journal/journal-entry.js';
+import { containsSecretLike } from '../../../src/core/secrets/detect.js';
 
 function stateDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'eskeys-journal-'));
@@ -71,7 +72,7 @@ describe('JsonlJournalStore', () => {
     ['a 20-character key id', 'VuaCfGcBCdbkQm-e5aOx', false],
     ['a long path', '/tmp/eskeys-rotate-aBcDeF/very/long/path/to/project/worker/.env', false],
     ['an encoded key', 'VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==', true],
-  ])('looksSecret: %s', (_name, text, secret) => {
-    expect(looksSecret(JSON.stringify({ x: text }))).toBe(secret);
+  ])('containsSecretLike: %s', (_name, text, secret) => {
+    expect(containsSecretLike(JSON.stringify({ x: text }))).toBe(secret);
   });
 });

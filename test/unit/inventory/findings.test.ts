@@ -167,14 +167,14 @@ describe('findings of one key', () => {
       ['high:broad-pattern'],
     ],
     [
-      'write (document delete included)',
+      'write (document delete included): high, as a lint error on a live key',
       { roleDescriptors: { r: { indices: [{ names: ['app-*'], privileges: ['write'] }] } } },
-      ['medium:write-includes-delete'],
+      ['high:write-includes-delete'],
     ],
     [
-      'explicit delete is reported for information',
+      'explicit delete: medium, as a lint warning on a live key',
       { roleDescriptors: { r: { indices: [{ names: ['app-*'], privileges: ['index', 'delete'] }] } } },
-      ['info:grant-delete'],
+      ['medium:grant-delete'],
     ],
     ['run_as a named user', { roleDescriptors: { r: { run_as: ['reporting'] } } }, ['high:run-as']],
     ['no expiration', { expiration: undefined }, ['medium:no-expiration']],

@@ -11,6 +11,14 @@ describe('encodedKeyId', () => {
     ['url-safe base64', b64('id:secret').replace(/=+$/, '').replace(/\+/g, '-') + '_', undefined],
     ['no colon', b64('idsecret'), undefined],
     ['a leading colon', b64(':secret'), undefined],
+    ['a trailing colon (no secret)', b64('id:'), undefined],
+    ['an id with a control character', b64('i\td:secret'), undefined],
+    [
+      'whitespace inside the base64',
+      `${b64('id:secret').slice(0, 4)} ${b64('id:secret').slice(4)}`,
+      undefined,
+    ],
+    ['surrounding whitespace (an env file line)', ` ${b64('id:secret')}\n`, 'id'],
     ['empty', '', undefined],
   ])('%s', (_n, value, id) => {
     expect(encodedKeyId(new Secret(value))).toBe(id);

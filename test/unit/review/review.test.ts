@@ -337,6 +337,30 @@ describe('review of one identity', () => {
       expect(r.decision).toBe('changes_required');
     });
 
+    it.each([
+      // The mapping inventory uses too (docs/INVENTORY.md): write deletes documents (high);
+      // manage_own_api_key reaches only the key itself (high); manage_api_key reaches every key (critical).
+      [
+        'write',
+        { indices: [{ names: ['gmail_emails-*'], privileges: ['read', 'write'] }] },
+        'high key-lint/write-includes-delete',
+      ],
+      [
+        'manage_own_api_key alone',
+        { cluster: ['manage_own_api_key'], indices: [{ names: ['gmail_emails-*'], privileges: ['read'] }] },
+        'high key-lint/security-privilege-on-service-key',
+      ],
+      [
+        'manage_api_key',
+        { cluster: ['manage_api_key'], indices: [{ names: ['gmail_emails-*'], privileges: ['read'] }] },
+        'critical key-lint/security-privilege-on-service-key',
+      ],
+    ])('a live key widened with %s gets the severity inventory gives it', (_name, descriptor, finding) => {
+      const widened = managedKey(emailSearch, 'prod', { roleDescriptors: { 'email-search': descriptor } });
+      const r = review(emailSearch, { audit: recent(), cluster: { available: true, keys: [widened] } });
+      expect(codes(r)).toContain(finding);
+    });
+
     it('the same descriptors as the cluster renders them (defaults, arrays) match the template', () => {
       const r = review(emailSearch, {
         audit: recent(),

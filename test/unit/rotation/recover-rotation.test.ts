@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openRotations } from '../../../src/core/journal/plan-recovery.js';
-import {
-  encodedKeyId,
-  type RecoveryDeps,
-  recoverRotation,
-} from '../../../src/core/rotation/recover-rotation.js';
+import { encodedKeyId } from '../../../src/core/probes/encoded-key.js';
+import { type RecoveryDeps, recoverRotation } from '../../../src/core/rotation/recover-rotation.js';
 import { type RotationDeps, rotateKey } from '../../../src/core/rotation/rotate-key.js';
 import { Secret } from '../../../src/core/secret.js';
 import { rotationWorld } from './harness.js';
