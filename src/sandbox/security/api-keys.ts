@@ -28,7 +28,7 @@ import { hashSecret } from './hashing.js';
 import { renderDescriptor } from './native-realm.js';
 import { computeAggregations } from './query-aggregations.js';
 import { compileQuery } from './query-api-keys.js';
-import { checkWindow, parseSort, runQuery, sortValues } from './query-paging.js';
+import { checkWindow, parseSearchAfter, parseSort, runQuery, sortValues } from './query-paging.js';
 import { isEmptyDescriptor, validateRoleDescriptor } from './role-descriptors.js';
 
 const ACTION = 'cluster:admin/xpack/security/api_key';
@@ -291,7 +291,8 @@ const queryApiKeys: Handler = (ctx) => {
     throw illegalArgument("Duplicate 'aggs' or 'aggregations' field");
   }
   const matched: ApiKeyRecord[] | undefined = aggs !== undefined ? [] : undefined;
-  const { total, page } = runQuery(state.apiKeys, compiled, visible, sort, from, size, searchAfter, matched);
+  const after = searchAfter ? parseSearchAfter(sort, searchAfter) : undefined;
+  const { total, page } = runQuery(state.apiKeys, compiled, visible, sort, from, size, after, matched);
   const apiKeys = page.map(({ key }) =>
     renderApiKey(state, key, { withLimitedBy, ...(sort.length > 0 ? { sort: sortValues(key, sort) } : {}) }),
   );

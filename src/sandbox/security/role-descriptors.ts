@@ -173,6 +173,16 @@ export function parseRoleDescriptor(name: string, body: unknown): RoleDescriptor
       case 'description':
         if (typeof v === 'string') out.description = v;
         break;
+      case 'global':
+        // Configurable cluster privileges ({application: {manage: {applications: [...]}}, profile: …}):
+        // stored and returned as given; the sandbox grants nothing from them.
+        if (!isObject(v)) {
+          throw roleParseError(
+            `failed to parse role [${name}]. expected field [global] value to be an object, but found [${tokenOf(v)}] instead`,
+          );
+        }
+        if (Object.keys(v).length > 0) out.global = v;
+        break;
     }
   }
   out.metadata ??= {};
