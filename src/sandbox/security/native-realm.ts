@@ -12,6 +12,11 @@ import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import type { UserRecord } from '../state.js';
 import { isObject } from '../util.js';
+import {
+  applicationNameError,
+  grantsApplicationPrivilege,
+  registerApplicationPrivilegeRoutes,
+} from './application-privileges.js';
 import { requireCluster } from './authorize.js';
 import { hashSecret } from './hashing.js';
 import { parsePutUserBody } from './put-user-body.js';
@@ -305,15 +310,24 @@ const hasPrivileges: Handler = (ctx) => {
   }
   if (errors.length > 0) throw validationError(errors);
   const application: Record<string, Record<string, Record<string, boolean>>> = {};
-  for (const entry of Array.isArray(body.application) ? body.application : []) {
-    if (!isObject(entry)) continue;
+  const appEntries = (Array.isArray(body.application) ? body.application : []).filter(isObject);
+  // HasPrivilegesRequest.validate: concrete application names only.
+  const appErrors = appEntries
+    .map((e) => applicationNameError(String(e.application ?? ''), false))
+    .filter((e): e is string => e !== undefined);
+  if (appErrors.length > 0) throw validationError(appErrors);
+  // An API key holds an application privilege only if its own descriptors and its owner's do.
+  const a = ctx.auth;
+  const layers: RoleDescriptor[][] = a.apiKey
+    ? [Object.values(a.apiKey.roleDescriptors), Object.values(a.apiKey.limitedBy)].filter((l) => l.length > 0)
+    : [Object.values(a.snapshot)];
+  for (const entry of appEntries) {
     const app = String(entry.application);
     application[app] ??= {};
     for (const r of Array.isArray(entry.resources) ? entry.resources.map(String) : []) {
       application[app][r] ??= {};
       for (const p of Array.isArray(entry.privileges) ? entry.privileges.map(String) : []) {
-        // Application privileges are outside the model; only superuser-like `*` grants answer true.
-        const v = ctx.auth.kind === 'user' && ctx.auth.roles.includes('superuser');
+        const v = layers.every((l) => grantsApplicationPrivilege(ctx.state, l, app, r, p));
         application[app][r][p] = v;
         all &&= v;
       }
@@ -340,4 +354,5 @@ export function registerNativeRealmRoutes(r: Router<Handler>): void {
     .add('GET', '/_security/_authenticate', withParams([], authenticateHandler))
     .add(['GET', 'POST'], '/_security/user/_has_privileges', withParams([], hasPrivileges))
     .add(['GET', 'POST'], '/_security/user/{username}/_has_privileges', withParams([], hasPrivileges));
+  registerApplicationPrivilegeRoutes(r);
 }

@@ -119,7 +119,10 @@ describe('global privileges', () => {
 
   it('a role keeps its global privileges (stored and returned)', async () => {
     await tc.admin.security.putRole({ name: 'glob', cluster: ['monitor'], global } as never);
-    const role = (await tc.admin.security.getRole({ name: 'glob' })).glob as Record<string, unknown>;
+    const role = (await tc.admin.security.getRole({ name: 'glob' })).glob as unknown as Record<
+      string,
+      unknown
+    >;
     expect(role.global).toEqual(global);
   });
 
