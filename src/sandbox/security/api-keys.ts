@@ -24,6 +24,7 @@ import {
   verifyUserPassword,
 } from './authenticate.js';
 import { requireCluster } from './authorize.js';
+import { runAsForGrant } from './grant-run-as.js';
 import { hashSecret } from './hashing.js';
 import { renderDescriptor } from './native-realm.js';
 import { computeAggregations } from './query-aggregations.js';
@@ -149,6 +150,7 @@ const grantApiKey: Handler = async (ctx) => {
   const username = p.string('username');
   const password = p.string('password');
   const accessToken = p.string('access_token');
+  const runAs = p.string('run_as');
   const apiKeyRaw = p.obj.api_key;
   let body: ApiKeyBody = { name: '' };
   if (apiKeyRaw !== undefined) {
@@ -195,7 +197,11 @@ const grantApiKey: Handler = async (ctx) => {
       },
     );
   }
-  const { record, secret } = await mintKey(ctx, userAuthentication(ctx.state, user), body);
+  const granter = userAuthentication(ctx.state, user);
+  // With run_as the key belongs to the run-as user, limited by that user's roles.
+  const owner =
+    runAs === undefined ? granter : userAuthentication(ctx.state, runAsForGrant(ctx.state, granter, runAs));
+  const { record, secret } = await mintKey(ctx, owner, body);
   return ok(createResponse(record, secret));
 };
 

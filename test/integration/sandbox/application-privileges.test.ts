@@ -97,10 +97,16 @@ describe('applications in role descriptors and _has_privileges', () => {
   it('a role with applications is stored, returned and checked', async () => {
     const apps = [{ application: 'myapp', privileges: ['read'], resources: ['space/*'] }];
     const user = await tc.userWithRole('app_user', { applications: apps });
-    expect((await tc.admin.security.getRole({ name: 'app_user_role' })).app_user_role!.applications).toEqual(apps);
+    expect((await tc.admin.security.getRole({ name: 'app_user_role' })).app_user_role!.applications).toEqual(
+      apps,
+    );
     const r = await user.security.hasPrivileges({
       application: [
-        { application: 'myapp', privileges: ['read', 'write', 'data:read/docs'], resources: ['space/1', 'other'] },
+        {
+          application: 'myapp',
+          privileges: ['read', 'write', 'data:read/docs'],
+          resources: ['space/1', 'other'],
+        },
       ],
     });
     // read = [data:read/*, action:login] covered on space/*; write's data:write/* is not; a raw action

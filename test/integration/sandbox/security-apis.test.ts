@@ -227,3 +227,47 @@ describe('query API keys search_after on dates', () => {
     );
   });
 });
+
+describe('grant API key with run_as', () => {
+  it('the key belongs to the run-as user and is limited by its roles', async () => {
+    // TransportGrantAction and ApiKeyIntegTests (grant with run-as): the granted key's owner is user2.
+    await tc.admin.security.putRole({ name: 'runner_role', cluster: [], run_as: ['target*'] });
+    await tc.admin.security.putUser({ username: 'runner', password: 'runner-pw', roles: ['runner_role'] });
+    await tc.admin.security.putRole({ name: 'target_role', cluster: ['monitor'] });
+    await tc.admin.security.putUser({ username: 'target1', password: 'target1-pw', roles: ['target_role'] });
+    const granted = await tc.admin.security.grantApiKey({
+      grant_type: 'password',
+      username: 'runner',
+      password: 'runner-pw',
+      run_as: 'target1',
+      api_key: { name: 'run-as-key' },
+    });
+    const info = (await tc.admin.security.getApiKey({ id: granted.id, with_limited_by: true })).api_keys[0]!;
+    expect(info.username).toBe('target1');
+    expect(info.realm).toBe('default_native');
+    expect(Object.keys(info.limited_by![0]!)).toEqual(['target_role']);
+    const key = tc.clientFor({ apiKey: granted.encoded });
+    expect((await key.cluster.health()).status).toBeDefined();
+  });
+
+  it('the granting user needs run_as for the target; an unknown target is denied alike', async () => {
+    const message = (target: string) =>
+      `action [cluster:admin/xpack/security/user/authenticate] is unauthorized for user [runner] with effective roles [runner_role], because user [runner] is unauthorized to run as [${target}]`;
+    await tc.admin.security.putUser({ username: 'other', password: 'other-pw', roles: ['target_role'] });
+    for (const target of ['other', 'target-missing']) {
+      await expectError(
+        () =>
+          tc.admin.security.grantApiKey({
+            grant_type: 'password',
+            username: 'runner',
+            password: 'runner-pw',
+            run_as: target,
+            api_key: { name: 'denied' },
+          }),
+        403,
+        'security_exception',
+        message(target),
+      );
+    }
+  });
+});
