@@ -6,7 +6,11 @@
  * stands for are covered on a resource.
  */
 import { type GlobSet, glob, isSubset } from '../../core/privileges/glob.js';
-import type { RoleDescriptor } from '../../core/privileges/index.js';
+import {
+  CLUSTER_PRIVILEGE_NAMES,
+  INDEX_PRIVILEGE_NAMES,
+  type RoleDescriptor,
+} from '../../core/privileges/index.js';
 import { EsError, validationError } from '../errors.js';
 import { type Handler, jsonBody, ok } from '../http/context.js';
 import { withParams } from '../http/params.js';
@@ -300,10 +304,20 @@ const deletePrivileges: Handler = (ctx) => {
   return { status: any ? 200 : 404, body: out };
 };
 
+/**
+ * `GET /_security/privilege/_builtin` (TransportGetBuiltinPrivilegesAction): the cluster and index
+ * privilege names the sandbox knows, sorted (TreeSet). `remote_cluster` is not listed.
+ */
+const getBuiltinPrivileges: Handler = (ctx) => {
+  requireCluster(ctx.auth, `${ACTION}/builtin/get`);
+  return ok({ cluster: [...CLUSTER_PRIVILEGE_NAMES].sort(), index: [...INDEX_PRIVILEGE_NAMES].sort() });
+};
+
 /** Registers the application privilege routes. */
 export function registerApplicationPrivilegeRoutes(r: Router<Handler>): void {
   r.add(['PUT', 'POST'], '/_security/privilege', withParams(['refresh'], putPrivileges))
     .add('GET', '/_security/privilege', withParams([], getPrivileges))
+    .add('GET', '/_security/privilege/_builtin', withParams([], getBuiltinPrivileges))
     .add('GET', '/_security/privilege/{application}', withParams([], getPrivileges))
     .add('GET', '/_security/privilege/{application}/{name}', withParams([], getPrivileges))
     .add('DELETE', '/_security/privilege/{application}/{name}', withParams(['refresh'], deletePrivileges));

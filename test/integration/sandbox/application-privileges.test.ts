@@ -183,3 +183,36 @@ describe('applications in role descriptors and _has_privileges', () => {
     );
   });
 });
+
+describe('built-in privileges', () => {
+  it('lists cluster and index privilege names, sorted, for read_security', async () => {
+    const reader = await tc.userWithRole('builtin_reader', { cluster: ['read_security'] });
+    const r = await reader.security.getBuiltinPrivileges();
+    // TransportGetBuiltinPrivilegesAction: TreeSets of ClusterPrivilegeResolver and IndexPrivilege names.
+    for (const name of ['all', 'manage_api_key', 'manage_own_api_key', 'monitor', 'none', 'read_security']) {
+      expect(r.cluster).toContain(name);
+    }
+    for (const name of [
+      'all',
+      'create_doc',
+      'delete_index',
+      'none',
+      'read',
+      'view_index_metadata',
+      'write',
+    ]) {
+      expect(r.index).toContain(name);
+    }
+    expect(r.cluster).toEqual([...r.cluster].sort());
+    expect(r.index).toEqual([...r.index].sort());
+    const err = await expectError(
+      async () =>
+        (await tc.userWithRole('builtin_none', { cluster: ['monitor'] })).security.getBuiltinPrivileges(),
+      403,
+      'security_exception',
+    );
+    expect(err.reason).toMatch(
+      /^action \[cluster:admin\/xpack\/security\/privilege\/builtin\/get\] is unauthorized/,
+    );
+  });
+});
