@@ -24,6 +24,14 @@ export interface RoleRecord {
   reserved: boolean;
 }
 
+/** A stored application privilege (`PUT /_security/privilege`). */
+export interface ApplicationPrivilegeRecord {
+  application: string;
+  name: string;
+  actions: string[];
+  metadata: Record<string, unknown>;
+}
+
 /** A stored document. */
 export interface DocRecord {
   source: Record<string, unknown>;
@@ -79,6 +87,8 @@ export function base64Uuid(): string {
 export class SandboxState {
   readonly users = new Map<string, UserRecord>();
   readonly roles = new Map<string, RoleRecord>();
+  /** Application privileges by application, then by privilege name. */
+  readonly applicationPrivileges = new Map<string, Map<string, ApplicationPrivilegeRecord>>();
   readonly apiKeys = new ApiKeyStore();
   readonly apiKeyAuthCache = new VerificationCache();
   readonly userAuthCache = new VerificationCache();

@@ -6,7 +6,8 @@ import type { StoredHash } from './hashing.js';
 export interface ApiKeyRecord {
   readonly id: string;
   name: string;
-  readonly type: 'rest';
+  /** `rest` keys authenticate REST requests; `cross_cluster` keys only the remote cluster interface. */
+  readonly type: 'rest' | 'cross_cluster';
   readonly creation: number;
   /** Epoch ms; null = never expires. */
   expiration: number | null;

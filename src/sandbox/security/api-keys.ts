@@ -24,11 +24,14 @@ import {
   verifyUserPassword,
 } from './authenticate.js';
 import { requireCluster } from './authorize.js';
+import { crossClusterAccess } from './cross-cluster-access.js';
+import { registerCrossClusterApiKeyRoutes } from './cross-cluster-api-keys.js';
+import { runAsForGrant } from './grant-run-as.js';
 import { hashSecret } from './hashing.js';
 import { renderDescriptor } from './native-realm.js';
 import { computeAggregations } from './query-aggregations.js';
 import { compileQuery } from './query-api-keys.js';
-import { checkWindow, parseSort, runQuery, sortValues } from './query-paging.js';
+import { checkWindow, parseSearchAfter, parseSort, runQuery, sortValues } from './query-paging.js';
 import { isEmptyDescriptor, validateRoleDescriptor } from './role-descriptors.js';
 
 const ACTION = 'cluster:admin/xpack/security/api_key';
@@ -52,7 +55,9 @@ export function renderApiKey(
   out.metadata = k.metadata;
   // role_descriptors joined the get/query answer in 8.5, with limited_by (§4.3).
   if (atLeast(v, 8, 5)) out.role_descriptors = renderDescriptors(k.roleDescriptors);
-  if (opts.withLimitedBy) out.limited_by = [renderDescriptors(k.limitedBy)];
+  // A cross-cluster key has no owner snapshot, so no limited_by even when asked for.
+  if (opts.withLimitedBy && k.type === 'rest') out.limited_by = [renderDescriptors(k.limitedBy)];
+  if (k.type === 'cross_cluster') out.access = crossClusterAccess(k);
   if (opts.sort) out._sort = opts.sort;
   return out;
 }
@@ -61,7 +66,8 @@ function renderDescriptors(d: Record<string, RoleDescriptor>): Record<string, un
   return Object.fromEntries(Object.entries(d).map(([n, rd]) => [n, renderDescriptor(rd)]));
 }
 
-function isOwner(auth: Authentication, k: ApiKeyRecord): boolean {
+/** Whether `auth` owns the key (same username and owner realm). */
+export function isOwner(auth: Authentication, k: ApiKeyRecord): boolean {
   return k.username === auth.username && k.realm === ownerRealm(auth);
 }
 
@@ -70,15 +76,20 @@ function ownerRealm(auth: Authentication): string {
   return auth.apiKey ? auth.apiKey.realm : auth.realm.name;
 }
 
-function isExpired(state: SandboxState, k: ApiKeyRecord): boolean {
+/** Whether the key's expiration has passed. */
+export function isExpired(state: SandboxState, k: ApiKeyRecord): boolean {
   return k.expiration !== null && k.expiration <= state.now();
 }
 
-/** Creates and stores a key for `owner` (the create and grant paths share it). */
-async function mintKey(
+/**
+ * Creates and stores a key for `owner` (the create, grant and cross-cluster paths share it). A
+ * cross-cluster key keeps no owner snapshot: its `limited_by` is empty.
+ */
+export async function mintKey(
   ctx: RequestContext,
   owner: Authentication,
   body: ApiKeyBody,
+  type: ApiKeyRecord['type'] = 'rest',
 ): Promise<{ record: ApiKeyRecord; secret: string }> {
   const state = ctx.state;
   const secret = randomBytes(16).toString('base64url').slice(0, 22);
@@ -86,7 +97,7 @@ async function mintKey(
   const record: ApiKeyRecord = {
     id: base64Uuid(),
     name: body.name ?? '',
-    type: 'rest',
+    type,
     creation: now,
     // Creation + whole seconds of the duration (§4.1): sub-second parts are dropped.
     expiration: body.expiration ? now + body.expiration.seconds * 1000 : null,
@@ -96,7 +107,7 @@ async function mintKey(
     realmType: owner.apiKey ? owner.apiKey.realmType : owner.realm.type,
     metadata: body.metadata ?? {},
     roleDescriptors: body.roleDescriptors ?? {},
-    limitedBy: owner.snapshot,
+    limitedBy: type === 'rest' ? owner.snapshot : {},
     hash: await hashSecret(secret),
     owner: {
       full_name: owner.user.full_name,
@@ -110,7 +121,8 @@ async function mintKey(
   return { record, secret };
 }
 
-function createResponse(record: ApiKeyRecord, secret: string): Record<string, unknown> {
+/** The create/grant answer: id, name, expiration when set, the secret and its encoded form. */
+export function createResponse(record: ApiKeyRecord, secret: string): Record<string, unknown> {
   const out: Record<string, unknown> = { id: record.id, name: record.name };
   if (record.expiration !== null) out.expiration = record.expiration;
   out.api_key = secret;
@@ -149,6 +161,7 @@ const grantApiKey: Handler = async (ctx) => {
   const username = p.string('username');
   const password = p.string('password');
   const accessToken = p.string('access_token');
+  const runAs = p.string('run_as');
   const apiKeyRaw = p.obj.api_key;
   let body: ApiKeyBody = { name: '' };
   if (apiKeyRaw !== undefined) {
@@ -195,7 +208,11 @@ const grantApiKey: Handler = async (ctx) => {
       },
     );
   }
-  const { record, secret } = await mintKey(ctx, userAuthentication(ctx.state, user), body);
+  const granter = userAuthentication(ctx.state, user);
+  // With run_as the key belongs to the run-as user, limited by that user's roles.
+  const owner =
+    runAs === undefined ? granter : userAuthentication(ctx.state, runAsForGrant(ctx.state, granter, runAs));
+  const { record, secret } = await mintKey(ctx, owner, body);
   return ok(createResponse(record, secret));
 };
 
@@ -291,7 +308,8 @@ const queryApiKeys: Handler = (ctx) => {
     throw illegalArgument("Duplicate 'aggs' or 'aggregations' field");
   }
   const matched: ApiKeyRecord[] | undefined = aggs !== undefined ? [] : undefined;
-  const { total, page } = runQuery(state.apiKeys, compiled, visible, sort, from, size, searchAfter, matched);
+  const after = searchAfter ? parseSearchAfter(sort, searchAfter) : undefined;
+  const { total, page } = runQuery(state.apiKeys, compiled, visible, sort, from, size, after, matched);
   const apiKeys = page.map(({ key }) =>
     renderApiKey(state, key, { withLimitedBy, ...(sort.length > 0 ? { sort: sortValues(key, sort) } : {}) }),
   );
@@ -361,9 +379,21 @@ const invalidateApiKeys: Handler = (ctx) => {
     if (realm && k.realm !== realm) continue;
     toInvalidate.push(k);
   }
+  // ApiKeyService.invalidateApiKeys: a cross-cluster key needs manage_security (checked per key,
+  // reported in error_details, the other keys are still invalidated).
+  const mayInvalidateCrossCluster = auth.permission.hasClusterPrivilege('manage_security');
+  const errorDetails: Record<string, unknown>[] = [];
+  const allowed = toInvalidate.filter((k) => {
+    if (k.type !== 'cross_cluster' || mayInvalidateCrossCluster) return true;
+    errorDetails.push({
+      type: 'security_exception',
+      reason: `Cannot invalidate cross-cluster API key [${k.id}]. This requires [manage_security] cluster privilege or higher`,
+    });
+    return false;
+  });
   // ApiKeyService.indexInvalidation starts the expired-keys remover when keys are invalidated.
-  if (toInvalidate.length > 0) state.maybeRemoveOldApiKeys();
-  for (const k of toInvalidate) {
+  if (allowed.length > 0) state.maybeRemoveOldApiKeys();
+  for (const k of allowed) {
     state.apiKeys.update(k, (key) => {
       key.invalidated = true;
       key.invalidation = now;
@@ -371,7 +401,12 @@ const invalidateApiKeys: Handler = (ctx) => {
     state.apiKeyAuthCache.evict(k.id);
     invalidated.push(k.id);
   }
-  return ok({ invalidated_api_keys: invalidated, previously_invalidated_api_keys: [], error_count: 0 });
+  return ok({
+    invalidated_api_keys: invalidated,
+    previously_invalidated_api_keys: [],
+    error_count: errorDetails.length,
+    ...(errorDetails.length > 0 ? { error_details: errorDetails } : {}),
+  });
 };
 
 function validateUpdate(body: ApiKeyBody): void {
@@ -395,6 +430,9 @@ function applyUpdate(ctx: RequestContext, id: string, body: ApiKeyBody): boolean
     throw resourceNotFound(`no API key owned by requesting user found for ID [${id}]`);
   if (k.invalidated) throw illegalArgument(`cannot update invalidated API key [${id}]`);
   if (isExpired(state, k)) throw illegalArgument(`cannot update expired API key [${id}]`);
+  if (k.type !== 'rest') {
+    throw illegalArgument(`cannot update API key of type [${k.type}] while expected type is [rest]`);
+  }
   const snapshot = ctx.auth.snapshot;
   const noop =
     body.expiration === undefined &&
@@ -479,6 +517,7 @@ const clearApiKeyCache: Handler = (ctx) => {
 
 /** Registers the API key routes (§4). */
 export function registerApiKeyRoutes(r: Router<Handler>): void {
+  registerCrossClusterApiKeyRoutes(r);
   const getSince = { with_limited_by: [8, 5], active_only: [8, 10], with_profile_uid: [8, 14] } as const;
   const querySince = { with_limited_by: [8, 5], with_profile_uid: [8, 14], typed_keys: [8, 14] } as const;
   r.add(['PUT', 'POST'], '/_security/api_key', withParams(['refresh'], createApiKey))

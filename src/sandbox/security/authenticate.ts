@@ -154,6 +154,10 @@ async function authenticateApiKey(ctx: RequestContext, credential: string): Prom
   if (!(await verifyCached(state.apiKeyAuthCache, id, secret, key.hash))) {
     throw fail(`invalid credentials for API key [${id}]`);
   }
+  // ApiKeyService.validateApiKeyTypeAndExpiration: the REST interface expects `rest` keys.
+  if (key.type !== 'rest') {
+    throw fail(`authentication expected API key type of [rest], but API key [${id}] has type [${key.type}]`);
+  }
   if (key.expiration !== null && key.expiration <= state.now()) throw fail('api key is expired');
   return apiKeyAuthentication(state, key);
 }

@@ -12,9 +12,16 @@ import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import type { UserRecord } from '../state.js';
 import { isObject } from '../util.js';
+import {
+  applicationNameError,
+  grantsApplicationPrivilege,
+  registerApplicationPrivilegeRoutes,
+} from './application-privileges.js';
 import { requireCluster } from './authorize.js';
 import { hashSecret } from './hashing.js';
+import { parsePutUserBody } from './put-user-body.js';
 import { parseRoleDescriptor, validateRoleDescriptor } from './role-descriptors.js';
+import { userPrivilegesBody } from './user-privileges.js';
 
 const RESERVED_USERS = new Set([
   'elastic',
@@ -39,27 +46,18 @@ function invalidName(kind: 'User' | 'Role', name: string): string | undefined {
     : `${kind} names must be at least 1 and no more than 1024 characters. They can contain alphanumeric characters (a-z, A-Z, 0-9), spaces, punctuation, and printable symbols in the Basic Latin (ASCII) block. Leading or trailing whitespace is not allowed.`;
 }
 
-const USER_FIELDS = new Set([
-  'username',
-  'password',
-  'password_hash',
-  'roles',
-  'full_name',
-  'email',
-  'metadata',
-  'enabled',
-]);
+/**
+ * Whether the caller is the target user, authenticated by a realm of one of `realmTypes`. An API
+ * key's effective subject is in the `_es_api_key` realm, so its owner's account is another user.
+ */
+function isSameRealmUser(ctx: RequestContext, username: string, realmTypes: readonly string[]): boolean {
+  const a = ctx.auth;
+  return a.kind === 'user' && a.username === username && realmTypes.includes(a.realm.type);
+}
 
 const putUser: Handler = async (ctx) => {
   const username = ctx.params.username!;
-  const body = jsonBody(ctx) ?? {};
-  if (!isObject(body))
-    throw new EsError(400, 'parse_exception', 'failed to parse add user request. expected an object');
-  for (const k of Object.keys(body)) {
-    if (!USER_FIELDS.has(k)) {
-      throw new EsError(400, 'parse_exception', `failed to parse add user request. unexpected field [${k}]`);
-    }
-  }
+  const body = parsePutUserBody(username, jsonBody(ctx) ?? {});
   const existing = ctx.state.users.get(username);
   const errors: string[] = [];
   const badName = invalidName('User', username);
@@ -67,29 +65,35 @@ const putUser: Handler = async (ctx) => {
   if (RESERVED_USERS.has(username)) {
     throw validationError([`user [${username}] is reserved and only the password can be changed`]);
   }
-  if (body.password !== undefined && (typeof body.password !== 'string' || body.password.length < 6)) {
+  if (body.password !== undefined && body.password.length < 6) {
     errors.push('passwords must be at least [6] characters long');
   }
   if (body.password === undefined && body.password_hash === undefined && !existing) {
     errors.push('password must be specified unless you are updating an existing user');
   }
-  const meta = isObject(body.metadata) ? body.metadata : {};
-  if (Object.keys(meta).some((k) => k.startsWith('_'))) errors.push('metadata keys may not start with [_]');
+  if (Object.keys(body.metadata ?? {}).some((k) => k.startsWith('_')))
+    errors.push('metadata keys may not start with [_]');
   if (errors.length > 0) throw validationError(errors);
   // Parsing (REST layer) and request validation come before authorization (TransportAction).
   requireCluster(ctx.auth, 'cluster:admin/xpack/security/user/put');
+  // TransportPutUserAction.validateRequest, after authorization.
+  if (body.enabled === false && isSameRealmUser(ctx, username, ['native'])) {
+    throw validationError([
+      'native and reserved realm users may not update the enabled status of their own account',
+    ]);
+  }
   const user: UserRecord = {
     username,
     // A supplied password_hash cannot be verified here; such a user can never log in.
     passwordHash:
-      typeof body.password === 'string'
+      body.password !== undefined
         ? await hashSecret(body.password)
         : (existing?.passwordHash ?? (await hashSecret(randomBytes(32).toString('hex')))),
-    roles: Array.isArray(body.roles) ? body.roles.map(String) : (existing?.roles ?? []),
-    full_name: typeof body.full_name === 'string' ? body.full_name : (existing?.full_name ?? null),
-    email: typeof body.email === 'string' ? body.email : (existing?.email ?? null),
-    metadata: isObject(body.metadata) ? body.metadata : (existing?.metadata ?? {}),
-    enabled: typeof body.enabled === 'boolean' ? body.enabled : (existing?.enabled ?? true),
+    roles: body.roles ?? existing?.roles ?? [],
+    full_name: body.full_name !== undefined ? body.full_name : (existing?.full_name ?? null),
+    email: body.email !== undefined ? body.email : (existing?.email ?? null),
+    metadata: body.metadata ?? existing?.metadata ?? {},
+    enabled: body.enabled ?? existing?.enabled ?? true,
     realm: { name: 'default_native', type: 'native' },
   };
   ctx.state.users.set(username, user);
@@ -133,6 +137,10 @@ const setEnabled =
   (enabled: boolean): Handler =>
   (ctx) => {
     requireCluster(ctx.auth, 'cluster:admin/xpack/security/user/set_enabled');
+    // TransportSetEnabledAction: a native or reserved realm user may not enable or disable itself.
+    if (isSameRealmUser(ctx, ctx.params.username!, ['native', 'reserved'])) {
+      throw illegalArgument('users may not update the enabled status of their own account');
+    }
     const user = ctx.state.users.get(ctx.params.username!);
     if (!user)
       throw new EsError(404, 'resource_not_found_exception', `user [${ctx.params.username}] not found`);
@@ -174,6 +182,8 @@ export function renderDescriptor(d: RoleDescriptor): Record<string, unknown> {
     metadata: d.metadata ?? {},
     transient_metadata: d.transient_metadata ?? { enabled: true },
   };
+  // RoleDescriptor.toXContent writes `global` only when the role has configurable privileges.
+  if (d.global !== undefined) out.global = d.global;
   if (d.remote_indices) out.remote_indices = d.remote_indices;
   if (d.remote_cluster) out.remote_cluster = d.remote_cluster;
   if (d.description !== undefined) out.description = d.description;
@@ -252,22 +262,7 @@ const getUserPrivileges: Handler = (ctx) => {
     }
     descriptors = Object.values(a.apiKey.limitedBy);
   } else descriptors = Object.values(a.snapshot);
-  const sortedUnion = (xs: string[]) => [...new Set(xs)].sort();
-  return ok({
-    cluster: sortedUnion(descriptors.flatMap((d) => d.cluster ?? [])),
-    global: [],
-    indices: descriptors.flatMap((d) =>
-      (d.indices ?? []).map((i) => ({
-        names: Array.isArray(i.names) ? i.names : [i.names],
-        privileges: i.privileges,
-        ...(i.field_security ? { field_security: [i.field_security] } : {}),
-        ...(i.query !== undefined ? { query: [i.query] } : {}),
-        allow_restricted_indices: i.allow_restricted_indices === true,
-      })),
-    ),
-    applications: descriptors.flatMap((d) => d.applications ?? []),
-    run_as: sortedUnion(descriptors.flatMap((d) => d.run_as ?? [])),
-  });
+  return ok(userPrivilegesBody(descriptors));
 };
 
 /** `_has_privileges` from the same model that enforces requests (§7). */
@@ -315,15 +310,24 @@ const hasPrivileges: Handler = (ctx) => {
   }
   if (errors.length > 0) throw validationError(errors);
   const application: Record<string, Record<string, Record<string, boolean>>> = {};
-  for (const entry of Array.isArray(body.application) ? body.application : []) {
-    if (!isObject(entry)) continue;
+  const appEntries = (Array.isArray(body.application) ? body.application : []).filter(isObject);
+  // HasPrivilegesRequest.validate: concrete application names only.
+  const appErrors = appEntries
+    .map((e) => applicationNameError(String(e.application ?? ''), false))
+    .filter((e): e is string => e !== undefined);
+  if (appErrors.length > 0) throw validationError(appErrors);
+  // An API key holds an application privilege only if its own descriptors and its owner's do.
+  const a = ctx.auth;
+  const layers: RoleDescriptor[][] = a.apiKey
+    ? [Object.values(a.apiKey.roleDescriptors), Object.values(a.apiKey.limitedBy)].filter((l) => l.length > 0)
+    : [Object.values(a.snapshot)];
+  for (const entry of appEntries) {
     const app = String(entry.application);
     application[app] ??= {};
     for (const r of Array.isArray(entry.resources) ? entry.resources.map(String) : []) {
       application[app][r] ??= {};
       for (const p of Array.isArray(entry.privileges) ? entry.privileges.map(String) : []) {
-        // Application privileges are outside the model; only superuser-like `*` grants answer true.
-        const v = ctx.auth.kind === 'user' && ctx.auth.roles.includes('superuser');
+        const v = layers.every((l) => grantsApplicationPrivilege(ctx.state, l, app, r, p));
         application[app][r][p] = v;
         all &&= v;
       }
@@ -350,4 +354,5 @@ export function registerNativeRealmRoutes(r: Router<Handler>): void {
     .add('GET', '/_security/_authenticate', withParams([], authenticateHandler))
     .add(['GET', 'POST'], '/_security/user/_has_privileges', withParams([], hasPrivileges))
     .add(['GET', 'POST'], '/_security/user/{username}/_has_privileges', withParams([], hasPrivileges));
+  registerApplicationPrivilegeRoutes(r);
 }

@@ -176,3 +176,30 @@ export function runQuery(
   }
   return { total, page: top.slice(from) };
 }
+
+/**
+ * Converts `search_after` values to the sort fields' types as SearchAfterBuilder does. The API
+ * key dates are mapped with `format: epoch_millis` in the security index, so a string date value
+ * must be epoch millis ("1704067200000"); any other string fails to parse, as it does in
+ * Elasticsearch, instead of silently comparing unequal to every key. Keyword values are compared
+ * as strings (a number given for a keyword sort is read as its text).
+ */
+export function parseSearchAfter(sort: readonly SortSpec[], values: readonly unknown[]): unknown[] {
+  return values.map((v, i) => {
+    const s = sort[i]!;
+    if (s.field === '_doc' || v === null) return v;
+    const kind = fieldKind(s.field);
+    if (kind === 'date') {
+      if (typeof v === 'number') return Math.trunc(v);
+      const text = String(v);
+      if (/^-?\d+(\.\d+)?$/.test(text)) return Math.trunc(Number(text));
+      throw new EsError(
+        400,
+        'parse_exception',
+        `failed to parse date field [${text}] with format [epoch_millis]`,
+      );
+    }
+    if (kind === 'keyword' && typeof v === 'number') return String(v);
+    return v;
+  });
+}

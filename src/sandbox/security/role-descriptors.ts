@@ -9,6 +9,7 @@ import {
 } from '../../core/privileges/index.js';
 import { type ErrorCause, EsError } from '../errors.js';
 import { isObject, tokenOf } from '../util.js';
+import { parseApplicationEntries, validateApplicationEntries } from './application-privileges.js';
 
 const DESCRIPTOR_FIELDS = new Set([
   'cluster',
@@ -146,12 +147,7 @@ export function parseRoleDescriptor(name: string, body: unknown): RoleDescriptor
         break;
       case 'applications':
       case 'application':
-        if (!Array.isArray(v)) {
-          throw roleParseError(
-            `failed to parse application privileges for role [${name}]. expected field [${k}] value to be an array, but found [${tokenOf(v)}] instead`,
-          );
-        }
-        out.applications = v as RoleDescriptor['applications'];
+        out.applications = parseApplicationEntries(name, k, v);
         break;
       case 'metadata':
         if (!isObject(v)) {
@@ -172,6 +168,16 @@ export function parseRoleDescriptor(name: string, body: unknown): RoleDescriptor
         break;
       case 'description':
         if (typeof v === 'string') out.description = v;
+        break;
+      case 'global':
+        // Configurable cluster privileges ({application: {manage: {applications: [...]}}, profile: …}):
+        // stored and returned as given; the sandbox grants nothing from them.
+        if (!isObject(v)) {
+          throw roleParseError(
+            `failed to parse role [${name}]. expected field [global] value to be an object, but found [${tokenOf(v)}] instead`,
+          );
+        }
+        if (Object.keys(v).length > 0) out.global = v;
         break;
     }
   }
@@ -201,6 +207,7 @@ export function validateRoleDescriptor(d: RoleDescriptor, errors: string[]): voi
       }
     }
   }
+  validateApplicationEntries(d, errors);
   for (const k of Object.keys(d.metadata ?? {})) {
     if (k.startsWith('_')) {
       errors.push('role descriptor metadata keys may not start with [_]');
