@@ -1,9 +1,18 @@
-import { randomBytes } from 'node:crypto';
-import { link, lstat, open, readdir, readFile, unlink } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { readdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { LockedError } from '../../core/errors.js';
-import { pidAlive } from '../lock/pid-alive.js';
+import {
+  describeHolder,
+  holderGoneHere,
+  isStaleLock,
+  type LockHolder,
+  newHolder,
+  ownsLockFile,
+  publishLockFile,
+  readLockFile,
+  type SeenLock,
+  takeOverLock,
+} from '../lock/lock-file.js';
 
 /**
  * The edit lock of one env file: `.<name>.eskeys-lock` beside it, held for the few milliseconds
@@ -21,19 +30,8 @@ import { pidAlive } from '../lock/pid-alive.js';
  * must not keep a dead holder's lock forever). A live holder is waited for, then LockedError (4).
  */
 
-/** Lock and guard files are readable by their owner only, like the env files. */
-const LOCK_MODE = 0o600;
-
 /** A lock file untouched this long was left by a process that died mid-edit. */
 export const EDIT_LOCK_STALE_MS = 30_000;
-
-/** What a lock file records about its holder. */
-interface Holder {
-  readonly pid: number;
-  readonly host: string;
-  readonly since: string;
-  readonly token: string;
-}
 
 /** The lock file's path for an env file. */
 export function editLockPath(envPath: string): string {
@@ -52,21 +50,16 @@ export async function acquireEditLock(
   onTakeOver?: (stale: string) => void,
 ): Promise<(() => Promise<void>) | undefined> {
   const lock = editLockPath(envPath);
-  const me: Holder = {
-    pid: process.pid,
-    host: hostname(),
-    since: new Date().toISOString(),
-    token: randomBytes(9).toString('hex'),
-  };
+  const me = newHolder();
   const deadline = Date.now() + waitMs;
   for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
-    const published = await publish(lock, me);
+    const published = await publishLockFile(lock, me);
     if (published === 'no-folder') return undefined;
     if (published === 'taken') return () => release(lock, me);
-    const seen = await inspect(lock);
+    const seen = await readLockFile(lock);
     if (seen === 'gone') continue;
     if (isStale(seen)) {
-      if (await takeOver(lock, seen)) onTakeOver?.(describeStale(seen));
+      if (await takeOverLock(lock, seen)) onTakeOver?.(describeStale(seen));
       continue;
     }
     if (Date.now() >= deadline) throw lockedError(shown, editLockPath(shown), seen.holder);
@@ -74,119 +67,26 @@ export async function acquireEditLock(
   }
 }
 
-/** Writes the holder to a temp file and links it to the lock name: all or nothing. */
-async function publish(lock: string, holder: Holder): Promise<'taken' | 'held' | 'no-folder'> {
-  const tmp = `${lock}-${holder.pid}-${randomBytes(6).toString('hex')}.tmp`;
-  let fh: Awaited<ReturnType<typeof open>>;
-  try {
-    fh = await open(tmp, 'wx', LOCK_MODE);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'no-folder';
-    throw error;
-  }
-  try {
-    try {
-      await fh.writeFile(`${JSON.stringify(holder)}\n`);
-    } finally {
-      await fh.close();
-    }
-    await link(tmp, lock);
-    return 'taken';
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return 'held';
-    // ENOENT: a leftover sweep removed our temp file between open and link; go round again.
-    if (code === 'ENOENT') return 'held';
-    throw error;
-  } finally {
-    await unlink(tmp).catch(() => {});
-  }
-}
-
-interface Seen {
-  readonly holder: Holder | undefined;
-  readonly mtimeMs: number;
-  readonly raw: string;
-}
-
-async function inspect(lock: string): Promise<Seen | 'gone'> {
-  try {
-    const [raw, st] = await Promise.all([readFile(lock, 'utf8'), lstat(lock)]);
-    return { holder: parseHolder(raw), mtimeMs: st.mtimeMs, raw };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
-    throw error;
-  }
-}
-
-function parseHolder(raw: string): Holder | undefined {
-  try {
-    const h = JSON.parse(raw) as Partial<Holder>;
-    if (typeof h.pid === 'number' && typeof h.host === 'string' && typeof h.token === 'string') {
-      return { pid: h.pid, host: h.host, since: String(h.since), token: h.token };
-    }
-  } catch {
-    // an older eskeys's bare pid, or a foreign file: judged by age alone
-  }
-  return undefined;
-}
-
-function isStale(seen: Seen): boolean {
-  if (Date.now() - seen.mtimeMs > EDIT_LOCK_STALE_MS) return true;
-  const h = seen.holder;
-  return h !== undefined && h.host === hostname() && !pidAlive(h.pid);
-}
-
-/**
- * Removes a lock judged stale, unless it changed since: two processes that both judged it stale
- * must not let the second remove the lock the first has just taken. A guard file created with
- * O_EXCL lets only one of them look and remove; a guard left by a crash ages out like a lock.
- */
-async function takeOver(lock: string, seen: Seen): Promise<boolean> {
-  const guard = `${lock}.takeover`;
-  let fh: Awaited<ReturnType<typeof open>>;
-  try {
-    fh = await open(guard, 'wx', LOCK_MODE);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    const st = await lstat(guard).catch(() => undefined);
-    if (st && Date.now() - st.mtimeMs > EDIT_LOCK_STALE_MS) await unlink(guard).catch(() => {});
-    await new Promise((r) => setTimeout(r, 10));
-    return false;
-  }
-  await fh.close();
-  try {
-    const again = await inspect(lock);
-    if (again !== 'gone' && again.raw === seen.raw && again.mtimeMs === seen.mtimeMs) {
-      await unlink(lock);
-      return true;
-    }
-    return false;
-  } finally {
-    await unlink(guard).catch(() => {});
-  }
+function isStale(seen: SeenLock): boolean {
+  return isStaleLock(seen, EDIT_LOCK_STALE_MS);
 }
 
 /** Removes the lock if it is still ours (never one another process took over since). */
-async function release(lock: string, me: Holder): Promise<void> {
-  const seen = await inspect(lock).catch(() => 'gone' as const);
-  if (seen !== 'gone' && seen.holder?.token === me.token) await unlink(lock).catch(() => {});
+async function release(lock: string, me: LockHolder): Promise<void> {
+  if (await ownsLockFile(lock, me)) await unlink(lock).catch(() => {});
 }
 
-function lockedError(shown: string, lock: string, holder: Holder | undefined): LockedError {
-  const who = holder
-    ? `pid ${holder.pid} on host ${holder.host} since ${holder.since}`
-    : 'another eskeys process';
+function lockedError(shown: string, lock: string, holder: LockHolder | undefined): LockedError {
+  const who = describeHolder(holder) ?? 'another eskeys process';
   return new LockedError(
     `env file ${shown} is being edited by ${who} (lock ${lock}); retry once it has finished, or remove that file if no eskeys is running`,
   );
 }
 
-function describeStale(seen: Seen): string {
-  const h = seen.holder;
-  if (!h) return 'an unreadable lock untouched for over 30 s';
-  const gone = h.host === hostname() && !pidAlive(h.pid);
-  return `pid ${h.pid} on host ${h.host} since ${h.since}${gone ? ', no longer running' : ', untouched for over 30 s'}`;
+function describeStale(seen: SeenLock): string {
+  const who = describeHolder(seen.holder);
+  if (!who) return 'an unreadable lock untouched for over 30 s';
+  return `${who}${holderGoneHere(seen.holder) ? ', no longer running' : ', untouched for over 30 s'}`;
 }
 
 /**
@@ -225,7 +125,7 @@ export async function listEditLeftovers(envPath: string, shown: string): Promise
   const prefix = `.${basename(envPath)}.eskeys-`;
   const names = await readdir(dirname(envPath)).catch(() => [] as string[]);
   const out: string[] = [];
-  const seen = await inspect(editLockPath(envPath)).catch(() => 'gone' as const);
+  const seen = await readLockFile(editLockPath(envPath)).catch(() => 'gone' as const);
   if (seen !== 'gone' && isStale(seen)) out.push(`stale edit lock of ${shown} (${describeStale(seen)})`);
   for (const name of names) {
     if (name.startsWith(prefix) && name.endsWith('.tmp')) {
