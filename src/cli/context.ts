@@ -46,7 +46,7 @@ export function createContext(
     signal,
     prompter() {
       prompter ??= import('../adapters/prompts/inquirer-prompter.js').then((m) =>
-        m.createInquirerPrompter(io, signal),
+        m.createInquirerPrompter({ input: io.stdin }, signal),
       );
       return prompter;
     },

@@ -11,6 +11,7 @@ import { runProbes } from '../core/probes/run-probes.js';
 import type { ProbeReport } from '../core/probes/types.js';
 import { Secret } from '../core/secret.js';
 import type { Outputs, RoleTemplate } from '../core/templates/schema.js';
+import { connectCluster } from './composition.js';
 import type { CliContext } from './context.js';
 import { testProbeRetry } from './probe-retry.js';
 import { type ClusterFlags, connectionFor, type Project, readEnvFile } from './project.js';
@@ -130,13 +131,7 @@ export async function probeDeployedKey(input: {
 }): Promise<{ report: ProbeReport; clusterUrl: string }> {
   const { ctx, key } = input;
   const { settings, adminAvailable } = resolveVerifyConnection(ctx, input.project, input.opts, key);
-  const { createEsCluster } = await import('../adapters/es/es-cluster.js');
-  const cluster = createEsCluster(settings, {
-    onInsecure: () =>
-      ctx.io.stderr.write(
-        'eskeys: warning: TLS verification is OFF (--insecure); do not use in production\n',
-      ),
-  });
+  const cluster = await connectCluster(ctx.io, settings);
   input.reporter.step(input.describe(adminAvailable));
   try {
     const report = await runProbes({

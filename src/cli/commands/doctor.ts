@@ -5,6 +5,9 @@ import { Command, Option } from 'commander';
 import { JsonlAuditLog } from '../../adapters/audit/jsonl-audit-log.js';
 import { EnvFileStore } from '../../adapters/env-file/env-file-store.js';
 import { JsonlJournalStore } from '../../adapters/journal/jsonl-journal-store.js';
+import { FsWorkspace } from '../../adapters/workspace/fs-workspace.js';
+import { checkTemplates } from '../../adapters/workspace/template-files.js';
+import { readUserFile } from '../../adapters/workspace/user-file.js';
 import type { ClusterPort } from '../../core/cluster-port.js';
 import type { ConnectionSettings } from '../../core/config/connection.js';
 import {
@@ -25,7 +28,9 @@ import {
   type ProjectConfig,
   resolveEnvironment,
 } from '../../core/templates/index.js';
+import { DEFAULT_KEY_VAR } from '../../core/templates/schema.js';
 import { findVariableConflicts, formatVariableConflict } from '../../core/templates/variable-owners.js';
+import { connectCluster } from '../composition.js';
 import type { CliContext } from '../context.js';
 import {
   addClusterOptions,
@@ -35,13 +40,9 @@ import {
   connectionFor,
   environmentName,
   type Project,
-  stateDirOf,
 } from '../project.js';
 import { doctorJson, renderDoctor } from '../render/doctor.js';
 import { writeJson } from '../render/json.js';
-import { checkEnvFileTargets } from '../rotation/targets.js';
-import { checkTemplates, displayPath } from '../templates-io.js';
-import { readUserFile } from '../user-file.js';
 
 /** Flags of `eskeys doctor` plus the ports it uses. */
 export interface DoctorOptions extends ClusterFlags {
@@ -108,7 +109,7 @@ export async function diagnose(opts: DoctorOptions): Promise<DoctorReport> {
       project.config.templates_dir,
     );
     templates = checked.map((c) => {
-      const file = displayPath(ctx.cwd, resolve(project.root, c.file));
+      const file = project.shownPath(resolve(project.root, c.file));
       return {
         file,
         ...(c.value ? { template: c.value } : {}),
@@ -138,7 +139,7 @@ export async function diagnose(opts: DoctorOptions): Promise<DoctorReport> {
       : effectiveOutputs(t.template, project.config, environment);
     const envFiles = (o.env_files ?? []).map((f) => (isAbsolute(f) ? f : resolve(project.root, f)));
     // What rotate refuses before minting, by the same check.
-    const targetProblem = await checkEnvFileTargets(ctx, project, t.template.name, envFiles).then(
+    const targetProblem = await project.checkEnvFileTargets(t.template.name, envFiles).then(
       () => undefined,
       (error: unknown) => {
         if (error instanceof ConfigError) return error.message;
@@ -148,7 +149,7 @@ export async function diagnose(opts: DoctorOptions): Promise<DoctorReport> {
     outputs.push({
       template: t.template.name,
       envFiles,
-      keyVar: o.key_var ?? 'ELASTICSEARCH_API_KEY',
+      keyVar: o.key_var ?? DEFAULT_KEY_VAR,
       ...(o.id_var ? { idVar: o.id_var } : {}),
       followSymlinks: o.follow_symlinks ?? false,
       mode: Number.parseInt(o.mode ?? '0600', 8),
@@ -163,11 +164,14 @@ export async function diagnose(opts: DoctorOptions): Promise<DoctorReport> {
         templates.flatMap((t) => (t.template ? [{ template: t.template, file: t.file }] : [])),
         project.config,
         (f) => resolve(project.root, f),
-      ).map((c) => formatVariableConflict(c, displayPath(ctx.cwd, c.envFile)));
+      ).map((c) => formatVariableConflict(c, project.shownPath(c.envFile)));
 
-  const stateDir = stateDirOf(project);
+  const stateDir = project.stateDir;
   return runDoctorChecks(
-    { openCluster: opts.openCluster ?? openAdminCluster, local: opts.local ?? fsLocalState(project.root) },
+    {
+      openCluster: opts.openCluster ?? ((s) => connectCluster(ctx.io, s, { diagnostic: true })),
+      local: opts.local ?? fsLocalState(project.root),
+    },
     {
       environment,
       ...(environmentError ? { environmentError } : {}),
@@ -179,7 +183,7 @@ export async function diagnose(opts: DoctorOptions): Promise<DoctorReport> {
       local: {
         root: project.root,
         stateDir,
-        auditLog: join(stateDir, 'audit.jsonl'),
+        auditLog: project.auditLogPath,
         outputs,
         credentialFiles: credentialFiles(ctx, project, environmentError ? undefined : environment),
       },
@@ -205,21 +209,27 @@ async function readConfig(
   } catch (error) {
     if (!isEskeysError(error)) throw error;
     return {
-      project: { root: dirname(path), config: DEFAULT_PROJECT_CONFIG },
+      project: new FsWorkspace({ cwd: ctx.cwd, root: dirname(path), config: DEFAULT_PROJECT_CONFIG }),
       facts: { file: shown, errors: [error.message], warnings: [], environments: [] },
     };
   }
   if (text === undefined) {
     if (explicit) throw new ConfigError(`config file ${explicit} does not exist`);
     return {
-      project: { root: ctx.cwd, config: DEFAULT_PROJECT_CONFIG },
+      project: new FsWorkspace({ cwd: ctx.cwd, root: ctx.cwd, config: DEFAULT_PROJECT_CONFIG }),
       facts: { errors: [], warnings: [], environments: [] },
     };
   }
   const checked = checkProjectConfig(text, shown);
   const config: ProjectConfig = checked.value ?? DEFAULT_PROJECT_CONFIG;
   return {
-    project: { root: dirname(path), configPath: path, config },
+    project: new FsWorkspace({
+      cwd: ctx.cwd,
+      root: dirname(path),
+      configPath: path,
+      configFile: shown,
+      config,
+    }),
     facts: {
       file: shown,
       errors: checked.errors.map((p) => formatDocumentProblem(shown, p)),
@@ -238,13 +248,6 @@ function credentialFiles(ctx: CliContext, project: Project, environment: string 
   if (file) out.push(isAbsolute(file) ? file : join(project.root, file));
   out.push(join(ctx.cwd, CREDENTIALS_FILE));
   return [...new Set(out)].filter((f) => existsSync(f));
-}
-
-/** The admin connection over the official client; one quick retry, so an unreachable URL answers fast. */
-async function openAdminCluster(settings: ConnectionSettings): Promise<ClusterPort> {
-  const { createEsCluster } = await import('../../adapters/es/es-cluster.js');
-  // No stderr warning for --insecure here: the TLS check reports it in the checklist.
-  return createEsCluster(settings, { retry: { retries: 1 }, requestTimeoutMs: 15_000 });
 }
 
 // --- the filesystem facts doctor reads (nothing is created or changed) -----------------------

@@ -8,7 +8,9 @@ import { describeKey } from '../../core/rotation/key-state.js';
 import { abandonedCreates, invalidateLateKeys, type LateKeyResult } from '../../core/rotation/late-keys.js';
 import type { RecoveryResult } from '../../core/rotation/recover-rotation.js';
 import { maskId } from '../../core/secret.js';
+import { type RecoveryProblem, recoverOpenRotations } from '../../core/use-cases/recover.js';
 import { actorName } from '../actor.js';
+import { type OpenServices, openRotationServices, runContext, stderrReporter } from '../composition.js';
 import type { CliContext } from '../context.js';
 import {
   addClusterOptions,
@@ -19,13 +21,6 @@ import {
 } from '../project.js';
 import { writeJson } from '../render/json.js';
 import { sweepLocalLeftovers } from '../rotation/leftovers.js';
-import { type RecoveryProblem, recoverOpenRotations } from '../rotation/recover.js';
-import {
-  displayPath,
-  type OpenServices,
-  openRotationServices,
-  stderrReporter,
-} from '../rotation/services.js';
 
 /** Flags of `recover` plus the ports it uses. */
 export interface RecoverOptions extends ClusterFlags {
@@ -37,7 +32,7 @@ export interface RecoverOptions extends ClusterFlags {
 }
 
 function renderResult(r: RecoveryResult, project: Project): string {
-  const rel = (f: string) => displayPath(project, f);
+  const rel = (f: string) => project.projectPath(f);
   const lines = [
     `${r.template}@${r.environment}: rotation ${r.rotation} (new key ${r.keyName ?? '?'}${r.keyId ? ` ${maskId(r.keyId)}` : ''}) was interrupted at ${r.interruptedAt}`,
   ];
@@ -158,7 +153,7 @@ export async function runRecover(opts: RecoverOptions): Promise<void> {
         }
         if (group.length === 0) continue;
         const outcome = await recoverOpenRotations({
-          ctx,
+          ctx: runContext(ctx),
           project,
           services: envServices,
           reporter,

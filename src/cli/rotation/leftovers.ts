@@ -7,26 +7,21 @@ import { sweepRotationLocks } from '../../adapters/lock/file-lock.js';
 import { isEskeysError } from '../../core/errors.js';
 import type { JournalEntry } from '../../core/journal/journal-entry.js';
 import { DEFAULT_ENVIRONMENT } from '../../core/templates/schema.js';
+import { testLockWaitMs } from '../composition.js';
 import type { CliContext } from '../context.js';
-import { type Project, stateDirOf } from '../project.js';
-import { displayPath, testLockWaitMs } from './services.js';
-import { listTemplates, loadTemplate, resolveOutputs } from './targets.js';
+import type { Project } from '../project.js';
 
 /** Every env file of every template in every configured environment, plus those the journal names. */
-async function knownEnvFiles(
-  ctx: CliContext,
-  project: Project,
-  entries: readonly JournalEntry[],
-): Promise<string[]> {
+async function knownEnvFiles(project: Project, entries: readonly JournalEntry[]): Promise<string[]> {
   const files = new Set<string>();
   for (const e of entries) for (const f of e.data?.files ?? []) files.add(f);
   const configured = Object.keys(project.config.environments);
   const environments = configured.length > 0 ? configured : [DEFAULT_ENVIRONMENT];
-  for (const name of await listTemplates(project)) {
+  for (const name of await project.templateNames()) {
     try {
-      const { template } = await loadTemplate(ctx, project, name);
+      const { template } = await project.scopeTemplate(name);
       for (const environment of environments) {
-        for (const f of resolveOutputs(project, template, environment).envFiles) files.add(f);
+        for (const f of project.outputs(template, environment).envFiles) files.add(f);
       }
     } catch {
       // a broken template or outputs: its own rotation reports that; its files are unknown here
@@ -51,15 +46,15 @@ export async function sweepLocalLeftovers(
   const removed: string[] = [];
   const warnings: string[] = [];
   try {
-    removed.push(...(await sweepRotationLocks(stateDirOf(project), opts)).map(rel));
+    removed.push(...(await sweepRotationLocks(project.stateDir, opts)).map(rel));
   } catch (error) {
     if (!isEskeysError(error)) throw error;
     warnings.push(rel(error.message));
   }
   const store = new EnvFileStore({ cwd: project.root, lockWaitMs: testLockWaitMs(ctx.env) });
-  for (const file of await knownEnvFiles(ctx, project, entries)) {
+  for (const file of await knownEnvFiles(project, entries)) {
     try {
-      removed.push(...(await store.sweepLeftovers(displayPath(project, file), opts)));
+      removed.push(...(await store.sweepLeftovers(project.projectPath(file), opts)));
     } catch (error) {
       if (!isEskeysError(error)) throw error;
       warnings.push(rel(error.message));

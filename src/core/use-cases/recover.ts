@@ -1,16 +1,15 @@
-import { actorName } from '../actor.js';
-// The CLI's composition of recovery: interrupted rotations from the journal rolled back or
-// forward by the core's recoverRotation, with the rotation services and the template's outputs
-// wired in. `eskeys recover` and the scheduler's pass both run it.
+// The recover use case: interrupted rotations from the journal rolled back or forward by the
+// rotation engine's recoverRotation, with the rotation services and the template's outputs
+// wired in. `eskeys recover` and the scheduler's pass session both run it.
 
-import { isEskeysError } from '../../core/errors.js';
-import type { RotationProgress } from '../../core/journal/plan-recovery.js';
-import type { Reporter } from '../../core/ports.js';
-import { type RecoveryResult, recoverRotation } from '../../core/rotation/recover-rotation.js';
-import type { CliContext } from '../context.js';
-import type { Project } from '../project.js';
-import type { RotationLock, RotationServices } from './services.js';
-import { loadTemplate, resolveOutputs } from './targets.js';
+import { isEskeysError } from '../errors.js';
+import type { RotationProgress } from '../journal/plan-recovery.js';
+import type { RotationLock, RotationServices } from '../ports/rotation.js';
+import type { Workspace } from '../ports/workspace.js';
+import type { Reporter } from '../ports.js';
+import { type RecoveryResult, recoverRotation } from '../rotation/recover-rotation.js';
+import { DEFAULT_KEY_VAR } from '../templates/schema.js';
+import type { RunContext } from './run-context.js';
 
 /** An interrupted rotation recover could not finish (locked: still running; partial: needs a human). */
 export interface RecoveryProblem {
@@ -28,8 +27,8 @@ export interface RecoveryProblem {
  * non-eskeys errors (bugs) propagate. `recover` and the scheduler's pass both run it.
  */
 export async function recoverOpenRotations(input: {
-  readonly ctx: CliContext;
-  readonly project: Project;
+  readonly ctx: RunContext;
+  readonly project: Workspace;
   readonly services: RotationServices;
   readonly reporter: Reporter;
   readonly open: readonly RotationProgress[];
@@ -45,7 +44,7 @@ export async function recoverOpenRotations(input: {
     try {
       // A rotation still running holds the lock: it is in progress, not interrupted.
       if (!input.dryRun) lock = await services.lock(scope);
-      const access = await resolveAccess(ctx, project, p.template, p.environment);
+      const access = await resolveAccess(project, p.template, p.environment);
       const result = await recoverRotation(
         {
           cluster: services.cluster,
@@ -55,17 +54,13 @@ export async function recoverOpenRotations(input: {
           audit: services.audit,
           envFiles: services.envFiles({
             ...access,
-            secretVars: [p.plan.keyVar ?? 'ELASTICSEARCH_API_KEY'],
+            secretVars: [p.plan.keyVar ?? DEFAULT_KEY_VAR],
           }),
           hooks: services.hooks,
-          actor: actorName(ctx.env),
+          actor: ctx.actor,
           outputsFor: async (template, environment) => {
             try {
-              return resolveOutputs(
-                project,
-                (await loadTemplate(ctx, project, template)).template,
-                environment,
-              );
+              return project.outputs((await project.scopeTemplate(template)).template, environment);
             } catch {
               return undefined;
             }
@@ -89,13 +84,12 @@ export async function recoverOpenRotations(input: {
 
 /** How recovery writes the scope's env files: the template's follow_symlinks and mode, else the safe defaults. */
 async function resolveAccess(
-  ctx: CliContext,
-  project: Project,
+  project: Workspace,
   template: string,
   environment: string,
 ): Promise<{ followSymlinks: boolean; mode?: number }> {
   try {
-    const o = resolveOutputs(project, (await loadTemplate(ctx, project, template)).template, environment);
+    const o = project.outputs((await project.scopeTemplate(template)).template, environment);
     return { followSymlinks: o.followSymlinks, mode: o.mode };
   } catch {
     return { followSymlinks: false };
