@@ -2,27 +2,17 @@
 // adapters the rotation verbs (create, rotate, recover, revoke, tick, schedule) hand to the
 // core's use cases — the journal, the audit log, the env-file store, hooks, probes and locks.
 
-import { mkdir, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { JsonlAuditLog } from '../adapters/audit/jsonl-audit-log.js';
-import { EnvFileStore } from '../adapters/env-file/env-file-store.js';
+import { recordingEnvFiles } from '../adapters/env-file/recording-env-files.js';
 import { ProcessHookRunner } from '../adapters/hooks/process-hook-runner.js';
 import { JsonlJournalStore } from '../adapters/journal/jsonl-journal-store.js';
 import { acquireRotationLock } from '../adapters/lock/file-lock.js';
 import type { ClusterPort } from '../core/cluster-port.js';
 import type { ConnectionSettings } from '../core/config/connection.js';
-import { applyEnvUpdates, maskedEnvDiff, readEnvVar } from '../core/env-file/edit-env.js';
-import { type OwnWrite, rollbackEnvFile } from '../core/env-file/rollback.js';
 import type { JournalStep } from '../core/journal/journal-entry.js';
-import type {
-  EnvFilesOptions,
-  FileDiff,
-  RecordingEnvFiles,
-  RotationServices,
-} from '../core/ports/rotation.js';
+import type { RotationServices } from '../core/ports/rotation.js';
 import type { Reporter } from '../core/ports.js';
 import { runProbes } from '../core/probes/run-probes.js';
-import { Secret } from '../core/secret.js';
 import type { RunContext } from '../core/use-cases/run-context.js';
 import { actorName } from './actor.js';
 import type { CliContext } from './context.js';
@@ -89,57 +79,6 @@ export function stderrReporter(io: IO, root?: string): Reporter {
   };
 }
 
-/** The env files of one rotation over the store, recording masked diffs; rollback decided by core (rollbackEnvFile). */
-function storeEnvFiles(
-  project: Project,
-  opts: EnvFilesOptions,
-  lockWaitMs: number | undefined,
-): RecordingEnvFiles {
-  const store = new EnvFileStore({ cwd: project.root, lockWaitMs });
-  const access = { followSymlinks: opts.followSymlinks, mode: opts.mode };
-  const diffs: FileDiff[] = [];
-  const diffOf = (path: string, before: string, after: string): FileDiff => ({
-    file: project.projectPath(path),
-    diff: maskedEnvDiff(before, after, opts.secretVars),
-  });
-  /** What this rotation wrote to each file, and which variables: rollback undoes only that. */
-  const written = new Map<string, OwnWrite>();
-  const preview = async (path: string, vars: Readonly<Record<string, Secret | string>>) => {
-    const before = (await store.read(path, access)) ?? '';
-    const plain = Object.fromEntries(
-      Object.entries(vars).map(([k, v]) => [k, v instanceof Secret ? v.reveal() : v]),
-    );
-    return diffOf(path, before, applyEnvUpdates(before, plain).text);
-  };
-  return {
-    diffs,
-    async update(path, vars) {
-      await mkdir(dirname(path), { recursive: true });
-      const { before, after } = await store.update(path, vars, access);
-      written.set(path, { text: after, names: Object.keys(vars) });
-      diffs.push(diffOf(path, before ?? '', after));
-      return { before };
-    },
-    async restore(path, before) {
-      // Under the file's edit lock, like update: another rotation may be editing it right now.
-      await store.withLock(path, async () => {
-        const current = await store.read(path, access);
-        const action = rollbackEnvFile({ before, current, mine: written.get(path) });
-        if (action.kind === 'remove') await unlink(path).catch(() => undefined);
-        else await store.write(path, action.text, access);
-      });
-    },
-    async readVar(path, name) {
-      const text = await store.read(path, { followSymlinks: true });
-      const v = text === undefined ? undefined : readEnvVar(text, name);
-      return v === undefined ? undefined : new Secret(v);
-    },
-    preview,
-    // The project-relative name, so a held lock's message names `.env`, not a temp-dir path.
-    preflight: (path, vars) => store.withLock(project.projectPath(path), () => preview(path, vars)),
-  };
-}
-
 /** The production services: the ES adapter, the journal in the state folder, real hooks. */
 export const openRotationServices: OpenServices = async (ctx, project, flags) => {
   const cluster = await openCluster(ctx, project, flags);
@@ -148,7 +87,12 @@ export const openRotationServices: OpenServices = async (ctx, project, flags) =>
     cluster,
     journal: new JsonlJournalStore(dir),
     audit: new JsonlAuditLog(project.auditLogPath, ctx.clock),
-    envFiles: (opts) => storeEnvFiles(project, opts, testLockWaitMs(ctx.env)),
+    envFiles: (opts) =>
+      recordingEnvFiles(
+        { root: project.root, display: (p) => project.projectPath(p) },
+        opts,
+        testLockWaitMs(ctx.env),
+      ),
     // No stop signal for hooks: they run only after publish, when consumers may already be
     // restarting with the new key. A stop request lets the restart and health check finish
     // (bounded by their timeouts) and the rotation roll forward; killing a half-done
