@@ -3,12 +3,18 @@
 // real files (symbolic links resolved).
 
 import { readdir } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { checkOutputTargets } from '../../core/env-file/output-targets.js';
 import { ConfigError, isEskeysError, TemplateError, UsageError } from '../../core/errors.js';
-import type { Workspace, WorkspaceTemplate } from '../../core/ports/workspace.js';
+import { CONFIG_FILE, type Workspace, type WorkspaceTemplate } from '../../core/ports/workspace.js';
 import { type EffectiveOutputs, toEffectiveOutputs } from '../../core/rotation/outputs.js';
-import { effectiveOutputs, parseTemplate } from '../../core/templates/load-template.js';
+import {
+  checkProjectConfig,
+  DEFAULT_PROJECT_CONFIG,
+  effectiveOutputs,
+  formatDocumentProblem,
+  parseTemplate,
+} from '../../core/templates/load-template.js';
 import type { ProjectConfig, RoleTemplate } from '../../core/templates/schema.js';
 import {
   conflictsOf,
@@ -200,5 +206,56 @@ export function openFsWorkspace(
       config: found.config,
     }),
     warnings: found.warnings,
+  };
+}
+
+/** How doctor reports the config file: shown name, every problem, warnings, declared environments. */
+export interface WorkspaceConfigFacts {
+  /** The file shown to the user; undefined when there is none (defaults apply). */
+  readonly file?: string;
+  readonly errors: readonly string[];
+  readonly warnings: readonly string[];
+  readonly environments: readonly string[];
+}
+
+/**
+ * The workspace for doctor, without throwing on an invalid config file: its problems come back
+ * as facts (a failed check) and the defaults apply. Like openFsWorkspace, an explicit config
+ * file that does not exist is bad usage (ConfigError, exit 2).
+ */
+export async function inspectFsWorkspace(
+  cwd: string,
+  explicit?: string,
+): Promise<{ workspace: FsWorkspace; facts: WorkspaceConfigFacts }> {
+  const path = explicit ? resolve(cwd, explicit) : join(cwd, CONFIG_FILE);
+  const shown = explicit ?? CONFIG_FILE;
+  let text: string | undefined;
+  try {
+    // Strict UTF-8, and a directory or symlink loop named as such (user-file.ts).
+    text = await readUserFile(path, shown, 'config');
+  } catch (error) {
+    if (!isEskeysError(error)) throw error;
+    return {
+      workspace: new FsWorkspace({ cwd, root: dirname(path), config: DEFAULT_PROJECT_CONFIG }),
+      facts: { file: shown, errors: [error.message], warnings: [], environments: [] },
+    };
+  }
+  if (text === undefined) {
+    if (explicit) throw new ConfigError(`config file ${explicit} does not exist`);
+    return {
+      workspace: new FsWorkspace({ cwd, root: cwd, config: DEFAULT_PROJECT_CONFIG }),
+      facts: { errors: [], warnings: [], environments: [] },
+    };
+  }
+  const checked = checkProjectConfig(text, shown);
+  const config: ProjectConfig = checked.value ?? DEFAULT_PROJECT_CONFIG;
+  return {
+    workspace: new FsWorkspace({ cwd, root: dirname(path), configPath: path, configFile: shown, config }),
+    facts: {
+      file: shown,
+      errors: checked.errors.map((p) => formatDocumentProblem(shown, p)),
+      warnings: checked.warnings.map((p) => formatDocumentProblem(shown, p)),
+      environments: Object.keys(checked.value?.environments ?? {}),
+    },
   };
 }

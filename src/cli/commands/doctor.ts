@@ -5,13 +5,11 @@ import { Command, Option } from 'commander';
 import { JsonlAuditLog } from '../../adapters/audit/jsonl-audit-log.js';
 import { EnvFileStore } from '../../adapters/env-file/env-file-store.js';
 import { JsonlJournalStore } from '../../adapters/journal/jsonl-journal-store.js';
-import { FsWorkspace } from '../../adapters/workspace/fs-workspace.js';
+import { inspectFsWorkspace } from '../../adapters/workspace/fs-workspace.js';
 import { checkTemplates } from '../../adapters/workspace/template-files.js';
-import { readUserFile } from '../../adapters/workspace/user-file.js';
 import type { ClusterPort } from '../../core/cluster-port.js';
 import type { ConnectionSettings } from '../../core/config/connection.js';
 import {
-  type ConfigFacts,
   type DirFacts,
   type DoctorReport,
   type LocalStatePort,
@@ -19,15 +17,8 @@ import {
   type TemplateFacts,
   type TemplateOutputs,
 } from '../../core/doctor/index.js';
-import { ConfigError, isEskeysError, ReportedError, UsageError } from '../../core/errors.js';
-import {
-  checkProjectConfig,
-  DEFAULT_PROJECT_CONFIG,
-  effectiveOutputs,
-  formatDocumentProblem,
-  type ProjectConfig,
-  resolveEnvironment,
-} from '../../core/templates/index.js';
+import { ConfigError, ReportedError, UsageError } from '../../core/errors.js';
+import { effectiveOutputs, formatDocumentProblem, resolveEnvironment } from '../../core/templates/index.js';
 import { DEFAULT_KEY_VAR } from '../../core/templates/schema.js';
 import { findVariableConflicts, formatVariableConflict } from '../../core/templates/variable-owners.js';
 import { connectCluster } from '../composition.js';
@@ -35,7 +26,6 @@ import type { CliContext } from '../context.js';
 import {
   addClusterOptions,
   type ClusterFlags,
-  CONFIG_FILE,
   CREDENTIALS_FILE,
   connectionFor,
   environmentName,
@@ -90,7 +80,10 @@ export async function runDoctor(opts: DoctorOptions): Promise<void> {
 /** Gathers the facts (config, templates, connection, files) and runs the core checks. */
 export async function diagnose(opts: DoctorOptions): Promise<DoctorReport> {
   const { ctx } = opts;
-  const { project, facts: config } = await readConfig(ctx, opts.config);
+  const { workspace: project, facts: config } = await inspectFsWorkspace(
+    ctx.cwd,
+    opts.config ?? ctx.env.ESKEYS_CONFIG,
+  );
   const environment = environmentName(ctx, opts);
   let environmentError: string | undefined;
   try {
@@ -189,54 +182,6 @@ export async function diagnose(opts: DoctorOptions): Promise<DoctorReport> {
       },
     },
   );
-}
-
-/**
- * eskeys.config.json without throwing on an invalid file (doctor reports it as a failed check
- * and goes on with the defaults); like loadProject, a `--config` that does not exist is bad usage.
- */
-async function readConfig(
-  ctx: CliContext,
-  configFlag: string | undefined,
-): Promise<{ project: Project; facts: ConfigFacts }> {
-  const explicit = configFlag ?? ctx.env.ESKEYS_CONFIG;
-  const path = explicit ? resolve(ctx.cwd, explicit) : join(ctx.cwd, CONFIG_FILE);
-  const shown = explicit ?? CONFIG_FILE;
-  let text: string | undefined;
-  try {
-    // Strict UTF-8, and a directory or symlink loop named as such (user-file.ts).
-    text = await readUserFile(path, shown, 'config');
-  } catch (error) {
-    if (!isEskeysError(error)) throw error;
-    return {
-      project: new FsWorkspace({ cwd: ctx.cwd, root: dirname(path), config: DEFAULT_PROJECT_CONFIG }),
-      facts: { file: shown, errors: [error.message], warnings: [], environments: [] },
-    };
-  }
-  if (text === undefined) {
-    if (explicit) throw new ConfigError(`config file ${explicit} does not exist`);
-    return {
-      project: new FsWorkspace({ cwd: ctx.cwd, root: ctx.cwd, config: DEFAULT_PROJECT_CONFIG }),
-      facts: { errors: [], warnings: [], environments: [] },
-    };
-  }
-  const checked = checkProjectConfig(text, shown);
-  const config: ProjectConfig = checked.value ?? DEFAULT_PROJECT_CONFIG;
-  return {
-    project: new FsWorkspace({
-      cwd: ctx.cwd,
-      root: dirname(path),
-      configPath: path,
-      configFile: shown,
-      config,
-    }),
-    facts: {
-      file: shown,
-      errors: checked.errors.map((p) => formatDocumentProblem(shown, p)),
-      warnings: checked.warnings.map((p) => formatDocumentProblem(shown, p)),
-      environments: Object.keys(checked.value?.environments ?? {}),
-    },
-  };
 }
 
 /** Dotenv files that hold admin credentials for this run: the environment's credentials_file and ./.eskeys.env. */
