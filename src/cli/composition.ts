@@ -49,7 +49,7 @@ export async function connectCluster(
 
 /** Opens the cluster as the admin identity of the environment the flags name. */
 export function openCluster(ctx: CliContext, project: Project, flags: ClusterFlags): Promise<ClusterPort> {
-  return connectCluster(ctx.io, connectionFor(ctx, project, flags));
+  return ctx.connect(connectionFor(ctx, project, flags));
 }
 
 /** The use cases' run context of a command: its clock, randomness, signal, actor and the test-only crash hook. */

@@ -14,7 +14,6 @@ import {
   probeDeployedKey as probeKey,
   readDeployedKey,
 } from '../core/use-cases/verify-deployed-key.js';
-import { connectCluster } from './composition.js';
 import type { CliContext } from './context.js';
 import { testProbeRetry } from './probe-retry.js';
 import { type ClusterFlags, connectionFor, type Project, readEnvFile } from './project.js';
@@ -95,7 +94,7 @@ export async function probeDeployedKey(input: {
 }): Promise<{ report: ProbeReport; clusterUrl: string }> {
   const { ctx, key } = input;
   const { settings, adminAvailable } = resolveVerifyConnection(ctx, input.project, input.opts, key);
-  const cluster = await connectCluster(ctx.io, settings);
+  const cluster = await ctx.connect(settings);
   const report = await probeKey({
     ctx,
     connection: { cluster, adminAvailable },

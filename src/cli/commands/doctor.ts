@@ -21,7 +21,6 @@ import { ConfigError, ReportedError, UsageError } from '../../core/errors.js';
 import { effectiveOutputs, formatDocumentProblem, resolveEnvironment } from '../../core/templates/index.js';
 import { DEFAULT_KEY_VAR } from '../../core/templates/schema.js';
 import { findVariableConflicts, formatVariableConflict } from '../../core/templates/variable-owners.js';
-import { connectCluster } from '../composition.js';
 import type { CliContext } from '../context.js';
 import {
   addClusterOptions,
@@ -162,7 +161,7 @@ export async function diagnose(opts: DoctorOptions): Promise<DoctorReport> {
   const stateDir = project.stateDir;
   return runDoctorChecks(
     {
-      openCluster: opts.openCluster ?? ((s) => connectCluster(ctx.io, s, { diagnostic: true })),
+      openCluster: opts.openCluster ?? ((s) => ctx.connect(s, { diagnostic: true })),
       local: opts.local ?? fsLocalState(project.root),
     },
     {

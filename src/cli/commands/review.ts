@@ -23,7 +23,6 @@ import { type ManagedKey, parseManagedKeys } from '../../core/rotation/key-metad
 import { effectiveOutputs, resolveEnvironment } from '../../core/templates/load-template.js';
 import type { RoleTemplate } from '../../core/templates/schema.js';
 import { actorName } from '../actor.js';
-import { connectCluster } from '../composition.js';
 import type { CliContext } from '../context.js';
 import { type DeployedKeyOptions, probeDeployedKey, readKey } from '../deployed-key.js';
 import {
@@ -260,7 +259,7 @@ async function clusterKeys(
     ctx.io.stderr.write(`eskeys: note: no cluster state in the review: ${error.message}\n`);
     return { available: false, reason: `no admin connection (${error.message})` };
   }
-  const cluster: ClusterPort = await connectCluster(ctx.io, settings);
+  const cluster: ClusterPort = await ctx.connect(settings);
   try {
     const keys = parseManagedKeys(await cluster.findManagedKeys({ environment }));
     const admin = await adminIdentity(cluster);
