@@ -5,13 +5,9 @@
 
 import { AuditRecordReader } from '../../adapters/audit/audit-record-reader.js';
 import { JsonlJournalStore } from '../../adapters/journal/jsonl-journal-store.js';
-import { ConfigError, isEskeysError } from '../../core/errors.js';
 import type { Reporter } from '../../core/ports.js';
-import { templateHash } from '../../core/rotation/template-hash.js';
-import { type PassReport, type PassTemplate, runPass } from '../../core/scheduler/pass.js';
-import { resolveEnvironment } from '../../core/templates/load-template.js';
-import { DEFAULT_ENVIRONMENT } from '../../core/templates/schema.js';
-import { createPassSession } from '../../core/use-cases/pass-session.js';
+import { type PassReport, runPass } from '../../core/scheduler/pass.js';
+import { createPassSession, environmentsOfPass, templatesOfPass } from '../../core/use-cases/pass-session.js';
 import { openRotationServices, runContext, stderrReporter } from '../composition.js';
 import type { CliContext } from '../context.js';
 import { type ClusterFlags, loadProject, type Project } from '../project.js';
@@ -20,13 +16,7 @@ import { driftPolicy, passConcurrency, type TickOptions } from './pass-options.j
 
 /** Environments a pass covers: --env/ESKEYS_ENV, else every configured one, else `default`. */
 export function passEnvironments(ctx: CliContext, project: Project, flags: ClusterFlags): string[] {
-  const named = flags.env ?? ctx.env.ESKEYS_ENV;
-  if (named) {
-    resolveEnvironment(project.config, named); // ConfigError (exit 2) for an unknown name
-    return [named];
-  }
-  const configured = Object.keys(project.config.environments).sort();
-  return configured.length > 0 ? configured : [DEFAULT_ENVIRONMENT];
+  return environmentsOfPass(project, flags.env ?? ctx.env.ESKEYS_ENV);
 }
 
 /**
@@ -41,33 +31,6 @@ function auditRecordReader(project: Project, reporter: Reporter): AuditRecordRea
   );
 }
 
-/** The templates a pass covers, each loaded (or with the error that kept it from loading). */
-async function passTemplates(
-  project: Project,
-  only: string | undefined,
-  reporter: Reporter,
-): Promise<PassTemplate[]> {
-  const names = only ? [only] : await project.templateNames();
-  if (names.length === 0) {
-    throw new ConfigError(
-      `no templates in ${project.config.templates_dir}/ (templates_dir of eskeys.config.json): nothing to schedule`,
-    );
-  }
-  const out: PassTemplate[] = [];
-  for (const name of names) {
-    try {
-      const { template, warnings } = await project.scopeTemplate(name);
-      for (const w of warnings) reporter.warn(w);
-      out.push({ name: template.name, template, hash: templateHash(template.role_descriptors) });
-    } catch (error) {
-      // --template naming a broken or missing template is a usage problem of the whole run.
-      if (only || !isEskeysError(error)) throw error;
-      out.push({ name, error: { message: error.message, exitCode: error.exitCode } });
-    }
-  }
-  return out;
-}
-
 /**
  * One scheduler pass, exactly as `eskeys tick` runs it and as each firing of `eskeys schedule`
  * does: the project and templates are read afresh, so a changed template is picked up.
@@ -79,7 +42,7 @@ export async function tickPass(opts: TickOptions): Promise<PassReport> {
   const project = loadProject(ctx, opts.config);
   const environments = passEnvironments(ctx, project, opts);
   const reporter = stderrReporter(ctx.io, project.root);
-  const templates = await passTemplates(project, opts.template, reporter);
+  const templates = await templatesOfPass(project, opts.template, reporter);
   const audit = auditRecordReader(project, reporter);
   // Locks and temp files of killed processes, before anything takes a lock (leftovers.ts).
   const entries = await new JsonlJournalStore(project.stateDir).readAll();

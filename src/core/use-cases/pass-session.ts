@@ -1,16 +1,19 @@
 // The scheduler pass's session of one environment: the EnvironmentSession runPass drives,
 // built from the same use cases the rotation verbs run (rotate.ts, recover.ts).
 
-import { ExitCode } from '../errors.js';
+import { ConfigError, ExitCode, isEskeysError } from '../errors.js';
 import { openRotations } from '../journal/plan-recovery.js';
 import type { RotationServices } from '../ports/rotation.js';
-import type { Workspace } from '../ports/workspace.js';
+import { CONFIG_FILE, type Workspace } from '../ports/workspace.js';
 import type { Reporter } from '../ports.js';
 import { parseManagedKeys } from '../rotation/key-metadata.js';
 import { invalidateLateKeys } from '../rotation/late-keys.js';
 import { revokeKeys } from '../rotation/plan-revoke.js';
-import type { EnvironmentSession, PassRecovery } from '../scheduler/pass.js';
+import { templateHash } from '../rotation/template-hash.js';
+import type { EnvironmentSession, PassRecovery, PassTemplate } from '../scheduler/pass.js';
 import { REVIEW_DUE } from '../scheduler/review.js';
+import { resolveEnvironment } from '../templates/load-template.js';
+import { DEFAULT_ENVIRONMENT } from '../templates/schema.js';
 import { recoverOpenRotations } from './recover.js';
 import { executeRotation, prepareRotation, requireUserAdmin } from './rotate.js';
 import type { RunContext } from './run-context.js';
@@ -141,4 +144,44 @@ export function createPassSession(input: {
     },
     close: () => services.close(),
   };
+}
+
+/** Environments a pass covers: the one named (--env/ESKEYS_ENV), else every configured one, else `default`. */
+export function environmentsOfPass(project: Workspace, named: string | undefined): string[] {
+  if (named) {
+    resolveEnvironment(project.config, named); // ConfigError (exit 2) for an unknown name
+    return [named];
+  }
+  const configured = Object.keys(project.config.environments).sort();
+  return configured.length > 0 ? configured : [DEFAULT_ENVIRONMENT];
+}
+
+/**
+ * The templates a pass covers (`only`, else every template of the templates folder), each loaded
+ * or with the error that kept it from loading; ConfigError (exit 2) when there are none.
+ */
+export async function templatesOfPass(
+  project: Workspace,
+  only: string | undefined,
+  reporter: Reporter,
+): Promise<PassTemplate[]> {
+  const names = only ? [only] : await project.templateNames();
+  if (names.length === 0) {
+    throw new ConfigError(
+      `no templates in ${project.config.templates_dir}/ (templates_dir of ${CONFIG_FILE}): nothing to schedule`,
+    );
+  }
+  const out: PassTemplate[] = [];
+  for (const name of names) {
+    try {
+      const { template, warnings } = await project.scopeTemplate(name);
+      for (const w of warnings) reporter.warn(w);
+      out.push({ name: template.name, template, hash: templateHash(template.role_descriptors) });
+    } catch (error) {
+      // --template naming a broken or missing template is a usage problem of the whole run.
+      if (only || !isEskeysError(error)) throw error;
+      out.push({ name, error: { message: error.message, exitCode: error.exitCode } });
+    }
+  }
+  return out;
 }
