@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import type { ClusterPort } from '../core/cluster-port.js';
+import type { ConnectionSettings } from '../core/config/connection.js';
 import type { Clock, Prompter, Random } from '../core/ports.js';
+import type { ConnectOptions } from './composition.js';
 import type { IO } from './io.js';
 
 /**
@@ -16,6 +19,11 @@ export interface CliContext {
   /** Aborted on SIGINT/SIGTERM so long operations can clean up (canaries, locks). */
   readonly signal: AbortSignal;
   prompter(): Promise<Prompter>;
+  /**
+   * A cluster client for connection settings, built by the composition root (connectCluster):
+   * the one seam every command's cluster goes through, so tests swap the connection, not modules.
+   */
+  connect(settings: ConnectionSettings, opts?: ConnectOptions): Promise<ClusterPort>;
 }
 
 /** The real clock. */
@@ -46,9 +54,10 @@ export function createContext(
     signal,
     prompter() {
       prompter ??= import('../adapters/prompts/inquirer-prompter.js').then((m) =>
-        m.createInquirerPrompter(io, signal),
+        m.createInquirerPrompter({ input: io.stdin }, signal),
       );
       return prompter;
     },
+    connect: (settings, opts) => import('./composition.js').then((m) => m.connectCluster(io, settings, opts)),
   };
 }

@@ -1,19 +1,25 @@
-// The deployed key of a (template, environment) as `eskeys verify` and `eskeys review --live`
-// read it — from --key-env, --env-file, the template's key_var or its env files — and the
-// connection its probes use (the admin identity when configured, else the key alone).
+// The CLI side of verifying a deployed key (`eskeys verify`, `eskeys review --live`): the flags
+// that say where the key is, and the connection its probes use (the admin identity when
+// configured, else the key alone). Which key and the probing are core's
+// (core/use-cases/verify-deployed-key.ts).
 
-import { isAbsolute, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { ConnectionSettings } from '../core/config/connection.js';
 import { ConfigError } from '../core/errors.js';
 import type { Reporter } from '../core/ports.js';
-import { encodedKeyId } from '../core/probes/encoded-key.js';
-import { runProbes } from '../core/probes/run-probes.js';
 import type { ProbeReport } from '../core/probes/types.js';
-import { Secret } from '../core/secret.js';
 import type { Outputs, RoleTemplate } from '../core/templates/schema.js';
+import {
+  type KeyUnderTest,
+  probeDeployedKey as probeKey,
+  readDeployedKey,
+} from '../core/use-cases/verify-deployed-key.js';
 import type { CliContext } from './context.js';
 import { testProbeRetry } from './probe-retry.js';
 import { type ClusterFlags, connectionFor, type Project, readEnvFile } from './project.js';
+
+/** The key under test (core's type, re-exported for the commands). */
+export type { KeyUnderTest };
 
 /** The flags that say where the deployed key is and whether to use it alone (verify's and review's). */
 export interface DeployedKeyOptions extends ClusterFlags {
@@ -25,14 +31,6 @@ export interface DeployedKeyOptions extends ClusterFlags {
   readonly keyOnly?: boolean;
 }
 
-/** The key under test and where it came from (never the value in any message). */
-export interface KeyUnderTest {
-  readonly encoded: Secret;
-  readonly id: string;
-  /** `the key in ELASTICSEARCH_API_KEY (.env)`. */
-  readonly source: string;
-}
-
 /** Reads the key: --key-env VAR, --env-file FILE, else the template's key_var from the environment, else its env files. */
 export function readKey(
   ctx: CliContext,
@@ -40,48 +38,14 @@ export function readKey(
   opts: DeployedKeyOptions,
   outputs: Outputs,
 ): KeyUnderTest {
-  const varName = outputs.key_var;
-  let value: string | undefined;
-  let source: string;
-  if (opts.keyEnv) {
-    value = ctx.env[opts.keyEnv];
-    source = `the key in ${opts.keyEnv}`;
-    if (!value) throw new ConfigError(`environment variable ${opts.keyEnv} (--key-env) is not set or empty`);
-  } else if (opts.envFile) {
-    const file = readEnvFile(resolve(ctx.cwd, opts.envFile), opts.envFile);
-    if (!file) throw new ConfigError(`env file ${opts.envFile} does not exist`);
-    value = file.vars[varName];
-    source = `the key in ${varName} (${opts.envFile})`;
-    if (!value) throw new ConfigError(`${opts.envFile} has no ${varName}`);
-  } else if (ctx.env[varName]) {
-    value = ctx.env[varName];
-    source = `the key in ${varName}`;
-  } else {
-    source = '';
-    for (const f of outputs.env_files) {
-      const path = isAbsolute(f) ? f : join(project.root, f);
-      const file = readEnvFile(path, f);
-      if (file?.vars[varName]) {
-        value = file.vars[varName];
-        source = `the key in ${varName} (${f})`;
-        break;
-      }
-    }
-    if (!value) {
-      const where = outputs.env_files.length > 0 ? ` or in ${outputs.env_files.join(', ')}` : '';
-      throw new ConfigError(
-        `no key to verify: ${varName} is not set in the environment${where}; pass --key-env VAR or --env-file FILE`,
-      );
-    }
-  }
-  const encoded = new Secret(value.trim());
-  const id = encodedKeyId(encoded);
-  if (!id) {
-    throw new ConfigError(
-      `${source} is not an encoded API key (base64 of id:api_key, the "encoded" value Elasticsearch returns)`,
-    );
-  }
-  return { encoded, id, source };
+  return readDeployedKey({
+    env: ctx.env,
+    readDotenv: (path, label) => readEnvFile(path, label)?.vars,
+    keyEnv: opts.keyEnv,
+    envFile: opts.envFile ? { path: resolve(ctx.cwd, opts.envFile), label: opts.envFile } : undefined,
+    outputs,
+    absolute: (f) => project.absolute(f),
+  });
 }
 
 /**
@@ -114,8 +78,8 @@ export function resolveVerifyConnection(
 
 /**
  * Runs a template's probes with the deployed key (verify, review --live): connects as the admin
- * when credentials are configured (else key-only), says what it is doing through `reporter`,
- * and always closes the connection. Errors propagate; callers decide what they mean.
+ * when credentials are configured (else key-only) and runs the core use case, which closes the
+ * connection. Errors propagate; callers decide what they mean.
  */
 export async function probeDeployedKey(input: {
   readonly ctx: CliContext;
@@ -130,30 +94,16 @@ export async function probeDeployedKey(input: {
 }): Promise<{ report: ProbeReport; clusterUrl: string }> {
   const { ctx, key } = input;
   const { settings, adminAvailable } = resolveVerifyConnection(ctx, input.project, input.opts, key);
-  const { createEsCluster } = await import('../adapters/es/es-cluster.js');
-  const cluster = createEsCluster(settings, {
-    onInsecure: () =>
-      ctx.io.stderr.write(
-        'eskeys: warning: TLS verification is OFF (--insecure); do not use in production\n',
-      ),
+  const cluster = await ctx.connect(settings);
+  const report = await probeKey({
+    ctx,
+    connection: { cluster, adminAvailable },
+    key,
+    template: input.template,
+    environment: input.environment,
+    reporter: input.reporter,
+    describe: input.describe,
+    retry: testProbeRetry(ctx.env),
   });
-  input.reporter.step(input.describe(adminAvailable));
-  try {
-    const report = await runProbes({
-      cluster,
-      template: input.template,
-      environment: input.environment,
-      key: { id: key.id, encoded: key.encoded },
-      keySource: key.source,
-      random: ctx.random,
-      clock: ctx.clock,
-      signal: ctx.signal,
-      adminAvailable,
-      reporter: input.reporter,
-      retry: testProbeRetry(ctx.env),
-    });
-    return { report, clusterUrl: settings.url };
-  } finally {
-    await cluster.close().catch(() => {});
-  }
+  return { report, clusterUrl: settings.url };
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { parse as parseDotenv } from 'dotenv';
-import type { ClusterPort } from '../core/cluster-port.js';
+import { openFsWorkspace } from '../adapters/workspace/fs-workspace.js';
 import {
   type ConnectionFlags,
   type ConnectionSettings,
@@ -10,13 +10,12 @@ import {
   resolveConnection,
 } from '../core/config/connection.js';
 import { ConfigError } from '../core/errors.js';
+import { CONFIG_FILE, type Workspace } from '../core/ports/workspace.js';
 import { resolveEnvironment } from '../core/templates/load-template.js';
-import { DEFAULT_ENVIRONMENT, type ProjectConfig } from '../core/templates/schema.js';
+import { DEFAULT_ENVIRONMENT } from '../core/templates/schema.js';
 import type { CliContext } from './context.js';
-import { findProjectConfig } from './templates-io.js';
 
-/** The project config file name, looked up in the working directory. */
-export const CONFIG_FILE = 'eskeys.config.json';
+export { CONFIG_FILE };
 /** The admin credentials file (dotenv) looked up in the working directory. */
 export const CREDENTIALS_FILE = '.eskeys.env';
 
@@ -50,18 +49,14 @@ export function addClusterOptions(cmd: Command): Command {
     .addOption(new Option('--insecure', 'turn TLS verification off (never in production)'));
 }
 
-/** The loaded project: its config (defaults when there is no file) and the folder it lives in. */
-export interface Project {
-  readonly root: string;
-  readonly configPath?: string;
-  readonly config: ProjectConfig;
-}
+/** The project of a command: the Workspace port (config, templates, outputs, state folder, paths). */
+export type Project = Workspace;
 
 /** Reads eskeys.config.json (explicit path, or ./eskeys.config.json when present); exit 2 when invalid. */
 export function loadProject(ctx: CliContext, configFlag?: string): Project {
-  const found = findProjectConfig(ctx.cwd, configFlag ?? ctx.env.ESKEYS_CONFIG);
-  for (const w of found.warnings) ctx.io.stderr.write(`eskeys: warning: ${w}\n`);
-  return { root: found.root, configPath: found.path, config: found.config };
+  const { workspace, warnings } = openFsWorkspace(ctx.cwd, configFlag ?? ctx.env.ESKEYS_CONFIG);
+  for (const w of warnings) ctx.io.stderr.write(`eskeys: warning: ${w}\n`);
+  return workspace;
 }
 
 /** Reads a dotenv file without touching process.env; undefined when absent. */
@@ -103,30 +98,4 @@ export function connectionFor(ctx: CliContext, project: Project, flags: ClusterF
     caCertPath: conn.ca_cert ? resolve(project.root, conn.ca_cert) : undefined,
     caFingerprint: conn.ca_fingerprint,
   });
-}
-
-/** Opens the cluster as the admin identity (the client is imported only here, lazily). */
-export async function openCluster(
-  ctx: CliContext,
-  project: Project,
-  flags: ClusterFlags,
-): Promise<ClusterPort> {
-  const settings = connectionFor(ctx, project, flags);
-  const { createEsCluster } = await import('../adapters/es/es-cluster.js');
-  return createEsCluster(settings, {
-    onInsecure: () =>
-      ctx.io.stderr.write(
-        'eskeys: warning: TLS verification is OFF (--insecure); do not use in production\n',
-      ),
-  });
-}
-
-/** The state folder (journal, locks, audit log), absolute: `state_dir` of the project config. */
-export function stateDirOf(project: Project): string {
-  return resolve(project.root, project.config.state_dir);
-}
-
-/** The audit log of the project. */
-export function auditLogPath(project: Project): string {
-  return join(stateDirOf(project), 'audit.jsonl');
 }

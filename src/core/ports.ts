@@ -1,31 +1,3 @@
-/** Small ports the core takes as arguments, so tests inject fakes instead of patching modules. */
-
-/** Wall-clock time. Core never calls Date.now(). */
-export interface Clock {
-  now(): Date;
-}
-
-/** Randomness for canary names and ids. Core never calls Math.random(). */
-export interface Random {
-  /** `length` lowercase hex characters. */
-  hex(length: number): string;
-}
-
-/** Progress and diagnostics from long-running core services (rendered by the CLI). */
-export interface Reporter {
-  step(message: string): void;
-  warn(message: string): void;
-}
-
-/** A Reporter that drops everything. */
-export const silentReporter: Reporter = { step() {}, warn() {} };
-
-/** Narrow prompt port; the inquirer adapter implements it, tests use a scripted fake. */
-export interface Prompter {
-  confirm(message: string, defaultValue?: boolean): Promise<boolean>;
-  select<T extends string>(
-    message: string,
-    choices: readonly { value: T; name?: string; description?: string }[],
-  ): Promise<T>;
-  password(message: string): Promise<string>;
-}
+// The basic ports moved to ./ports/basics.ts (every port area is in ./ports/, see its index);
+// this path stays so existing imports keep working.
+export * from './ports/basics.js';

@@ -35,6 +35,8 @@ export function fakeContext(opts: {
   clock?: FakeClock;
   prompter?: Prompter;
   env?: Record<string, string>;
+  /** The cluster behind every connection; absent: connections go to the real ES adapter. */
+  connect?: CliContext['connect'];
 }): CliContext & { io: FakeIO; clock: FakeClock } {
   const io = opts.io ?? new FakeIO();
   const clock = opts.clock ?? new FakeClock('2026-06-01T00:00:00Z');
@@ -49,5 +51,9 @@ export function fakeContext(opts: {
       if (!opts.prompter) throw new Error('unexpected prompt');
       return opts.prompter;
     },
+    connect:
+      opts.connect ??
+      (async (settings, connectOpts) =>
+        (await import('../../src/cli/composition.js')).connectCluster(io, settings, connectOpts)),
   };
 }

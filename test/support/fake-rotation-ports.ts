@@ -1,6 +1,7 @@
-import type { OpenServices, RecordingEnvFiles } from '../../src/cli/rotation/services.js';
+import type { OpenServices } from '../../src/cli/composition.js';
 import { LockedError } from '../../src/core/errors.js';
 import type { JournalEntry, JournalReader, JournalWriter } from '../../src/core/journal/journal-entry.js';
+import type { RecordingEnvFiles } from '../../src/core/ports/rotation.js';
 import type { ProbeReport, RunProbesInput } from '../../src/core/probes/types.js';
 import type {
   CommandHook,

@@ -1,9 +1,8 @@
 import { openSync } from 'node:fs';
 import { WriteStream } from 'node:tty';
 import { confirm, password, select } from '@inquirer/prompts';
-import type { IO } from '../../cli/io.js';
 import { CancelledError } from '../../core/errors.js';
-import type { Prompter } from '../../core/ports.js';
+import type { Prompter, PromptTerminal } from '../../core/ports/index.js';
 
 /** True for inquirer's "user pressed Ctrl-C / closed the prompt" errors. */
 function isPromptExit(error: unknown): boolean {
@@ -34,9 +33,9 @@ function promptOutput(): NodeJS.WritableStream {
   }
 }
 
-/** Prompter over @inquirer/prompts, reading the injected stdin and writing to the terminal. */
-export function createInquirerPrompter(io: IO, signal: AbortSignal): Prompter {
-  const context = { input: io.stdin, output: promptOutput(), signal };
+/** Prompter over @inquirer/prompts, reading the terminal's input and writing to the terminal. */
+export function createInquirerPrompter(terminal: PromptTerminal, signal: AbortSignal): Prompter {
+  const context = { input: terminal.input, output: promptOutput(), signal };
   return {
     confirm: (message, defaultValue = false) =>
       guard(() => confirm({ message, default: defaultValue }, context)),

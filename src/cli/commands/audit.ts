@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { JsonlAuditLog } from '../../adapters/audit/jsonl-audit-log.js';
 import { ExitCode, ReportedError, UsageError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
-import { auditLogPath, loadProject } from '../project.js';
+import { loadProject } from '../project.js';
 import { writeJson } from '../render/json.js';
 import { renderTable } from '../render/table.js';
 
@@ -20,7 +20,7 @@ export interface AuditOptions {
 }
 
 function logPath(opts: AuditOptions): string {
-  return opts.log ? resolve(opts.ctx.cwd, opts.log) : auditLogPath(loadProject(opts.ctx, opts.config));
+  return opts.log ? resolve(opts.ctx.cwd, opts.log) : loadProject(opts.ctx, opts.config).auditLogPath;
 }
 
 /** Checks the hash chain; exit 1 when it is broken (or the log is missing). */

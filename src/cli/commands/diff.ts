@@ -7,7 +7,7 @@ import { parseTemplate } from '../../core/templates/index.js';
 import type { CliContext } from '../context.js';
 import type { IO } from '../io.js';
 import { writeJson } from '../render/json.js';
-import { readProjectConfig, readTemplateSource, resolveTemplatePaths } from '../templates-io.js';
+import { openWorkspace } from '../workspace.js';
 
 /** Reads a file as it was at a git revision (`git show REV:./file`); the CLI's only git use. */
 export type GitShow = (rev: string, absolutePath: string) => Promise<string>;
@@ -86,18 +86,18 @@ export function diffCommand(ctx: CliContext, run: (opts: DiffOptions) => Promise
 async function readVersions(
   opts: DiffOptions,
 ): Promise<{ old: { text: string; file: string }; new: { text: string; file: string } }> {
-  const { templatesDir } = await readProjectConfig(opts.cwd, opts.config);
+  const { workspace } = await openWorkspace(opts.cwd, opts.config);
   if (opts.git === undefined) {
     const [oldPath, newPath] = await Promise.all(
-      opts.templates.map(async (t) => (await resolveTemplatePaths([t], opts.cwd, templatesDir))[0]!),
+      opts.templates.map(async (t) => (await workspace.resolveTemplatePaths([t]))[0]!),
     );
     const [o, n] = await Promise.all([
-      readTemplateSource(oldPath!, opts.cwd),
-      readTemplateSource(newPath!, opts.cwd),
+      workspace.readTemplateSource(oldPath!),
+      workspace.readTemplateSource(newPath!),
     ]);
     return { old: o, new: n };
   }
-  const [abs] = await resolveTemplatePaths(opts.templates, opts.cwd, templatesDir).catch(async (e) => {
+  const [abs] = await workspace.resolveTemplatePaths(opts.templates).catch(async (e) => {
     // The template may exist only in history (deleted in the working tree).
     if (!(e instanceof UsageError)) throw e;
     return [path.resolve(opts.cwd, opts.templates[0]!)];
@@ -109,7 +109,7 @@ async function readVersions(
   const [fromRev, toRev] = range as [string, string | undefined];
   const oldText = await opts.gitShow(fromRev, abs!);
   const newText =
-    toRev === undefined ? (await readTemplateSource(abs!, opts.cwd)).text : await opts.gitShow(toRev, abs!);
+    toRev === undefined ? (await workspace.readTemplateSource(abs!)).text : await opts.gitShow(toRev, abs!);
   return {
     old: { text: oldText, file: `${shown}@${fromRev}` },
     new: { text: newText, file: toRev === undefined ? shown : `${shown}@${toRev}` },

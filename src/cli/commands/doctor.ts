@@ -5,10 +5,11 @@ import { Command, Option } from 'commander';
 import { JsonlAuditLog } from '../../adapters/audit/jsonl-audit-log.js';
 import { EnvFileStore } from '../../adapters/env-file/env-file-store.js';
 import { JsonlJournalStore } from '../../adapters/journal/jsonl-journal-store.js';
+import { inspectFsWorkspace } from '../../adapters/workspace/fs-workspace.js';
+import { checkTemplates } from '../../adapters/workspace/template-files.js';
 import type { ClusterPort } from '../../core/cluster-port.js';
 import type { ConnectionSettings } from '../../core/config/connection.js';
 import {
-  type ConfigFacts,
   type DirFacts,
   type DoctorReport,
   type LocalStatePort,
@@ -16,32 +17,21 @@ import {
   type TemplateFacts,
   type TemplateOutputs,
 } from '../../core/doctor/index.js';
-import { ConfigError, ExitCode, isEskeysError, ReportedError, UsageError } from '../../core/errors.js';
-import {
-  checkProjectConfig,
-  DEFAULT_PROJECT_CONFIG,
-  effectiveOutputs,
-  formatDocumentProblem,
-  type ProjectConfig,
-  resolveEnvironment,
-} from '../../core/templates/index.js';
+import { ConfigError, ExitCode, ReportedError, UsageError } from '../../core/errors.js';
+import { effectiveOutputs, formatDocumentProblem, resolveEnvironment } from '../../core/templates/index.js';
+import { DEFAULT_KEY_VAR } from '../../core/templates/schema.js';
 import { findVariableConflicts, formatVariableConflict } from '../../core/templates/variable-owners.js';
 import type { CliContext } from '../context.js';
 import {
   addClusterOptions,
   type ClusterFlags,
-  CONFIG_FILE,
   CREDENTIALS_FILE,
   connectionFor,
   environmentName,
   type Project,
-  stateDirOf,
 } from '../project.js';
 import { doctorJson, renderDoctor } from '../render/doctor.js';
 import { writeJson } from '../render/json.js';
-import { checkEnvFileTargets } from '../rotation/targets.js';
-import { checkTemplates, displayPath } from '../templates-io.js';
-import { readUserFile } from '../user-file.js';
 
 /** Flags of `eskeys doctor` plus the ports it uses. */
 export interface DoctorOptions extends ClusterFlags {
@@ -89,7 +79,10 @@ export async function runDoctor(opts: DoctorOptions): Promise<void> {
 /** Gathers the facts (config, templates, connection, files) and runs the core checks. */
 export async function diagnose(opts: DoctorOptions): Promise<DoctorReport> {
   const { ctx } = opts;
-  const { project, facts: config } = await readConfig(ctx, opts.config);
+  const { workspace: project, facts: config } = await inspectFsWorkspace(
+    ctx.cwd,
+    opts.config ?? ctx.env.ESKEYS_CONFIG,
+  );
   const environment = environmentName(ctx, opts);
   let environmentError: string | undefined;
   try {
@@ -108,7 +101,7 @@ export async function diagnose(opts: DoctorOptions): Promise<DoctorReport> {
       project.config.templates_dir,
     );
     templates = checked.map((c) => {
-      const file = displayPath(ctx.cwd, resolve(project.root, c.file));
+      const file = project.shownPath(resolve(project.root, c.file));
       return {
         file,
         ...(c.value ? { template: c.value } : {}),
@@ -138,7 +131,7 @@ export async function diagnose(opts: DoctorOptions): Promise<DoctorReport> {
       : effectiveOutputs(t.template, project.config, environment);
     const envFiles = (o.env_files ?? []).map((f) => (isAbsolute(f) ? f : resolve(project.root, f)));
     // What rotate refuses before minting, by the same check.
-    const targetProblem = await checkEnvFileTargets(ctx, project, t.template.name, envFiles).then(
+    const targetProblem = await project.checkEnvFileTargets(t.template.name, envFiles).then(
       () => undefined,
       (error: unknown) => {
         if (error instanceof ConfigError) return error.message;
@@ -148,7 +141,7 @@ export async function diagnose(opts: DoctorOptions): Promise<DoctorReport> {
     outputs.push({
       template: t.template.name,
       envFiles,
-      keyVar: o.key_var ?? 'ELASTICSEARCH_API_KEY',
+      keyVar: o.key_var ?? DEFAULT_KEY_VAR,
       ...(o.id_var ? { idVar: o.id_var } : {}),
       followSymlinks: o.follow_symlinks ?? false,
       mode: Number.parseInt(o.mode ?? '0600', 8),
@@ -163,11 +156,14 @@ export async function diagnose(opts: DoctorOptions): Promise<DoctorReport> {
         templates.flatMap((t) => (t.template ? [{ template: t.template, file: t.file }] : [])),
         project.config,
         (f) => resolve(project.root, f),
-      ).map((c) => formatVariableConflict(c, displayPath(ctx.cwd, c.envFile)));
+      ).map((c) => formatVariableConflict(c, project.shownPath(c.envFile)));
 
-  const stateDir = stateDirOf(project);
+  const stateDir = project.stateDir;
   return runDoctorChecks(
-    { openCluster: opts.openCluster ?? openAdminCluster, local: opts.local ?? fsLocalState(project.root) },
+    {
+      openCluster: opts.openCluster ?? ((s) => ctx.connect(s, { diagnostic: true })),
+      local: opts.local ?? fsLocalState(project.root),
+    },
     {
       environment,
       ...(environmentError ? { environmentError } : {}),
@@ -179,54 +175,12 @@ export async function diagnose(opts: DoctorOptions): Promise<DoctorReport> {
       local: {
         root: project.root,
         stateDir,
-        auditLog: join(stateDir, 'audit.jsonl'),
+        auditLog: project.auditLogPath,
         outputs,
         credentialFiles: credentialFiles(ctx, project, environmentError ? undefined : environment),
       },
     },
   );
-}
-
-/**
- * eskeys.config.json without throwing on an invalid file (doctor reports it as a failed check
- * and goes on with the defaults); like loadProject, a `--config` that does not exist is bad usage.
- */
-async function readConfig(
-  ctx: CliContext,
-  configFlag: string | undefined,
-): Promise<{ project: Project; facts: ConfigFacts }> {
-  const explicit = configFlag ?? ctx.env.ESKEYS_CONFIG;
-  const path = explicit ? resolve(ctx.cwd, explicit) : join(ctx.cwd, CONFIG_FILE);
-  const shown = explicit ?? CONFIG_FILE;
-  let text: string | undefined;
-  try {
-    // Strict UTF-8, and a directory or symlink loop named as such (user-file.ts).
-    text = await readUserFile(path, shown, 'config');
-  } catch (error) {
-    if (!isEskeysError(error)) throw error;
-    return {
-      project: { root: dirname(path), config: DEFAULT_PROJECT_CONFIG },
-      facts: { file: shown, errors: [error.message], warnings: [], environments: [] },
-    };
-  }
-  if (text === undefined) {
-    if (explicit) throw new ConfigError(`config file ${explicit} does not exist`);
-    return {
-      project: { root: ctx.cwd, config: DEFAULT_PROJECT_CONFIG },
-      facts: { errors: [], warnings: [], environments: [] },
-    };
-  }
-  const checked = checkProjectConfig(text, shown);
-  const config: ProjectConfig = checked.value ?? DEFAULT_PROJECT_CONFIG;
-  return {
-    project: { root: dirname(path), configPath: path, config },
-    facts: {
-      file: shown,
-      errors: checked.errors.map((p) => formatDocumentProblem(shown, p)),
-      warnings: checked.warnings.map((p) => formatDocumentProblem(shown, p)),
-      environments: Object.keys(checked.value?.environments ?? {}),
-    },
-  };
 }
 
 /** Dotenv files that hold admin credentials for this run: the environment's credentials_file and ./.eskeys.env. */
@@ -238,13 +192,6 @@ function credentialFiles(ctx: CliContext, project: Project, environment: string 
   if (file) out.push(isAbsolute(file) ? file : join(project.root, file));
   out.push(join(ctx.cwd, CREDENTIALS_FILE));
   return [...new Set(out)].filter((f) => existsSync(f));
-}
-
-/** The admin connection over the official client; one quick retry, so an unreachable URL answers fast. */
-async function openAdminCluster(settings: ConnectionSettings): Promise<ClusterPort> {
-  const { createEsCluster } = await import('../../adapters/es/es-cluster.js');
-  // No stderr warning for --insecure here: the TLS check reports it in the checklist.
-  return createEsCluster(settings, { retry: { retries: 1 }, requestTimeoutMs: 15_000 });
 }
 
 // --- the filesystem facts doctor reads (nothing is created or changed) -----------------------

@@ -15,15 +15,15 @@ import {
   type TemplateIndex,
 } from '../../core/inventory/index.js';
 import { templateHash } from '../../core/rotation/template-hash.js';
+import { openCluster } from '../composition.js';
 import type { CliContext } from '../context.js';
-import { addClusterOptions, type ClusterFlags, loadProject, openCluster, type Project } from '../project.js';
+import { addClusterOptions, type ClusterFlags, loadProject, type Project } from '../project.js';
 import {
   type InventoryRenderer,
   JsonRenderer,
   MarkdownRenderer,
   TableRenderer,
 } from '../render/inventory.js';
-import { checkTemplates } from '../templates-io.js';
 
 /** Output formats of `eskeys inventory`. */
 export type InventoryFormat = 'table' | 'json' | 'markdown';
@@ -72,9 +72,9 @@ async function loadTemplateIndex(
 ): Promise<{ index?: TemplateIndex; skipped?: string; absent?: boolean }> {
   const dir = project.config.templates_dir;
   if (!existsSync(resolve(project.root, dir))) return { skipped: `no ${dir}/ directory`, absent: true };
-  let checked: Awaited<ReturnType<typeof checkTemplates>>;
+  let checked: Awaited<ReturnType<Project['checkTemplates']>>;
   try {
-    checked = await checkTemplates([], project.root, dir);
+    checked = await project.checkTemplates([]);
   } catch (error) {
     // Raised only for an empty templates directory: as good as none.
     if (error instanceof UsageError) return { skipped: error.message, absent: true };

@@ -24,7 +24,7 @@ import type { CliContext } from '../context.js';
 import type { IO } from '../io.js';
 import { writeJson } from '../render/json.js';
 import { renderTable } from '../render/table.js';
-import { checkTemplates, displayPath, readProjectConfig } from '../templates-io.js';
+import { openWorkspace } from '../workspace.js';
 
 /** Options of `eskeys lint`. */
 export interface LintOptions {
@@ -83,8 +83,9 @@ interface InvalidTemplate {
 
 /** Lints the templates and renders the findings; exits 1 on errors, 2 on invalid templates. */
 export async function runLint(opts: LintOptions): Promise<void> {
-  const { config, file: configFile, templatesDir, root } = await readProjectConfig(opts.cwd, opts.config);
-  const checked = await checkTemplates(opts.paths, opts.cwd, templatesDir);
+  const { workspace } = await openWorkspace(opts.cwd, opts.config);
+  const { config, configFile, templatesDirShown: templatesDir, root } = workspace;
+  const checked = await workspace.checkTemplates(opts.paths);
   const invalid: InvalidTemplate[] = [];
   const results: (TemplateLintResult & { warnings: string[]; line: (path: string) => number | undefined })[] =
     [];
@@ -126,7 +127,7 @@ export async function runLint(opts: LintOptions): Promise<void> {
       : [];
   // One variable, one owner: across every linted template and every environment of the config.
   const conflicts = findVariableConflicts(linted, config, (f) => path.resolve(root, f)).map((c) => {
-    const envFile = displayPath(opts.cwd, c.envFile);
+    const envFile = workspace.shownPath(c.envFile);
     return { ...c, envFile, message: formatVariableConflict(c, envFile) };
   });
   const all = results.flatMap((r) => r.findings);

@@ -11,7 +11,7 @@ import type { CliContext } from '../context.js';
 import type { IO } from '../io.js';
 import { writeJson } from '../render/json.js';
 import { renderMarkdownTable, renderTable } from '../render/table.js';
-import { loadTemplates, readProjectConfig } from '../templates-io.js';
+import { openWorkspace } from '../workspace.js';
 
 /** Options of `eskeys matrix`. */
 export interface MatrixOptions {
@@ -78,8 +78,7 @@ export function matrixCommand(
 
 /** Builds and renders the matrix (exit 0; 2 on invalid templates). */
 export async function runMatrix(opts: MatrixOptions): Promise<void> {
-  const { templatesDir } = await readProjectConfig(opts.cwd, opts.config);
-  const loaded = await loadTemplates(opts.paths, opts.cwd, templatesDir);
+  const loaded = await (await openWorkspace(opts.cwd, opts.config)).workspace.loadTemplates(opts.paths);
   const names = loaded.map((l) => l.template.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate)

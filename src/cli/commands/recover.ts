@@ -1,14 +1,15 @@
 import { Command, Option } from 'commander';
 import type { ClusterPort } from '../../core/cluster-port.js';
-import { ExitCode, isEskeysError, PartialFailureError, ReportedError } from '../../core/errors.js';
+import { ExitCode, PartialFailureError, ReportedError } from '../../core/errors.js';
 import type { JournalEntry } from '../../core/journal/journal-entry.js';
 import { openRotations } from '../../core/journal/plan-recovery.js';
 import { parseManagedKeys } from '../../core/rotation/key-metadata.js';
 import { describeKey } from '../../core/rotation/key-state.js';
-import { abandonedCreates, invalidateLateKeys, type LateKeyResult } from '../../core/rotation/late-keys.js';
+import { abandonedCreates, type LateKeyResult } from '../../core/rotation/late-keys.js';
 import type { RecoveryResult } from '../../core/rotation/recover-rotation.js';
 import { maskId } from '../../core/secret.js';
-import { actorName } from '../actor.js';
+import { type RecoveryProblem, recoverEnvironments } from '../../core/use-cases/recover.js';
+import { type OpenServices, openRotationServices, runContext, stderrReporter } from '../composition.js';
 import type { CliContext } from '../context.js';
 import {
   addClusterOptions,
@@ -19,13 +20,6 @@ import {
 } from '../project.js';
 import { writeJson } from '../render/json.js';
 import { sweepLocalLeftovers } from '../rotation/leftovers.js';
-import { type RecoveryProblem, recoverOpenRotations } from '../rotation/recover.js';
-import {
-  displayPath,
-  type OpenServices,
-  openRotationServices,
-  stderrReporter,
-} from '../rotation/services.js';
 
 /** Flags of `recover` plus the ports it uses. */
 export interface RecoverOptions extends ClusterFlags {
@@ -37,7 +31,7 @@ export interface RecoverOptions extends ClusterFlags {
 }
 
 function renderResult(r: RecoveryResult, project: Project): string {
-  const rel = (f: string) => displayPath(project, f);
+  const rel = (f: string) => project.projectPath(f);
   const lines = [
     `${r.template}@${r.environment}: rotation ${r.rotation} (new key ${r.keyName ?? '?'}${r.keyId ? ` ${maskId(r.keyId)}` : ''}) was interrupted at ${r.interruptedAt}`,
   ];
@@ -56,15 +50,6 @@ function renderResult(r: RecoveryResult, project: Project): string {
 
 function renderLateKey(l: LateKeyResult): string {
   return `${l.template}@${l.environment}: ${l.action}: ${l.reason}\n`;
-}
-
-function lateProblem(environment: string, error: unknown): RecoveryProblem {
-  return {
-    rotation: '-',
-    scope: `*@${environment}`,
-    error: error instanceof Error ? error.message : String(error),
-    exitCode: (error as { exitCode?: number }).exitCode ?? ExitCode.partialFailure,
-  };
 }
 
 /** Runs `eskeys recover`: every rotation whose journal has no end is rolled back or forward. */
@@ -103,77 +88,28 @@ export async function runRecover(opts: RecoverOptions): Promise<void> {
       else ctx.io.stdout.write('no interrupted rotation in the journal\n');
       return;
     }
-    // Each environment may name its own cluster: its rotations are recovered through its own
-    // connection, never through another environment's (a key id looked up on the wrong cluster
-    // would read as "never created").
-    const here = environmentName(ctx, opts);
-    for (const environment of environments) {
-      const group = open.filter((p) => p.environment === environment);
-      let envServices = services;
-      if (environment !== here) {
-        try {
-          envServices = await (opts.openServices ?? openRotationServices)(ctx, project, {
-            ...opts,
-            env: environment,
-          });
-        } catch (error) {
-          for (const p of group) {
-            problems.push({
-              rotation: p.rotation,
-              scope: `${p.template}@${p.environment}`,
-              error: (error as Error).message,
-              exitCode: (error as { exitCode?: number }).exitCode ?? ExitCode.partialFailure,
-            });
-            reporter.warn(`cannot recover ${p.template}@${environment}: ${(error as Error).message}`);
-          }
-          // Only an old journal entry brought this environment here (it may since have left the
-          // configuration): a warning, not a failed recovery.
-          if (group.length === 0) {
-            reporter.warn(
-              `cannot check ${environment} for keys created after eskeys gave up: ${(error as Error).message}`,
-            );
-          }
-          continue;
-        }
-      }
-      try {
-        try {
-          const late = await invalidateLateKeys(
-            {
-              cluster: envServices.cluster,
-              clock: ctx.clock,
-              audit: envServices.audit,
-              actor: actorName(ctx.env),
-            },
-            entries,
-            environment,
-            { dryRun: opts.dryRun },
-          );
-          lateKeys.push(...late);
-          if (!opts.json) for (const l of late) ctx.io.stdout.write(renderLateKey(l));
-        } catch (error) {
-          if (!isEskeysError(error)) throw error;
-          problems.push(lateProblem(environment, error));
-          reporter.warn(`${environment}: ${error.message}`);
-        }
-        if (group.length === 0) continue;
-        const outcome = await recoverOpenRotations({
-          ctx,
-          project,
-          services: envServices,
-          reporter,
-          open: group,
-          dryRun: opts.dryRun,
-          onResult: (result) => {
-            if (!opts.json) ctx.io.stdout.write(renderResult(result, project));
-          },
-        });
-        results.push(...outcome.results);
-        problems.push(...outcome.problems);
-      } finally {
-        if (envServices !== services) await envServices.close();
-      }
-    }
+    const run = await recoverEnvironments({
+      ctx: runContext(ctx),
+      project,
+      services,
+      reporter,
+      entries,
+      open,
+      environments,
+      here: environmentName(ctx, opts),
+      dryRun: opts.dryRun,
+      openServices: (environment) =>
+        (opts.openServices ?? openRotationServices)(ctx, project, { ...opts, env: environment }),
+      onLateKey: (l) => {
+        if (!opts.json) ctx.io.stdout.write(renderLateKey(l));
+      },
+      onResult: (result) => {
+        if (!opts.json) ctx.io.stdout.write(renderResult(result, project));
+      },
+    });
+    results.push(...run.results);
+    problems.push(...run.problems);
+    lateKeys.push(...run.lateKeys);
     if (!opts.json && results.length === 0 && lateKeys.length === 0 && problems.length === 0) {
       ctx.io.stdout.write('no interrupted rotation in the journal\n');
     }

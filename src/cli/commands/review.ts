@@ -29,7 +29,6 @@ import type { CliContext } from '../context.js';
 import { type DeployedKeyOptions, probeDeployedKey, readKey } from '../deployed-key.js';
 import {
   addClusterOptions,
-  auditLogPath,
   type ClusterFlags,
   connectionFor,
   environmentName,
@@ -38,7 +37,6 @@ import {
 } from '../project.js';
 import { reviewJson } from '../render/review-json.js';
 import { renderReviewMarkdown } from '../render/review-markdown.js';
-import { displayPath, loadTemplates } from '../templates-io.js';
 
 /** Output formats of `eskeys review`. */
 export type ReviewFormat = 'markdown' | 'json';
@@ -146,11 +144,7 @@ but its sign-off could not be recorded in the audit log.`,
 /** Gathers everything, builds the document, renders it, records a sign-off; exit 1 when changes are required. */
 export async function runReview(ctx: CliContext, opts: ReviewOptions): Promise<void> {
   const project = loadProject(ctx, opts.config);
-  const templatesDir =
-    project.root === ctx.cwd
-      ? project.config.templates_dir
-      : resolve(project.root, project.config.templates_dir);
-  const loaded = await loadTemplates(opts.templates, ctx.cwd, templatesDir);
+  const loaded = await project.loadTemplates(opts.templates);
   for (const l of loaded) for (const w of l.warnings) ctx.io.stderr.write(`eskeys: warning: ${w}\n`);
   const environment = environmentName(ctx, opts);
   resolveEnvironment(project.config, environment); // an unknown environment is exit 2 before anything else
@@ -161,7 +155,7 @@ export async function runReview(ctx: CliContext, opts: ReviewOptions): Promise<v
     warn: (m) => ctx.io.stderr.write(`eskeys: warning: ${m}\n`),
   };
 
-  const audit = await readAudit(ctx, project);
+  const audit = await readAudit(project);
   const records = parseAuditRecords(audit);
   const cluster = await clusterKeys(ctx, project, opts, environment);
 
@@ -230,9 +224,9 @@ function summaryLine(doc: ReviewDocument): string {
 }
 
 /** The audit log's verification and text (a missing log is evidence of nothing, not an error). */
-async function readAudit(ctx: CliContext, project: Project): Promise<AuditLogInput> {
-  const path = auditLogPath(project);
-  const log = displayPath(ctx.cwd, path);
+async function readAudit(project: Project): Promise<AuditLogInput> {
+  const path = project.auditLogPath;
+  const log = project.shownPath(path);
   const verification = await JsonlAuditLog.verify(path);
   let text: string | undefined;
   try {
@@ -267,13 +261,7 @@ async function clusterKeys(
     ctx.io.stderr.write(`eskeys: note: no cluster state in the review: ${error.message}\n`);
     return { available: false, reason: `no admin connection (${error.message})` };
   }
-  const { createEsCluster } = await import('../../adapters/es/es-cluster.js');
-  const cluster: ClusterPort = createEsCluster(settings, {
-    onInsecure: () =>
-      ctx.io.stderr.write(
-        'eskeys: warning: TLS verification is OFF (--insecure); do not use in production\n',
-      ),
-  });
+  const cluster: ClusterPort = await ctx.connect(settings);
   try {
     const keys = parseManagedKeys(await cluster.findManagedKeys({ environment }));
     const admin = await adminIdentity(cluster);
@@ -375,14 +363,14 @@ async function recordSignOff(
   actor: string,
   text: string,
 ): Promise<void> {
-  const path = auditLogPath(project);
+  const path = project.auditLogPath;
   const log = new JsonlAuditLog(path, ctx.clock);
   const digest = createHash('sha256').update(text, 'utf8').digest('hex');
   for (const i of doc.identities) {
     await log.append(reviewCompletedEvent(i, doc, { reviewer, actor, documentSha256: digest }));
   }
   ctx.io.stderr.write(
-    `eskeys: signed off by ${reviewer}: ${doc.identities.length} review.completed event${doc.identities.length === 1 ? '' : 's'} in ${displayPath(ctx.cwd, path)} (document sha256 ${digest.slice(0, 12)}…)\n`,
+    `eskeys: signed off by ${reviewer}: ${doc.identities.length} review.completed event${doc.identities.length === 1 ? '' : 's'} in ${project.shownPath(path)} (document sha256 ${digest.slice(0, 12)}…)\n`,
   );
 }
 

@@ -4,10 +4,10 @@ import { parseManagedKey, parseManagedKeys } from '../../core/rotation/key-metad
 import { planRevoke, type RevokeSelector, revokeKeys } from '../../core/rotation/plan-revoke.js';
 import { maskId } from '../../core/secret.js';
 import { actorName } from '../actor.js';
+import { type OpenServices, openRotationServices, stderrReporter } from '../composition.js';
 import type { CliContext } from '../context.js';
 import { addClusterOptions, type ClusterFlags, loadProject } from '../project.js';
 import { writeJson } from '../render/json.js';
-import { type OpenServices, openRotationServices, stderrReporter } from '../rotation/services.js';
 
 /** Flags of `revoke` plus the ports it uses. */
 export interface RevokeOptions extends ClusterFlags {

@@ -2,27 +2,19 @@ import { Command, Option } from 'commander';
 import type { ClusterPort } from '../../core/cluster-port.js';
 import { durationProblem, parseDuration } from '../../core/duration.js';
 import { CancelledError, ExitCode, ReportedError, StoppedError, UsageError } from '../../core/errors.js';
+import type { RecordingEnvFiles, RotationLock } from '../../core/ports/rotation.js';
 import type { EffectiveOutputs } from '../../core/rotation/outputs.js';
 import type { ProceedPlan } from '../../core/rotation/plan-rotation.js';
 import { privilegeDiff } from '../../core/rotation/privilege-diff.js';
 import { variableHolders } from '../../core/rotation/variable-holders.js';
 import { Secret } from '../../core/secret.js';
 import { DEFAULT_ENVIRONMENT, type RoleTemplate } from '../../core/templates/schema.js';
+import { executeRotation, prepareRotation, requireUserAdmin } from '../../core/use-cases/rotate.js';
+import { type OpenServices, openRotationServices, runContext, stderrReporter } from '../composition.js';
 import type { CliContext } from '../context.js';
 import { addClusterOptions, type ClusterFlags, loadProject, type Project } from '../project.js';
 import { writeJson } from '../render/json.js';
 import { type FileDiff, outcomeJson, renderOutcome, renderPlan } from '../render/rotation-report.js';
-import { executeRotation, prepareRotation, requireUserAdmin } from '../rotation/run.js';
-import {
-  displayPath,
-  type OpenServices,
-  openRotationServices,
-  type RecordingEnvFiles,
-  type RotationLock,
-  stderrReporter,
-} from '../rotation/services.js';
-import { guardOutputs, listTemplates, loadTemplate, resolveOutputs } from '../rotation/targets.js';
-import { displayPath as shownPath } from '../templates-io.js';
 
 /** Flags of `rotate`/`create` plus the ports they use. */
 export interface RotateOptions extends ClusterFlags {
@@ -53,7 +45,7 @@ async function pickTarget(
   const { ctx } = opts;
   let templateName = opts.template;
   if (!templateName) {
-    const names = await listTemplates(project);
+    const names = await project.templateNames();
     if (!ctx.io.canPrompt()) {
       throw new UsageError(`--template is required${names.length ? ` (one of: ${names.join(', ')})` : ''}`);
     }
@@ -78,7 +70,7 @@ async function pickTarget(
       );
     else
       throw new UsageError(
-        `--env is required: ${project.configPath ? displayPath(project, project.configPath) : 'the project config'} declares environments (${envs.join(', ')}); pass --env NAME or set ESKEYS_ENV`,
+        `--env is required: ${project.configPath ? project.projectPath(project.configPath) : 'the project config'} declares environments (${envs.join(', ')}); pass --env NAME or set ESKEYS_ENV`,
       );
   }
   return { templateName, environment };
@@ -97,10 +89,10 @@ export async function runRotate(opts: RotateOptions): Promise<void> {
   const project = loadProject(ctx, opts.config);
   const { templateName, environment } = await pickTarget(opts, project);
   const flags: ClusterFlags = { ...opts, env: environment };
-  const { template, file, warnings: templateWarnings } = await loadTemplate(ctx, project, templateName);
-  const outputs = resolveOutputs(project, template, environment);
+  const { template, file, warnings: templateWarnings } = await project.scopeTemplate(templateName);
+  const outputs = project.outputs(template, environment);
   // Before connecting: a bad output is the project's problem, not the cluster's.
-  await guardOutputs(ctx, project, { template, file: shownPath(ctx.cwd, file) }, environment, outputs);
+  await project.guardOutputs({ template, file: project.shownPath(file) }, environment, outputs);
   const reporter = stderrReporter(ctx.io, project.root);
   for (const w of templateWarnings) reporter.warn(w);
   const services = await (opts.openServices ?? openRotationServices)(ctx, project, flags);
@@ -111,7 +103,7 @@ export async function runRotate(opts: RotateOptions): Promise<void> {
     requireUserAdmin(services.cluster);
     if (!opts.dryRun) lock = await services.lock(scopeName);
     const prepared = await prepareRotation({
-      ctx,
+      ctx: runContext(ctx),
       services,
       reporter,
       template,
@@ -132,7 +124,7 @@ export async function runRotate(opts: RotateOptions): Promise<void> {
     if (!shown) for (const w of plan.warnings) reporter.warn(w);
 
     const outcome = await executeRotation({
-      ctx,
+      ctx: runContext(ctx),
       project,
       services,
       reporter,
@@ -211,7 +203,7 @@ async function renderDryRun(
       cut_short: plan.cutShort.map((k) => ({ id: k.info.id, name: k.info.name })),
       env_files: extras.diffs,
       holders: extras.holders.map((h) => ({
-        file: displayPath(project, h.file),
+        file: project.projectPath(h.file),
         variable: h.variable,
         key_id: h.keyId ?? null,
         holder: h.holder,
@@ -224,8 +216,8 @@ async function renderDryRun(
   ctx.io.stdout.write(
     renderPlan(plan, {
       ...extras,
-      files: outputs.envFiles.map((f) => displayPath(project, f)),
-      holders: extras.holders.map((h) => ({ ...h, file: displayPath(project, h.file) })),
+      files: outputs.envFiles.map((f) => project.projectPath(f)),
+      holders: extras.holders.map((h) => ({ ...h, file: project.projectPath(h.file) })),
       now: ctx.clock.now(),
     }),
   );
@@ -261,8 +253,8 @@ async function confirmPlan(
   ctx.io.stderr.write(
     renderPlan(plan, {
       ...extras,
-      files: outputs.envFiles.map((f) => displayPath(project, f)),
-      holders: extras.holders.map((h) => ({ ...h, file: displayPath(project, h.file) })),
+      files: outputs.envFiles.map((f) => project.projectPath(f)),
+      holders: extras.holders.map((h) => ({ ...h, file: project.projectPath(h.file) })),
       now: ctx.clock.now(),
     }),
   );

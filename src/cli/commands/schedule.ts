@@ -7,7 +7,6 @@ import { CONFIG_FILE, loadProject } from '../project.js';
 import { passJson, passSummary, recoveryLine, scopeText } from '../render/pass-report.js';
 import { passEnvironments, tickPass } from '../rotation/pass.js';
 import { addPassOptions, driftPolicy, passConcurrency, type TickOptions } from '../rotation/pass-options.js';
-import { listTemplates, loadTemplate } from '../rotation/targets.js';
 
 /** The default schedule: hourly, at a fixed minute off the top of the hour. */
 export const DEFAULT_CRON = '17 * * * *';
@@ -140,8 +139,8 @@ export async function runSchedule(opts: ScheduleOptions): Promise<void> {
   // Fail fast on what would fail every pass: an unknown environment, an empty templates folder.
   passEnvironments(ctx, project, opts);
   // A --template that does not load would fail every pass: a service that looks healthy forever.
-  if (opts.template) await loadTemplate(ctx, project, opts.template);
-  if (!opts.template && (await listTemplates(project)).length === 0) {
+  if (opts.template) await project.scopeTemplate(opts.template);
+  if (!opts.template && (await project.templateNames()).length === 0) {
     throw new ConfigError(
       `no templates in ${project.config.templates_dir}/ (templates_dir of ${CONFIG_FILE}): nothing to schedule`,
     );

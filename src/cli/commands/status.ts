@@ -2,8 +2,9 @@ import { Command, Option } from 'commander';
 import type { ClusterPort } from '../../core/cluster-port.js';
 import { parseManagedKeys } from '../../core/rotation/key-metadata.js';
 import { describeKey, type KeyView } from '../../core/rotation/key-state.js';
+import { openCluster } from '../composition.js';
 import type { CliContext } from '../context.js';
-import { addClusterOptions, type ClusterFlags, loadProject, openCluster, type Project } from '../project.js';
+import { addClusterOptions, type ClusterFlags, loadProject, type Project } from '../project.js';
 import { writeJson } from '../render/json.js';
 import { keyViewJson, renderKeyTable } from '../render/rotation-report.js';
 

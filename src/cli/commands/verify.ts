@@ -8,7 +8,7 @@ import { effectiveOutputs } from '../../core/templates/load-template.js';
 import { actorName } from '../actor.js';
 import type { CliContext } from '../context.js';
 import { type DeployedKeyOptions, type KeyUnderTest, probeDeployedKey, readKey } from '../deployed-key.js';
-import { addClusterOptions, auditLogPath, environmentName, loadProject, type Project } from '../project.js';
+import { addClusterOptions, environmentName, loadProject, type Project } from '../project.js';
 import { writeJson } from '../render/json.js';
 import { renderJUnit } from '../render/junit.js';
 import {
@@ -18,7 +18,6 @@ import {
   renderProbeTable,
   summarise,
 } from '../render/probe-matrix.js';
-import { loadTemplate } from '../templates-io.js';
 
 /** Output formats of `eskeys verify`. */
 export type VerifyFormat = 'table' | 'json' | 'junit';
@@ -79,11 +78,7 @@ busy (429/503/timeouts on every try) · 130 interrupted (canaries removed first)
 export async function runVerify(ctx: CliContext, opts: VerifyOptions): Promise<void> {
   const project = loadProject(ctx, opts.config);
   // Names resolve in the templates directory of the project (next to its config); paths against cwd.
-  const templatesDir =
-    project.root === ctx.cwd
-      ? project.config.templates_dir
-      : resolve(project.root, project.config.templates_dir);
-  const { template, warnings } = await loadTemplate(opts.template, ctx.cwd, templatesDir);
+  const { template, warnings } = await project.loadTemplate(opts.template);
   for (const w of warnings) ctx.io.stderr.write(`eskeys: warning: ${w}\n`);
   if (template.probes.allow.length + template.probes.deny.length === 0) {
     throw new TemplateError(
@@ -170,7 +165,7 @@ async function recordVerification(
 ): Promise<void> {
   const { JsonlAuditLog } = await import('../../adapters/audit/jsonl-audit-log.js');
   const failed = report.results.filter((r) => r.verdict !== 'pass').map(probeName);
-  await new JsonlAuditLog(auditLogPath(project), ctx.clock).append({
+  await new JsonlAuditLog(project.auditLogPath, ctx.clock).append({
     type: report.passed ? 'key.verified' : 'key.verify_failed',
     template,
     environment,

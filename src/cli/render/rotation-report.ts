@@ -1,4 +1,5 @@
 import { humanizeDuration } from '../../core/duration.js';
+import type { FileDiff } from '../../core/ports/rotation.js';
 import type { ProbeReport } from '../../core/probes/types.js';
 import type { KeyView } from '../../core/rotation/key-state.js';
 import type { ProceedPlan } from '../../core/rotation/plan-rotation.js';
@@ -10,10 +11,7 @@ import { maskId } from '../../core/secret.js';
 import { renderTable } from './table.js';
 
 /** A masked env-file diff of one published file. */
-export interface FileDiff {
-  readonly file: string;
-  readonly diff: string;
-}
+export type { FileDiff };
 
 function iso(d: Date | undefined): string {
   return d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : 'never';

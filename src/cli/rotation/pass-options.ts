@@ -4,9 +4,9 @@
 import { type Command, Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { DRIFT_POLICIES, type DriftPolicy } from '../../core/scheduler/policy.js';
+import type { OpenServices } from '../composition.js';
 import type { CliContext } from '../context.js';
 import { addClusterOptions, type ClusterFlags } from '../project.js';
-import type { OpenServices } from './services.js';
 
 /** Flags of `tick` (and of each pass of `schedule`) plus the ports they use. */
 export interface TickOptions extends ClusterFlags {

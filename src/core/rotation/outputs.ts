@@ -1,3 +1,6 @@
+import { parseDuration } from '../duration.js';
+import { DEFAULT_KEY_VAR, type Outputs } from '../templates/schema.js';
+
 /** A health check after the restart hook, with durations in ms. */
 export type HealthCheckSpec =
   | { readonly kind: 'url'; readonly url: string; readonly timeoutMs: number; readonly expectStatus?: number }
@@ -14,4 +17,44 @@ export interface EffectiveOutputs {
   readonly mode?: number;
   readonly restart?: { readonly command: string; readonly timeoutMs: number };
   readonly healthCheck?: HealthCheckSpec;
+}
+
+/** Milliseconds of a hook's timeout; 30 s when it does not parse (the schema has checked it). */
+function hookTimeoutMs(d: string): number {
+  return parseDuration(d) ?? 30_000;
+}
+
+/**
+ * The effective outputs of one (template, environment) with every default applied: `key_var`
+ * {@link DEFAULT_KEY_VAR}, `mode` 0600, no symlinks followed; env files made absolute by
+ * `absolute` (the workspace resolves them against the project folder).
+ */
+export function toEffectiveOutputs(o: Outputs, absolute: (path: string) => string): EffectiveOutputs {
+  let healthCheck: HealthCheckSpec | undefined;
+  if (o.health_check) {
+    healthCheck =
+      'url' in o.health_check
+        ? {
+            kind: 'url',
+            url: o.health_check.url,
+            timeoutMs: hookTimeoutMs(o.health_check.timeout),
+            expectStatus: o.health_check.expect_status,
+          }
+        : {
+            kind: 'command',
+            command: o.health_check.command,
+            timeoutMs: hookTimeoutMs(o.health_check.timeout),
+          };
+  }
+  return {
+    envFiles: (o.env_files ?? []).map(absolute),
+    keyVar: o.key_var ?? DEFAULT_KEY_VAR,
+    idVar: o.id_var,
+    followSymlinks: o.follow_symlinks ?? false,
+    mode: Number.parseInt(o.mode ?? '0600', 8),
+    restart: o.restart
+      ? { command: o.restart.command, timeoutMs: hookTimeoutMs(o.restart.timeout) }
+      : undefined,
+    healthCheck,
+  };
 }

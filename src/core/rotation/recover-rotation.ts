@@ -13,6 +13,7 @@ import type { Clock, Reporter } from '../ports.js';
 import { encodedKeyId } from '../probes/encoded-key.js';
 import { perRunClusterResources } from '../probes/plan.js';
 import type { Secret } from '../secret.js';
+import { DEFAULT_KEY_VAR } from '../templates/schema.js';
 import { mergeMetadata, parseManagedKeys } from './key-metadata.js';
 import { isValidKey } from './key-state.js';
 import type { EffectiveOutputs } from './outputs.js';
@@ -61,7 +62,7 @@ export async function recoverRotation(
   opts: { dryRun?: boolean } = {},
 ): Promise<RecoveryResult> {
   const scope = { template: p.template, environment: p.environment };
-  const keyVar = p.plan.keyVar ?? 'ELASTICSEARCH_API_KEY';
+  const keyVar = p.plan.keyVar ?? DEFAULT_KEY_VAR;
   const idVar = p.plan.idVar;
   const oldKeyId = p.plan.oldKeyId;
   const now = deps.clock.now();

@@ -54,7 +54,10 @@ export interface PassLock {
   release(): Promise<void> | void;
 }
 
-/** One environment's connection and runners, opened once per pass. */
+/**
+ * One environment's connection and runners, opened once per pass. Implemented by
+ * core/use-cases/pass-session.ts over the rotation services; tests may script it.
+ */
 export interface EnvironmentSession {
   /** Rolls back or forward the journal's interrupted rotations of this environment (of `templates` when given). */
   recover(opts: { templates?: readonly string[]; dryRun: boolean }): Promise<PassRecovery[]>;
@@ -64,7 +67,7 @@ export interface EnvironmentSession {
   findScopeKeys(template: string): Promise<ManagedKey[]>;
   /** Takes the scope's rotation lock; throws LockedError when another process holds it. */
   lock(scope: string): Promise<PassLock>;
-  /** Rotates (or creates) without asking, exactly as `eskeys rotate`/`create` would. */
+  /** Rotates (or creates) without asking, through the rotate/create use case `eskeys rotate`/`create` run. */
   rotate(
     template: RoleTemplate,
     mode: 'create' | 'rotate',

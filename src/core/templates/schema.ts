@@ -159,6 +159,9 @@ const envFileMode = z.enum(ENV_FILE_MODES, {
   error: `expected one of ${ENV_FILE_MODES.map((m) => `"${m}"`).join(', ')} (a live key is never readable by others)`,
 });
 
+/** The variable a template's key is written to when its outputs name none. */
+export const DEFAULT_KEY_VAR = 'ELASTICSEARCH_API_KEY';
+
 /** Where the key goes. */
 export const OutputsSchema = z
   .strictObject({
@@ -166,7 +169,7 @@ export const OutputsSchema = z
       .array(z.string().min(1))
       .default([])
       .describe('Env files (relative to the project root) that receive the key.'),
-    key_var: envVarName.default('ELASTICSEARCH_API_KEY').describe('Variable holding the encoded key.'),
+    key_var: envVarName.default(DEFAULT_KEY_VAR).describe('Variable holding the encoded key.'),
     id_var: envVarName.optional().describe('Variable holding the key id (optional).'),
     /** Write through a symlinked env file instead of refusing it. */
     follow_symlinks: z
@@ -255,7 +258,7 @@ export const RoleTemplateSchema = z
     probes: ProbesSchema.default({ allow: [], deny: [] }),
     outputs: OutputsSchema.default({
       env_files: [],
-      key_var: 'ELASTICSEARCH_API_KEY',
+      key_var: DEFAULT_KEY_VAR,
       follow_symlinks: false,
     }),
     lint: LintSettingsSchema.optional(),

@@ -29,6 +29,7 @@ function ctx(): CliContext & { out: () => string; err: () => string } {
     random: { hex: (n) => '0'.repeat(n) },
     signal: new AbortController().signal,
     prompter: () => Promise.reject(new Error('no prompts')),
+    connect: () => Promise.reject(new Error('no cluster')),
     out: () => out,
     err: () => err,
   };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createCommand } from '../../../src/cli/commands/create.js';
 import { type RotateOptions, rotateCommand, runRotate } from '../../../src/cli/commands/rotate.js';
-import type { OpenServices } from '../../../src/cli/rotation/services.js';
+import type { OpenServices } from '../../../src/cli/composition.js';
 import { CancelledError, LockedError, UsageError } from '../../../src/core/errors.js';
 import { FakeCluster } from '../../support/fake-cluster.js';
 import { FakeIO, fakeContext } from '../../support/fake-io.js';

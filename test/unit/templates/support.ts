@@ -72,6 +72,7 @@ export function cliContext(io: IO, cwd: string): CliContext {
     random: { hex: (n) => '0'.repeat(n) },
     signal: new AbortController().signal,
     prompter: () => Promise.reject(new Error('no prompts in these tests')),
+    connect: () => Promise.reject(new Error('no cluster in these tests')),
   };
 }
 

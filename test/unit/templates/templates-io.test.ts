@@ -6,7 +6,7 @@ import {
   loadTemplates,
   readProjectConfig,
   resolveTemplatePaths,
-} from '../../../src/cli/templates-io.js';
+} from '../../../src/adapters/workspace/template-files.js';
 import { TemplateError, UsageError } from '../../../src/core/errors.js';
 import { templateInput, tempProject } from './support.js';
 

@@ -1,25 +1,24 @@
-// The CLI's composition of the rotation: one (template, environment) planned and run without
-// prompts — the services of ./services.ts wired to the core's rotation engine (planRotation,
-// rotateKey). rotate, create and the scheduler's pass all run it.
+// The rotate/create use case: one (template, environment) planned and run without prompts — the
+// rotation services wired to the rotation engine (planRotation, rotateKey). `eskeys rotate`,
+// `eskeys create` and the scheduler's pass session all run it.
 
-import type { ClusterPort } from '../../core/cluster-port.js';
-import { EnvFileSyntaxError } from '../../core/env-file/edit-env.js';
-import { ConfigError, LockedError, PartialFailureError, UsageError } from '../../core/errors.js';
-import { openRotations } from '../../core/journal/plan-recovery.js';
-import type { Reporter } from '../../core/ports.js';
-import { type ManagedKey, parseManagedKeys } from '../../core/rotation/key-metadata.js';
-import { findLateKeys, lateKeyReason } from '../../core/rotation/late-keys.js';
-import type { EffectiveOutputs } from '../../core/rotation/outputs.js';
-import { type ProceedPlan, planRotation } from '../../core/rotation/plan-rotation.js';
-import { type RotationOutcome, rotateKey } from '../../core/rotation/rotate-key.js';
-import { templateHash } from '../../core/rotation/template-hash.js';
-import type { RoleTemplate } from '../../core/templates/schema.js';
-import { actorName } from '../actor.js';
-import type { CliContext } from '../context.js';
-import type { Project } from '../project.js';
-import { displayPath, type RecordingEnvFiles, type RotationServices, testCrashHook } from './services.js';
+import type { ClusterPort } from '../cluster-port.js';
+import { EnvFileSyntaxError } from '../env-file/edit-env.js';
+import { ConfigError, LockedError, PartialFailureError, UsageError } from '../errors.js';
+import { openRotations } from '../journal/plan-recovery.js';
+import type { RecordingEnvFiles, RotationServices } from '../ports/rotation.js';
+import type { Workspace } from '../ports/workspace.js';
+import type { Reporter } from '../ports.js';
+import { type ManagedKey, parseManagedKeys } from '../rotation/key-metadata.js';
+import { findLateKeys, lateKeyReason } from '../rotation/late-keys.js';
+import type { EffectiveOutputs } from '../rotation/outputs.js';
+import { type ProceedPlan, planRotation } from '../rotation/plan-rotation.js';
+import { type RotationOutcome, rotateKey } from '../rotation/rotate-key.js';
+import { templateHash } from '../rotation/template-hash.js';
+import type { RoleTemplate } from '../templates/schema.js';
+import type { RunContext } from './run-context.js';
 
-function newRotationId(ctx: CliContext): string {
+function newRotationId(ctx: RunContext): string {
   return `${ctx.clock
     .now()
     .toISOString()
@@ -46,7 +45,11 @@ export function requireUserAdmin(cluster: ClusterPort): void {
  * key's line, a symlink that is not allowed, an unreadable file, an edit lock a live process
  * holds): otherwise the rotation would mint and probe a key only to invalidate it again at publish.
  */
-async function preflightEnvFiles(envFiles: RecordingEnvFiles, outputs: EffectiveOutputs, project: Project) {
+async function preflightEnvFiles(
+  envFiles: RecordingEnvFiles,
+  outputs: EffectiveOutputs,
+  project: Pick<Workspace, 'projectPath'>,
+) {
   // A stand-in of the real value's shape (base64 with padding), so quoting decisions match.
   const sample = 'A'.repeat(58) + '==';
   const vars: Record<string, string> = { [outputs.keyVar]: sample };
@@ -55,7 +58,7 @@ async function preflightEnvFiles(envFiles: RecordingEnvFiles, outputs: Effective
     try {
       await envFiles.preflight(path, vars);
     } catch (error) {
-      throw error instanceof EnvFileSyntaxError ? error.inFile(displayPath(project, path)) : error;
+      throw error instanceof EnvFileSyntaxError ? error.inFile(project.projectPath(path)) : error;
     }
   }
 }
@@ -73,7 +76,7 @@ export interface PreparedRotation {
 
 /** What {@link prepareRotation} needs; nothing here prompts. */
 export interface PrepareRotationInput {
-  readonly ctx: CliContext;
+  readonly ctx: RunContext;
   readonly services: RotationServices;
   readonly reporter: Reporter;
   readonly template: RoleTemplate;
@@ -152,8 +155,8 @@ export async function prepareRotation(input: PrepareRotationInput): Promise<Prep
  * machine (rotateKey) with the context's signal, journal and audit log.
  */
 export async function executeRotation(input: {
-  readonly ctx: CliContext;
-  readonly project: Project;
+  readonly ctx: RunContext;
+  readonly project: Pick<Workspace, 'projectPath'>;
   readonly services: RotationServices;
   readonly reporter: Reporter;
   readonly prepared: PreparedRotation;
@@ -180,14 +183,14 @@ export async function executeRotation(input: {
       hooks: services.hooks,
       probes: services.probes,
       signal: ctx.signal,
-      afterStep: testCrashHook(ctx.env),
+      afterStep: ctx.afterStep,
     },
     {
       plan,
       template,
       templateHash: prepared.templateHash,
       outputs,
-      actor: actorName(ctx.env),
+      actor: ctx.actor,
       rotationId: newRotationId(ctx),
       strictRetire: input.strictRetire,
     },

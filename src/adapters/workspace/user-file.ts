@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { ConfigError, TemplateError } from '../core/errors.js';
-import { decodeUtf8 } from '../core/templates/utf8.js';
+import { ConfigError, TemplateError } from '../../core/errors.js';
+import { decodeUtf8 } from '../../core/templates/utf8.js';
 
 /**
  * Reading a file the user named (a template, eskeys.config.json) as strict UTF-8 text, with

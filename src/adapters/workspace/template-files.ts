@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, TemplateError, UsageError } from '../core/errors.js';
+import { ConfigError, TemplateError, UsageError } from '../../core/errors.js';
+import { CONFIG_FILE } from '../../core/ports/workspace.js';
 import {
   type CheckedDocument,
   checkTemplate,
@@ -12,19 +13,16 @@ import {
   parseTemplate,
   type RoleTemplate,
   templateBaseName,
-} from '../core/templates/index.js';
-import { didYouMean } from '../core/templates/suggest.js';
+} from '../../core/templates/index.js';
+import { didYouMean } from '../../core/templates/suggest.js';
 import { readUserFile, readUserFileSync } from './user-file.js';
 
 /**
- * Reading role templates and eskeys.config.json from disk for commands. Core stays pure
- * (it parses text); this layer finds files: a template is named by path (`roles/x.json`,
+ * Reading role templates and eskeys.config.json from disk, for the workspace (fs-workspace.ts).
+ * Core stays pure (it parses text); this module finds files: a template is named by path (`roles/x.json`,
  * `./x.json`) or by name (`email-search` → `<templates_dir>/email-search.json`), and no
  * argument means every template in the templates directory.
  */
-
-/** The project config file name, looked up in the working directory. */
-export const PROJECT_CONFIG_FILE = 'eskeys.config.json';
 
 /** A file as read for a command: the name shown to the user and its text. */
 export interface TemplateSource {
@@ -69,8 +67,8 @@ export interface FoundProjectConfig {
  * once per command, before anything else can happen.
  */
 export function findProjectConfig(cwd: string, explicit?: string): FoundProjectConfig {
-  const abs = explicit ? path.resolve(cwd, explicit) : path.join(cwd, PROJECT_CONFIG_FILE);
-  const file = explicit ?? PROJECT_CONFIG_FILE;
+  const abs = explicit ? path.resolve(cwd, explicit) : path.join(cwd, CONFIG_FILE);
+  const file = explicit ?? CONFIG_FILE;
   const text = readUserFileSync(abs, file, 'config');
   if (text === undefined) {
     if (explicit) throw new ConfigError(`config file ${explicit} does not exist`);
