@@ -1,9 +1,11 @@
-import { mkdir, open, readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { constants } from 'node:fs';
+import { type FileHandle, mkdir, open, readdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { assertNoSecrets } from '../../core/audit/audit-event.js';
 import { InternalError } from '../../core/errors.js';
 import type { JournalEntry, JournalReader, JournalWriter } from '../../core/journal/journal-entry.js';
 import { containsSecretLike } from '../../core/secrets/detect.js';
+import { syncFolder } from '../fs/atomic-write.js';
 
 /** `<template>@<env>.jsonl`, the journal file of one (template, environment). */
 export function journalFileName(template: string, environment: string): string {
@@ -31,14 +33,20 @@ export class JsonlJournalStore implements JournalWriter, JournalReader {
     if (entry.data?.reason !== undefined && containsSecretLike(entry.data.reason)) {
       throw new InternalError(`refusing to journal a value that looks like a secret (step ${entry.step})`);
     }
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const handle = await open(join(this.dir, journalFileName(entry.template, entry.environment)), 'a', 0o600);
+    const madeDir = await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const { handle, created } = await openForAppend(
+      join(this.dir, journalFileName(entry.template, entry.environment)),
+    );
     try {
       await handle.write(line + '\n');
       await handle.sync();
     } finally {
       await handle.close();
     }
+    // A new file's (or folder's) directory entry is durable only once its folder is synced: without
+    // it, a crash right after the first step could lose the whole journal of an interrupted rotation.
+    if (madeDir !== undefined) await syncFolder(dirname(madeDir));
+    if (created || madeDir !== undefined) await syncFolder(this.dir);
   }
 
   /** Every entry of every journal file; a torn last line (crash mid-write) is skipped. */
@@ -72,4 +80,19 @@ export class JsonlJournalStore implements JournalWriter, JournalReader {
     }
     return out;
   }
+}
+
+/** Opens a journal file for appending, creating it (mode 0600) when missing; says whether it was created. */
+async function openForAppend(path: string): Promise<{ handle: FileHandle; created: boolean }> {
+  try {
+    const handle = await open(
+      path,
+      constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_EXCL,
+      0o600,
+    );
+    return { handle, created: true };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return { handle: await open(path, 'a', 0o600), created: false };
 }

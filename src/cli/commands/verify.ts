@@ -1,6 +1,6 @@
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { FolderSyncError, writeFileAtomic } from '../../adapters/fs/atomic-write.js';
 import { ConfigError, ExitCode, ReportedError, TemplateError, UsageError } from '../../core/errors.js';
 import type { Reporter } from '../../core/ports.js';
 import type { ProbeReport } from '../../core/probes/types.js';
@@ -137,9 +137,12 @@ async function render(ctx: CliContext, opts: VerifyOptions, report: ProbeReport,
   if (opts.output) {
     const path = resolve(ctx.cwd, opts.output);
     try {
-      await writeFile(path, text, 'utf8');
+      // Atomic (temp file, fsync, rename, folder fsync), so CI never reads half a report; the mode
+      // stays what a plain write gives a new file: 0666 narrowed by the umask.
+      await writeFileAtomic(path, text, { mode: 0o666, applyUmask: true });
     } catch (error) {
-      throw new ConfigError(`cannot write ${opts.output}: ${(error as Error).message}`, { cause: error });
+      const cause = error instanceof FolderSyncError ? error.cause : error;
+      throw new ConfigError(`cannot write ${opts.output}: ${(cause as Error).message}`, { cause: error });
     }
     // The file holds the machine report; the log gets the human matrix.
     ctx.io.stdout.write(renderProbeTable(report, rc));
