@@ -4,29 +4,22 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { JsonlAuditLog } from '../../adapters/audit/jsonl-audit-log.js';
 import { FolderSyncError, writeFileAtomic } from '../../adapters/fs/atomic-write.js';
-import type { AdminIdentity, ClusterInfo, ClusterPort } from '../../core/cluster-port.js';
-import { parseEsVersion } from '../../core/doctor/cluster-checks.js';
-import {
-  AuthenticationError,
-  ConfigError,
-  clusterAnswerOf,
-  ExitCode,
-  PartialFailureError,
-  ReportedError,
-  UsageError,
-} from '../../core/errors.js';
-import { lintTemplate } from '../../core/lint/lint.js';
+import { ConfigError, ExitCode, PartialFailureError, ReportedError, UsageError } from '../../core/errors.js';
 import type { Reporter } from '../../core/ports.js';
-import { reviewCompletedEvent, reviewDocument, reviewIdentity } from '../../core/review/build-review.js';
-import { type AuditLogInput, parseAuditRecords } from '../../core/review/evidence.js';
+import type { AuditLogInput } from '../../core/review/evidence.js';
 import { decisionLabel } from '../../core/review/findings.js';
-import type { IdentityReview, KeyOwner, LiveEvidence, ReviewDocument } from '../../core/review/types.js';
-import { type ManagedKey, parseManagedKeys } from '../../core/rotation/key-metadata.js';
-import { effectiveOutputs, resolveEnvironment } from '../../core/templates/load-template.js';
-import type { RoleTemplate } from '../../core/templates/schema.js';
+import type { ReviewDocument } from '../../core/review/types.js';
+import { resolveEnvironment } from '../../core/templates/load-template.js';
+import {
+  type AdminClusterAccess,
+  type LiveKeyAccess,
+  recordSignOff,
+  reviewProject,
+} from '../../core/use-cases/review.js';
 import { actorName } from '../actor.js';
 import type { CliContext } from '../context.js';
-import { type DeployedKeyOptions, probeDeployedKey, readKey } from '../deployed-key.js';
+import { type DeployedKeyOptions, readKey, resolveVerifyConnection } from '../deployed-key.js';
+import { testProbeRetry } from '../probe-retry.js';
 import {
   addClusterOptions,
   type ClusterFlags,
@@ -141,7 +134,7 @@ but its sign-off could not be recorded in the audit log.`,
   );
 }
 
-/** Gathers everything, builds the document, renders it, records a sign-off; exit 1 when changes are required. */
+/** Gathers everything through the review use case, renders the document, records a sign-off; exit 1 when changes are required. */
 export async function runReview(ctx: CliContext, opts: ReviewOptions): Promise<void> {
   const project = loadProject(ctx, opts.config);
   const loaded = await project.loadTemplates(opts.templates);
@@ -154,39 +147,17 @@ export async function runReview(ctx: CliContext, opts: ReviewOptions): Promise<v
     },
     warn: (m) => ctx.io.stderr.write(`eskeys: warning: ${m}\n`),
   };
-
-  const audit = await readAudit(project);
-  const records = parseAuditRecords(audit);
-  const cluster = await clusterKeys(ctx, project, opts, environment);
-
-  const identities: IdentityReview[] = [];
-  for (const { template, file } of loaded) {
-    const outputs = effectiveOutputs(template, project.config, environment);
-    const live = opts.live
-      ? await liveEvidence(ctx, project, opts, template, environment, reporter)
-      : undefined;
-    identities.push(
-      reviewIdentity({
-        template,
-        file,
-        environment,
-        outputs: { envFiles: outputs.env_files, keyVar: outputs.key_var, idVar: outputs.id_var },
-        lint: lintTemplate(template, file),
-        audit,
-        records,
-        cluster,
-        live,
-        now: ctx.clock.now(),
-      }),
-    );
-  }
   const actor = actorName(ctx.env);
-  const doc = reviewDocument(identities, {
-    generatedAt: ctx.clock.now(),
-    environment,
-    generatedBy: actor,
-    signedOffBy: opts.signOff,
-  });
+  const doc = await reviewProject(
+    {
+      run: ctx,
+      reporter,
+      readAuditLog: () => readAudit(project),
+      openAdminCluster: () => openAdminCluster(ctx, project, opts),
+      ...(opts.live ? { live: liveKeyAccess(ctx, project, opts) } : {}),
+    },
+    { templates: loaded, config: project.config, environment, actor, signOff: opts.signOff },
+  );
   const text =
     opts.format === 'json' ? JSON.stringify(reviewJson(doc), null, 2) + '\n' : renderReviewMarkdown(doc);
 
@@ -199,7 +170,7 @@ export async function runReview(ctx: CliContext, opts: ReviewOptions): Promise<v
     await writeOutput(resolve(ctx.cwd, opts.out), text, opts.out);
     if (opts.signOff) {
       try {
-        await recordSignOff(ctx, project, doc, opts.signOff, actor, text);
+        await signOff(ctx, project, doc, opts.signOff, actor, text);
       } catch (error) {
         throw new PartialFailureError(
           `wrote ${opts.out}, but its sign-off could not be recorded in the audit log: ${(error as Error).message}; ${opts.out} says "signed off by ${opts.signOff}" without its review.completed entries: fix the audit log (\`eskeys audit verify\`) and sign off again, or delete ${opts.out}`,
@@ -209,7 +180,7 @@ export async function runReview(ctx: CliContext, opts: ReviewOptions): Promise<v
     }
     ctx.io.stdout.write(`${summaryLine(doc)}; wrote ${opts.format} document to ${opts.out}\n`);
   } else {
-    if (opts.signOff) await recordSignOff(ctx, project, doc, opts.signOff, actor, text);
+    if (opts.signOff) await signOff(ctx, project, doc, opts.signOff, actor, text);
     ctx.io.stdout.write(text);
   }
   if (doc.decision === 'changes_required') {
@@ -239,123 +210,45 @@ async function readAudit(project: Project): Promise<AuditLogInput> {
 }
 
 /**
- * The identities' managed keys from the cluster, as the admin identity. Without admin
- * credentials (or with --offline) the section is marked unavailable with the reason; a
- * configured cluster that cannot be reached is an error (exit 3), not a silent omission.
+ * The admin connection, unless --offline or no admin credentials are configured (then the
+ * document's cluster section says why it is missing).
  */
-async function clusterKeys(
+async function openAdminCluster(
   ctx: CliContext,
   project: Project,
   opts: ReviewOptions,
-  environment: string,
-): Promise<
-  | { available: true; keys: ManagedKey[]; admin?: KeyOwner; version?: string }
-  | { available: false; reason: string }
-> {
-  if (opts.offline) return { available: false, reason: 'not asked (--offline)' };
+): Promise<AdminClusterAccess> {
+  if (opts.offline) return { unavailable: 'not asked (--offline)' };
   let settings: ReturnType<typeof connectionFor>;
   try {
     settings = connectionFor(ctx, project, opts);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     ctx.io.stderr.write(`eskeys: note: no cluster state in the review: ${error.message}\n`);
-    return { available: false, reason: `no admin connection (${error.message})` };
+    return { unavailable: `no admin connection (${error.message})` };
   }
-  const cluster: ClusterPort = await ctx.connect(settings);
-  try {
-    const keys = parseManagedKeys(await cluster.findManagedKeys({ environment }));
-    const admin = await adminIdentity(cluster);
-    const version = await clusterVersion(cluster);
-    return {
-      available: true,
-      keys,
-      ...(admin ? { admin } : {}),
-      ...(version ? { version } : {}),
-    };
-  } finally {
-    await cluster.close().catch(() => {});
-  }
+  return { cluster: await ctx.connect(settings) };
 }
 
-/**
- * Who the review connects as: the owner of every key eskeys mints (`_authenticate` needs no
- * privilege). An API-key admin is its owner's user, realm unknown. Falls back to the configured
- * user name when `_authenticate` does not answer 200.
- */
-async function adminIdentity(cluster: ClusterPort): Promise<KeyOwner | undefined> {
-  let who: AdminIdentity;
-  try {
-    who = await cluster.authenticate();
-  } catch (error) {
-    // The cluster answered with an error status: fall back to the configured user name.
-    if (!clusterAnswerOf(error)) throw error;
-    return cluster.adminUsername ? { username: cluster.adminUsername } : undefined;
-  }
-  const realm = who.lookupRealm?.name ?? who.authenticationRealm?.name;
+/** --live: verify's key lookup and connection, from the cluster flags plus verify's own key options. */
+function liveKeyAccess(ctx: CliContext, project: Project, opts: ReviewOptions): LiveKeyAccess {
+  const { templates: _t, format: _f, out: _o, live: _l, offline: _x, signOff: _s, ...flags } = opts;
+  const verifyOpts: DeployedKeyOptions = { ...flags };
   return {
-    username: who.username,
-    ...(who.authenticationType !== 'api_key' && realm !== undefined ? { realm } : {}),
+    readKey: (outputs) => readKey(ctx, project, verifyOpts, outputs),
+    async connect(key) {
+      const { settings, adminAvailable } = resolveVerifyConnection(ctx, project, verifyOpts, key);
+      return {
+        connection: { cluster: await ctx.connect(settings), adminAvailable },
+        clusterUrl: settings.url,
+      };
+    },
+    retry: testProbeRetry(ctx.env),
   };
 }
 
-/** The cluster's version (`GET /`, which needs `monitor`); undefined when the cluster refuses it. */
-async function clusterVersion(cluster: ClusterPort): Promise<string | undefined> {
-  let info: ClusterInfo;
-  try {
-    info = await cluster.clusterInfo();
-  } catch (error) {
-    if (!clusterAnswerOf(error)) throw error;
-    return undefined;
-  }
-  const v = parseEsVersion(info.versionNumber, info.buildFlavor);
-  return v ? (v.serverless ? `${v.number} (serverless)` : v.number) : undefined;
-}
-
-/** Probes the identity's deployed key now, exactly as `eskeys verify` would. */
-async function liveEvidence(
-  ctx: CliContext,
-  project: Project,
-  opts: ReviewOptions,
-  template: RoleTemplate,
-  environment: string,
-  reporter: Reporter,
-): Promise<LiveEvidence> {
-  if (template.probes.allow.length + template.probes.deny.length === 0)
-    return { ran: false, reason: 'the template declares no probes' };
-  // verify's key lookup and connection: the cluster flags plus verify's own key options.
-  const { templates: _t, format: _f, out: _o, live: _l, offline: _x, signOff: _s, ...flags } = opts;
-  const verifyOpts: DeployedKeyOptions = { ...flags };
-  const outputs = effectiveOutputs(template, project.config, environment);
-  let key: ReturnType<typeof readKey>;
-  try {
-    key = readKey(ctx, project, verifyOpts, outputs);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return { ran: false, reason: error.message };
-  }
-  try {
-    const { report, clusterUrl } = await probeDeployedKey({
-      ctx,
-      project,
-      opts: verifyOpts,
-      key,
-      template,
-      environment,
-      reporter,
-      describe: (adminAvailable) =>
-        `probing ${template.name} (${environment}) with ${key.source}${adminAvailable ? '' : ' (key only)'}`,
-    });
-    return { ran: true, report, clusterUrl, keySource: key.source };
-  } catch (error) {
-    // With the admin identity already accepted (or no admin at all), a 401 here is the key's.
-    if (error instanceof AuthenticationError)
-      return { ran: false, reason: `${key.source}: ${error.message}`, keyRejected: true };
-    throw error;
-  }
-}
-
-/** Appends one `review.completed` per identity: who signed off, the decision and the counts. */
-async function recordSignOff(
+/** Records the sign-off in the audit log and says so on stderr. */
+async function signOff(
   ctx: CliContext,
   project: Project,
   doc: ReviewDocument,
@@ -364,11 +257,8 @@ async function recordSignOff(
   text: string,
 ): Promise<void> {
   const path = project.auditLogPath;
-  const log = new JsonlAuditLog(path, ctx.clock);
   const digest = createHash('sha256').update(text, 'utf8').digest('hex');
-  for (const i of doc.identities) {
-    await log.append(reviewCompletedEvent(i, doc, { reviewer, actor, documentSha256: digest }));
-  }
+  await recordSignOff(new JsonlAuditLog(path, ctx.clock), doc, { reviewer, actor, documentSha256: digest });
   ctx.io.stderr.write(
     `eskeys: signed off by ${reviewer}: ${doc.identities.length} review.completed event${doc.identities.length === 1 ? '' : 's'} in ${project.shownPath(path)} (document sha256 ${digest.slice(0, 12)}…)\n`,
   );
