@@ -18,7 +18,7 @@ import { actorName } from './actor.js';
 import type { CliContext } from './context.js';
 import type { IO } from './io.js';
 import { testProbeRetry } from './probe-retry.js';
-import { type ClusterFlags, connectionFor, type Project } from './project.js';
+import { type ClusterFlags, connectionFor, environmentName, type Project } from './project.js';
 
 /** How a command's cluster connection behaves. */
 export interface ConnectOptions {
@@ -50,6 +50,15 @@ export async function connectCluster(
 /** Opens the cluster as the admin identity of the environment the flags name. */
 export function openCluster(ctx: CliContext, project: Project, flags: ClusterFlags): Promise<ClusterPort> {
   return ctx.connect(connectionFor(ctx, project, flags));
+}
+
+/**
+ * The admin cluster of the environment the flags name, shared for the rest of the command and
+ * closed when it ends (CliContext.cluster). For one-shot commands; the scheduler's passes open
+ * their own, so a long-running daemon re-reads its credentials each pass.
+ */
+export function commandCluster(ctx: CliContext, project: Project, flags: ClusterFlags): Promise<ClusterPort> {
+  return ctx.cluster(environmentName(ctx, flags), () => connectionFor(ctx, project, flags));
 }
 
 /** The use cases' run context of a command: its clock, randomness, signal, actor and the test-only crash hook. */

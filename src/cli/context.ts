@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { ClusterPort } from '../core/cluster-port.js';
 import type { ConnectionSettings } from '../core/config/connection.js';
+import type { RotationServices } from '../core/ports/rotation.js';
 import type { Clock, Prompter, Random } from '../core/ports.js';
 import type { ConnectOptions } from './composition.js';
+import { CommandConnections } from './connections.js';
 import type { IO } from './io.js';
 
 /**
@@ -24,6 +26,16 @@ export interface CliContext {
    * the one seam every command's cluster goes through, so tests swap the connection, not modules.
    */
   connect(settings: ConnectionSettings, opts?: ConnectOptions): Promise<ClusterPort>;
+  /**
+   * The admin cluster of an environment for the rest of the command: opened through connect()
+   * with `settings` on first use, then shared; its close() is a no-op, the connection is closed
+   * once by {@link CliContext.closeConnections} when the command ends.
+   */
+  cluster(environment: string, settings: () => ConnectionSettings): Promise<ClusterPort>;
+  /** The rotation services of an environment, opened with `open` on first use, shared and closed like cluster(). */
+  services(environment: string, open: () => Promise<RotationServices>): Promise<RotationServices>;
+  /** Closes every connection cluster() and services() opened (main's run, after the command, success or error). */
+  closeConnections(): Promise<void>;
 }
 
 /** The real clock. */
@@ -45,7 +57,8 @@ export function createContext(
   signal: AbortSignal,
 ): CliContext {
   let prompter: Promise<Prompter> | undefined;
-  return {
+  const connections = new CommandConnections();
+  const ctx: CliContext = {
     io,
     env,
     cwd,
@@ -59,5 +72,9 @@ export function createContext(
       return prompter;
     },
     connect: (settings, opts) => import('./composition.js').then((m) => m.connectCluster(io, settings, opts)),
+    cluster: (environment, settings) => connections.cluster(environment, () => ctx.connect(settings())),
+    services: (environment, open) => connections.services(environment, open),
+    closeConnections: () => connections.closeAll(),
   };
+  return ctx;
 }

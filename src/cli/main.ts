@@ -70,6 +70,9 @@ export async function run(
   } catch (error) {
     if (error instanceof StoppedError) outcome.stopped = true;
     return reportError(error, ctx.io, debug);
+  } finally {
+    // The connections the command shared (ctx.cluster / ctx.services), closed once it is done.
+    await ctx.closeConnections();
   }
 }
 

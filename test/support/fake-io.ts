@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { CommandConnections } from '../../src/cli/connections.js';
 import type { CliContext } from '../../src/cli/context.js';
 import type { IO } from '../../src/cli/io.js';
 import type { Prompter } from '../../src/core/ports.js';
@@ -40,7 +41,8 @@ export function fakeContext(opts: {
 }): CliContext & { io: FakeIO; clock: FakeClock } {
   const io = opts.io ?? new FakeIO();
   const clock = opts.clock ?? new FakeClock('2026-06-01T00:00:00Z');
-  return {
+  const connections = new CommandConnections();
+  const ctx: CliContext & { io: FakeIO; clock: FakeClock } = {
     io,
     env: opts.env ?? {},
     cwd: opts.cwd,
@@ -55,5 +57,9 @@ export function fakeContext(opts: {
       opts.connect ??
       (async (settings, connectOpts) =>
         (await import('../../src/cli/composition.js')).connectCluster(io, settings, connectOpts)),
+    cluster: (environment, settings) => connections.cluster(environment, () => ctx.connect(settings())),
+    services: (environment, open) => connections.services(environment, open),
+    closeConnections: () => connections.closeAll(),
   };
+  return ctx;
 }

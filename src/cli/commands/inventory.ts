@@ -15,7 +15,7 @@ import {
   type TemplateIndex,
 } from '../../core/inventory/index.js';
 import { templateHash } from '../../core/rotation/template-hash.js';
-import { openCluster } from '../composition.js';
+import { commandCluster } from '../composition.js';
 import type { CliContext } from '../context.js';
 import { addClusterOptions, type ClusterFlags, loadProject, type Project } from '../project.js';
 import {
@@ -46,7 +46,7 @@ export interface InventoryOptions extends ClusterFlags {
   readonly failOn?: InventorySeverity | 'never';
   /** Keys per query-API page. @defaultValue 1000 */
   readonly pageSize?: number;
-  /** @defaultValue openCluster */
+  /** @defaultValue commandCluster (closed when the command ends) */
   readonly openCluster?: (ctx: CliContext, project: Project, flags: ClusterFlags) => Promise<ClusterPort>;
 }
 
@@ -126,37 +126,33 @@ export async function runInventory(opts: InventoryOptions): Promise<void> {
   const filter = inventoryFilter(opts);
   const project = loadProject(ctx, opts.config);
   const templates = await loadTemplateIndex(project);
-  const cluster = await (opts.openCluster ?? openCluster)(ctx, project, opts);
+  const cluster = await (opts.openCluster ?? commandCluster)(ctx, project, opts);
   const summary = new InventorySummary();
-  try {
-    const now = ctx.clock.now();
-    const visibility = await checkVisibility(cluster);
-    const renderer = rendererFor(format, ctx);
-    renderer.begin({
-      cluster: displayUrl(cluster.url),
-      generatedAt: now,
-      filter,
-      allOwners: visibility.allOwners,
-      ...(templates.skipped ? { templatesSkipped: templates.skipped } : {}),
-      ...(templates.absent ? { templatesAbsent: true } : {}),
-    });
-    const scan: ScanInfo = { total: 0, limitedByReturned: true };
-    const run = {
-      cluster,
-      filter,
-      now,
-      ...(templates.index ? { templates: templates.index } : {}),
-      pageSize: opts.pageSize,
-    };
-    for await (const entry of runInventoryScan(run, summary, scan)) {
-      renderer.key(entry);
-      // Back-pressure: a slow reader (`| jq`) must not make unread output pile up in memory.
-      await ctx.io.stdout.drain?.();
-    }
-    renderer.end({ summary, scan });
-  } finally {
-    await cluster.close();
+  const now = ctx.clock.now();
+  const visibility = await checkVisibility(cluster);
+  const renderer = rendererFor(format, ctx);
+  renderer.begin({
+    cluster: displayUrl(cluster.url),
+    generatedAt: now,
+    filter,
+    allOwners: visibility.allOwners,
+    ...(templates.skipped ? { templatesSkipped: templates.skipped } : {}),
+    ...(templates.absent ? { templatesAbsent: true } : {}),
+  });
+  const scan: ScanInfo = { total: 0, limitedByReturned: true };
+  const run = {
+    cluster,
+    filter,
+    now,
+    ...(templates.index ? { templates: templates.index } : {}),
+    pageSize: opts.pageSize,
+  };
+  for await (const entry of runInventoryScan(run, summary, scan)) {
+    renderer.key(entry);
+    // Back-pressure: a slow reader (`| jq`) must not make unread output pile up in memory.
+    await ctx.io.stdout.drain?.();
   }
+  renderer.end({ summary, scan });
   const threshold = opts.failOn ?? 'never';
   if (threshold !== 'never') {
     const n = summary.countAtOrAbove(threshold);

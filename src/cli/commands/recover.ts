@@ -1,14 +1,10 @@
 import { Command, Option } from 'commander';
-import type { ClusterPort } from '../../core/cluster-port.js';
-import { ExitCode, PartialFailureError, ReportedError } from '../../core/errors.js';
-import type { JournalEntry } from '../../core/journal/journal-entry.js';
 import { openRotations } from '../../core/journal/plan-recovery.js';
-import { parseManagedKeys } from '../../core/rotation/key-metadata.js';
-import { describeKey } from '../../core/rotation/key-state.js';
 import { abandonedCreates, type LateKeyResult } from '../../core/rotation/late-keys.js';
 import type { RecoveryResult } from '../../core/rotation/recover-rotation.js';
 import { maskId } from '../../core/secret.js';
 import { type RecoveryProblem, recoverEnvironments } from '../../core/use-cases/recover.js';
+import { findOrphanKeys, recoveryFailure } from '../../core/use-cases/recover-outcome.js';
 import { type OpenServices, openRotationServices, runContext, stderrReporter } from '../composition.js';
 import type { CliContext } from '../context.js';
 import {
@@ -56,104 +52,74 @@ function renderLateKey(l: LateKeyResult): string {
 export async function runRecover(opts: RecoverOptions): Promise<void> {
   const { ctx } = opts;
   const project = loadProject(ctx, opts.config);
-  const services = await (opts.openServices ?? openRotationServices)(ctx, project, opts);
+  const openFor = (flags: ClusterFlags) => (opts.openServices ?? openRotationServices)(ctx, project, flags);
+  // Shared per environment and closed when the command ends (CliContext.services).
+  const services = await ctx.services(environmentName(ctx, opts), () => openFor(opts));
   const reporter = stderrReporter(ctx.io, project.root);
   const results: RecoveryResult[] = [];
   const problems: RecoveryProblem[] = [];
   const lateKeys: LateKeyResult[] = [];
-  try {
-    const entries = await services.journal.readAll();
-    const open = openRotations(entries).filter((p) => !opts.env || p.environment === opts.env);
-    const orphans = await findOrphans(services.cluster, entries, opts.env, ctx.clock.now());
-    for (const o of orphans) {
-      reporter.warn(
-        `key ${o.name} (${maskId(o.id)}) has been pending since ${o.created} (created by ${o.created_by}) and no journal here knows it: recover on that host, or \`eskeys revoke --id ${o.id}\` once no env file holds it`,
-      );
-    }
-    // Locks and temp files of killed processes: local, so swept before anything else.
-    const sweep = await sweepLocalLeftovers(ctx, project, entries, { dryRun: opts.dryRun });
-    for (const w of sweep.warnings) reporter.warn(w);
-    if (!opts.json) {
-      for (const l of sweep.removed)
-        ctx.io.stdout.write(`${opts.dryRun ? 'would remove' : 'removed'} ${l}\n`);
-    }
-    // Keys the cluster minted after a rotation here had given up on its create (see late-keys.ts).
-    const lateEnvironments = [...abandonedCreates(entries).values()]
-      .map((a) => a.environment)
-      .filter((e) => !opts.env || e === opts.env);
-    const environments = [...new Set([...open.map((p) => p.environment), ...lateEnvironments])].sort();
-    if (environments.length === 0) {
-      if (opts.json)
-        writeJson(ctx.io, { recovered: [], late_keys: [], leftovers: sweep.removed, problems: [], orphans });
-      else ctx.io.stdout.write('no interrupted rotation in the journal\n');
-      return;
-    }
-    const run = await recoverEnvironments({
-      ctx: runContext(ctx),
-      project,
-      services,
-      reporter,
-      entries,
-      open,
-      environments,
-      here: environmentName(ctx, opts),
-      dryRun: opts.dryRun,
-      openServices: (environment) =>
-        (opts.openServices ?? openRotationServices)(ctx, project, { ...opts, env: environment }),
-      onLateKey: (l) => {
-        if (!opts.json) ctx.io.stdout.write(renderLateKey(l));
-      },
-      onResult: (result) => {
-        if (!opts.json) ctx.io.stdout.write(renderResult(result, project));
-      },
-    });
-    results.push(...run.results);
-    problems.push(...run.problems);
-    lateKeys.push(...run.lateKeys);
-    if (!opts.json && results.length === 0 && lateKeys.length === 0 && problems.length === 0) {
-      ctx.io.stdout.write('no interrupted rotation in the journal\n');
-    }
-    if (opts.json) {
-      writeJson(ctx.io, {
-        dry_run: !!opts.dryRun,
-        recovered: results.map((r) => ({ ...r, files: r.files })),
-        late_keys: lateKeys,
-        leftovers: sweep.removed,
-        problems,
-        orphans,
-      });
-    }
-    if (problems.length > 0) {
-      if (problems.every((p) => p.exitCode === ExitCode.locked)) throw new ReportedError(ExitCode.locked);
-      throw problems.some((p) => p.exitCode === ExitCode.partialFailure)
-        ? new ReportedError(ExitCode.partialFailure)
-        : new PartialFailureError(`${problems.length} rotation(s) could not be recovered; see above`);
-    }
-  } finally {
-    await services.close();
+  const entries = await services.journal.readAll();
+  const open = openRotations(entries).filter((p) => !opts.env || p.environment === opts.env);
+  const orphans = await findOrphanKeys(services.cluster, entries, opts.env, ctx.clock.now());
+  for (const o of orphans) {
+    reporter.warn(
+      `key ${o.name} (${maskId(o.id)}) has been pending since ${o.created} (created by ${o.created_by}) and no journal here knows it: recover on that host, or \`eskeys revoke --id ${o.id}\` once no env file holds it`,
+    );
   }
-}
-
-/**
- * Pending keys older than the guard window that no journal rotation of this state folder
- * mentions: interrupted rotations of another host (or a lost journal). Reported, never touched:
- * without the journal nobody here knows whether an env file already holds them.
- */
-async function findOrphans(
-  cluster: ClusterPort,
-  entries: readonly JournalEntry[],
-  environment: string | undefined,
-  now: Date,
-): Promise<{ id: string; name: string; created: string; created_by: string }[]> {
-  const known = new Set(entries.map((e) => e.rotation));
-  return parseManagedKeys(await cluster.findManagedKeys({ environment }))
-    .filter((k) => describeKey(k, now).stalePending && !known.has(k.meta.rotation_id))
-    .map((k) => ({
-      id: k.info.id,
-      name: k.info.name,
-      created: k.info.creation.toISOString(),
-      created_by: k.meta.created_by,
-    }));
+  // Locks and temp files of killed processes: local, so swept before anything else.
+  const sweep = await sweepLocalLeftovers(ctx, project, entries, { dryRun: opts.dryRun });
+  for (const w of sweep.warnings) reporter.warn(w);
+  if (!opts.json) {
+    for (const l of sweep.removed) ctx.io.stdout.write(`${opts.dryRun ? 'would remove' : 'removed'} ${l}\n`);
+  }
+  // Keys the cluster minted after a rotation here had given up on its create (see late-keys.ts).
+  const lateEnvironments = [...abandonedCreates(entries).values()]
+    .map((a) => a.environment)
+    .filter((e) => !opts.env || e === opts.env);
+  const environments = [...new Set([...open.map((p) => p.environment), ...lateEnvironments])].sort();
+  if (environments.length === 0) {
+    if (opts.json)
+      writeJson(ctx.io, { recovered: [], late_keys: [], leftovers: sweep.removed, problems: [], orphans });
+    else ctx.io.stdout.write('no interrupted rotation in the journal\n');
+    return;
+  }
+  const run = await recoverEnvironments({
+    ctx: runContext(ctx),
+    project,
+    services,
+    reporter,
+    entries,
+    open,
+    environments,
+    here: environmentName(ctx, opts),
+    dryRun: opts.dryRun,
+    openServices: (environment) => ctx.services(environment, () => openFor({ ...opts, env: environment })),
+    onLateKey: (l) => {
+      if (!opts.json) ctx.io.stdout.write(renderLateKey(l));
+    },
+    onResult: (result) => {
+      if (!opts.json) ctx.io.stdout.write(renderResult(result, project));
+    },
+  });
+  results.push(...run.results);
+  problems.push(...run.problems);
+  lateKeys.push(...run.lateKeys);
+  if (!opts.json && results.length === 0 && lateKeys.length === 0 && problems.length === 0) {
+    ctx.io.stdout.write('no interrupted rotation in the journal\n');
+  }
+  if (opts.json) {
+    writeJson(ctx.io, {
+      dry_run: !!opts.dryRun,
+      recovered: results.map((r) => ({ ...r, files: r.files })),
+      late_keys: lateKeys,
+      leftovers: sweep.removed,
+      problems,
+      orphans,
+    });
+  }
+  const failure = recoveryFailure(problems);
+  if (failure) throw failure;
 }
 
 /** `eskeys recover`: resume or roll back interrupted rotations from the journal. */

@@ -227,7 +227,7 @@ async function openAdminCluster(
     ctx.io.stderr.write(`eskeys: note: no cluster state in the review: ${error.message}\n`);
     return { unavailable: `no admin connection (${error.message})` };
   }
-  return { cluster: await ctx.connect(settings) };
+  return { cluster: await ctx.cluster(environmentName(ctx, opts), () => settings) };
 }
 
 /** --live: verify's key lookup and connection, from the cluster flags plus verify's own key options. */

@@ -6,7 +6,7 @@ import { maskId } from '../../core/secret.js';
 import { actorName } from '../actor.js';
 import { type OpenServices, openRotationServices, stderrReporter } from '../composition.js';
 import type { CliContext } from '../context.js';
-import { addClusterOptions, type ClusterFlags, loadProject } from '../project.js';
+import { addClusterOptions, type ClusterFlags, environmentName, loadProject } from '../project.js';
 import { writeJson } from '../render/json.js';
 
 /** Flags of `revoke` plus the ports it uses. */
@@ -44,83 +44,82 @@ export async function runRevoke(opts: RevokeOptions): Promise<void> {
   const { ctx } = opts;
   const selector = revokeSelector(opts);
   const project = loadProject(ctx, opts.config);
-  const services = await (opts.openServices ?? openRotationServices)(ctx, project, opts);
+  // Shared for the command and closed when it ends (CliContext.services).
+  const services = await ctx.services(environmentName(ctx, opts), () =>
+    (opts.openServices ?? openRotationServices)(ctx, project, opts),
+  );
   const reporter = stderrReporter(ctx.io, project.root);
-  try {
-    const now = ctx.clock.now();
-    const filter =
-      selector.kind === 'template'
-        ? { template: selector.template, environment: selector.environment }
-        : selector.kind === 'due' && opts.env
-          ? { environment: opts.env }
-          : {};
-    const keys = parseManagedKeys(await services.cluster.findManagedKeys(filter));
-    if (selector.kind === 'id' && !keys.some((k) => k.info.id === selector.id)) {
-      const info = await services.cluster.getApiKey(selector.id);
-      if (!info) throw new UsageError(`no API key with id ${selector.id}`);
-      if (!parseManagedKey(info)) {
-        throw new UsageError(
-          `key ${info.name} (${maskId(info.id)}) is not managed by eskeys; invalidate it with the security API if you mean to`,
-        );
-      }
-      keys.push(parseManagedKey(info)!);
+  const now = ctx.clock.now();
+  const filter =
+    selector.kind === 'template'
+      ? { template: selector.template, environment: selector.environment }
+      : selector.kind === 'due' && opts.env
+        ? { environment: opts.env }
+        : {};
+  const keys = parseManagedKeys(await services.cluster.findManagedKeys(filter));
+  if (selector.kind === 'id' && !keys.some((k) => k.info.id === selector.id)) {
+    const info = await services.cluster.getApiKey(selector.id);
+    if (!info) throw new UsageError(`no API key with id ${selector.id}`);
+    if (!parseManagedKey(info)) {
+      throw new UsageError(
+        `key ${info.name} (${maskId(info.id)}) is not managed by eskeys; invalidate it with the security API if you mean to`,
+      );
     }
-    const plan = planRevoke(keys, selector, now, opts.force);
-    for (const r of plan.refused) reporter.warn(r.reason);
-    const rows = plan.revoke.map((k) => ({
-      id: k.info.id,
-      name: k.info.name,
-      template: k.meta.template,
-      environment: k.meta.environment,
-      state: k.meta.state,
-    }));
-    const describe = () =>
-      plan.revoke.map((k) => `  ${k.info.name} (${maskId(k.info.id)}), ${k.meta.state}`).join('\n') + '\n';
-
-    if (plan.revoke.length === 0) {
-      if (opts.json)
-        writeJson(ctx.io, {
-          revoked: [],
-          refused: plan.refused.map((r) => r.key.info.id),
-          dry_run: !!opts.dryRun,
-        });
-      else
-        ctx.io.stdout.write(
-          selector.kind === 'due' ? 'no superseded key is past its grace period\n' : 'nothing to revoke\n',
-        );
-      if (plan.refused.length > 0) throw new ReportedError(ExitCode.usage);
-      return;
-    }
-    if (opts.dryRun) {
-      if (opts.json)
-        writeJson(ctx.io, {
-          dry_run: true,
-          would_revoke: rows,
-          refused: plan.refused.map((r) => r.key.info.id),
-        });
-      else ctx.io.stdout.write(`would revoke:\n${describe()}dry run: nothing was changed\n`);
-      return;
-    }
-    if (!opts.yes) {
-      if (!ctx.io.canPrompt()) {
-        throw new UsageError(`revoking ${plan.revoke.length} key(s) needs confirmation; pass --yes`);
-      }
-      ctx.io.stderr.write(`about to invalidate:\n${describe()}`);
-      if (!(await (await ctx.prompter()).confirm(`Invalidate ${plan.revoke.length} key(s)?`, false))) {
-        throw new CancelledError('cancelled: nothing was revoked');
-      }
-    }
-    await revokeKeys(services, plan.revoke, {
-      actor: actorName(ctx.env),
-      reason: selector.kind === 'due' ? 'grace period over' : `revoke --${selector.kind}`,
-      forced: opts.force,
-    });
-    if (opts.json) writeJson(ctx.io, { revoked: rows, refused: plan.refused.map((r) => r.key.info.id) });
-    else for (const k of plan.revoke) ctx.io.stdout.write(`revoked ${k.info.name} (${maskId(k.info.id)})\n`);
-    if (plan.refused.length > 0) throw new ReportedError(ExitCode.usage);
-  } finally {
-    await services.close();
+    keys.push(parseManagedKey(info)!);
   }
+  const plan = planRevoke(keys, selector, now, opts.force);
+  for (const r of plan.refused) reporter.warn(r.reason);
+  const rows = plan.revoke.map((k) => ({
+    id: k.info.id,
+    name: k.info.name,
+    template: k.meta.template,
+    environment: k.meta.environment,
+    state: k.meta.state,
+  }));
+  const describe = () =>
+    plan.revoke.map((k) => `  ${k.info.name} (${maskId(k.info.id)}), ${k.meta.state}`).join('\n') + '\n';
+
+  if (plan.revoke.length === 0) {
+    if (opts.json)
+      writeJson(ctx.io, {
+        revoked: [],
+        refused: plan.refused.map((r) => r.key.info.id),
+        dry_run: !!opts.dryRun,
+      });
+    else
+      ctx.io.stdout.write(
+        selector.kind === 'due' ? 'no superseded key is past its grace period\n' : 'nothing to revoke\n',
+      );
+    if (plan.refused.length > 0) throw new ReportedError(ExitCode.usage);
+    return;
+  }
+  if (opts.dryRun) {
+    if (opts.json)
+      writeJson(ctx.io, {
+        dry_run: true,
+        would_revoke: rows,
+        refused: plan.refused.map((r) => r.key.info.id),
+      });
+    else ctx.io.stdout.write(`would revoke:\n${describe()}dry run: nothing was changed\n`);
+    return;
+  }
+  if (!opts.yes) {
+    if (!ctx.io.canPrompt()) {
+      throw new UsageError(`revoking ${plan.revoke.length} key(s) needs confirmation; pass --yes`);
+    }
+    ctx.io.stderr.write(`about to invalidate:\n${describe()}`);
+    if (!(await (await ctx.prompter()).confirm(`Invalidate ${plan.revoke.length} key(s)?`, false))) {
+      throw new CancelledError('cancelled: nothing was revoked');
+    }
+  }
+  await revokeKeys(services, plan.revoke, {
+    actor: actorName(ctx.env),
+    reason: selector.kind === 'due' ? 'grace period over' : `revoke --${selector.kind}`,
+    forced: opts.force,
+  });
+  if (opts.json) writeJson(ctx.io, { revoked: rows, refused: plan.refused.map((r) => r.key.info.id) });
+  else for (const k of plan.revoke) ctx.io.stdout.write(`revoked ${k.info.name} (${maskId(k.info.id)})\n`);
+  if (plan.refused.length > 0) throw new ReportedError(ExitCode.usage);
 }
 
 /** `eskeys revoke`: invalidate superseded keys past grace, or given keys. */

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import type { ClusterPort } from '../../core/cluster-port.js';
 import { parseManagedKeys } from '../../core/rotation/key-metadata.js';
 import { describeKey, type KeyView } from '../../core/rotation/key-state.js';
-import { openCluster } from '../composition.js';
+import { commandCluster } from '../composition.js';
 import type { CliContext } from '../context.js';
 import { addClusterOptions, type ClusterFlags, loadProject, type Project } from '../project.js';
 import { writeJson } from '../render/json.js';
@@ -15,7 +15,7 @@ export interface StatusOptions extends ClusterFlags {
   /** Include invalidated and expired keys. @defaultValue false */
   readonly all?: boolean;
   readonly json?: boolean;
-  /** @defaultValue openCluster */
+  /** @defaultValue commandCluster (closed when the command ends) */
   readonly openCluster?: (ctx: CliContext, project: Project, flags: ClusterFlags) => Promise<ClusterPort>;
 }
 
@@ -35,40 +35,36 @@ export async function runStatus(opts: StatusOptions): Promise<void> {
   const { ctx } = opts;
   const project = loadProject(ctx, opts.config);
   const environment = opts.env ?? ctx.env.ESKEYS_ENV;
-  const cluster = await (opts.openCluster ?? openCluster)(ctx, project, opts);
-  try {
-    const now = ctx.clock.now();
-    const keys = parseManagedKeys(await cluster.findManagedKeys({ template: opts.template, environment }));
-    const views = keys
-      .map((k) => describeKey(k, now))
-      .filter((v) => opts.all || (v.status !== 'invalidated' && v.status !== 'expired'))
-      .sort(
-        (a, b) =>
-          a.template.localeCompare(b.template) ||
-          a.environment.localeCompare(b.environment) ||
-          ORDER[a.status] - ORDER[b.status] ||
-          b.generation - a.generation,
-      );
-    if (opts.json) {
-      writeJson(ctx.io, { keys: views.map(keyViewJson) });
-      return;
-    }
-    if (views.length === 0) {
-      ctx.io.stdout.write(
-        `no ${opts.all ? '' : 'valid '}managed keys${opts.template ? ` for template ${opts.template}` : ''}${environment ? ` in environment ${environment}` : ''}${opts.all ? '' : ' (--all shows invalidated and expired ones)'}\n`,
-      );
-      return;
-    }
-    ctx.io.stdout.write(renderKeyTable(views, now));
-    const due = views.filter((v) => v.rotationDue || v.reviewDue || v.revokeDue);
-    for (const v of due) {
-      const what = [v.rotationDue && 'rotation', v.reviewDue && 'review', v.revokeDue && 'revocation']
-        .filter(Boolean)
-        .join(' and ');
-      ctx.io.stdout.write(`${v.name}: ${what} due\n`);
-    }
-  } finally {
-    await cluster.close();
+  const cluster = await (opts.openCluster ?? commandCluster)(ctx, project, opts);
+  const now = ctx.clock.now();
+  const keys = parseManagedKeys(await cluster.findManagedKeys({ template: opts.template, environment }));
+  const views = keys
+    .map((k) => describeKey(k, now))
+    .filter((v) => opts.all || (v.status !== 'invalidated' && v.status !== 'expired'))
+    .sort(
+      (a, b) =>
+        a.template.localeCompare(b.template) ||
+        a.environment.localeCompare(b.environment) ||
+        ORDER[a.status] - ORDER[b.status] ||
+        b.generation - a.generation,
+    );
+  if (opts.json) {
+    writeJson(ctx.io, { keys: views.map(keyViewJson) });
+    return;
+  }
+  if (views.length === 0) {
+    ctx.io.stdout.write(
+      `no ${opts.all ? '' : 'valid '}managed keys${opts.template ? ` for template ${opts.template}` : ''}${environment ? ` in environment ${environment}` : ''}${opts.all ? '' : ' (--all shows invalidated and expired ones)'}\n`,
+    );
+    return;
+  }
+  ctx.io.stdout.write(renderKeyTable(views, now));
+  const due = views.filter((v) => v.rotationDue || v.reviewDue || v.revokeDue);
+  for (const v of due) {
+    const what = [v.rotationDue && 'rotation', v.reviewDue && 'review', v.revokeDue && 'revocation']
+      .filter(Boolean)
+      .join(' and ');
+    ctx.io.stdout.write(`${v.name}: ${what} due\n`);
   }
 }
 

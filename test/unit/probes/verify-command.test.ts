@@ -30,6 +30,9 @@ function ctx(): CliContext & { out: () => string; err: () => string } {
     signal: new AbortController().signal,
     prompter: () => Promise.reject(new Error('no prompts')),
     connect: () => Promise.reject(new Error('no cluster')),
+    cluster: () => Promise.reject(new Error('no cluster in these tests')),
+    services: () => Promise.reject(new Error('no cluster in these tests')),
+    closeConnections: async () => {},
     out: () => out,
     err: () => err,
   };

@@ -73,6 +73,9 @@ export function cliContext(io: IO, cwd: string): CliContext {
     signal: new AbortController().signal,
     prompter: () => Promise.reject(new Error('no prompts in these tests')),
     connect: () => Promise.reject(new Error('no cluster in these tests')),
+    cluster: () => Promise.reject(new Error('no cluster in these tests')),
+    services: () => Promise.reject(new Error('no cluster in these tests')),
+    closeConnections: async () => {},
   };
 }
 
