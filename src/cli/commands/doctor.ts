@@ -1,6 +1,6 @@
 import { constants, existsSync } from 'node:fs';
 import { access, lstat, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { Command, Option } from 'commander';
 import { JsonlAuditLog } from '../../adapters/audit/jsonl-audit-log.js';
 import { EnvFileStore } from '../../adapters/env-file/env-file-store.js';
@@ -9,18 +9,9 @@ import { inspectFsWorkspace } from '../../adapters/workspace/fs-workspace.js';
 import { checkTemplates } from '../../adapters/workspace/template-files.js';
 import type { ClusterPort } from '../../core/cluster-port.js';
 import type { ConnectionSettings } from '../../core/config/connection.js';
-import {
-  type DirFacts,
-  type DoctorReport,
-  type LocalStatePort,
-  runDoctorChecks,
-  type TemplateFacts,
-  type TemplateOutputs,
-} from '../../core/doctor/index.js';
-import { ConfigError, ExitCode, ReportedError, UsageError } from '../../core/errors.js';
-import { effectiveOutputs, formatDocumentProblem, resolveEnvironment } from '../../core/templates/index.js';
-import { DEFAULT_KEY_VAR } from '../../core/templates/schema.js';
-import { findVariableConflicts, formatVariableConflict } from '../../core/templates/variable-owners.js';
+import type { DirFacts, DoctorReport, LocalStatePort } from '../../core/doctor/index.js';
+import { ExitCode, ReportedError } from '../../core/errors.js';
+import { diagnose as diagnoseProject } from '../../core/use-cases/doctor.js';
 import type { CliContext } from '../context.js';
 import {
   addClusterOptions,
@@ -76,110 +67,24 @@ export async function runDoctor(opts: DoctorOptions): Promise<void> {
   if (report.exitCode !== ExitCode.ok) throw new ReportedError(report.exitCode);
 }
 
-/** Gathers the facts (config, templates, connection, files) and runs the core checks. */
+/** Composes doctor's ports (the filesystem workspace, template files, the connection, local state) and runs the use case. */
 export async function diagnose(opts: DoctorOptions): Promise<DoctorReport> {
   const { ctx } = opts;
-  const { workspace: project, facts: config } = await inspectFsWorkspace(
+  const { workspace: project, facts: configFacts } = await inspectFsWorkspace(
     ctx.cwd,
     opts.config ?? ctx.env.ESKEYS_CONFIG,
   );
-  const environment = environmentName(ctx, opts);
-  let environmentError: string | undefined;
-  try {
-    resolveEnvironment(project.config, environment);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    environmentError = error.message;
-  }
-
-  let templatesError: string | undefined;
-  let templates: TemplateFacts[] = [];
-  try {
-    const checked = await checkTemplates(
-      opts.template ? [opts.template] : [],
-      project.root,
-      project.config.templates_dir,
-    );
-    templates = checked.map((c) => {
-      const file = project.shownPath(resolve(project.root, c.file));
-      return {
-        file,
-        ...(c.value ? { template: c.value } : {}),
-        errors: c.errors.map((p) => formatDocumentProblem(file, p)),
-        warnings: c.warnings.map((p) => formatDocumentProblem(file, p)),
-      };
-    });
-  } catch (error) {
-    // A named template that does not exist is bad usage; an empty project is a finding.
-    if (opts.template || !(error instanceof UsageError)) throw error;
-    templatesError = error.message;
-  }
-
-  let connection: ConnectionSettings | { error: string };
-  try {
-    connection = environmentError ? { error: environmentError } : connectionFor(ctx, project, opts);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    connection = { error: error.message };
-  }
-
-  const outputs: TemplateOutputs[] = [];
-  for (const t of templates) {
-    if (!t.template) continue;
-    const o = environmentError
-      ? t.template.outputs
-      : effectiveOutputs(t.template, project.config, environment);
-    const envFiles = (o.env_files ?? []).map((f) => (isAbsolute(f) ? f : resolve(project.root, f)));
-    // What rotate refuses before minting, by the same check.
-    const targetProblem = await project.checkEnvFileTargets(t.template.name, envFiles).then(
-      () => undefined,
-      (error: unknown) => {
-        if (error instanceof ConfigError) return error.message;
-        throw error;
-      },
-    );
-    outputs.push({
-      template: t.template.name,
-      envFiles,
-      keyVar: o.key_var ?? DEFAULT_KEY_VAR,
-      ...(o.id_var ? { idVar: o.id_var } : {}),
-      followSymlinks: o.follow_symlinks ?? false,
-      mode: Number.parseInt(o.mode ?? '0600', 8),
-      ...(targetProblem ? { targetProblem } : {}),
-    });
-  }
-
-  // Across every template and environment, so only when doctor looks at the whole project.
-  const variableConflicts = opts.template
-    ? undefined
-    : findVariableConflicts(
-        templates.flatMap((t) => (t.template ? [{ template: t.template, file: t.file }] : [])),
-        project.config,
-        (f) => resolve(project.root, f),
-      ).map((c) => formatVariableConflict(c, project.shownPath(c.envFile)));
-
-  const stateDir = project.stateDir;
-  return runDoctorChecks(
+  return diagnoseProject(
     {
+      workspace: project,
+      configFacts,
+      checkTemplates: (refs) => checkTemplates(refs, project.root, project.config.templates_dir),
+      connectionFor: (environment) => connectionFor(ctx, project, { ...opts, env: environment }),
+      credentialFiles: (environment) => credentialFiles(ctx, project, environment),
       openCluster: opts.openCluster ?? ((s) => ctx.connect(s, { diagnostic: true })),
       local: opts.local ?? fsLocalState(project.root),
     },
-    {
-      environment,
-      ...(environmentError ? { environmentError } : {}),
-      config,
-      ...(templatesError ? { templatesError } : {}),
-      templates,
-      ...(variableConflicts ? { variableConflicts } : {}),
-      connection,
-      local: {
-        root: project.root,
-        stateDir,
-        auditLog: project.auditLogPath,
-        outputs,
-        credentialFiles: credentialFiles(ctx, project, environmentError ? undefined : environment),
-      },
-    },
+    { environment: environmentName(ctx, opts), ...(opts.template ? { template: opts.template } : {}) },
   );
 }
 
