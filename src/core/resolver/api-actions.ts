@@ -1,0 +1,445 @@
+/**
+ * REST API (rest-api-spec name) → the transport action Elasticsearch authorizes for it.
+ *
+ * Evidence for each row: the REST handler class named in the third column executes the transport
+ * action whose NAME is the second column, and every name here is listed in Elasticsearch's
+ * x-pack/plugin/security/qa/operator-privileges-tests/.../operator/Constants.java (the list of
+ * every registered transport action). docs/es-facts.md ("Request resolver") records this.
+ * APIs absent from this table have no verified action yet: the resolver answers `undefined`.
+ */
+
+/** How Elasticsearch authorizes the action. */
+export type ActionScope =
+  /** A cluster privilege must grant it. */
+  | 'cluster'
+  /** An index privilege must grant it on the names the request carries (an IndicesRequest). */
+  | 'index'
+  /** Neither rule alone: scroll ids, cursors, PITs… (not authorized by the sandbox yet). */
+  | 'special';
+
+/** One verified row of the table. */
+export interface ApiAction {
+  readonly action: string;
+  readonly scope: ActionScope;
+  /** The Elasticsearch REST handler that issues the action. */
+  readonly restHandler: string;
+}
+
+// [api, action, REST handler, scope override]. Scope defaults to `cluster` for `cluster:` names
+// and `index` for `indices:` names; template actions are cluster-scoped (not IndicesRequests).
+type Row = readonly [string, string, string, ActionScope?];
+
+const ROWS: readonly Row[] = [
+  // cluster, nodes, tasks
+  ['info', 'cluster:monitor/main', 'RestMainAction'],
+  ['ping', 'cluster:monitor/main', 'RestMainAction'],
+  ['cluster.health', 'cluster:monitor/health', 'RestClusterHealthAction'],
+  ['cluster.state', 'cluster:monitor/state', 'RestClusterStateAction'],
+  ['cluster.stats', 'cluster:monitor/stats', 'RestClusterStatsAction'],
+  ['cluster.get_settings', 'cluster:monitor/settings', 'RestClusterGetSettingsAction'],
+  ['cluster.put_settings', 'cluster:admin/settings/update', 'RestClusterUpdateSettingsAction'],
+  ['cluster.reroute', 'cluster:admin/reroute', 'RestClusterRerouteAction'],
+  ['cluster.allocation_explain', 'cluster:monitor/allocation/explain', 'RestClusterAllocationExplainAction'],
+  ['cluster.remote_info', 'cluster:monitor/remote/info', 'RestRemoteClusterInfoAction'],
+  ['cluster.pending_tasks', 'cluster:monitor/task', 'RestPendingClusterTasksAction'],
+  [
+    'cluster.put_component_template',
+    'cluster:admin/component_template/put',
+    'RestPutComponentTemplateAction',
+  ],
+  [
+    'cluster.get_component_template',
+    'cluster:admin/component_template/get',
+    'RestGetComponentTemplateAction',
+  ],
+  [
+    'cluster.exists_component_template',
+    'cluster:admin/component_template/get',
+    'RestGetComponentTemplateAction',
+  ],
+  [
+    'cluster.delete_component_template',
+    'cluster:admin/component_template/delete',
+    'RestDeleteComponentTemplateAction',
+  ],
+  ['nodes.info', 'cluster:monitor/nodes/info', 'RestNodesInfoAction'],
+  ['nodes.stats', 'cluster:monitor/nodes/stats', 'RestNodesStatsAction'],
+  ['nodes.hot_threads', 'cluster:monitor/nodes/hot_threads', 'RestNodesHotThreadsAction'],
+  ['nodes.usage', 'cluster:monitor/nodes/usage', 'RestNodesUsageAction'],
+  [
+    'nodes.reload_secure_settings',
+    'cluster:admin/nodes/reload_secure_settings',
+    'RestReloadSecureSettingsAction',
+  ],
+  ['tasks.list', 'cluster:monitor/tasks/lists', 'RestListTasksAction'],
+  ['tasks.get', 'cluster:monitor/task/get', 'RestGetTaskAction'],
+  ['tasks.cancel', 'cluster:admin/tasks/cancel', 'RestCancelTasksAction'],
+  ['health_report', 'cluster:monitor/health_api', 'RestGetHealthAction'],
+  ['features.get_features', 'cluster:admin/features/get', 'RestGetFeaturesAction'],
+  ['features.reset_features', 'cluster:admin/features/reset', 'RestResetFeatureStateAction'],
+  // license and x-pack
+  ['license.get', 'cluster:monitor/xpack/license/get', 'RestGetLicenseAction'],
+  ['license.get_basic_status', 'cluster:admin/xpack/license/basic_status', 'RestGetBasicStatus'],
+  ['license.get_trial_status', 'cluster:admin/xpack/license/trial_status', 'RestGetTrialStatus'],
+  ['license.post_start_basic', 'cluster:admin/xpack/license/start_basic', 'RestPostStartBasicLicense'],
+  ['license.post_start_trial', 'cluster:admin/xpack/license/start_trial', 'RestPostStartTrialLicense'],
+  ['xpack.info', 'cluster:monitor/xpack/info', 'RestXPackInfoAction'],
+  ['xpack.usage', 'cluster:monitor/xpack/usage', 'RestXPackUsageAction'],
+  ['migration.deprecations', 'cluster:admin/xpack/deprecation/info', 'RestDeprecationInfoAction'],
+  // ILM, SLM, ingest, scripts, snapshots
+  ['ilm.put_lifecycle', 'cluster:admin/ilm/put', 'RestPutLifecycleAction'],
+  ['ilm.get_lifecycle', 'cluster:admin/ilm/get', 'RestGetLifecycleAction'],
+  ['ilm.delete_lifecycle', 'cluster:admin/ilm/delete', 'RestDeleteLifecycleAction'],
+  ['ilm.get_status', 'cluster:admin/ilm/operation_mode/get', 'RestGetStatusAction'],
+  ['ilm.start', 'cluster:admin/ilm/start', 'RestStartILMAction'],
+  ['ilm.stop', 'cluster:admin/ilm/stop', 'RestStopAction'],
+  ['ilm.move_to_step', 'cluster:admin/ilm/_move/post', 'RestMoveToStepAction'],
+  ['ilm.explain_lifecycle', 'indices:admin/ilm/explain', 'RestExplainLifecycleAction'],
+  ['ilm.remove_policy', 'indices:admin/ilm/remove_policy', 'RestRemoveIndexLifecyclePolicyAction'],
+  ['ilm.retry', 'indices:admin/ilm/retry', 'RestRetryAction'],
+  ['slm.put_lifecycle', 'cluster:admin/slm/put', 'RestPutSnapshotLifecycleAction'],
+  ['slm.get_lifecycle', 'cluster:admin/slm/get', 'RestGetSnapshotLifecycleAction'],
+  ['slm.delete_lifecycle', 'cluster:admin/slm/delete', 'RestDeleteSnapshotLifecycleAction'],
+  ['slm.execute_lifecycle', 'cluster:admin/slm/execute', 'RestExecuteSnapshotLifecycleAction'],
+  ['slm.execute_retention', 'cluster:admin/slm/execute-retention', 'RestExecuteSnapshotRetentionAction'],
+  ['slm.get_stats', 'cluster:admin/slm/stats', 'RestGetSnapshotLifecycleStatsAction'],
+  ['slm.get_status', 'cluster:admin/slm/status', 'RestGetSLMStatusAction'],
+  ['slm.start', 'cluster:admin/slm/start', 'RestStartSLMAction'],
+  ['slm.stop', 'cluster:admin/slm/stop', 'RestStopSLMAction'],
+  ['ingest.put_pipeline', 'cluster:admin/ingest/pipeline/put', 'RestPutPipelineAction'],
+  ['ingest.get_pipeline', 'cluster:admin/ingest/pipeline/get', 'RestGetPipelineAction'],
+  ['ingest.delete_pipeline', 'cluster:admin/ingest/pipeline/delete', 'RestDeletePipelineAction'],
+  ['ingest.simulate', 'cluster:admin/ingest/pipeline/simulate', 'RestSimulatePipelineAction'],
+  ['ingest.processor_grok', 'cluster:admin/ingest/processor/grok/get', 'RestGetGrokPatternsAction'],
+  ['put_script', 'cluster:admin/script/put', 'RestPutStoredScriptAction'],
+  ['get_script', 'cluster:admin/script/get', 'RestGetStoredScriptAction'],
+  ['delete_script', 'cluster:admin/script/delete', 'RestDeleteStoredScriptAction'],
+  ['get_script_context', 'cluster:admin/script_context/get', 'RestGetScriptContextAction'],
+  ['get_script_languages', 'cluster:admin/script_language/get', 'RestGetScriptLanguageAction'],
+  ['snapshot.create_repository', 'cluster:admin/repository/put', 'RestPutRepositoryAction'],
+  ['snapshot.get_repository', 'cluster:admin/repository/get', 'RestGetRepositoriesAction'],
+  ['snapshot.delete_repository', 'cluster:admin/repository/delete', 'RestDeleteRepositoryAction'],
+  ['snapshot.verify_repository', 'cluster:admin/repository/verify', 'RestVerifyRepositoryAction'],
+  ['snapshot.cleanup_repository', 'cluster:admin/repository/_cleanup', 'RestCleanupRepositoryAction'],
+  ['snapshot.create', 'cluster:admin/snapshot/create', 'RestCreateSnapshotAction'],
+  ['snapshot.get', 'cluster:admin/snapshot/get', 'RestGetSnapshotsAction'],
+  ['snapshot.delete', 'cluster:admin/snapshot/delete', 'RestDeleteSnapshotAction'],
+  ['snapshot.restore', 'cluster:admin/snapshot/restore', 'RestRestoreSnapshotAction'],
+  ['snapshot.status', 'cluster:admin/snapshot/status', 'RestSnapshotsStatusAction'],
+  ['snapshot.clone', 'cluster:admin/snapshot/clone', 'RestCloneSnapshotAction'],
+  // templates: cluster-scoped although named `indices:`
+  [
+    'indices.put_index_template',
+    'indices:admin/index_template/put',
+    'RestPutComposableIndexTemplateAction',
+    'cluster',
+  ],
+  [
+    'indices.get_index_template',
+    'indices:admin/index_template/get',
+    'RestGetComposableIndexTemplateAction',
+    'cluster',
+  ],
+  [
+    'indices.exists_index_template',
+    'indices:admin/index_template/get',
+    'RestGetComposableIndexTemplateAction',
+    'cluster',
+  ],
+  [
+    'indices.delete_index_template',
+    'indices:admin/index_template/delete',
+    'RestDeleteComposableIndexTemplateAction',
+    'cluster',
+  ],
+  [
+    'indices.simulate_index_template',
+    'indices:admin/index_template/simulate_index',
+    'RestSimulateIndexTemplateAction',
+    'cluster',
+  ],
+  [
+    'indices.simulate_template',
+    'indices:admin/index_template/simulate',
+    'RestSimulateTemplateAction',
+    'cluster',
+  ],
+  ['indices.put_template', 'indices:admin/template/put', 'RestPutIndexTemplateAction', 'cluster'],
+  ['indices.get_template', 'indices:admin/template/get', 'RestGetIndexTemplateAction', 'cluster'],
+  ['indices.exists_template', 'indices:admin/template/get', 'RestGetIndexTemplateAction', 'cluster'],
+  ['indices.delete_template', 'indices:admin/template/delete', 'RestDeleteIndexTemplateAction', 'cluster'],
+  // index administration
+  ['indices.create', 'indices:admin/create', 'RestCreateIndexAction'],
+  ['indices.delete', 'indices:admin/delete', 'RestDeleteIndexAction'],
+  ['indices.get', 'indices:admin/get', 'RestGetIndicesAction'],
+  ['indices.exists', 'indices:admin/get', 'RestIndicesExistsAction'],
+  ['indices.get_settings', 'indices:monitor/settings/get', 'RestGetSettingsAction'],
+  ['indices.put_settings', 'indices:admin/settings/update', 'RestUpdateSettingsAction'],
+  ['indices.get_mapping', 'indices:admin/mappings/get', 'RestGetMappingAction'],
+  ['indices.put_mapping', 'indices:admin/mapping/put', 'RestPutMappingAction'],
+  ['indices.get_field_mapping', 'indices:admin/mappings/fields/get', 'RestGetFieldMappingAction'],
+  ['indices.refresh', 'indices:admin/refresh', 'RestRefreshAction'],
+  ['indices.flush', 'indices:admin/flush', 'RestFlushAction'],
+  ['indices.forcemerge', 'indices:admin/forcemerge', 'RestForceMergeAction'],
+  ['indices.clear_cache', 'indices:admin/cache/clear', 'RestClearIndicesCacheAction'],
+  ['indices.open', 'indices:admin/open', 'RestOpenIndexAction'],
+  ['indices.close', 'indices:admin/close', 'RestCloseIndexAction'],
+  ['indices.add_block', 'indices:admin/block/add', 'RestAddIndexBlockAction'],
+  ['indices.analyze', 'indices:admin/analyze', 'RestAnalyzeAction'],
+  ['indices.validate_query', 'indices:admin/validate/query', 'RestValidateQueryAction'],
+  ['indices.rollover', 'indices:admin/rollover', 'RestRolloverIndexAction'],
+  ['indices.shrink', 'indices:admin/resize', 'RestShrinkIndexAction'],
+  ['indices.split', 'indices:admin/resize', 'RestSplitIndexAction'],
+  ['indices.clone', 'indices:admin/resize', 'RestCloneIndexAction'],
+  ['indices.stats', 'indices:monitor/stats', 'RestIndicesStatsAction'],
+  ['indices.segments', 'indices:monitor/segments', 'RestIndicesSegmentsAction'],
+  ['indices.recovery', 'indices:monitor/recovery', 'RestRecoveryAction'],
+  ['indices.shard_stores', 'indices:monitor/shard_stores', 'RestIndicesShardStoresAction'],
+  ['indices.field_usage_stats', 'indices:monitor/field_usage_stats', 'RestFieldUsageStatsAction'],
+  ['indices.disk_usage', 'indices:admin/analyze_disk_usage', 'RestAnalyzeIndexDiskUsageAction'],
+  ['indices.reload_search_analyzers', 'indices:admin/reload_analyzers', 'RestReloadAnalyzersAction'],
+  ['indices.resolve_index', 'indices:admin/resolve/index', 'RestResolveIndexAction'],
+  ['indices.get_alias', 'indices:admin/aliases/get', 'RestGetAliasesAction'],
+  ['indices.exists_alias', 'indices:admin/aliases/get', 'RestGetAliasesAction'],
+  ['indices.put_alias', 'indices:admin/aliases', 'RestIndexPutAliasAction'],
+  ['indices.delete_alias', 'indices:admin/aliases', 'RestIndexDeleteAliasesAction'],
+  ['indices.update_aliases', 'indices:admin/aliases', 'RestIndicesAliasesAction'],
+  ['indices.create_data_stream', 'indices:admin/data_stream/create', 'RestCreateDataStreamAction'],
+  ['indices.delete_data_stream', 'indices:admin/data_stream/delete', 'RestDeleteDataStreamAction'],
+  ['indices.get_data_stream', 'indices:admin/data_stream/get', 'RestGetDataStreamsAction'],
+  ['indices.data_streams_stats', 'indices:monitor/data_stream/stats', 'RestDataStreamsStatsAction'],
+  ['indices.migrate_to_data_stream', 'indices:admin/data_stream/migrate', 'RestMigrateToDataStreamAction'],
+  ['indices.modify_data_stream', 'indices:admin/data_stream/modify', 'RestModifyDataStreamsAction'],
+  ['indices.promote_data_stream', 'indices:admin/data_stream/promote', 'RestPromoteDataStreamAction'],
+  // documents and search
+  ['index', 'indices:data/write/index', 'RestIndexAction'],
+  ['create', 'indices:data/write/index', 'RestIndexAction.CreateHandler'],
+  ['delete', 'indices:data/write/delete', 'RestDeleteAction'],
+  ['update', 'indices:data/write/update', 'RestUpdateAction'],
+  ['get', 'indices:data/read/get', 'RestGetAction'],
+  ['exists', 'indices:data/read/get', 'RestGetAction'],
+  ['get_source', 'indices:data/read/get', 'RestGetSourceAction'],
+  ['exists_source', 'indices:data/read/get', 'RestGetSourceAction'],
+  ['mget', 'indices:data/read/mget', 'RestMultiGetAction'],
+  ['bulk', 'indices:data/write/bulk', 'RestBulkAction'],
+  ['search', 'indices:data/read/search', 'RestSearchAction'],
+  ['count', 'indices:data/read/search', 'RestCountAction'],
+  ['msearch', 'indices:data/read/msearch', 'RestMultiSearchAction'],
+  ['search_template', 'indices:data/read/search/template', 'RestSearchTemplateAction'],
+  ['msearch_template', 'indices:data/read/msearch/template', 'RestMultiSearchTemplateAction'],
+  ['explain', 'indices:data/read/explain', 'RestExplainAction'],
+  ['termvectors', 'indices:data/read/tv', 'RestTermVectorsAction'],
+  ['mtermvectors', 'indices:data/read/mtv', 'RestMultiTermVectorsAction'],
+  ['field_caps', 'indices:data/read/field_caps', 'RestFieldCapabilitiesAction'],
+  ['search_shards', 'indices:admin/shards/search_shards', 'RestSearchShardsAction'],
+  ['rank_eval', 'indices:data/read/rank_eval', 'RestRankEvalAction'],
+  ['terms_enum', 'indices:data/read/xpack/termsenum/list', 'RestTermsEnumAction'],
+  ['delete_by_query', 'indices:data/write/delete/byquery', 'RestDeleteByQueryAction'],
+  ['update_by_query', 'indices:data/write/update/byquery', 'RestUpdateByQueryAction'],
+  ['reindex', 'indices:data/write/reindex', 'RestReindexAction', 'special'],
+  ['open_point_in_time', 'indices:data/read/open_point_in_time', 'RestOpenPointInTimeAction'],
+  ['close_point_in_time', 'indices:data/read/close_point_in_time', 'RestClosePointInTimeAction', 'special'],
+  ['scroll', 'indices:data/read/scroll', 'RestSearchScrollAction', 'special'],
+  ['clear_scroll', 'indices:data/read/scroll/clear', 'RestClearScrollAction', 'special'],
+  ['async_search.submit', 'indices:data/read/async_search/submit', 'RestSubmitAsyncSearchAction'],
+  ['async_search.get', 'indices:data/read/async_search/get', 'RestGetAsyncSearchAction', 'special'],
+  ['async_search.delete', 'indices:data/read/async_search/delete', 'RestDeleteAsyncSearchAction', 'special'],
+  ['async_search.status', 'cluster:monitor/async_search/status', 'RestGetAsyncStatusAction', 'special'],
+  ['eql.search', 'indices:data/read/eql', 'RestEqlSearchAction'],
+  ['esql.query', 'indices:data/read/esql', 'RestEsqlQueryAction', 'special'],
+  ['sql.query', 'indices:data/read/sql', 'RestSqlQueryAction', 'special'],
+  ['sql.translate', 'indices:data/read/sql/translate', 'RestSqlTranslateAction', 'special'],
+  ['sql.clear_cursor', 'indices:data/read/sql/close_cursor', 'RestSqlClearCursorAction', 'special'],
+  // enrich, transform
+  ['enrich.put_policy', 'cluster:admin/xpack/enrich/put', 'RestPutEnrichPolicyAction'],
+  ['enrich.get_policy', 'cluster:admin/xpack/enrich/get', 'RestGetEnrichPolicyAction'],
+  ['enrich.delete_policy', 'cluster:admin/xpack/enrich/delete', 'RestDeleteEnrichPolicyAction'],
+  ['enrich.execute_policy', 'cluster:admin/xpack/enrich/execute', 'RestExecuteEnrichPolicyAction'],
+  ['enrich.stats', 'cluster:monitor/xpack/enrich/stats', 'RestEnrichStatsAction'],
+  ['transform.get_transform', 'cluster:monitor/transform/get', 'RestGetTransformAction'],
+  ['transform.get_transform_stats', 'cluster:monitor/transform/stats/get', 'RestGetTransformStatsAction'],
+  ['transform.put_transform', 'cluster:admin/transform/put', 'RestPutTransformAction'],
+  ['transform.delete_transform', 'cluster:admin/transform/delete', 'RestDeleteTransformAction'],
+  ['transform.start_transform', 'cluster:admin/transform/start', 'RestStartTransformAction'],
+  ['transform.stop_transform', 'cluster:admin/transform/stop', 'RestStopTransformAction'],
+  ['transform.preview_transform', 'cluster:admin/transform/preview', 'RestPreviewTransformAction'],
+  ['transform.update_transform', 'cluster:admin/transform/update', 'RestUpdateTransformAction'],
+  ['transform.reset_transform', 'cluster:admin/transform/reset', 'RestResetTransformAction'],
+  [
+    'transform.schedule_now_transform',
+    'cluster:admin/transform/schedule_now',
+    'RestScheduleNowTransformAction',
+  ],
+  ['transform.upgrade_transforms', 'cluster:admin/transform/upgrade', 'RestUpgradeTransformsAction'],
+  // security (authorization of these stays in the security handlers for now: ownership rules)
+  [
+    'security.authenticate',
+    'cluster:admin/xpack/security/user/authenticate',
+    'RestAuthenticateAction',
+    'special',
+  ],
+  [
+    'security.create_api_key',
+    'cluster:admin/xpack/security/api_key/create',
+    'RestCreateApiKeyAction',
+    'special',
+  ],
+  [
+    'security.grant_api_key',
+    'cluster:admin/xpack/security/api_key/grant',
+    'RestGrantApiKeyAction',
+    'special',
+  ],
+  ['security.get_api_key', 'cluster:admin/xpack/security/api_key/get', 'RestGetApiKeyAction', 'special'],
+  [
+    'security.query_api_keys',
+    'cluster:admin/xpack/security/api_key/query',
+    'RestQueryApiKeyAction',
+    'special',
+  ],
+  [
+    'security.invalidate_api_key',
+    'cluster:admin/xpack/security/api_key/invalidate',
+    'RestInvalidateApiKeyAction',
+    'special',
+  ],
+  [
+    'security.update_api_key',
+    'cluster:admin/xpack/security/api_key/update',
+    'RestUpdateApiKeyAction',
+    'special',
+  ],
+  [
+    'security.bulk_update_api_keys',
+    'cluster:admin/xpack/security/api_key/bulk_update',
+    'RestBulkUpdateApiKeyAction',
+    'special',
+  ],
+  ['security.clear_api_key_cache', 'cluster:admin/xpack/security/cache/clear', 'RestClearApiKeyCacheAction'],
+  [
+    'security.create_cross_cluster_api_key',
+    'cluster:admin/xpack/security/cross_cluster/api_key/create',
+    'RestCreateCrossClusterApiKeyAction',
+  ],
+  [
+    'security.update_cross_cluster_api_key',
+    'cluster:admin/xpack/security/cross_cluster/api_key/update',
+    'RestUpdateCrossClusterApiKeyAction',
+  ],
+  ['security.put_user', 'cluster:admin/xpack/security/user/put', 'RestPutUserAction'],
+  ['security.get_user', 'cluster:admin/xpack/security/user/get', 'RestGetUsersAction'],
+  ['security.delete_user', 'cluster:admin/xpack/security/user/delete', 'RestDeleteUserAction'],
+  ['security.enable_user', 'cluster:admin/xpack/security/user/set_enabled', 'RestSetEnabledAction'],
+  ['security.disable_user', 'cluster:admin/xpack/security/user/set_enabled', 'RestSetEnabledAction'],
+  [
+    'security.change_password',
+    'cluster:admin/xpack/security/user/change_password',
+    'RestChangePasswordAction',
+    'special',
+  ],
+  [
+    'security.has_privileges',
+    'cluster:admin/xpack/security/user/has_privileges',
+    'RestHasPrivilegesAction',
+    'special',
+  ],
+  [
+    'security.get_user_privileges',
+    'cluster:admin/xpack/security/user/list_privileges',
+    'RestGetUserPrivilegesAction',
+    'special',
+  ],
+  ['security.put_role', 'cluster:admin/xpack/security/role/put', 'RestPutRoleAction'],
+  ['security.get_role', 'cluster:admin/xpack/security/role/get', 'RestGetRolesAction'],
+  ['security.delete_role', 'cluster:admin/xpack/security/role/delete', 'RestDeleteRoleAction'],
+  ['security.put_role_mapping', 'cluster:admin/xpack/security/role_mapping/put', 'RestPutRoleMappingAction'],
+  ['security.get_role_mapping', 'cluster:admin/xpack/security/role_mapping/get', 'RestGetRoleMappingsAction'],
+  [
+    'security.delete_role_mapping',
+    'cluster:admin/xpack/security/role_mapping/delete',
+    'RestDeleteRoleMappingAction',
+  ],
+  [
+    'security.clear_cached_roles',
+    'cluster:admin/xpack/security/roles/cache/clear',
+    'RestClearRolesCacheAction',
+  ],
+  [
+    'security.clear_cached_realms',
+    'cluster:admin/xpack/security/realm/cache/clear',
+    'RestClearRealmCacheAction',
+  ],
+  [
+    'security.put_privileges',
+    'cluster:admin/xpack/security/privilege/put',
+    'RestPutPrivilegesAction',
+    'special',
+  ],
+  [
+    'security.get_privileges',
+    'cluster:admin/xpack/security/privilege/get',
+    'RestGetPrivilegesAction',
+    'special',
+  ],
+  [
+    'security.delete_privileges',
+    'cluster:admin/xpack/security/privilege/delete',
+    'RestDeletePrivilegesAction',
+    'special',
+  ],
+  [
+    'security.get_builtin_privileges',
+    'cluster:admin/xpack/security/privilege/builtin/get',
+    'RestGetBuiltinPrivilegesAction',
+  ],
+  [
+    'security.clear_cached_privileges',
+    'cluster:admin/xpack/security/privilege/cache/clear',
+    'RestClearPrivilegesCacheAction',
+  ],
+  [
+    'security.get_service_accounts',
+    'cluster:admin/xpack/security/service_account/get',
+    'RestGetServiceAccountAction',
+  ],
+  [
+    'security.get_service_credentials',
+    'cluster:admin/xpack/security/service_account/credential/get',
+    'RestGetServiceAccountCredentialsAction',
+  ],
+  [
+    'security.create_service_token',
+    'cluster:admin/xpack/security/service_account/token/create',
+    'RestCreateServiceAccountTokenAction',
+  ],
+  [
+    'security.delete_service_token',
+    'cluster:admin/xpack/security/service_account/token/delete',
+    'RestDeleteServiceAccountTokenAction',
+  ],
+  ['security.get_settings', 'cluster:admin/xpack/security/settings/get', 'RestGetSecuritySettingsAction'],
+  [
+    'security.update_settings',
+    'cluster:admin/xpack/security/settings/update',
+    'RestUpdateSecuritySettingsAction',
+  ],
+  ['security.get_token', 'cluster:admin/xpack/security/token/create', 'RestGetTokenAction', 'special'],
+  [
+    'security.invalidate_token',
+    'cluster:admin/xpack/security/token/invalidate',
+    'RestInvalidateTokenAction',
+    'special',
+  ],
+];
+
+function defaultScope(action: string): ActionScope {
+  return action.startsWith('cluster:') ? 'cluster' : 'index';
+}
+
+/** The verified table, keyed by API name. */
+export const API_ACTIONS: ReadonlyMap<string, ApiAction> = new Map(
+  ROWS.map(([api, action, restHandler, scope]) => [
+    api,
+    { action, restHandler, scope: scope ?? defaultScope(action) },
+  ]),
+);
