@@ -106,6 +106,42 @@ export function refreshPolicy(ctx: RequestContext): RefreshPolicy {
 }
 
 /**
+ * The shard-level check: Elasticsearch sends one BulkShardRequest per shard, whose indices() are
+ * every name its items used (aliases included), and authorizes `indices:data/write/bulk[s]`
+ * against all of them before any item runs; one denied name fails every item of that shard.
+ * The sandbox has one shard per index, so items are grouped by their existing write index.
+ * Returns the denial per concrete index name.
+ */
+function shardLevelDenials(ctx: RequestContext, items: readonly BulkItem[]): Map<string, EsError> {
+  const namesByIndex = new Map<string, Set<string>>();
+  for (const item of items) {
+    let idx: IndexRecord | undefined;
+    try {
+      idx = writeIndex(ctx.state, item.index);
+    } catch (e) {
+      if (e instanceof EsError) continue; // the item fails on its own below
+      throw e;
+    }
+    if (!idx) continue;
+    let names = namesByIndex.get(idx.name);
+    if (!names) {
+      names = new Set();
+      namesByIndex.set(idx.name, names);
+    }
+    names.add(item.index);
+  }
+  const perm = ctx.auth.permission;
+  const action = 'indices:data/write/bulk[s]';
+  const denials = new Map<string, EsError>();
+  for (const [index, names] of namesByIndex) {
+    if (names.size < 2) continue; // a single name is checked per item, with the same outcome
+    const denied = [...names].filter((n) => !(perm.checkIndex(action, index) || perm.checkIndex(action, n)));
+    if (denied.length > 0) denials.set(index, indexDenied(ctx.auth, action, denied));
+  }
+  return denials;
+}
+
+/**
  * Executes bulk items with per-item authorization (§3): auto-create (`indices:admin/auto_create`),
  * shard-level `indices:data/write/bulk[s]` on the concrete index, the item's implied action,
  * then dynamic mapping updates (`indices:admin/mapping/auto_put`, BWC rule in the model).
@@ -121,6 +157,7 @@ export function executeItems(
   const results: BulkItemResult[] = [];
   const touched = new Set<IndexRecord>();
   const autoCreateFailures = new Map<string, EsError>();
+  const shardDenials = shardLevelDenials(ctx, items);
   for (const item of items) {
     const fail = (e: EsError, idxName = item.index): BulkItemResult => ({
       op: item.op,
@@ -150,6 +187,11 @@ export function executeItems(
       }
       const granted = (action: string) =>
         perm.checkIndex(action, idx!.name) || perm.checkIndex(action, item.index);
+      const shardDenial = shardDenials.get(idx.name);
+      if (shardDenial) {
+        results.push(fail(shardDenial, idx.name));
+        continue;
+      }
       if (!granted('indices:data/write/bulk[s]')) {
         results.push(fail(indexDenied(ctx.auth, 'indices:data/write/bulk[s]', [idx.name]), idx.name));
         continue;

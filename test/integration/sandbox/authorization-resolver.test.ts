@@ -87,3 +87,32 @@ describe('order of checks as in Elasticsearch', () => {
     );
   });
 });
+
+describe('shard-level bulk authorization', () => {
+  // BulkShardRequest.indices() returns every item name (aliases included) and
+  // AuthorizationService authorizes indices:data/write/bulk[s] against all of them (docs/es-facts.md).
+  it('items reaching one write index through a read-only and a writable alias both fail', async () => {
+    await tc.admin.indices.create({
+      index: 'shared-1',
+      aliases: { 'shared-w': { is_write_index: true }, 'shared-r': {} },
+    });
+    const key = await tc.apiKey({
+      indices: [
+        { names: ['shared-w'], privileges: ['write'] },
+        { names: ['shared-r'], privileges: ['read'] },
+      ],
+    });
+    const res = await key.client.bulk({
+      operations: [{ index: { _index: 'shared-w' } }, { a: 1 }, { index: { _index: 'shared-r' } }, { a: 2 }],
+    });
+    expect(res.errors).toBe(true);
+    const reason = `action [indices:data/write/bulk[s]] is unauthorized for API key id [${key.id}] of user [elastic] on indices [shared-r], this action is granted by the index privileges [create_doc,create,delete,index,write,all]`;
+    expect(res.items.map((i) => [i.index?.status, i.index?.error?.reason])).toEqual([
+      [403, reason],
+      [403, reason],
+    ]);
+    // Alone, the writable alias is enough.
+    const alone = await key.client.bulk({ operations: [{ index: { _index: 'shared-w' } }, { a: 3 }] });
+    expect(alone.errors).toBe(false);
+  });
+});
