@@ -120,7 +120,7 @@ function authorize(ctx: RequestContext, endpoint: string, handler: Handler): voi
   if (!route) return;
   let resolution: ReturnType<typeof resolveRoute>;
   try {
-    resolution = resolveRoute(route, paramsByPosition(route.pattern, Object.values(ctx.params)), {
+    resolution = resolveRoute(route, paramsByPosition(route, Object.values(ctx.params)), {
       now: ctx.state.now(),
     });
   } catch (e) {

@@ -1,4 +1,4 @@
-import { type ActionScope, API_ACTIONS } from './api-actions.js';
+import { type ActionScope, API_ACTIONS, type ApiAction } from './api-actions.js';
 import { resolveDateMathName } from './date-math-index.js';
 import { PathTrie } from './path-trie.js';
 import type { RestApiSpec } from './rest-api-spec.js';
@@ -9,7 +9,15 @@ export interface ApiRoute {
   readonly api: RestApiSpec;
   /** The specification's path pattern, e.g. `/{index}/_doc/{id}`. */
   readonly pattern: string;
+  /** The pattern's parameter names, in path order. */
+  readonly paramNames: readonly string[];
 }
+
+const paramNamesOf = (pattern: string) =>
+  pattern
+    .split('/')
+    .filter((seg) => seg.startsWith('{') && seg.endsWith('}'))
+    .map((seg) => seg.slice(1, -1));
 
 /** A request as the resolver needs it. */
 export interface RestRequest {
@@ -45,7 +53,8 @@ export interface Resolution {
 function buildTrie(): PathTrie<ApiRoute> {
   const trie = new PathTrie<ApiRoute>();
   for (const api of REST_APIS) {
-    for (const url of api.urls) trie.addMissing(url.methods, url.path, { api, pattern: url.path });
+    for (const url of api.urls)
+      trie.addMissing(url.methods, url.path, { api, pattern: url.path, paramNames: paramNamesOf(url.path) });
   }
   return trie;
 }
@@ -64,12 +73,11 @@ export function apiForPattern(method: string, pattern: string): ApiRoute | undef
 }
 
 /** Path params named as the specification names them, from positional values. */
-export function paramsByPosition(specPattern: string, values: readonly string[]): Record<string, string> {
+export function paramsByPosition(route: ApiRoute, values: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  let k = 0;
-  for (const seg of specPattern.split('/')) {
-    if (seg.startsWith('{') && seg.endsWith('}')) out[seg.slice(1, -1)] = values[k++]!;
-  }
+  route.paramNames.forEach((name, k) => {
+    out[name] = values[k]!;
+  });
   return out;
 }
 
@@ -139,6 +147,22 @@ const ITEM_PARSERS: Record<string, (body: string, index: string | undefined) => 
   msearch_template: msearchItems,
 };
 
+const factsByApi = new WeakMap<RestApiSpec, { verified: ApiAction | undefined; evidence: string }>();
+
+/** The verified action of an API and the evidence sentence, computed once per API. */
+function factsOf(api: RestApiSpec): { verified: ApiAction | undefined; evidence: string } {
+  let facts = factsByApi.get(api);
+  if (!facts) {
+    const verified = API_ACTIONS.get(api.name);
+    const evidence = verified
+      ? `${verified.restHandler} (Elasticsearch REST handler)`
+      : `not verified; the specification documents cluster [${api.clusterPrivileges.join(',')}] index [${api.indexPrivileges.join(',')}]`;
+    facts = { verified, evidence };
+    factsByApi.set(api, facts);
+  }
+  return facts;
+}
+
 /** Resolves an already-matched route: action, names (path `{index}`, body items), date math. */
 export function resolveRoute(
   route: ApiRoute,
@@ -146,7 +170,7 @@ export function resolveRoute(
   request: Pick<RestRequest, 'body' | 'now'> = {},
 ): Resolution {
   const api = route.api;
-  const verified = API_ACTIONS.get(api.name);
+  const { verified, evidence } = factsOf(api);
   const resolveName = (n: string) => (request.now === undefined ? n : resolveDateMathName(n, request.now));
   const indexParam = params.index;
   const indices = indexParam === undefined ? undefined : splitNames(indexParam).map(resolveName);
@@ -161,9 +185,7 @@ export function resolveRoute(
     scope: verified?.scope,
     indices,
     ...(items ? { items } : {}),
-    evidence: verified
-      ? `${verified.restHandler} (Elasticsearch REST handler)`
-      : `not verified; the specification documents cluster [${api.clusterPrivileges.join(',')}] index [${api.indexPrivileges.join(',')}]`,
+    evidence,
     documented: { cluster: api.clusterPrivileges, index: api.indexPrivileges },
   };
 }
