@@ -7,6 +7,7 @@ import type { RequestCounter } from './counters.js';
 import { EsError, errorBody, SimpleError } from './errors.js';
 import { type FaultInjector, faultBody } from './faults.js';
 import type { Handler, HandlerResult, RequestContext } from './http/context.js';
+import { DESTRUCTIVE_APIS, failDestructive } from './http/destructive-operations.js';
 import { checkCompatibleVersion } from './http/media-type.js';
 import { isNotEmulated } from './http/not-emulated.js';
 import { checkParams } from './http/params.js';
@@ -130,6 +131,8 @@ function authorize(ctx: RequestContext, endpoint: string, handler: Handler): voi
   if (resolution.indices && ctx.params.index?.includes('<')) {
     (ctx.params as Record<string, string>).index = resolution.indices.join(',');
   }
+  // The security action filter refuses destructive wildcards before it authorizes.
+  if (DESTRUCTIVE_APIS.has(resolution.api)) failDestructive(ctx.state, resolution.indices?.join(',') ?? '');
   authorizeRequest(ctx.auth, resolution, !isNotEmulated(handler));
 }
 

@@ -39,7 +39,7 @@ async function failure(
 }
 
 describe('eskeys sandbox authorizes as Elasticsearch does', () => {
-  it('GET /_license is the license API, DELETE /logs-* is authorized before its names are checked', async () => {
+  it('GET /_license is the license API; a wildcard delete is refused before it is authorized', async () => {
     const { child, ready, stopped } = startSandboxProcess();
     const { url, password } = await ready;
     const admin = new Client({ node: url, auth: { username: 'elastic', password } });
@@ -59,10 +59,16 @@ describe('eskeys sandbox authorizes as Elasticsearch does', () => {
       role_descriptors: { r: { indices: [{ names: ['logs-*'], privileges: ['read'] }] } },
     });
     const reader = new Client({ node: url, auth: { apiKey: readerKey.encoded } });
+    // Elasticsearch's security filter checks action.destructive_requires_name before authorizing.
     expect(await failure(() => reader.indices.delete({ index: 'logs-*' }))).toEqual({
+      status: 400,
+      type: 'illegal_argument_exception',
+      reason: 'Wildcard expressions or all indices are not allowed',
+    });
+    expect(await failure(() => reader.indices.delete({ index: 'logs-1' }))).toEqual({
       status: 403,
       type: 'security_exception',
-      reason: `action [indices:admin/delete] is unauthorized for API key id [${readerKey.id}] of user [elastic] on indices [logs-*], this action is granted by the index privileges [delete_index,manage,all]`,
+      reason: `action [indices:admin/delete] is unauthorized for API key id [${readerKey.id}] of user [elastic] on indices [logs-1], this action is granted by the index privileges [delete_index,manage,all]`,
     });
     await Promise.all([admin.close(), monitor.close(), reader.close()]);
     child.kill('SIGINT');

@@ -161,24 +161,10 @@ const createIndex: Handler = (ctx) => {
   return ok({ acknowledged: true, shards_acknowledged: true, index: name });
 };
 
-function destructiveRequiresName(state: SandboxState): boolean {
-  const v =
-    state.clusterSettings.transient['action.destructive_requires_name'] ??
-    state.clusterSettings.persistent['action.destructive_requires_name'];
-  return v === undefined || v === null ? true : String(v) === 'true';
-}
-
 const deleteIndex: Handler = (ctx) => {
+  // Wildcards were refused (action.destructive_requires_name) before authorization, in the
+  // server's security step (http/destructive-operations.ts).
   const expression = ctx.params.index!;
-  const parts = expression.split(',');
-  const matchNone = parts.length === 2 && parts[0] === '*' && parts[1] === '-*';
-  if (
-    destructiveRequiresName(ctx.state) &&
-    !matchNone &&
-    parts.some((p) => !p.startsWith('-') && (p.includes('*') || p === '_all'))
-  ) {
-    throw illegalArgument('Wildcard expressions or all indices are not allowed');
-  }
   const ignoreUnavailable = boolParam(ctx, 'ignore_unavailable');
   const names = authorizeIndexExpression(ctx, 'indices:admin/delete', expression, { ignoreUnavailable });
   const targets: IndexRecord[] = [];

@@ -61,14 +61,27 @@ describe('underscore endpoints are never index names', () => {
 });
 
 describe('order of checks as in Elasticsearch', () => {
-  it('DELETE /logs-* without delete_index: 403 before the wildcard check', async () => {
+  it('DELETE /logs-*: the destructive-names 400 comes first; without it, 403 before expansion', async () => {
+    // SecurityActionFilter.applyInternal runs DestructiveOperations.failDestructive for
+    // delete/open/close index before authorizing (docs/es-facts.md).
     const reader = await tc.apiKey({ indices: [{ names: ['logs-*'], privileges: ['read'] }] });
     await expectError(
       () => reader.client.indices.delete({ index: 'logs-*' }),
-      403,
-      'security_exception',
-      `action [indices:admin/delete] is unauthorized for API key id [${reader.id}] of user [elastic] on indices [logs-*], this action is granted by the index privileges [delete_index,manage,all]`,
+      400,
+      'illegal_argument_exception',
+      'Wildcard expressions or all indices are not allowed',
     );
+    await tc.admin.cluster.putSettings({ persistent: { 'action.destructive_requires_name': false } });
+    try {
+      await expectError(
+        () => reader.client.indices.delete({ index: 'logs-*' }),
+        403,
+        'security_exception',
+        `action [indices:admin/delete] is unauthorized for API key id [${reader.id}] of user [elastic] on indices [logs-*], this action is granted by the index privileges [delete_index,manage,all]`,
+      );
+    } finally {
+      await tc.admin.cluster.putSettings({ persistent: { 'action.destructive_requires_name': null } });
+    }
   });
 
   it('date-math names are resolved before authorization', async () => {
