@@ -6,7 +6,7 @@ import { DateMathNameError, paramsByPosition, resolveRoute } from '../core/resol
 import type { RequestCounter } from './counters.js';
 import { EsError, errorBody, SimpleError } from './errors.js';
 import { type FaultInjector, faultBody } from './faults.js';
-import type { Handler, HandlerResult, RequestContext } from './http/context.js';
+import { boolParam, type Handler, type HandlerResult, type RequestContext } from './http/context.js';
 import { DESTRUCTIVE_APIS, failDestructive } from './http/destructive-operations.js';
 import { checkCompatibleVersion } from './http/media-type.js';
 import { isNotEmulated } from './http/not-emulated.js';
@@ -133,7 +133,17 @@ function authorize(ctx: RequestContext, endpoint: string, handler: Handler): voi
   }
   // The security action filter refuses destructive wildcards before it authorizes.
   if (DESTRUCTIVE_APIS.has(resolution.api)) failDestructive(ctx.state, resolution.indices?.join(',') ?? '');
-  authorizeRequest(ctx.auth, resolution, !isNotEmulated(handler));
+  ctx.authorized = authorizeRequest(
+    ctx.auth,
+    ctx.state,
+    resolution,
+    !isNotEmulated(handler),
+    ctx.params,
+    () => ({
+      ignoreUnavailable: boolParam(ctx, 'ignore_unavailable'),
+      expandWildcards: ctx.query.get('expand_wildcards') ?? undefined,
+    }),
+  );
 }
 
 /** Media types → routing → authentication → authorization → handler; errors rendered as ES renders them. */

@@ -1,12 +1,12 @@
 /** Alias APIs, authorized per index and, for `add`, per alias name (§3). */
 import { EsError } from '../errors.js';
-import { type Handler, jsonBody, ok } from '../http/context.js';
+import { authorizedIndices, type Handler, jsonBody, ok } from '../http/context.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
-import { requireIndexActionOnAny, requireIndices } from '../security/authorize.js';
+import { authorizeIndexExpression, requireIndexActionOnAny, requireIndices } from '../security/authorize.js';
 import { isObject, wildcardRegex } from '../util.js';
 import { atLeast } from '../version.js';
-import { authorizeIndexExpression, concreteIndices } from './resolve.js';
+import { concreteIndices } from './resolve.js';
 
 function aliasesNotFound(names: string[]): EsError {
   const joined = names.join(',');
@@ -78,7 +78,7 @@ const updateAliases: Handler = (ctx) => {
     actions.flatMap((a) => a.indices),
   );
   const resolved = actions.map((a) => {
-    const names = a.indices.flatMap((i) => authorizeIndexExpression(ctx, action, i));
+    const names = a.indices.flatMap((i) => authorizeIndexExpression(ctx.auth, ctx.state, action, i));
     if (a.kind === 'add') requireIndices(ctx.auth, action, a.aliases);
     return { a, targets: concreteIndices(ctx.state, names) };
   });
@@ -114,19 +114,16 @@ const updateAliases: Handler = (ctx) => {
 };
 
 const putAlias: Handler = (ctx) => {
-  const action = 'indices:admin/aliases';
   const alias = ctx.params.name!;
-  const names = authorizeIndexExpression(ctx, action, ctx.params.index!);
-  requireIndices(ctx.auth, action, [alias]);
+  const names = authorizedIndices(ctx);
   const body = jsonBody(ctx);
   for (const t of concreteIndices(ctx.state, names)) t.aliases.set(alias, isObject(body) ? { ...body } : {});
   return ok({ acknowledged: true, ...(atLeast(ctx.state.version, 8, 14) ? { errors: false } : {}) });
 };
 
 const deleteAlias: Handler = (ctx) => {
-  const action = 'indices:admin/aliases';
   const aliases = ctx.params.name!.split(',');
-  const names = authorizeIndexExpression(ctx, action, ctx.params.index!);
+  const names = authorizedIndices(ctx);
   const targets = concreteIndices(ctx.state, names);
   const missing = aliases.filter((a) => !targets.some((t) => t.aliases.has(a)));
   if (missing.length > 0) throw aliasesNotFound(missing);
@@ -135,8 +132,7 @@ const deleteAlias: Handler = (ctx) => {
 };
 
 const getAliases: Handler = (ctx) => {
-  const action = 'indices:admin/aliases/get';
-  const names = authorizeIndexExpression(ctx, action, ctx.params.index ?? '');
+  const names = authorizedIndices(ctx);
   const targets = concreteIndices(ctx.state, names, true);
   const wanted = ctx.params.name?.split(',');
   const out: Record<string, unknown> = {};

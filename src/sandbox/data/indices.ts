@@ -1,6 +1,13 @@
 /** Index admin APIs: create, delete, get/exists, settings, mappings, refresh. */
 import { EsError, illegalArgument, indexNotFound } from '../errors.js';
-import { boolParam, type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
+import {
+  authorizedIndices,
+  boolParam,
+  type Handler,
+  jsonBody,
+  ok,
+  type RequestContext,
+} from '../http/context.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import { withValidation } from '../http/validation.js';
@@ -8,7 +15,7 @@ import { requireIndices } from '../security/authorize.js';
 import { base64Uuid, type IndexRecord, type SandboxState } from '../state.js';
 import { isObject, wildcardRegex } from '../util.js';
 import { mergeMappings } from './mappings.js';
-import { authorizeIndexExpression, concreteIndices } from './resolve.js';
+import { concreteIndices } from './resolve.js';
 
 /** Flattens `{index: {number_of_shards: 1}}` / `{number_of_shards: 1}` into `index.*` string settings. */
 export function flattenSettings(input: Record<string, unknown>, prefix = ''): Record<string, string> {
@@ -164,9 +171,8 @@ const createIndex: Handler = (ctx) => {
 const deleteIndex: Handler = (ctx) => {
   // Wildcards were refused (action.destructive_requires_name) before authorization, in the
   // server's security step (http/destructive-operations.ts).
-  const expression = ctx.params.index!;
   const ignoreUnavailable = boolParam(ctx, 'ignore_unavailable');
-  const names = authorizeIndexExpression(ctx, 'indices:admin/delete', expression, { ignoreUnavailable });
+  const names = authorizedIndices(ctx);
   const targets: IndexRecord[] = [];
   for (const n of names) {
     const idx = ctx.state.indices.get(n);
@@ -189,19 +195,16 @@ function renderAliases(idx: IndexRecord): Record<string, unknown> {
   return Object.fromEntries([...idx.aliases.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** Authorizes and resolves an expression honouring ignore_unavailable and expand_wildcards. */
-export function resolveForRead(ctx: RequestContext, action: string, expression: string): IndexRecord[] {
+/** The concrete indices behind the names the authorization step resolved; missing names 404 unless ignored. */
+export function resolveForRead(ctx: RequestContext): IndexRecord[] {
   const ignoreUnavailable = boolParam(ctx, 'ignore_unavailable');
-  const expandWildcardsParam = ctx.query.get('expand_wildcards') ?? undefined;
-  const names = authorizeIndexExpression(ctx, action, expression, {
-    ignoreUnavailable,
-    ...(expandWildcardsParam ? { expandWildcardsParam } : {}),
-  });
-  return concreteIndices(ctx.state, names, ignoreUnavailable).sort((a, b) => (a.name < b.name ? -1 : 1));
+  return concreteIndices(ctx.state, authorizedIndices(ctx), ignoreUnavailable).sort((a, b) =>
+    a.name < b.name ? -1 : 1,
+  );
 }
 
 const getIndex: Handler = (ctx) => {
-  const indices = resolveForRead(ctx, 'indices:admin/get', ctx.params.index!);
+  const indices = resolveForRead(ctx);
   const flat = boolParam(ctx, 'flat_settings');
   const out: Record<string, unknown> = {};
   for (const idx of indices) {
@@ -216,7 +219,7 @@ const getIndex: Handler = (ctx) => {
 
 const indexExists: Handler = (ctx) => {
   try {
-    const indices = resolveForRead(ctx, 'indices:admin/get', ctx.params.index!);
+    const indices = resolveForRead(ctx);
     return { status: indices.length > 0 ? 200 : 404 };
   } catch (e) {
     if (e instanceof EsError) return { status: e.status };
@@ -225,7 +228,7 @@ const indexExists: Handler = (ctx) => {
 };
 
 const getSettings: Handler = (ctx) => {
-  const indices = resolveForRead(ctx, 'indices:monitor/settings/get', ctx.params.index ?? '');
+  const indices = resolveForRead(ctx);
   const flat = boolParam(ctx, 'flat_settings');
   const filter = ctx.params.name?.split(',');
   const out: Record<string, unknown> = {};
@@ -278,7 +281,7 @@ function settingsUpdate(ctx: RequestContext): Record<string, unknown> {
 
 const putSettings: Handler = (ctx) => {
   const flat = settingsUpdate(ctx);
-  const indices = resolveForRead(ctx, 'indices:admin/settings/update', ctx.params.index ?? '');
+  const indices = resolveForRead(ctx);
   for (const key of Object.keys(flat)) {
     if (DYNAMIC_SETTINGS.some((r) => r.test(key))) continue;
     if (STATIC_SETTINGS.some((r) => r.test(key))) {
@@ -308,7 +311,7 @@ function validationRequestBodyMissing(): EsError {
 }
 
 const getMapping: Handler = (ctx) => {
-  const indices = resolveForRead(ctx, 'indices:admin/mappings/get', ctx.params.index ?? '');
+  const indices = resolveForRead(ctx);
   return ok(Object.fromEntries(indices.map((i) => [i.name, { mappings: i.mappings }])));
 };
 
@@ -320,7 +323,7 @@ const putMapping: Handler = (ctx) => {
       'action_request_validation_exception',
       'Validation Failed: 1: mapping source is missing;',
     );
-  const indices = resolveForRead(ctx, 'indices:admin/mapping/put', ctx.params.index!);
+  const indices = resolveForRead(ctx);
   for (const idx of indices) {
     const copy = structuredClone(idx.mappings);
     mergeMappings(copy, body);
@@ -336,7 +339,7 @@ export function refreshIndex(idx: IndexRecord, now: number): void {
 }
 
 const refresh: Handler = (ctx) => {
-  const indices = resolveForRead(ctx, 'indices:admin/refresh', ctx.params.index ?? '');
+  const indices = resolveForRead(ctx);
   for (const idx of indices) refreshIndex(idx, ctx.state.now());
   const shards = indices.length;
   return ok({ _shards: { total: shards * 2, successful: shards, failed: 0 } });
