@@ -2,7 +2,12 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DateMathNameError, paramsByPosition, resolveRoute } from '../core/resolver/index.js';
+import {
+  DateMathNameError,
+  paramsByPosition,
+  resolveRoute,
+  resolverReadsBody,
+} from '../core/resolver/index.js';
 import type { RequestCounter } from './counters.js';
 import { EsError, errorBody, SimpleError } from './errors.js';
 import { type FaultInjector, faultBody } from './faults.js';
@@ -123,6 +128,7 @@ function authorize(ctx: RequestContext, endpoint: string, handler: Handler): voi
   try {
     resolution = resolveRoute(route, paramsByPosition(route, Object.values(ctx.params)), {
       now: ctx.state.now(),
+      ...(resolverReadsBody(route.api.name) ? { body: ctx.rawBody.toString('utf8') } : {}),
     });
   } catch (e) {
     if (e instanceof DateMathNameError) throw new EsError(400, 'parse_exception', e.message);

@@ -3,6 +3,7 @@ export { type ActionScope, API_ACTIONS, type ApiAction } from './api-actions.js'
 export { DateMathNameError, isDateMathName, resolveDateMathName } from './date-math-index.js';
 export { PathTrie, type RouteLookup, type RouteMatch } from './path-trie.js';
 export {
+  type AliasActionNames,
   type ApiRoute,
   apiForPattern,
   paramsByPosition,
@@ -10,6 +11,7 @@ export {
   type RestRequest,
   resolveRequest,
   resolveRoute,
+  resolverReadsBody,
   restRouteTrie,
 } from './resolve-request.js';
 export type { RestApiSpec, RestUrl } from './rest-api-spec.js';

@@ -44,10 +44,21 @@ export interface Resolution {
    */
   readonly indices: readonly string[] | undefined;
   readonly items?: readonly (readonly string[] | undefined)[];
+  /** `POST /_aliases`: the index and alias names of each action, in body order. */
+  readonly aliasActions?: readonly AliasActionNames[];
+  /** `PUT /{index}` with `aliases` in the body: the alias names it creates. */
+  readonly aliases?: readonly string[];
   /** Where the action comes from: the Elasticsearch REST handler, or the spec's documented privileges. */
   readonly evidence: string;
   /** Privileges the specification documents for the API. */
   readonly documented: { readonly cluster: readonly string[]; readonly index: readonly string[] };
+}
+
+/** One action of an update-aliases body, as far as authorization needs it. */
+export interface AliasActionNames {
+  readonly kind: 'add' | 'remove' | 'remove_index';
+  readonly indices: readonly string[];
+  readonly aliases: readonly string[];
 }
 
 function buildTrie(): PathTrie<ApiRoute> {
@@ -140,6 +151,52 @@ function msearchItems(body: string, defaultIndex: string | undefined): (string[]
   return out;
 }
 
+function namesOf(spec: Record<string, unknown>, one: string, many: string): string[] {
+  const out: string[] = [];
+  if (typeof spec[one] === 'string') out.push(spec[one]);
+  if (Array.isArray(spec[many])) out.push(...spec[many].map(String));
+  return out;
+}
+
+/** The actions of an update-aliases body (entries that are not `add`/`remove`/`remove_index` objects are skipped). */
+function aliasActionsOf(body: string): AliasActionNames[] {
+  const parsed = parseLine(body);
+  if (!isObject(parsed) || !Array.isArray(parsed.actions)) return [];
+  const out: AliasActionNames[] = [];
+  for (const a of parsed.actions) {
+    if (!isObject(a)) continue;
+    const [kind, spec] = Object.entries(a)[0] ?? [];
+    if ((kind !== 'add' && kind !== 'remove' && kind !== 'remove_index') || !isObject(spec)) continue;
+    out.push({
+      kind,
+      indices: namesOf(spec, 'index', 'indices'),
+      aliases: namesOf(spec, 'alias', 'aliases'),
+    });
+  }
+  return out;
+}
+
+/** The alias names of a create-index body. */
+function createAliasesOf(body: string): string[] {
+  const parsed = parseLine(body);
+  return isObject(parsed) && isObject(parsed.aliases) ? Object.keys(parsed.aliases) : [];
+}
+
+/** APIs whose names (partly) come from the body: the caller passes `body` only for these. */
+const BODY_NAMED_APIS = new Set([
+  'bulk',
+  'mget',
+  'msearch',
+  'msearch_template',
+  'indices.update_aliases',
+  'indices.create',
+]);
+
+/** Whether resolving `api` reads the request body. */
+export function resolverReadsBody(api: string): boolean {
+  return BODY_NAMED_APIS.has(api);
+}
+
 const ITEM_PARSERS: Record<string, (body: string, index: string | undefined) => (string[] | undefined)[]> = {
   bulk: bulkItems,
   mget: mgetItems,
@@ -179,9 +236,15 @@ export function resolveRoute(
     itemParser && request.body !== undefined
       ? itemParser(request.body, indexParam).map((names) => names?.map(resolveName))
       : undefined;
+  const body = request.body;
+  const aliasActions =
+    api.name === 'indices.update_aliases' && body !== undefined ? aliasActionsOf(body) : undefined;
+  const aliases = api.name === 'indices.create' && body !== undefined ? createAliasesOf(body) : undefined;
   return {
     api: api.name,
     action: verified?.action,
+    ...(aliasActions ? { aliasActions } : {}),
+    ...(aliases && aliases.length > 0 ? { aliases } : {}),
     scope: verified?.scope,
     indices,
     ...(items ? { items } : {}),

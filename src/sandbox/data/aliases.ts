@@ -1,9 +1,9 @@
 /** Alias APIs, authorized per index and, for `add`, per alias name (§3). */
 import { EsError } from '../errors.js';
-import { authorizedIndices, type Handler, jsonBody, ok } from '../http/context.js';
+import { authorizedIndices, type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
-import { authorizeIndexExpression, requireIndexActionOnAny, requireIndices } from '../security/authorize.js';
+import { withValidation } from '../http/validation.js';
 import { isObject, wildcardRegex } from '../util.js';
 import { atLeast } from '../version.js';
 import { concreteIndices } from './resolve.js';
@@ -30,7 +30,8 @@ function listOf(spec: Record<string, unknown>, one: string, many: string): strin
   return out;
 }
 
-const updateAliases: Handler = (ctx) => {
+/** Parses and validates the actions (REST parsing and IndicesAliasesRequest.validate precede authorization). */
+function aliasActions(ctx: RequestContext): AliasAction[] {
   const body = jsonBody(ctx);
   if (!isObject(body) || !Array.isArray(body.actions)) {
     throw new EsError(
@@ -70,18 +71,17 @@ const updateAliases: Handler = (ctx) => {
       'action_request_validation_exception',
       'Validation Failed: ' + errors.map((m, i) => `${i + 1}: ${m};`).join(''),
     );
-  // Authorized per index, and per alias name for add (§3).
-  const action = 'indices:admin/aliases';
-  requireIndexActionOnAny(
-    ctx.auth,
-    action,
-    actions.flatMap((a) => a.indices),
-  );
-  const resolved = actions.map((a) => {
-    const names = a.indices.flatMap((i) => authorizeIndexExpression(ctx.auth, ctx.state, action, i));
-    if (a.kind === 'add') requireIndices(ctx.auth, action, a.aliases);
-    return { a, targets: concreteIndices(ctx.state, names) };
-  });
+  return actions;
+}
+
+const updateAliases: Handler = (ctx) => {
+  const actions = aliasActions(ctx);
+  // The server's authorization step resolved each action's index expressions (§3).
+  const perAction = ctx.authorized?.aliasActionIndices;
+  if (!perAction || perAction.length !== actions.length) {
+    throw new Error('bug: alias actions were not authorized');
+  }
+  const resolved = actions.map((a, i) => ({ a, targets: concreteIndices(ctx.state, [...perAction[i]!]) }));
   for (const { a, targets } of resolved) {
     if (a.kind === 'remove') {
       const missing = a.aliases.filter((al) => !targets.some((t) => t.aliases.has(al)));
@@ -173,7 +173,7 @@ export function registerAliasRoutes(r: Router<Handler>): void {
   const del = withParams(TIMEOUTS, deleteAlias);
   const get = withParams(IDX, getAliases);
   const head = withParams(IDX, aliasExists);
-  r.add('POST', '/_aliases', withParams(TIMEOUTS, updateAliases))
+  r.add('POST', '/_aliases', withParams(TIMEOUTS, withValidation(aliasActions, updateAliases)))
     .add(['PUT', 'POST'], '/{index}/_alias/{name}', put)
     .add(['PUT', 'POST'], '/{index}/_aliases/{name}', put)
     .add('DELETE', '/{index}/_alias/{name}', del)

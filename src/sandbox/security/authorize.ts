@@ -146,12 +146,6 @@ const COMPOSITE_APIS = new Set(['bulk', 'mget', 'msearch', 'msearch_template']);
 /** Single-document writes: a name-only step 1 with an indices clause; items are checked in the bulk layer. */
 const DOCUMENT_WRITE_APIS = new Set(['index', 'create', 'delete']);
 
-/**
- * APIs whose index names come from the body (alias actions): their handlers still resolve and
- * authorize those names (tracked in issue 12 as not yet moved here).
- */
-const BODY_NAMED_APIS = new Set(['indices.update_aliases']);
-
 /** Alias APIs that add the alias named in the path: the alias name is authorized too. */
 const ALIAS_ADDING_APIS = new Set(['indices.put_alias']);
 
@@ -162,6 +156,8 @@ export interface AuthorizedRequest {
    * concrete names kept), for APIs that take an index expression; undefined otherwise.
    */
   readonly indices?: readonly string[];
+  /** `POST /_aliases`: per action (body order), the names its index expressions resolved to. */
+  readonly aliasActionIndices?: readonly (readonly string[])[];
 }
 
 /** How the request's IndicesOptions shape the expansion (`ignore_unavailable`, `expand_wildcards`). */
@@ -197,7 +193,8 @@ export function authorizeRequest(
     requireIndexActionOnAny(auth, r.action);
     return {};
   }
-  if (BODY_NAMED_APIS.has(r.api)) return {};
+  if (r.api === 'indices.update_aliases')
+    return authorizeAliasActions(auth, state, r.action, r.aliasActions ?? []);
   if (DOCUMENT_WRITE_APIS.has(r.api)) {
     requireIndexActionOnAny(auth, r.action, r.indices);
     return {};
@@ -205,6 +202,8 @@ export function authorizeRequest(
   if (SINGLE_NAME_APIS.has(r.api)) {
     requireIndexActionOnAny(auth, r.action, r.indices);
     if (r.indices) requireIndices(auth, r.action, r.indices);
+    // Aliases created with the index need indices:admin/aliases on their names (RBACEngine).
+    if (r.aliases) requireIndices(auth, 'indices:admin/aliases', r.aliases);
     return {};
   }
   const { ignoreUnavailable, expandWildcards } = options();
@@ -216,4 +215,28 @@ export function authorizeRequest(
     requireIndices(auth, r.action, params.name.split(','));
   }
   return { indices };
+}
+
+/**
+ * `POST /_aliases`: the action must be granted on some index (403 naming every action's
+ * indices), then each action's index expressions are expanded to authorized names, and an
+ * `add` needs the action on each alias name too (§3).
+ */
+function authorizeAliasActions(
+  auth: Authentication,
+  state: SandboxState,
+  action: string,
+  actions: readonly { kind: string; indices: readonly string[]; aliases: readonly string[] }[],
+): AuthorizedRequest {
+  requireIndexActionOnAny(
+    auth,
+    action,
+    actions.flatMap((a) => a.indices),
+  );
+  const aliasActionIndices = actions.map((a) => {
+    const names = a.indices.flatMap((i) => authorizeIndexExpression(auth, state, action, i));
+    if (a.kind === 'add') requireIndices(auth, action, a.aliases);
+    return names;
+  });
+  return { aliasActionIndices };
 }

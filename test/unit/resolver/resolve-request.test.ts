@@ -45,6 +45,25 @@ describe('names a request asks for', () => {
     expect(msearch?.items).toEqual([['a', 'b'], ['dflt']]);
   });
 
+  it('reads alias names from update-aliases and create-index bodies', () => {
+    const update = resolveRequest({
+      method: 'POST',
+      path: '/_aliases',
+      body: '{"actions":[{"add":{"index":"a","alias":"x"}},{"remove":{"indices":["b","c"],"aliases":["y"]}},{"remove_index":{"index":"d"}}]}',
+    });
+    expect(update?.aliasActions).toEqual([
+      { kind: 'add', indices: ['a'], aliases: ['x'] },
+      { kind: 'remove', indices: ['b', 'c'], aliases: ['y'] },
+      { kind: 'remove_index', indices: ['d'], aliases: [] },
+    ]);
+    const create = resolveRequest({
+      method: 'PUT',
+      path: '/logs-1',
+      body: '{"aliases":{"logs":{},"all-logs":{}}}',
+    });
+    expect(create?.aliases).toEqual(['logs', 'all-logs']);
+  });
+
   it('resolves date-math names before they are authorized', () => {
     // 2026-03-17T10:00:00Z
     const now = Date.UTC(2026, 2, 17, 10, 0, 0);
