@@ -1,5 +1,6 @@
 /** `_bulk` and the write path every single-document API shares (per-item authorization, §3). */
 import { isDeepStrictEqual } from 'node:util';
+import { DateMathNameError, isDateMathName, resolveDateMathName } from '../../core/resolver/index.js';
 import { causeToJson, EsError, illegalArgument, indexNotFound, validationError } from '../errors.js';
 import { bodyText, type Handler, ok, type RequestContext } from '../http/context.js';
 import { withParams } from '../http/params.js';
@@ -106,6 +107,24 @@ export function refreshPolicy(ctx: RequestContext): RefreshPolicy {
 }
 
 /**
+ * Date-math item names (`<logs-{now/d}>`) resolved in place before anything else looks at them,
+ * as Elasticsearch resolves them before authorizing and creating; a bad expression fails its item.
+ */
+function resolveDateMathItems(items: readonly BulkItem[], now: number): Map<BulkItem, EsError> {
+  const failures = new Map<BulkItem, EsError>();
+  for (const item of items) {
+    if (!isDateMathName(item.index)) continue;
+    try {
+      item.index = resolveDateMathName(item.index, now);
+    } catch (e) {
+      if (!(e instanceof DateMathNameError)) throw e;
+      failures.set(item, new EsError(400, 'parse_exception', e.message));
+    }
+  }
+  return failures;
+}
+
+/**
  * The shard-level check: Elasticsearch sends one BulkShardRequest per shard, whose indices() are
  * every name its items used (aliases included), and authorizes `indices:data/write/bulk[s]`
  * against all of them before any item runs; one denied name fails every item of that shard.
@@ -157,6 +176,7 @@ export function executeItems(
   const results: BulkItemResult[] = [];
   const touched = new Set<IndexRecord>();
   const autoCreateFailures = new Map<string, EsError>();
+  const dateMathFailures = resolveDateMathItems(items, state.now());
   const shardDenials = shardLevelDenials(ctx, items);
   for (const item of items) {
     const fail = (e: EsError, idxName = item.index): BulkItemResult => ({
@@ -165,6 +185,11 @@ export function executeItems(
       body: { _index: idxName, _id: item.id ?? null, status: e.status, error: causeToJson(e) },
       error: e,
     });
+    const dateMathFailure = dateMathFailures.get(item);
+    if (dateMathFailure) {
+      results.push(fail(dateMathFailure));
+      continue;
+    }
     try {
       let idx = writeIndex(state, item.index);
       if (!idx) {

@@ -101,6 +101,19 @@ describe('order of checks as in Elasticsearch', () => {
   });
 });
 
+describe('bulk items name indices with date math', () => {
+  it('resolves each item name before authorizing and creating it', async () => {
+    tc.clock.now = Date.UTC(2026, 2, 17, 10, 0, 0);
+    const key = await tc.apiKey({
+      indices: [{ names: ['metrics-2026.03.17'], privileges: ['create_doc', 'create_index'] }],
+    });
+    const res = await key.client.bulk({
+      operations: [{ create: { _index: '<metrics-{now/d}>' } }, { a: 1 }],
+    });
+    expect(res.items.map((i) => [i.create?.status, i.create?._index])).toEqual([[201, 'metrics-2026.03.17']]);
+  });
+});
+
 describe('shard-level bulk authorization', () => {
   // BulkShardRequest.indices() returns every item name (aliases included) and
   // AuthorizationService authorizes indices:data/write/bulk[s] against all of them (docs/es-facts.md).

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { API_ACTIONS, apiForPattern } from '../../../src/core/resolver/index.js';
 import { isNotEmulated } from '../../../src/sandbox/http/not-emulated.js';
@@ -22,4 +24,18 @@ describe('every sandbox route is registered with its resolver entry', () => {
       );
     },
   );
+});
+
+describe('data handlers never authorize', () => {
+  const dir = join(import.meta.dirname, '..', '..', '..', 'src', 'sandbox', 'data');
+  // The one exception: delete-by-query runs its child search as the caller, a separate action
+  // Elasticsearch authorizes when the child request is sent.
+  const allowed = new Map([['search.ts', ["requireIndices(ctx.auth, 'indices:data/read/search', names)"]]]);
+  it.each(readdirSync(dir).filter((f) => f.endsWith('.ts')))('%s calls no authorization check', (file) => {
+    const text = readFileSync(join(dir, file), 'utf8');
+    const calls = [...text.matchAll(/\b(require[A-Z]\w*|authorizeIndexExpression)\([^;]*\)/g)].map(
+      (m) => m[0],
+    );
+    expect(calls).toEqual(allowed.get(file) ?? []);
+  });
 });
