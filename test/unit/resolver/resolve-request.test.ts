@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  API_ACTIONS,
   REST_APIS,
   REST_SPEC_COMMIT,
   resolveDateMathName,
@@ -101,6 +102,11 @@ describe('date-math index names', () => {
 });
 
 describe('the generated route table', () => {
+  it('names only APIs of the specification in the verified action table', () => {
+    const names = new Set(REST_APIS.map((a) => a.name));
+    expect([...API_ACTIONS.keys()].filter((api) => !names.has(api))).toEqual([]);
+  });
+
   it('lists every API of the specification with its commit', () => {
     expect(REST_APIS.length).toBe(603);
     expect(REST_SPEC_COMMIT).toMatch(/^[0-9a-f]{40}$/);
