@@ -25,6 +25,7 @@ import { registerSearchRoutes } from './data/search.js';
 import { registerTemplateRoutes } from './data/templates.js';
 import { FaultInjector } from './faults.js';
 import type { Handler } from './http/context.js';
+import { registerNotEmulated } from './http/not-emulated.js';
 import { Router } from './http/router.js';
 import { registerApiKeyRoutes } from './security/api-keys.js';
 import { authenticate } from './security/authenticate.js';
@@ -83,6 +84,7 @@ export function buildRouter(): Router<Handler> {
   registerDocumentRoutes(r);
   registerBulkRoutes(r);
   registerSearchRoutes(r);
+  registerNotEmulated(r);
   return r;
 }
 

@@ -2,13 +2,24 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  DateMathNameError,
+  paramsByPosition,
+  resolveRoute,
+  resolverReadsBody,
+} from '../core/resolver/index.js';
 import type { RequestCounter } from './counters.js';
 import { EsError, errorBody, SimpleError } from './errors.js';
 import { type FaultInjector, faultBody } from './faults.js';
-import type { Handler, HandlerResult, RequestContext } from './http/context.js';
+import { boolParam, type Handler, type HandlerResult, type RequestContext } from './http/context.js';
+import { DESTRUCTIVE_APIS, failDestructive } from './http/destructive-operations.js';
 import { checkCompatibleVersion } from './http/media-type.js';
+import { isNotEmulated } from './http/not-emulated.js';
 import { checkParams } from './http/params.js';
+import { apiRouteOf } from './http/route-resolution.js';
 import type { Router } from './http/router.js';
+import { validateRequest } from './http/validation.js';
+import { authorizeRequest } from './security/authorize.js';
 import { renderLongSentinels } from './security/query-paging.js';
 import type { SandboxState } from './state.js';
 
@@ -106,7 +117,42 @@ interface Answer {
   headers: Record<string, string | string[]> | undefined;
 }
 
-/** Media types → routing → authentication → handler; errors rendered as ES renders them. */
+/**
+ * The one authorization step: the route's API resolved to (action, names) — date math resolved
+ * first, so handlers see the concrete names — and checked before any handler runs.
+ */
+function authorize(ctx: RequestContext, endpoint: string, handler: Handler): void {
+  const route = apiRouteOf(endpoint);
+  if (!route) return;
+  let resolution: ReturnType<typeof resolveRoute>;
+  try {
+    resolution = resolveRoute(route, paramsByPosition(route, Object.values(ctx.params)), {
+      now: ctx.state.now(),
+      ...(resolverReadsBody(route.api.name) ? { body: ctx.rawBody.toString('utf8') } : {}),
+    });
+  } catch (e) {
+    if (e instanceof DateMathNameError) throw new EsError(400, 'parse_exception', e.message);
+    throw e;
+  }
+  if (resolution.indices && ctx.params.index?.includes('<')) {
+    (ctx.params as Record<string, string>).index = resolution.indices.join(',');
+  }
+  // The security action filter refuses destructive wildcards before it authorizes.
+  if (DESTRUCTIVE_APIS.has(resolution.api)) failDestructive(ctx.state, resolution.indices?.join(',') ?? '');
+  ctx.authorized = authorizeRequest(
+    ctx.auth,
+    ctx.state,
+    resolution,
+    !isNotEmulated(handler),
+    ctx.params,
+    () => ({
+      ignoreUnavailable: boolParam(ctx, 'ignore_unavailable'),
+      expandWildcards: ctx.query.get('expand_wildcards') ?? undefined,
+    }),
+  );
+}
+
+/** Media types → routing → authentication → authorization → handler; errors rendered as ES renders them. */
 async function answer(deps: ServerDeps, router: Router<Handler>, inc: Incoming): Promise<Answer> {
   let compat: number | undefined;
   try {
@@ -141,6 +187,8 @@ async function answer(deps: ServerDeps, router: Router<Handler>, inc: Incoming):
     };
     ctx.auth = await deps.authenticate(ctx);
     checkParams(ctx, lookup.match.handler);
+    validateRequest(ctx, lookup.match.handler);
+    authorize(ctx, lookup.match.endpoint, lookup.match.handler);
     const result: HandlerResult = await lookup.match.handler(ctx);
     const json =
       result.rawJson ??

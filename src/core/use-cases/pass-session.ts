@@ -56,7 +56,7 @@ export function createPassSession(input: {
         decision: 'roll_back',
         reason: l.reason,
         actions: [l.action],
-        exitCode: 0,
+        exitCode: ExitCode.ok,
       }));
       const open = openRotations(entries).filter(
         (p) => p.environment === environment && (!templates || templates.includes(p.template)),
@@ -80,7 +80,7 @@ export function createPassSession(input: {
           reason: r.decision.reason,
           actions: r.actions.map(rel),
           interruptedAt: r.interruptedAt,
-          exitCode: 0,
+          exitCode: ExitCode.ok,
         })),
       );
       for (const p of problems) {

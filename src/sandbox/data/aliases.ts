@@ -1,12 +1,12 @@
 /** Alias APIs, authorized per index and, for `add`, per alias name (§3). */
 import { EsError } from '../errors.js';
-import { type Handler, jsonBody, ok } from '../http/context.js';
+import { authorizedIndices, type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
-import { requireIndexActionOnAny, requireIndices } from '../security/authorize.js';
+import { withValidation } from '../http/validation.js';
 import { isObject, wildcardRegex } from '../util.js';
 import { atLeast } from '../version.js';
-import { authorizeIndexExpression, concreteIndices } from './resolve.js';
+import { concreteIndices } from './resolve.js';
 
 function aliasesNotFound(names: string[]): EsError {
   const joined = names.join(',');
@@ -30,7 +30,8 @@ function listOf(spec: Record<string, unknown>, one: string, many: string): strin
   return out;
 }
 
-const updateAliases: Handler = (ctx) => {
+/** Parses and validates the actions (REST parsing and IndicesAliasesRequest.validate precede authorization). */
+function aliasActions(ctx: RequestContext): AliasAction[] {
   const body = jsonBody(ctx);
   if (!isObject(body) || !Array.isArray(body.actions)) {
     throw new EsError(
@@ -70,18 +71,17 @@ const updateAliases: Handler = (ctx) => {
       'action_request_validation_exception',
       'Validation Failed: ' + errors.map((m, i) => `${i + 1}: ${m};`).join(''),
     );
-  // Authorized per index, and per alias name for add (§3).
-  const action = 'indices:admin/aliases';
-  requireIndexActionOnAny(
-    ctx.auth,
-    action,
-    actions.flatMap((a) => a.indices),
-  );
-  const resolved = actions.map((a) => {
-    const names = a.indices.flatMap((i) => authorizeIndexExpression(ctx, action, i));
-    if (a.kind === 'add') requireIndices(ctx.auth, action, a.aliases);
-    return { a, targets: concreteIndices(ctx.state, names) };
-  });
+  return actions;
+}
+
+const updateAliases: Handler = (ctx) => {
+  const actions = aliasActions(ctx);
+  // The server's authorization step resolved each action's index expressions (§3).
+  const perAction = ctx.authorized?.aliasActionIndices;
+  if (!perAction || perAction.length !== actions.length) {
+    throw new Error('bug: alias actions were not authorized');
+  }
+  const resolved = actions.map((a, i) => ({ a, targets: concreteIndices(ctx.state, [...perAction[i]!]) }));
   for (const { a, targets } of resolved) {
     if (a.kind === 'remove') {
       const missing = a.aliases.filter((al) => !targets.some((t) => t.aliases.has(al)));
@@ -114,19 +114,16 @@ const updateAliases: Handler = (ctx) => {
 };
 
 const putAlias: Handler = (ctx) => {
-  const action = 'indices:admin/aliases';
   const alias = ctx.params.name!;
-  const names = authorizeIndexExpression(ctx, action, ctx.params.index!);
-  requireIndices(ctx.auth, action, [alias]);
+  const names = authorizedIndices(ctx);
   const body = jsonBody(ctx);
   for (const t of concreteIndices(ctx.state, names)) t.aliases.set(alias, isObject(body) ? { ...body } : {});
   return ok({ acknowledged: true, ...(atLeast(ctx.state.version, 8, 14) ? { errors: false } : {}) });
 };
 
 const deleteAlias: Handler = (ctx) => {
-  const action = 'indices:admin/aliases';
   const aliases = ctx.params.name!.split(',');
-  const names = authorizeIndexExpression(ctx, action, ctx.params.index!);
+  const names = authorizedIndices(ctx);
   const targets = concreteIndices(ctx.state, names);
   const missing = aliases.filter((a) => !targets.some((t) => t.aliases.has(a)));
   if (missing.length > 0) throw aliasesNotFound(missing);
@@ -135,8 +132,7 @@ const deleteAlias: Handler = (ctx) => {
 };
 
 const getAliases: Handler = (ctx) => {
-  const action = 'indices:admin/aliases/get';
-  const names = authorizeIndexExpression(ctx, action, ctx.params.index ?? '');
+  const names = authorizedIndices(ctx);
   const targets = concreteIndices(ctx.state, names, true);
   const wanted = ctx.params.name?.split(',');
   const out: Record<string, unknown> = {};
@@ -177,7 +173,7 @@ export function registerAliasRoutes(r: Router<Handler>): void {
   const del = withParams(TIMEOUTS, deleteAlias);
   const get = withParams(IDX, getAliases);
   const head = withParams(IDX, aliasExists);
-  r.add('POST', '/_aliases', withParams(TIMEOUTS, updateAliases))
+  r.add('POST', '/_aliases', withParams(TIMEOUTS, withValidation(aliasActions, updateAliases)))
     .add(['PUT', 'POST'], '/{index}/_alias/{name}', put)
     .add(['PUT', 'POST'], '/{index}/_aliases/{name}', put)
     .add('DELETE', '/{index}/_alias/{name}', del)

@@ -1,10 +1,12 @@
 /** `_bulk` and the write path every single-document API shares (per-item authorization, §3). */
 import { isDeepStrictEqual } from 'node:util';
+import { DateMathNameError, isDateMathName, resolveDateMathName } from '../../core/resolver/index.js';
 import { causeToJson, EsError, illegalArgument, indexNotFound, validationError } from '../errors.js';
 import { bodyText, type Handler, ok, type RequestContext } from '../http/context.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
-import { indexDenied, requireIndexActionOnAny } from '../security/authorize.js';
+import { withValidation } from '../http/validation.js';
+import { indexDenied } from '../security/authorize.js';
 import { base64Uuid, type DocRecord, type IndexRecord } from '../state.js';
 import { createIndexRecord, refreshIndex } from './indices.js';
 import { dynamicUpdate } from './mappings.js';
@@ -105,6 +107,60 @@ export function refreshPolicy(ctx: RequestContext): RefreshPolicy {
 }
 
 /**
+ * Date-math item names (`<logs-{now/d}>`) resolved in place before anything else looks at them,
+ * as Elasticsearch resolves them before authorizing and creating; a bad expression fails its item.
+ */
+function resolveDateMathItems(items: readonly BulkItem[], now: number): Map<BulkItem, EsError> {
+  const failures = new Map<BulkItem, EsError>();
+  for (const item of items) {
+    if (!isDateMathName(item.index)) continue;
+    try {
+      item.index = resolveDateMathName(item.index, now);
+    } catch (e) {
+      if (!(e instanceof DateMathNameError)) throw e;
+      failures.set(item, new EsError(400, 'parse_exception', e.message));
+    }
+  }
+  return failures;
+}
+
+/**
+ * The shard-level check: Elasticsearch sends one BulkShardRequest per shard, whose indices() are
+ * every name its items used (aliases included), and authorizes `indices:data/write/bulk[s]`
+ * against all of them before any item runs; one denied name fails every item of that shard.
+ * The sandbox has one shard per index, so items are grouped by their existing write index.
+ * Returns the denial per concrete index name.
+ */
+function shardLevelDenials(ctx: RequestContext, items: readonly BulkItem[]): Map<string, EsError> {
+  const namesByIndex = new Map<string, Set<string>>();
+  for (const item of items) {
+    let idx: IndexRecord | undefined;
+    try {
+      idx = writeIndex(ctx.state, item.index);
+    } catch (e) {
+      if (e instanceof EsError) continue; // the item fails on its own below
+      throw e;
+    }
+    if (!idx) continue;
+    let names = namesByIndex.get(idx.name);
+    if (!names) {
+      names = new Set();
+      namesByIndex.set(idx.name, names);
+    }
+    names.add(item.index);
+  }
+  const perm = ctx.auth.permission;
+  const action = 'indices:data/write/bulk[s]';
+  const denials = new Map<string, EsError>();
+  for (const [index, names] of namesByIndex) {
+    if (names.size < 2) continue; // a single name is checked per item, with the same outcome
+    const denied = [...names].filter((n) => !(perm.checkIndex(action, index) || perm.checkIndex(action, n)));
+    if (denied.length > 0) denials.set(index, indexDenied(ctx.auth, action, denied));
+  }
+  return denials;
+}
+
+/**
  * Executes bulk items with per-item authorization (§3): auto-create (`indices:admin/auto_create`),
  * shard-level `indices:data/write/bulk[s]` on the concrete index, the item's implied action,
  * then dynamic mapping updates (`indices:admin/mapping/auto_put`, BWC rule in the model).
@@ -120,6 +176,8 @@ export function executeItems(
   const results: BulkItemResult[] = [];
   const touched = new Set<IndexRecord>();
   const autoCreateFailures = new Map<string, EsError>();
+  const dateMathFailures = resolveDateMathItems(items, state.now());
+  const shardDenials = shardLevelDenials(ctx, items);
   for (const item of items) {
     const fail = (e: EsError, idxName = item.index): BulkItemResult => ({
       op: item.op,
@@ -127,6 +185,11 @@ export function executeItems(
       body: { _index: idxName, _id: item.id ?? null, status: e.status, error: causeToJson(e) },
       error: e,
     });
+    const dateMathFailure = dateMathFailures.get(item);
+    if (dateMathFailure) {
+      results.push(fail(dateMathFailure));
+      continue;
+    }
     try {
       let idx = writeIndex(state, item.index);
       if (!idx) {
@@ -149,6 +212,11 @@ export function executeItems(
       }
       const granted = (action: string) =>
         perm.checkIndex(action, idx!.name) || perm.checkIndex(action, item.index);
+      const shardDenial = shardDenials.get(idx.name);
+      if (shardDenial) {
+        results.push(fail(shardDenial, idx.name));
+        continue;
+      }
       if (!granted('indices:data/write/bulk[s]')) {
         results.push(fail(indexDenied(ctx.auth, 'indices:data/write/bulk[s]', [idx.name]), idx.name));
         continue;
@@ -380,11 +448,14 @@ export function parseBulkBody(text: string, defaultIndex: string | undefined): B
   return items;
 }
 
+/** RestBulkAction parsing and BulkRequest.validate, which precede authorization. */
+function validateBulk(ctx: RequestContext): void {
+  parseBulkBody(bodyText(ctx), ctx.params.index);
+}
+
 const bulk: Handler = (ctx) => {
   const items = parseBulkBody(bodyText(ctx), ctx.params.index);
   const refresh = refreshPolicy(ctx);
-  // Top level is a name-only check without an indices clause (§3a).
-  requireIndexActionOnAny(ctx.auth, 'indices:data/write/bulk');
   const started = Date.now();
   const results = executeItems(ctx, items, refresh);
   return ok({
@@ -412,9 +483,9 @@ const BULK_PARAMS = [
 
 /** Registers `_bulk`. */
 export function registerBulkRoutes(r: Router<Handler>): void {
-  r.add(['POST', 'PUT'], '/_bulk', withParams(BULK_PARAMS, bulk)).add(
+  r.add(['POST', 'PUT'], '/_bulk', withParams(BULK_PARAMS, withValidation(validateBulk, bulk))).add(
     ['POST', 'PUT'],
     '/{index}/_bulk',
-    withParams(BULK_PARAMS, bulk),
+    withParams(BULK_PARAMS, withValidation(validateBulk, bulk)),
   );
 }

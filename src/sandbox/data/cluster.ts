@@ -1,9 +1,9 @@
 /** Root info, cluster health and cluster settings. */
 import { illegalArgument, validationError } from '../errors.js';
-import { boolParam, type Handler, jsonBody, ok } from '../http/context.js';
+import { boolParam, type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
-import { requireCluster } from '../security/authorize.js';
+import { withValidation } from '../http/validation.js';
 import type { SandboxState } from '../state.js';
 import { isObject } from '../util.js';
 import { nestSettings } from './indices.js';
@@ -35,7 +35,6 @@ export function rootInfo(state: SandboxState): Record<string, unknown> {
 }
 
 const root: Handler = (ctx) => {
-  requireCluster(ctx.auth, 'cluster:monitor/main');
   return ok(rootInfo(ctx.state));
 };
 
@@ -88,7 +87,6 @@ function healthBody(
 
 const health: Handler = (ctx) => {
   // Cluster health is a cluster action even when it names indices (§3).
-  requireCluster(ctx.auth, 'cluster:monitor/health');
   const { status, body } = healthBody(ctx.state, ctx.params.index?.split(','));
   const wanted = ctx.query.get('wait_for_status');
   const rank: Record<string, number> = { green: 0, yellow: 1, red: 2 };
@@ -129,7 +127,6 @@ function flattenClusterSettings(v: Record<string, unknown>, prefix = ''): Record
 }
 
 const getClusterSettings: Handler = (ctx) => {
-  requireCluster(ctx.auth, 'cluster:monitor/settings');
   const flat = boolParam(ctx, 'flat_settings');
   const render = (s: Record<string, unknown>) => (flat ? { ...s } : nestSettings(s));
   const out: Record<string, unknown> = {
@@ -141,7 +138,10 @@ const getClusterSettings: Handler = (ctx) => {
   return ok(out);
 };
 
-const putClusterSettings: Handler = (ctx) => {
+/** The settings of a cluster update, per scope, flattened; 400 for an empty or malformed body. */
+function clusterSettingsUpdate(
+  ctx: RequestContext,
+): Partial<Record<'persistent' | 'transient', Record<string, unknown>>> {
   const body = jsonBody(ctx);
   const b = isObject(body) ? body : {};
   const scopes: Partial<Record<'persistent' | 'transient', Record<string, unknown>>> = {};
@@ -151,10 +151,15 @@ const putClusterSettings: Handler = (ctx) => {
     if (!isObject(raw)) throw illegalArgument(`[${scope}] must be an object`);
     scopes[scope] = flattenClusterSettings(raw);
   }
-  // ClusterUpdateSettingsRequest.validate runs before authorization (TransportAction).
+  // ClusterUpdateSettingsRequest.validate runs before authorization (TransportAction); the
+  // route declares this function as its validation.
   if (Object.values(scopes).every((s) => Object.keys(s).length === 0))
     throw validationError(['no settings to update']);
-  requireCluster(ctx.auth, 'cluster:admin/settings/update');
+  return scopes;
+}
+
+const putClusterSettings: Handler = (ctx) => {
+  const scopes = clusterSettingsUpdate(ctx);
   const applied: Record<string, Record<string, unknown>> = { persistent: {}, transient: {} };
   for (const [scope, flat] of Object.entries(scopes) as [
     'persistent' | 'transient',
@@ -215,6 +220,9 @@ export function registerClusterRoutes(r: Router<Handler>): void {
     .add(
       'PUT',
       '/_cluster/settings',
-      withParams(['flat_settings', 'master_timeout', 'timeout'], putClusterSettings),
+      withParams(
+        ['flat_settings', 'master_timeout', 'timeout'],
+        withValidation(clusterSettingsUpdate, putClusterSettings),
+      ),
     );
 }

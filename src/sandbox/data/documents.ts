@@ -3,18 +3,17 @@ import { EsError, illegalArgument, indexNotFound, validationError } from '../err
 import { type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
-import { requireIndexActionOnAny, requireIndices } from '../security/authorize.js';
+import { withValidation } from '../http/validation.js';
 import { isObject } from '../util.js';
 import { type BulkItem, executeItems, refreshPolicy } from './bulk.js';
 import { writeIndex } from './resolve.js';
 
 /**
- * Runs a single-document write as ES does: the name-only check of the document action (with an
- * indices clause, as IndexRequest/DeleteRequest name their index), then a one-item bulk whose
- * failure is unwrapped into the HTTP status (§3a).
+ * Runs a single-document write as ES does: a one-item bulk whose failure is unwrapped into the
+ * HTTP status (§3a). The name-only check of the document action (with an indices clause, as
+ * IndexRequest/DeleteRequest name their index) ran in the server's authorization step.
  */
-function singleWrite(ctx: RequestContext, topAction: string, item: BulkItem): ReturnType<Handler> {
-  requireIndexActionOnAny(ctx.auth, topAction, [item.index]);
+function singleWrite(ctx: RequestContext, item: BulkItem): ReturnType<Handler> {
   const [result] = executeItems(ctx, [item], refreshPolicy(ctx));
   if (result!.error) throw result!.error;
   const { status: _status, ...body } = result!.body;
@@ -36,18 +35,29 @@ function sourceBody(ctx: RequestContext): Record<string, unknown> {
   return body;
 }
 
-const indexDoc: Handler = (ctx) => {
+function opTypeOf(ctx: RequestContext): 'index' | 'create' {
   const opType = ctx.query.get('op_type') ?? (ctx.params.id === undefined ? 'create' : 'index');
   if (opType !== 'index' && opType !== 'create') {
     throw illegalArgument(`opType must be 'create' or 'index', found: [${opType}]`);
   }
+  return opType;
+}
+
+/** REST parsing and IndexRequest.validate, which precede authorization. */
+function validateIndexDoc(ctx: RequestContext): void {
+  opTypeOf(ctx);
+  sourceBody(ctx);
+}
+
+const indexDoc: Handler = (ctx) => {
+  const opType = opTypeOf(ctx);
   const item: BulkItem = { op: opType, index: ctx.params.index!, source: sourceBody(ctx) };
   if (ctx.params.id !== undefined) item.id = ctx.params.id;
-  return singleWrite(ctx, 'indices:data/write/index', seqNoParams(ctx, item));
+  return singleWrite(ctx, seqNoParams(ctx, item));
 };
 
 const createDoc: Handler = (ctx) =>
-  singleWrite(ctx, 'indices:data/write/index', {
+  singleWrite(ctx, {
     op: 'create',
     index: ctx.params.index!,
     id: ctx.params.id!,
@@ -55,13 +65,10 @@ const createDoc: Handler = (ctx) =>
   });
 
 const deleteDoc: Handler = (ctx) =>
-  singleWrite(
-    ctx,
-    'indices:data/write/delete',
-    seqNoParams(ctx, { op: 'delete', index: ctx.params.index!, id: ctx.params.id! }),
-  );
+  singleWrite(ctx, seqNoParams(ctx, { op: 'delete', index: ctx.params.index!, id: ctx.params.id! }));
 
-const updateDoc: Handler = (ctx) => {
+/** The update body; REST parsing and UpdateRequest.validate precede authorization. */
+function updateBody(ctx: RequestContext): Record<string, unknown> {
   const body = jsonBody(ctx);
   if (!isObject(body)) throw validationError(['script or doc is missing']);
   for (const k of Object.keys(body)) {
@@ -73,10 +80,12 @@ const updateDoc: Handler = (ctx) => {
   }
   if (body.doc === undefined && body.script === undefined)
     throw validationError(['script or doc is missing']);
+  return body;
+}
+
+const updateDoc: Handler = (ctx) => {
+  const body = updateBody(ctx);
   const index = ctx.params.index!;
-  // Update is authorized on its index name (steps 1 and 3 of §3a), not as a name-only bulk.
-  requireIndexActionOnAny(ctx.auth, 'indices:data/write/update', [index]);
-  requireIndices(ctx.auth, 'indices:data/write/update', [index]);
   const [result] = executeItems(
     ctx,
     [{ op: 'update', index, id: ctx.params.id!, update: body }],
@@ -89,9 +98,6 @@ const updateDoc: Handler = (ctx) => {
 
 function getDocument(ctx: RequestContext, sourceOnly: boolean): ReturnType<Handler> {
   const index = ctx.params.index!;
-  const action = 'indices:data/read/get';
-  requireIndexActionOnAny(ctx.auth, action, [index]);
-  requireIndices(ctx.auth, action, [index]);
   const idx = writeIndex(ctx.state, index);
   if (!idx) throw indexNotFound(index);
   const id = ctx.params.id!;
@@ -160,8 +166,12 @@ const GET_DOC_PARAMS = [
 
 /** Registers the single-document APIs. */
 export function registerDocumentRoutes(r: Router<Handler>): void {
-  r.add(['PUT', 'POST'], '/{index}/_doc/{id}', withParams(INDEX_DOC_PARAMS, indexDoc))
-    .add('POST', '/{index}/_doc', withParams(INDEX_DOC_PARAMS, indexDoc))
+  r.add(
+    ['PUT', 'POST'],
+    '/{index}/_doc/{id}',
+    withParams(INDEX_DOC_PARAMS, withValidation(validateIndexDoc, indexDoc)),
+  )
+    .add('POST', '/{index}/_doc', withParams(INDEX_DOC_PARAMS, withValidation(validateIndexDoc, indexDoc)))
     .add(
       ['PUT', 'POST'],
       '/{index}/_create/{id}',
@@ -178,7 +188,7 @@ export function registerDocumentRoutes(r: Router<Handler>): void {
           'require_data_stream',
           'include_source_on_error',
         ],
-        createDoc,
+        withValidation(sourceBody, createDoc),
       ),
     )
     .add('GET', '/{index}/_doc/{id}', withParams(GET_DOC_PARAMS, getDoc))
@@ -237,7 +247,7 @@ export function registerDocumentRoutes(r: Router<Handler>): void {
           '_source_includes',
           'include_source_on_error',
         ],
-        updateDoc,
+        withValidation(updateBody, updateDoc),
       ),
     );
 }

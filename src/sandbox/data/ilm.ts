@@ -3,13 +3,11 @@ import { illegalArgument, resourceNotFound } from '../errors.js';
 import { type Handler, jsonBody, ok } from '../http/context.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
-import { requireCluster } from '../security/authorize.js';
 import { isObject } from '../util.js';
 
 const putIlmPolicy: Handler = (ctx) => {
   const body = jsonBody(ctx);
   if (!isObject(body) || !isObject(body.policy)) throw illegalArgument('Required [policy]');
-  requireCluster(ctx.auth, 'cluster:admin/ilm/put');
   const name = ctx.params.name!;
   const prev = ctx.state.ilmPolicies.get(name);
   ctx.state.ilmPolicies.set(name, {
@@ -21,7 +19,6 @@ const putIlmPolicy: Handler = (ctx) => {
 };
 
 const getIlmPolicies: Handler = (ctx) => {
-  requireCluster(ctx.auth, 'cluster:admin/ilm/get');
   const names = ctx.params.name?.split(',');
   const out: Record<string, unknown> = {};
   for (const [n, p] of ctx.state.ilmPolicies) {
@@ -44,7 +41,6 @@ const getIlmPolicies: Handler = (ctx) => {
 };
 
 const deleteIlmPolicy: Handler = (ctx) => {
-  requireCluster(ctx.auth, 'cluster:admin/ilm/delete');
   const name = ctx.params.name!;
   if (!ctx.state.ilmPolicies.delete(name)) throw resourceNotFound(`Lifecycle policy not found: ${name}`);
   return ok({ acknowledged: true });

@@ -1,13 +1,20 @@
 /** Index admin APIs: create, delete, get/exists, settings, mappings, refresh. */
 import { EsError, illegalArgument, indexNotFound } from '../errors.js';
-import { boolParam, type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
+import {
+  authorizedIndices,
+  boolParam,
+  type Handler,
+  jsonBody,
+  ok,
+  type RequestContext,
+} from '../http/context.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
-import { requireIndexActionOnAny, requireIndices } from '../security/authorize.js';
+import { withValidation } from '../http/validation.js';
 import { base64Uuid, type IndexRecord, type SandboxState } from '../state.js';
 import { isObject, wildcardRegex } from '../util.js';
 import { mergeMappings } from './mappings.js';
-import { authorizeIndexExpression, concreteIndices } from './resolve.js';
+import { concreteIndices } from './resolve.js';
 
 /** Flattens `{index: {number_of_shards: 1}}` / `{number_of_shards: 1}` into `index.*` string settings. */
 export function flattenSettings(input: Record<string, unknown>, prefix = ''): Record<string, string> {
@@ -142,8 +149,8 @@ function alreadyExists(idx: IndexRecord): EsError {
   );
 }
 
-const createIndex: Handler = (ctx) => {
-  const name = ctx.params.index!;
+/** The create-index body; RestCreateIndexAction parses it before the action is authorized. */
+function createIndexBody(ctx: RequestContext): Record<string, unknown> {
   const body = jsonBody(ctx) ?? {};
   if (!isObject(body)) throw new EsError(400, 'parse_exception', 'request body is required');
   for (const k of Object.keys(body)) {
@@ -151,37 +158,24 @@ const createIndex: Handler = (ctx) => {
       throw new EsError(400, 'parse_exception', `unknown key [${k}] for create index`);
     }
   }
-  requireIndexActionOnAny(ctx.auth, 'indices:admin/create', [name]);
-  requireIndices(ctx.auth, 'indices:admin/create', [name]);
-  const aliasNames = isObject(body.aliases) ? Object.keys(body.aliases) : [];
-  // Aliases in a create-index body need the aliases privilege on the alias names too.
-  if (aliasNames.length > 0) requireIndices(ctx.auth, 'indices:admin/aliases', aliasNames);
+  return body;
+}
+
+const createIndex: Handler = (ctx) => {
+  const name = ctx.params.index!;
+  // The alias names in the body were authorized (indices:admin/aliases) by the server's step.
+  const body = createIndexBody(ctx);
   const existing = ctx.state.indices.get(name);
   if (existing) throw alreadyExists(existing);
   createIndexRecord(ctx.state, name, body as Parameters<typeof createIndexRecord>[2]);
   return ok({ acknowledged: true, shards_acknowledged: true, index: name });
 };
 
-function destructiveRequiresName(state: SandboxState): boolean {
-  const v =
-    state.clusterSettings.transient['action.destructive_requires_name'] ??
-    state.clusterSettings.persistent['action.destructive_requires_name'];
-  return v === undefined || v === null ? true : String(v) === 'true';
-}
-
 const deleteIndex: Handler = (ctx) => {
-  const expression = ctx.params.index!;
-  const parts = expression.split(',');
-  const matchNone = parts.length === 2 && parts[0] === '*' && parts[1] === '-*';
-  if (
-    destructiveRequiresName(ctx.state) &&
-    !matchNone &&
-    parts.some((p) => !p.startsWith('-') && (p.includes('*') || p === '_all'))
-  ) {
-    throw illegalArgument('Wildcard expressions or all indices are not allowed');
-  }
+  // Wildcards were refused (action.destructive_requires_name) before authorization, in the
+  // server's security step (http/destructive-operations.ts).
   const ignoreUnavailable = boolParam(ctx, 'ignore_unavailable');
-  const names = authorizeIndexExpression(ctx, 'indices:admin/delete', expression, { ignoreUnavailable });
+  const names = authorizedIndices(ctx);
   const targets: IndexRecord[] = [];
   for (const n of names) {
     const idx = ctx.state.indices.get(n);
@@ -204,19 +198,16 @@ function renderAliases(idx: IndexRecord): Record<string, unknown> {
   return Object.fromEntries([...idx.aliases.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** Authorizes and resolves an expression honouring ignore_unavailable and expand_wildcards. */
-export function resolveForRead(ctx: RequestContext, action: string, expression: string): IndexRecord[] {
+/** The concrete indices behind the names the authorization step resolved; missing names 404 unless ignored. */
+export function resolveForRead(ctx: RequestContext): IndexRecord[] {
   const ignoreUnavailable = boolParam(ctx, 'ignore_unavailable');
-  const expandWildcardsParam = ctx.query.get('expand_wildcards') ?? undefined;
-  const names = authorizeIndexExpression(ctx, action, expression, {
-    ignoreUnavailable,
-    ...(expandWildcardsParam ? { expandWildcardsParam } : {}),
-  });
-  return concreteIndices(ctx.state, names, ignoreUnavailable).sort((a, b) => (a.name < b.name ? -1 : 1));
+  return concreteIndices(ctx.state, authorizedIndices(ctx), ignoreUnavailable).sort((a, b) =>
+    a.name < b.name ? -1 : 1,
+  );
 }
 
 const getIndex: Handler = (ctx) => {
-  const indices = resolveForRead(ctx, 'indices:admin/get', ctx.params.index!);
+  const indices = resolveForRead(ctx);
   const flat = boolParam(ctx, 'flat_settings');
   const out: Record<string, unknown> = {};
   for (const idx of indices) {
@@ -231,7 +222,7 @@ const getIndex: Handler = (ctx) => {
 
 const indexExists: Handler = (ctx) => {
   try {
-    const indices = resolveForRead(ctx, 'indices:admin/get', ctx.params.index!);
+    const indices = resolveForRead(ctx);
     return { status: indices.length > 0 ? 200 : 404 };
   } catch (e) {
     if (e instanceof EsError) return { status: e.status };
@@ -240,7 +231,7 @@ const indexExists: Handler = (ctx) => {
 };
 
 const getSettings: Handler = (ctx) => {
-  const indices = resolveForRead(ctx, 'indices:monitor/settings/get', ctx.params.index ?? '');
+  const indices = resolveForRead(ctx);
   const flat = boolParam(ctx, 'flat_settings');
   const filter = ctx.params.name?.split(',');
   const out: Record<string, unknown> = {};
@@ -281,14 +272,19 @@ const STATIC_SETTINGS = [
   /^index\.sort\..+$/,
 ];
 
-const putSettings: Handler = (ctx) => {
+/** The flattened settings of an update; UpdateSettingsRequest.validate runs before authorization. */
+function settingsUpdate(ctx: RequestContext): Record<string, unknown> {
   const body = jsonBody(ctx);
   if (!isObject(body)) throw validationRequestBodyMissing();
   const inner = isObject(body.settings) ? body.settings : body;
   const flat = flattenSettings(inner);
-  // UpdateSettingsRequest.validate runs before authorization (TransportAction).
   if (Object.keys(flat).length === 0) throw validationRequestBodyMissing();
-  const indices = resolveForRead(ctx, 'indices:admin/settings/update', ctx.params.index ?? '');
+  return flat;
+}
+
+const putSettings: Handler = (ctx) => {
+  const flat = settingsUpdate(ctx);
+  const indices = resolveForRead(ctx);
   for (const key of Object.keys(flat)) {
     if (DYNAMIC_SETTINGS.some((r) => r.test(key))) continue;
     if (STATIC_SETTINGS.some((r) => r.test(key))) {
@@ -318,7 +314,7 @@ function validationRequestBodyMissing(): EsError {
 }
 
 const getMapping: Handler = (ctx) => {
-  const indices = resolveForRead(ctx, 'indices:admin/mappings/get', ctx.params.index ?? '');
+  const indices = resolveForRead(ctx);
   return ok(Object.fromEntries(indices.map((i) => [i.name, { mappings: i.mappings }])));
 };
 
@@ -330,7 +326,7 @@ const putMapping: Handler = (ctx) => {
       'action_request_validation_exception',
       'Validation Failed: 1: mapping source is missing;',
     );
-  const indices = resolveForRead(ctx, 'indices:admin/mapping/put', ctx.params.index!);
+  const indices = resolveForRead(ctx);
   for (const idx of indices) {
     const copy = structuredClone(idx.mappings);
     mergeMappings(copy, body);
@@ -346,7 +342,7 @@ export function refreshIndex(idx: IndexRecord, now: number): void {
 }
 
 const refresh: Handler = (ctx) => {
-  const indices = resolveForRead(ctx, 'indices:admin/refresh', ctx.params.index ?? '');
+  const indices = resolveForRead(ctx);
   for (const idx of indices) refreshIndex(idx, ctx.state.now());
   const shards = indices.length;
   return ok({ _shards: { total: shards * 2, successful: shards, failed: 0 } });
@@ -363,7 +359,11 @@ export function registerIndexRoutes(r: Router<Handler>): void {
   );
   const getMappingP = withParams([...IDX, 'local', 'master_timeout'], getMapping);
   const refreshP = withParams(IDX, refresh);
-  r.add('PUT', '/{index}', withParams(['wait_for_active_shards', ...TIMEOUTS], createIndex))
+  r.add(
+    'PUT',
+    '/{index}',
+    withParams(['wait_for_active_shards', ...TIMEOUTS], withValidation(createIndexBody, createIndex)),
+  )
     .add('DELETE', '/{index}', withParams([...IDX, ...TIMEOUTS], deleteIndex))
     .add(
       'GET',
@@ -380,12 +380,18 @@ export function registerIndexRoutes(r: Router<Handler>): void {
     .add(
       ['PUT'],
       '/_settings',
-      withParams([...IDX, 'flat_settings', 'preserve_existing', 'reopen', ...TIMEOUTS], putSettings),
+      withParams(
+        [...IDX, 'flat_settings', 'preserve_existing', 'reopen', ...TIMEOUTS],
+        withValidation(settingsUpdate, putSettings),
+      ),
     )
     .add(
       ['PUT'],
       '/{index}/_settings',
-      withParams([...IDX, 'flat_settings', 'preserve_existing', 'reopen', ...TIMEOUTS], putSettings),
+      withParams(
+        [...IDX, 'flat_settings', 'preserve_existing', 'reopen', ...TIMEOUTS],
+        withValidation(settingsUpdate, putSettings),
+      ),
     )
     .add('GET', '/_mapping', getMappingP)
     .add('GET', '/{index}/_mapping', getMappingP)

@@ -1,13 +1,13 @@
 /** `_search`, `_count` and `_delete_by_query` over the refreshed view of indices. */
 import { EsError, illegalArgument } from '../errors.js';
-import { type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
+import { authorizedIndices, type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import { requireIndices } from '../security/authorize.js';
 import type { DocRecord, IndexRecord } from '../state.js';
 import { isObject } from '../util.js';
 import { refreshIndex, resolveForRead } from './indices.js';
-import { authorizeIndexExpression, concreteIndices } from './resolve.js';
+import { concreteIndices } from './resolve.js';
 
 type DocPredicate = (id: string, doc: DocRecord) => boolean;
 
@@ -143,10 +143,10 @@ interface SearchPlan {
   size: number;
 }
 
-function planSearch(ctx: RequestContext, action: string): SearchPlan {
+function planSearch(ctx: RequestContext): SearchPlan {
   const body = jsonBody(ctx);
   const b = isObject(body) ? body : {};
-  const indices = resolveForRead(ctx, action, ctx.params.index ?? '');
+  const indices = resolveForRead(ctx);
   const q = ctx.query.get('q');
   let query = b.query;
   if (q !== null) {
@@ -191,7 +191,7 @@ function shards(n: number) {
 
 const search: Handler = (ctx) => {
   const started = Date.now();
-  const plan = planSearch(ctx, 'indices:data/read/search');
+  const plan = planSearch(ctx);
   const hits = matches(ctx, plan);
   const page = hits.slice(plan.from, plan.from + plan.size);
   return ok({
@@ -207,7 +207,7 @@ const search: Handler = (ctx) => {
 };
 
 const count: Handler = (ctx) => {
-  const plan = planSearch(ctx, 'indices:data/read/search');
+  const plan = planSearch(ctx);
   return ok({ count: matches(ctx, plan).length, _shards: shards(plan.indices.length) });
 };
 
@@ -217,8 +217,7 @@ const deleteByQuery: Handler = (ctx) => {
   if (!isObject(body) || body.query === undefined) {
     throw new EsError(400, 'action_request_validation_exception', 'Validation Failed: 1: query is missing;');
   }
-  const action = 'indices:data/write/delete/byquery';
-  const names = authorizeIndexExpression(ctx, action, ctx.params.index!);
+  const names = authorizedIndices(ctx);
   // The scroll search and bulk deletes run as the caller, so they need read and delete too.
   requireIndices(ctx.auth, 'indices:data/read/search', names);
   const indices = concreteIndices(ctx.state, names);

@@ -3,7 +3,6 @@ import { EsError, illegalArgument, resourceNotFound, validationError } from '../
 import { boolParam, type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
-import { requireCluster } from '../security/authorize.js';
 import type { SandboxState } from '../state.js';
 import { isObject, matchesAnyWildcard } from '../util.js';
 import { flattenSettings, nestSettings } from './indices.js';
@@ -34,7 +33,6 @@ const putIndexTemplate: Handler = (ctx) => {
   // The template body is parsed in the REST layer, before authorization.
   if (!isObject(body)) throw validationError(['index template is missing']);
   if (body.index_patterns === undefined) throw illegalArgument('Required [index_patterns]');
-  requireCluster(ctx.auth, 'indices:admin/index_template/put');
   const create = boolParam(ctx, 'create');
   if (create && ctx.state.indexTemplates.has(name))
     throw illegalArgument(`index template [${name}] already exists`);
@@ -55,7 +53,6 @@ const putIndexTemplate: Handler = (ctx) => {
 };
 
 const getIndexTemplates: Handler = (ctx) => {
-  requireCluster(ctx.auth, 'indices:admin/index_template/get');
   const match = namesMatcher(ctx.params.name);
   const list = [...ctx.state.indexTemplates]
     .filter(([n]) => match(n))
@@ -67,7 +64,6 @@ const getIndexTemplates: Handler = (ctx) => {
 };
 
 const deleteIndexTemplate: Handler = (ctx) => {
-  requireCluster(ctx.auth, 'indices:admin/index_template/delete');
   const name = ctx.params.name!;
   if (!ctx.state.indexTemplates.delete(name))
     throw resourceNotFound(`index_template matching [${name}] not found`);
@@ -85,7 +81,6 @@ const putLegacyTemplate: Handler = (ctx) => {
   if (!isObject(body) || (body.index_patterns === undefined && body.template === undefined)) {
     throw validationError(['index patterns are missing']);
   }
-  requireCluster(ctx.auth, 'indices:admin/template/put');
   ctx.state.legacyTemplates.set(ctx.params.name!, {
     order: Number(body.order ?? 0),
     ...(body.version !== undefined ? { version: body.version } : {}),
@@ -98,7 +93,6 @@ const putLegacyTemplate: Handler = (ctx) => {
 };
 
 const getLegacyTemplates: Handler = (ctx) => {
-  requireCluster(ctx.auth, 'indices:admin/template/get');
   const match = namesMatcher(ctx.params.name);
   const out = Object.fromEntries([...ctx.state.legacyTemplates].filter(([n]) => match(n)));
   if (ctx.params.name && Object.keys(out).length === 0) return { status: 404, body: {} };
@@ -106,7 +100,6 @@ const getLegacyTemplates: Handler = (ctx) => {
 };
 
 const deleteLegacyTemplate: Handler = (ctx) => {
-  requireCluster(ctx.auth, 'indices:admin/template/delete');
   const name = ctx.params.name!;
   if (!ctx.state.legacyTemplates.delete(name)) {
     throw new EsError(404, 'index_template_missing_exception', `index_template [${name}] missing`);
@@ -117,13 +110,11 @@ const deleteLegacyTemplate: Handler = (ctx) => {
 const putComponentTemplate: Handler = (ctx) => {
   const body = jsonBody(ctx);
   if (!isObject(body) || !isObject(body.template)) throw illegalArgument('Required [template]');
-  requireCluster(ctx.auth, 'cluster:admin/component_template/put');
   ctx.state.componentTemplates.set(ctx.params.name!, body);
   return ok({ acknowledged: true });
 };
 
 const getComponentTemplates: Handler = (ctx) => {
-  requireCluster(ctx.auth, 'cluster:admin/component_template/get');
   const match = namesMatcher(ctx.params.name);
   const list = [...ctx.state.componentTemplates]
     .filter(([n]) => match(n))
@@ -135,7 +126,6 @@ const getComponentTemplates: Handler = (ctx) => {
 };
 
 const deleteComponentTemplate: Handler = (ctx) => {
-  requireCluster(ctx.auth, 'cluster:admin/component_template/delete');
   const name = ctx.params.name!;
   if (!ctx.state.componentTemplates.delete(name))
     throw resourceNotFound(`component template matching [${name}] not found`);

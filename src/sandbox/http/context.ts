@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { illegalArgument } from '../errors.js';
 import type { Authentication } from '../security/authenticate.js';
+import type { AuthorizedRequest } from '../security/authorize.js';
 import type { SandboxState } from '../state.js';
 import { parseJson } from './json.js';
 
@@ -19,6 +20,18 @@ export interface RequestContext {
   readonly secure: boolean;
   /** The authenticated principal (set before any authenticated handler runs). */
   auth: Authentication;
+  /** What the server's authorization step resolved (set before the handler runs). */
+  authorized?: AuthorizedRequest;
+}
+
+/**
+ * The index names the authorization step resolved for this request (wildcards expanded to the
+ * existing names the caller may use). Handlers read them; they never authorize.
+ */
+export function authorizedIndices(ctx: RequestContext): string[] {
+  const names = ctx.authorized?.indices;
+  if (!names) throw new Error(`bug: no authorized index names for ${ctx.method} ${ctx.path}`);
+  return [...names];
 }
 
 /** What a handler returns; the server adds product and content-type headers. */

@@ -3,7 +3,12 @@ import {
   indexPrivilegesGranting,
   isRestrictedIndex,
 } from '../../core/privileges/index.js';
+import type { Resolution } from '../../core/resolver/index.js';
+import { existingNames } from '../data/resolve.js';
 import { type EsError, forbidden } from '../errors.js';
+import { notEmulated } from '../http/not-emulated.js';
+import type { SandboxState } from '../state.js';
+import { wildcardRegex } from '../util.js';
 import type { Authentication } from './authenticate.js';
 
 /** `on indices [a,b]`, `on restricted indices [x]` or both, listing denied names in request order (§3a). */
@@ -55,4 +60,183 @@ export function requireIndexActionOnAny(
 export function requireIndices(auth: Authentication, action: string, names: readonly string[]): void {
   const denied = names.filter((n) => !auth.permission.checkIndex(action, n));
   if (denied.length > 0) throw indexDenied(auth, action, denied);
+}
+
+/** How an index expression is resolved (IndicesOptions subset). */
+export interface ResolveOptions {
+  /** Honour `ignore_unavailable`: drop missing (and unauthorized concrete) names instead of failing. */
+  ignoreUnavailable?: boolean;
+  /** Whether wildcards are expanded at all (false for APIs that take concrete names only). */
+  expandWildcards?: boolean;
+  /** The `expand_wildcards` parameter (default `open`). */
+  expandWildcardsParam?: string;
+}
+
+const isWildcard = (p: string) => p.includes('*') || p === '_all';
+
+function expressionRegex(p: string): RegExp {
+  return wildcardRegex(p === '_all' ? '*' : p);
+}
+
+/**
+ * Authorizes and resolves an index expression the way §3a orders it: (1) the action must be
+ * granted on some index, else 403 naming the expression as sent; (2) wildcards expand only to
+ * existing names the caller may use; (3) concrete names must each be granted, else 403 listing
+ * the denied ones. Existence is not consulted for concrete names (404 comes later, at execution).
+ */
+export function authorizeIndexExpression(
+  auth: Authentication,
+  state: SandboxState,
+  action: string,
+  expression: string,
+  opts: ResolveOptions = {},
+): string[] {
+  const parts = expression === '' ? ['_all'] : expression.split(',');
+  // A request without index names (`GET /_search`) has no indices clause in its denial.
+  requireIndexActionOnAny(auth, action, expression === '' ? undefined : parts);
+  const perm = auth.permission;
+  const out = new Set<string>();
+  const concrete: string[] = [];
+  let existing: Map<string, boolean> | undefined;
+  const expand = (opts.expandWildcardsParam ?? 'open').split(',');
+  const includeHidden = expand.includes('hidden') || expand.includes('all');
+  for (const part of parts) {
+    if (part.startsWith('-') && out.size > 0) {
+      const re = expressionRegex(part.slice(1));
+      for (const n of [...out]) if (re.test(n)) out.delete(n);
+      continue;
+    }
+    if (isWildcard(part) && opts.expandWildcards !== false) {
+      existing ??= existingNames(state);
+      const re = expressionRegex(part);
+      for (const [n, hidden] of existing) {
+        // Hidden names match only with expand_wildcards=hidden|all, or a dot pattern for dot names.
+        if (hidden && !includeHidden && !(part.startsWith('.') && n.startsWith('.'))) continue;
+        if (re.test(n) && perm.checkIndex(action, n)) out.add(n);
+      }
+      continue;
+    }
+    concrete.push(part);
+    out.add(part);
+  }
+  if (opts.ignoreUnavailable) {
+    for (const n of concrete) if (!perm.checkIndex(action, n)) out.delete(n);
+  } else {
+    requireIndices(auth, action, concrete);
+  }
+  return [...out];
+}
+
+/**
+ * APIs whose request carries a single concrete name checked in full here (steps 1 and 3 of §3a);
+ * other index APIs get step 1 here and their wildcard expansion in the data layer.
+ */
+const SINGLE_NAME_APIS = new Set([
+  'indices.create',
+  'get',
+  'exists',
+  'get_source',
+  'exists_source',
+  'update',
+]);
+
+/** Composite requests: step 1 is name-only (no indices clause); items are authorized per item. */
+const COMPOSITE_APIS = new Set(['bulk', 'mget', 'msearch', 'msearch_template']);
+
+/** Single-document writes: a name-only step 1 with an indices clause; items are checked in the bulk layer. */
+const DOCUMENT_WRITE_APIS = new Set(['index', 'create', 'delete']);
+
+/** Alias APIs that add the alias named in the path: the alias name is authorized too. */
+const ALIAS_ADDING_APIS = new Set(['indices.put_alias']);
+
+/** What the authorization step resolved, for the handler to use. */
+export interface AuthorizedRequest {
+  /**
+   * Names after authorization's expansion (wildcards → existing names the caller may use;
+   * concrete names kept), for APIs that take an index expression; undefined otherwise.
+   */
+  readonly indices?: readonly string[];
+  /** `POST /_aliases`: per action (body order), the names its index expressions resolved to. */
+  readonly aliasActionIndices?: readonly (readonly string[])[];
+}
+
+/** How the request's IndicesOptions shape the expansion (`ignore_unavailable`, `expand_wildcards`). */
+export interface IndicesOptionsParams {
+  readonly ignoreUnavailable: boolean;
+  readonly expandWildcards: string | undefined;
+}
+
+/**
+ * The one authorization step the server runs before any handler, from the resolved request.
+ * Security APIs with an emulated handler keep their own checks (ownership of API keys, self
+ * service) until those move here; an API without a handler whose authorization is not modelled
+ * exactly answers the not-emulated 400 without guessing.
+ */
+export function authorizeRequest(
+  auth: Authentication,
+  state: SandboxState,
+  r: Resolution,
+  emulated: boolean,
+  params: Record<string, string>,
+  options: () => IndicesOptionsParams,
+): AuthorizedRequest {
+  if (emulated && r.api.startsWith('security.')) return {};
+  if (r.action === undefined || r.scope === undefined || r.scope === 'special') {
+    if (emulated) return {};
+    throw notEmulated(r.api);
+  }
+  if (r.scope === 'cluster') {
+    requireCluster(auth, r.action);
+    return {};
+  }
+  if (COMPOSITE_APIS.has(r.api)) {
+    requireIndexActionOnAny(auth, r.action);
+    return {};
+  }
+  if (r.api === 'indices.update_aliases')
+    return authorizeAliasActions(auth, state, r.action, r.aliasActions ?? []);
+  if (DOCUMENT_WRITE_APIS.has(r.api)) {
+    requireIndexActionOnAny(auth, r.action, r.indices);
+    return {};
+  }
+  if (SINGLE_NAME_APIS.has(r.api)) {
+    requireIndexActionOnAny(auth, r.action, r.indices);
+    if (r.indices) requireIndices(auth, r.action, r.indices);
+    // Aliases created with the index need indices:admin/aliases on their names (RBACEngine).
+    if (r.aliases) requireIndices(auth, 'indices:admin/aliases', r.aliases);
+    return {};
+  }
+  const { ignoreUnavailable, expandWildcards } = options();
+  const indices = authorizeIndexExpression(auth, state, r.action, r.indices?.join(',') ?? '', {
+    ignoreUnavailable,
+    ...(expandWildcards ? { expandWildcardsParam: expandWildcards } : {}),
+  });
+  if (ALIAS_ADDING_APIS.has(r.api) && params.name !== undefined) {
+    requireIndices(auth, r.action, params.name.split(','));
+  }
+  return { indices };
+}
+
+/**
+ * `POST /_aliases`: the action must be granted on some index (403 naming every action's
+ * indices), then each action's index expressions are expanded to authorized names, and an
+ * `add` needs the action on each alias name too (§3).
+ */
+function authorizeAliasActions(
+  auth: Authentication,
+  state: SandboxState,
+  action: string,
+  actions: readonly { kind: string; indices: readonly string[]; aliases: readonly string[] }[],
+): AuthorizedRequest {
+  requireIndexActionOnAny(
+    auth,
+    action,
+    actions.flatMap((a) => a.indices),
+  );
+  const aliasActionIndices = actions.map((a) => {
+    const names = a.indices.flatMap((i) => authorizeIndexExpression(auth, state, action, i));
+    if (a.kind === 'add') requireIndices(auth, action, a.aliases);
+    return names;
+  });
+  return { aliasActionIndices };
 }

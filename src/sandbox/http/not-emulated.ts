@@ -1,0 +1,32 @@
+import { REST_APIS } from '../../core/resolver/index.js';
+import { illegalArgument } from '../errors.js';
+import type { Handler } from './context.js';
+import type { Router } from './router.js';
+
+const notEmulatedHandlers = new WeakSet<Handler>();
+
+/** Whether `handler` is the placeholder of an API the sandbox does not emulate. */
+export function isNotEmulated(handler: Handler): boolean {
+  return notEmulatedHandlers.has(handler);
+}
+
+/** The answer for an API of Elasticsearch the sandbox has no handler for (after authorization). */
+export function notEmulated(api: string) {
+  return illegalArgument(`the eskeys sandbox does not emulate [${api}]`);
+}
+
+/**
+ * Registers every API of the specification that no emulated route serves, so `GET /_license`
+ * reaches the license API (literal segments beat `{index}`, as in Elasticsearch's PathTrie)
+ * instead of being taken for an index name. The server authorizes these like any route; the
+ * handler then refuses loudly.
+ */
+export function registerNotEmulated(r: Router<Handler>): void {
+  for (const api of REST_APIS) {
+    const handler: Handler = () => {
+      throw notEmulated(api.name);
+    };
+    notEmulatedHandlers.add(handler);
+    for (const url of api.urls) r.addMissing(url.methods, url.path, handler);
+  }
+}
