@@ -1,15 +1,12 @@
-import { constants, existsSync } from 'node:fs';
-import { access, lstat, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { Command, Option } from 'commander';
-import { JsonlAuditLog } from '../../adapters/audit/jsonl-audit-log.js';
-import { EnvFileStore } from '../../adapters/env-file/env-file-store.js';
-import { JsonlJournalStore } from '../../adapters/journal/jsonl-journal-store.js';
+import { fsLocalState } from '../../adapters/fs/local-state.js';
 import { inspectFsWorkspace } from '../../adapters/workspace/fs-workspace.js';
 import { checkTemplates } from '../../adapters/workspace/template-files.js';
 import type { ClusterPort } from '../../core/cluster-port.js';
 import type { ConnectionSettings } from '../../core/config/connection.js';
-import type { DirFacts, DoctorReport, LocalStatePort } from '../../core/doctor/index.js';
+import type { DoctorReport, LocalStatePort } from '../../core/doctor/index.js';
 import { ExitCode, ReportedError } from '../../core/errors.js';
 import { diagnose as diagnoseProject } from '../../core/use-cases/doctor.js';
 import type { CliContext } from '../context.js';
@@ -97,68 +94,4 @@ function credentialFiles(ctx: CliContext, project: Project, environment: string 
   if (file) out.push(isAbsolute(file) ? file : join(project.root, file));
   out.push(join(ctx.cwd, CREDENTIALS_FILE));
   return [...new Set(out)].filter((f) => existsSync(f));
-}
-
-// --- the filesystem facts doctor reads (nothing is created or changed) -----------------------
-
-async function writable(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.W_OK | constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function directoryFacts(path: string): Promise<DirFacts> {
-  try {
-    const s = await stat(path);
-    if (!s.isDirectory()) return { exists: true, notADirectory: true, writable: false };
-    return { exists: true, writable: await writable(path) };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return { exists: false, writable: false };
-  }
-  let ancestor = dirname(path);
-  for (;;) {
-    const s = await stat(ancestor).catch(() => undefined);
-    if (s) {
-      return s.isDirectory()
-        ? { exists: false, writable: false, ancestor, ancestorWritable: await writable(ancestor) }
-        : { exists: false, writable: false, ancestor, ancestorWritable: false };
-    }
-    const up = dirname(ancestor);
-    if (up === ancestor) return { exists: false, writable: false, ancestor, ancestorWritable: false };
-    ancestor = up;
-  }
-}
-
-/** The LocalStatePort over the real filesystem, paths shown relative to the project root. */
-export function fsLocalState(root: string): LocalStatePort {
-  const store = new EnvFileStore({ cwd: root });
-  const rel = (p: string) => {
-    const r = relative(root, p);
-    return r && !r.startsWith('..') && !isAbsolute(r) ? r : p;
-  };
-  return {
-    directory: directoryFacts,
-    verifyAudit: (path) => JsonlAuditLog.verify(path),
-    journal: (stateDir) => new JsonlJournalStore(stateDir).readAll(),
-    async envFile(path, followSymlinks) {
-      const dir = await directoryFacts(dirname(path));
-      let text: string | undefined;
-      try {
-        // The store's own read: the same symlink, regular-file and UTF-8 refusals as publish.
-        text = await store.read(rel(path), { followSymlinks });
-      } catch (error) {
-        return { exists: true, error: (error as Error).message, dir };
-      }
-      if (text === undefined) return { exists: false, dir };
-      const s = await stat(path);
-      return { exists: true, text, mode: s.mode & 0o777, dir };
-    },
-    async fileMode(path) {
-      const s = await lstat(path).catch(() => undefined);
-      return s ? s.mode & 0o777 : undefined;
-    },
-  };
 }
