@@ -1,5 +1,15 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
@@ -267,6 +277,24 @@ describe('eskeys verify (built CLI against the sandbox)', () => {
       'eskeys: the key in APP_KEY is not an encoded API key (base64 of id:api_key, the "encoded" value Elasticsearch returns)\n',
     );
     expect(r.stdout + r.stderr).not.toContain('ui2lp2axTNmsyakw9tvNnw');
+  });
+
+  it('--output replaces an existing report whole, keeps its mode and leaves no temp file', async () => {
+    const key = await mintKey(env.admin, descriptors(shipped));
+    const dir = project(key);
+    writeFileSync(join(dir, 'report.json'), 'stale\n');
+    chmodSync(join(dir, 'report.json'), 0o640);
+    const before = readdirSync(dir).sort();
+    const r = await cli(
+      ['verify', '--template', 'email-search', '--format', 'json', '--output', 'report.json'],
+      dir,
+      env.adminEnv,
+    );
+    expect(r.code).toBe(0);
+    expectNoSecrets(r, [key]);
+    expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).passed).toBe(true);
+    expect(statSync(join(dir, 'report.json')).mode & 0o777).toBe(0o640);
+    expect(readdirSync(dir).sort()).toEqual(before);
   });
 
   it('writes JUnit XML with the testsuite/testcase/failure shape', async () => {

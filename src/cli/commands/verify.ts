@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { FolderSyncError, writeFileAtomic } from '../../adapters/fs/atomic-write.js';
@@ -137,9 +138,15 @@ async function render(ctx: CliContext, opts: VerifyOptions, report: ProbeReport,
   if (opts.output) {
     const path = resolve(ctx.cwd, opts.output);
     try {
-      // Atomic (temp file, fsync, rename, folder fsync), so CI never reads half a report; the mode
-      // stays what a plain write gives a new file: 0666 narrowed by the umask.
-      await writeFileAtomic(path, text, { mode: 0o666, applyUmask: true });
+      // Atomic (temp file, fsync, rename, folder fsync), so CI never reads half a report. The mode
+      // is what a plain write gives: a replaced report keeps its own, a new one 0666 narrowed by
+      // the umask.
+      const existing = await stat(path).catch(() => undefined);
+      await writeFileAtomic(
+        path,
+        text,
+        existing?.isFile() ? { mode: existing.mode & 0o777 } : { mode: 0o666, applyUmask: true },
+      );
     } catch (error) {
       const cause = error instanceof FolderSyncError ? error.cause : error;
       throw new ConfigError(`cannot write ${opts.output}: ${(cause as Error).message}`, { cause: error });
