@@ -1,7 +1,7 @@
 import { lintTemplate } from '../lint/index.js';
 import { probeOperation } from '../probes/catalogue.js';
 import { validateTemplate } from '../templates/load-template.js';
-import { DEFAULT_KEY_VAR } from '../templates/schema.js';
+import { DEFAULT_KEY_VAR, type RoleTemplate } from '../templates/schema.js';
 import { ALWAYS_DENIED, CAPABILITIES, type CapabilityId } from './capabilities.js';
 
 /** The answers of `eskeys init`, from prompts or flags. */
@@ -26,7 +26,7 @@ export interface AnswerProblem {
 
 /** The template written by init, as plain JSON, or the first problem with the answers. */
 export type BuiltTemplate =
-  | { readonly ok: true; readonly template: Record<string, unknown> }
+  | { readonly ok: true; readonly template: Record<string, unknown>; readonly value: RoleTemplate }
   | { readonly ok: false; readonly problem: AnswerProblem };
 
 const unique = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
@@ -119,5 +119,5 @@ export function buildTemplate(answers: InitAnswers): BuiltTemplate {
   if (finding) {
     return { ok: false, problem: { answer: answerAt(finding.path), message: finding.message } };
   }
-  return { ok: true, template };
+  return { ok: true, template, value: checked.value };
 }

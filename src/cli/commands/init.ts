@@ -1,0 +1,293 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, relative, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
+import {
+  clusterChecks,
+  connectionChecks,
+  type DoctorCheck,
+  doctorExitCode,
+} from '../../core/doctor/index.js';
+import { CancelledError, ConfigError, ReportedError, UsageError } from '../../core/errors.js';
+import {
+  type AnswerProblem,
+  buildTemplate,
+  CAPABILITIES,
+  CAPABILITY_IDS,
+  type CapabilityId,
+  capabilityFor,
+  initialProjectConfig,
+} from '../../core/init/index.js';
+import type { Prompter } from '../../core/ports.js';
+import { DEFAULT_ENVIRONMENT, DEFAULT_KEY_VAR } from '../../core/templates/schema.js';
+import type { CliContext } from '../context.js';
+import { addClusterOptions, type ClusterFlags, CONFIG_FILE, connectionFor, loadProject } from '../project.js';
+
+/** Flags of `eskeys init` plus the context it uses. */
+export interface InitOptions extends ClusterFlags {
+  readonly ctx: CliContext;
+  /** Template name. */
+  readonly name?: string;
+  /** Index patterns (each flag may hold a comma list). */
+  readonly index?: readonly string[];
+  /** What the application does (each flag may hold a comma list). */
+  readonly can?: readonly string[];
+  /**
+   * `--dotenv FILE`: the env file that receives the key. Not `--env-file`: Node 20 takes that
+   * word for its own option anywhere on the command line and exits 9 when the file does not
+   * exist yet (nodejs/node#54232), which it never does before the first key.
+   * @defaultValue `.env`
+   */
+  readonly dotenv?: string;
+  /** @defaultValue ELASTICSEARCH_API_KEY */
+  readonly keyVar?: string;
+  /** @defaultValue `<templates_dir>/<name>.json` */
+  readonly out?: string;
+  readonly yes?: boolean;
+  readonly force?: boolean;
+  readonly dryRun?: boolean;
+  /** `--no-check`: do not test the connection. @defaultValue true */
+  readonly check?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const splitList = (values: readonly string[] | undefined) =>
+  (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+
+/** `eskeys init`: a first role template from questions (in a terminal) or flags. */
+export function initCommand(ctx: CliContext, run: (opts: InitOptions) => Promise<void> = runInit): Command {
+  const cmd = new Command('init').description(
+    'write a first role template (and eskeys.config.json when missing) from what the application does',
+  );
+  addClusterOptions(cmd)
+    .addOption(new Option('--name <name>', 'template name (roles/<name>.json)'))
+    .addOption(
+      new Option(
+        '--index <patterns>',
+        'index patterns the application uses (repeatable or a comma list)',
+      ).argParser(collect),
+    )
+    .addOption(
+      new Option(
+        '--can <list>',
+        `what the application does, a comma list of: ${CAPABILITY_IDS.join(', ')}`,
+      ).argParser(collect),
+    )
+    .addOption(new Option('--dotenv <file>', 'env file that receives the key (default .env)'))
+    .addOption(new Option('--key-var <name>', `variable holding the key (default ${DEFAULT_KEY_VAR})`))
+    .addOption(new Option('--out <file>', 'template file to write (default <templates_dir>/<name>.json)'))
+    .addOption(new Option('--no-check', 'do not test the connection to the cluster'))
+    .addOption(new Option('-y, --yes', 'write without asking for confirmation'))
+    .addOption(new Option('--force', 'overwrite an existing template file'))
+    .addOption(new Option('--dry-run', 'print the template instead of writing anything'))
+    .addHelpText(
+      'after',
+      `\nWhat the application does (--can), and the privilege each answer grants:\n${CAPABILITIES.map(
+        (c) =>
+          `  ${c.id.padEnd(10)} ${[...c.indexPrivileges, ...c.clusterPrivileges].join(' + ').padEnd(34)} ${c.question}`,
+      ).join('\n')}\n\n` +
+        'In a terminal, every answer not given as a flag is asked. Without one, --name, --index and --can\n' +
+        'are required, and --yes. Credentials are never asked for nor written: they come from ESKEYS_* or .eskeys.env.',
+    )
+    .action(async (flags: Omit<InitOptions, 'ctx'>) => {
+      await run({ ...flags, ctx });
+    });
+  return cmd;
+}
+
+/** Asks (or reads from flags) the answers, tests the connection, writes the template and config. */
+export async function runInit(opts: InitOptions): Promise<void> {
+  const { ctx } = opts;
+  const project = loadProject(ctx, opts.config);
+  const interactive = ctx.io.canPrompt();
+  let prompter: Prompter | undefined;
+  const prompts = async () => {
+    prompter ??= await ctx.prompter();
+    return prompter;
+  };
+  const required = (flag: string, what: string): never => {
+    throw new UsageError(`${flag} is required without a terminal (${what})`);
+  };
+
+  // 1. The template name.
+  const name =
+    opts.name ??
+    (interactive
+      ? (
+          await (await prompts()).input('Template name (the service using the key)', defaultName(ctx.cwd))
+        ).trim()
+      : required('--name', 'the template name, e.g. --name app'));
+
+  // 2. The cluster, tested as doctor tests it.
+  const configUrl = project.config.environments[DEFAULT_ENVIRONMENT]?.connection.url;
+  let url = opts.url ?? ctx.env.ESKEYS_URL ?? configUrl;
+  if (interactive && opts.url === undefined) {
+    url = (await (await prompts()).input('Cluster URL', url ?? 'http://localhost:9200')).trim();
+  }
+  if (opts.check !== false) {
+    if (url) await testConnection(opts, project, url, interactive ? await prompts() : undefined);
+    else ctx.io.stderr.write('eskeys: no cluster URL (--url or ESKEYS_URL): the connection was not tested\n');
+  }
+
+  // 3. Index patterns.
+  let indices = splitList(opts.index);
+  if (indices.length === 0) {
+    if (!interactive) required('--index', "the index patterns the application uses, e.g. --index 'app-*'");
+    indices = splitList([
+      await (await prompts()).input('Index patterns the application uses (comma-separated)', `${name}-*`),
+    ]);
+  }
+
+  // 4. What the application does.
+  let capabilities: CapabilityId[];
+  if (opts.can !== undefined) {
+    capabilities = splitList(opts.can).map((word) => {
+      const id = capabilityFor(word);
+      if (!id) throw new UsageError(`--can: unknown "${word}"; choose from ${CAPABILITY_IDS.join(', ')}`);
+      return id;
+    });
+  } else if (interactive) {
+    capabilities = [];
+    for (const c of CAPABILITIES)
+      if (await (await prompts()).confirm(c.question, false)) capabilities.push(c.id);
+  } else {
+    return required('--can', `what the application does: ${CAPABILITY_IDS.join(', ')}`);
+  }
+
+  // 5. Where the key goes.
+  const envFile =
+    opts.dotenv ??
+    (interactive ? (await (await prompts()).input('Env file that receives the key', '.env')).trim() : '.env');
+  const keyVar =
+    opts.keyVar ??
+    (interactive
+      ? (await (await prompts()).input('Variable holding the key', DEFAULT_KEY_VAR)).trim()
+      : DEFAULT_KEY_VAR);
+
+  const built = buildTemplate({ name, indices, capabilities, envFile, keyVar });
+  if (!built.ok) throw new UsageError(answerMessage(built.problem));
+  const text = `${JSON.stringify(built.template, null, 2)}\n`;
+
+  const templatePath = opts.out
+    ? resolve(ctx.cwd, opts.out)
+    : resolve(project.root, project.config.templates_dir, `${name}.json`);
+  const configPath = project.configPath ?? resolve(project.root, CONFIG_FILE);
+  const writeConfig = !project.configPath && !existsSync(configPath);
+  if (existsSync(templatePath) && !opts.force) {
+    throw new UsageError(`${project.shownPath(templatePath)} already exists; pass --force to overwrite it`);
+  }
+  // The same refusals rotate applies before minting: outside the project, not an env file, a
+  // variable another template already writes.
+  const file = project.shownPath(templatePath);
+  const outputs = project.outputs(built.value, DEFAULT_ENVIRONMENT);
+  await project.guardOutputs({ template: built.value, file }, DEFAULT_ENVIRONMENT, outputs);
+
+  if (opts.dryRun) {
+    ctx.io.stdout.write(text);
+    ctx.io.stderr.write(`eskeys: dry run: ${file} was not written\n`);
+    return;
+  }
+  const files = [file, ...(writeConfig ? [project.shownPath(configPath)] : [])];
+  if (!opts.yes) {
+    if (!interactive)
+      throw new UsageError(`--yes is required to write ${files.join(' and ')} without a terminal`);
+    ctx.io.stderr.write(`\n${text}\n`);
+    if (!(await (await prompts()).confirm(`Write ${files.join(' and ')}?`, true))) {
+      throw new CancelledError('cancelled: nothing was written');
+    }
+  }
+
+  await writeJsonFile(templatePath, text);
+  if (writeConfig) {
+    const templatesDir = opts.out
+      ? relative(dirname(configPath), dirname(templatePath)) || '.'
+      : project.config.templates_dir;
+    const config = initialProjectConfig(templatesDir, url);
+    await writeJsonFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
+  }
+  const out = ctx.io.stdout;
+  for (const f of files) out.write(`wrote ${f}\n`);
+  if (!writeConfig) out.write(`kept ${project.shownPath(configPath)} as it is\n`);
+  out.write(
+    `\nNext: eskeys create -t ${name} --yes    # mint the first key, prove it with the probes, write it to ${envFile}\n` +
+      `      eskeys verify -t ${name}          # prove the deployed key again at any time\n`,
+  );
+}
+
+/** A template or config file: folders created, written atomically, readable (no secret in it). */
+async function writeJsonFile(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFileAtomic(path, text, { mode: 0o644, applyUmask: true });
+}
+
+const FLAG_OF: Record<AnswerProblem['answer'], string> = {
+  name: '--name',
+  index: '--index',
+  can: '--can',
+  'env-file': '--dotenv',
+  'key-var': '--key-var',
+};
+
+function answerMessage(p: AnswerProblem): string {
+  return `${FLAG_OF[p.answer]}: ${p.message}`;
+}
+
+/** The working directory's name, made a valid template name, as the first answer offered. */
+function defaultName(cwd: string): string {
+  const n = basename(cwd)
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '');
+  return n.slice(0, 63) || 'app';
+}
+
+/**
+ * Doctor's connection, identity and cluster checks for this URL (credentials from ESKEYS_* or
+ * .eskeys.env, never asked). A failure stops init with doctor's exit code unless the person at
+ * the terminal chooses to go on.
+ */
+async function testConnection(
+  opts: InitOptions,
+  project: ReturnType<typeof loadProject>,
+  url: string,
+  prompter: Prompter | undefined,
+): Promise<void> {
+  const { ctx } = opts;
+  let checks: DoctorCheck[];
+  try {
+    const settings = connectionFor(ctx, project, { ...opts, url });
+    checks = connectionChecks(settings);
+    const cluster = await ctx.connect(settings, { diagnostic: true });
+    try {
+      const result = await clusterChecks(cluster, {
+        adminAuthKind: settings.auth.kind === 'basic' ? 'user' : 'api_key',
+        templates: [],
+        invalidTemplates: [],
+      });
+      checks.push(...result.checks);
+    } finally {
+      await cluster.close();
+    }
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    checks = connectionChecks({ error: error.message });
+  }
+  const failed = checks.filter((c) => c.status === 'fail');
+  for (const c of checks.filter((c) => c.status === 'warn'))
+    ctx.io.stderr.write(`eskeys: warning: ${c.title}: ${c.message}${c.fix ? `; ${c.fix}` : ''}\n`);
+  if (failed.length === 0) {
+    const who = checks.find((c) => c.id === 'identity.admin');
+    const version = checks.find((c) => c.id === 'cluster.version');
+    ctx.io.stderr.write(`✓ ${url}: ${[who?.message, version?.message].filter(Boolean).join('; ')}\n`);
+    return;
+  }
+  const first = failed[0]!;
+  const line = `connection check failed: ${first.message}${first.fix ? `; ${first.fix}` : ''}`;
+  ctx.io.stderr.write(prompter ? `✗ ${line}\n` : `eskeys: ${line}\n`);
+  if (prompter && (await prompter.confirm('Continue without a working connection?', false))) return;
+  throw new ReportedError(doctorExitCode(checks));
+}
