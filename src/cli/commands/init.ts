@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
 import {
@@ -22,7 +22,15 @@ import {
 import type { Prompter } from '../../core/ports.js';
 import { DEFAULT_ENVIRONMENT, DEFAULT_KEY_VAR } from '../../core/templates/schema.js';
 import type { CliContext } from '../context.js';
-import { addClusterOptions, type ClusterFlags, CONFIG_FILE, connectionFor, loadProject } from '../project.js';
+import {
+  addClusterOptions,
+  type ClusterFlags,
+  CONFIG_FILE,
+  CREDENTIALS_FILE,
+  connectionFor,
+  loadProject,
+  readEnvFile,
+} from '../project.js';
 
 /** Flags of `eskeys init` plus the context it uses. */
 export interface InitOptions extends ClusterFlags {
@@ -122,9 +130,20 @@ export async function runInit(opts: InitOptions): Promise<void> {
         ).trim()
       : required('--name', 'the template name, e.g. --name app'));
 
-  // 2. The cluster, tested as doctor tests it.
-  const configUrl = project.config.environments[DEFAULT_ENVIRONMENT]?.connection.url;
-  let url = opts.url ?? ctx.env.ESKEYS_URL ?? configUrl;
+  const templatePath = opts.out
+    ? resolve(ctx.cwd, opts.out)
+    : resolve(project.root, project.config.templates_dir, `${name}.json`);
+  if (existsSync(templatePath) && !opts.force) {
+    throw new UsageError(`${project.shownPath(templatePath)} already exists; pass --force to overwrite it`);
+  }
+
+  // 2. The cluster, tested as doctor tests it. The URL as every command finds it: flag,
+  // ESKEYS_URL, .eskeys.env, the config's default environment.
+  let url =
+    opts.url ??
+    ctx.env.ESKEYS_URL ??
+    readEnvFile(join(ctx.cwd, CREDENTIALS_FILE), CREDENTIALS_FILE)?.vars.ESKEYS_URL ??
+    project.config.environments[DEFAULT_ENVIRONMENT]?.connection.url;
   if (interactive && opts.url === undefined) {
     url = (await (await prompts()).input('Cluster URL', url ?? 'http://localhost:9200')).trim();
   }
@@ -172,14 +191,8 @@ export async function runInit(opts: InitOptions): Promise<void> {
   if (!built.ok) throw new UsageError(answerMessage(built.problem));
   const text = `${JSON.stringify(built.template, null, 2)}\n`;
 
-  const templatePath = opts.out
-    ? resolve(ctx.cwd, opts.out)
-    : resolve(project.root, project.config.templates_dir, `${name}.json`);
   const configPath = project.configPath ?? resolve(project.root, CONFIG_FILE);
   const writeConfig = !project.configPath && !existsSync(configPath);
-  if (existsSync(templatePath) && !opts.force) {
-    throw new UsageError(`${project.shownPath(templatePath)} already exists; pass --force to overwrite it`);
-  }
   // The same refusals rotate applies before minting: outside the project, not an env file, a
   // variable another template already writes.
   const file = project.shownPath(templatePath);
