@@ -121,21 +121,33 @@ export async function runInit(opts: InitOptions): Promise<void> {
     throw new UsageError(`${flag} is required without a terminal (${what})`);
   };
 
-  // 1. The template name.
-  const name =
-    opts.name ??
-    (interactive
-      ? (
-          await (await prompts()).input('Template name (the service using the key)', defaultName(ctx.cwd))
-        ).trim()
-      : required('--name', 'the template name, e.g. --name app'));
+  const input = async (question: string, defaultValue?: string) =>
+    (await (await prompts()).input(question, defaultValue)).trim();
+  // Each answer: its flag when given, else asked in a terminal, else exit 2 naming the flag.
+  const askName = () => input('Template name (the service using the key)', defaultName(ctx.cwd));
+  const askIndices = async (name: string) =>
+    splitList([await input('Index patterns the application uses (comma-separated)', `${name}-*`)]);
+  const askCapabilities = async () => {
+    const chosen: CapabilityId[] = [];
+    for (const c of CAPABILITIES) if (await (await prompts()).confirm(c.question, false)) chosen.push(c.id);
+    return chosen;
+  };
+  const askEnvFile = () => input('Env file that receives the key', '.env');
+  const askKeyVar = () => input('Variable holding the key', DEFAULT_KEY_VAR);
+  const pathOf = (name: string) =>
+    opts.out
+      ? resolve(ctx.cwd, opts.out)
+      : resolve(project.root, project.config.templates_dir, `${name}.json`);
+  const refuseExisting = (name: string) => {
+    if (existsSync(pathOf(name)) && !opts.force) {
+      throw new UsageError(`${project.shownPath(pathOf(name))} already exists; pass --force to overwrite it`);
+    }
+  };
 
-  const templatePath = opts.out
-    ? resolve(ctx.cwd, opts.out)
-    : resolve(project.root, project.config.templates_dir, `${name}.json`);
-  if (existsSync(templatePath) && !opts.force) {
-    throw new UsageError(`${project.shownPath(templatePath)} already exists; pass --force to overwrite it`);
-  }
+  // 1. The template name.
+  let name =
+    opts.name ?? (interactive ? await askName() : required('--name', 'the template name, e.g. --name app'));
+  refuseExisting(name);
 
   // 2. The cluster, tested as doctor tests it. The URL as every command finds it: flag,
   // ESKEYS_URL, .eskeys.env, the config's default environment.
@@ -144,9 +156,7 @@ export async function runInit(opts: InitOptions): Promise<void> {
     ctx.env.ESKEYS_URL ??
     readEnvFile(join(ctx.cwd, CREDENTIALS_FILE), CREDENTIALS_FILE)?.vars.ESKEYS_URL ??
     project.config.environments[DEFAULT_ENVIRONMENT]?.connection.url;
-  if (interactive && opts.url === undefined) {
-    url = (await (await prompts()).input('Cluster URL', url ?? 'http://localhost:9200')).trim();
-  }
+  if (interactive && opts.url === undefined) url = await input('Cluster URL', url ?? 'http://localhost:9200');
   if (opts.check !== false) {
     if (url) await testConnection(opts, project, url, interactive ? await prompts() : undefined);
     else ctx.io.stderr.write('eskeys: no cluster URL (--url or ESKEYS_URL): the connection was not tested\n');
@@ -156,9 +166,7 @@ export async function runInit(opts: InitOptions): Promise<void> {
   let indices = splitList(opts.index);
   if (indices.length === 0) {
     if (!interactive) required('--index', "the index patterns the application uses, e.g. --index 'app-*'");
-    indices = splitList([
-      await (await prompts()).input('Index patterns the application uses (comma-separated)', `${name}-*`),
-    ]);
+    indices = await askIndices(name);
   }
 
   // 4. What the application does.
@@ -170,25 +178,39 @@ export async function runInit(opts: InitOptions): Promise<void> {
       return id;
     });
   } else if (interactive) {
-    capabilities = [];
-    for (const c of CAPABILITIES)
-      if (await (await prompts()).confirm(c.question, false)) capabilities.push(c.id);
+    capabilities = await askCapabilities();
   } else {
     return required('--can', `what the application does: ${CAPABILITY_IDS.join(', ')}`);
   }
 
   // 5. Where the key goes.
-  const envFile =
-    opts.dotenv ??
-    (interactive ? (await (await prompts()).input('Env file that receives the key', '.env')).trim() : '.env');
-  const keyVar =
-    opts.keyVar ??
-    (interactive
-      ? (await (await prompts()).input('Variable holding the key', DEFAULT_KEY_VAR)).trim()
-      : DEFAULT_KEY_VAR);
+  let envFile = opts.dotenv ?? (interactive ? await askEnvFile() : '.env');
+  let keyVar = opts.keyVar ?? (interactive ? await askKeyVar() : DEFAULT_KEY_VAR);
 
-  const built = buildTemplate({ name, indices, capabilities, envFile, keyVar });
-  if (!built.ok) throw new UsageError(answerMessage(built.problem));
+  // An answer typed at the prompt that cannot make a good template is asked again; one given as
+  // a flag is exit 2 naming the flag.
+  let built = buildTemplate({ name, indices, capabilities, envFile, keyVar });
+  while (!built.ok) {
+    const { answer } = built.problem;
+    const fromFlag = {
+      name: opts.name !== undefined,
+      index: opts.index !== undefined,
+      can: opts.can !== undefined,
+      'env-file': opts.dotenv !== undefined,
+      'key-var': opts.keyVar !== undefined,
+    }[answer];
+    if (!interactive || fromFlag) throw new UsageError(answerMessage(built.problem));
+    ctx.io.stderr.write(`✗ ${built.problem.message}\n`);
+    if (answer === 'name') {
+      name = await askName();
+      refuseExisting(name);
+    } else if (answer === 'index') indices = await askIndices(name);
+    else if (answer === 'can') capabilities = await askCapabilities();
+    else if (answer === 'env-file') envFile = await askEnvFile();
+    else keyVar = await askKeyVar();
+    built = buildTemplate({ name, indices, capabilities, envFile, keyVar });
+  }
+  const templatePath = pathOf(name);
   const text = `${JSON.stringify(built.template, null, 2)}\n`;
 
   const configPath = project.configPath ?? resolve(project.root, CONFIG_FILE);
