@@ -42,6 +42,8 @@ export function createInquirerPrompter(terminal: PromptTerminal, signal: AbortSi
     select: (message, choices) => guard(() => select({ message, choices: [...choices] }, context)),
     password: (message) => guard(() => password({ message, mask: '*' }, context)),
     input: (message, defaultValue) =>
-      guard(() => input({ message, ...(defaultValue !== undefined ? { default: defaultValue } : {}) }, context)),
+      guard(() =>
+        input({ message, ...(defaultValue !== undefined ? { default: defaultValue } : {}) }, context),
+      ),
   };
 }

@@ -28,6 +28,7 @@ import {
   CONFIG_FILE,
   CREDENTIALS_FILE,
   connectionFor,
+  environmentName,
   loadProject,
   readEnvFile,
 } from '../project.js';
@@ -150,12 +151,12 @@ export async function runInit(opts: InitOptions): Promise<void> {
   refuseExisting(name);
 
   // 2. The cluster, tested as doctor tests it. The URL as every command finds it: flag,
-  // ESKEYS_URL, .eskeys.env, the config's default environment.
+  // ESKEYS_URL, .eskeys.env, the config's URL of the environment in force (--env, default).
   let url =
     opts.url ??
     ctx.env.ESKEYS_URL ??
     readEnvFile(join(ctx.cwd, CREDENTIALS_FILE), CREDENTIALS_FILE)?.vars.ESKEYS_URL ??
-    project.config.environments[DEFAULT_ENVIRONMENT]?.connection.url;
+    project.config.environments[environmentName(ctx, opts)]?.connection.url;
   if (interactive && opts.url === undefined) url = await input('Cluster URL', url ?? 'http://localhost:9200');
   if (opts.check !== false) {
     if (url) await testConnection(opts, project, url, interactive ? await prompts() : undefined);
