@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { link, mkdir, open, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
+import { syncFolder, tempPathBeside, writeFileAtomic } from '../../adapters/fs/atomic-write.js';
 import {
   clusterChecks,
   connectionChecks,
@@ -237,27 +237,55 @@ export async function runInit(opts: InitOptions): Promise<void> {
     }
   }
 
-  await writeJsonFile(templatePath, text);
+  if (!(await writeJsonFile(templatePath, text, opts.force === true))) {
+    throw new UsageError(`${file} already exists; pass --force to overwrite it`);
+  }
+  let configWritten = false;
   if (writeConfig) {
     const templatesDir = opts.out
       ? relative(dirname(configPath), dirname(templatePath)) || '.'
       : project.config.templates_dir;
     const config = initialProjectConfig(templatesDir, url);
-    await writeJsonFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
+    // One that appeared since init looked is kept, like any existing config.
+    configWritten = await writeJsonFile(configPath, `${JSON.stringify(config, null, 2)}\n`, false);
   }
   const out = ctx.io.stdout;
-  for (const f of files) out.write(`wrote ${f}\n`);
-  if (!writeConfig) out.write(`kept ${project.shownPath(configPath)} as it is\n`);
+  out.write(`wrote ${file}\n`);
+  if (configWritten) out.write(`wrote ${project.shownPath(configPath)}\n`);
+  else out.write(`kept ${project.shownPath(configPath)} as it is\n`);
   out.write(
     `\nNext: eskeys create -t ${name} --yes    # mint the first key, prove it with the probes, write it to ${envFile}\n` +
       `      eskeys verify -t ${name}          # prove the deployed key again at any time\n`,
   );
 }
 
-/** A template or config file: folders created, written atomically, readable (no secret in it). */
-async function writeJsonFile(path: string, text: string): Promise<void> {
+/**
+ * Writes a template or config file (no secret in it, so readable), folders created, the whole
+ * text written and synced in a temp file beside it first. With `replace` the temp file is renamed
+ * over the target. Without, it is hard-linked to the target name, which fails when the name
+ * exists: a file created since init looked (another init, an editor) is never overwritten, and
+ * false is returned.
+ */
+async function writeJsonFile(path: string, text: string, replace: boolean): Promise<boolean> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFileAtomic(path, text, { mode: 0o644, applyUmask: true });
+  if (replace) {
+    await writeFileAtomic(path, text, { mode: 0o644, applyUmask: true });
+    return true;
+  }
+  const tmp = tempPathBeside(path);
+  await writeFile(tmp, text, { flag: 'wx', mode: 0o644 });
+  try {
+    const fh = await open(tmp, 'r');
+    await fh.sync().finally(() => fh.close());
+    await link(tmp, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await unlink(tmp).catch(() => {});
+  }
+  await syncFolder(dirname(path));
+  return true;
 }
 
 const FLAG_OF: Record<AnswerProblem['answer'], string> = {

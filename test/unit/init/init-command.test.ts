@@ -3,7 +3,15 @@
  * runInit with scripted prompts in a temporary folder (`--no-check`: no cluster here; the
  * connection test is covered by test/e2e/init*.test.ts).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -98,5 +106,38 @@ describe('runInit in a terminal', () => {
     expect(error).toBeInstanceOf(UsageError);
     expect((error as Error).message).toMatch(/^--index: /);
     expect(existsSync(join(dir, 'roles'))).toBe(false);
+  });
+
+  it('a template that appears while init waits for the answer is not overwritten', async () => {
+    const dir = folder();
+    const flags = {
+      check: false,
+      url: 'http://127.0.0.1:9200',
+      name: 'app',
+      index: ['app-*'],
+      can: ['read'],
+      dotenv: '.env',
+      keyVar: 'K',
+    };
+    const script = new FakePrompter([{ kind: 'confirm', answer: true }]);
+    // Another process (a second init, an editor) writes the file between init's check and its write.
+    const prompter = {
+      ...script,
+      input: script.input.bind(script),
+      select: script.select.bind(script),
+      password: script.password.bind(script),
+      async confirm(message: string) {
+        mkdirSync(join(dir, 'roles'), { recursive: true });
+        writeFileSync(join(dir, 'roles/app.json'), '{"theirs": true}\n');
+        return script.confirm(message);
+      },
+    };
+    const ctx = fakeContext({ cwd: dir, io: new FakeIO(true), prompter });
+    const error = await runInit({ ctx, ...flags }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toBe('roles/app.json already exists; pass --force to overwrite it');
+    expect(readFileSync(join(dir, 'roles/app.json'), 'utf8')).toBe('{"theirs": true}\n');
+    expect(existsSync(join(dir, 'eskeys.config.json'))).toBe(false);
+    expect(readdirSync(join(dir, 'roles'))).toEqual(['app.json']); // no temp file left
   });
 });
