@@ -4,7 +4,8 @@ import type { Prompter } from '../../src/core/ports.js';
 export type ScriptedAnswer =
   | { kind: 'confirm'; answer: boolean }
   | { kind: 'select'; answer: string }
-  | { kind: 'password'; answer: string };
+  | { kind: 'password'; answer: string }
+  | { kind: 'input'; answer: string };
 
 /** A Prompter that replays scripted answers in order and throws on any unexpected prompt. */
 export class FakePrompter implements Prompter {
@@ -27,6 +28,9 @@ export class FakePrompter implements Prompter {
   }
   async password(message: string): Promise<string> {
     return this.#next('password', message).answer as string;
+  }
+  async input(message: string): Promise<string> {
+    return this.#next('input', message).answer as string;
   }
   /** Throws when scripted answers were left unused (reg.Verify). */
   verify(): void {

@@ -1,6 +1,6 @@
 import { openSync } from 'node:fs';
 import { WriteStream } from 'node:tty';
-import { confirm, password, select } from '@inquirer/prompts';
+import { confirm, input, password, select } from '@inquirer/prompts';
 import { CancelledError } from '../../core/errors.js';
 import type { Prompter, PromptTerminal } from '../../core/ports/index.js';
 
@@ -41,5 +41,9 @@ export function createInquirerPrompter(terminal: PromptTerminal, signal: AbortSi
       guard(() => confirm({ message, default: defaultValue }, context)),
     select: (message, choices) => guard(() => select({ message, choices: [...choices] }, context)),
     password: (message) => guard(() => password({ message, mask: '*' }, context)),
+    input: (message, defaultValue) =>
+      guard(() =>
+        input({ message, ...(defaultValue !== undefined ? { default: defaultValue } : {}) }, context),
+      ),
   };
 }

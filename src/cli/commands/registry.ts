@@ -14,6 +14,11 @@ export interface CommandEntry {
  */
 export const COMMANDS: readonly CommandEntry[] = [
   {
+    name: 'init',
+    summary: 'write a first role template from what the application does',
+    load: async (ctx) => (await import('./init.js')).initCommand(ctx),
+  },
+  {
     name: 'lint',
     summary: 'check role templates for dangerous or inconsistent grants',
     load: async (ctx) => (await import('./lint.js')).lintCommand(ctx),

@@ -28,4 +28,6 @@ export interface Prompter {
     choices: readonly { value: T; name?: string; description?: string }[],
   ): Promise<T>;
   password(message: string): Promise<string>;
+  /** A line of text (a name, a URL, a list); `defaultValue` is offered and returned on Enter. */
+  input(message: string, defaultValue?: string): Promise<string>;
 }

@@ -1,0 +1,209 @@
+/**
+ * `eskeys init` without a terminal: the answers come from flags, the connection is tested as
+ * doctor tests it (credentials from .eskeys.env, never asked), and the template it writes is
+ * lint-clean and mints a key that does what was answered and nothing else.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { envValue, makeProject, readProjectFile, runCli, useRotationSandbox } from './rotate-support.js';
+
+const sb = useRotationSandbox();
+
+/** A project folder with only the admin credentials (.eskeys.env) and an empty roles/. */
+function emptyProject(): string {
+  return makeProject(sb, { templates: [] });
+}
+
+/** Files of the folder besides the admin credentials: what init wrote. */
+function written(dir: string): string[] {
+  const out: string[] = [];
+  for (const f of readdirSync(dir)) {
+    if (f === '.eskeys.env') continue;
+    if (f === 'roles') out.push(...readdirSync(join(dir, 'roles')).map((r) => `roles/${r}`));
+    else out.push(f);
+  }
+  return out.sort();
+}
+
+const oneLine = (stderr: string) => stderr.trim().split('\n');
+
+describe('eskeys init with flags', () => {
+  it('writes a lint-clean template with the narrowest privileges and the project config; the key it mints reads and adds, and cannot delete', async () => {
+    const dir = emptyProject();
+    const r = await runCli(
+      ['init', '--name', 'applylens', '--index', 'applylens-*', '--can', 'read,create', '--yes'],
+      dir,
+    );
+    expect(r.stderr).not.toMatch(/✗|failed/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('wrote roles/applylens.json');
+    expect(r.stdout).toContain('wrote eskeys.config.json');
+    expect(written(dir)).toEqual(['eskeys.config.json', 'roles/applylens.json']);
+
+    const t = JSON.parse(readProjectFile(dir, 'roles/applylens.json'));
+    // "search/read" → read; "add documents" → create_doc (IndexPrivilege.CREATE_DOC: op_type
+    // create only), never index or write.
+    expect(t.role_descriptors.applylens).toEqual({
+      indices: [{ names: ['applylens-*'], privileges: ['read', 'create_doc'] }],
+    });
+    expect(t.probes.allow).toEqual(['search', 'count', 'doc.get', 'doc.create']);
+    expect(t.probes.deny).toEqual(
+      expect.arrayContaining([
+        'doc.delete',
+        'index.delete',
+        'index.put_settings',
+        'aliases.update',
+        'security.create_api_key',
+      ]),
+    );
+    expect(t.outputs).toEqual({
+      env_files: ['.env'],
+      key_var: 'ELASTICSEARCH_API_KEY',
+      id_var: 'ELASTICSEARCH_API_KEY_ID',
+    });
+    expect(JSON.parse(readProjectFile(dir, 'eskeys.config.json'))).toEqual({
+      templates_dir: 'roles',
+      state_dir: '.eskeys',
+      environments: { default: { connection: { url: sb.url } } },
+    });
+
+    const lint = await runCli(['lint'], dir);
+    expect(lint.code).toBe(0);
+    expect(lint.stdout).toContain('1 template linted, 0 errors, 0 warnings');
+
+    const create = await runCli(['create', '-t', 'applylens', '--yes'], dir);
+    expect(create.code).toBe(0);
+    const key = envValue(readProjectFile(dir, '.env'), 'ELASTICSEARCH_API_KEY');
+    expect(key).toBeTruthy();
+    // Elasticsearch answers 403 to an action the key's role descriptors do not grant.
+    expect((await sb.asKey(key!, 'DELETE', '/applylens-eskeys-probe/_doc/x')).status).toBe(403);
+    expect((await sb.asKey(key!, 'DELETE', '/applylens-eskeys-probe')).status).toBe(403);
+    expect((await sb.asKey(key!, 'GET', '/applylens-eskeys-probe/_search')).status).toBe(200);
+  });
+
+  it('--dry-run prints the template and writes nothing', async () => {
+    const dir = emptyProject();
+    const r = await runCli(
+      ['init', '--name', 'applylens', '--index', 'applylens-*', '--can', 'pipelines', '--dry-run'],
+      dir,
+    );
+    expect(r.code).toBe(0);
+    // "ingest pipelines" → the cluster privilege manage_pipeline (cluster:admin/ingest/pipeline/*).
+    expect(JSON.parse(r.stdout).role_descriptors.applylens).toEqual({ cluster: ['manage_pipeline'] });
+    expect(written(dir)).toEqual([]);
+  });
+
+  it.each([
+    { why: 'no --name', args: ['--index', 'applylens-*', '--can', 'read', '--yes'], flag: '--name' },
+    { why: 'no --index', args: ['--name', 'applylens', '--can', 'read', '--yes'], flag: '--index' },
+    { why: 'no --can', args: ['--name', 'applylens', '--index', 'applylens-*', '--yes'], flag: '--can' },
+    {
+      why: 'an unknown --can word',
+      args: ['--name', 'applylens', '--index', 'applylens-*', '--can', 'read,everything', '--yes'],
+      flag: '--can: unknown "everything"',
+    },
+    {
+      why: 'a pattern matching every index',
+      args: ['--name', 'applylens', '--index', '*', '--can', 'read', '--yes'],
+      flag: '--index',
+    },
+    {
+      why: 'an invalid template name',
+      args: ['--name', 'Apply Lens', '--index', 'applylens-*', '--can', 'read', '--yes'],
+      flag: '--name',
+    },
+    {
+      why: 'no --yes',
+      args: ['--name', 'applylens', '--index', 'applylens-*', '--can', 'read'],
+      flag: '--yes',
+    },
+    {
+      why: 'an env file outside the project',
+      args: [
+        '--name',
+        'applylens',
+        '--index',
+        'applylens-*',
+        '--can',
+        'read',
+        '--dotenv',
+        '../elsewhere/.env',
+        '--yes',
+      ],
+      flag: 'outputs.env_files: ',
+    },
+  ])('$why → exit 2, one line naming $flag, nothing written', async ({ args, flag }) => {
+    const dir = emptyProject();
+    const r = await runCli(['init', ...args], dir);
+    expect(r.code).toBe(2);
+    const lines = oneLine(r.stderr).filter((l) => !l.startsWith('✓'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(flag);
+    expect(lines[0]).toMatch(/^eskeys: /);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(written(dir)).toEqual([]);
+  });
+
+  it('an existing template is never overwritten without --force; the config is kept as it is', async () => {
+    const dir = emptyProject();
+    const config = '{ "templates_dir": "roles" }\n';
+    writeFileSync(join(dir, 'eskeys.config.json'), config);
+    writeFileSync(join(dir, 'roles/applylens.json'), '{"mine": true}\n');
+    const args = ['init', '--name', 'applylens', '--index', 'applylens-*', '--can', 'read', '--yes'];
+
+    const refused = await runCli(args, dir);
+    expect(refused.code).toBe(2);
+    expect(oneLine(refused.stderr).filter((l) => !l.startsWith('✓'))).toEqual([
+      'eskeys: roles/applylens.json already exists; pass --force to overwrite it',
+    ]);
+    expect(readProjectFile(dir, 'roles/applylens.json')).toBe('{"mine": true}\n');
+
+    const forced = await runCli([...args, '--force'], dir);
+    expect(forced.code).toBe(0);
+    expect(JSON.parse(readProjectFile(dir, 'roles/applylens.json')).name).toBe('applylens');
+    expect(readProjectFile(dir, 'eskeys.config.json')).toBe(config);
+    expect(forced.stdout).toContain('kept eskeys.config.json as it is');
+  });
+
+  it('the cluster unreachable → exit 3, one line, nothing written; --no-check writes without testing', async () => {
+    const dir = emptyProject();
+    const args = ['init', '--name', 'applylens', '--index', 'applylens-*', '--can', 'read', '--yes'];
+    // Port 9 (discard) on loopback: nothing listens there.
+    const down = await runCli([...args, '--url', 'http://127.0.0.1:9'], dir);
+    expect(down.code).toBe(3);
+    expect(oneLine(down.stderr)).toHaveLength(1);
+    expect(down.stderr).toMatch(/^eskeys: connection check failed: /);
+    expect(written(dir)).toEqual([]);
+
+    const unchecked = await runCli([...args, '--url', 'http://127.0.0.1:9', '--no-check'], dir);
+    expect(unchecked.code).toBe(0);
+    expect(existsSync(join(dir, 'roles/applylens.json'))).toBe(true);
+  });
+
+  it('wrong admin credentials → exit 3 and nothing written; the password is never printed', async () => {
+    const dir = emptyProject();
+    const r = await runCli(
+      ['init', '--name', 'applylens', '--index', 'applylens-*', '--can', 'read', '--yes'],
+      dir,
+      { ESKEYS_PASSWORD: 'not-the-password-42' },
+    );
+    expect(r.code).toBe(3);
+    expect(oneLine(r.stderr)).toHaveLength(1);
+    expect(r.stderr + r.stdout).not.toContain('not-the-password-42');
+    expect(written(dir)).toEqual([]);
+  });
+
+  it('never writes a credential into the files it creates', async () => {
+    const dir = emptyProject();
+    const r = await runCli(
+      ['init', '--name', 'applylens', '--index', 'applylens-*', '--can', 'read', '--yes'],
+      dir,
+    );
+    expect(r.code).toBe(0);
+    const creds = readFileSync(join(dir, '.eskeys.env'), 'utf8');
+    const password = envValue(creds, 'ESKEYS_PASSWORD')!;
+    for (const f of written(dir)) expect(readProjectFile(dir, f)).not.toContain(password);
+    expect(r.stdout + r.stderr).not.toContain(password);
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * The README quick start, "by questions" path: the commands between the `quick-start:init`
+ * markers of README.md are read from the README and run as written, in an empty folder, by the
+ * built CLI. Two liberties, both about the machine running the test: `eskeys sandbox` gets
+ * `--port 0` (9200 may be taken) and the exported URL is the one it printed. The `eskeys learn`
+ * block of the quick start is not run here.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, envValue, ROOT, runCli } from './rotate-support.js';
+
+/** The shell lines of a README block between `<!-- quick-start:NAME -->` markers, comments cut. */
+function quickStartLines(name: string): string[] {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf(`<!-- quick-start:${name} -->`);
+  const end = readme.indexOf(`<!-- /quick-start:${name} -->`);
+  expect(start, `README.md has a quick-start:${name} block`).toBeGreaterThan(-1);
+  const block = readme.slice(start, end);
+  const code = /```sh\n([\s\S]*?)```/.exec(block)?.[1] ?? '';
+  return code
+    .split('\n')
+    .map((l) => l.replace(/\s+#.*$/, '').trim())
+    .filter((l) => l !== '');
+}
+
+/** Shell words of a simple command line: blanks separate, single quotes group. */
+function words(line: string): string[] {
+  return [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+}
+
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) c.kill('SIGTERM');
+});
+
+/** Starts `eskeys sandbox` as the README says, on a free port; resolves with the URL it prints. */
+function startSandbox(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args, '--port', '0'], {
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+    });
+    children.push(child);
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const url = /listening on (http\S+)/.exec(out)?.[1];
+      if (url) resolve(url);
+    });
+    child.on('close', (code) => reject(new Error(`eskeys sandbox exited ${code} before listening`)));
+  });
+}
+
+describe('README quick start, by questions', () => {
+  it('runs as written in an empty folder: at most four commands, each exits 0, and .env holds a proven key', async () => {
+    const lines = quickStartLines('init');
+    expect(lines.length).toBeLessThanOrEqual(4);
+
+    const dir = mkdtempSync(join(tmpdir(), 'eskeys-quick-start-'));
+    try {
+      const env: Record<string, string> = {};
+      const outputs: string[] = [];
+      let url = '';
+      for (const line of lines) {
+        const [verb, ...rest] = words(line);
+        if (verb === 'export') {
+          for (const assignment of rest) {
+            const eq = assignment.indexOf('=');
+            env[assignment.slice(0, eq)] = assignment.slice(eq + 1).replace('http://127.0.0.1:9200', url);
+          }
+          continue;
+        }
+        expect(verb).toBe('eskeys');
+        if (rest[0] === 'sandbox') {
+          url = await startSandbox(rest);
+          continue;
+        }
+        const r = await runCli(rest, dir, env);
+        expect(r.code, `${line}\n${r.stderr}`).toBe(0);
+        outputs.push(r.stdout, r.stderr);
+      }
+
+      const key = envValue(readFileSync(join(dir, '.env'), 'utf8'), 'ELASTICSEARCH_API_KEY');
+      expect(key).toMatch(/^[A-Za-z0-9+/=_-]{20,}$/);
+      // The key works for what `--can read,create` said, and Elasticsearch refuses a document
+      // delete to it with 403 (no `delete`, `write` or `all` in its role descriptors).
+      const asKey = (method: string, path: string) =>
+        fetch(url + path, { method, headers: { authorization: `ApiKey ${key}` } }).then((r) => r.status);
+      expect(await asKey('GET', '/app-eskeys-probe/_search')).toBe(200);
+      expect(await asKey('DELETE', '/app-eskeys-probe/_doc/1')).toBe(403);
+      expect(await asKey('DELETE', '/app-eskeys-probe')).toBe(403);
+
+      const verify = await runCli(['verify', '-t', 'app'], dir, env);
+      expect(verify.code).toBe(0);
+      // The key is in .env and nowhere else eskeys wrote or printed.
+      for (const text of [...outputs, verify.stdout, verify.stderr]) expect(text).not.toContain(key!);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
