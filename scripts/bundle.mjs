@@ -3,7 +3,7 @@
 // small modules whose resolution dominated start-up (docs/BENCHMARKS.md). The bundle replaces
 // dist/cli/bin.js, so the e2e tests exercise exactly what ships; the rest of dist/ stays the
 // plain tsc output for in-process use (tests, the sandbox, benchmarks).
-import { rm } from 'node:fs/promises';
+import { chmod, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -67,3 +67,5 @@ await build({
     js: "import { createRequire as __eskeysRequire } from 'node:module'; const require = __eskeysRequire(import.meta.url);",
   },
 });
+// The package's bin: executable, so its `#!/usr/bin/env -S node --` line is what runs it.
+await chmod(join(outdir, 'bin.js'), 0o755);

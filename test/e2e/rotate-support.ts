@@ -213,7 +213,7 @@ function spawnCli(
   interrupt?: { when: RegExp | (() => boolean); signal: NodeJS.Signals },
 ): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, ['--', BIN, ...args], {
       cwd,
       env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1', ...env },
     });

@@ -18,7 +18,7 @@ export function eskeys(
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [BIN, ...args],
+      ['--', BIN, ...args],
       { cwd, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env }, encoding: 'utf8' },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

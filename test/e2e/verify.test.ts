@@ -74,7 +74,7 @@ function cli(args: string[], cwd: string, extraEnv: Record<string, string> = {})
   return new Promise((resolve) => {
     execFile(
       'node',
-      [BIN, ...args],
+      ['--', BIN, ...args],
       { cwd, env: cliEnv(extraEnv), timeout: 20_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
@@ -263,6 +263,29 @@ describe('eskeys verify (built CLI against the sandbox)', () => {
     expectNoSecrets(r, [key]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).access).toBe('key-only');
+  });
+
+  it("run as the installed executable, --env-file is eskeys' flag, not Node's (Node 20 would load or refuse the file itself)", async () => {
+    // Node 20 reads `--env-file` anywhere on its command line (nodejs/node#54232): a missing file
+    // made Node exit 9 ("node: deploy.env: not found") before eskeys ran, and an existing one was
+    // loaded into eskeys' own environment. The bin's `#!/usr/bin/env -S node --` ends Node's options.
+    const dir = project();
+    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(
+        BIN,
+        ['verify', '-t', 'email-search', '--env-file', 'missing.env', '--key-only'],
+        { cwd: dir, env: { PATH: process.env.PATH ?? '', ESKEYS_URL: env.url } },
+        (error, stdout, stderr) =>
+          resolve({
+            code: error ? Number(error.code ?? 1) : 0,
+            stdout: String(stdout),
+            stderr: String(stderr),
+          }),
+      ),
+    );
+    expect(r.stderr).not.toMatch(/^node:/m);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/missing\.env/);
   });
 
   it('exits 2 when the value is not an encoded API key, without echoing it', async () => {
