@@ -6,9 +6,9 @@
  */
 import {
   createServer,
+  request as httpRequest,
   type IncomingMessage,
   type OutgoingHttpHeaders,
-  request as httpRequest,
   type Server,
   type ServerResponse,
 } from 'node:http';
@@ -134,7 +134,11 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
     up.on('response', (upRes) => {
       status = upRes.statusCode ?? 502;
       record();
-      res.writeHead(status, upRes.statusMessage, forwardable(upRes.rawHeaders) as unknown as OutgoingHttpHeaders);
+      res.writeHead(
+        status,
+        upRes.statusMessage,
+        forwardable(upRes.rawHeaders) as unknown as OutgoingHttpHeaders,
+      );
       upRes.pipe(res);
       upRes.on('error', () => res.destroy());
     });
@@ -162,9 +166,13 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
     const onError = (error: Error & { code?: string }) => {
       server.off('listening', onListening);
       if (error.code === 'EADDRINUSE')
-        reject(new UsageError(`--port ${opts.port}: the address ${opts.host}:${opts.port} is already in use`));
+        reject(
+          new UsageError(`--port ${opts.port}: the address ${opts.host}:${opts.port} is already in use`),
+        );
       else if (error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL')
-        reject(new UsageError(`--host ${opts.host} --port ${opts.port}: cannot listen there (${error.code})`));
+        reject(
+          new UsageError(`--host ${opts.host} --port ${opts.port}: cannot listen there (${error.code})`),
+        );
       else reject(error);
     };
     const onListening = () => {

@@ -6,7 +6,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent, type AgentOptions as HttpsAgentOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
-import { connect as tlsConnect, type ConnectionOptions, type DetailedPeerCertificate } from 'node:tls';
+import { type ConnectionOptions, type DetailedPeerCertificate, connect as tlsConnect } from 'node:tls';
 
 /** TLS settings of the upstream connection. */
 export interface UpstreamTls {

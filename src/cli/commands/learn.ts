@@ -4,16 +4,23 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { diffTemplates } from '../../core/diff/diff.js';
 import { parseDuration } from '../../core/duration.js';
-import { ConfigError, ExitCode, ReportedError, TemplateError, UsageError } from '../../core/errors.js';
+import {
+  ConfigError,
+  ExitCode,
+  ReportedError,
+  StoppedError,
+  TemplateError,
+  UsageError,
+} from '../../core/errors.js';
 import {
   buildLearnReport,
   generateLearnedTemplate,
-  type LearnReport,
   LearnRecorder,
+  type LearnReport,
   renderLearnReportMarkdown,
 } from '../../core/learn/index.js';
 import { lintTemplate } from '../../core/lint/lint.js';
-import { parseTemplate } from '../../core/templates/index.js';
+import { type LoadedTemplate, parseTemplate } from '../../core/templates/index.js';
 import type { CliContext } from '../context.js';
 import type { IO } from '../io.js';
 import { writeJson } from '../render/json.js';
@@ -50,7 +57,9 @@ export function parseUpstream(text: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`--upstream: [${text.replace(/\/\/[^@/]*@/, '//')}] is not a URL (expected http(s)://host:port)`);
+    throw new UsageError(
+      `--upstream: [${text.replace(/\/\/[^@/]*@/, '//')}] is not a URL (expected http(s)://host:port)`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new UsageError(`--upstream: [${url.origin}] must start with http:// or https://`);
@@ -61,9 +70,14 @@ export function parseUpstream(text: string): URL {
 }
 
 /** `eskeys learn --upstream URL --port N --name NAME`. */
-export function learnCommand(ctx: CliContext, run: (opts: LearnOptions) => Promise<void> = runLearn): Command {
+export function learnCommand(
+  ctx: CliContext,
+  run: (opts: LearnOptions) => Promise<void> = runLearn,
+): Command {
   return new Command('learn')
-    .description('record an application’s traffic through a local proxy and write the least-privilege template it needs')
+    .description(
+      'record an application’s traffic through a local proxy and write the least-privilege template it needs',
+    )
     .addOption(new Option('--upstream <url>', 'the cluster to forward to (env ESKEYS_URL)'))
     .requiredOption('--port <port>', 'port the application connects to (0 = any free port)')
     .requiredOption('--name <name>', 'template name')
@@ -82,7 +96,9 @@ export function learnCommand(ctx: CliContext, run: (opts: LearnOptions) => Promi
       new Option('--ca-fingerprint <sha256>', 'pin the upstream CA certificate (env ESKEYS_CA_FINGERPRINT)'),
     )
     .addOption(new Option('--insecure', 'turn TLS verification off (never in production)'))
-    .addOption(new Option('--config <file>', 'project config (default ./eskeys.config.json; env ESKEYS_CONFIG)'))
+    .addOption(
+      new Option('--config <file>', 'project config (default ./eskeys.config.json; env ESKEYS_CONFIG)'),
+    )
     .addHelpText(
       'after',
       '\nRecords counts of (action, index names, status) only: never bodies, header values or credentials.\nExit codes: 0 written, 1 nothing observed, 2 bad usage (bad --upstream, busy port).',
@@ -137,7 +153,9 @@ export function learnCommand(ctx: CliContext, run: (opts: LearnOptions) => Promi
             ...(caFingerprint ? { caFingerprint } : {}),
             insecure: flags.insecure === true || insecureEnv === 'true' || insecureEnv === '1',
           },
-          ...(flags.config ?? ctx.env.ESKEYS_CONFIG ? { config: flags.config ?? ctx.env.ESKEYS_CONFIG } : {}),
+          ...((flags.config ?? ctx.env.ESKEYS_CONFIG)
+            ? { config: flags.config ?? ctx.env.ESKEYS_CONFIG }
+            : {}),
           signal: ctx.signal,
           now: () => ctx.clock.now().getTime(),
         });
@@ -149,13 +167,17 @@ export function learnCommand(ctx: CliContext, run: (opts: LearnOptions) => Promi
 async function upstreamTls(opts: LearnOptions) {
   const { normaliseFingerprint } = await import('../../adapters/es/client-factory.js');
   if (opts.upstream.protocol === 'http:' && opts.tls.caFingerprint)
-    throw new ConfigError('a CA fingerprint was given but --upstream is http://; use https:// or drop the fingerprint');
+    throw new ConfigError(
+      'a CA fingerprint was given but --upstream is http://; use https:// or drop the fingerprint',
+    );
   let ca: string | undefined;
   if (opts.tls.caPath) {
     try {
       ca = readFileSync(opts.tls.caPath, 'utf8');
     } catch (error) {
-      throw new ConfigError(`--ca ${opts.tls.caPath}: cannot read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+      throw new ConfigError(
+        `--ca ${opts.tls.caPath}: cannot read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      );
     }
   }
   return {
@@ -208,7 +230,9 @@ export async function runLearn(opts: LearnOptions): Promise<void> {
   const observations = recorder.snapshot();
   if (observations.requests === 0) {
     opts.io.stderr.write('eskeys: learned nothing: no request reached the proxy; nothing written\n');
-    throw new ReportedError(ExitCode.verificationFailed);
+    throw opts.signal.aborted
+      ? new StoppedError(ExitCode.verificationFailed)
+      : new ReportedError(ExitCode.verificationFailed);
   }
   const learned = generateLearnedTemplate(observations, { name: opts.name, patterns: opts.patterns });
   const text = `${JSON.stringify(learned.document, null, 2)}\n`;
@@ -236,7 +260,12 @@ export async function runLearn(opts: LearnOptions): Promise<void> {
     ? diffAgainstExisting(templatePath, workspace.shownPath(templatePath), workspace.shownPath(target), text)
     : undefined;
   if (opts.json) {
-    writeJson(opts.io, { ...report, written: workspace.shownPath(target), lint: lint.findings, ...(diff ? { diff: diffToJson(diff.diff) } : {}) });
+    writeJson(opts.io, {
+      ...report,
+      written: workspace.shownPath(target),
+      lint: lint.findings,
+      ...(diff ? { diff: diffToJson(diff.diff) } : {}),
+    });
   } else {
     opts.io.stdout.write(renderLearnReportMarkdown(report));
     if (diff) {
@@ -247,15 +276,24 @@ export async function runLearn(opts: LearnOptions): Promise<void> {
     }
   }
   for (const f of lint.findings)
-    opts.io.stderr.write(`eskeys: lint ${f.severity}: ${workspace.shownPath(target)}${f.path}: ${f.message}\n`);
+    opts.io.stderr.write(
+      `eskeys: lint ${f.severity}: ${workspace.shownPath(target)}${f.path}: ${f.message}\n`,
+    );
   opts.io.stderr.write(
     `eskeys learn: ${observations.requests} requests; wrote ${workspace.shownPath(target)} and ${workspace.shownPath(`${reportBase}.learn-report.md`)}\n`,
   );
+  // Ctrl-C / SIGTERM is how learning is meant to end: exit 0, not 130.
+  if (opts.signal.aborted) throw new StoppedError(ExitCode.ok);
 }
 
 /** The diff existing → learned; undefined when the existing template does not validate (lint reports that). */
-function diffAgainstExisting(existingPath: string, existingShown: string, learnedShown: string, learnedText: string) {
-  let old;
+function diffAgainstExisting(
+  existingPath: string,
+  existingShown: string,
+  learnedShown: string,
+  learnedText: string,
+) {
+  let old: LoadedTemplate;
   try {
     old = parseTemplate(readFileSync(existingPath, 'utf8'), existingShown);
   } catch (error) {

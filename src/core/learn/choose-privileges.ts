@@ -52,7 +52,8 @@ export function reducePrivileges(names: readonly string[], scope: 'cluster' | 'i
     .filter(
       (p) =>
         !resolved.some(
-          (q) => q !== p && isSubset(p.actions, q.actions) && !(isSubset(q.actions, p.actions) && q.name > p.name),
+          (q) =>
+            q !== p && isSubset(p.actions, q.actions) && !(isSubset(q.actions, p.actions) && q.name > p.name),
         ),
     )
     .map((p) => p.name);

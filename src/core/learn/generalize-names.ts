@@ -12,7 +12,10 @@ const TIME_SERIES_SUFFIX = /^(.+?[-_.])(?:\d{4}(?:[-._]\d{2}){0,2}|\d{6})$/;
 const NUMERIC_SUFFIX = /^(.+?[-_.])\d+$/;
 
 /** Maps each observed name to the pattern that will carry its privileges. */
-export function generalizeNames(names: readonly string[], patterns: readonly string[] = []): Map<string, string> {
+export function generalizeNames(
+  names: readonly string[],
+  patterns: readonly string[] = [],
+): Map<string, string> {
   const out = new Map<string, string>();
   const explicit = patterns.map((p) => ({ p, g: glob(p) }));
   const numericPrefixes = new Map<string, number>();

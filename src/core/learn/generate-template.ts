@@ -9,7 +9,7 @@ import { PROBE_OPERATIONS, type ProbeOperation } from '../probes/catalogue.js';
 import type { RoleTemplate } from '../templates/schema.js';
 import { chooseClusterPrivilege, chooseIndexPrivilege, reducePrivileges } from './choose-privileges.js';
 import { generalizeNames } from './generalize-names.js';
-import type { ObservedOperation, Observations } from './observations.js';
+import type { Observations, ObservedOperation } from './observations.js';
 
 /**
  * Operations a learned template denies unless the traffic showed them: they delete data,
@@ -80,7 +80,10 @@ export function generateLearnedTemplate(obs: Observations, opts: LearnTemplateOp
   const reducedByPattern = new Map<string, string[]>();
   for (const [p, privs] of chosenByPattern) reducedByPattern.set(p, reducePrivileges(privs, 'index').sort());
 
-  const clusterChoices = clusterOps.map((operation) => ({ operation, choice: chooseClusterPrivilege(operation.action) }));
+  const clusterChoices = clusterOps.map((operation) => ({
+    operation,
+    choice: chooseClusterPrivilege(operation.action),
+  }));
   const cluster = reducePrivileges(
     clusterChoices.flatMap((c) => (c.choice.privilege ? [c.choice.privilege] : [])),
     'cluster',

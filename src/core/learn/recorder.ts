@@ -13,8 +13,8 @@ import {
 } from '../resolver/index.js';
 import { NdjsonMetaScanner } from './ndjson-scanner.js';
 import {
-  type ObservedOperation,
   type Observations,
+  type ObservedOperation,
   type Outcome,
   outcomeOf,
   type UnmappedRequest,
@@ -60,7 +60,9 @@ const BULK_ITEM_ACTIONS: Readonly<Record<string, string>> = {
 function parseObject(line: string): Record<string, unknown> | undefined {
   try {
     const v: unknown = JSON.parse(line);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    return typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -78,7 +80,14 @@ export class LearnRecorder {
   private incompleteBodies = 0;
   private readonly operations = new Map<
     string,
-    { action: string; scope: 'cluster' | 'index'; names: string[]; outcome: Outcome; apis: Set<string>; count: number }
+    {
+      action: string;
+      scope: 'cluster' | 'index';
+      names: string[];
+      outcome: Outcome;
+      apis: Set<string>;
+      count: number;
+    }
   >();
   private readonly unmapped = new Map<string, { entry: Omit<UnmappedRequest, 'count'>; count: number }>();
 
@@ -106,7 +115,10 @@ export class LearnRecorder {
       }))
       .sort(
         (a, b) =>
-          cmp(a.scope, b.scope) || cmp(a.action, b.action) || cmp(a.names.join(','), b.names.join(',')) || cmp(a.outcome, b.outcome),
+          cmp(a.scope, b.scope) ||
+          cmp(a.action, b.action) ||
+          cmp(a.names.join(','), b.names.join(',')) ||
+          cmp(a.outcome, b.outcome),
       );
     const unmapped = [...this.unmapped.values()]
       .map((u) => ({ ...u.entry, count: u.count }))
@@ -177,7 +189,9 @@ export class LearnRecorder {
         const [op, meta] = firstEntry(parseObject(line)) ?? [];
         if (op === undefined) return;
         const index =
-          typeof meta === 'object' && meta !== null && typeof (meta as { _index?: unknown })._index === 'string'
+          typeof meta === 'object' &&
+          meta !== null &&
+          typeof (meta as { _index?: unknown })._index === 'string'
             ? (meta as { _index: string })._index
             : undefined;
         const key = `${op}\u0000${index ?? ''}`;
@@ -202,7 +216,12 @@ export class LearnRecorder {
           const names = index !== undefined ? [resolveName(index, now)] : pathIndex;
           if (action === undefined || names === undefined) {
             this.addUnmapped(
-              { method: request.method, api: 'bulk', reason: action === undefined ? `unknown bulk operation [${op}]` : 'bulk item without an index' },
+              {
+                method: request.method,
+                api: 'bulk',
+                reason:
+                  action === undefined ? `unknown bulk operation [${op}]` : 'bulk item without an index',
+              },
               count,
             );
             continue;
@@ -214,7 +233,12 @@ export class LearnRecorder {
   }
 
   private resolve(request: ExchangeRequest, body: string | undefined, now: number): Resolution | undefined {
-    const base = { method: request.method, path: request.path, query: request.query, ...(body !== undefined ? { body } : {}) };
+    const base = {
+      method: request.method,
+      path: request.path,
+      query: request.query,
+      ...(body !== undefined ? { body } : {}),
+    };
     try {
       return resolveRequest({ ...base, now });
     } catch (error) {
@@ -224,23 +248,39 @@ export class LearnRecorder {
     }
   }
 
-  private recordResolved(request: ExchangeRequest, body: string | undefined, status: number, now: number): void {
+  private recordResolved(
+    request: ExchangeRequest,
+    body: string | undefined,
+    status: number,
+    now: number,
+  ): void {
     this.requests++;
     const r = this.resolve(request, body, now);
     if (!r) {
       this.addUnmapped(
-        { method: request.method, path: request.path.slice(0, MAX_UNROUTED_PATH), reason: 'no Elasticsearch API serves this path' },
+        {
+          method: request.method,
+          path: request.path.slice(0, MAX_UNROUTED_PATH),
+          reason: 'no Elasticsearch API serves this path',
+        },
         1,
       );
       return;
     }
     if (r.action === undefined || r.scope === undefined) {
-      this.addUnmapped({ method: request.method, api: r.api, reason: 'no verified action for this API yet' }, 1);
+      this.addUnmapped(
+        { method: request.method, api: r.api, reason: 'no verified action for this API yet' },
+        1,
+      );
       return;
     }
     if (r.scope === 'special') {
       this.addUnmapped(
-        { method: request.method, api: r.api, reason: `[${r.action}] is not authorized by index or cluster privileges alone` },
+        {
+          method: request.method,
+          api: r.api,
+          reason: `[${r.action}] is not authorized by index or cluster privileges alone`,
+        },
         1,
       );
       return;

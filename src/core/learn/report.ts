@@ -4,7 +4,7 @@
  * resolver could not map. Counts and names only: the observations never hold more.
  */
 import type { LearnedTemplate, PrivilegeDecision } from './generate-template.js';
-import type { ObservedOperation, Observations } from './observations.js';
+import type { Observations, ObservedOperation } from './observations.js';
 
 /** The report as data (`--json`, and `NAME.learn-report.json` for review evidence). */
 export interface LearnReport {
@@ -38,7 +38,9 @@ function why(d: PrivilegeDecision): string {
   if (d.privilege === undefined) return `no named privilege grants ${d.operation.action}`;
   const narrowest = `${d.privilege} is the narrowest named privilege that grants ${d.operation.action}`;
   const wider = d.wider.length > 0 ? ` (not ${d.wider.join(', ')})` : '';
-  return d.kept ? narrowest + wider : `${narrowest}; a wider privilege chosen for another operation on the same names covers it`;
+  return d.kept
+    ? narrowest + wider
+    : `${narrowest}; a wider privilege chosen for another operation on the same names covers it`;
 }
 
 const reported = (o: ObservedOperation): ReportedOperation => ({
@@ -113,7 +115,10 @@ export function renderLearnReportMarkdown(report: LearnReport): string {
     out.push('');
   }
   if (report.incomplete_bodies > 0)
-    out.push(`${report.incomplete_bodies} request bodies had item names that could not be read (a line over the size cap).`, '');
+    out.push(
+      `${report.incomplete_bodies} request bodies had item names that could not be read (a line over the size cap).`,
+      '',
+    );
   out.push('## Probes', '');
   out.push(`- allow: ${report.probes.allow.map(code).join(', ') || '—'}`);
   out.push(`- deny: ${report.probes.deny.map(code).join(', ') || '—'}`);

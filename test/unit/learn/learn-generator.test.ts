@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { generateLearnedTemplate } from '../../../src/core/learn/generate-template.js';
 import { generalizeNames } from '../../../src/core/learn/generalize-names.js';
+import { generateLearnedTemplate } from '../../../src/core/learn/generate-template.js';
 import { LearnRecorder } from '../../../src/core/learn/recorder.js';
 import { lintTemplate } from '../../../src/core/lint/lint.js';
 import { parseTemplate } from '../../../src/core/templates/index.js';
@@ -130,7 +130,10 @@ describe('learned privileges', () => {
   });
 
   it('unmapped requests are listed with a reason, never dropped', () => {
-    const obs = observe(['GET', '/_no_such_api/x', undefined, 400], ['GET', '/_search/scroll', undefined, 200]);
+    const obs = observe(
+      ['GET', '/_no_such_api/x', undefined, 400],
+      ['GET', '/_search/scroll', undefined, 200],
+    );
     expect(obs.unmapped.map((u) => [u.method, u.api ?? u.path, u.count])).toEqual([
       ['GET', '/_no_such_api/x', 1],
       ['GET', 'scroll', 1],
