@@ -96,7 +96,7 @@ export class LearnRecorder {
     const route = resolveRequest({ method: request.method, path: request.path });
     const api = route?.api;
     const readsBody = api !== undefined && resolverReadsBody(api);
-    if (!readsBody) return this.pathOnly(request);
+    if (!readsBody) return this.pathOnly(request, route);
     if (api === 'bulk') return this.bulk(request);
     if (api === 'msearch' || api === 'msearch_template') return this.msearch(request);
     return this.jsonBody(request);
@@ -126,12 +126,14 @@ export class LearnRecorder {
     return { requests: this.requests, operations, unmapped, incompleteBodies: this.incompleteBodies };
   }
 
-  private pathOnly(request: ExchangeRequest): PendingExchange {
+  private pathOnly(request: ExchangeRequest, route: Resolution | undefined): PendingExchange {
+    // Without date math in the path the routing done in begin() is the answer: no second lookup.
+    const reuse = !request.path.includes('<') && !/%3c/i.test(request.path);
     return {
       wantsBody: false,
       bodyChunk: () => {},
       bodyEnd: () => {},
-      finish: (status, now) => this.recordResolved(request, undefined, status, now),
+      finish: (status, now) => this.recordResolved(request, undefined, status, now, reuse ? route : undefined),
     };
   }
 
@@ -253,9 +255,10 @@ export class LearnRecorder {
     body: string | undefined,
     status: number,
     now: number,
+    resolved?: Resolution,
   ): void {
     this.requests++;
-    const r = this.resolve(request, body, now);
+    const r = resolved ?? this.resolve(request, body, now);
     if (!r) {
       this.addUnmapped(
         {
