@@ -133,7 +133,8 @@ export class LearnRecorder {
       wantsBody: false,
       bodyChunk: () => {},
       bodyEnd: () => {},
-      finish: (status, now) => this.recordResolved(request, undefined, status, now, reuse ? route : undefined),
+      finish: (status, now) =>
+        this.recordResolved(request, undefined, status, now, reuse ? route : undefined),
     };
   }
 
