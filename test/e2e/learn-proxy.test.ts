@@ -188,6 +188,35 @@ describe('eskeys learn as a proxy', () => {
     expect(filesUnder(dir)).toEqual([]);
   });
 
+  it('stops by itself after --duration and writes the template', async () => {
+    const dir = tempProject();
+    const learn = await startLearn(
+      ['--upstream', sandbox.url, '--port', '0', '--name', 'timed', '--duration', '3s'],
+      dir,
+    );
+    expect((await fetch(`${learn.url}/_cluster/health`, { headers: { authorization: BASIC } })).status).toBe(
+      200,
+    );
+    const done = await new Promise<number | null>((r) => learn.child.on('close', (code) => r(code)));
+    expect(done).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'roles/timed.json'), 'utf8')).role_descriptors).toEqual({
+      // cluster:monitor/health is granted by the `monitor` cluster privilege.
+      timed: { cluster: ['monitor'] },
+    });
+  });
+
+  it('stopped before any request: exit 1, one line, nothing written', async () => {
+    const dir = tempProject();
+    const learn = await startLearn(['--upstream', sandbox.url, '--port', '0', '--name', 'idle'], dir);
+    const done = await learn.stop('SIGTERM');
+    expect(done.code).toBe(1);
+    expect(done.stderr).toMatch(
+      /\neskeys: learned nothing: no request reached the proxy; nothing written\n$/,
+    );
+    expect(done.stdout).toBe('');
+    expect(filesUnder(dir)).toEqual([]);
+  });
+
   it('a busy --port exits 2 with one line and writes nothing', async () => {
     const busy = createNetServer();
     const port = await listening(busy);
