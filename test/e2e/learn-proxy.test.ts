@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, createServer as createHttpServer, request } from 'node:http';
 import { createServer as createNetServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { filesUnder, runLearnToExit, startLearn, tempProject } from './learn-support.js';
@@ -114,6 +115,66 @@ describe('eskeys learn as a proxy', () => {
       }),
     ]);
   }, 120_000);
+
+  it('reads the names of a gzip-compressed bulk (forwarded compressed, unchanged); an unknown encoding is listed as unreadable', async () => {
+    const bodies: Buffer[] = [];
+    const upstream = createHttpServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        bodies.push(Buffer.concat(chunks));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"errors":false,"items":[]}');
+      });
+    });
+    const upPort = await listening(upstream);
+    const dir = tempProject();
+    const learn = await startLearn(
+      ['--upstream', `http://127.0.0.1:${upPort}`, '--port', '0', '--name', 'gz'],
+      dir,
+    );
+    const ndjson =
+      '{"create":{"_index":"logs-2025.11.03"}}\n{"m":1}\n{"create":{"_index":"logs-2025.11.04"}}\n{"m":2}\n';
+    const gz = gzipSync(ndjson);
+    const post = (encoding: string, body: Buffer) =>
+      fetch(`${learn.url}/_bulk`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-ndjson',
+          'content-encoding': encoding,
+          authorization: BASIC,
+        },
+        body,
+      });
+    expect((await post('gzip', gz)).status).toBe(200);
+    expect((await post('compress', Buffer.from('opaque'))).status).toBe(200);
+    const done = await learn.stop();
+    upstream.close();
+    expect(done.code).toBe(0);
+    expect(bodies[0]!.equals(gz)).toBe(true);
+    const report = JSON.parse(readFileSync(join(dir, 'roles/gz.learn-report.json'), 'utf8'));
+    expect(
+      report.observed.map((o: { action: string; names: string[]; count: number }) => [
+        o.action,
+        o.names,
+        o.count,
+      ]),
+    ).toEqual([
+      ['indices:data/write/index:op_type/create', ['logs-2025.11.03'], 1],
+      ['indices:data/write/index:op_type/create', ['logs-2025.11.04'], 1],
+    ]);
+    expect(report.unmapped).toEqual([
+      {
+        method: 'POST',
+        api: 'bulk',
+        reason: 'body not readable (content encoding): item actions and names unknown',
+        count: 1,
+      },
+    ]);
+    expect(JSON.parse(readFileSync(join(dir, 'roles/gz.json'), 'utf8')).role_descriptors.gz.indices).toEqual([
+      { names: ['logs-*'], privileges: ['create_doc'] },
+    ]);
+  });
 
   it('serves 16 keep-alive clients at once and counts every request', async () => {
     expect(

@@ -14,6 +14,8 @@ import {
 } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { PassThrough, type Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { UsageError } from '../../core/errors.js';
 import type { ExchangeRequest, PendingExchange } from '../../core/learn/recorder.js';
 import { type UpstreamTls, upstreamAgent } from './upstream-agent.js';
@@ -74,6 +76,24 @@ function forwardable(raw: readonly string[], replaceHost?: string): string[] {
   return out;
 }
 
+/** A stream that yields the request body as the recorder reads it: identity or inflated. */
+function bodyReader(encoding: string | undefined): Transform | undefined {
+  switch ((encoding ?? 'identity').trim().toLowerCase()) {
+    case 'identity':
+    case '':
+      return new PassThrough();
+    case 'gzip':
+    case 'x-gzip':
+      return createGunzip();
+    case 'deflate':
+      return createInflate();
+    case 'br':
+      return createBrotliDecompress();
+    default:
+      return undefined;
+  }
+}
+
 /** An answer shaped like an Elasticsearch error, for failures of the proxy itself. */
 function sendProxyError(res: ServerResponse, status: number, reason: string): void {
   if (res.headersSent) {
@@ -115,12 +135,27 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
       recorded = true;
       pending.finish(status, opts.now());
     };
-    if (pending.wantsBody) req.on('data', (chunk: Buffer) => pending.bodyChunk(chunk));
-    req.on('end', () => {
+    const bodyDone = () => {
       pending.bodyEnd();
       requestDone = true;
       record();
-    });
+    };
+    const reader = pending.wantsBody ? bodyReader(req.headers['content-encoding']) : undefined;
+    if (reader) {
+      // A compressed body (the official client's `compression: true`) is inflated for reading
+      // names only; the bytes forwarded stay the compressed ones.
+      req.on('data', (chunk: Buffer) => reader.write(chunk));
+      req.on('end', () => reader.end());
+      reader.on('data', (chunk: Buffer) => pending.bodyChunk(chunk));
+      reader.on('end', bodyDone);
+      reader.on('error', () => {
+        pending.bodyUnreadable();
+        bodyDone();
+      });
+    } else {
+      if (pending.wantsBody) pending.bodyUnreadable();
+      req.on('end', bodyDone);
+    }
 
     const up = send({
       protocol: upstream.protocol,

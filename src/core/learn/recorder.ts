@@ -40,6 +40,8 @@ export interface PendingExchange {
   readonly wantsBody: boolean;
   bodyChunk(chunk: Uint8Array): void;
   bodyEnd(): void;
+  /** The body cannot be read (an unknown or corrupt content encoding): its item names are unknown. */
+  bodyUnreadable(): void;
   /** The answer's status (502 when the upstream could not be reached); `now` resolves date math. */
   finish(status: number, now: number): void;
 }
@@ -133,6 +135,7 @@ export class LearnRecorder {
       wantsBody: false,
       bodyChunk: () => {},
       bodyEnd: () => {},
+      bodyUnreadable: () => {},
       finish: (status, now) =>
         this.recordResolved(request, undefined, status, now, reuse ? route : undefined),
     };
@@ -155,6 +158,10 @@ export class LearnRecorder {
         parts.push(chunk.slice());
       },
       bodyEnd: () => {},
+      bodyUnreadable: () => {
+        tooLarge = true;
+        parts.length = 0;
+      },
       finish: (status, now) => {
         if (tooLarge) this.incompleteBodies++;
         const body = tooLarge ? undefined : decode(parts);
@@ -174,13 +181,18 @@ export class LearnRecorder {
       },
       () => true,
     );
+    let unreadable = false;
     return {
       wantsBody: true,
       bodyChunk: (chunk) => scanner.push(chunk),
       bodyEnd: () => scanner.end(),
+      bodyUnreadable: () => {
+        unreadable = true;
+      },
       finish: (status, now) => {
-        if (scanner.incomplete || headers.length >= MAX_NAMED_BODY_BYTES) this.incompleteBodies++;
-        this.recordResolved(request, headers, status, now);
+        if (unreadable || scanner.incomplete || headers.length >= MAX_NAMED_BODY_BYTES)
+          this.incompleteBodies++;
+        this.recordResolved(request, unreadable ? undefined : headers, status, now);
       },
     };
   }
@@ -204,13 +216,30 @@ export class LearnRecorder {
       },
       (line) => firstEntry(parseObject(line))?.[0] !== 'delete',
     );
+    let unreadable = false;
     return {
       wantsBody: true,
       bodyChunk: (chunk) => scanner.push(chunk),
       bodyEnd: () => scanner.end(),
+      bodyUnreadable: () => {
+        unreadable = true;
+      },
       finish: (status, now) => {
         this.requests++;
-        if (scanner.incomplete) this.incompleteBodies++;
+        if (unreadable || scanner.incomplete) {
+          // Some items went unseen: say so in the report rather than under-count silently.
+          this.incompleteBodies++;
+          this.addUnmapped(
+            {
+              method: request.method,
+              api: 'bulk',
+              reason: unreadable
+                ? 'body not readable (content encoding): item actions and names unknown'
+                : 'an action line over the size cap: later item actions and names unknown',
+            },
+            1,
+          );
+        }
         const resolution = this.resolve(request, undefined, now);
         const pathIndex = resolution?.indices;
         const outcome = outcomeOf(status);
