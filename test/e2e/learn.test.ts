@@ -151,6 +151,47 @@ describe('eskeys learn', () => {
     for (const s of secrets) for (const text of outputs) expect(text.includes(s)).toBe(false);
   });
 
+  it('a bulk item the credentials may not write is reported denied, not granted, though the bulk answered 200', async () => {
+    const admin = new Client({ node: sandbox.url, auth: { username: 'elastic', password: PASSWORD } });
+    await admin.indices.create({ index: 'orders-eu' });
+    await admin.indices.create({ index: 'orders-us' });
+    const key = await admin.security.createApiKey({
+      name: 'eu-writer',
+      role_descriptors: { eu: { indices: [{ names: ['orders-eu'], privileges: ['create_doc'] }] } },
+    });
+    await admin.close();
+    const dir = tempProject();
+    const learn = await startLearn(['--upstream', sandbox.url, '--port', '0', '--name', 'orders'], dir);
+    const app = new Client({ node: learn.url, auth: { apiKey: key.encoded } });
+    const res = await app.bulk({
+      operations: [
+        { create: { _index: 'orders-eu' } },
+        { n: 1 },
+        { create: { _index: 'orders-us' } },
+        { n: 2 },
+      ],
+    });
+    await app.close();
+    // Elasticsearch authorizes bulk items per shard: the orders-us item fails with 403 while the
+    // bulk itself answers 200 with errors: true.
+    expect(res.errors).toBe(true);
+    expect(res.items.map((i) => i.create?.status)).toEqual([201, 403]);
+    const done = await learn.stop();
+    expect(done.code).toBe(0);
+    const template = JSON.parse(readFileSync(join(dir, 'roles/orders.json'), 'utf8'));
+    expect(template.role_descriptors).toEqual({
+      orders: { indices: [{ names: ['orders-eu'], privileges: ['create_doc'] }] },
+    });
+    const report = JSON.parse(readFileSync(join(dir, 'roles/orders.learn-report.json'), 'utf8'));
+    expect(report.denied).toEqual([
+      { action: 'indices:data/write/index:op_type/create', names: ['orders-us'], apis: ['bulk'], count: 1 },
+    ]);
+    for (const text of [done.stdout, done.stderr, ...textsUnder(dir)]) {
+      expect(text.includes(key.encoded)).toBe(false);
+      expect(text.includes(key.api_key)).toBe(false);
+    }
+  });
+
   it('answers 502 in the shape of an Elasticsearch error when the upstream is down', async () => {
     const dir = tempProject();
     const closed = createServer();

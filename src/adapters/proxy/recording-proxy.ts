@@ -76,7 +76,7 @@ function forwardable(raw: readonly string[], replaceHost?: string): string[] {
   return out;
 }
 
-/** A stream that yields the request body as the recorder reads it: identity or inflated. */
+/** A stream that yields a body (request or answer) as the recorder reads it: identity or inflated. */
 function bodyReader(encoding: string | undefined): Transform | undefined {
   switch ((encoding ?? 'identity').trim().toLowerCase()) {
     case 'identity':
@@ -129,9 +129,11 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
     const pending = opts.recorder.begin({ method, path, query });
     let status: number | undefined;
     let requestDone = false;
+    // For bulk the recorder reads the answer too (per-item statuses): record after it ended.
+    let responseDone = !pending.wantsResponse;
     let recorded = false;
     const record = () => {
-      if (recorded || status === undefined || !requestDone) return;
+      if (recorded || status === undefined || !requestDone || !responseDone) return;
       recorded = true;
       pending.finish(status, opts.now());
     };
@@ -168,6 +170,22 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
     });
     up.on('response', (upRes) => {
       status = upRes.statusCode ?? 502;
+      if (pending.wantsResponse) {
+        const answer = bodyReader(upRes.headers['content-encoding']);
+        const answerDone = () => {
+          responseDone = true;
+          record();
+        };
+        if (answer) {
+          upRes.on('data', (chunk: Buffer) => answer.write(chunk));
+          upRes.on('end', () => answer.end());
+          answer.on('data', (chunk: Buffer) => pending.responseChunk(chunk));
+          answer.on('end', answerDone);
+          answer.on('error', answerDone);
+        } else {
+          upRes.on('end', answerDone);
+        }
+      }
       record();
       res.writeHead(
         status,
@@ -180,15 +198,20 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
     up.on('error', (error: Error & { code?: string }) => {
       status = 502;
       requestDone = true;
+      responseDone = true;
       record();
       sendProxyError(res, 502, upstreamReason(upstream, error));
       req.resume();
     });
     res.on('close', () => {
-      if (!res.writableFinished) up.destroy();
-      // A client that went away before the upstream answered: counted as a failed exchange.
+      // A normal end is recorded by the request and answer callbacks (the answer's inflater may
+      // still be running). A client that went away first: stop the upstream request and count
+      // the exchange as failed.
+      if (res.writableFinished) return;
+      up.destroy();
       status ??= 499;
       requestDone = true;
+      responseDone = true;
       record();
     });
     req.pipe(up);

@@ -11,6 +11,7 @@ import {
   resolveRequest,
   resolverReadsBody,
 } from '../resolver/index.js';
+import { BulkResponseScanner } from './bulk-response-scanner.js';
 import { NdjsonMetaScanner } from './ndjson-scanner.js';
 import {
   type Observations,
@@ -42,14 +43,28 @@ export interface PendingExchange {
   bodyEnd(): void;
   /** The body cannot be read (an unknown or corrupt content encoding): its item names are unknown. */
   bodyUnreadable(): void;
+  /** Whether the recorder reads the answer's body (bulk: per-item statuses); finish after it ended. */
+  readonly wantsResponse: boolean;
+  responseChunk(chunk: Uint8Array): void;
   /** The answer's status (502 when the upstream could not be reached); `now` resolves date math. */
   finish(status: number, now: number): void;
 }
 
 /** Per-item operations of a bulk body: `op` and the item's `_index` (undefined: the path's index). */
 interface BulkItemTally {
-  readonly counts: Map<string, { op: string; index: string | undefined; count: number }>;
+  /** Distinct (op, `_index`) pairs; `index` undefined: the path's index. */
+  readonly kinds: { op: string; index: string | undefined }[];
+  /** Items per kind. */
+  readonly counts: number[];
+  readonly byKey: Map<string, number>;
+  /** Kind id of each item, in request order. */
+  readonly order: number[];
+  /** More items than MAX_ATTRIBUTED_ITEMS: per-item statuses cannot be matched. */
+  orderLost: boolean;
 }
+
+/** Items of one bulk whose order is kept to match the answer's per-item statuses. */
+const MAX_ATTRIBUTED_ITEMS = 1_000_000;
 
 const BULK_ITEM_ACTIONS: Readonly<Record<string, string>> = {
   // The action each bulk item is authorized with (AuthorizationService.authorizeBulkItems).
@@ -133,6 +148,8 @@ export class LearnRecorder {
     const reuse = !request.path.includes('<') && !/%3c/i.test(request.path);
     return {
       wantsBody: false,
+      wantsResponse: false,
+      responseChunk: () => {},
       bodyChunk: () => {},
       bodyEnd: () => {},
       bodyUnreadable: () => {},
@@ -147,6 +164,8 @@ export class LearnRecorder {
     let tooLarge = false;
     return {
       wantsBody: true,
+      wantsResponse: false,
+      responseChunk: () => {},
       bodyChunk: (chunk) => {
         if (tooLarge) return;
         size += chunk.length;
@@ -184,6 +203,8 @@ export class LearnRecorder {
     let unreadable = false;
     return {
       wantsBody: true,
+      wantsResponse: false,
+      responseChunk: () => {},
       bodyChunk: (chunk) => scanner.push(chunk),
       bodyEnd: () => scanner.end(),
       bodyUnreadable: () => {
@@ -198,32 +219,42 @@ export class LearnRecorder {
   }
 
   private bulk(request: ExchangeRequest): PendingExchange {
-    const tally: BulkItemTally = { counts: new Map() };
+    const tally: BulkItemTally = { kinds: [], counts: [], byKey: new Map(), order: [], orderLost: false };
     const scanner = new NdjsonMetaScanner(
       (line) => {
         const [op, meta] = firstEntry(parseObject(line)) ?? [];
-        if (op === undefined) return;
         const index =
           typeof meta === 'object' &&
           meta !== null &&
           typeof (meta as { _index?: unknown })._index === 'string'
             ? (meta as { _index: string })._index
             : undefined;
-        const key = `${op}\u0000${index ?? ''}`;
-        const hit = tally.counts.get(key);
-        if (hit) hit.count++;
-        else tally.counts.set(key, { op, index, count: 1 });
+        const key = `${op ?? ''}\u0000${index ?? ''}`;
+        let id = tally.byKey.get(key);
+        if (id === undefined) {
+          id = tally.kinds.length;
+          tally.kinds.push({ op: op ?? '', index });
+          tally.counts.push(0);
+          tally.byKey.set(key, id);
+        }
+        tally.counts[id]!++;
+        // The answer lists items in request order; the order is kept (4 bytes an item) up to a cap.
+        if (tally.order.length < MAX_ATTRIBUTED_ITEMS) tally.order.push(id);
+        else tally.orderLost = true;
       },
       (line) => firstEntry(parseObject(line))?.[0] !== 'delete',
     );
+    const answer = new BulkResponseScanner();
     let unreadable = false;
     return {
       wantsBody: true,
+      wantsResponse: true,
       bodyChunk: (chunk) => scanner.push(chunk),
       bodyEnd: () => scanner.end(),
       bodyUnreadable: () => {
         unreadable = true;
       },
+      responseChunk: (chunk) => answer.push(chunk),
       finish: (status, now) => {
         this.requests++;
         if (unreadable || scanner.incomplete) {
@@ -240,28 +271,68 @@ export class LearnRecorder {
             1,
           );
         }
+        const itemOutcomes = this.bulkItemOutcomes(request, tally, answer, status);
         const resolution = this.resolve(request, undefined, now);
         const pathIndex = resolution?.indices;
-        const outcome = outcomeOf(status);
-        for (const { op, index, count } of tally.counts.values()) {
+        for (const [id, outcomes] of itemOutcomes) {
+          const { op, index } = tally.kinds[id]!;
           const action = BULK_ITEM_ACTIONS[op];
           const names = index !== undefined ? [resolveName(index, now)] : pathIndex;
-          if (action === undefined || names === undefined) {
-            this.addUnmapped(
-              {
-                method: request.method,
-                api: 'bulk',
-                reason:
-                  action === undefined ? `unknown bulk operation [${op}]` : 'bulk item without an index',
-              },
-              count,
-            );
-            continue;
+          for (const [outcome, count] of outcomes) {
+            if (action === undefined || names === undefined) {
+              const reason =
+                action === undefined ? `unknown bulk operation [${op}]` : 'bulk item without an index';
+              this.addUnmapped({ method: request.method, api: 'bulk', reason }, count);
+            } else {
+              this.addOperation(action, 'index', names, outcome, 'bulk', count);
+            }
           }
-          this.addOperation(action, 'index', names, outcome, 'bulk', count);
         }
       },
     };
+  }
+
+  /**
+   * Per item kind, how many items had each outcome. A bulk answered 200 with `errors: true`
+   * carries each item's status (a 403 item was refused though the bulk "succeeded"); when those
+   * cannot be matched to the items, every item counts as no evidence.
+   */
+  private bulkItemOutcomes(
+    request: ExchangeRequest,
+    tally: BulkItemTally,
+    answer: BulkResponseScanner,
+    status: number,
+  ): Map<number, Map<Outcome, number>> {
+    const out = new Map<number, Map<Outcome, number>>();
+    const add = (id: number, outcome: Outcome, n = 1) => {
+      const m = out.get(id) ?? new Map<Outcome, number>();
+      m.set(outcome, (m.get(outcome) ?? 0) + n);
+      out.set(id, m);
+    };
+    const attributable =
+      answer.errors === true && !tally.orderLost && answer.statuses.length === tally.order.length;
+    if (outcomeOf(status) === 'allowed' && answer.errors === true && !attributable) {
+      this.addUnmapped(
+        {
+          method: request.method,
+          api: 'bulk',
+          reason: 'answer reports item errors that could not be matched to items: counted as no evidence',
+        },
+        1,
+      );
+    }
+    if (attributable) {
+      tally.order.forEach((id, i) => {
+        add(id, outcomeOf(answer.statuses[i]!));
+      });
+      return out;
+    }
+    const whole = outcomeOf(status);
+    const outcome: Outcome = whole !== 'allowed' ? whole : answer.errors === true ? 'failed' : 'allowed';
+    tally.counts.forEach((n, id) => {
+      add(id, outcome, n);
+    });
+    return out;
   }
 
   private resolve(request: ExchangeRequest, body: string | undefined, now: number): Resolution | undefined {

@@ -7,10 +7,10 @@ import { parseTemplate } from '../../../src/core/templates/index.js';
 
 const NOW = Date.UTC(2025, 10, 3);
 
-/** Records requests (method, url, optional body, status) as the proxy would. */
-function observe(...exchanges: [string, string, string | undefined, number][]) {
+/** Records requests (method, url, optional body, status, optional answer) as the proxy would. */
+function observe(...exchanges: [string, string, string | undefined, number, string?][]) {
   const recorder = new LearnRecorder();
-  for (const [method, url, body, status] of exchanges) {
+  for (const [method, url, body, status, answer] of exchanges) {
     const u = new URL(url, 'http://x');
     const pending = recorder.begin({ method, path: u.pathname, query: u.searchParams });
     if (body !== undefined && pending.wantsBody) {
@@ -18,6 +18,10 @@ function observe(...exchanges: [string, string, string | undefined, number][]) {
       const bytes = new TextEncoder().encode(body);
       for (let i = 0; i < bytes.length; i += 7) pending.bodyChunk(bytes.subarray(i, i + 7));
       pending.bodyEnd();
+    }
+    if (answer !== undefined && pending.wantsResponse) {
+      const bytes = new TextEncoder().encode(answer);
+      for (let i = 0; i < bytes.length; i += 5) pending.responseChunk(bytes.subarray(i, i + 5));
     }
     pending.finish(status, NOW);
   }
@@ -126,6 +130,32 @@ describe('learned privileges', () => {
     expect(descriptor.indices).toEqual([{ names: ['books'], privileges: ['read'] }]);
     expect(out.denied.map((d) => [d.action, d.names, d.count])).toEqual([
       ['indices:data/write/delete', ['books'], 1],
+    ]);
+  });
+
+  it('a bulk answered 200 with a refused item: that item is denied, the others allowed', () => {
+    const body = '{"create":{"_index":"a"}}\n{}\n{"create":{"_index":"b"}}\n{}\n{"create":{"_index":"a"}}\n{}\n';
+    // Elasticsearch's bulk answer: per-item status; `errors: true` when any item failed.
+    const answer =
+      '{"took":1,"errors":true,"items":[{"create":{"_index":"a","status":201}},' +
+      '{"create":{"_index":"b","status":403,"error":{"type":"security_exception","reason":"x \\"status\\": 1"}}},' +
+      '{"create":{"_index":"a","status":201}}]}';
+    const obs = observe(['POST', '/_bulk', body, 200, answer]);
+    expect(obs.operations.map((o) => [o.names, o.outcome, o.count])).toEqual([
+      [['a'], 'allowed', 2],
+      [['b'], 'denied', 1],
+    ]);
+    const { descriptor, out } = learned(obs);
+    expect(descriptor.indices).toEqual([{ names: ['a'], privileges: ['create_doc'] }]);
+    expect(out.denied.map((d) => d.names)).toEqual([['b']]);
+  });
+
+  it('a bulk answer with errors that cannot be matched to the items counts as no evidence', () => {
+    const body = '{"create":{"_index":"a"}}\n{}\n{"create":{"_index":"a"}}\n{}\n';
+    const obs = observe(['POST', '/_bulk', body, 200, '{"errors":true,"items":[{"create":{"status":201}}]}']);
+    expect(obs.operations.map((o) => [o.names, o.outcome, o.count])).toEqual([[['a'], 'failed', 2]]);
+    expect(obs.unmapped.map((u) => u.reason)).toEqual([
+      'answer reports item errors that could not be matched to items: counted as no evidence',
     ]);
   });
 
