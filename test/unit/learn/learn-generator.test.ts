@@ -134,7 +134,8 @@ describe('learned privileges', () => {
   });
 
   it('a bulk answered 200 with a refused item: that item is denied, the others allowed', () => {
-    const body = '{"create":{"_index":"a"}}\n{}\n{"create":{"_index":"b"}}\n{}\n{"create":{"_index":"a"}}\n{}\n';
+    const body =
+      '{"create":{"_index":"a"}}\n{}\n{"create":{"_index":"b"}}\n{}\n{"create":{"_index":"a"}}\n{}\n';
     // Elasticsearch's bulk answer: per-item status; `errors: true` when any item failed.
     const answer =
       '{"took":1,"errors":true,"items":[{"create":{"_index":"a","status":201}},' +
