@@ -114,6 +114,15 @@ describe('eskeys learn', () => {
     expect(lint.code).toBe(0);
     expect(lint.stdout).toContain('0 errors, 0 warnings');
 
+    // eskeys itself mints from it: every allow and deny probe of the learned template passes.
+    const created = await runCli(['create', '--template', 'mail-app', '--yes'], dir, {
+      ESKEYS_URL: sandbox.url,
+      ESKEYS_USERNAME: 'elastic',
+      ESKEYS_PASSWORD: PASSWORD,
+    });
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('permission matrix (12 probes, all passed)');
+
     // Mint a key from the learned role descriptors (as elastic, the sandbox's superuser).
     const admin = new Client({ node: sandbox.url, auth: { username: 'elastic', password: PASSWORD } });
     const key = await admin.security.createApiKey({

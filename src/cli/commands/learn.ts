@@ -187,6 +187,11 @@ async function upstreamTls(opts: LearnOptions) {
   };
 }
 
+/** Whether a listen address is loopback only (127.0.0.0/8, ::1, localhost). */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
 /** Resolves when SIGINT/SIGTERM arrives or the duration has passed. */
 function untilStopped(signal: AbortSignal, durationMs: number | undefined): Promise<void> {
   return new Promise((done) => {
@@ -219,6 +224,10 @@ export async function runLearn(opts: LearnOptions): Promise<void> {
     recorder,
     now: opts.now,
   });
+  if (!isLoopback(opts.host))
+    opts.io.stderr.write(
+      `eskeys: warning: listening on ${opts.host}, not loopback: anyone who can reach this port reaches the cluster through it\n`,
+    );
   if (tls.insecure)
     opts.io.stderr.write('eskeys: warning: TLS verification is OFF (--insecure); do not use in production\n');
   opts.io.stderr.write(

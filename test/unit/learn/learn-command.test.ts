@@ -1,7 +1,10 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type LearnOptions, learnCommand } from '../../../src/cli/commands/learn.js';
-import { UsageError } from '../../../src/core/errors.js';
-import { fakeContext } from '../../support/fake-io.js';
+import { type LearnOptions, learnCommand, runLearn } from '../../../src/cli/commands/learn.js';
+import { ReportedError, UsageError } from '../../../src/core/errors.js';
+import { FakeIO, fakeContext } from '../../support/fake-io.js';
 
 async function parse(argv: string[], env: Record<string, string> = {}): Promise<LearnOptions> {
   let captured: LearnOptions | undefined;
@@ -76,5 +79,34 @@ describe('eskeys learn: flags → options', () => {
     ],
   ])('%j → usage error', async (argv, message) => {
     await expect(parse(argv)).rejects.toEqual(new UsageError(message));
+  });
+});
+
+describe('runLearn', () => {
+  it('warns when listening beyond loopback (stopped at once: nothing observed, exit 1)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eskeys-learn-unit-'));
+    const io = new FakeIO();
+    const stop = new AbortController();
+    stop.abort();
+    const run = runLearn({
+      io,
+      cwd: dir,
+      upstream: new URL('http://127.0.0.1:9'),
+      host: '0.0.0.0',
+      port: 0,
+      name: 'a',
+      patterns: [],
+      json: false,
+      tls: { insecure: false },
+      signal: stop.signal,
+      now: () => 0,
+    });
+    await expect(run).rejects.toBeInstanceOf(ReportedError);
+    await run.catch((e: ReportedError) => expect(e.exitCode).toBe(1));
+    expect(io.err).toContain(
+      'eskeys: warning: listening on 0.0.0.0, not loopback: anyone who can reach this port reaches the cluster through it\n',
+    );
+    expect(readdirSync(dir)).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
