@@ -31,6 +31,7 @@ const BENCHES = [
   'inventory-100k',
   'sandbox-throughput',
   'sandbox-query',
+  'learn-proxy',
 ];
 
 /**

@@ -104,6 +104,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async (ctx) => (await import('./audit.js')).auditCommand(ctx),
   },
   {
+    name: 'learn',
+    summary: 'record an application’s traffic through a proxy and write the least-privilege template',
+    load: async (ctx) => (await import('./learn.js')).learnCommand(ctx),
+  },
+  {
     name: 'sandbox',
     summary: 'run the local Elasticsearch-compatible sandbox cluster',
     load: async (ctx) => (await import('./sandbox.js')).sandboxCommand(ctx),

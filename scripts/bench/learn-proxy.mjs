@@ -1,0 +1,213 @@
+#!/usr/bin/env node
+// `eskeys learn` as a proxy: what it costs an application to be observed. Against the same
+// sandbox in the same run: added latency (p50, p99) of one sequential client, throughput of 16
+// keep-alive clients (ratio proxy/direct), and the learn process's peak RSS after 100,000 and
+// after BENCH_LEARN_REQUESTS (default 1,000,000) requests: counts, not logs, so it stays flat.
+//
+//   node scripts/bench/learn-proxy.mjs                       (needs a built dist/: npm run build)
+//   BENCH_LEARN_REQUESTS=300000 node scripts/bench/learn-proxy.mjs
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { CLI, makeTemp, percentile, report, rmTemp, startBenchSandbox } from './lib.mjs';
+
+const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 2000);
+const THROUGHPUT_MS = Number(process.env.BENCH_DURATION_MS ?? 3000);
+const CONCURRENCY = 16;
+const RSS_FIRST = Number(process.env.BENCH_LEARN_FIRST ?? 100_000);
+const RSS_TOTAL = Number(process.env.BENCH_LEARN_REQUESTS ?? 1_000_000);
+
+const sandbox = await startBenchSandbox();
+const auth = `Basic ${Buffer.from(`elastic:${sandbox.password}`).toString('base64')}`;
+for (const [method, path, body] of [
+  ['PUT', '/bench-books', undefined],
+  ['PUT', '/bench-books/_doc/1?refresh=true', '{"title":"one"}'],
+]) {
+  const r = await fetch(sandbox.url + path, {
+    method,
+    headers: { authorization: auth, 'content-type': 'application/json' },
+    body,
+  });
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status}`);
+}
+
+// The application's mix: a get, a search, a mapping read and a HEAD.
+const WORKLOAD = [
+  { method: 'GET', path: '/bench-books/_doc/1' },
+  { method: 'POST', path: '/bench-books/_search', body: '{"query":{"match_all":{}},"size":1}' },
+  { method: 'GET', path: '/bench-books/_mapping' },
+  { method: 'HEAD', path: '/bench-books' },
+];
+
+/** Starts `eskeys learn` in front of the sandbox; resolves with its URL and process. */
+function startLearn(dir) {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'learn', '--upstream', sandbox.url, '--port', '0', '--name', 'bench-app'],
+    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let err = '';
+  return new Promise((resolve, reject) => {
+    child.stderr.on('data', (d) => {
+      err += d;
+      const m = /listening on (http:\/\/\S+),/.exec(err);
+      if (m) resolve({ child, url: m[1] });
+    });
+    child.on('exit', (code) => reject(new Error(`eskeys learn exited ${code}: ${err}`)));
+  });
+}
+
+/** One request on a keep-alive agent; resolves with its latency in ms. */
+function once(agent, base, i) {
+  const { method, path, body } = WORKLOAD[i % WORKLOAD.length];
+  const t0 = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: base.hostname,
+        port: base.port,
+        method,
+        path,
+        agent,
+        headers: { authorization: auth, ...(body ? { 'content-type': 'application/json' } : {}) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode >= 300) reject(new Error(`${method} ${path}: ${res.statusCode}`));
+          else resolve(Number(process.hrtime.bigint() - t0) / 1e6);
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Interleaved sequential requests, direct and through the proxy, one client each. */
+async function latencies(direct, proxied) {
+  const a = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const b = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const d = [];
+  const p = [];
+  for (let i = 0; i < LATENCY_SAMPLES; i++) {
+    d.push(await once(a, direct, i));
+    p.push(await once(b, proxied, i));
+  }
+  a.destroy();
+  b.destroy();
+  return { d, p };
+}
+
+/** Requests/s of 16 keep-alive clients for THROUGHPUT_MS. */
+async function throughput(base) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const deadline = Date.now() + THROUGHPUT_MS;
+  let done = 0;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, w) => {
+      for (let i = w; Date.now() < deadline; i += CONCURRENCY) {
+        await once(agent, base, i);
+        done++;
+      }
+    }),
+  );
+  agent.destroy();
+  return (done * 1000) / (Date.now() - started);
+}
+
+/** Sends `count` requests with 16 keep-alive clients. */
+async function drive(base, count) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) await once(agent, base, next++);
+    }),
+  );
+  agent.destroy();
+}
+
+/** CPU time (user + system) a process has used, in ms (Linux /proc, 100 ticks/s). */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Peak resident set of a process (Linux VmHWM), in MB. */
+function peakRssMb(pid) {
+  const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return kb ? Number(kb) / 1024 : Number.NaN;
+}
+
+const dir = makeTemp('learn');
+try {
+  const { child, url } = await startLearn(dir);
+  const direct = new URL(sandbox.url);
+  const proxied = new URL(url);
+
+  await latencies(direct, proxied); // warm-up (JIT, connections)
+  const { d, p } = await latencies(direct, proxied);
+  const p50 = percentile(p, 50) - percentile(d, 50);
+  const p99 = percentile(p, 99) - percentile(d, 99);
+  report(
+    'learn proxy: added latency p50',
+    `${p50.toFixed(3)} ms (direct ${percentile(d, 50).toFixed(3)} ms, proxied ${percentile(p, 50).toFixed(3)} ms)`,
+    `${(percentile(p, 50) / percentile(d, 50)).toFixed(2)}x direct`,
+    '<= 0.5 ms added',
+    p50 <= 0.5,
+  );
+  report(
+    'learn proxy: added latency p99',
+    `${p99.toFixed(3)} ms (direct ${percentile(d, 99).toFixed(3)} ms, proxied ${percentile(p, 99).toFixed(3)} ms)`,
+    `${(percentile(p, 99) / percentile(d, 99)).toFixed(2)}x direct`,
+    undefined,
+    undefined,
+  );
+
+  let best = { direct: 0, proxied: 0 };
+  for (let round = 0; round < 2; round++) {
+    best = {
+      direct: Math.max(best.direct, await throughput(direct)),
+      proxied: Math.max(best.proxied, await throughput(proxied)),
+    };
+  }
+  const ratio = best.proxied / best.direct;
+  report(
+    'learn proxy: throughput, 16 keep-alive clients',
+    `${best.proxied.toFixed(0)} req/s vs direct ${best.direct.toFixed(0)} req/s`,
+    `${ratio.toFixed(2)}x direct`,
+    '>= 0.8x direct',
+    ratio >= 0.8,
+  );
+
+  const sent = LATENCY_SAMPLES * 2 + Math.round(((best.proxied * THROUGHPUT_MS) / 1000) * 2);
+  const cpuBefore = cpuMs(child.pid);
+  const firstBatch = Math.max(0, RSS_FIRST - sent);
+  await drive(proxied, firstBatch);
+  const rssFirst = peakRssMb(child.pid);
+  if (firstBatch > 0)
+    report(
+      'learn proxy: CPU per request (context)',
+      `${((1000 * (cpuMs(child.pid) - cpuBefore)) / firstBatch).toFixed(1)} µs of the learn process per proxied request`,
+      undefined,
+      undefined,
+      undefined,
+    );
+  await drive(proxied, RSS_TOTAL - Math.max(RSS_FIRST, sent));
+  const rssTotal = peakRssMb(child.pid);
+  const rssRatio = rssTotal / rssFirst;
+  report(
+    `learn proxy: peak RSS after ${RSS_TOTAL.toLocaleString('en')} vs ${RSS_FIRST.toLocaleString('en')} requests`,
+    `${rssTotal.toFixed(1)} MB vs ${rssFirst.toFixed(1)} MB`,
+    `${rssRatio.toFixed(2)}x`,
+    '<= 1.2x',
+    rssRatio <= 1.2,
+  );
+  child.kill('SIGINT');
+  await new Promise((r) => child.once('exit', r));
+} finally {
+  rmTemp(dir);
+  await sandbox.close();
+}

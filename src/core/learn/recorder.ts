@@ -1,0 +1,461 @@
+/**
+ * The recorder behind `eskeys learn`: turns each proxied exchange into counted evidence. The
+ * proxy adapter hands it the request line, the body chunks as they stream past (only for the
+ * APIs whose names live in the body) and the answer's status; the recorder resolves the action
+ * and names with the request resolver and keeps counts only.
+ */
+import {
+  DateMathNameError,
+  type Resolution,
+  resolveDateMathName,
+  resolveRequest,
+  resolverReadsBody,
+} from '../resolver/index.js';
+import { BulkResponseScanner } from './bulk-response-scanner.js';
+import { NdjsonMetaScanner } from './ndjson-scanner.js';
+import {
+  type Observations,
+  type ObservedOperation,
+  type Outcome,
+  outcomeOf,
+  type UnmappedRequest,
+} from './observations.js';
+
+/** Largest JSON body (mget, aliases, create index) read for names; larger ones resolve from the path. */
+export const MAX_NAMED_BODY_BYTES = 1024 * 1024;
+
+/** Longest path kept for a request no API serves (the report shows it). */
+const MAX_UNROUTED_PATH = 200;
+
+/** The request line of one exchange. */
+export interface ExchangeRequest {
+  readonly method: string;
+  /** Path without the query string. */
+  readonly path: string;
+  readonly query: URLSearchParams;
+}
+
+/** One exchange in flight: feed body chunks, then finish with the answer's status. */
+export interface PendingExchange {
+  /** Whether the recorder wants the request body's chunks (bulk, mget, msearch, aliases, create index). */
+  readonly wantsBody: boolean;
+  bodyChunk(chunk: Uint8Array): void;
+  bodyEnd(): void;
+  /** The body cannot be read (an unknown or corrupt content encoding): its item names are unknown. */
+  bodyUnreadable(): void;
+  /** Whether the recorder reads the answer's body (bulk: per-item statuses); finish after it ended. */
+  readonly wantsResponse: boolean;
+  responseChunk(chunk: Uint8Array): void;
+  /** The answer's status (502 when the upstream could not be reached); `now` resolves date math. */
+  finish(status: number, now: number): void;
+}
+
+/** Per-item operations of a bulk body: `op` and the item's `_index` (undefined: the path's index). */
+interface BulkItemTally {
+  /** Distinct (op, `_index`) pairs; `index` undefined: the path's index. */
+  readonly kinds: { op: string; index: string | undefined }[];
+  /** Items per kind. */
+  readonly counts: number[];
+  readonly byKey: Map<string, number>;
+  /** Kind id of each item, in request order. */
+  readonly order: number[];
+  /** More items than MAX_ATTRIBUTED_ITEMS: per-item statuses cannot be matched. */
+  orderLost: boolean;
+}
+
+/** Items of one bulk whose order is kept to match the answer's per-item statuses. */
+const MAX_ATTRIBUTED_ITEMS = 1_000_000;
+
+const BULK_ITEM_ACTIONS: Readonly<Record<string, string>> = {
+  // The action each bulk item is authorized with (AuthorizationService.authorizeBulkItems).
+  index: 'indices:data/write/index:op_type/index',
+  create: 'indices:data/write/index:op_type/create',
+  update: 'indices:data/write/update',
+  delete: 'indices:data/write/delete',
+};
+
+function parseObject(line: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(line);
+    return typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function firstEntry(obj: Record<string, unknown> | undefined): [string, unknown] | undefined {
+  if (!obj) return undefined;
+  for (const k in obj) return [k, obj[k]];
+  return undefined;
+}
+
+/** Counts observations; memory grows with distinct (action, names, outcome), never with requests. */
+export class LearnRecorder {
+  private requests = 0;
+  private incompleteBodies = 0;
+  private readonly operations = new Map<
+    string,
+    {
+      action: string;
+      scope: 'cluster' | 'index';
+      names: string[];
+      outcome: Outcome;
+      apis: Set<string>;
+      count: number;
+    }
+  >();
+  private readonly unmapped = new Map<string, { entry: Omit<UnmappedRequest, 'count'>; count: number }>();
+
+  /** Starts recording one exchange. */
+  begin(request: ExchangeRequest): PendingExchange {
+    const route = resolveRequest({ method: request.method, path: request.path });
+    const api = route?.api;
+    const readsBody = api !== undefined && resolverReadsBody(api);
+    if (!readsBody) return this.pathOnly(request, route);
+    if (api === 'bulk') return this.bulk(request);
+    if (api === 'msearch' || api === 'msearch_template') return this.msearch(request);
+    return this.jsonBody(request);
+  }
+
+  /** The counts so far (a snapshot). */
+  snapshot(): Observations {
+    const operations: ObservedOperation[] = [...this.operations.values()]
+      .map((o) => ({
+        action: o.action,
+        scope: o.scope,
+        names: o.names,
+        outcome: o.outcome,
+        apis: [...o.apis].sort(),
+        count: o.count,
+      }))
+      .sort(
+        (a, b) =>
+          cmp(a.scope, b.scope) ||
+          cmp(a.action, b.action) ||
+          cmp(a.names.join(','), b.names.join(',')) ||
+          cmp(a.outcome, b.outcome),
+      );
+    const unmapped = [...this.unmapped.values()]
+      .map((u) => ({ ...u.entry, count: u.count }))
+      .sort((a, b) => cmp(a.api ?? a.path ?? '', b.api ?? b.path ?? '') || cmp(a.method, b.method));
+    return { requests: this.requests, operations, unmapped, incompleteBodies: this.incompleteBodies };
+  }
+
+  private pathOnly(request: ExchangeRequest, route: Resolution | undefined): PendingExchange {
+    // Without date math in the path the routing done in begin() is the answer: no second lookup.
+    const reuse = !request.path.includes('<') && !/%3c/i.test(request.path);
+    return {
+      wantsBody: false,
+      wantsResponse: false,
+      responseChunk: () => {},
+      bodyChunk: () => {},
+      bodyEnd: () => {},
+      bodyUnreadable: () => {},
+      finish: (status, now) =>
+        this.recordResolved(request, undefined, status, now, reuse ? route : undefined),
+    };
+  }
+
+  private jsonBody(request: ExchangeRequest): PendingExchange {
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    let tooLarge = false;
+    return {
+      wantsBody: true,
+      wantsResponse: false,
+      responseChunk: () => {},
+      bodyChunk: (chunk) => {
+        if (tooLarge) return;
+        size += chunk.length;
+        if (size > MAX_NAMED_BODY_BYTES) {
+          tooLarge = true;
+          parts.length = 0;
+          return;
+        }
+        parts.push(chunk.slice());
+      },
+      bodyEnd: () => {},
+      bodyUnreadable: () => {
+        tooLarge = true;
+        parts.length = 0;
+      },
+      finish: (status, now) => {
+        if (tooLarge) this.incompleteBodies++;
+        const body = tooLarge ? undefined : decode(parts);
+        parts.length = 0;
+        this.recordResolved(request, body, status, now);
+      },
+    };
+  }
+
+  private msearch(request: ExchangeRequest): PendingExchange {
+    // Each header line is followed by a search body line; the resolver only needs the headers,
+    // so a stand-in `{}` replaces each search body.
+    let headers = '';
+    const scanner = new NdjsonMetaScanner(
+      (line) => {
+        if (headers.length < MAX_NAMED_BODY_BYTES) headers += `${line}\n{}\n`;
+      },
+      () => true,
+    );
+    let unreadable = false;
+    return {
+      wantsBody: true,
+      wantsResponse: false,
+      responseChunk: () => {},
+      bodyChunk: (chunk) => scanner.push(chunk),
+      bodyEnd: () => scanner.end(),
+      bodyUnreadable: () => {
+        unreadable = true;
+      },
+      finish: (status, now) => {
+        if (unreadable || scanner.incomplete || headers.length >= MAX_NAMED_BODY_BYTES)
+          this.incompleteBodies++;
+        this.recordResolved(request, unreadable ? undefined : headers, status, now);
+      },
+    };
+  }
+
+  private bulk(request: ExchangeRequest): PendingExchange {
+    const tally: BulkItemTally = { kinds: [], counts: [], byKey: new Map(), order: [], orderLost: false };
+    const scanner = new NdjsonMetaScanner(
+      (line) => {
+        const [op, meta] = firstEntry(parseObject(line)) ?? [];
+        const index =
+          typeof meta === 'object' &&
+          meta !== null &&
+          typeof (meta as { _index?: unknown })._index === 'string'
+            ? (meta as { _index: string })._index
+            : undefined;
+        const key = `${op ?? ''}\u0000${index ?? ''}`;
+        let id = tally.byKey.get(key);
+        if (id === undefined) {
+          id = tally.kinds.length;
+          tally.kinds.push({ op: op ?? '', index });
+          tally.counts.push(0);
+          tally.byKey.set(key, id);
+        }
+        tally.counts[id]!++;
+        // The answer lists items in request order; the order is kept (4 bytes an item) up to a cap.
+        if (tally.order.length < MAX_ATTRIBUTED_ITEMS) tally.order.push(id);
+        else tally.orderLost = true;
+      },
+      (line) => firstEntry(parseObject(line))?.[0] !== 'delete',
+    );
+    const answer = new BulkResponseScanner();
+    let unreadable = false;
+    return {
+      wantsBody: true,
+      wantsResponse: true,
+      bodyChunk: (chunk) => scanner.push(chunk),
+      bodyEnd: () => scanner.end(),
+      bodyUnreadable: () => {
+        unreadable = true;
+      },
+      responseChunk: (chunk) => answer.push(chunk),
+      finish: (status, now) => {
+        this.requests++;
+        if (unreadable || scanner.incomplete) {
+          // Some items went unseen: say so in the report rather than under-count silently.
+          this.incompleteBodies++;
+          this.addUnmapped(
+            {
+              method: request.method,
+              api: 'bulk',
+              reason: unreadable
+                ? 'body not readable (content encoding): item actions and names unknown'
+                : 'an action line over the size cap: later item actions and names unknown',
+            },
+            1,
+          );
+        }
+        const itemOutcomes = this.bulkItemOutcomes(request, tally, answer, status);
+        const resolution = this.resolve(request, undefined, now);
+        const pathIndex = resolution?.indices;
+        for (const [id, outcomes] of itemOutcomes) {
+          const { op, index } = tally.kinds[id]!;
+          const action = BULK_ITEM_ACTIONS[op];
+          const names = index !== undefined ? [resolveName(index, now)] : pathIndex;
+          for (const [outcome, count] of outcomes) {
+            if (action === undefined || names === undefined) {
+              const reason =
+                action === undefined ? `unknown bulk operation [${op}]` : 'bulk item without an index';
+              this.addUnmapped({ method: request.method, api: 'bulk', reason }, count);
+            } else {
+              this.addOperation(action, 'index', names, outcome, 'bulk', count);
+            }
+          }
+        }
+      },
+    };
+  }
+
+  /**
+   * Per item kind, how many items had each outcome. A bulk answered 200 with `errors: true`
+   * carries each item's status (a 403 item was refused though the bulk "succeeded"); when those
+   * cannot be matched to the items, every item counts as no evidence.
+   */
+  private bulkItemOutcomes(
+    request: ExchangeRequest,
+    tally: BulkItemTally,
+    answer: BulkResponseScanner,
+    status: number,
+  ): Map<number, Map<Outcome, number>> {
+    const out = new Map<number, Map<Outcome, number>>();
+    const add = (id: number, outcome: Outcome, n = 1) => {
+      const m = out.get(id) ?? new Map<Outcome, number>();
+      m.set(outcome, (m.get(outcome) ?? 0) + n);
+      out.set(id, m);
+    };
+    const attributable =
+      answer.errors === true && !tally.orderLost && answer.statuses.length === tally.order.length;
+    if (outcomeOf(status) === 'allowed' && answer.errors === true && !attributable) {
+      this.addUnmapped(
+        {
+          method: request.method,
+          api: 'bulk',
+          reason: 'answer reports item errors that could not be matched to items: counted as no evidence',
+        },
+        1,
+      );
+    }
+    if (attributable) {
+      tally.order.forEach((id, i) => {
+        add(id, outcomeOf(answer.statuses[i]!));
+      });
+      return out;
+    }
+    const whole = outcomeOf(status);
+    const outcome: Outcome = whole !== 'allowed' ? whole : answer.errors === true ? 'failed' : 'allowed';
+    tally.counts.forEach((n, id) => {
+      add(id, outcome, n);
+    });
+    return out;
+  }
+
+  private resolve(request: ExchangeRequest, body: string | undefined, now: number): Resolution | undefined {
+    const base = {
+      method: request.method,
+      path: request.path,
+      query: request.query,
+      ...(body !== undefined ? { body } : {}),
+    };
+    try {
+      return resolveRequest({ ...base, now });
+    } catch (error) {
+      // A name that is not valid date math is authorized as sent (and refused by the cluster).
+      if (!(error instanceof DateMathNameError)) throw error;
+      return resolveRequest(base);
+    }
+  }
+
+  private recordResolved(
+    request: ExchangeRequest,
+    body: string | undefined,
+    status: number,
+    now: number,
+    resolved?: Resolution,
+  ): void {
+    this.requests++;
+    const r = resolved ?? this.resolve(request, body, now);
+    if (!r) {
+      this.addUnmapped(
+        {
+          method: request.method,
+          path: request.path.slice(0, MAX_UNROUTED_PATH),
+          reason: 'no Elasticsearch API serves this path',
+        },
+        1,
+      );
+      return;
+    }
+    if (r.action === undefined || r.scope === undefined) {
+      this.addUnmapped(
+        { method: request.method, api: r.api, reason: 'no verified action for this API yet' },
+        1,
+      );
+      return;
+    }
+    if (r.scope === 'special') {
+      this.addUnmapped(
+        {
+          method: request.method,
+          api: r.api,
+          reason: `[${r.action}] is not authorized by index or cluster privileges alone`,
+        },
+        1,
+      );
+      return;
+    }
+    const outcome = outcomeOf(status);
+    if (r.scope === 'cluster') {
+      this.addOperation(r.action, 'cluster', [], outcome, r.api, 1);
+      return;
+    }
+    const names = new Set<string>(r.indices ?? []);
+    for (const item of r.items ?? []) for (const n of item ?? []) names.add(n);
+    if (names.size === 0) names.add('_all');
+    this.addOperation(singleDocAction(r, request), 'index', [...names], outcome, r.api, 1);
+  }
+
+  private addOperation(
+    action: string,
+    scope: 'cluster' | 'index',
+    names: readonly string[],
+    outcome: Outcome,
+    api: string,
+    count: number,
+  ): void {
+    const sorted = [...new Set(names)].sort();
+    const key = `${action}\u0000${sorted.join(',')}\u0000${outcome}`;
+    const hit = this.operations.get(key);
+    if (hit) {
+      hit.count += count;
+      hit.apis.add(api);
+    } else {
+      this.operations.set(key, { action, scope, names: sorted, outcome, apis: new Set([api]), count });
+    }
+  }
+
+  private addUnmapped(entry: Omit<UnmappedRequest, 'count'>, count: number): void {
+    const key = `${entry.method}\u0000${entry.api ?? ''}\u0000${entry.path ?? ''}\u0000${entry.reason}`;
+    const hit = this.unmapped.get(key);
+    if (hit) hit.count += count;
+    else this.unmapped.set(key, { entry, count });
+  }
+}
+
+/**
+ * The action a single-document write is authorized with: Elasticsearch runs it as a one-item
+ * bulk, so `PUT /{index}/_create/{id}` and `op_type=create` (the default when no id is given)
+ * are `indices:data/write/index:op_type/create`; an index with an id is `op_type/index`.
+ */
+function singleDocAction(r: Resolution, request: ExchangeRequest): string {
+  if (r.api === 'create') return BULK_ITEM_ACTIONS.create!;
+  if (r.api !== 'index') return r.action!;
+  const hasId = !/\/_doc\/?$/.test(request.path);
+  const opType = request.query.get('op_type') ?? (hasId ? 'index' : 'create');
+  return opType === 'create' ? BULK_ITEM_ACTIONS.create! : BULK_ITEM_ACTIONS.index!;
+}
+
+function resolveName(name: string, now: number): string {
+  try {
+    return resolveDateMathName(name, now);
+  } catch (error) {
+    if (!(error instanceof DateMathNameError)) throw error;
+    return name;
+  }
+}
+
+function decode(parts: readonly Uint8Array[]): string {
+  const decoder = new TextDecoder();
+  let text = '';
+  for (const p of parts) text += decoder.decode(p, { stream: true });
+  return text + decoder.decode();
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
