@@ -2,14 +2,16 @@
  * The README quick start, "by questions" path: the commands between the `quick-start:init`
  * markers of README.md are read from the README and run as written, in an empty folder, by the
  * built CLI. Two liberties, both about the machine running the test: `eskeys sandbox` gets
- * `--port 0` (9200 may be taken) and the exported URL is the one it printed. The `eskeys learn`
- * block of the quick start is not run here.
+ * `--port 0` (9200 may be taken) and the exported URL is the one it printed. The "from traffic"
+ * path (`quick-start:learn`) is run the same way, with an application in between: while `eskeys
+ * learn` records, the test sends the requests an application would through the proxy.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startLearn } from './learn-support.js';
 import { BIN, envValue, ROOT, runCli } from './rotate-support.js';
 
 /** The shell lines of a README block between `<!-- quick-start:NAME -->` markers, comments cut. */
@@ -96,6 +98,77 @@ describe('README quick start, by questions', () => {
       expect(verify.code).toBe(0);
       // The key is in .env and nowhere else eskeys wrote or printed.
       for (const text of [...outputs, verify.stdout, verify.stderr]) expect(text).not.toContain(key!);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('README quick start, from traffic', () => {
+  it('runs as written in an empty folder with an application in between: the learned key does what the app did and no more', async () => {
+    const lines = quickStartLines('learn');
+    expect(lines.length).toBeLessThanOrEqual(4);
+
+    const dir = mkdtempSync(join(tmpdir(), 'eskeys-quick-start-learn-'));
+    try {
+      const env: Record<string, string> = {};
+      let url = '';
+      for (const line of lines) {
+        const [verb, ...rest] = words(line);
+        if (verb === 'export') {
+          for (const assignment of rest) {
+            const eq = assignment.indexOf('=');
+            env[assignment.slice(0, eq)] = assignment.slice(eq + 1).replace('http://127.0.0.1:9200', url);
+          }
+          continue;
+        }
+        expect(verb).toBe('eskeys');
+        if (rest[0] === 'sandbox') {
+          url = await startSandbox(rest);
+          continue;
+        }
+        if (rest[0] === 'learn') {
+          // The proxy on a free port instead of 9201, in front of the sandbox just started.
+          const args = rest
+            .slice(1)
+            .map((a) => a.replace('http://127.0.0.1:9200', url))
+            .map((a, i, all) => (all[i - 1] === '--port' ? '0' : a));
+          const learn = await startLearn(args, dir);
+          // The application: it indexes documents into a monthly index and searches them, as
+          // the admin user the quick start exported (its broad credentials before eskeys).
+          const auth = `Basic ${Buffer.from(`${env.ESKEYS_USERNAME}:${env.ESKEYS_PASSWORD}`).toString('base64')}`;
+          const app = (method: string, path: string, body?: unknown) =>
+            fetch(learn.url + path, {
+              method,
+              headers: { authorization: auth, 'content-type': 'application/json' },
+              body: body === undefined ? undefined : JSON.stringify(body),
+            }).then((r) => r.status);
+          expect(await app('PUT', '/app-2026-11/_doc/1', { subject: 'hello' })).toBe(201);
+          expect(await app('PUT', '/app-2026-12/_doc/1', { subject: 'again' })).toBe(201);
+          expect(await app('POST', '/app-2026-12/_search', { query: { match_all: {} } })).toBe(200);
+          const stopped = await learn.stop('SIGINT');
+          expect(stopped.code, stopped.stderr).toBe(0);
+          continue;
+        }
+        const r = await runCli(rest, dir, env);
+        expect(r.code, `${line}\n${r.stderr}`).toBe(0);
+      }
+
+      const key = envValue(readFileSync(join(dir, '.env'), 'utf8'), 'ELASTICSEARCH_API_KEY');
+      expect(key).toMatch(/^[A-Za-z0-9+/=_-]{20,}$/);
+      const asKey = (method: string, path: string, body?: unknown) =>
+        fetch(url + path, {
+          method,
+          headers: { authorization: `ApiKey ${key}`, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        }).then((r) => r.status);
+      // What the application did works with the learned key ...
+      expect(await asKey('PUT', '/app-2026-12/_doc/2', { subject: 'later' })).toBe(201);
+      expect(await asKey('POST', '/app-2026-12/_search', { query: { match_all: {} } })).toBe(200);
+      // ... and what it never did is refused: Elasticsearch answers 403 for a document delete
+      // and an index delete to a key without `delete` / `delete_index` on the names.
+      expect(await asKey('DELETE', '/app-2026-12/_doc/1')).toBe(403);
+      expect(await asKey('DELETE', '/app-2026-12')).toBe(403);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -21,6 +21,7 @@ import {
 } from '../../core/learn/index.js';
 import { lintTemplate } from '../../core/lint/lint.js';
 import { type LoadedTemplate, parseTemplate } from '../../core/templates/index.js';
+import { DEFAULT_KEY_VAR } from '../../core/templates/schema.js';
 import type { CliContext } from '../context.js';
 import type { IO } from '../io.js';
 import { writeJson } from '../render/json.js';
@@ -41,6 +42,8 @@ export interface LearnOptions {
   /** Stop after this many milliseconds (besides SIGINT/SIGTERM). */
   readonly durationMs?: number;
   readonly patterns: readonly string[];
+  /** The template's outputs: where `eskeys create`/`rotate` put the key. */
+  readonly outputs: { readonly envFile: string; readonly keyVar: string };
   readonly json: boolean;
   readonly tls: { readonly caPath?: string; readonly caFingerprint?: string; readonly insecure: boolean };
   readonly config?: string;
@@ -90,6 +93,8 @@ export function learnCommand(
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )
+    .option('--dotenv <file>', 'env file the template publishes the key to', '.env')
+    .option('--key-var <name>', 'variable holding the key in that file', DEFAULT_KEY_VAR)
     .option('--json', 'print the report as JSON', false)
     .addOption(new Option('--ca <file>', 'PEM CA certificate of an https upstream (env ESKEYS_CA_CERT)'))
     .addOption(
@@ -112,6 +117,8 @@ export function learnCommand(
         duration?: string;
         host: string;
         pattern: string[];
+        dotenv: string;
+        keyVar: string;
         json: boolean;
         ca?: string;
         caFingerprint?: string;
@@ -147,6 +154,7 @@ export function learnCommand(
           ...(flags.out !== undefined ? { out: flags.out } : {}),
           ...(durationMs !== undefined ? { durationMs } : {}),
           patterns: flags.pattern,
+          outputs: { envFile: flags.dotenv, keyVar: flags.keyVar },
           json: flags.json,
           tls: {
             ...(caPath ? { caPath: resolve(ctx.cwd, caPath) } : {}),
@@ -243,7 +251,11 @@ export async function runLearn(opts: LearnOptions): Promise<void> {
       ? new StoppedError(ExitCode.verificationFailed)
       : new ReportedError(ExitCode.verificationFailed);
   }
-  const learned = generateLearnedTemplate(observations, { name: opts.name, patterns: opts.patterns });
+  const learned = generateLearnedTemplate(observations, {
+    name: opts.name,
+    patterns: opts.patterns,
+    outputs: opts.outputs,
+  });
   const text = `${JSON.stringify(learned.document, null, 2)}\n`;
   const existing = existsSync(templatePath);
   const target = existing ? templatePath.replace(/(\.json)?$/, '.learned.json') : templatePath;

@@ -34,6 +34,8 @@ export interface LearnTemplateOptions {
   readonly name: string;
   /** Explicit index patterns (`--pattern`); names they match are granted on them. */
   readonly patterns?: readonly string[];
+  /** Where the key goes: the env file and variable of the template's outputs (as `eskeys init` writes them). */
+  readonly outputs?: { readonly envFile: string; readonly keyVar: string };
 }
 
 /** Why an observed allowed operation got its privilege. */
@@ -148,6 +150,15 @@ export function generateLearnedTemplate(obs: Observations, opts: LearnTemplateOp
     role_descriptors: roleDescriptors,
     expiration: 'auto',
     probes: { allow, deny },
+    ...(opts.outputs
+      ? {
+          outputs: {
+            env_files: [opts.outputs.envFile],
+            key_var: opts.outputs.keyVar,
+            id_var: `${opts.outputs.keyVar}_ID`,
+          },
+        }
+      : {}),
   };
   return {
     document,

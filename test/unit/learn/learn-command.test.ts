@@ -30,6 +30,16 @@ describe('eskeys learn: flags → options', () => {
       undefined,
     ]);
     expect(o.tls).toEqual({ insecure: false });
+    // The key goes where `eskeys init` puts it by default, so `eskeys create -t NAME` publishes it.
+    expect(o.outputs).toEqual({ envFile: '.env', keyVar: 'ELASTICSEARCH_API_KEY' });
+  });
+
+  it('--dotenv and --key-var set the template outputs', async () => {
+    const o = await parse([
+      ...['--upstream', 'http://127.0.0.1:9200', '--port', '9201', '--name', 'a'],
+      ...['--dotenv', 'deploy/app.env', '--key-var', 'APP_ES_KEY'],
+    ]);
+    expect(o.outputs).toEqual({ envFile: 'deploy/app.env', keyVar: 'APP_ES_KEY' });
   });
 
   it('every flag', async () => {
@@ -96,6 +106,7 @@ describe('runLearn', () => {
       port: 0,
       name: 'a',
       patterns: [],
+      outputs: { envFile: '.env', keyVar: 'ELASTICSEARCH_API_KEY' },
       json: false,
       tls: { insecure: false },
       signal: stop.signal,
