@@ -342,7 +342,8 @@ const ROWS: readonly Row[] = [
     'cluster:admin/xpack/application/search_application/list',
     'RestListSearchApplicationAction',
   ],
-  // security (authorization of these stays in the security handlers for now: ownership rules)
+  // security: `special` rows keep their rule in the sandbox handler (ownership, self service,
+  // per-application grants); the others are authorized by the server step like any API
   [
     'security.authenticate',
     'cluster:admin/xpack/security/user/authenticate',
