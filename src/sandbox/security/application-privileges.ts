@@ -317,7 +317,7 @@ const deletePrivileges: Handler = (ctx) => {
  * `GET /_security/privilege/_builtin` (TransportGetBuiltinPrivilegesAction): the cluster and index
  * privilege names the sandbox knows, sorted (TreeSet). `remote_cluster` is not listed.
  */
-const getBuiltinPrivileges: Handler = (ctx) => {
+const getBuiltinPrivileges: Handler = () => {
   return ok({ cluster: [...CLUSTER_PRIVILEGE_NAMES].sort(), index: [...INDEX_PRIVILEGE_NAMES].sort() });
 };
 
