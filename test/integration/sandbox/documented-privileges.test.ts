@@ -1,0 +1,73 @@
+/**
+ * APIs the sandbox neither emulates nor knows the transport action of: they are refused with 403
+ * when the privileges the specification documents for them prove the caller lacks the action,
+ * and answer the not-emulated 400 otherwise. Documented privileges, literally from the
+ * elasticsearch-specification (commit 9d9b9a521cc1070c1c9eb6c77d91c3a5fb09730d):
+ * - cat.health `@cluster_privileges monitor` (specification/cat/health/CatHealthRequest.ts)
+ * - ml.get_calendars `@cluster_privileges monitor_ml` (specification/ml/get_calendars/MlGetCalendarsRequest.ts)
+ * - cat.count `@index_privileges read` (specification/cat/count/CatCountRequest.ts)
+ * Privilege contents (elastic/elasticsearch ClusterPrivilegeResolver / IndexPrivilege): `monitor`
+ * is `cluster:monitor/*`, `monitor_ml` is `cluster:monitor/xpack/ml/*`, `manage_security` is
+ * `cluster:admin/xpack/security/*`; `read` is `indices:data/read/*`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { esError, startTestCluster, type TestCluster } from './helpers.js';
+
+let tc: TestCluster;
+beforeAll(async () => {
+  tc = await startTestCluster();
+});
+afterAll(() => tc.close());
+
+const NOT_EMULATED = (api: string) => `the eskeys sandbox does not emulate [${api}]`;
+
+describe('unverified APIs are authorized by their documented privileges where that proves a denial', () => {
+  it('a cluster privilege: no overlap with `monitor` is 403, `monitor` reaches the not-emulated 400', async () => {
+    const security = await tc.apiKey({ cluster: ['manage_security'] });
+    const denied = await esError(() =>
+      security.client.transport.request({ method: 'GET', path: '/_cat/health' }),
+    );
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.type).toBe('security_exception');
+    expect(denied.body.error.reason).toBe(
+      `the action of [cat.health] is unauthorized for API key id [${security.id}] of user [elastic], the specification documents it as granted by the cluster privileges [monitor] (the eskeys sandbox does not know its transport action)`,
+    );
+
+    const monitor = await tc.apiKey({ cluster: ['monitor'] });
+    const allowed = await esError(() =>
+      monitor.client.transport.request({ method: 'GET', path: '/_cat/health' }),
+    );
+    expect(allowed.status).toBe(400);
+    expect(allowed.body.error.reason).toBe(NOT_EMULATED('cat.health'));
+  });
+
+  it('an overlapping privilege is inconclusive, so the request is not refused', async () => {
+    // `monitor` (cluster:monitor/*) overlaps `monitor_ml` (cluster:monitor/xpack/ml/*).
+    const monitor = await tc.apiKey({ cluster: ['monitor'] });
+    const r = await esError(() =>
+      monitor.client.transport.request({ method: 'GET', path: '/_ml/calendars' }),
+    );
+    expect(r.status).toBe(400);
+    expect(r.body.error.reason).toBe(NOT_EMULATED('ml.get_calendars'));
+    const none = await tc.apiKey({ cluster: ['manage_security'] });
+    const denied = await esError(() =>
+      none.client.transport.request({ method: 'GET', path: '/_ml/calendars' }),
+    );
+    expect(denied.status).toBe(403);
+  });
+
+  it('an index privilege: granted on no index at all is 403 (step 1), granted somewhere reaches the 400', async () => {
+    const clusterOnly = await tc.apiKey({ cluster: ['monitor'] });
+    const denied = await esError(() =>
+      clusterOnly.client.transport.request({ method: 'POST', path: '/_cat/count' }),
+    );
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.reason).toBe(
+      `the action of [cat.count] is unauthorized for API key id [${clusterOnly.id}] of user [elastic], the specification documents it as granted by the index privileges [read] (the eskeys sandbox does not know its transport action)`,
+    );
+    const reader = await tc.apiKey({ indices: [{ names: ['logs-*'], privileges: ['read'] }] });
+    const r = await esError(() => reader.client.transport.request({ method: 'POST', path: '/_cat/count' }));
+    expect(r.status).toBe(400);
+    expect(r.body.error.reason).toBe(NOT_EMULATED('cat.count'));
+  });
+});
