@@ -30,6 +30,19 @@ export interface ApiAction {
 type Row = readonly [string, string, string, ActionScope?];
 
 const ROWS: readonly Row[] = [
+  // _cat handlers (org.elasticsearch.rest.action.cat) that send one transport request; those that
+  // send several (cat.indices, cat.shards, cat.nodes, ...) stay unverified
+  ['cat.health', 'cluster:monitor/health', 'cat.RestHealthAction (ClusterHealthRequest)'],
+  ['cat.master', 'cluster:monitor/state', 'cat.RestMasterAction (ClusterStateRequest)'],
+  ['cat.count', 'indices:data/read/search', 'cat.RestCountAction (SearchRequest)'],
+  [
+    'cat.pending_tasks',
+    'cluster:monitor/task',
+    'cat.RestPendingClusterTasksAction (PendingClusterTasksRequest)',
+  ],
+  ['cat.aliases', 'indices:admin/aliases/get', 'cat.RestAliasAction (GetAliasesRequest)'],
+  ['cat.repositories', 'cluster:admin/repository/get', 'cat.RestRepositoriesAction (GetRepositoriesRequest)'],
+  ['cat.fielddata', 'cluster:monitor/nodes/stats', 'cat.RestFielddataAction (NodesStatsRequest)'],
   // cluster, nodes, tasks
   ['info', 'cluster:monitor/main', 'RestMainAction'],
   ['ping', 'cluster:monitor/main', 'RestMainAction'],
