@@ -92,6 +92,11 @@ const ROWS: readonly Row[] = [
   ['features.reset_features', 'cluster:admin/features/reset', 'RestResetFeatureStateAction'],
   // license and x-pack
   ['license.get', 'cluster:monitor/xpack/license/get', 'RestGetLicenseAction'],
+  // part R2: names read from the action classes (PutLicenseAction.NAME, DeleteLicenseAction.NAME)
+  ['license.post', 'cluster:admin/xpack/license/put', 'RestPutLicenseAction'],
+  ['license.delete', 'cluster:admin/xpack/license/delete', 'RestDeleteLicenseAction'],
+  ['ssl.certificates', 'cluster:monitor/xpack/ssl/certificates/get', 'RestGetCertificateInfoAction'],
+  ['ml.get_jobs', 'cluster:monitor/xpack/ml/job/get', 'RestGetJobsAction'],
   ['license.get_basic_status', 'cluster:admin/xpack/license/basic_status', 'RestGetBasicStatus'],
   ['license.get_trial_status', 'cluster:admin/xpack/license/trial_status', 'RestGetTrialStatus'],
   ['license.post_start_basic', 'cluster:admin/xpack/license/start_basic', 'RestPostStartBasicLicense'],
@@ -435,6 +440,12 @@ const ROWS: readonly Row[] = [
     'special',
   ],
   ['security.put_role', 'cluster:admin/xpack/security/role/put', 'RestPutRoleAction'],
+  // part R2: names read from xpack.core.security.action.ActionTypes and GetProfilesAction.NAME
+  ['security.query_role', 'cluster:admin/xpack/security/role/query', 'RestQueryRoleAction'],
+  ['security.bulk_put_role', 'cluster:admin/xpack/security/role/bulk_put', 'RestBulkPutRolesAction'],
+  ['security.bulk_delete_role', 'cluster:admin/xpack/security/role/bulk_delete', 'RestBulkDeleteRolesAction'],
+  ['security.query_user', 'cluster:admin/xpack/security/user/query', 'RestQueryUserAction'],
+  ['security.get_user_profile', 'cluster:admin/xpack/security/profile/get', 'RestGetProfilesAction'],
   ['security.get_role', 'cluster:admin/xpack/security/role/get', 'RestGetRolesAction'],
   ['security.delete_role', 'cluster:admin/xpack/security/role/delete', 'RestDeleteRoleAction'],
   ['security.put_role_mapping', 'cluster:admin/xpack/security/role_mapping/put', 'RestPutRoleMappingAction'],

@@ -99,3 +99,20 @@ describe('_cat APIs that send one transport request are authorized with its acti
     expect(allowed.body.error.reason).toBe(NOT_EMULATED('cat.health'));
   });
 });
+
+describe('security and license APIs verified in part R2 name their action', () => {
+  // Names from elastic/elasticsearch: xpack.core.security.action.ActionTypes (QUERY_USER_ACTION,
+  // QUERY_ROLE_ACTION), PutLicenseAction.NAME.
+  it.each([
+    ['POST', '/_security/_query/user', 'cluster:admin/xpack/security/user/query'],
+    ['POST', '/_security/_query/role', 'cluster:admin/xpack/security/role/query'],
+    ['PUT', '/_license', 'cluster:admin/xpack/license/put'],
+  ])('%s %s → %s', async (method, path, action) => {
+    const key = await tc.apiKey({ cluster: ['monitor'] });
+    const denied = await esError(() => key.client.transport.request({ method, path }));
+    expect(denied.status).toBe(403);
+    expect(
+      denied.body.error.reason.startsWith(`action [${action}] is unauthorized for API key id [${key.id}]`),
+    ).toBe(true);
+  });
+});
