@@ -374,12 +374,7 @@ const ROWS: readonly Row[] = [
     'RestCreateApiKeyAction',
     'special',
   ],
-  [
-    'security.grant_api_key',
-    'cluster:admin/xpack/security/api_key/grant',
-    'RestGrantApiKeyAction',
-    'special',
-  ],
+  ['security.grant_api_key', 'cluster:admin/xpack/security/api_key/grant', 'RestGrantApiKeyAction'],
   ['security.get_api_key', 'cluster:admin/xpack/security/api_key/get', 'RestGetApiKeyAction', 'special'],
   [
     'security.query_api_keys',

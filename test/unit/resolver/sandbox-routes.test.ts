@@ -40,7 +40,6 @@ describe('the server authorizes every emulated route except the documented speci
     'security.invalidate_api_key': 'manage_own_api_key: owner=true or own key ids',
     'security.update_api_key': 'manage_own_api_key: keys owned by the caller',
     'security.bulk_update_api_keys': 'manage_own_api_key: keys owned by the caller',
-    'security.grant_api_key': 'Grant.validate is in the handler; then the plain grant privilege',
     'security.put_privileges': 'global.application.manage grants it per application',
     'security.get_privileges': 'global.application.manage grants it per application',
     'security.delete_privileges': 'global.application.manage grants it per application',
@@ -74,15 +73,13 @@ describe('security handlers leave plain privilege checks to the server', () => {
   const dir = join(import.meta.dirname, '..', '..', '..', 'src', 'sandbox', 'security');
   // The documented exceptions: checks that are not a plain cluster privilege. manage_own_api_key
   // grants the API key actions only on the caller's own keys (the ownership argument); a realm
-  // user may change its own password without any privilege; grant parses and validates its whole
-  // request (Grant.validate) inside its handler and then checks the plain privilege; the
-  // application privilege APIs are also granted per application by `global.application.manage`.
+  // user may change its own password without any privilege; the application privilege APIs are
+  // also granted per application by `global.application.manage`.
   const allowed = new Map([
     [
       'api-keys.ts',
       [
         'requireCluster(ctx.auth, `{ACTION}/create`, true)',
-        'requireCluster(ctx.auth, `{ACTION}/grant`, false)',
         'requireCluster(auth, `{ACTION}/get`, owned)',
         'requireCluster(auth, `{ACTION}/query`, owned)',
         'requireCluster(auth, `{ACTION}/invalidate`, owned)',
