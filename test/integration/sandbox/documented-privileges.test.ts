@@ -116,3 +116,21 @@ describe('security and license APIs verified in part R2 name their action', () =
     ).toBe(true);
   });
 });
+
+describe('ML and shutdown APIs verified in part R2 name their action', () => {
+  // Names from elastic/elasticsearch: MlInfoAction.NAME, GetJobsStatsAction.NAME,
+  // GetDatafeedsAction.NAME, GetShutdownStatusAction.NAME.
+  it.each([
+    ['GET', '/_ml/info', 'cluster:monitor/xpack/ml/info/get'],
+    ['GET', '/_ml/anomaly_detectors/_stats', 'cluster:monitor/xpack/ml/job/stats/get'],
+    ['GET', '/_ml/datafeeds', 'cluster:monitor/xpack/ml/datafeeds/get'],
+    ['GET', '/_nodes/shutdown', 'cluster:admin/shutdown/get'],
+  ])('%s %s → %s', async (method, path, action) => {
+    const key = await tc.apiKey({ cluster: ['manage_security'] });
+    const denied = await esError(() => key.client.transport.request({ method, path }));
+    expect(denied.status).toBe(403);
+    expect(
+      denied.body.error.reason.startsWith(`action [${action}] is unauthorized for API key id [${key.id}]`),
+    ).toBe(true);
+  });
+});
