@@ -43,6 +43,8 @@ const ROWS: readonly Row[] = [
   ['cat.aliases', 'indices:admin/aliases/get', 'cat.RestAliasAction (GetAliasesRequest)'],
   ['cat.repositories', 'cluster:admin/repository/get', 'cat.RestRepositoriesAction (GetRepositoriesRequest)'],
   ['cat.fielddata', 'cluster:monitor/nodes/stats', 'cat.RestFielddataAction (NodesStatsRequest)'],
+  ['cat.tasks', 'cluster:monitor/tasks/lists', 'cat.RestTasksAction (ListTasksRequest)'],
+  ['cat.recovery', 'indices:monitor/recovery', 'cat.RestCatRecoveryAction (RecoveryRequest)'],
   // cluster, nodes, tasks
   ['info', 'cluster:monitor/main', 'RestMainAction'],
   ['ping', 'cluster:monitor/main', 'RestMainAction'],
