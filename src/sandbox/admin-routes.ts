@@ -84,6 +84,18 @@ export function adminRouter(faults: FaultInjector, counters: RequestCounter): Ro
     )
     .add(
       'POST',
+      '/_sandbox/reset',
+      // Isolation between test cases without a restart: the security feature's reset plus every
+      // index, template, pipeline, ILM policy and cluster setting (more than Elasticsearch's
+      // feature reset, which leaves ordinary data alone).
+      guard((ctx) => {
+        ctx.state.resetSecurityFeature();
+        ctx.state.resetData();
+        return ok({ acknowledged: true });
+      }),
+    )
+    .add(
+      'POST',
       '/_sandbox/seed/api_keys',
       guard(async (ctx) => {
         const body = jsonBody(ctx);

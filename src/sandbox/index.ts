@@ -18,6 +18,7 @@ import { registerAliasRoutes } from './data/aliases.js';
 import { registerBulkRoutes } from './data/bulk.js';
 import { registerClusterRoutes } from './data/cluster.js';
 import { registerDocumentRoutes } from './data/documents.js';
+import { registerFeatureRoutes } from './data/features.js';
 import { registerIlmRoutes } from './data/ilm.js';
 import { registerIndexRoutes } from './data/indices.js';
 import { registerPipelineRoutes } from './data/pipelines.js';
@@ -84,6 +85,7 @@ export function buildRouter(): Router<Handler> {
   registerDocumentRoutes(r);
   registerBulkRoutes(r);
   registerSearchRoutes(r);
+  registerFeatureRoutes(r);
   registerNotEmulated(r);
   return r;
 }

@@ -11,9 +11,10 @@ import {
 import type { RequestCounter } from './counters.js';
 import { EsError, errorBody, SimpleError } from './errors.js';
 import { type FaultInjector, faultBody } from './faults.js';
+import { withCompatV7Types } from './http/compat-v7-types.js';
 import { boolParam, type Handler, type HandlerResult, type RequestContext } from './http/context.js';
 import { DESTRUCTIVE_APIS, failDestructive } from './http/destructive-operations.js';
-import { checkCompatibleVersion } from './http/media-type.js';
+import { requestCompatibility } from './http/media-type.js';
 import { isNotEmulated } from './http/not-emulated.js';
 import { checkParams } from './http/params.js';
 import { apiRouteOf } from './http/route-resolution.js';
@@ -157,12 +158,13 @@ async function answer(deps: ServerDeps, router: Router<Handler>, inc: Incoming):
   let compat: number | undefined;
   try {
     const lookup = router.lookup(inc.method, inc.path);
-    compat = checkCompatibleVersion(
+    const compatibility = requestCompatibility(
       deps.state.version.major,
       inc.headers.accept,
       inc.headers['content-type'],
       inc.rawBody.length > 0,
     );
+    compat = compatibility.responseVersion;
     if (lookup.kind === 'none') {
       throw new SimpleError(400, `no handler found for uri [${inc.uri}] and method [${inc.method}]`);
     }
@@ -190,9 +192,12 @@ async function answer(deps: ServerDeps, router: Router<Handler>, inc: Incoming):
     validateRequest(ctx, lookup.match.handler);
     authorize(ctx, lookup.match.endpoint, lookup.match.handler);
     const result: HandlerResult = await lookup.match.handler(ctx);
+    const body =
+      compatibility.restApiMajor === 7 && result.body !== undefined
+        ? withCompatV7Types(apiRouteOf(lookup.match.endpoint)?.api.name ?? '', result.body)
+        : result.body;
     const json =
-      result.rawJson ??
-      (result.body === undefined ? undefined : renderLongSentinels(JSON.stringify(result.body)));
+      result.rawJson ?? (body === undefined ? undefined : renderLongSentinels(JSON.stringify(body)));
     return { status: result.status, json, compat, headers: result.headers };
   } catch (e) {
     const r = renderError(e);

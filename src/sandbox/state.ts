@@ -148,16 +148,51 @@ export class SandboxState {
 
   /** Creates the bootstrap `elastic` user (realm `reserved`, role `superuser`). */
   async bootstrap(password: string): Promise<void> {
-    this.users.set('elastic', {
+    this.#bootstrapHash = await hashSecret(password);
+    this.users.set('elastic', this.#bootstrapElastic());
+  }
+
+  #bootstrapHash: StoredHash | undefined;
+
+  #bootstrapElastic(): UserRecord {
+    if (!this.#bootstrapHash) throw new Error('bug: the sandbox was not bootstrapped');
+    return {
       username: 'elastic',
-      passwordHash: await hashSecret(password),
+      passwordHash: this.#bootstrapHash,
       roles: ['superuser'],
       full_name: null,
       email: null,
       metadata: { _reserved: true },
       enabled: true,
       realm: { name: 'reserved', type: 'reserved' },
-    });
+    };
+  }
+
+  /**
+   * The security feature's reset (POST /_features/_reset deletes the `.security` index): native
+   * users, native roles, API keys (cross-cluster ones too) and application privileges go; the
+   * reserved `elastic` user is back to its bootstrap password, enabled; reserved roles stay.
+   */
+  resetSecurityFeature(): void {
+    this.users.clear();
+    this.users.set('elastic', this.#bootstrapElastic());
+    for (const [name, role] of this.roles) if (!role.reserved) this.roles.delete(name);
+    this.applicationPrivileges.clear();
+    for (const key of [...this.apiKeys.all()]) this.apiKeys.remove(key);
+    this.apiKeyAuthCache.evict();
+    this.securityChanged();
+  }
+
+  /** The data the sandbox's full reset wipes besides security: indices, templates, pipelines, ILM, settings. */
+  resetData(): void {
+    this.indices.clear();
+    this.indexTemplates.clear();
+    this.legacyTemplates.clear();
+    this.componentTemplates.clear();
+    this.ilmPolicies.clear();
+    this.pipelines.clear();
+    this.clusterSettings.persistent = {};
+    this.clusterSettings.transient = {};
   }
 
   /** Drops cached permissions and auth entries after a security change. */

@@ -75,3 +75,45 @@ describe('eskeys sandbox authorizes as Elasticsearch does', () => {
     expect(await stopped).toBe(130);
   });
 });
+
+describe('eskeys sandbox judges compatibility headers and resets as Elasticsearch does', () => {
+  it('the 9.x client: bodiless requests work on the 8.x profile, requests with a body are refused; feature reset', async () => {
+    const { child, ready, stopped } = startSandboxProcess();
+    const { url, password } = await ready;
+    const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
+    // @elastic/elasticsearch 9.x sends this Accept on bodiless requests: a media range, which
+    // Elasticsearch's ParsedMediaType ignores (a header with a comma counts as absent).
+    const info = await fetch(`${url}/`, {
+      headers: {
+        authorization: basic('elastic', password),
+        accept: 'application/vnd.elasticsearch+json; compatible-with=9,text/plain',
+      },
+    });
+    expect(info.status).toBe(200);
+    expect(info.headers.get('content-type')).toBe('application/json');
+    const nine = 'application/vnd.elasticsearch+json; compatible-with=9';
+    const search = await fetch(`${url}/_search`, {
+      method: 'POST',
+      body: '{}',
+      headers: { authorization: basic('elastic', password), accept: nine, 'content-type': nine },
+    });
+    expect(search.status).toBe(400);
+    const body = (await search.json()) as { error: { type: string; caused_by: { reason: string } } };
+    expect(body.error.type).toBe('media_type_header_exception');
+    expect(body.error.caused_by.reason).toBe(
+      'Accept version must be either version 8 or 7, but found 9. Accept=application/vnd.elasticsearch+json; compatible-with=9',
+    );
+
+    // The feature reset brings elastic back to the password the sandbox started with.
+    const admin = new Client({ node: url, auth: { username: 'elastic', password } });
+    await admin.security.changePassword({ username: 'elastic', password: 'changed-password' });
+    const changed = new Client({ node: url, auth: { username: 'elastic', password: 'changed-password' } });
+    expect(await changed.transport.request({ method: 'POST', path: '/_features/_reset' })).toEqual({
+      features: [{ feature_name: 'security', status: 'SUCCESS' }],
+    });
+    expect((await admin.security.authenticate()).username).toBe('elastic');
+    await Promise.all([admin.close(), changed.close()]);
+    child.kill('SIGINT');
+    expect(await stopped).toBe(130);
+  });
+});

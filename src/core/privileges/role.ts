@@ -1,4 +1,4 @@
-import { type Glob, type GlobSet, glob, isSubset } from './glob.js';
+import { type Glob, type GlobSet, glob, intersects, isSubset } from './glob.js';
 import {
   type IndexPattern,
   isConcretePattern,
@@ -56,6 +56,13 @@ export interface Permission {
   hasClusterPrivilege(privilege: string): boolean;
   /** _has_privileges for an index pattern and privilege: does the role cover the whole pattern? (§7) */
   hasIndexPrivilege(pattern: string, privilege: string, allowRestricted?: boolean): boolean;
+  /**
+   * Whether some action of the named cluster privilege may be granted. False proves every action
+   * of that privilege is refused; an unknown privilege name proves nothing (true).
+   */
+  mayGrantClusterActionOf(privilege: string): boolean;
+  /** Like mayGrantClusterActionOf, for an index privilege on any index (step 1 of §3a). */
+  mayGrantIndexActionOf(privilege: string): boolean;
 }
 
 interface IndexGroup {
@@ -169,6 +176,23 @@ export class Role implements Permission {
     return isSubset(
       requested.actions,
       mergeSets(this.#cluster.filter((p) => !p.requestAware).map((p) => p.actions)),
+    );
+  }
+
+  mayGrantClusterActionOf(privilege: string): boolean {
+    const requested = resolveClusterPrivilege(privilege);
+    if (!requested) return true;
+    return this.#cluster.some((p) => intersects(p.actions, requested.actions));
+  }
+
+  mayGrantIndexActionOf(privilege: string): boolean {
+    const requested = resolveIndexPrivilege(privilege);
+    if (!requested) return true;
+    return this.#groups.some(
+      (g) =>
+        intersects(g.actions, requested.actions) ||
+        (g.bwcMappingUpdate &&
+          [...MAPPING_UPDATE_ACTIONS].some((a) => setMatchesAction(requested.actions, a))),
     );
   }
 
@@ -286,6 +310,12 @@ export class LimitedRole implements Permission {
   }
   hasClusterPrivilege(privilege: string): boolean {
     return this.role.hasClusterPrivilege(privilege) && this.limitedBy.hasClusterPrivilege(privilege);
+  }
+  mayGrantClusterActionOf(privilege: string): boolean {
+    return this.role.mayGrantClusterActionOf(privilege) && this.limitedBy.mayGrantClusterActionOf(privilege);
+  }
+  mayGrantIndexActionOf(privilege: string): boolean {
+    return this.role.mayGrantIndexActionOf(privilege) && this.limitedBy.mayGrantIndexActionOf(privilege);
   }
   hasIndexPrivilege(pattern: string, privilege: string, allowRestricted?: boolean): boolean {
     return (

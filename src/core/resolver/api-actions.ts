@@ -30,6 +30,21 @@ export interface ApiAction {
 type Row = readonly [string, string, string, ActionScope?];
 
 const ROWS: readonly Row[] = [
+  // _cat handlers (org.elasticsearch.rest.action.cat) that send one transport request; those that
+  // send several (cat.indices, cat.shards, cat.nodes, ...) stay unverified
+  ['cat.health', 'cluster:monitor/health', 'cat.RestHealthAction (ClusterHealthRequest)'],
+  ['cat.master', 'cluster:monitor/state', 'cat.RestMasterAction (ClusterStateRequest)'],
+  ['cat.count', 'indices:data/read/search', 'cat.RestCountAction (SearchRequest)'],
+  [
+    'cat.pending_tasks',
+    'cluster:monitor/task',
+    'cat.RestPendingClusterTasksAction (PendingClusterTasksRequest)',
+  ],
+  ['cat.aliases', 'indices:admin/aliases/get', 'cat.RestAliasAction (GetAliasesRequest)'],
+  ['cat.repositories', 'cluster:admin/repository/get', 'cat.RestRepositoriesAction (GetRepositoriesRequest)'],
+  ['cat.fielddata', 'cluster:monitor/nodes/stats', 'cat.RestFielddataAction (NodesStatsRequest)'],
+  ['cat.tasks', 'cluster:monitor/tasks/lists', 'cat.RestTasksAction (ListTasksRequest)'],
+  ['cat.recovery', 'indices:monitor/recovery', 'cat.RestCatRecoveryAction (RecoveryRequest)'],
   // cluster, nodes, tasks
   ['info', 'cluster:monitor/main', 'RestMainAction'],
   ['ping', 'cluster:monitor/main', 'RestMainAction'],
@@ -79,6 +94,19 @@ const ROWS: readonly Row[] = [
   ['features.reset_features', 'cluster:admin/features/reset', 'RestResetFeatureStateAction'],
   // license and x-pack
   ['license.get', 'cluster:monitor/xpack/license/get', 'RestGetLicenseAction'],
+  // part R2: names read from the action classes (PutLicenseAction.NAME, DeleteLicenseAction.NAME)
+  ['license.post', 'cluster:admin/xpack/license/put', 'RestPutLicenseAction'],
+  ['license.delete', 'cluster:admin/xpack/license/delete', 'RestDeleteLicenseAction'],
+  ['ssl.certificates', 'cluster:monitor/xpack/ssl/certificates/get', 'RestGetCertificateInfoAction'],
+  ['ml.get_jobs', 'cluster:monitor/xpack/ml/job/get', 'RestGetJobsAction'],
+  ['ml.get_job_stats', 'cluster:monitor/xpack/ml/job/stats/get', 'RestGetJobStatsAction'],
+  ['ml.get_datafeeds', 'cluster:monitor/xpack/ml/datafeeds/get', 'RestGetDatafeedsAction'],
+  ['ml.get_datafeed_stats', 'cluster:monitor/xpack/ml/datafeeds/stats/get', 'RestGetDatafeedStatsAction'],
+  ['ml.info', 'cluster:monitor/xpack/ml/info/get', 'RestMlInfoAction'],
+  // operator-only actions when operator privileges are enabled (not modelled by the sandbox)
+  ['shutdown.get_node', 'cluster:admin/shutdown/get', 'RestGetShutdownStatusAction'],
+  ['shutdown.put_node', 'cluster:admin/shutdown/create', 'RestPutShutdownNodeAction'],
+  ['shutdown.delete_node', 'cluster:admin/shutdown/delete', 'RestDeleteShutdownNodeAction'],
   ['license.get_basic_status', 'cluster:admin/xpack/license/basic_status', 'RestGetBasicStatus'],
   ['license.get_trial_status', 'cluster:admin/xpack/license/trial_status', 'RestGetTrialStatus'],
   ['license.post_start_basic', 'cluster:admin/xpack/license/start_basic', 'RestPostStartBasicLicense'],
@@ -342,7 +370,8 @@ const ROWS: readonly Row[] = [
     'cluster:admin/xpack/application/search_application/list',
     'RestListSearchApplicationAction',
   ],
-  // security (authorization of these stays in the security handlers for now: ownership rules)
+  // security: `special` rows keep their rule in the sandbox handler (ownership, self service,
+  // per-application grants); the others are authorized by the server step like any API
   [
     'security.authenticate',
     'cluster:admin/xpack/security/user/authenticate',
@@ -355,12 +384,7 @@ const ROWS: readonly Row[] = [
     'RestCreateApiKeyAction',
     'special',
   ],
-  [
-    'security.grant_api_key',
-    'cluster:admin/xpack/security/api_key/grant',
-    'RestGrantApiKeyAction',
-    'special',
-  ],
+  ['security.grant_api_key', 'cluster:admin/xpack/security/api_key/grant', 'RestGrantApiKeyAction'],
   ['security.get_api_key', 'cluster:admin/xpack/security/api_key/get', 'RestGetApiKeyAction', 'special'],
   [
     'security.query_api_keys',
@@ -421,6 +445,12 @@ const ROWS: readonly Row[] = [
     'special',
   ],
   ['security.put_role', 'cluster:admin/xpack/security/role/put', 'RestPutRoleAction'],
+  // part R2: names read from xpack.core.security.action.ActionTypes and GetProfilesAction.NAME
+  ['security.query_role', 'cluster:admin/xpack/security/role/query', 'RestQueryRoleAction'],
+  ['security.bulk_put_role', 'cluster:admin/xpack/security/role/bulk_put', 'RestBulkPutRolesAction'],
+  ['security.bulk_delete_role', 'cluster:admin/xpack/security/role/bulk_delete', 'RestBulkDeleteRolesAction'],
+  ['security.query_user', 'cluster:admin/xpack/security/user/query', 'RestQueryUserAction'],
+  ['security.get_user_profile', 'cluster:admin/xpack/security/profile/get', 'RestGetProfilesAction'],
   ['security.get_role', 'cluster:admin/xpack/security/role/get', 'RestGetRolesAction'],
   ['security.delete_role', 'cluster:admin/xpack/security/role/delete', 'RestDeleteRoleAction'],
   ['security.put_role_mapping', 'cluster:admin/xpack/security/role_mapping/put', 'RestPutRoleMappingAction'],

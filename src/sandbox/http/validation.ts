@@ -17,3 +17,23 @@ export function withValidation(validate: (ctx: RequestContext) => void, handler:
 export function validateRequest(ctx: RequestContext, handler: Handler): void {
   validators.get(handler)?.(ctx);
 }
+
+/**
+ * A handler whose request parsing and validation run before authorization and hand their result
+ * to the handler, so the body is parsed once: `parse` throws the 400s (REST parsing,
+ * `ActionRequest.validate()`), the server authorizes, then `handler` runs with what `parse` returned.
+ */
+export function withParsedRequest<T>(
+  parse: (ctx: RequestContext) => T,
+  handler: (ctx: RequestContext, parsed: T) => ReturnType<Handler>,
+): Handler {
+  const parsedByRequest = new WeakMap<RequestContext, T>();
+  const run: Handler = (ctx) => {
+    if (!parsedByRequest.has(ctx))
+      throw new Error(`bug: ${ctx.method} ${ctx.path} ran before its validation`);
+    return handler(ctx, parsedByRequest.get(ctx) as T);
+  };
+  return withValidation((ctx) => {
+    parsedByRequest.set(ctx, parse(ctx));
+  }, run);
+}

@@ -6,6 +6,7 @@ import { bodyText, boolParam, type Handler, ok, type RequestContext } from '../h
 import { at } from '../http/json.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
+import { withParsedRequest } from '../http/validation.js';
 import { base64Uuid, type SandboxState } from '../state.js';
 import { atLeast } from '../version.js';
 import {
@@ -154,7 +155,16 @@ const createApiKey: Handler = async (ctx) => {
   return ok(createResponse(record, secret));
 };
 
-const grantApiKey: Handler = async (ctx) => {
+interface GrantRequest {
+  grantType: string | undefined;
+  username: string | undefined;
+  password: string | undefined;
+  runAs: string | undefined;
+  body: ApiKeyBody;
+}
+
+/** GrantApiKeyRequest parsing and Grant.validate, which run before authorization. */
+function parseGrant(ctx: RequestContext): GrantRequest {
   const p = StrictObject.parse('grant_api_key_request', bodyText(ctx));
   p.checkKnown(['grant_type', 'username', 'password', 'access_token', 'run_as', 'api_key']);
   const grantType = p.string('grant_type');
@@ -194,27 +204,33 @@ const grantApiKey: Handler = async (ctx) => {
   validateNameAndMetadata(body, errors);
   for (const d of Object.values(body.roleDescriptors ?? {})) validateRoleDescriptor(d, errors);
   if (errors.length > 0) throw validationError(errors);
-  requireCluster(ctx.auth, `${ACTION}/grant`, false);
-  const user =
-    grantType === 'password' ? await verifyUserPassword(ctx.state, username!, password!) : undefined;
-  if (!user) {
-    const who = grantType === 'password' ? username : '_token';
-    throw new EsError(
-      401,
-      'security_exception',
-      `unable to authenticate user [${who}] for action [${ACTION}/grant]`,
-      {
-        headers: { 'WWW-Authenticate': authenticateHeaders(ctx.state, ctx.secure) },
-      },
-    );
-  }
-  const granter = userAuthentication(ctx.state, user);
-  // With run_as the key belongs to the run-as user, limited by that user's roles.
-  const owner =
-    runAs === undefined ? granter : userAuthentication(ctx.state, runAsForGrant(ctx.state, granter, runAs));
-  const { record, secret } = await mintKey(ctx, owner, body);
-  return ok(createResponse(record, secret));
-};
+  return { grantType, username, password, runAs, body };
+}
+
+const grantApiKey = withParsedRequest(
+  parseGrant,
+  async (ctx, { grantType, username, password, runAs, body }) => {
+    const user =
+      grantType === 'password' ? await verifyUserPassword(ctx.state, username!, password!) : undefined;
+    if (!user) {
+      const who = grantType === 'password' ? username : '_token';
+      throw new EsError(
+        401,
+        'security_exception',
+        `unable to authenticate user [${who}] for action [${ACTION}/grant]`,
+        {
+          headers: { 'WWW-Authenticate': authenticateHeaders(ctx.state, ctx.secure) },
+        },
+      );
+    }
+    const granter = userAuthentication(ctx.state, user);
+    // With run_as the key belongs to the run-as user, limited by that user's roles.
+    const owner =
+      runAs === undefined ? granter : userAuthentication(ctx.state, runAsForGrant(ctx.state, granter, runAs));
+    const { record, secret } = await mintKey(ctx, owner, body);
+    return ok(createResponse(record, secret));
+  },
+);
 
 function nameMatcher(name: string): (n: string) => boolean {
   if (name === '*') return () => true;
@@ -507,7 +523,6 @@ const bulkUpdateApiKeys: Handler = (ctx) => {
 };
 
 const clearApiKeyCache: Handler = (ctx) => {
-  requireCluster(ctx.auth, 'cluster:admin/xpack/security/cache/clear');
   const ids = ctx.params.ids!.split(',');
   if (ids.includes('*')) ctx.state.apiKeyAuthCache.evict();
   else for (const id of ids) ctx.state.apiKeyAuthCache.evict(id);

@@ -12,17 +12,22 @@ import {
   type RoleDescriptor,
 } from '../../core/privileges/index.js';
 import { EsError, validationError } from '../errors.js';
-import { type Handler, jsonBody, ok } from '../http/context.js';
+import { type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
+import { withParsedRequest } from '../http/validation.js';
 import type { ApplicationPrivilegeRecord, SandboxState } from '../state.js';
 import { isObject, tokenOf } from '../util.js';
 import { requireCluster } from './authorize.js';
 
-const ACTION = 'cluster:admin/xpack/security/privilege';
 const VALID_APPLICATION_PREFIX = /^[a-z][A-Za-z0-9]*$/;
 const VALID_NAME = /^[a-z][a-zA-Z0-9_.-]*$/;
 /** `\p{Graph}`: printable, visible ASCII. */
+// These actions are also granted per application by the configurable `global.application.manage`
+// privilege, so their check depends on the request (scope `special`) and stays here; the
+// sandbox stores `global` privileges without granting by them, leaving the plain check.
+const ACTION = 'cluster:admin/xpack/security/privilege';
+
 const VALID_NAME_OR_ACTION = /^[\x21-\x7e]*$/;
 /** Strings.INVALID_FILENAME_CHARS. */
 const INVALID_FILENAME_CHARS = ['\\', '/', '*', '?', '"', '<', '>', '|', ' ', ','];
@@ -215,7 +220,7 @@ function render(p: ApplicationPrivilegeRecord): Record<string, unknown> {
 }
 
 /** `PUT|POST /_security/privilege`: `{app: {name: {actions, metadata}}}` (PutPrivilegesRequest). */
-const putPrivileges: Handler = (ctx) => {
+function parsePutPrivileges(ctx: RequestContext): ApplicationPrivilegeRecord[] {
   const body = jsonBody(ctx) ?? {};
   if (!isObject(body))
     throw new EsError(400, 'parse_exception', 'failed to parse privileges. expected an object');
@@ -252,6 +257,10 @@ const putPrivileges: Handler = (ctx) => {
     }
   }
   if (errors.length > 0) throw validationError(errors);
+  return parsed;
+}
+
+const putPrivileges = withParsedRequest(parsePutPrivileges, (ctx, parsed) => {
   requireCluster(ctx.auth, `${ACTION}/put`);
   const out: Record<string, Record<string, { created: boolean }>> = {};
   for (const p of parsed) {
@@ -267,7 +276,7 @@ const putPrivileges: Handler = (ctx) => {
   }
   ctx.state.securityChanged();
   return ok(out);
-};
+});
 
 /** `GET /_security/privilege[/{application}[/{name}]]`: comma lists; 404 with `{}` when a named one is missing. */
 const getPrivileges: Handler = (ctx) => {
@@ -308,8 +317,7 @@ const deletePrivileges: Handler = (ctx) => {
  * `GET /_security/privilege/_builtin` (TransportGetBuiltinPrivilegesAction): the cluster and index
  * privilege names the sandbox knows, sorted (TreeSet). `remote_cluster` is not listed.
  */
-const getBuiltinPrivileges: Handler = (ctx) => {
-  requireCluster(ctx.auth, `${ACTION}/builtin/get`);
+const getBuiltinPrivileges: Handler = () => {
   return ok({ cluster: [...CLUSTER_PRIVILEGE_NAMES].sort(), index: [...INDEX_PRIVILEGE_NAMES].sort() });
 };
 

@@ -9,14 +9,12 @@ import { EsError, illegalArgument, resourceNotFound, validationError } from '../
 import { bodyText, type Handler, ok, type RequestContext } from '../http/context.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
+import { withParsedRequest } from '../http/validation.js';
 import { atLeast } from '../version.js';
 import { type ApiKeyBody, StrictObject, validateMetadata, validateNameAndMetadata } from './api-key-body.js';
 import { createResponse, isExpired, isOwner, mintKey } from './api-keys.js';
-import { requireCluster } from './authorize.js';
 import { CROSS_CLUSTER_ROLE, crossClusterDescriptor } from './cross-cluster-access.js';
 import { parseTimeValueSeconds, TimeValueError } from './time-value.js';
-
-const ACTION = 'cluster:admin/xpack/security/cross_cluster/api_key';
 
 /** A bad expiration is reported as a failure to parse that field (the cause as the create API words it). */
 function expirationOf(p: StrictObject): ApiKeyBody['expiration'] {
@@ -30,7 +28,8 @@ function expirationOf(p: StrictObject): ApiKeyBody['expiration'] {
   }
 }
 
-const createCrossClusterApiKey: Handler = async (ctx) => {
+/** CreateCrossClusterApiKeyRequest parsing and validation, before authorization. */
+function parseCreate(ctx: RequestContext): ApiKeyBody {
   const p = StrictObject.parse('cross_cluster_api_key_request', bodyText(ctx));
   p.checkKnown(['name', 'access', 'expiration', 'metadata']);
   if (p.obj.access === undefined) throw illegalArgument('Required [access]');
@@ -44,10 +43,13 @@ const createCrossClusterApiKey: Handler = async (ctx) => {
   const errors: string[] = [];
   validateNameAndMetadata(body, errors);
   if (errors.length > 0) throw validationError(errors);
-  requireCluster(ctx.auth, `${ACTION}/create`);
+  return body;
+}
+
+const createCrossClusterApiKey = withParsedRequest(parseCreate, async (ctx, body) => {
   const { record, secret } = await mintKey(ctx, ctx.auth, body, 'cross_cluster');
   return ok(createResponse(record, secret));
-};
+});
 
 /** ApiKeyService.validateForUpdate order: ownership (404), invalidated, expired, then the key type. */
 function loadForUpdate(ctx: RequestContext, id: string) {
@@ -62,7 +64,14 @@ function loadForUpdate(ctx: RequestContext, id: string) {
   return k;
 }
 
-const updateCrossClusterApiKey: Handler = (ctx) => {
+interface CrossClusterUpdate {
+  descriptor: ReturnType<typeof crossClusterDescriptor> | undefined;
+  metadata: ApiKeyBody['metadata'];
+  expiration: ApiKeyBody['expiration'];
+}
+
+/** UpdateCrossClusterApiKeyRequest parsing and validation, before authorization. */
+function parseUpdate(ctx: RequestContext): CrossClusterUpdate {
   const text = bodyText(ctx);
   if (text.trim() === '') throw new EsError(400, 'parse_exception', 'request body is required');
   const p = StrictObject.parse('update_cross_cluster_api_key_request', text);
@@ -79,28 +88,34 @@ const updateCrossClusterApiKey: Handler = (ctx) => {
   }
   validateMetadata(metadata, errors);
   if (errors.length > 0) throw validationError(errors);
-  requireCluster(ctx.auth, `${ACTION}/update`);
-  if (ctx.auth.kind === 'api_key') {
-    throw illegalArgument(
-      'authentication via API key not supported: only the owner user can update an API key',
-    );
-  }
-  const k = loadForUpdate(ctx, ctx.params.id!);
-  const roleDescriptors = descriptor ? { [CROSS_CLUSTER_ROLE]: descriptor } : undefined;
-  const noop =
-    expiration === undefined &&
-    (metadata === undefined || isDeepStrictEqual(metadata, k.metadata)) &&
-    (roleDescriptors === undefined || isDeepStrictEqual(roleDescriptors, k.roleDescriptors));
-  if (noop) return ok({ updated: false });
-  ctx.state.apiKeys.update(k, (key) => {
-    if (roleDescriptors) key.roleDescriptors = roleDescriptors;
-    if (metadata !== undefined) key.metadata = metadata;
-    if (expiration) key.expiration = ctx.state.now() + expiration.seconds * 1000;
-    key.version++;
-  });
-  ctx.state.apiKeyAuthCache.evict(k.id);
-  return ok({ updated: true });
-};
+  return { descriptor, metadata, expiration };
+}
+
+const updateCrossClusterApiKey = withParsedRequest(
+  parseUpdate,
+  (ctx, { descriptor, metadata, expiration }) => {
+    if (ctx.auth.kind === 'api_key') {
+      throw illegalArgument(
+        'authentication via API key not supported: only the owner user can update an API key',
+      );
+    }
+    const k = loadForUpdate(ctx, ctx.params.id!);
+    const roleDescriptors = descriptor ? { [CROSS_CLUSTER_ROLE]: descriptor } : undefined;
+    const noop =
+      expiration === undefined &&
+      (metadata === undefined || isDeepStrictEqual(metadata, k.metadata)) &&
+      (roleDescriptors === undefined || isDeepStrictEqual(roleDescriptors, k.roleDescriptors));
+    if (noop) return ok({ updated: false });
+    ctx.state.apiKeys.update(k, (key) => {
+      if (roleDescriptors) key.roleDescriptors = roleDescriptors;
+      if (metadata !== undefined) key.metadata = metadata;
+      if (expiration) key.expiration = ctx.state.now() + expiration.seconds * 1000;
+      key.version++;
+    });
+    ctx.state.apiKeyAuthCache.evict(k.id);
+    return ok({ updated: true });
+  },
+);
 
 /** Registers the cross-cluster API key routes. */
 export function registerCrossClusterApiKeyRoutes(r: Router<Handler>): void {

@@ -10,6 +10,7 @@ import { EsError, illegalArgument, validationError } from '../errors.js';
 import { type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
+import { withParsedRequest } from '../http/validation.js';
 import type { UserRecord } from '../state.js';
 import { isObject } from '../util.js';
 import {
@@ -55,7 +56,8 @@ function isSameRealmUser(ctx: RequestContext, username: string, realmTypes: read
   return a.kind === 'user' && a.username === username && realmTypes.includes(a.realm.type);
 }
 
-const putUser: Handler = async (ctx) => {
+/** PutUserRequest parsing and validation, which run before authorization (TransportAction). */
+function parsePutUser(ctx: RequestContext): ReturnType<typeof parsePutUserBody> {
   const username = ctx.params.username!;
   const body = parsePutUserBody(username, jsonBody(ctx) ?? {});
   const existing = ctx.state.users.get(username);
@@ -74,8 +76,12 @@ const putUser: Handler = async (ctx) => {
   if (Object.keys(body.metadata ?? {}).some((k) => k.startsWith('_')))
     errors.push('metadata keys may not start with [_]');
   if (errors.length > 0) throw validationError(errors);
-  // Parsing (REST layer) and request validation come before authorization (TransportAction).
-  requireCluster(ctx.auth, 'cluster:admin/xpack/security/user/put');
+  return body;
+}
+
+const putUser = withParsedRequest(parsePutUser, async (ctx, body) => {
+  const username = ctx.params.username!;
+  const existing = ctx.state.users.get(username);
   // TransportPutUserAction.validateRequest, after authorization.
   if (body.enabled === false && isSameRealmUser(ctx, username, ['native'])) {
     throw validationError([
@@ -99,7 +105,7 @@ const putUser: Handler = async (ctx) => {
   ctx.state.users.set(username, user);
   ctx.state.securityChanged();
   return ok({ created: !existing });
-};
+});
 
 function renderUser(u: UserRecord): Record<string, unknown> {
   return {
@@ -113,7 +119,6 @@ function renderUser(u: UserRecord): Record<string, unknown> {
 }
 
 const getUsers: Handler = (ctx) => {
-  requireCluster(ctx.auth, 'cluster:admin/xpack/security/user/get');
   const names = ctx.params.username?.split(',');
   const out: Record<string, unknown> = {};
   for (const u of ctx.state.users.values()) {
@@ -124,7 +129,6 @@ const getUsers: Handler = (ctx) => {
 };
 
 const deleteUser: Handler = (ctx) => {
-  requireCluster(ctx.auth, 'cluster:admin/xpack/security/user/delete');
   const username = ctx.params.username!;
   if (RESERVED_USERS.has(username))
     throw illegalArgument(`user [${username}] is reserved and cannot be deleted`);
@@ -136,7 +140,6 @@ const deleteUser: Handler = (ctx) => {
 const setEnabled =
   (enabled: boolean): Handler =>
   (ctx) => {
-    requireCluster(ctx.auth, 'cluster:admin/xpack/security/user/set_enabled');
     // TransportSetEnabledAction: a native or reserved realm user may not enable or disable itself.
     if (isSameRealmUser(ctx, ctx.params.username!, ['native', 'reserved'])) {
       throw illegalArgument('users may not update the enabled status of their own account');
@@ -190,24 +193,29 @@ export function renderDescriptor(d: RoleDescriptor): Record<string, unknown> {
   return out;
 }
 
-const putRole: Handler = (ctx) => {
+/** PutRoleRequest parsing and validation, before authorization. */
+function parsePutRole(ctx: RequestContext): RoleDescriptor {
   const name = ctx.params.name!;
-  const existing = ctx.state.roles.get(name);
-  if (existing?.reserved) throw validationError([`Role [${name}] is reserved and may not be used.`]);
+  if (ctx.state.roles.get(name)?.reserved)
+    throw validationError([`Role [${name}] is reserved and may not be used.`]);
   const badName = invalidName('Role', name);
   if (badName) throw validationError([badName]);
   const descriptor = parseRoleDescriptor(name, jsonBody(ctx) ?? {});
   const errors: string[] = [];
   validateRoleDescriptor(descriptor, errors);
   if (errors.length > 0) throw validationError(errors);
-  requireCluster(ctx.auth, 'cluster:admin/xpack/security/role/put');
+  return descriptor;
+}
+
+const putRole = withParsedRequest(parsePutRole, (ctx, descriptor) => {
+  const name = ctx.params.name!;
+  const existing = ctx.state.roles.get(name);
   ctx.state.roles.set(name, { name, descriptor, reserved: false });
   ctx.state.securityChanged();
   return ok({ role: { created: !existing } });
-};
+});
 
 const getRoles: Handler = (ctx) => {
-  requireCluster(ctx.auth, 'cluster:admin/xpack/security/role/get');
   const names = ctx.params.name?.split(',');
   const out: Record<string, unknown> = {};
   for (const r of ctx.state.roles.values()) {
@@ -218,7 +226,6 @@ const getRoles: Handler = (ctx) => {
 };
 
 const deleteRole: Handler = (ctx) => {
-  requireCluster(ctx.auth, 'cluster:admin/xpack/security/role/delete');
   const name = ctx.params.name!;
   if (ctx.state.roles.get(name)?.reserved)
     throw illegalArgument(`role [${name}] is reserved and cannot be deleted`);

@@ -26,6 +26,35 @@ describe('every sandbox route is registered with its resolver entry', () => {
   );
 });
 
+describe('the server authorizes every emulated route except the documented special rules', () => {
+  // Emulated APIs whose authorization is not a plain privilege check, so the server's step leaves
+  // it to the handler. Why, per API (Elasticsearch's rule):
+  const SPECIAL: Record<string, string> = {
+    'security.authenticate': 'always allowed: it describes the caller',
+    'security.has_privileges': 'always allowed: it checks the caller',
+    'security.get_user_privileges': 'always allowed: it lists the caller',
+    'security.change_password': 'a realm user may change its own password without privileges',
+    'security.create_api_key': 'manage_own_api_key: keys owned by the caller',
+    'security.get_api_key': 'manage_own_api_key: owner=true or own key ids',
+    'security.query_api_keys': 'manage_own_api_key: the caller’s keys only',
+    'security.invalidate_api_key': 'manage_own_api_key: owner=true or own key ids',
+    'security.update_api_key': 'manage_own_api_key: keys owned by the caller',
+    'security.bulk_update_api_keys': 'manage_own_api_key: keys owned by the caller',
+    'security.put_privileges': 'global.application.manage grants it per application',
+    'security.get_privileges': 'global.application.manage grants it per application',
+    'security.delete_privileges': 'global.application.manage grants it per application',
+  };
+  it('lists exactly the emulated APIs of scope special', () => {
+    const special = new Set<string>();
+    for (const r of buildRouter().routes()) {
+      if (isNotEmulated(r.handler)) continue;
+      const api = apiForPattern(r.method, r.pattern)!.api.name;
+      if (API_ACTIONS.get(api)?.scope === 'special') special.add(api);
+    }
+    expect([...special].sort()).toEqual(Object.keys(SPECIAL).sort());
+  });
+});
+
 describe('data handlers never authorize', () => {
   const dir = join(import.meta.dirname, '..', '..', '..', 'src', 'sandbox', 'data');
   // The one exception: delete-by-query runs its child search as the caller, a separate action
@@ -38,4 +67,47 @@ describe('data handlers never authorize', () => {
     );
     expect(calls).toEqual(allowed.get(file) ?? []);
   });
+});
+
+describe('security handlers leave plain privilege checks to the server', () => {
+  const dir = join(import.meta.dirname, '..', '..', '..', 'src', 'sandbox', 'security');
+  // The documented exceptions: checks that are not a plain cluster privilege. manage_own_api_key
+  // grants the API key actions only on the caller's own keys (the ownership argument); a realm
+  // user may change its own password without any privilege; the application privilege APIs are
+  // also granted per application by `global.application.manage`.
+  const allowed = new Map([
+    [
+      'api-keys.ts',
+      [
+        'requireCluster(ctx.auth, `{ACTION}/create`, true)',
+        'requireCluster(auth, `{ACTION}/get`, owned)',
+        'requireCluster(auth, `{ACTION}/query`, owned)',
+        'requireCluster(auth, `{ACTION}/invalidate`, owned)',
+        'requireCluster(ctx.auth, `{ACTION}/update`, true)',
+        'requireCluster(ctx.auth, `{ACTION}/bulk_update`, true)',
+      ],
+    ],
+    ['native-realm.ts', ["requireCluster(ctx.auth, 'cluster:admin/xpack/security/user/change_password')"]],
+    [
+      'application-privileges.ts',
+      [
+        'requireCluster(ctx.auth, `{ACTION}/put`)',
+        'requireCluster(ctx.auth, `{ACTION}/get`)',
+        'requireCluster(ctx.auth, `{ACTION}/delete`)',
+      ],
+    ],
+  ]);
+  it.each(readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'authorize.ts'))(
+    '%s calls only the documented checks',
+    (file) => {
+      const text = readFileSync(join(dir, file), 'utf8');
+      const calls = [
+        ...text.matchAll(
+          /\b(require(?:Cluster|Indices|IndexActionOnAny)|authorizeIndexExpression)\([^;]*\)/g,
+        ),
+        // `${X}` in the source reads `{X}` here, so the expectations are plain strings.
+      ].map((m) => m[0].replace(/\$\{(\w+)\}/g, '{$1}'));
+      expect(calls).toEqual(allowed.get(file) ?? []);
+    },
+  );
 });

@@ -1,0 +1,136 @@
+/**
+ * APIs the sandbox neither emulates nor knows the transport action of: they are refused with 403
+ * when the privileges the specification documents for them prove the caller lacks the action,
+ * and answer the not-emulated 400 otherwise. Documented privileges, literally from the
+ * elasticsearch-specification (commit 9d9b9a521cc1070c1c9eb6c77d91c3a5fb09730d):
+ * - cat.thread_pool `@cluster_privileges monitor` (specification/cat/thread_pool/CatThreadPoolRequest.ts)
+ * - ml.get_calendars `@cluster_privileges monitor_ml` (specification/ml/get_calendars/MlGetCalendarsRequest.ts)
+ * - render_search_template `@index_privileges read` (specification/_global/render_search_template/RenderSearchTemplateRequest.ts)
+ * Privilege contents (elastic/elasticsearch ClusterPrivilegeResolver / IndexPrivilege): `monitor`
+ * is `cluster:monitor/*`, `monitor_ml` is `cluster:monitor/xpack/ml/*`, `manage_security` is
+ * `cluster:admin/xpack/security/*`; `read` is `indices:data/read/*`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { esError, startTestCluster, type TestCluster } from './helpers.js';
+
+let tc: TestCluster;
+beforeAll(async () => {
+  tc = await startTestCluster();
+});
+afterAll(() => tc.close());
+
+const NOT_EMULATED = (api: string) => `the eskeys sandbox does not emulate [${api}]`;
+
+describe('unverified APIs are authorized by their documented privileges where that proves a denial', () => {
+  it('a cluster privilege: no overlap with `monitor` is 403, `monitor` reaches the not-emulated 400', async () => {
+    const security = await tc.apiKey({ cluster: ['manage_security'] });
+    const denied = await esError(() =>
+      security.client.transport.request({ method: 'GET', path: '/_cat/thread_pool' }),
+    );
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.type).toBe('security_exception');
+    expect(denied.body.error.reason).toBe(
+      `the action of [cat.thread_pool] is unauthorized for API key id [${security.id}] of user [elastic], the specification documents it as granted by the cluster privileges [monitor] (the eskeys sandbox does not know its transport action)`,
+    );
+
+    const monitor = await tc.apiKey({ cluster: ['monitor'] });
+    const allowed = await esError(() =>
+      monitor.client.transport.request({ method: 'GET', path: '/_cat/thread_pool' }),
+    );
+    expect(allowed.status).toBe(400);
+    expect(allowed.body.error.reason).toBe(NOT_EMULATED('cat.thread_pool'));
+  });
+
+  it('an overlapping privilege is inconclusive, so the request is not refused', async () => {
+    // `monitor` (cluster:monitor/*) overlaps `monitor_ml` (cluster:monitor/xpack/ml/*).
+    const monitor = await tc.apiKey({ cluster: ['monitor'] });
+    const r = await esError(() =>
+      monitor.client.transport.request({ method: 'GET', path: '/_ml/calendars' }),
+    );
+    expect(r.status).toBe(400);
+    expect(r.body.error.reason).toBe(NOT_EMULATED('ml.get_calendars'));
+    const none = await tc.apiKey({ cluster: ['manage_security'] });
+    const denied = await esError(() =>
+      none.client.transport.request({ method: 'GET', path: '/_ml/calendars' }),
+    );
+    expect(denied.status).toBe(403);
+  });
+
+  it('an index privilege: granted on no index at all is 403 (step 1), granted somewhere reaches the 400', async () => {
+    const clusterOnly = await tc.apiKey({ cluster: ['monitor'] });
+    const denied = await esError(() =>
+      clusterOnly.client.transport.request({ method: 'POST', path: '/_render/template' }),
+    );
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.reason).toBe(
+      `the action of [render_search_template] is unauthorized for API key id [${clusterOnly.id}] of user [elastic], the specification documents it as granted by the index privileges [read] (the eskeys sandbox does not know its transport action)`,
+    );
+    const reader = await tc.apiKey({ indices: [{ names: ['logs-*'], privileges: ['read'] }] });
+    const r = await esError(() =>
+      reader.client.transport.request({ method: 'POST', path: '/_render/template' }),
+    );
+    expect(r.status).toBe(400);
+    expect(r.body.error.reason).toBe(NOT_EMULATED('render_search_template'));
+  });
+});
+
+describe('_cat APIs that send one transport request are authorized with its action', () => {
+  // cat.RestHealthAction sends one ClusterHealthRequest (cluster:monitor/health); cat.RestCountAction
+  // one SearchRequest (indices:data/read/search) over the path's indices.
+  it('cat.health and cat.count name the real action in the 403', async () => {
+    const key = await tc.apiKey({ cluster: ['manage_security'] });
+    const health = await esError(() => key.client.transport.request({ method: 'GET', path: '/_cat/health' }));
+    expect(health.status).toBe(403);
+    expect(health.body.error.reason).toMatch(
+      /^action \[cluster:monitor\/health\] is unauthorized for API key id \[[^\]]+\] of user \[elastic\], this action is granted by the cluster privileges \[/,
+    );
+    const count = await esError(() =>
+      key.client.transport.request({ method: 'GET', path: '/_cat/count/logs' }),
+    );
+    expect(count.status).toBe(403);
+    expect(count.body.error.reason).toMatch(
+      /^action \[indices:data\/read\/search\] is unauthorized for API key id \[[^\]]+\] of user \[elastic\] on indices \[logs\], /,
+    );
+    const monitor = await tc.apiKey({ cluster: ['monitor'] });
+    const allowed = await esError(() =>
+      monitor.client.transport.request({ method: 'GET', path: '/_cat/health' }),
+    );
+    expect(allowed.status).toBe(400);
+    expect(allowed.body.error.reason).toBe(NOT_EMULATED('cat.health'));
+  });
+});
+
+describe('security and license APIs verified in part R2 name their action', () => {
+  // Names from elastic/elasticsearch: xpack.core.security.action.ActionTypes (QUERY_USER_ACTION,
+  // QUERY_ROLE_ACTION), PutLicenseAction.NAME.
+  it.each([
+    ['POST', '/_security/_query/user', 'cluster:admin/xpack/security/user/query'],
+    ['POST', '/_security/_query/role', 'cluster:admin/xpack/security/role/query'],
+    ['PUT', '/_license', 'cluster:admin/xpack/license/put'],
+  ])('%s %s → %s', async (method, path, action) => {
+    const key = await tc.apiKey({ cluster: ['monitor'] });
+    const denied = await esError(() => key.client.transport.request({ method, path }));
+    expect(denied.status).toBe(403);
+    expect(
+      denied.body.error.reason.startsWith(`action [${action}] is unauthorized for API key id [${key.id}]`),
+    ).toBe(true);
+  });
+});
+
+describe('ML and shutdown APIs verified in part R2 name their action', () => {
+  // Names from elastic/elasticsearch: MlInfoAction.NAME, GetJobsStatsAction.NAME,
+  // GetDatafeedsAction.NAME, GetShutdownStatusAction.NAME.
+  it.each([
+    ['GET', '/_ml/info', 'cluster:monitor/xpack/ml/info/get'],
+    ['GET', '/_ml/anomaly_detectors/_stats', 'cluster:monitor/xpack/ml/job/stats/get'],
+    ['GET', '/_ml/datafeeds', 'cluster:monitor/xpack/ml/datafeeds/get'],
+    ['GET', '/_nodes/shutdown', 'cluster:admin/shutdown/get'],
+  ])('%s %s → %s', async (method, path, action) => {
+    const key = await tc.apiKey({ cluster: ['manage_security'] });
+    const denied = await esError(() => key.client.transport.request({ method, path }));
+    expect(denied.status).toBe(403);
+    expect(
+      denied.body.error.reason.startsWith(`action [${action}] is unauthorized for API key id [${key.id}]`),
+    ).toBe(true);
+  });
+});
