@@ -43,7 +43,13 @@ const LearnReportSchema = z.object({
   denied: z.array(z.object(operation)),
   inconclusive: z.array(z.object({ ...operation, outcome: z.string() })),
   unmapped: z.array(
-    z.object({ method: z.string(), api: z.string().optional(), path: z.string().optional(), reason: z.string(), count }),
+    z.object({
+      method: z.string(),
+      api: z.string().optional(),
+      path: z.string().optional(),
+      reason: z.string(),
+      count,
+    }),
   ),
   incomplete_bodies: count,
   probes: z.object({ allow: names, deny: names }),
@@ -55,12 +61,17 @@ export function parseLearnReport(text: string, file: string): LearnReport {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`${file}: not valid JSON (${(error as Error).message}): not an eskeys learn report`, {
-      cause: error,
-    });
+    throw new ConfigError(
+      `${file}: not valid JSON (${(error as Error).message}): not an eskeys learn report`,
+      {
+        cause: error,
+      },
+    );
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json))
-    throw new ConfigError(`${file}: /: expected an eskeys learn report (object), got ${Array.isArray(json) ? 'an array' : typeof json}`);
+    throw new ConfigError(
+      `${file}: /: expected an eskeys learn report (object), got ${Array.isArray(json) ? 'an array' : typeof json}`,
+    );
   const parsed = LearnReportSchema.safeParse(json);
   if (!parsed.success) {
     const first = issuesToProblems(LearnReportSchema, json, parsed.error.issues)[0];

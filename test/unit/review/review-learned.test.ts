@@ -57,7 +57,11 @@ function review(learned?: Parameters<typeof reviewIdentity>[0]['learned']) {
 
 describe('review with a learn report as evidence', () => {
   const learnedAt = new Date('2026-05-20T10:00:00Z');
-  const doc = review({ file: 'roles/mail-app.learn-report.json', report: searchesOnly, writtenAt: learnedAt });
+  const doc = review({
+    file: 'roles/mail-app.learn-report.json',
+    report: searchesOnly,
+    writtenAt: learnedAt,
+  });
 
   it('marks read observed (with the operations and counts) and create_doc not observed', () => {
     expect(doc.learned).toEqual({
