@@ -95,7 +95,9 @@ describe('eskeys review --learned', () => {
       privileges_observed: 1,
       privileges_granted: 2,
     });
-    expect(identity.findings.filter((f: { code: string }) => f.code === 'learned/not-observed')).toHaveLength(1);
+    expect(identity.findings.filter((f: { code: string }) => f.code === 'learned/not-observed')).toHaveLength(
+      1,
+    );
   });
 
   it('a malformed report is exit 2, one line naming the file and field, and nothing written', async () => {
