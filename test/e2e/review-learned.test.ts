@@ -110,6 +110,10 @@ describe('eskeys review --learned', () => {
       'eskeys: bad.json: /requests: expected a number, got "lots" (not a valid eskeys learn report)\n',
     );
     expect(existsSync(join(dir, 'review.md'))).toBe(false);
+
+    const missing = await runCli(['review', '--offline', '--learned', 'gone.json'], dir);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('eskeys: --learned gone.json: no such file\n');
   });
 
   it("another template's report is exit 2 naming both templates", async () => {

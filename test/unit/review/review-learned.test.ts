@@ -4,6 +4,7 @@ import type { LearnReport } from '../../../src/core/learn/report.js';
 import { lintTemplate } from '../../../src/core/lint/lint.js';
 import { reviewIdentity } from '../../../src/core/review/build-review.js';
 import { parseLearnReport } from '../../../src/core/review/learned.js';
+import { learnReportsByTemplate } from '../../../src/core/use-cases/review.js';
 import { NO_AUDIT, NOW, template } from './support.js';
 
 /** A template granting read and create_doc on mail-*, with probes for both. */
@@ -161,5 +162,30 @@ describe('parseLearnReport', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message.startsWith(start)).toBe(true);
     expect((error as Error).message).not.toContain('\n');
+  });
+});
+
+describe('learnReportsByTemplate', () => {
+  const reviewed = [{ template: mail }];
+  const input = (file: string, name: string) => ({ file, report: { ...searchesOnly, template: name } });
+
+  it('pairs each report with its template by name', () => {
+    const byName = learnReportsByTemplate(reviewed, [input('a.json', 'mail-app')]);
+    expect([...byName.keys()]).toEqual(['mail-app']);
+    expect(byName.get('mail-app')?.file).toBe('a.json');
+  });
+
+  it('a report of another template is a ConfigError naming both', () => {
+    expect(() => learnReportsByTemplate(reviewed, [input('b.json', 'billing')])).toThrow(
+      new ConfigError(
+        'b.json is the learn report of template billing, not of the reviewed template mail-app',
+      ),
+    );
+  });
+
+  it('two reports of one template are a ConfigError naming both files', () => {
+    expect(() =>
+      learnReportsByTemplate(reviewed, [input('a.json', 'mail-app'), input('b.json', 'mail-app')]),
+    ).toThrow(new ConfigError('a.json and b.json are both learn reports of mail-app: pass one'));
   });
 });
