@@ -6,6 +6,7 @@ import { readdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { checkOutputTargets } from '../../core/env-file/output-targets.js';
 import { ConfigError, isEskeysError, TemplateError, UsageError } from '../../core/errors.js';
+import { isLearnReportFile } from '../../core/learn/report.js';
 import { CONFIG_FILE, type Workspace, type WorkspaceTemplate } from '../../core/ports/workspace.js';
 import { type EffectiveOutputs, toEffectiveOutputs } from '../../core/rotation/outputs.js';
 import {
@@ -88,10 +89,13 @@ export class FsWorkspace implements Workspace {
 
   async templateNames(): Promise<string[]> {
     try {
-      return (await readdir(this.templatesDir))
-        .filter((f) => f.endsWith('.json'))
-        .map((f) => f.slice(0, -5))
-        .sort();
+      return (
+        (await readdir(this.templatesDir))
+          // learn's reports sit beside the templates; they are evidence, not templates
+          .filter((f) => f.endsWith('.json') && !isLearnReportFile(f))
+          .map((f) => f.slice(0, -5))
+          .sort()
+      );
     } catch {
       return [];
     }

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { JsonlAuditLog } from '../../adapters/audit/jsonl-audit-log.js';
 import { FolderSyncError, writeFileAtomic } from '../../adapters/fs/atomic-write.js';
 import { ConfigError, ExitCode, PartialFailureError, ReportedError, UsageError } from '../../core/errors.js';
+import { LEARN_REPORT_SUFFIX } from '../../core/learn/report.js';
 import type { Reporter } from '../../core/ports.js';
 import type { AuditLogInput } from '../../core/review/evidence.js';
 import { decisionLabel } from '../../core/review/findings.js';
+import { type LearnedInput, parseLearnReport } from '../../core/review/learned.js';
 import type { ReviewDocument } from '../../core/review/types.js';
 import { resolveEnvironment } from '../../core/templates/load-template.js';
 import {
@@ -54,6 +56,11 @@ export interface ReviewOptions extends ClusterFlags {
   readonly offline?: boolean;
   /** Reviewer name: record the review as `review.completed` in the audit log. */
   readonly signOff?: string;
+  /**
+   * Learn reports (`eskeys learn`) as evidence of the access used; empty = the
+   * `<template>.learn-report.json` beside each reviewed template file, when there is one.
+   */
+  readonly learned?: readonly string[];
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -80,6 +87,12 @@ export function reviewCommand(
     .option('--key-env <var>', 'with --live and one template: read the key from this environment variable')
     .option('--env-file <file>', 'with --live and one template: read the key from this env file')
     .option('--offline', 'do not connect: templates and the audit log only')
+    .addOption(
+      new Option(
+        '--learned <file>',
+        'learn report (eskeys learn) as evidence of the access used (repeatable; default: NAME.learn-report.json beside each template)',
+      ).argParser(collect),
+    )
     .addOption(new Option('--format <format>', 'document format').choices(['markdown', 'json']))
     .option('--json', 'same as --format json')
     .option('-o, --out <file>', 'write the document to a file (atomically) instead of stdout')
@@ -148,6 +161,7 @@ export async function runReview(ctx: CliContext, opts: ReviewOptions): Promise<v
     warn: (m) => ctx.io.stderr.write(`eskeys: warning: ${m}\n`),
   };
   const actor = actorName(ctx.env);
+  const learned = await readLearnReports(ctx, project, opts.learned ?? [], loaded);
   const doc = await reviewProject(
     {
       run: ctx,
@@ -156,7 +170,7 @@ export async function runReview(ctx: CliContext, opts: ReviewOptions): Promise<v
       openAdminCluster: () => openAdminCluster(ctx, project, opts),
       ...(opts.live ? { live: liveKeyAccess(ctx, project, opts) } : {}),
     },
-    { templates: loaded, config: project.config, environment, actor, signOff: opts.signOff },
+    { templates: loaded, config: project.config, environment, actor, signOff: opts.signOff, learned },
   );
   const text =
     opts.format === 'json' ? JSON.stringify(reviewJson(doc), null, 2) + '\n' : renderReviewMarkdown(doc);
@@ -192,6 +206,40 @@ export async function runReview(ctx: CliContext, opts: ReviewOptions): Promise<v
 function summaryLine(doc: ReviewDocument): string {
   const c = doc.counts;
   return `review of ${doc.identities.length} identit${doc.identities.length === 1 ? 'y' : 'ies'} in ${doc.environment}: ${decisionLabel(doc.decision)} (${c.critical} critical, ${c.high} high, ${c.medium} medium)`;
+}
+
+/**
+ * The learn reports: the files named with --learned, or else the `NAME.learn-report.json` that
+ * `eskeys learn` writes beside each reviewed template (a template without one has no learned
+ * evidence). A named file that is missing, or any report that is not one, is exit 2.
+ */
+async function readLearnReports(
+  ctx: CliContext,
+  project: Project,
+  named: readonly string[],
+  loaded: readonly { readonly file: string }[],
+): Promise<LearnedInput[]> {
+  const explicit = named.length > 0;
+  const paths = explicit
+    ? named.map((f) => resolve(ctx.cwd, f))
+    : loaded.map((l) => resolve(ctx.cwd, l.file).replace(/(\.json)?$/, LEARN_REPORT_SUFFIX));
+  const out: LearnedInput[] = [];
+  for (const path of paths) {
+    const shown = project.shownPath(path);
+    let text: string;
+    let writtenAt: Date;
+    try {
+      text = await readFile(path, 'utf8');
+      writtenAt = (await stat(path)).mtime;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (!explicit && code === 'ENOENT') continue;
+      if (code === 'ENOENT') throw new UsageError(`--learned ${shown}: no such file`);
+      throw new ConfigError(`cannot read learn report ${shown}: ${errorMessage(error)}`, { cause: error });
+    }
+    out.push({ file: shown, report: parseLearnReport(text, shown), writtenAt });
+  }
+  return out;
 }
 
 /** The audit log's verification and text (a missing log is evidence of nothing, not an error). */
@@ -232,7 +280,16 @@ async function openAdminCluster(
 
 /** --live: verify's key lookup and connection, from the cluster flags plus verify's own key options. */
 function liveKeyAccess(ctx: CliContext, project: Project, opts: ReviewOptions): LiveKeyAccess {
-  const { templates: _t, format: _f, out: _o, live: _l, offline: _x, signOff: _s, ...flags } = opts;
+  const {
+    templates: _t,
+    format: _f,
+    out: _o,
+    live: _l,
+    offline: _x,
+    signOff: _s,
+    learned: _n,
+    ...flags
+  } = opts;
   const verifyOpts: DeployedKeyOptions = { ...flags };
   return {
     readKey: (outputs) => readKey(ctx, project, verifyOpts, outputs),

@@ -3,6 +3,7 @@ import type {
   ClusterState,
   EvidenceEvent,
   IdentityReview,
+  LearnedEvidence,
   LiveEvidence,
   ReviewDocument,
   ReviewKeyView,
@@ -54,6 +55,31 @@ function liveJson(l: LiveEvidence | undefined): Record<string, unknown> | null {
     ran_at: l.report.startedAt.toISOString(),
     cluster_url: l.clusterUrl,
     ...probeReportJson(l.report, { keySource: l.keySource }),
+  };
+}
+
+/** Each granted privilege and whether the learning traffic used it (null without a learn report). */
+function observedAccessJson(l: LearnedEvidence): Record<string, unknown>[] {
+  return l.privileges.map((p) => ({
+    descriptor: p.descriptor,
+    scope: p.scope,
+    privilege: p.privilege,
+    patterns: p.patterns,
+    required_access: p.observed ? 'observed' : 'not_observed',
+    operations: p.operations.map((o) => ({ action: o.action, names: o.names, apis: o.apis, count: o.count })),
+  }));
+}
+
+function learnedJson(l: LearnedEvidence | undefined): Record<string, unknown> | null {
+  if (!l) return null;
+  return {
+    file: l.file,
+    written_at: d(l.writtenAt),
+    requests: l.requests,
+    denied: l.denied,
+    unmapped: l.unmapped,
+    privileges_observed: l.privileges.filter((p) => p.observed).length,
+    privileges_granted: l.privileges.length,
   };
 }
 
@@ -136,7 +162,8 @@ function identityJson(i: IdentityReview): Record<string, unknown> {
       key_lifetime_ms: e.keyLifetimeMs ?? null,
       statements: e.statements,
     },
-    evidence: { audit: auditJson(i.audit), live: liveJson(i.live) },
+    observed_access: i.learned ? observedAccessJson(i.learned) : null,
+    evidence: { audit: auditJson(i.audit), live: liveJson(i.live), learned: learnedJson(i.learned) },
     cluster: clusterJson(i.cluster),
     review_schedule: {
       review_every: i.schedule.reviewEvery,

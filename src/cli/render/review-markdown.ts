@@ -6,6 +6,7 @@ import type {
   EvidenceEvent,
   GrantExplanation,
   IdentityReview,
+  LearnedEvidence,
   LivePrivileges,
   ReviewDocument,
   ReviewFinding,
@@ -73,6 +74,8 @@ function identitySection(i: IdentityReview): string {
   out += '#### Privileges granted\n\n';
   out += grantsTable(i.grants);
   out += '\n';
+  out += '#### Observed while learning\n\n';
+  out += learnedTable(i.learned);
 
   out += '### Access explicitly not required\n\n';
   if (i.notRequired.length === 0) out += 'No deny probes: nothing proves what the key cannot do.\n\n';
@@ -155,6 +158,31 @@ function grantsTable(grants: readonly GrantExplanation[]): string {
   );
 }
 
+/** Each granted privilege: observed (the operations, names and counts of the learn report) or not. */
+function learnedTable(l: LearnedEvidence | undefined): string {
+  if (!l)
+    return 'No learn report: whether the service uses these privileges was not observed (`eskeys learn` writes one; `--learned FILE` names it).\n\n';
+  const table = renderMarkdownTable(
+    ['privilege', 'on', 'required access', 'operations observed'],
+    l.privileges.map((p) => [
+      `${code(p.privilege)} (${p.scope})`,
+      p.scope === 'cluster' ? 'cluster' : p.patterns.map(code).join(', '),
+      p.observed ? 'observed' : '**not observed**',
+      p.operations.length === 0
+        ? '—'
+        : p.operations
+            .map(
+              (o) =>
+                `${code(o.action)} ×${o.count}${o.names.length > 0 ? ` on ${o.names.map(code).join(', ')}` : ''}`,
+            )
+            .join('<br>'),
+    ]),
+  );
+  return `From ${code(l.file)} (${learnedWhen(l)}, ${l.requests} requests):\n\n${table}\n`;
+}
+
+const learnedWhen = (l: LearnedEvidence) => (l.writtenAt ? `written ${iso(l.writtenAt)}` : 'date unknown');
+
 function eventRow(label: string, e: EvidenceEvent | undefined): string[] {
   if (!e) return [label, '—', '—', '—', 'none recorded'];
   return [label, iso(e.time), e.actor, e.keyId ?? '—', `${e.summary} (entry ${e.seq})`];
@@ -179,6 +207,10 @@ function evidenceSection(i: IdentityReview): string {
     ],
   );
   out += '\n';
+  const learned = i.learned;
+  out += learned
+    ? `Learn report ${code(learned.file)}: ${learnedWhen(learned)}; ${learned.requests} requests observed through the learning proxy (${learned.denied} denied, ${learned.unmapped} not mapped to an action); ${learned.privileges.filter((p) => p.observed).length} of ${learned.privileges.length} granted privileges used.\n\n`
+    : 'Learn report: none.\n\n';
   const l = i.live;
   if (!l) {
     out += 'Live probe run: not requested (`--live` collects one).\n\n';

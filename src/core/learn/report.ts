@@ -6,6 +6,15 @@
 import type { LearnedTemplate, PrivilegeDecision } from './generate-template.js';
 import type { Observations, ObservedOperation } from './observations.js';
 
+/**
+ * How `eskeys learn` names the report's JSON beside the template (`roles/NAME.learn-report.json`):
+ * not a template, so template listings skip it; `eskeys review` reads it as evidence.
+ */
+export const LEARN_REPORT_SUFFIX = '.learn-report.json';
+
+/** Whether a file name is a learn report's JSON, not a template. */
+export const isLearnReportFile = (name: string): boolean => name.endsWith(LEARN_REPORT_SUFFIX);
+
 /** The report as data (`--json`, and `NAME.learn-report.json` for review evidence). */
 export interface LearnReport {
   readonly template: string;

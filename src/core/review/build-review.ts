@@ -20,6 +20,7 @@ import {
   sortFindings,
   worstDecision,
 } from './findings.js';
+import { type LearnedInput, learnedEvidence, learnedFindings } from './learned.js';
 import { liveKeyFindings, reviewKeyView } from './live-keys.js';
 import type {
   AuditEvidence,
@@ -64,6 +65,8 @@ export interface IdentityReviewInput {
     | { readonly available: false; readonly reason: string };
   /** A live probe run (`--live`); undefined when none was asked for. */
   readonly live?: LiveEvidence;
+  /** The identity's learn report (`eskeys learn`), when one was given or found. */
+  readonly learned?: LearnedInput;
   readonly now: Date;
 }
 
@@ -217,11 +220,13 @@ export function reviewIdentity(input: IdentityReviewInput): IdentityReview {
   const grants = grantExplanations(t);
   const audit = auditEvidence(input.audit, input.records, t.name, input.environment);
   const cluster = clusterState(input, hash);
+  const learned = input.learned ? learnedEvidence(grants, input.learned) : undefined;
   const findings: ReviewFinding[] = sortFindings([
     ...liveFindings(input.live, cluster, identity),
     ...auditFindings(audit, input.live, identity, t.rotation.review, input.now),
     ...lintFindings(input.lint.findings),
     ...grantFindings(t.name, grants),
+    ...learnedFindings(t.name, learned),
     ...clusterFindings(cluster, identity, t.name, input.environment, hash),
     ...(cluster.available
       ? liveKeyFindings({
@@ -259,6 +264,7 @@ export function reviewIdentity(input: IdentityReviewInput): IdentityReview {
     enforcement: enforcement(input),
     audit,
     ...(input.live ? { live: input.live } : {}),
+    ...(learned ? { learned } : {}),
     cluster,
     schedule: schedule(input, audit, cluster),
     findings,

@@ -151,6 +151,42 @@ export type LiveEvidence =
       readonly keyRejected?: boolean;
     };
 
+/** An operation the learning traffic performed (allowed), as the learn report counts it. */
+export interface LearnedOperation {
+  readonly action: string;
+  /** Index names it touched (none for cluster actions). */
+  readonly names: readonly string[];
+  /** The REST APIs that sent it (`search`, `bulk`, ...). */
+  readonly apis: readonly string[];
+  readonly count: number;
+}
+
+/** One privilege the template grants, and whether the learning traffic used it. */
+export interface LearnedPrivilege {
+  readonly descriptor: string;
+  readonly scope: 'cluster' | 'index';
+  readonly privilege: string;
+  readonly patterns: readonly string[];
+  /** Some allowed operation of the report is granted by this privilege on these patterns. */
+  readonly observed: boolean;
+  readonly operations: readonly LearnedOperation[];
+}
+
+/** A learn report (`eskeys learn`) as evidence of the access the identity really uses. */
+export interface LearnedEvidence {
+  /** The report file as shown. */
+  readonly file: string;
+  /** When the report was written (its file's modification time; the report holds no time). */
+  readonly writtenAt?: Date;
+  /** Requests observed while learning. */
+  readonly requests: number;
+  /** Requests refused while learning (the template does not grant them). */
+  readonly denied: number;
+  /** Requests no action could be resolved for. */
+  readonly unmapped: number;
+  readonly privileges: readonly LearnedPrivilege[];
+}
+
 /** Who owns a key (or who the review connects as): user and realm, as the cluster reports them. */
 export interface KeyOwner {
   readonly username: string;
@@ -224,6 +260,8 @@ export interface IdentityReview {
   readonly enforcement: Enforcement;
   readonly audit: AuditEvidence;
   readonly live?: LiveEvidence;
+  /** The learn report used as evidence of required access, when one was given or found. */
+  readonly learned?: LearnedEvidence;
   readonly cluster: ClusterState;
   readonly schedule: ReviewSchedule;
   readonly findings: readonly ReviewFinding[];

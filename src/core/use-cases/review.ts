@@ -13,6 +13,7 @@ import type { Reporter } from '../ports/basics.js';
 import type { RunProbesInput } from '../probes/types.js';
 import { reviewCompletedEvent, reviewDocument, reviewIdentity } from '../review/build-review.js';
 import { type AuditLogInput, parseAuditRecords } from '../review/evidence.js';
+import type { LearnedInput } from '../review/learned.js';
 import type { IdentityReview, KeyOwner, LiveEvidence, ReviewDocument } from '../review/types.js';
 import { type ManagedKey, parseManagedKeys } from '../rotation/key-metadata.js';
 import { effectiveOutputs } from '../templates/load-template.js';
@@ -56,6 +57,32 @@ export interface ReviewRequest {
   readonly actor: string;
   /** The reviewer signing the document off, if any (recorded by {@link recordSignOff}). */
   readonly signOff?: string;
+  /** Learn reports (`eskeys learn`) as evidence of the access each identity uses. */
+  readonly learned?: readonly LearnedInput[];
+}
+
+/**
+ * The learn report of each reviewed template, by template name. ConfigError (exit 2) for a report
+ * of a template not under review (naming both), or two reports of one template.
+ */
+export function learnReportsByTemplate(
+  templates: readonly { readonly template: RoleTemplate }[],
+  learned: readonly LearnedInput[],
+): Map<string, LearnedInput> {
+  const reviewed = templates.map((t) => t.template.name);
+  const out = new Map<string, LearnedInput>();
+  for (const l of learned) {
+    const name = l.report.template;
+    if (!reviewed.includes(name))
+      throw new ConfigError(
+        `${l.file} is the learn report of template ${name}, not of ${reviewed.length === 1 ? 'the reviewed template' : 'any reviewed template'} ${reviewed.join(', ')}`,
+      );
+    const other = out.get(name);
+    if (other)
+      throw new ConfigError(`${other.file} and ${l.file} are both learn reports of ${name}: pass one`);
+    out.set(name, l);
+  }
+  return out;
 }
 
 /** The review section of what the cluster says, before it is matched with each identity. */
@@ -66,6 +93,8 @@ export type ReviewClusterKeys =
 /** Builds the review document: audit evidence, the cluster's keys, live probes, findings and the decision. */
 export async function reviewProject(ports: ReviewPorts, request: ReviewRequest): Promise<ReviewDocument> {
   const { environment } = request;
+  // Before anything is read or connected: a report of the wrong template is bad input (exit 2).
+  const learned = learnReportsByTemplate(request.templates, request.learned ?? []);
   const audit = await ports.readAuditLog();
   const records = parseAuditRecords(audit);
   const access = await ports.openAdminCluster();
@@ -90,6 +119,7 @@ export async function reviewProject(ports: ReviewPorts, request: ReviewRequest):
         records,
         cluster,
         live,
+        learned: learned.get(template.name),
         now: ports.run.clock.now(),
       }),
     );
