@@ -180,8 +180,9 @@ export function planRotation(input: RotationPlanInput): RotationPlan {
  * The cluster-visible guard's tie-break, run right after creating a key: a key for the same
  * (template, environment) that was not there at planning time and is still valid belongs to
  * a rival rotation on another host. The older of the two (server creation time, then id)
- * wins; the other invalidates its own new key and stops (exit 4). Both sides apply the same
- * order to the same data, so exactly one key survives.
+ * wins; the other invalidates its own new key and stops (exit 4). The two sides do not always
+ * see the same data, though (see guard.ts): the winner also waits for the later rivals it sees
+ * to withdraw.
  */
 export function rivalThatWins(
   mine: { readonly id: string; readonly creation: Date },
@@ -189,10 +190,25 @@ export function rivalThatWins(
   keys: readonly ManagedKey[],
   now: Date,
 ): ManagedKey | undefined {
+  return rivalsOf(mine, knownKeyIds, keys, now).earlier;
+}
+
+/**
+ * The valid keys of other rotations that appeared since the plan, split by the tie-break: the
+ * first one that wins over ours (created earlier, or at the same instant with a smaller id), and
+ * those ours wins over (`later`).
+ */
+export function rivalsOf(
+  mine: { readonly id: string; readonly creation: Date },
+  knownKeyIds: readonly string[],
+  keys: readonly ManagedKey[],
+  now: Date,
+): { readonly earlier?: ManagedKey; readonly later: readonly ManagedKey[] } {
   const known = new Set(knownKeyIds);
   const rivals = keys.filter((k) => k.info.id !== mine.id && !known.has(k.info.id) && isValidKey(k, now));
-  return rivals.find((k) => {
+  const winsOverMine = (k: ManagedKey) => {
     const d = k.info.creation.getTime() - mine.creation.getTime();
     return d < 0 || (d === 0 && k.info.id < mine.id);
-  });
+  };
+  return { earlier: rivals.find(winsOverMine), later: rivals.filter((k) => !winsOverMine(k)) };
 }

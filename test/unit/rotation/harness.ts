@@ -62,9 +62,18 @@ export function rotationWorld(opts: { template?: RoleTemplate; outputs?: Partial
     envFiles,
     hooks,
     probes: probes.run,
+    // The guard's wait for a rival to withdraw: instant, recorded, and a hook for the test to act.
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      world.onSleep?.();
+    },
   };
+  const sleeps: number[] = [];
   let seq = 0;
   const world = {
+    sleeps,
+    /** Runs on each guard wait (e.g. the rival withdraws its key). */
+    onSleep: undefined as (() => void) | undefined,
     clock,
     cluster,
     envFiles,

@@ -244,6 +244,56 @@ describe('rotateKey', () => {
     expect(w.envFiles.writes).toHaveLength(2); // only the first creation's publish
   });
 
+  /** A rival rotation's pending key of generation 2 from another host, created `offsetMs` after now. */
+  function seedRival(w: ReturnType<typeof rotationWorld>, offsetMs: number) {
+    return w.cluster.seed({
+      name: 'email-search@prod#2',
+      creation: new Date(w.clock.now().getTime() + offsetMs),
+      metadata: {
+        managed_by: 'eskeys',
+        template: 'email-search',
+        environment: 'prod',
+        generation: 2,
+        state: 'pending',
+        created_by: 'ops@host2',
+      },
+    });
+  }
+
+  it('a rival created later that never withdraws (it was stored first and saw no rival) wins: ours backs off, nothing published', async () => {
+    // Elasticsearch stamps a key's creation before it stores the key, so a later-stamped rival can
+    // be stored, and pass its own guard, before ours exists. Ours then sees it as later; if ours went
+    // ahead too, two rotations would publish. So ours waits for it to withdraw, then backs off.
+    const w = rotationWorld();
+    await w.rotate({ mode: 'create' });
+    w.cluster.beforeCreate = () => {
+      w.cluster.beforeCreate = undefined;
+      seedRival(w, 1000);
+    };
+    const out = await w.rotate();
+    expect(out.status).toBe('lost_race');
+    expect(w.sleeps).toEqual(Array(20).fill(250)); // polled for 5 s, every 250 ms
+    const mine = w.keys().find((k) => k.meta.created_by === 'ops@host1' && k.meta.generation === 2)!;
+    expect(mine.info.invalidated).toBe(true);
+    expect(w.envFiles.writes).toHaveLength(2); // only the first creation's publish
+  });
+
+  it('a rival created later that withdraws (it saw ours and lost) lets ours go ahead after one wait', async () => {
+    const w = rotationWorld();
+    await w.rotate({ mode: 'create' });
+    let rivalId = '';
+    w.cluster.beforeCreate = () => {
+      w.cluster.beforeCreate = undefined;
+      rivalId = seedRival(w, 1000).id;
+    };
+    w.onSleep = () => {
+      void w.cluster.invalidateApiKeys([rivalId]);
+    };
+    const out = await w.rotate();
+    expect(out.status).toBe('completed');
+    expect(w.sleeps).toEqual([250]);
+  });
+
   it('rotating again within grace invalidates the older superseded key: at most two valid keys remain', async () => {
     const w = rotationWorld();
     await w.rotate({ mode: 'create' });

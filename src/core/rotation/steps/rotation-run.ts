@@ -23,6 +23,8 @@ export interface RotationDeps {
   readonly hooks: HookRunner;
   readonly probes: ProbeRunner;
   readonly signal?: AbortSignal;
+  /** Waits `ms` (the guard's wait for a rival to withdraw); tests pass an instant fake. @defaultValue a timer */
+  readonly sleep?: (ms: number) => Promise<void>;
   /**
    * Called after each step's `done` entry is durable. The CLI uses it for the test-only
    * crash hook (ESKEYS_TEST_CRASH_AFTER); production passes nothing.
