@@ -9,6 +9,7 @@ import {
 } from '../../core/matrix/matrix.js';
 import type { CliContext } from '../context.js';
 import type { IO } from '../io.js';
+import { formatWithJson, jsonOption } from '../json-flag.js';
 import { writeJson } from '../render/json.js';
 import { renderMarkdownTable, renderTable } from '../render/table.js';
 import { openWorkspace } from '../workspace.js';
@@ -40,6 +41,7 @@ export function matrixCommand(
         .choices(['table', 'markdown', 'json'])
         .default('table'),
     )
+    .addOption(jsonOption())
     .addOption(
       new Option('--config <file>', 'project config (default ./eskeys.config.json; env ESKEYS_CONFIG)'),
     )
@@ -55,7 +57,8 @@ export function matrixCommand(
     .action(
       async (
         paths: string[],
-        flags: { format: MatrixOptions['format']; neededFrom?: string; config?: string },
+        flags: { format: MatrixOptions['format']; json?: boolean; neededFrom?: string; config?: string },
+        cmd: Command,
       ) => {
         const neededFrom = flags.neededFrom
           ?.split(',')
@@ -68,7 +71,7 @@ export function matrixCommand(
           io: ctx.io,
           cwd: ctx.cwd,
           paths,
-          format: flags.format,
+          format: formatWithJson(cmd, flags),
           ...(neededFrom ? { neededFrom } : {}),
           config: flags.config ?? ctx.env.ESKEYS_CONFIG,
         });

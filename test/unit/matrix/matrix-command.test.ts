@@ -25,8 +25,15 @@ describe('eskeys matrix: flags → options', () => {
     [['a.json', 'b.json'], { paths: ['a.json', 'b.json'], format: 'table' }],
     [['--format', 'markdown'], { format: 'markdown' }],
     [['--needed-from', 'a, b'], { neededFrom: ['a', 'b'] }],
+    [['--json'], { format: 'json' }],
   ])('%j', async (argv, expected) => {
     expect(await parse(argv)).toMatchObject(expected);
+  });
+
+  it('rejects --json with another --format (exit 2)', async () => {
+    await expect(parse(['--format', 'markdown', '--json'])).rejects.toThrow(
+      new UsageError('--json contradicts --format markdown'),
+    );
   });
 });
 
