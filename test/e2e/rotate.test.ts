@@ -242,7 +242,8 @@ describe('eskeys create / rotate / status (built CLI against the sandbox)', { ti
     expect(twice).toMatchObject({
       code: 2,
       stdout: '',
-      stderr: 'eskeys: template given twice: "email-search" as argument and "other" with --template; give one\n',
+      stderr:
+        'eskeys: template given twice: "email-search" as argument and "other" with --template; give one\n',
     });
     expectNoSecretLeak(sb, dir, [create, rotate, verify, twice]);
   });
