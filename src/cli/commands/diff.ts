@@ -59,7 +59,6 @@ export function diffCommand(ctx: CliContext, run: (opts: DiffOptions) => Promise
     .addOption(
       new Option('--config <file>', 'project config (default ./eskeys.config.json; env ESKEYS_CONFIG)'),
     )
-    .addHelpText('after', '\nExit codes: 0 no access added, 1 access added, 2 invalid templates or usage.')
     .action(
       async (
         templates: string[],

@@ -26,6 +26,11 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   },
   lint: {
     examples: ['eskeys lint', 'eskeys lint email-search --json', 'eskeys lint roles/ --severity error'],
+    exitCodes: [
+      [ExitCode.ok, 'no error-level findings'],
+      [ExitCode.verificationFailed, 'error-level findings'],
+      [ExitCode.usage, 'invalid templates or bad usage'],
+    ],
   },
   matrix: {
     examples: [
@@ -42,6 +47,11 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     examples: [
       'eskeys diff roles/app.json roles/app-new.json',
       'eskeys diff roles/app.json --git main --json',
+    ],
+    exitCodes: [
+      [ExitCode.ok, 'the change adds no access'],
+      [ExitCode.verificationFailed, 'the change adds access'],
+      [ExitCode.usage, 'invalid templates or bad usage'],
     ],
   },
   schema: {

@@ -56,10 +56,6 @@ export function lintCommand(ctx: CliContext, run: (opts: LintOptions) => Promise
         .choices(['error', 'warning', 'info'])
         .default('info'),
     )
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 no error-level findings, 1 error-level findings, 2 invalid templates or usage.',
-    )
     .action(
       async (
         paths: string[],
