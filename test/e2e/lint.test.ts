@@ -46,6 +46,24 @@ describe('eskeys lint (built CLI)', () => {
     ]);
   });
 
+  it('prints the same JSON with --json as with --format json', async () => {
+    const file = 'test/fixtures/templates/enhanced.json';
+    const viaFlag = await eskeys(['lint', '--json', file], REPO);
+    const viaFormat = await eskeys(['lint', '--format', 'json', file], REPO);
+    expect(viaFlag.code).toBe(1);
+    expect(viaFlag.stderr).toBe('');
+    expect(JSON.parse(viaFlag.stdout).templates[0].findings.map((f: { rule: string }) => f.rule)).toEqual([
+      'grant-all',
+      'deny-probe-allowed',
+    ]);
+    expect(viaFlag.stdout).toBe(viaFormat.stdout);
+  });
+
+  it('exits 2 on --json with a contradicting --format, in one line', async () => {
+    const r = await eskeys(['lint', '--json', '--format', 'table'], REPO);
+    expect(r).toEqual({ code: 2, stdout: '', stderr: 'eskeys: --json contradicts --format table\n' });
+  });
+
   it('exits 2 on an unknown format', async () => {
     const r = await eskeys(['lint', '--format', 'xml'], REPO);
     expect(r.code).toBe(2);

@@ -223,6 +223,31 @@ describe('eskeys create / rotate / status (built CLI against the sandbox)', { ti
     expectNoSecretLeak(sb, dir, [refused, r]);
   });
 
+  it('takes the template name as an argument: create NAME, rotate NAME --yes, verify NAME', async () => {
+    const env = await freshEnvName();
+    const dir = projectWithEnv(env);
+    const create = await runCli(['create', 'email-search', '--env', env], dir);
+    expect(create.code, create.stderr).toBe(0);
+    const rotate = await runCli(['rotate', 'email-search', '--yes', '--env', env], dir);
+    expect(rotate.code, rotate.stderr).toBe(0);
+    expect(rotate.stdout).toMatch(new RegExp(`email-search@${env}#2 \\(…[\\w-]{4}\\) is live`));
+    const keys = (await statusKeys(dir)).filter((k) => k.environment === env);
+    expect(keys.map((k) => [k.generation, k.state])).toEqual([
+      [2, 'active'],
+      [1, 'superseded'],
+    ]);
+    const verify = await runCli(['verify', 'email-search', '--env', env, '--env-file', '.env'], dir);
+    expect(verify.code, verify.stderr).toBe(0);
+    const twice = await runCli(['rotate', 'email-search', '-t', 'other', '--yes', '--env', env], dir);
+    expect(twice).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr:
+        'eskeys: template given twice: "email-search" as argument and "other" with --template; give one\n',
+    });
+    expectNoSecretLeak(sb, dir, [create, rotate, verify, twice]);
+  });
+
   it('create refuses when a key exists; rotate --grace must be a duration', async () => {
     const env = await freshEnvName();
     const dir = projectWithEnv(env);

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { TEMPLATE_ARGUMENT, templateFrom } from '../template-argument.js';
 import { addRotationOptions, type RotateOptions, runRotate } from './rotate.js';
 
 /** Flags of `create` (the rotation flags without --grace/--now). */
@@ -16,8 +17,11 @@ export function createCommand(
   run: (opts: CreateOptions) => Promise<void> = runCreate,
 ): Command {
   const cmd = new Command('create').description('mint a key from a template, verify it and publish it');
-  addRotationOptions(cmd).action(async (flags: Omit<CreateOptions, 'ctx'>) => {
-    await run({ ...flags, ctx });
-  });
+  addRotationOptions(cmd)
+    .argument(TEMPLATE_ARGUMENT.name, TEMPLATE_ARGUMENT.description)
+    .action(async (positional: string | undefined, flags: Omit<CreateOptions, 'ctx'>) => {
+      const template = templateFrom(positional, flags.template);
+      await run({ ...flags, ...(template !== undefined ? { template } : {}), ctx });
+    });
   return cmd;
 }

@@ -6,6 +6,7 @@ import { ExitCode, ReportedError, TemplateError, UsageError } from '../../core/e
 import { parseTemplate } from '../../core/templates/index.js';
 import type { CliContext } from '../context.js';
 import type { IO } from '../io.js';
+import { formatWithJson, jsonOption } from '../json-flag.js';
 import { writeJson } from '../render/json.js';
 import { openWorkspace } from '../workspace.js';
 
@@ -54,14 +55,15 @@ export function diffCommand(ctx: CliContext, run: (opts: DiffOptions) => Promise
     .addOption(
       new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'),
     )
+    .addOption(jsonOption())
     .addOption(
       new Option('--config <file>', 'project config (default ./eskeys.config.json; env ESKEYS_CONFIG)'),
     )
-    .addHelpText('after', '\nExit codes: 0 no access added, 1 access added, 2 invalid templates or usage.')
     .action(
       async (
         templates: string[],
-        flags: { git?: string; format: DiffOptions['format']; config?: string },
+        flags: { git?: string; format: DiffOptions['format']; json?: boolean; config?: string },
+        cmd: Command,
       ) => {
         if (flags.git !== undefined) {
           if (templates.length !== 1) throw new UsageError('with --git, give exactly one template');
@@ -75,7 +77,7 @@ export function diffCommand(ctx: CliContext, run: (opts: DiffOptions) => Promise
           cwd: ctx.cwd,
           templates,
           ...(flags.git !== undefined ? { git: flags.git } : {}),
-          format: flags.format,
+          format: formatWithJson(cmd, flags),
           gitShow: gitShowFile,
           config: flags.config ?? ctx.env.ESKEYS_CONFIG,
         });

@@ -22,6 +22,7 @@ import {
 } from '../../core/templates/variable-owners.js';
 import type { CliContext } from '../context.js';
 import type { IO } from '../io.js';
+import { formatWithJson, jsonOption } from '../json-flag.js';
 import { writeJson } from '../render/json.js';
 import { renderTable } from '../render/table.js';
 import { openWorkspace } from '../workspace.js';
@@ -46,6 +47,7 @@ export function lintCommand(ctx: CliContext, run: (opts: LintOptions) => Promise
     .description('check role templates for dangerous or inconsistent grants (no cluster needed)')
     .argument('[paths...]', 'template files, directories or names (default: every template in roles/)')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(jsonOption())
     .addOption(
       new Option('--config <file>', 'project config (default ./eskeys.config.json; env ESKEYS_CONFIG)'),
     )
@@ -54,20 +56,17 @@ export function lintCommand(ctx: CliContext, run: (opts: LintOptions) => Promise
         .choices(['error', 'warning', 'info'])
         .default('info'),
     )
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 no error-level findings, 1 error-level findings, 2 invalid templates or usage.',
-    )
     .action(
       async (
         paths: string[],
-        flags: { format: 'table' | 'json'; severity: LintSeverity; config?: string },
+        flags: { format: 'table' | 'json'; json?: boolean; severity: LintSeverity; config?: string },
+        cmd: Command,
       ) => {
         await run({
           io: ctx.io,
           cwd: ctx.cwd,
           paths,
-          format: flags.format,
+          format: formatWithJson(cmd, flags),
           minSeverity: flags.severity,
           config: flags.config ?? ctx.env.ESKEYS_CONFIG,
         });

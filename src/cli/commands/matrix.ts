@@ -2,13 +2,17 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import {
   buildMatrix,
+  declaredBy,
   type MatrixCell,
+  type MatrixViolation,
   matrixViolations,
   type Need,
   type PermissionMatrix,
+  referenceViolations,
 } from '../../core/matrix/matrix.js';
 import type { CliContext } from '../context.js';
 import type { IO } from '../io.js';
+import { formatWithJson, jsonOption } from '../json-flag.js';
 import { writeJson } from '../render/json.js';
 import { renderMarkdownTable, renderTable } from '../render/table.js';
 import { openWorkspace } from '../workspace.js';
@@ -21,7 +25,7 @@ export interface MatrixOptions {
   readonly paths: readonly string[];
   /** @defaultValue 'table' */
   readonly format: 'table' | 'markdown' | 'json';
-  /** Templates whose probes fill the "needed?" column. @defaultValue every template */
+  /** Templates whose probes fill a reference "needed?" column. @defaultValue none: no such column */
   readonly neededFrom?: readonly string[];
   /** `--config` or ESKEYS_CONFIG: the project config (templates_dir); default ./eskeys.config.json. */
   readonly config?: string;
@@ -33,29 +37,32 @@ export function matrixCommand(
   run: (opts: MatrixOptions) => Promise<void> = runMatrix,
 ): Command {
   return new Command('matrix')
-    .description('permission matrix: probe operations × templates, with what the probes say is needed')
+    .description('permission matrix: probe operations × templates, each judged against its own probes')
     .argument('[paths...]', 'template files, directories or names (default: every template in roles/)')
     .addOption(
       new Option('--format <format>', 'output format')
         .choices(['table', 'markdown', 'json'])
         .default('table'),
     )
+    .addOption(jsonOption())
     .addOption(
       new Option('--config <file>', 'project config (default ./eskeys.config.json; env ESKEYS_CONFIG)'),
     )
     .option(
       '--needed-from <templates>',
-      'comma-separated template names whose probes fill the needed? column (default: all)',
+      "add a needed? column from these templates' probes and judge every template against it (comma-separated names)",
     )
     .addHelpText(
       'after',
-      '\nCells: ✓ allowed, ✗ denied; "!" marks a cell that contradicts the template\'s own probe.\n' +
-        'needed?: yes = some allow probe lists it, no = some deny probe lists it.',
+      '\nCells: ✓ allowed, ✗ denied; then what the template\'s own probes declare: "needed" (an allow\n' +
+        'probe), "forbidden" (a deny probe), nothing (not declared); "!" where its privileges contradict it.\n' +
+        'needed? (only with --needed-from): yes = an allow probe of those templates lists it, no = a deny probe.',
     )
     .action(
       async (
         paths: string[],
-        flags: { format: MatrixOptions['format']; neededFrom?: string; config?: string },
+        flags: { format: MatrixOptions['format']; json?: boolean; neededFrom?: string; config?: string },
+        cmd: Command,
       ) => {
         const neededFrom = flags.neededFrom
           ?.split(',')
@@ -68,7 +75,7 @@ export function matrixCommand(
           io: ctx.io,
           cwd: ctx.cwd,
           paths,
-          format: flags.format,
+          format: formatWithJson(cmd, flags),
           ...(neededFrom ? { neededFrom } : {}),
           config: flags.config ?? ctx.env.ESKEYS_CONFIG,
         });
@@ -96,8 +103,19 @@ export async function runMatrix(opts: MatrixOptions): Promise<void> {
     writeJson(opts.io, matrixToJson(matrix));
     return;
   }
-  const header = ['operation', 'action', 'needed?', ...matrix.templates.map((t) => t.name)];
-  const rows = matrix.rows.map((r) => [r.op.id, r.op.action, needLabel(r.needed), ...r.cells.map(cellLabel)]);
+  const reference = matrix.neededFrom.length > 0;
+  const header = [
+    'operation',
+    'action',
+    ...(reference ? ['needed?'] : []),
+    ...matrix.templates.map((t) => t.name),
+  ];
+  const rows = matrix.rows.map((r) => [
+    r.op.id,
+    r.op.action,
+    ...(reference ? [needLabel(r.needed)] : []),
+    ...r.cells.map(cellLabel),
+  ]);
   if (opts.format === 'markdown') {
     const mdRows = rows.map((r) => [`\`${r[0]}\``, `\`${r[1]}\``, ...r.slice(2)]);
     opts.io.stdout.write(renderMarkdownTable(header, mdRows));
@@ -116,7 +134,12 @@ function needLabel(n: Need): string {
 }
 
 function cellLabel(c: MatrixCell): string {
-  return (c.allowed ? '✓' : '✗') + (c.contradictsOwnProbe ? ' !' : '');
+  const declared = declaredBy(c);
+  return [
+    c.allowed ? '✓' : '✗',
+    ...(declared ? [declared] : []),
+    ...(c.contradictsOwnProbe ? ['!'] : []),
+  ].join(' ');
 }
 
 function footnotes(matrix: PermissionMatrix): string[] {
@@ -126,11 +149,22 @@ function footnotes(matrix: PermissionMatrix): string[] {
   }
   for (const v of matrixViolations(matrix)) {
     if (v.allowsForbidden.length > 0)
-      notes.push(`${v.template} allows what must not be: ${v.allowsForbidden.join(', ')}`);
+      notes.push(`${v.template} allows what its own deny probes forbid: ${v.allowsForbidden.join(', ')}`);
     if (v.lacksNeeded.length > 0)
-      notes.push(`${v.template} lacks what is needed: ${v.lacksNeeded.join(', ')}`);
+      notes.push(`${v.template} lacks what its own allow probes need: ${v.lacksNeeded.join(', ')}`);
+  }
+  const reference = matrix.neededFrom.join(', ');
+  for (const v of referenceViolations(matrix)) {
+    if (v.allowsForbidden.length > 0)
+      notes.push(`${v.template} allows what ${reference} must not: ${v.allowsForbidden.join(', ')}`);
+    if (v.lacksNeeded.length > 0)
+      notes.push(`${v.template} lacks what ${reference} needs: ${v.lacksNeeded.join(', ')}`);
   }
   return notes;
+}
+
+function violationJson(v: MatrixViolation): unknown {
+  return { template: v.template, allows_forbidden: v.allowsForbidden, lacks_needed: v.lacksNeeded };
 }
 
 /** The JSON form of the matrix: stable, machine-oriented. */
@@ -152,16 +186,14 @@ export function matrixToJson(matrix: PermissionMatrix): unknown {
             patterns: c.patterns,
             granted_by: c.grantedBy,
             probe: c.expectation ?? null,
+            declared: declaredBy(c) ?? null,
             contradicts_own_probe: c.contradictsOwnProbe,
             violates_needed: c.violatesNeed,
           },
         ]),
       ),
     })),
-    violations: matrixViolations(matrix).map((v) => ({
-      template: v.template,
-      allows_forbidden: v.allowsForbidden,
-      lacks_needed: v.lacksNeeded,
-    })),
+    violations: matrixViolations(matrix).map(violationJson),
+    reference_violations: referenceViolations(matrix).map(violationJson),
   };
 }

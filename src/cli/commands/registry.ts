@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { addCommandHelp } from '../help.js';
+import { COMMAND_HELP } from './help-texts.js';
 
 /** A top-level verb: its name and summary are known up front; its module loads only when run. */
 export interface CommandEntry {
@@ -12,7 +14,7 @@ export interface CommandEntry {
  * Every verb of eskeys. Only the invoked verb's module is imported, which keeps
  * `eskeys --help` and `eskeys lint` free of the client, prompts and scheduler.
  */
-export const COMMANDS: readonly CommandEntry[] = [
+const VERBS: readonly CommandEntry[] = [
   {
     name: 'init',
     summary: 'write a first role template from what the application does',
@@ -113,4 +115,19 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'run the local Elasticsearch-compatible sandbox cluster',
     load: async (ctx) => (await import('./sandbox.js')).sandboxCommand(ctx),
   },
+  {
+    name: 'completion',
+    summary: 'print a shell completion script (bash, zsh or fish)',
+    load: async (ctx) => (await import('./completion.js')).completionCommand(ctx),
+  },
 ];
+
+/** Every verb, its `--help` ending with its examples and exit codes (help-texts.ts). */
+export const COMMANDS: readonly CommandEntry[] = VERBS.map((entry) => ({
+  ...entry,
+  load: async (ctx) => {
+    const help = COMMAND_HELP[entry.name];
+    const cmd = await entry.load(ctx);
+    return help ? addCommandHelp(cmd, help) : cmd;
+  },
+}));

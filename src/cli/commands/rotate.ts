@@ -15,6 +15,7 @@ import type { CliContext } from '../context.js';
 import { addClusterOptions, type ClusterFlags, loadProject, type Project } from '../project.js';
 import { writeJson } from '../render/json.js';
 import { type FileDiff, outcomeJson, renderOutcome, renderPlan } from '../render/rotation-report.js';
+import { TEMPLATE_ARGUMENT, templateFrom } from '../template-argument.js';
 
 /** Flags of `rotate`/`create` plus the ports they use. */
 export interface RotateOptions extends ClusterFlags {
@@ -299,9 +300,11 @@ export function rotateCommand(
         'leave the old key valid and untouched (exit 5) when retiring it would narrow it: the admin no longer holds all its privileges',
       ),
     )
-    .action(async (flags: Omit<RotateOptions, 'ctx' | 'mode'>) => {
+    .argument(TEMPLATE_ARGUMENT.name, TEMPLATE_ARGUMENT.description)
+    .action(async (positional: string | undefined, flags: Omit<RotateOptions, 'ctx' | 'mode'>) => {
       if (flags.now && flags.grace) throw new UsageError('--now and --grace exclude each other');
-      await run({ ...flags, ctx, mode: 'rotate' });
+      const template = templateFrom(positional, flags.template);
+      await run({ ...flags, ...(template !== undefined ? { template } : {}), ctx, mode: 'rotate' });
     });
   return cmd;
 }

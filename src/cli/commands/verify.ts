@@ -19,6 +19,7 @@ import {
   renderProbeTable,
   summarise,
 } from '../render/probe-matrix.js';
+import { TEMPLATE_ARGUMENT, templateFrom } from '../template-argument.js';
 
 /** Output formats of `eskeys verify`. */
 export type VerifyFormat = 'table' | 'json' | 'junit';
@@ -47,7 +48,8 @@ export function verifyCommand(
     .description(
       'probe the deployed key live: what it must do succeeds, what it must not do gets 403 (changes nothing of the consumer)',
     )
-    .requiredOption('-t, --template <name>', 'role template: a name in the templates directory or a file')
+    .argument(TEMPLATE_ARGUMENT.name, TEMPLATE_ARGUMENT.description)
+    .option('-t, --template <name>', 'role template: a name in the templates directory or a file')
     .option('--key-env <var>', 'read the key from this environment variable (default: the template key_var)')
     .option('--env-file <file>', "read the key from this env file (default: the template's env files)")
     .addOption(new Option('--format <format>', 'report format').choices(['table', 'json', 'junit']))
@@ -66,12 +68,15 @@ Exit codes: 0 every probe passed · 1 a probe failed · 2 bad usage, config or t
 3 cluster unreachable, the key was rejected (401), or probes inconclusive because the cluster was
 busy (429/503/timeouts on every try) · 130 interrupted (canaries removed first).`,
   );
-  return cmd.action(async (flags: VerifyOptions & { json?: boolean }) => {
+  return cmd.action(async (positional: string | undefined, flags: VerifyOptions & { json?: boolean }) => {
+    const template = templateFrom(positional, flags.template);
+    if (template === undefined)
+      throw new UsageError('a template is required: eskeys verify NAME (or --template NAME)');
     if (flags.keyEnv && flags.envFile) throw new UsageError('pass either --key-env or --env-file, not both');
     if (flags.json && flags.format && flags.format !== 'json')
       throw new UsageError(`--json contradicts --format ${flags.format}`);
     const { json, ...rest } = flags;
-    await run(ctx, { ...rest, format: json ? 'json' : flags.format });
+    await run(ctx, { ...rest, template, format: json ? 'json' : flags.format });
   });
 }
 

@@ -38,6 +38,7 @@ describe('eskeys diff: flags → options', () => {
     [['old.json', 'new.json'], { templates: ['old.json', 'new.json'], format: 'text' }],
     [['roles/x.json', '--git', 'main'], { templates: ['roles/x.json'], git: 'main' }],
     [['a', 'b', '--format', 'json'], { format: 'json' }],
+    [['a', 'b', '--json'], { format: 'json' }],
   ])('%j', async (argv, expected) => {
     expect(await parse(argv)).toMatchObject(expected);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type LintOptions, lintCommand, runLint } from '../../../src/cli/commands/lint.js';
-import { ReportedError } from '../../../src/core/errors.js';
+import { ReportedError, UsageError } from '../../../src/core/errors.js';
 import { bufferIO, cliContext, repoFile, templateInput, tempProject } from '../templates/support.js';
 
 async function parse(argv: string[]): Promise<LintOptions> {
@@ -30,8 +30,16 @@ describe('eskeys lint: flags → options', () => {
     [['roles/a.json', 'b'], { paths: ['roles/a.json', 'b'] }],
     [['--format', 'json'], { format: 'json' }],
     [['--severity', 'error'], { minSeverity: 'error' }],
+    [['--json'], { format: 'json' }],
+    [['--json', '--format', 'json'], { format: 'json' }],
   ])('%j', async (argv, expected) => {
     expect(await parse(argv)).toMatchObject(expected);
+  });
+
+  it('rejects --json with another --format (exit 2)', async () => {
+    await expect(parse(['--json', '--format', 'table'])).rejects.toThrow(
+      new UsageError('--json contradicts --format table'),
+    );
   });
 
   it('rejects an unknown format', async () => {

@@ -25,8 +25,15 @@ describe('eskeys matrix: flags → options', () => {
     [['a.json', 'b.json'], { paths: ['a.json', 'b.json'], format: 'table' }],
     [['--format', 'markdown'], { format: 'markdown' }],
     [['--needed-from', 'a, b'], { neededFrom: ['a', 'b'] }],
+    [['--json'], { format: 'json' }],
   ])('%j', async (argv, expected) => {
     expect(await parse(argv)).toMatchObject(expected);
+  });
+
+  it('rejects --json with another --format (exit 2)', async () => {
+    await expect(parse(['--format', 'markdown', '--json'])).rejects.toThrow(
+      new UsageError('--json contradicts --format markdown'),
+    );
   });
 });
 
@@ -45,12 +52,15 @@ describe('runMatrix', () => {
       /^operation\s+action\s+needed\?\s+enhanced\s+minimal-with-write\s+email-search$/,
     );
     expect(lines.find((l) => l.startsWith('doc.delete '))).toMatch(
-      /indices:data\/write\/delete\s+no\s+✓\s+✓ !\s+✗$/,
+      /indices:data\/write\/delete\s+no\s+✓\s+✓ forbidden !\s+✗ forbidden$/,
     );
-    expect(lines.find((l) => l.startsWith('index.delete '))).toMatch(/no\s+✓ !\s+✗\s+✗$/);
+    expect(lines.find((l) => l.startsWith('index.delete '))).toMatch(
+      /no\s+✓ forbidden !\s+✗ forbidden\s+✗ forbidden$/,
+    );
     expect(io.out()).toContain("! the template's own probe expects the opposite (see eskeys lint)");
+    expect(io.out()).toContain('minimal-with-write allows what its own deny probes forbid: doc.delete\n');
     expect(io.out()).toContain(
-      'minimal-with-write allows what must not be: doc.delete, bulk.delete, delete_by_query',
+      'minimal-with-write allows what email-search must not: doc.delete, bulk.delete, delete_by_query\n',
     );
   });
 
@@ -58,10 +68,12 @@ describe('runMatrix', () => {
     const io = bufferIO();
     await runMatrix({ io, cwd: project(), paths: ['email-search'], format: 'markdown' });
     const lines = io.out().split('\n');
-    expect(lines[0]).toBe('| operation | action | needed? | email-search |');
-    expect(lines[1]).toBe('| --- | --- | --- | --- |');
-    expect(lines).toContain('| `doc.delete` | `indices:data/write/delete` | no | ✗ |');
-    expect(lines).toContain('| `doc.index` | `indices:data/write/index:op_type/index` | yes | ✓ |');
+    expect(lines[0]).toBe('| operation | action | email-search |');
+    expect(lines[1]).toBe('| --- | --- | --- |');
+    // roles/email-search.json: deny probe doc.delete, allow probe doc.index, none for doc.create.
+    expect(lines).toContain('| `doc.delete` | `indices:data/write/delete` | ✗ forbidden |');
+    expect(lines).toContain('| `doc.index` | `indices:data/write/index:op_type/index` | ✓ needed |');
+    expect(lines).toContain('| `doc.create` | `indices:data/write/index:op_type/create` | ✓ |');
   });
 
   it('renders JSON with patterns and granting privileges', async () => {
@@ -74,18 +86,24 @@ describe('runMatrix', () => {
       title: 'delete a document',
       scope: 'index',
       action: 'indices:data/write/delete',
-      needed: 'no',
+      needed: null,
       templates: {
         'minimal-with-write': {
           allowed: true,
           patterns: ['gmail_emails-*'],
           granted_by: ['write'],
           probe: 'deny',
+          declared: 'forbidden',
           contradicts_own_probe: true,
-          violates_needed: true,
+          violates_needed: false,
         },
       },
     });
+    expect(json.needed_from).toEqual([]);
+    expect(json.violations).toEqual([
+      { template: 'minimal-with-write', allows_forbidden: ['doc.delete'], lacks_needed: [] },
+    ]);
+    expect(json.reference_violations).toEqual([]);
   });
 
   it('fails with every problem of invalid templates', async () => {

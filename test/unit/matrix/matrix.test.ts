@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildMatrix, matrixViolations } from '../../../src/core/matrix/matrix.js';
+import { buildMatrix, matrixViolations, referenceViolations } from '../../../src/core/matrix/matrix.js';
 import { PROBE_OPERATION_IDS } from '../../../src/core/probes/catalogue.js';
 import { parseTemplate } from '../../../src/core/templates/load-template.js';
 
@@ -64,6 +64,27 @@ describe('permission matrix of the shipped templates', () => {
     expect(matrix.rows.flatMap((r) => r.cells.filter((c) => c.contradictsOwnProbe))).toEqual([]);
   });
 
+  it('judges each template against its own probes only: ingest-writer lacks nothing email-search needs', () => {
+    // Regression (issue 15 item 6): merging every template's probes made ingest-writer "lack"
+    // cluster.health, template.put, ... which only email-search's allow probes list.
+    const m = buildMatrix([load('roles/email-search.json'), load('roles/ingest-writer.json')]);
+    expect(matrixViolations(m)).toEqual([
+      { template: 'email-search', allowsForbidden: [], lacksNeeded: [] },
+      { template: 'ingest-writer', allowsForbidden: [], lacksNeeded: [] },
+    ]);
+    expect(m.neededFrom).toEqual([]);
+    expect(m.rows.every((r) => r.needed === undefined && r.cells.every((c) => !c.violatesNeed))).toBe(true);
+    // ingest-writer's probes: allow doc.create; deny search (roles/ingest-writer.json).
+    const row = (id: string) => m.rows.find((r) => r.op.id === id)!.cells[1]!;
+    expect(row('doc.create')).toMatchObject({
+      allowed: true,
+      expectation: 'allow',
+      contradictsOwnProbe: false,
+    });
+    expect(row('search')).toMatchObject({ allowed: false, expectation: 'deny', contradictsOwnProbe: false });
+    expect(row('cluster.health').expectation).toBeUndefined();
+  });
+
   it('takes the needed column from one template on request', () => {
     const m = buildMatrix(shipped, ['email-search']);
     const needed = Object.fromEntries(m.rows.map((r) => [r.op.id, r.needed]));
@@ -104,8 +125,19 @@ describe('the email-search story: original, enhanced, minimal-with-write, minima
     });
   });
 
-  it('flags what each template allows but must not, and lacks but needs', () => {
+  it('flags what each template allows although its own deny probes forbid it', () => {
+    // enhanced grants all (so index.delete) and denies index.delete in its probes;
+    // minimal-with-write grants write (so doc.delete) and denies doc.delete.
     expect(matrixViolations(matrix)).toEqual([
+      { template: 'original', allowsForbidden: [], lacksNeeded: [] },
+      { template: 'enhanced', allowsForbidden: ['index.delete'], lacksNeeded: [] },
+      { template: 'minimal-with-write', allowsForbidden: ['doc.delete'], lacksNeeded: [] },
+      { template: 'email-search', allowsForbidden: [], lacksNeeded: [] },
+    ]);
+  });
+
+  it('flags, against the reference email-search, what each template allows but must not, and lacks but needs', () => {
+    expect(referenceViolations(matrix)).toEqual([
       {
         template: 'original',
         allowsForbidden: ['doc.delete', 'bulk.delete', 'delete_by_query'],
@@ -133,13 +165,13 @@ describe('the email-search story: original, enhanced, minimal-with-write, minima
   });
 
   it('marks a conflict when templates disagree about an operation', () => {
-    const m = buildMatrix(inputs);
+    const m = buildMatrix(inputs, ['original', 'enhanced', 'minimal-with-write', 'email-search']);
     // email-search allows index.create, none denies it; original denies index.delete like email-search.
     expect(m.rows.find((r) => r.op.id === 'index.delete')?.needed).toBe('no');
-    const conflicting = buildMatrix([
-      load('roles/email-search.json'),
-      load('roles/dashboard-readonly.json'),
-    ]).rows.find((r) => r.op.id === 'doc.index');
+    const conflicting = buildMatrix(
+      [load('roles/email-search.json'), load('roles/dashboard-readonly.json')],
+      ['email-search', 'dashboard-readonly'],
+    ).rows.find((r) => r.op.id === 'doc.index');
     expect(conflicting?.needed).toBe('conflict');
   });
 });

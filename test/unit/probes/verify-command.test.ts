@@ -51,6 +51,7 @@ describe('eskeys verify: argv → options', () => {
   it.each([
     [['-t', 'email-search'], { template: 'email-search', format: undefined }],
     [['--template', 'x', '--json'], { template: 'x', format: 'json' }],
+    [['email-search', '--json'], { template: 'email-search', format: 'json' }],
     [
       ['--template', 'x', '--format', 'junit', '-o', 'r.xml'],
       { template: 'x', format: 'junit', output: 'r.xml' },
@@ -73,15 +74,19 @@ describe('eskeys verify: argv → options', () => {
       'pass either --key-env or --env-file, not both',
     ],
     [['verify', '--template', 'x', '--json', '--format', 'junit'], '--json contradicts --format junit'],
+    [
+      ['verify', 'a', '--template', 'b'],
+      'template given twice: "a" as argument and "b" with --template; give one',
+    ],
   ])('rejects %j with exit 2', async (argv, message) => {
     const c = ctx();
     expect(await run(argv, c)).toBe(2);
     expect(c.err()).toBe(`eskeys: ${message}\n`);
   });
 
-  it('requires --template', async () => {
+  it('requires a template (argument or --template)', async () => {
     const c = ctx();
     expect(await run(['verify'], c)).toBe(2);
-    expect(c.err()).toContain("required option '-t, --template <name>' not specified");
+    expect(c.err()).toBe('eskeys: a template is required: eskeys verify NAME (or --template NAME)\n');
   });
 });

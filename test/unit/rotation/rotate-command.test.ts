@@ -34,6 +34,8 @@ describe('rotate/create argv → options (the run seam)', () => {
       want: { now: true, yes: true, env: 'prod', json: true },
     },
     { argv: ['-t', 'x', '--grace', '2h', '--dry-run'], want: { grace: '2h', dryRun: true } },
+    { argv: ['email-search', '--yes'], want: { template: 'email-search', yes: true } },
+    { argv: ['email-search', '-t', 'email-search'], want: { template: 'email-search' } },
   ])('rotate $argv', async ({ argv, want }) => {
     const run = vi.fn(async (_o: RotateOptions) => {});
     const cmd = rotateCommand(fakeContext({ cwd: '/tmp' }), run).exitOverride();
@@ -46,6 +48,23 @@ describe('rotate/create argv → options (the run seam)', () => {
     await expect(
       cmd.parseAsync(['-t', 'x', '--now', '--grace', '1h'], { from: 'user' }),
     ).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it.each([
+    { verb: 'rotate', command: rotateCommand },
+    { verb: 'create', command: createCommand },
+  ])('$verb: a positional name and a different --template is exit 2 naming both', async ({ command }) => {
+    const cmd = command(fakeContext({ cwd: '/tmp' }), async () => {}).exitOverride();
+    await expect(cmd.parseAsync(['a', '--template', 'b'], { from: 'user' })).rejects.toThrow(
+      new UsageError('template given twice: "a" as argument and "b" with --template; give one'),
+    );
+  });
+
+  it('create takes the template name as its argument', async () => {
+    const run = vi.fn(async () => {});
+    const cmd = createCommand(fakeContext({ cwd: '/tmp' }), run).exitOverride();
+    await cmd.parseAsync(['email-search', '--env', 'prod'], { from: 'user' });
+    expect(run.mock.calls[0]).toMatchObject([{ template: 'email-search', env: 'prod' }]);
   });
 
   it('create has no --now', async () => {
