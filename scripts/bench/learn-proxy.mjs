@@ -4,11 +4,14 @@
 // keep-alive clients (ratio proxy/direct), and the learn process's peak RSS after 100,000 and
 // after BENCH_LEARN_REQUESTS (default 1,000,000) requests: counts, not logs, so it stays flat.
 //
-// Throughput has a third arm, a bare `node:http` pass-through proxy (bare-proxy.mjs): the floor
-// of any Node proxy on this machine, so the report separates what Node's HTTP stack costs from
-// what eskeys adds. All arms share the load generator, the sandbox (both in this process), 16
-// keep-alive client connections and keep-alive upstream pools; rounds are interleaved
-// (direct, bare, learn, direct, ...) and each arm's median round is reported.
+// Throughput has two more arms: a bare `node:http` pass-through proxy (bare-proxy.mjs), the floor
+// of any Node HTTP proxy on this machine, so the report separates what Node's HTTP stack costs
+// from what eskeys adds; and a TCP relay parsing nothing (tcp-relay.mjs), the cost of the extra
+// process hop alone. The sandbox runs in this process with the load generator, so direct is one
+// process and every proxied arm two, as for a real application. All arms share the load
+// generator, the sandbox, 16 keep-alive client connections and keep-alive upstream
+// connections; rounds are interleaved (direct, relay, bare, learn, direct, ...) and each arm's
+// median round is reported.
 //
 //   node scripts/bench/learn-proxy.mjs                       (needs a built dist/: npm run build)
 //   BENCH_LEARN_REQUESTS=300000 node scripts/bench/learn-proxy.mjs
@@ -63,6 +66,11 @@ function startProxy(args, dir) {
 /** Starts `eskeys learn` in front of the sandbox. */
 function startLearn(dir) {
   return startProxy([CLI, 'learn', '--upstream', sandbox.url, '--port', '0', '--name', 'bench-app'], dir);
+}
+
+/** Starts the TCP relay (no HTTP parsing at all) in front of the sandbox. */
+function startRelay(dir) {
+  return startProxy([new URL('./tcp-relay.mjs', import.meta.url).pathname, sandbox.url], dir);
 }
 
 /** Starts the bare pass-through proxy in front of the sandbox. */
@@ -181,14 +189,23 @@ try {
 
   const bareProxy = await startBare(dir);
   const bare = new URL(bareProxy.url);
-  const rounds = { direct: [], bare: [], learn: [] };
+  const tcpRelay = await startRelay(dir);
+  const relay = new URL(tcpRelay.url);
+  const rounds = { direct: [], relay: [], bare: [], learn: [] };
   for (let round = 0; round < ROUNDS; round++) {
     rounds.direct.push(await throughput(direct));
+    rounds.relay.push(await throughput(relay));
     rounds.bare.push(await throughput(bare));
     rounds.learn.push(await throughput(proxied));
   }
   bareProxy.child.kill('SIGINT');
-  const best = { direct: median(rounds.direct), bare: median(rounds.bare), proxied: median(rounds.learn) };
+  tcpRelay.child.kill('SIGINT');
+  const best = {
+    direct: median(rounds.direct),
+    relay: median(rounds.relay),
+    bare: median(rounds.bare),
+    proxied: median(rounds.learn),
+  };
   const ratio = best.proxied / best.direct;
   report(
     'learn proxy: throughput, 16 keep-alive clients',
@@ -196,6 +213,13 @@ try {
     `${ratio.toFixed(2)}x direct`,
     '>= 0.8x direct',
     ratio >= 0.8,
+  );
+  report(
+    'TCP relay (no HTTP parsing; the process hop alone): throughput, 16 keep-alive clients',
+    `${best.relay.toFixed(0)} req/s vs direct ${best.direct.toFixed(0)} req/s`,
+    `${(best.relay / best.direct).toFixed(2)}x direct`,
+    undefined,
+    undefined,
   );
   report(
     'bare node:http proxy (floor of any Node proxy): throughput, 16 keep-alive clients',
