@@ -4,16 +4,26 @@
 // keep-alive clients (ratio proxy/direct), and the learn process's peak RSS after 100,000 and
 // after BENCH_LEARN_REQUESTS (default 1,000,000) requests: counts, not logs, so it stays flat.
 //
+// Throughput has two more arms: a bare `node:http` pass-through proxy (bare-proxy.mjs), the floor
+// of any Node HTTP proxy on this machine, so the report separates what Node's HTTP stack costs
+// from what eskeys adds; and a TCP relay parsing nothing (tcp-relay.mjs), the cost of the extra
+// process hop alone. The sandbox runs in this process with the load generator, so direct is one
+// process and every proxied arm two, as for a real application. All arms share the load
+// generator, the sandbox, 16 keep-alive client connections and keep-alive upstream
+// connections; rounds are interleaved (direct, relay, bare, learn, direct, ...) and each arm's
+// median round is reported.
+//
 //   node scripts/bench/learn-proxy.mjs                       (needs a built dist/: npm run build)
 //   BENCH_LEARN_REQUESTS=300000 node scripts/bench/learn-proxy.mjs
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { CLI, makeTemp, percentile, report, rmTemp, startBenchSandbox } from './lib.mjs';
+import { CLI, makeTemp, median, percentile, report, rmTemp, startBenchSandbox } from './lib.mjs';
 
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 2000);
 const THROUGHPUT_MS = Number(process.env.BENCH_DURATION_MS ?? 3000);
 const CONCURRENCY = 16;
+const ROUNDS = Number(process.env.BENCH_THROUGHPUT_ROUNDS ?? 5);
 const RSS_FIRST = Number(process.env.BENCH_LEARN_FIRST ?? 100_000);
 const RSS_TOTAL = Number(process.env.BENCH_LEARN_REQUESTS ?? 1_000_000);
 
@@ -39,13 +49,9 @@ const WORKLOAD = [
   { method: 'HEAD', path: '/bench-books' },
 ];
 
-/** Starts `eskeys learn` in front of the sandbox; resolves with its URL and process. */
-function startLearn(dir) {
-  const child = spawn(
-    process.execPath,
-    [CLI, 'learn', '--upstream', sandbox.url, '--port', '0', '--name', 'bench-app'],
-    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+/** Starts a proxy process; resolves with its URL and process once it says where it listens. */
+function startProxy(args, dir) {
+  const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   return new Promise((resolve, reject) => {
     child.stderr.on('data', (d) => {
@@ -53,8 +59,23 @@ function startLearn(dir) {
       const m = /listening on (http:\/\/\S+),/.exec(err);
       if (m) resolve({ child, url: m[1] });
     });
-    child.on('exit', (code) => reject(new Error(`eskeys learn exited ${code}: ${err}`)));
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${err}`)));
   });
+}
+
+/** Starts `eskeys learn` in front of the sandbox. */
+function startLearn(dir) {
+  return startProxy([CLI, 'learn', '--upstream', sandbox.url, '--port', '0', '--name', 'bench-app'], dir);
+}
+
+/** Starts the TCP relay (no HTTP parsing at all) in front of the sandbox. */
+function startRelay(dir) {
+  return startProxy([new URL('./tcp-relay.mjs', import.meta.url).pathname, sandbox.url], dir);
+}
+
+/** Starts the bare pass-through proxy in front of the sandbox. */
+function startBare(dir) {
+  return startProxy([new URL('./bare-proxy.mjs', import.meta.url).pathname, sandbox.url], dir);
 }
 
 /** One request on a keep-alive agent; resolves with its latency in ms. */
@@ -166,23 +187,56 @@ try {
     undefined,
   );
 
-  let best = { direct: 0, proxied: 0 };
-  for (let round = 0; round < 2; round++) {
-    best = {
-      direct: Math.max(best.direct, await throughput(direct)),
-      proxied: Math.max(best.proxied, await throughput(proxied)),
-    };
+  const bareProxy = await startBare(dir);
+  const bare = new URL(bareProxy.url);
+  const tcpRelay = await startRelay(dir);
+  const relay = new URL(tcpRelay.url);
+  const rounds = { direct: [], relay: [], bare: [], learn: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    rounds.direct.push(await throughput(direct));
+    rounds.relay.push(await throughput(relay));
+    rounds.bare.push(await throughput(bare));
+    rounds.learn.push(await throughput(proxied));
   }
+  bareProxy.child.kill('SIGINT');
+  tcpRelay.child.kill('SIGINT');
+  const best = {
+    direct: median(rounds.direct),
+    relay: median(rounds.relay),
+    bare: median(rounds.bare),
+    proxied: median(rounds.learn),
+  };
   const ratio = best.proxied / best.direct;
   report(
     'learn proxy: throughput, 16 keep-alive clients',
-    `${best.proxied.toFixed(0)} req/s vs direct ${best.direct.toFixed(0)} req/s`,
+    `${best.proxied.toFixed(0)} req/s vs direct ${best.direct.toFixed(0)} req/s (medians of ${ROUNDS} interleaved rounds)`,
     `${ratio.toFixed(2)}x direct`,
     '>= 0.8x direct',
     ratio >= 0.8,
   );
+  report(
+    'TCP relay (no HTTP parsing; the process hop alone): throughput, 16 keep-alive clients',
+    `${best.relay.toFixed(0)} req/s vs direct ${best.direct.toFixed(0)} req/s`,
+    `${(best.relay / best.direct).toFixed(2)}x direct`,
+    undefined,
+    undefined,
+  );
+  report(
+    'bare node:http proxy (floor of any Node proxy): throughput, 16 keep-alive clients',
+    `${best.bare.toFixed(0)} req/s vs direct ${best.direct.toFixed(0)} req/s`,
+    `${(best.bare / best.direct).toFixed(2)}x direct`,
+    undefined,
+    undefined,
+  );
+  report(
+    'learn proxy vs bare node:http proxy: throughput',
+    `${best.proxied.toFixed(0)} req/s vs ${best.bare.toFixed(0)} req/s`,
+    `${(best.proxied / best.bare).toFixed(2)}x bare`,
+    undefined,
+    undefined,
+  );
 
-  const sent = LATENCY_SAMPLES * 2 + Math.round(((best.proxied * THROUGHPUT_MS) / 1000) * 2);
+  const sent = LATENCY_SAMPLES * 2 + Math.round(((best.proxied * THROUGHPUT_MS) / 1000) * ROUNDS);
   const cpuBefore = cpuMs(child.pid);
   const firstBatch = Math.max(0, RSS_FIRST - sent);
   await drive(proxied, firstBatch);

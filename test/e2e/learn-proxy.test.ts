@@ -176,6 +176,103 @@ describe('eskeys learn as a proxy', () => {
     ]);
   });
 
+  it('forwards bodyless, empty, chunked and sized requests as sent, drops headers Connection names, and reads op_type from the query', async () => {
+    // An upstream that records what reached it: the proxy must add or drop nothing but the
+    // hop-by-hop headers, whether or not the request has a body.
+    const seen: { method: string; url: string; headers: Record<string, unknown>; body: string }[] = [];
+    const upstream = createHttpServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (c: string) => (body += c));
+      req.on('end', () => {
+        seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+        res.writeHead(req.method === 'PUT' ? 201 : 200, { 'content-type': 'application/json' });
+        res.end(req.method === 'HEAD' ? undefined : '{"ok":true}');
+      });
+    });
+    const port = await listening(upstream);
+    try {
+      const dir = tempProject();
+      const learn = await startLearn(
+        ['--upstream', `http://127.0.0.1:${port}`, '--port', '0', '--name', 'x'],
+        dir,
+      );
+      const target = new URL(learn.url);
+      const send = (method: string, path: string, headers: Record<string, string>, body?: string[]) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const req = request(
+            { host: target.hostname, port: target.port, method, path, headers, agent: false },
+            (res) => {
+              let text = '';
+              res.setEncoding('utf8');
+              res.on('data', (c: string) => (text += c));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+            },
+          );
+          req.on('error', reject);
+          for (const part of body ?? []) req.write(part);
+          req.end();
+        });
+      const json = { 'content-type': 'application/json' };
+      expect(
+        await send('GET', '/books/_doc/1', {
+          connection: 'close, x-hop',
+          'x-hop': 'dropped',
+          'x-end': 'kept',
+        }),
+      ).toEqual({ status: 200, body: '{"ok":true}' });
+      expect((await send('HEAD', '/books', {})).status).toBe(200);
+      expect((await send('DELETE', '/books/_doc/2', { 'content-length': '0' })).status).toBe(200);
+      expect(
+        (
+          await send('POST', '/books/_search', { ...json, 'transfer-encoding': 'chunked' }, [
+            '{"query":',
+            '{"match_all":{}}}',
+          ])
+        ).status,
+      ).toBe(200);
+      expect((await send('PUT', '/books/_doc/3?op_type=create&refresh=true', json, ['{"a":1}'])).status).toBe(
+        201,
+      );
+      expect((await send('PUT', '/books/_doc/4', json, ['{"a":2}'])).status).toBe(201);
+      expect((await learn.stop()).code).toBe(0);
+
+      expect(seen.map((r) => [r.method, r.url, r.body])).toEqual([
+        ['GET', '/books/_doc/1', ''],
+        ['HEAD', '/books', ''],
+        ['DELETE', '/books/_doc/2', ''],
+        ['POST', '/books/_search', '{"query":{"match_all":{}}}'],
+        ['PUT', '/books/_doc/3?op_type=create&refresh=true', '{"a":1}'],
+        ['PUT', '/books/_doc/4', '{"a":2}'],
+      ]);
+      // RFC 9110 §7.6.1: a header the Connection header names is hop-by-hop, never forwarded.
+      expect(seen[0]!.headers['x-hop']).toBeUndefined();
+      expect(seen[0]!.headers['x-end']).toBe('kept');
+      // A request sent without a body goes out without one (no chunked framing added).
+      expect(seen[0]!.headers['transfer-encoding']).toBeUndefined();
+      expect(seen[0]!.headers['content-length']).toBeUndefined();
+      expect(seen[2]!.headers['content-length']).toBe('0');
+
+      const report = JSON.parse(readFileSync(join(dir, 'roles/x.learn-report.json'), 'utf8'));
+      expect(report.requests).toBe(6);
+      const actions = report.observed.map((o: { action: string; count: number }) => [o.action, o.count]);
+      // Elasticsearch runs a single-document index as a one-item bulk: op_type=create (from the
+      // query) is indices:data/write/index:op_type/create, a PUT with an id is op_type/index
+      // (TransportIndexAction / BulkRequest; see docs/es-facts.md).
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          ['indices:data/read/get', 1],
+          ['indices:data/write/delete', 1],
+          ['indices:data/read/search', 1],
+          ['indices:data/write/index:op_type/create', 1],
+          ['indices:data/write/index:op_type/index', 1],
+        ]),
+      );
+    } finally {
+      await new Promise((r) => upstream.close(r));
+    }
+  });
+
   it('serves 16 keep-alive clients at once and counts every request', async () => {
     expect(
       (await fetch(`${sandbox.url}/books`, { method: 'PUT', headers: { authorization: BASIC } })).status,

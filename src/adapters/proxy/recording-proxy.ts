@@ -61,14 +61,18 @@ const HOP_BY_HOP = new Set([
 
 /** Raw header pairs minus hop-by-hop ones (and those the Connection header names), names as sent. */
 function forwardable(raw: readonly string[], replaceHost?: string): string[] {
-  const named = new Set<string>();
+  // Per request: a Connection header rarely names anything but keep-alive/close, so the set of
+  // names it lists is only built when one is present.
+  let named: Set<string> | undefined;
   for (let i = 0; i < raw.length; i += 2)
-    if (raw[i]!.toLowerCase() === 'connection')
+    if (raw[i]!.length === 10 && raw[i]!.toLowerCase() === 'connection') {
+      named ??= new Set<string>();
       for (const t of raw[i + 1]!.split(',')) named.add(t.trim().toLowerCase());
+    }
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
-    if (HOP_BY_HOP.has(name) || named.has(name)) continue;
+    if (HOP_BY_HOP.has(name) || named?.has(name)) continue;
     // Hosted clusters route on Host: the upstream's own name goes out, as a reverse proxy does.
     if (name === 'host' && replaceHost !== undefined) out.push(raw[i]!, replaceHost);
     else out.push(raw[i]!, raw[i + 1]!);
@@ -93,6 +97,27 @@ function bodyReader(encoding: string | undefined): Transform | undefined {
       return undefined;
   }
 }
+
+/**
+ * The request line as the recorder reads it. The query string is parsed only when the recorder
+ * asks (most exchanges resolve from method and path alone).
+ */
+function exchangeRequest(method: string, target: string): ExchangeRequest {
+  const q = target.indexOf('?');
+  if (q === -1) return { method, path: target, query: EMPTY_QUERY };
+  let query: URLSearchParams | undefined;
+  return {
+    method,
+    path: target.slice(0, q),
+    get query() {
+      query ??= new URLSearchParams(target.slice(q + 1));
+      return query;
+    },
+  };
+}
+
+/** The query of a request without one; the recorder only reads it. */
+const EMPTY_QUERY = new URLSearchParams();
 
 /** An answer shaped like an Elasticsearch error, for failures of the proxy itself. */
 function sendProxyError(res: ServerResponse, status: number, reason: string): void {
@@ -122,11 +147,8 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const target = req.url ?? '/';
-    const q = target.indexOf('?');
-    const path = q === -1 ? target : target.slice(0, q);
-    const query = new URLSearchParams(q === -1 ? '' : target.slice(q + 1));
     const method = req.method ?? 'GET';
-    const pending = opts.recorder.begin({ method, path, query });
+    const pending = opts.recorder.begin(exchangeRequest(method, target));
     let status: number | undefined;
     let requestDone = false;
     // For bulk the recorder reads the answer too (per-item statuses): record after it ended.
@@ -158,6 +180,11 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
       if (pending.wantsBody) pending.bodyUnreadable();
       req.on('end', bodyDone);
     }
+    // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 §6.3):
+    // the upstream request is ended at once instead of piping an empty stream into it.
+    const hasBody =
+      req.headers['transfer-encoding'] !== undefined ||
+      (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
 
     const up = send({
       protocol: upstream.protocol,
@@ -214,7 +241,11 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
       responseDone = true;
       record();
     });
-    req.pipe(up);
+    if (hasBody) req.pipe(up);
+    else {
+      up.end();
+      if (!reader) req.resume();
+    }
   };
 
   const server: Server = createServer({ keepAlive: true }, handle);

@@ -145,14 +145,15 @@ export class LearnRecorder {
 
   private pathOnly(request: ExchangeRequest, route: Resolution | undefined): PendingExchange {
     // Without date math in the path the routing done in begin() is the answer: no second lookup.
-    const reuse = !request.path.includes('<') && !/%3c/i.test(request.path);
+    const path = request.path;
+    const reuse = !path.includes('<') && !path.includes('%3c') && !path.includes('%3C');
     return {
       wantsBody: false,
       wantsResponse: false,
-      responseChunk: () => {},
-      bodyChunk: () => {},
-      bodyEnd: () => {},
-      bodyUnreadable: () => {},
+      responseChunk: ignore,
+      bodyChunk: ignore,
+      bodyEnd: ignore,
+      bodyUnreadable: ignore,
       finish: (status, now) =>
         this.recordResolved(request, undefined, status, now, reuse ? route : undefined),
     };
@@ -408,14 +409,15 @@ export class LearnRecorder {
     api: string,
     count: number,
   ): void {
-    const sorted = [...new Set(names)].sort();
-    const key = `${action}\u0000${sorted.join(',')}\u0000${outcome}`;
+    // Most requests name one index: no set, sort or join for those.
+    const sorted = names.length === 1 ? (names as string[]) : [...new Set(names)].sort();
+    const key = `${action}\u0000${sorted.length === 1 ? sorted[0] : sorted.join(',')}\u0000${outcome}`;
     const hit = this.operations.get(key);
     if (hit) {
       hit.count += count;
       hit.apis.add(api);
     } else {
-      this.operations.set(key, { action, scope, names: sorted, outcome, apis: new Set([api]), count });
+      this.operations.set(key, { action, scope, names: [...sorted], outcome, apis: new Set([api]), count });
     }
   }
 
@@ -455,6 +457,9 @@ function decode(parts: readonly Uint8Array[]): string {
   for (const p of parts) text += decoder.decode(p, { stream: true });
   return text + decoder.decode();
 }
+
+/** The no-op of the chunk callbacks an exchange does not read (one shared function, not one each). */
+function ignore(): void {}
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
