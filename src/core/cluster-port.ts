@@ -142,5 +142,5 @@ export interface ClusterPort extends ProbeTransport {
   close(): Promise<void>;
 }
 
-/** Metadata keys eskeys writes on every key it mints (DESIGN.md "create"). */
+/** Metadata keys eskeys writes on every key it mints (docs/ROTATION.md). */
 export const MANAGED_BY = 'eskeys';

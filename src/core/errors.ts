@@ -1,4 +1,4 @@
-/** Exit codes of DESIGN.md, decided in one place (src/cli/main.ts maps errors to them). */
+/** Exit codes (README, "Exit codes"), decided in one place (src/cli/main.ts maps errors to them). */
 export const ExitCode = {
   ok: 0,
   verificationFailed: 1,

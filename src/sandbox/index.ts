@@ -1,6 +1,6 @@
 /**
  * The sandbox: a local Elasticsearch 8.x/9.x security emulator served over real HTTP(S) to the
- * official client (shared/reference/es-security.md is its specification; docs/es-facts.md lists
+ * official client (Elasticsearch's documented behaviour is its specification; docs/es-facts.md lists
  * the extra facts it relies on).
  *
  * Private routes (never counted or faulted; `elastic` only):

@@ -1,5 +1,5 @@
 /**
- * The invariants of DESIGN.md "The lifecycle of one key", each checked end to end with the built
+ * The rotation invariants (docs/ROTATION.md, docs/RELIABILITY.md), each checked end to end with the built
  * CLI against the sandbox (the unit suite checks them step by step with fakes).
  */
 import { describe, expect, it } from 'vitest';
@@ -29,7 +29,7 @@ async function adminKeys(): Promise<SandboxKey[]> {
   return (r.body as { api_keys: SandboxKey[] }).api_keys;
 }
 
-describe('DESIGN.md invariants, end to end', { timeout: 120_000 }, () => {
+describe('rotation invariants, end to end', { timeout: 120_000 }, () => {
   it('every key eskeys creates is findable by its metadata (also after failures and a crash); at most two stay valid', async () => {
     const env = 'inv1';
     const dir = makeProject(sb, {

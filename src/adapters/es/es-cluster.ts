@@ -167,7 +167,7 @@ export class EsCluster implements ClusterPort {
 
   createApiKey(req: CreateApiKeyRequest): Promise<CreatedApiKey> {
     // Not retried: a retry after a lost response could mint a second key. The caller finds
-    // any such orphan by its metadata (DESIGN.md invariant "none is orphaned").
+    // any such orphan by its metadata (the invariant that no key is orphaned, docs/ROTATION.md).
     return this.#call(
       `creating API key ${req.name}`,
       async () => {

@@ -15,7 +15,7 @@ import { KNOWN_CLUSTER_ACTIONS, KNOWN_INDEX_ACTIONS } from './known-actions.js';
  * What a role template allows, offline: which actions and probe operations, on which index
  * patterns, and which of the template's own privileges grant them. Lint, the permission
  * matrix and diff share this, so "allowed" means the same in all three. The semantics are
- * Elasticsearch's (shared/reference/es-security.md §1-§3): an API key's role descriptors
+ * Elasticsearch's (see docs/es-facts.md): an API key's role descriptors
  * are a union; `indices:admin/*template/*` actions are cluster actions; create, create_doc,
  * index and write also update mappings on plain indices (the BWC rule).
  */

@@ -4,7 +4,7 @@ import { isRestrictedIndex } from '../privileges/index-pattern.js';
 /**
  * Concrete index names for probes: checked against Elasticsearch's index-name rules and
  * derived from a template's wildcard patterns (`gmail_emails-*` → `gmail_emails-eskeys-probe`),
- * so a probe hits a name the template's privileges are about (DESIGN.md, Probes).
+ * so a probe hits a name the template's privileges are about (docs/TEMPLATES.md, probes).
  */
 
 const ILLEGAL = /[\\/*?"<>| ,#:]/;

@@ -6,7 +6,7 @@ import { PROBE_OPERATIONS } from '../probes/catalogue.js';
  * Concrete action names that diff and explanations enumerate. Privileges grant wildcard
  * patterns (`indices:data/write/*`), so "which actions does this change add" needs a finite
  * list: every concrete action of the privilege tables and the probe catalogue, plus the
- * well-known actions of shared/reference/es-security.md §1-§3.
+ * well-known actions of Elasticsearch's security reference (docs/es-facts.md).
  */
 
 const EXTRA_INDEX_ACTIONS = [

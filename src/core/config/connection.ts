@@ -55,7 +55,8 @@ const VARS = {
 } as const;
 
 /**
- * Resolves the admin connection with the precedence of DESIGN.md: flag > environment >
+ * Resolves the admin connection with the documented precedence (README, "Connecting to a cluster"): flag >
+ * environment >
  * env files (in the order given) > project config. Pure: takes everything as arguments.
  */
 export function resolveConnection(

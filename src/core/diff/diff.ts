@@ -11,7 +11,7 @@ import type { RoleTemplate } from '../templates/schema.js';
  * What a template change adds and removes, in privileges, probe operations and concrete
  * actions ("adds delete_index on logs-*"), plus changes of patterns, document/field-level
  * security, expiration, rotation and probes. Access that grows makes `widens` true, which
- * `eskeys diff` turns into exit 1 for pull-request checks (USE-CASES.md §5).
+ * `eskeys diff` turns into exit 1 for pull-request checks.
  */
 
 /** Which way a change goes. */

@@ -350,7 +350,7 @@ export interface FindingContext {
 }
 
 const DAY = 86_400_000;
-/** Policy: keys older than this should have been rotated (USE-CASES.md §1-§2). */
+/** Policy: keys older than this should have been rotated. */
 export const MAX_KEY_AGE_MS = 90 * DAY;
 
 /** The group key of a managed key: `template@environment`. */

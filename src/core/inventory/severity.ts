@@ -2,7 +2,7 @@ import type { LintRuleId } from '../lint/rule-ids.js';
 import type { LintSeverity } from '../lint/rules.js';
 
 /**
- * Severities of inventory findings, the scale of a least-privilege review (USE-CASES.md §3):
+ * Severities of inventory findings, the scale of a least-privilege review (docs/REVIEW.md):
  * critical > high > medium > info.
  */
 export const INVENTORY_SEVERITIES = ['critical', 'high', 'medium', 'info'] as const;

@@ -5,7 +5,7 @@
  * no `Secret`, and the store refuses any line that looks like one.
  */
 
-/** The steps of one rotation, in order (DESIGN.md lifecycle). */
+/** The steps of one rotation, in order (docs/ROTATION.md). */
 export type JournalStep =
   | 'plan'
   | 'create'

@@ -26,7 +26,7 @@ import type { LintRuleId } from './rule-ids.js';
 /**
  * The lint rules: each has an id, a default severity, an explanation of the risk and a
  * safer alternative. A rule is a pure function of the validated template. Elasticsearch
- * facts behind them: shared/reference/es-security.md §1-§3, §11.
+ * facts behind them: Elasticsearch's security reference (docs/es-facts.md).
  */
 
 /** How much a finding matters: errors fail `eskeys lint` (exit 1). */

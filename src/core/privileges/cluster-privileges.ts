@@ -1,7 +1,7 @@
 /**
  * Named cluster privileges: allowed action patterns minus excluded ones, as in Elasticsearch's
  * ClusterPrivilegeResolver. Only the privileges eskeys reasons about are exact to the source
- * (shared/reference/es-security.md §2); the others carry their documented action namespace so
+ * Elasticsearch's security reference (docs/es-facts.md); the others carry their documented action namespace so
  * that names validate and lint can explain them.
  */
 export interface ClusterPrivilegeDef {

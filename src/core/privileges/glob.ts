@@ -4,7 +4,7 @@
  * compiled two ways: to a RegExp for fast membership tests, and to a tiny NFA so that
  * language questions ("is every name `a` matches also matched by `b`?") can be answered
  * exactly. Elasticsearch answers the same questions with Lucene automata
- * (Automatons.subsetOf); see shared/reference/es-security.md §1 and §7.
+ * (Automatons.subsetOf); see Elasticsearch's security reference (docs/es-facts.md).
  */
 
 /** One step of a glob: a literal character, any single character, or any run. */

@@ -1,7 +1,7 @@
 import { type Glob, glob, isConcrete } from './glob.js';
 
 /**
- * Index-name patterns as role descriptors declare them (shared/reference/es-security.md §11):
+ * Index-name patterns as role descriptors declare them (Elasticsearch's security reference; docs/es-facts.md):
  * simple wildcards (`*`, `?`, `\` escapes) or, between slashes, a Lucene regular expression.
  */
 export type IndexPattern =

@@ -1,6 +1,6 @@
 /**
  * Named index privileges and the action patterns they grant, as in Elasticsearch's
- * IndexPrivilege (newest 8.x/9.x source). Table and notes: shared/reference/es-security.md §1.
+ * IndexPrivilege (newest 8.x/9.x source). Table and notes: Elasticsearch's security reference (docs/es-facts.md).
  */
 export const INDEX_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
   none: [],

@@ -1,6 +1,6 @@
 /**
  * The named operations eskeys can probe, each tied to the Elasticsearch action that
- * authorizes it (shared/reference/es-security.md §3). Lint, the permission matrix, diff
+ * authorizes it (Elasticsearch's security reference; docs/es-facts.md). Lint, the permission matrix, diff
  * and live probes all read this one table, so an operation means the same everywhere.
  * The HTTP request of each operation lives with the probe runner (src/core/probes).
  */

@@ -1,7 +1,7 @@
 import type { Secret } from '../secret.js';
 
 /**
- * The id inside an encoded API key (`base64(id:api_key)`, es-security.md §5 "Wire format"), or
+ * The id inside an encoded API key (`base64(id:api_key)`, docs/es-facts.md), or
  * undefined when the value is not one: Elasticsearch decodes with the standard base64 alphabet
  * and splits at the first `:`, which must not be the first character. Only the id leaves.
  */

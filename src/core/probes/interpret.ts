@@ -7,7 +7,7 @@ import type { Expectation, Verdict } from './types.js';
  * - `allowed`: 2xx, the action ran;
  * - `authorized`: Elasticsearch authorized the action and then refused it for a reason that is
  *   not security (a missing document, an existing index, a version conflict). Authorization runs
- *   before the action (es-security.md §3a), so these prove the key holds the privilege;
+ *   before the action (docs/es-facts.md), so these prove the key holds the privilege;
  * - `denied`: 403 `security_exception`;
  * - `rejected`: 401, the key itself was not accepted;
  * - `busy`: 429/502/503/504, the cluster could not serve the request (says nothing about the key);
@@ -85,7 +85,7 @@ function classifyStatus(status: number, body: unknown): Outcome {
 
 /**
  * Classifies a probe response. `_bulk` answers 200 even when its item was refused, so for
- * bulk probes the (single) item decides (es-security.md §3 "Per item").
+ * bulk probes the (single) item decides (docs/es-facts.md).
  */
 export function classify(op: string, res: RawResponse): Outcome {
   if (op === 'bulk.delete' && res.status === 200) {

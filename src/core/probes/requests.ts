@@ -2,11 +2,11 @@ import type { RawRequest } from './probe-transport.js';
 
 /**
  * The HTTP request behind each probe operation. Every request is shaped so that a wrongly
- * allowed call changes nothing of value (shared/DESIGN.md "Probes"):
+ * allowed call changes nothing of value (docs/TEMPLATES.md, probes):
  * - cluster settings: removal of a non-existent `archived.eskeys-probe-<hex>` setting;
  * - templates, ILM policies, pipelines: throwaway `eskeys-probe-<hex>` names, removed afterwards;
  * - API keys: a derived key with an empty role descriptor (the only kind an API key may create,
- *   es-security.md §5) and a short expiration; invalidation of an id that does not exist;
+ *   docs/es-facts.md) and a short expiration; invalidation of an id that does not exist;
  * - documents: fixed probe ids in the probe index, or a fresh random id nothing can have;
  * - index admin: fresh canary names that do not exist (403 when lacking, 404 when having, §3a).
  */

@@ -8,7 +8,7 @@ import type { ProbeResult } from './types.js';
 
 /**
  * Probes that cannot run live safely are answered by `_has_privileges` as the key: side-effect
- * free, and one request for all of them (es-security.md §7). For each probe eskeys asks for
+ * free, and one request for all of them (docs/es-facts.md). For each probe eskeys asks for
  * every named privilege that grants its action, plus the raw action itself, and counts the
  * probe as allowed when any of them is held on every name asked about.
  */

@@ -2,7 +2,7 @@ import type { ProbeReport } from '../probes/types.js';
 import type { KeyView } from '../rotation/key-state.js';
 
 /**
- * The least-privilege review (USE-CASES.md §3): per service identity (template × environment)
+ * The least-privilege review (docs/REVIEW.md): per service identity (template × environment)
  * the access it requires and explicitly does not, the enforcement expected, the evidence
  * collected, findings by severity and a decision. Pure data: the CLI gathers the inputs
  * (templates, audit log, cluster, a live probe run) and renders it as Markdown or JSON.

@@ -2,7 +2,7 @@ import type { ApiKeyInfo } from '../cluster-port.js';
 import { MANAGED_BY } from '../cluster-port.js';
 
 /**
- * The metadata eskeys writes on every key it mints (DESIGN.md "create"). It is the only link
+ * The metadata eskeys writes on every key it mints (docs/ROTATION.md). It is the only link
  * between a key and its template/environment, so a key is findable by the query API even
  * when the local journal is lost (invariant "none is orphaned by a crash").
  *

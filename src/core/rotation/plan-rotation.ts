@@ -39,7 +39,7 @@ export interface ProceedPlan {
   readonly otherActive: readonly ManagedKey[];
   /**
    * Superseded keys still valid. Rotating again within their grace invalidates them after the
-   * new key is published, so at most two valid keys remain (DESIGN.md invariant).
+   * new key is published, so at most two valid keys remain (docs/ROTATION.md).
    */
   readonly cutShort: readonly ManagedKey[];
   /** Pending keys older than the guard window: orphans of crashed rotations, left alone. */

@@ -17,7 +17,7 @@ import { verifyNewKey } from './steps/verify.js';
 export type { NewKeyInfo, RotationDeps, RotationInput, RotationOutcome } from './steps/rotation-run.js';
 
 /**
- * Runs one rotation (or first creation) through the lifecycle of DESIGN.md: plan → create →
+ * Runs one rotation (or first creation) through the lifecycle of docs/ROTATION.md: plan → create →
  * guard → verify → publish → restart → activate → retire (revoke comes later, `eskeys revoke`).
  * Each step (src/core/rotation/steps/) is journaled before and after. Until the new key is
  * published the old one is untouched, and any failure before retire rolls back to it (files

@@ -2,7 +2,7 @@
  * The query API as `eskeys inventory` reads it: keys of several owners (the reserved `elastic`
  * user and native users), with and without role descriptors, expired and invalidated ones,
  * `with_limited_by`, `_sort` and search_after paging over a tie-broken sort. Facts:
- * reference/es-security.md §4.3-§4.4, §5; docs/es-facts.md.
+ * docs/es-facts.md.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEsCluster } from '../../../src/adapters/es/es-cluster.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clusterPrivilegesGranting, indexPrivilegesGranting } from '../../../src/core/privileges/index.js';
 
-// Denial-message privilege lists from shared/reference/es-security.md §1-§3 (src tests and derived).
+// Denial-message privilege lists from Elasticsearch's security reference (docs/es-facts.md) (src tests and derived).
 describe('privileges that grant an action, in 403-message order', () => {
   it.each([
     ['indices:data/write/index', 'create_doc,create,index,write,all'],

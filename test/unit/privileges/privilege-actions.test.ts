@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LimitedRole, Role } from '../../../src/core/privileges/index.js';
 
-// Expected grants are written out by hand from the tables of shared/reference/es-security.md
+// Expected grants are written out by hand from the tables of Elasticsearch's security reference (docs/es-facts.md)
 // §1 (index privileges → action patterns) and §2 (cluster privileges), not computed from the model.
 
 const PROBE_ACTIONS = [

@@ -26,7 +26,7 @@ describe('shipped templates in roles/', () => {
     expect(existsSync(new URL(schemaRef, rolesDir))).toBe(true);
   });
 
-  it('email-search is the minimal key of USE-CASES.md §1', () => {
+  it('email-search is the minimal key of the email-search service (README)', () => {
     const { template } = parseTemplate(
       readFileSync(new URL('email-search.json', rolesDir), 'utf8'),
       'roles/email-search.json',

@@ -41,7 +41,7 @@ export async function createNewKey(run: RotationRun): Promise<CreatedKey> {
   const { deps, input } = run;
   const { plan, template } = input;
   const metadata = newKeyMetadata(input);
-  // Audit before the credential exists (USE-CASES §4: "written before a credential is issued").
+  // Audit before the credential exists (a security review of credential tools asks for audit entries written before a credential is issued).
   await run.audit('rotation.started', undefined, {
     mode: plan.mode,
     name: plan.name,
