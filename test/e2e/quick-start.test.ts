@@ -55,6 +55,54 @@ function startSandbox(args: string[]): Promise<string> {
   });
 }
 
+/** What running a quick-start block left: the exported variables, the sandbox URL, all output. */
+interface BlockRun {
+  readonly env: Record<string, string>;
+  readonly url: string;
+  readonly outputs: string[];
+}
+
+/**
+ * Runs a quick-start block's lines as written in `dir`: `export` sets variables (the sandbox's
+ * printed URL in place of 127.0.0.1:9200), `eskeys sandbox` starts on a free port, and every other
+ * eskeys command must exit 0. `learn` runs a line the caller drives itself (a proxy that records
+ * while an application sends its requests).
+ */
+async function runBlock(
+  lines: readonly string[],
+  dir: string,
+  learn?: (args: string[], run: BlockRun) => Promise<void>,
+): Promise<BlockRun> {
+  const run: { env: Record<string, string>; url: string; outputs: string[] } = {
+    env: {},
+    url: '',
+    outputs: [],
+  };
+  for (const line of lines) {
+    const [verb, ...rest] = words(line);
+    if (verb === 'export') {
+      for (const assignment of rest) {
+        const eq = assignment.indexOf('=');
+        run.env[assignment.slice(0, eq)] = assignment.slice(eq + 1).replace('http://127.0.0.1:9200', run.url);
+      }
+      continue;
+    }
+    expect(verb).toBe('eskeys');
+    if (rest[0] === 'sandbox') {
+      run.url = await startSandbox(rest);
+      continue;
+    }
+    if (rest[0] === 'learn' && learn) {
+      await learn(rest.slice(1), run);
+      continue;
+    }
+    const r = await runCli(rest, dir, run.env);
+    expect(r.code, `${line}\n${r.stderr}`).toBe(0);
+    run.outputs.push(r.stdout, r.stderr);
+  }
+  return run;
+}
+
 describe('README quick start, by questions', () => {
   it('runs as written in an empty folder: at most four commands, each exits 0, and .env holds a proven key', async () => {
     const lines = quickStartLines('init');
@@ -62,27 +110,7 @@ describe('README quick start, by questions', () => {
 
     const dir = mkdtempSync(join(tmpdir(), 'eskeys-quick-start-'));
     try {
-      const env: Record<string, string> = {};
-      const outputs: string[] = [];
-      let url = '';
-      for (const line of lines) {
-        const [verb, ...rest] = words(line);
-        if (verb === 'export') {
-          for (const assignment of rest) {
-            const eq = assignment.indexOf('=');
-            env[assignment.slice(0, eq)] = assignment.slice(eq + 1).replace('http://127.0.0.1:9200', url);
-          }
-          continue;
-        }
-        expect(verb).toBe('eskeys');
-        if (rest[0] === 'sandbox') {
-          url = await startSandbox(rest);
-          continue;
-        }
-        const r = await runCli(rest, dir, env);
-        expect(r.code, `${line}\n${r.stderr}`).toBe(0);
-        outputs.push(r.stdout, r.stderr);
-      }
+      const { env, url, outputs } = await runBlock(lines, dir);
 
       const key = envValue(readFileSync(join(dir, '.env'), 'utf8'), 'ELASTICSEARCH_API_KEY');
       expect(key).toMatch(/^[A-Za-z0-9+/=_-]{20,}$/);
@@ -111,48 +139,27 @@ describe('README quick start, from traffic', () => {
 
     const dir = mkdtempSync(join(tmpdir(), 'eskeys-quick-start-learn-'));
     try {
-      const env: Record<string, string> = {};
-      let url = '';
-      for (const line of lines) {
-        const [verb, ...rest] = words(line);
-        if (verb === 'export') {
-          for (const assignment of rest) {
-            const eq = assignment.indexOf('=');
-            env[assignment.slice(0, eq)] = assignment.slice(eq + 1).replace('http://127.0.0.1:9200', url);
-          }
-          continue;
-        }
-        expect(verb).toBe('eskeys');
-        if (rest[0] === 'sandbox') {
-          url = await startSandbox(rest);
-          continue;
-        }
-        if (rest[0] === 'learn') {
-          // The proxy on a free port instead of 9201, in front of the sandbox just started.
-          const args = rest
-            .slice(1)
-            .map((a) => a.replace('http://127.0.0.1:9200', url))
-            .map((a, i, all) => (all[i - 1] === '--port' ? '0' : a));
-          const learn = await startLearn(args, dir);
-          // The application: it indexes documents into a monthly index and searches them, as
-          // the admin user the quick start exported (its broad credentials before eskeys).
-          const auth = `Basic ${Buffer.from(`${env.ESKEYS_USERNAME}:${env.ESKEYS_PASSWORD}`).toString('base64')}`;
-          const app = (method: string, path: string, body?: unknown) =>
-            fetch(learn.url + path, {
-              method,
-              headers: { authorization: auth, 'content-type': 'application/json' },
-              body: body === undefined ? undefined : JSON.stringify(body),
-            }).then((r) => r.status);
-          expect(await app('PUT', '/app-2026-11/_doc/1', { subject: 'hello' })).toBe(201);
-          expect(await app('PUT', '/app-2026-12/_doc/1', { subject: 'again' })).toBe(201);
-          expect(await app('POST', '/app-2026-12/_search', { query: { match_all: {} } })).toBe(200);
-          const stopped = await learn.stop('SIGINT');
-          expect(stopped.code, stopped.stderr).toBe(0);
-          continue;
-        }
-        const r = await runCli(rest, dir, env);
-        expect(r.code, `${line}\n${r.stderr}`).toBe(0);
-      }
+      const { url } = await runBlock(lines, dir, async (args, run) => {
+        // The proxy on a free port instead of 9201, in front of the sandbox just started.
+        const proxied = args
+          .map((a) => a.replace('http://127.0.0.1:9200', run.url))
+          .map((a, i, all) => (all[i - 1] === '--port' ? '0' : a));
+        const learn = await startLearn(proxied, dir);
+        // The application: it indexes documents into a monthly index and searches them, as
+        // the admin user the quick start exported (its broad credentials before eskeys).
+        const auth = `Basic ${Buffer.from(`${run.env.ESKEYS_USERNAME}:${run.env.ESKEYS_PASSWORD}`).toString('base64')}`;
+        const app = (method: string, path: string, body?: unknown) =>
+          fetch(learn.url + path, {
+            method,
+            headers: { authorization: auth, 'content-type': 'application/json' },
+            body: body === undefined ? undefined : JSON.stringify(body),
+          }).then((r) => r.status);
+        expect(await app('PUT', '/app-2026-11/_doc/1', { subject: 'hello' })).toBe(201);
+        expect(await app('PUT', '/app-2026-12/_doc/1', { subject: 'again' })).toBe(201);
+        expect(await app('POST', '/app-2026-12/_search', { query: { match_all: {} } })).toBe(200);
+        const stopped = await learn.stop('SIGINT');
+        expect(stopped.code, stopped.stderr).toBe(0);
+      });
 
       const key = envValue(readFileSync(join(dir, '.env'), 'utf8'), 'ELASTICSEARCH_API_KEY');
       expect(key).toMatch(/^[A-Za-z0-9+/=_-]{20,}$/);
