@@ -147,6 +147,12 @@ describe('eskeys learn', () => {
     expect(relearned.role_descriptors).toEqual(template.role_descriptors);
     expect(JSON.parse(readFileSync(join(dir, 'roles/mail-app.json'), 'utf8'))).toEqual(template);
     expect(again.stdout).toContain('roles/mail-app.json → learned');
+    // The learned proposal is not a template in force: folder listings (lint, tick, status) skip
+    // it, or a tick would rotate a second key of the same name into the same env file.
+    const folder = await runCli(['lint'], dir);
+    expect(folder.code).toBe(0);
+    expect(folder.stdout).toContain('1 template linted, 0 errors');
+    expect(folder.stdout + folder.stderr).not.toContain('mail-app.learned');
     const report = JSON.parse(readFileSync(join(dir, 'roles/mail-app.learn-report.json'), 'utf8'));
     expect(report.denied.map((d: { action: string; names: string[] }) => [d.action, d.names])).toEqual([
       ['indices:admin/delete', ['gmail_emails-2025-10']],

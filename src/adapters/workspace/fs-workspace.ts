@@ -6,7 +6,7 @@ import { readdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { checkOutputTargets } from '../../core/env-file/output-targets.js';
 import { ConfigError, isEskeysError, TemplateError, UsageError } from '../../core/errors.js';
-import { isLearnReportFile } from '../../core/learn/report.js';
+import { isLearnOutputFile } from '../../core/learn/report.js';
 import { CONFIG_FILE, type Workspace, type WorkspaceTemplate } from '../../core/ports/workspace.js';
 import { type EffectiveOutputs, toEffectiveOutputs } from '../../core/rotation/outputs.js';
 import {
@@ -91,8 +91,8 @@ export class FsWorkspace implements Workspace {
     try {
       return (
         (await readdir(this.templatesDir))
-          // learn's reports sit beside the templates; they are evidence, not templates
-          .filter((f) => f.endsWith('.json') && !isLearnReportFile(f))
+          // learn's reports and proposals sit beside the templates; they are not templates in force
+          .filter((f) => f.endsWith('.json') && !isLearnOutputFile(f))
           .map((f) => f.slice(0, -5))
           .sort()
       );

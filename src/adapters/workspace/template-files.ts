@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, TemplateError, UsageError } from '../../core/errors.js';
-import { isLearnReportFile } from '../../core/learn/report.js';
+import { isLearnOutputFile } from '../../core/learn/report.js';
 import { CONFIG_FILE } from '../../core/ports/workspace.js';
 import {
   type CheckedDocument,
@@ -99,7 +99,7 @@ export async function readProjectConfig(
 async function jsonFilesIn(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   return entries
-    .filter((e) => e.isFile() && e.name.endsWith('.json') && !isLearnReportFile(e.name))
+    .filter((e) => e.isFile() && e.name.endsWith('.json') && !isLearnOutputFile(e.name))
     .map((e) => path.join(dir, e.name))
     .sort();
 }

@@ -15,6 +15,7 @@ import {
 import {
   buildLearnReport,
   generateLearnedTemplate,
+  LEARNED_TEMPLATE_SUFFIX,
   LearnRecorder,
   type LearnReport,
   renderLearnReportMarkdown,
@@ -258,7 +259,7 @@ export async function runLearn(opts: LearnOptions): Promise<void> {
   });
   const text = `${JSON.stringify(learned.document, null, 2)}\n`;
   const existing = existsSync(templatePath);
-  const target = existing ? templatePath.replace(/(\.json)?$/, '.learned.json') : templatePath;
+  const target = existing ? templatePath.replace(/(\.json)?$/, LEARNED_TEMPLATE_SUFFIX) : templatePath;
   // The generator's output must be a valid template; a failure here is a bug, not bad input.
   const { template } = parseTemplate(text, basename(target));
   const lint = lintTemplate(template, workspace.shownPath(target));

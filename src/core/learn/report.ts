@@ -12,8 +12,20 @@ import type { Observations, ObservedOperation } from './observations.js';
  */
 export const LEARN_REPORT_SUFFIX = '.learn-report.json';
 
-/** Whether a file name is a learn report's JSON, not a template. */
-export const isLearnReportFile = (name: string): boolean => name.endsWith(LEARN_REPORT_SUFFIX);
+/**
+ * How `eskeys learn` names the template it proposes beside one that exists
+ * (`roles/NAME.learned.json`): a proposal to diff and review, not a template in force.
+ */
+export const LEARNED_TEMPLATE_SUFFIX = '.learned.json';
+
+/**
+ * Whether a file in the templates folder is one of learn's outputs rather than a template:
+ * folder listings (lint, tick, status) skip them. A proposal carries the same template name as
+ * the template it shadows, so listing it would make a tick rotate a second key into the same
+ * env file; `eskeys lint roles/NAME.learned.json` still checks it when named explicitly.
+ */
+export const isLearnOutputFile = (name: string): boolean =>
+  name.endsWith(LEARN_REPORT_SUFFIX) || name.endsWith(LEARNED_TEMPLATE_SUFFIX);
 
 /** The report as data (`--json`, and `NAME.learn-report.json` for review evidence). */
 export interface LearnReport {
