@@ -223,8 +223,8 @@ describe('batch 2 of issue 12: the transport action of each API', () => {
 });
 
 describe('batch 2 of issue 12: APIs left unverified stay unverified', () => {
-  // Connector actions are `indices:data/{read,write}/xpack/connector/*` from 8.13
-  // (elastic/elasticsearch#105289) and `cluster:admin/xpack/connector/*` from 9.0
+  // Connector actions are `indices:data/{read,write}/xpack/connector/*` on 8.x since
+  // elastic/elasticsearch#105289 and `cluster:admin/xpack/connector/*` from 9.0
   // (elastic/elasticsearch#119863): no single action serves both sandbox profiles.
   // `_project_routing` is serverless-only; GeoIpDatabase configuration actions are missing from
   // the Constants.java read.
