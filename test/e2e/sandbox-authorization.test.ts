@@ -76,6 +76,39 @@ describe('eskeys sandbox authorizes as Elasticsearch does', () => {
   });
 });
 
+describe('eskeys sandbox authorizes the APIs verified in batch 2 of issue 12', () => {
+  it('POST /_ccr/auto_follow/{name}/pause is refused naming its action, then answered as not emulated', async () => {
+    const { child, ready, stopped } = startSandboxProcess();
+    const { url, password } = await ready;
+    const admin = new Client({ node: url, auth: { username: 'elastic', password } });
+    const monitorKey = await admin.security.createApiKey({
+      name: 'monitor',
+      role_descriptors: { r: { cluster: ['monitor'] } },
+    });
+    const ccrKey = await admin.security.createApiKey({
+      name: 'ccr',
+      role_descriptors: { r: { cluster: ['manage_ccr'] } },
+    });
+    const monitor = new Client({ node: url, auth: { apiKey: monitorKey.encoded } });
+    const ccr = new Client({ node: url, auth: { apiKey: ccrKey.encoded } });
+    // RestPauseAutoFollowPatternAction sends ActivateAutoFollowPatternAction, whose NAME is
+    // cluster:admin/xpack/ccr/auto_follow_pattern/activate; manage_ccr is cluster:admin/xpack/ccr/*.
+    expect(await failure(() => monitor.ccr.pauseAutoFollowPattern({ name: 'pattern-1' }))).toEqual({
+      status: 403,
+      type: 'security_exception',
+      reason: `action [cluster:admin/xpack/ccr/auto_follow_pattern/activate] is unauthorized for API key id [${monitorKey.id}] of user [elastic], this action is granted by the cluster privileges [manage_ccr,manage,all]`,
+    });
+    expect(await failure(() => ccr.ccr.pauseAutoFollowPattern({ name: 'pattern-1' }))).toEqual({
+      status: 400,
+      type: 'illegal_argument_exception',
+      reason: 'the eskeys sandbox does not emulate [ccr.pause_auto_follow_pattern]',
+    });
+    await Promise.all([admin.close(), monitor.close(), ccr.close()]);
+    child.kill('SIGINT');
+    expect(await stopped).toBe(130);
+  });
+});
+
 describe('eskeys sandbox judges compatibility headers and resets as Elasticsearch does', () => {
   it('the 9.x client: bodiless requests work on the 8.x profile, requests with a body are refused; feature reset', async () => {
     const { child, ready, stopped } = startSandboxProcess();

@@ -8,6 +8,8 @@
  * APIs absent from this table have no verified action yet: the resolver answers `undefined`.
  */
 
+import { SEARCH_AND_SECURITY_ROWS } from './api-actions-search-and-security.js';
+
 /** How Elasticsearch authorizes the action. */
 export type ActionScope =
   /** A cluster privilege must grant it. */
@@ -28,8 +30,11 @@ export interface ApiAction {
 // [api, action, REST handler, scope override]. Scope defaults to `cluster` for `cluster:` names
 // and `index` for `indices:` names; template actions are cluster-scoped (not IndicesRequests).
 type Row = readonly [string, string, string, ActionScope?];
+/** One row of the table, for the batches kept in their own files. */
+export type ApiActionRow = Row;
 
 const ROWS: readonly Row[] = [
+  ...SEARCH_AND_SECURITY_ROWS,
   // _cat handlers (org.elasticsearch.rest.action.cat) that send one transport request; those that
   // send several (cat.indices, cat.shards, cat.nodes, ...) stay unverified
   ['cat.health', 'cluster:monitor/health', 'cat.RestHealthAction (ClusterHealthRequest)'],

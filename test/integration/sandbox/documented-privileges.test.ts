@@ -5,7 +5,7 @@
  * elasticsearch-specification (commit 9d9b9a521cc1070c1c9eb6c77d91c3a5fb09730d):
  * - cat.thread_pool `@cluster_privileges monitor` (specification/cat/thread_pool/CatThreadPoolRequest.ts)
  * - ml.get_calendars `@cluster_privileges monitor_ml` (specification/ml/get_calendars/MlGetCalendarsRequest.ts)
- * - render_search_template `@index_privileges read` (specification/_global/render_search_template/RenderSearchTemplateRequest.ts)
+ * - esql.async_query_get `@index_privileges read` (specification/esql/async_query_get/AsyncQueryGetRequest.ts)
  * Privilege contents (elastic/elasticsearch ClusterPrivilegeResolver / IndexPrivilege): `monitor`
  * is `cluster:monitor/*`, `monitor_ml` is `cluster:monitor/xpack/ml/*`, `manage_security` is
  * `cluster:admin/xpack/security/*`; `read` is `indices:data/read/*`.
@@ -59,18 +59,18 @@ describe('unverified APIs are authorized by their documented privileges where th
   it('an index privilege: granted on no index at all is 403 (step 1), granted somewhere reaches the 400', async () => {
     const clusterOnly = await tc.apiKey({ cluster: ['monitor'] });
     const denied = await esError(() =>
-      clusterOnly.client.transport.request({ method: 'POST', path: '/_render/template' }),
+      clusterOnly.client.transport.request({ method: 'GET', path: '/_query/async/abc123' }),
     );
     expect(denied.status).toBe(403);
     expect(denied.body.error.reason).toBe(
-      `the action of [render_search_template] is unauthorized for API key id [${clusterOnly.id}] of user [elastic], the specification documents it as granted by the index privileges [read] (the eskeys sandbox does not know its transport action)`,
+      `the action of [esql.async_query_get] is unauthorized for API key id [${clusterOnly.id}] of user [elastic], the specification documents it as granted by the index privileges [read] (the eskeys sandbox does not know its transport action)`,
     );
     const reader = await tc.apiKey({ indices: [{ names: ['logs-*'], privileges: ['read'] }] });
     const r = await esError(() =>
-      reader.client.transport.request({ method: 'POST', path: '/_render/template' }),
+      reader.client.transport.request({ method: 'GET', path: '/_query/async/abc123' }),
     );
     expect(r.status).toBe(400);
-    expect(r.body.error.reason).toBe(NOT_EMULATED('render_search_template'));
+    expect(r.body.error.reason).toBe(NOT_EMULATED('esql.async_query_get'));
   });
 });
 
