@@ -8,6 +8,8 @@
  * APIs absent from this table have no verified action yet: the resolver answers `undefined`.
  */
 
+import { ML_AND_PLATFORM_ROWS } from './api-actions-ml-and-platform.js';
+
 /** How Elasticsearch authorizes the action. */
 export type ActionScope =
   /** A cluster privilege must grant it. */
@@ -25,11 +27,14 @@ export interface ApiAction {
   readonly restHandler: string;
 }
 
-// [api, action, REST handler, scope override]. Scope defaults to `cluster` for `cluster:` names
-// and `index` for `indices:` names; template actions are cluster-scoped (not IndicesRequests).
-type Row = readonly [string, string, string, ActionScope?];
+/**
+ * [api, action, REST handler, scope override]. Scope defaults to `cluster` for `cluster:` names
+ * and `index` for `indices:` names; template actions are cluster-scoped (not IndicesRequests).
+ */
+export type ApiActionRow = readonly [string, string, string, ActionScope?];
 
-const ROWS: readonly Row[] = [
+const ROWS: readonly ApiActionRow[] = [
+  ...ML_AND_PLATFORM_ROWS,
   // _cat handlers (org.elasticsearch.rest.action.cat) that send one transport request; those that
   // send several (cat.indices, cat.shards, cat.nodes, ...) stay unverified
   ['cat.health', 'cluster:monitor/health', 'cat.RestHealthAction (ClusterHealthRequest)'],
