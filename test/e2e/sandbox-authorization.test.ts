@@ -150,3 +150,39 @@ describe('eskeys sandbox judges compatibility headers and resets as Elasticsearc
     expect(await stopped).toBe(130);
   });
 });
+
+describe('eskeys sandbox names the transport action of ML and platform APIs (issue 12, batch 1)', () => {
+  it('ml.close_job: monitor_ml is refused with cluster:admin/xpack/ml/job/close, manage_ml reaches the not-emulated 400', async () => {
+    const { child, ready, stopped } = startSandboxProcess();
+    const { url, password } = await ready;
+    const admin = new Client({ node: url, auth: { username: 'elastic', password } });
+    // RestCloseJobAction sends CloseJobAction (NAME cluster:admin/xpack/ml/job/close); monitor_ml
+    // grants only cluster:monitor/xpack/ml/*, manage_ml also cluster:admin/xpack/ml/*.
+    const monitorKey = await admin.security.createApiKey({
+      name: 'ml-monitor',
+      role_descriptors: { r: { cluster: ['monitor_ml'] } },
+    });
+    const monitor = new Client({ node: url, auth: { apiKey: monitorKey.encoded } });
+    const denied = await failure(() => monitor.ml.closeJob({ job_id: 'job-1' }));
+    expect(denied.status).toBe(403);
+    expect(denied.type).toBe('security_exception');
+    expect(
+      denied.reason.startsWith(
+        `action [cluster:admin/xpack/ml/job/close] is unauthorized for API key id [${monitorKey.id}] of user [elastic], this action is granted by the cluster privileges [`,
+      ),
+    ).toBe(true);
+    const manageKey = await admin.security.createApiKey({
+      name: 'ml-manage',
+      role_descriptors: { r: { cluster: ['manage_ml'] } },
+    });
+    const manage = new Client({ node: url, auth: { apiKey: manageKey.encoded } });
+    expect(await failure(() => manage.ml.closeJob({ job_id: 'job-1' }))).toEqual({
+      status: 400,
+      type: 'illegal_argument_exception',
+      reason: 'the eskeys sandbox does not emulate [ml.close_job]',
+    });
+    await Promise.all([admin.close(), monitor.close(), manage.close()]);
+    child.kill('SIGINT');
+    expect(await stopped).toBe(130);
+  });
+});

@@ -8,6 +8,7 @@
  * APIs absent from this table have no verified action yet: the resolver answers `undefined`.
  */
 
+import { ML_AND_PLATFORM_ROWS } from './api-actions-ml-and-platform.js';
 import { SEARCH_AND_SECURITY_ROWS } from './api-actions-search-and-security.js';
 
 /** How Elasticsearch authorizes the action. */
@@ -27,13 +28,15 @@ export interface ApiAction {
   readonly restHandler: string;
 }
 
-// [api, action, REST handler, scope override]. Scope defaults to `cluster` for `cluster:` names
-// and `index` for `indices:` names; template actions are cluster-scoped (not IndicesRequests).
-type Row = readonly [string, string, string, ActionScope?];
-/** One row of the table, for the batches kept in their own files. */
-export type ApiActionRow = Row;
+/**
+ * [api, action, REST handler, scope override]. Scope defaults to `cluster` for `cluster:` names
+ * and `index` for `indices:` names; template actions are cluster-scoped (not IndicesRequests).
+ * Batches verified later live in their own files (api-actions-*.ts) with the same row shape.
+ */
+export type ApiActionRow = readonly [string, string, string, ActionScope?];
 
-const ROWS: readonly Row[] = [
+const ROWS: readonly ApiActionRow[] = [
+  ...ML_AND_PLATFORM_ROWS,
   ...SEARCH_AND_SECURITY_ROWS,
   // _cat handlers (org.elasticsearch.rest.action.cat) that send one transport request; those that
   // send several (cat.indices, cat.shards, cat.nodes, ...) stay unverified

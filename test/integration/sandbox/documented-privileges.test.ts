@@ -4,7 +4,7 @@
  * and answer the not-emulated 400 otherwise. Documented privileges, literally from the
  * elasticsearch-specification (commit 9d9b9a521cc1070c1c9eb6c77d91c3a5fb09730d):
  * - cat.thread_pool `@cluster_privileges monitor` (specification/cat/thread_pool/CatThreadPoolRequest.ts)
- * - ml.get_calendars `@cluster_privileges monitor_ml` (specification/ml/get_calendars/MlGetCalendarsRequest.ts)
+ * - ml.explain_data_frame_analytics `@cluster_privileges monitor_ml` (specification/ml/explain_data_frame_analytics/MlExplainDataFrameAnalyticsRequest.ts)
  * - esql.async_query_get `@index_privileges read` (specification/esql/async_query_get/AsyncQueryGetRequest.ts)
  * Privilege contents (elastic/elasticsearch ClusterPrivilegeResolver / IndexPrivilege): `monitor`
  * is `cluster:monitor/*`, `monitor_ml` is `cluster:monitor/xpack/ml/*`, `manage_security` is
@@ -45,15 +45,18 @@ describe('unverified APIs are authorized by their documented privileges where th
     // `monitor` (cluster:monitor/*) overlaps `monitor_ml` (cluster:monitor/xpack/ml/*).
     const monitor = await tc.apiKey({ cluster: ['monitor'] });
     const r = await esError(() =>
-      monitor.client.transport.request({ method: 'GET', path: '/_ml/calendars' }),
+      monitor.client.transport.request({ method: 'GET', path: '/_ml/data_frame/analytics/_explain' }),
     );
     expect(r.status).toBe(400);
-    expect(r.body.error.reason).toBe(NOT_EMULATED('ml.get_calendars'));
+    expect(r.body.error.reason).toBe(NOT_EMULATED('ml.explain_data_frame_analytics'));
     const none = await tc.apiKey({ cluster: ['manage_security'] });
     const denied = await esError(() =>
-      none.client.transport.request({ method: 'GET', path: '/_ml/calendars' }),
+      none.client.transport.request({ method: 'GET', path: '/_ml/data_frame/analytics/_explain' }),
     );
     expect(denied.status).toBe(403);
+    expect(denied.body.error.reason).toBe(
+      `the action of [ml.explain_data_frame_analytics] is unauthorized for API key id [${none.id}] of user [elastic], the specification documents it as granted by the cluster privileges [monitor_ml] (the eskeys sandbox does not know its transport action)`,
+    );
   });
 
   it('an index privilege: granted on no index at all is 403 (step 1), granted somewhere reaches the 400', async () => {
