@@ -1,8 +1,8 @@
 /**
  * Named cluster privileges: allowed action patterns minus excluded ones, as in Elasticsearch's
- * ClusterPrivilegeResolver. Only the privileges eskeys reasons about are exact to the source
- * Elasticsearch's security reference (docs/es-facts.md); the others carry their documented action namespace so
- * that names validate and lint can explain them.
+ * ClusterPrivilegeResolver (8.16+). Every name is checked, grant and denial, against the golden
+ * table written from that source (test/fixtures/golden-privilege-actions.ts; docs/es-facts.md,
+ * "Privilege → actions oracle").
  */
 export interface ClusterPrivilegeDef {
   readonly allow: readonly string[];
@@ -11,6 +11,32 @@ export interface ClusterPrivilegeDef {
 
 const SECURITY = 'cluster:admin/xpack/security/*';
 const API_KEY = 'cluster:admin/xpack/security/api_key/*';
+/**
+ * What both cross-cluster privileges share: the remote handshake, RemoteClusterNodesAction,
+ * TaskCancellationService's remote-cluster ban/cancel-child actions (their names are the local
+ * internal: names behind a `cluster:` prefix, like the ES|QL exchange pair) and XPackInfoAction.
+ */
+const REMOTE_CLUSTER_BASE = [
+  'cluster:internal/remote_cluster/handshake',
+  'cluster:internal/remote_cluster/nodes',
+  'cluster:internal:admin/tasks/ban',
+  'cluster:internal:admin/tasks/cancel_child',
+  'cluster:monitor/xpack/info',
+];
+const INVALIDATE_TOKEN = 'cluster:admin/xpack/security/token/invalidate';
+const CONNECTOR_SECRETS = [
+  'cluster:admin/xpack/connector/secret/get',
+  'cluster:admin/xpack/connector/secret/delete',
+  'cluster:admin/xpack/connector/secret/post',
+  'cluster:admin/xpack/connector/secret/put',
+];
+const MONITOR_TRANSFORM = ['cluster:monitor/data_frame/*', 'cluster:monitor/transform/*'];
+const MANAGE_TRANSFORM = [
+  'cluster:admin/data_frame/*',
+  'cluster:monitor/data_frame/*',
+  'cluster:monitor/transform/*',
+  'cluster:admin/transform/*',
+];
 const GET_TEMPLATES = [
   'indices:admin/template/get',
   'indices:admin/index_template/get',
@@ -77,57 +103,104 @@ export const CLUSTER_PRIVILEGES: Readonly<Record<string, ClusterPrivilegeDef>> =
   read_pipeline: { allow: ['cluster:admin/ingest/pipeline/get', 'cluster:admin/ingest/pipeline/simulate'] },
   transport_client: { allow: ['cluster:monitor/nodes/liveness', 'cluster:monitor/state'] },
   cancel_task: { allow: ['cluster:admin/tasks/cancel*'] },
-  manage_enrich: { allow: ['cluster:admin/xpack/enrich/*'] },
+  manage_enrich: { allow: ['cluster:admin/xpack/enrich/*', 'cluster:monitor/xpack/enrich/*'] },
   monitor_enrich: { allow: ['cluster:monitor/xpack/enrich/*', 'cluster:admin/xpack/enrich/get'] },
   manage_ml: { allow: ['cluster:admin/xpack/ml/*', 'cluster:monitor/xpack/ml/*'] },
   monitor_ml: { allow: ['cluster:monitor/xpack/ml/*'] },
-  manage_transform: { allow: ['cluster:admin/transform/*', 'cluster:monitor/transform/*'] },
-  monitor_transform: { allow: ['cluster:monitor/transform/*'] },
+  manage_transform: { allow: MANAGE_TRANSFORM },
+  monitor_transform: { allow: MONITOR_TRANSFORM },
+  // The deprecated 7.x names, same automata as manage_transform / monitor_transform.
+  manage_data_frame_transforms: { allow: MANAGE_TRANSFORM },
+  monitor_data_frame_transforms: { allow: MONITOR_TRANSFORM },
   manage_watcher: { allow: ['cluster:admin/xpack/watcher/*', 'cluster:monitor/xpack/watcher/*'] },
   monitor_watcher: { allow: ['cluster:monitor/xpack/watcher/*'] },
   manage_rollup: { allow: ['cluster:admin/xpack/rollup/*', 'cluster:monitor/xpack/rollup/*'] },
   monitor_rollup: { allow: ['cluster:monitor/xpack/rollup/*'] },
   manage_ccr: {
-    allow: ['cluster:admin/xpack/ccr/*', 'cluster:monitor/state', 'cluster:monitor/nodes/hot_threads'],
+    allow: [
+      'cluster:admin/xpack/ccr/*',
+      'cluster:monitor/state',
+      'cluster:admin/xpack/security/user/has_privileges',
+    ],
   },
-  read_ccr: { allow: ['cluster:monitor/state', 'cluster:monitor/xpack/ccr/*'] },
+  read_ccr: { allow: ['cluster:monitor/state', 'cluster:admin/xpack/security/user/has_privileges'] },
   create_snapshot: {
-    allow: ['cluster:admin/snapshot/create', 'cluster:admin/snapshot/get', 'cluster:admin/snapshot/status'],
+    allow: [
+      'cluster:admin/snapshot/create',
+      'cluster:admin/snapshot/status*',
+      'cluster:admin/snapshot/get',
+      'cluster:admin/repository/get',
+    ],
   },
   monitor_snapshot: {
-    allow: ['cluster:admin/snapshot/get', 'cluster:admin/snapshot/status', 'cluster:admin/repository/get'],
+    allow: ['cluster:admin/snapshot/status*', 'cluster:admin/snapshot/get', 'cluster:admin/repository/get'],
   },
-  manage_saml: { allow: ['cluster:admin/xpack/security/saml/*'] },
+  manage_saml: {
+    allow: [
+      'cluster:admin/xpack/security/saml/*',
+      INVALIDATE_TOKEN,
+      'cluster:admin/xpack/security/token/refresh',
+      'cluster:monitor/xpack/security/saml/metadata',
+    ],
+  },
   manage_oidc: { allow: ['cluster:admin/xpack/security/oidc/*'] },
   manage_service_account: { allow: ['cluster:admin/xpack/security/service_account/*'] },
   manage_user_profile: { allow: ['cluster:admin/xpack/security/profile/*'] },
   manage_logstash_pipelines: { allow: ['cluster:admin/logstash/pipeline/*'] },
   manage_autoscaling: { allow: ['cluster:admin/autoscaling/*'] },
-  delegate_pki: { allow: ['cluster:admin/xpack/security/delegate_pki'] },
-  manage_inference: { allow: ['cluster:admin/xpack/inference/*', 'cluster:monitor/xpack/inference*'] },
-  monitor_inference: { allow: ['cluster:monitor/xpack/inference*'] },
-  manage_connector: { allow: ['cluster:admin/xpack/connector/*'] },
-  monitor_connector: { allow: ['cluster:admin/xpack/connector/get', 'cluster:admin/xpack/connector/list'] },
+  delegate_pki: { allow: ['cluster:admin/xpack/security/delegate_pki', INVALIDATE_TOKEN] },
+  manage_inference: {
+    allow: [
+      'cluster:admin/xpack/inference/*',
+      'cluster:monitor/xpack/inference*',
+      'cluster:admin/xpack/ml/trained_models/deployment/start',
+      'cluster:admin/xpack/ml/trained_models/deployment/stop',
+      'cluster:monitor/xpack/ml/trained_models/deployment/infer',
+    ],
+  },
+  monitor_inference: {
+    allow: ['cluster:monitor/xpack/inference*', 'cluster:monitor/xpack/ml/trained_models/deployment/infer'],
+  },
+  manage_connector: { allow: ['cluster:admin/xpack/connector/*'], exclude: CONNECTOR_SECRETS },
+  monitor_connector: {
+    allow: [
+      'cluster:admin/xpack/connector/get',
+      'cluster:admin/xpack/connector/list',
+      'cluster:admin/xpack/connector/sync_job/get',
+      'cluster:admin/xpack/connector/sync_job/list',
+    ],
+  },
   manage_search_application: { allow: ['cluster:admin/xpack/application/search_application/*'] },
-  manage_search_synonyms: { allow: ['cluster:admin/synonyms/*'] },
+  manage_search_synonyms: {
+    allow: ['cluster:admin/synonyms/*', 'cluster:admin/synonyms_sets/*', 'cluster:admin/synonym_rules/*'],
+  },
   manage_search_query_rules: { allow: ['cluster:admin/xpack/query_rules/*'] },
   manage_behavioral_analytics: { allow: ['cluster:admin/xpack/application/analytics/*'] },
   post_behavioral_analytics_event: { allow: ['cluster:admin/xpack/application/analytics/post_event'] },
-  cross_cluster_search: { allow: ['cluster:internal/remote_cluster/handshake*'] },
-  cross_cluster_replication: {
-    allow: ['cluster:internal/remote_cluster/handshake*', 'cluster:monitor/state'],
+  cross_cluster_search: {
+    allow: [
+      ...REMOTE_CLUSTER_BASE,
+      // ES|QL enrich across clusters
+      'cluster:monitor/xpack/enrich/esql/resolve_policy',
+      'cluster:internal:data/read/esql/open_exchange',
+      'cluster:internal:data/read/esql/exchange',
+    ],
   },
+  cross_cluster_replication: { allow: [...REMOTE_CLUSTER_BASE, 'cluster:monitor/state'] },
   read_connector_secrets: { allow: ['cluster:admin/xpack/connector/secret/get'] },
   write_connector_secrets: {
-    allow: ['cluster:admin/xpack/connector/secret/post', 'cluster:admin/xpack/connector/secret/put'],
+    allow: [
+      'cluster:admin/xpack/connector/secret/delete',
+      'cluster:admin/xpack/connector/secret/post',
+      'cluster:admin/xpack/connector/secret/put',
+    ],
   },
   read_fleet_secrets: { allow: ['cluster:admin/fleet/secrets/get'] },
   write_fleet_secrets: { allow: ['cluster:admin/fleet/secrets/post', 'cluster:admin/fleet/secrets/delete'] },
   monitor_text_structure: { allow: ['cluster:monitor/text_structure/*'] },
-  monitor_data_stream_global_retention: { allow: ['cluster:monitor/data_stream/global_retention/*'] },
-  manage_data_stream_global_retention: {
-    allow: ['cluster:admin/data_stream/global_retention/*', 'cluster:monitor/data_stream/global_retention/*'],
-  },
+  // Kept as valid names but grant nothing since 8.16 (global retention became cluster settings).
+  monitor_data_stream_global_retention: { allow: [] },
+  manage_data_stream_global_retention: { allow: [] },
 };
 
 /** Cluster privileges whose check also depends on the request (ownership); see §2. */

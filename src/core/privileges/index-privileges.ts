@@ -57,6 +57,9 @@ export const INDEX_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
     'indices:data/read/field_caps*',
     'indices:data/read/xpack/rollup/get/index/caps*',
     'indices:monitor/transform/checkpoint*',
+    // Serverless-only metering actions, listed in the stateful automaton too.
+    'indices:monitor/get/metering/stats',
+    'indices:admin/get/metering/stats',
   ],
   manage_follow_index: [
     'indices:admin/xpack/ccr/put_follow',
@@ -86,6 +89,9 @@ export const INDEX_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
     'indices:internal/admin/ccr/restore/session/put*',
     'indices:internal/admin/ccr/restore/session/clear*',
     'indices:internal/admin/ccr/restore/file_chunk/get*',
+    // The restore session is cleared and chunks fetched through the remote-cluster proxy too.
+    'internal:transport/proxy/indices:internal/admin/ccr/restore/session/clear*',
+    'internal:transport/proxy/indices:internal/admin/ccr/restore/file_chunk/get*',
   ],
   // 9.x failure-store privileges apply only to the `::failures` selector, which eskeys never
   // touches; they are valid names but grant nothing on the data selector modelled here.

@@ -103,6 +103,32 @@ function sortByAccessLevel(
   return [...names].sort((x, y) => count.get(y)! - count.get(x)! || (x < y ? -1 : x > y ? 1 : 0));
 }
 
+/**
+ * True when cluster privilege `a` implies `b` (ClusterPermission.implies): `b`'s actions lie within
+ * `a`'s. manage_own_api_key's ownership check implies only another ownership check, while a plain
+ * action check covering api_key/* implies it.
+ */
+function clusterImplies(a: ResolvedPrivilege, b: ResolvedPrivilege): boolean {
+  return (!a.requestAware || b.requestAware) && isSubset(b.actions, a.actions);
+}
+
+/**
+ * Cluster privilege names ordered as ClusterPrivilegeResolver.sortByAccessLevel does, which is
+ * not the index rule: a privilege implying fewer other privileges comes first; ties
+ * alphabetically. So manage_own_api_key (implies none) leads, then the privileges granting
+ * nothing (none and the two global-retention ones, which imply each other).
+ */
+function sortClusterByAccessLevel(names: readonly string[]): string[] {
+  const resolved = names.map((n) => resolveClusterPrivilege(n)!);
+  const count = new Map<string, number>();
+  for (const a of resolved) {
+    let n = 0;
+    for (const b of resolved) if (a !== b && clusterImplies(a, b)) n++;
+    count.set(a.name, n);
+  }
+  return [...names].sort((x, y) => count.get(x)! - count.get(y)! || (x < y ? -1 : x > y ? 1 : 0));
+}
+
 let indexOrder: string[] | undefined;
 let clusterOrder: string[] | undefined;
 
@@ -114,7 +140,7 @@ export function indexPrivilegesByAccessLevel(): readonly string[] {
 
 /** Cluster privilege names in access-level order (computed once, on first use). */
 export function clusterPrivilegesByAccessLevel(): readonly string[] {
-  clusterOrder ??= sortByAccessLevel(CLUSTER_PRIVILEGE_NAMES, resolveClusterPrivilege);
+  clusterOrder ??= sortClusterByAccessLevel(CLUSTER_PRIVILEGE_NAMES);
   return clusterOrder;
 }
 
@@ -161,11 +187,12 @@ export function clusterPrivilegesGranting(action: string, ownershipHolds = true)
   const k = (ownershipHolds ? '1' : '0') + action;
   let hit = grantingClusterCache.get(k);
   if (!hit) {
-    hit = grantingInOrder(
-      CLUSTER_PRIVILEGE_NAMES.filter((n) => n !== 'none'),
-      resolveClusterPrivilege,
-      (p) => (!p.requestAware || ownershipHolds) && setMatchesAction(p.actions, action),
-    );
+    // The implies-count of a privilege depends on privileges that may not grant the action, so
+    // the global order is filtered rather than re-sorted (findPrivilegesThatGrant does the same).
+    hit = clusterPrivilegesByAccessLevel().filter((n) => {
+      const p = resolveClusterPrivilege(n)!;
+      return (!p.requestAware || ownershipHolds) && setMatchesAction(p.actions, action);
+    });
     grantingClusterCache.set(k, hit);
   }
   return hit;

@@ -346,7 +346,7 @@ describe('get API keys', () => {
       () => client.security.getApiKey({ id, with_limited_by: true }),
       403,
       'security_exception',
-      `action [cluster:admin/xpack/security/api_key/get] is unauthorized for API key id [${id}] of user [elastic], this action is granted by the cluster privileges [manage_api_key,read_security,manage_security,all]`,
+      `action [cluster:admin/xpack/security/api_key/get] is unauthorized for API key id [${id}] of user [elastic], this action is granted by the cluster privileges [read_security,manage_api_key,manage_security,all]`,
     );
   });
 
@@ -359,7 +359,7 @@ describe('get API keys', () => {
       () => own.security.getApiKey(),
       403,
       'security_exception',
-      'action [cluster:admin/xpack/security/api_key/get] is unauthorized for user [owner1] with effective roles [owner1_role], this action is granted by the cluster privileges [manage_api_key,read_security,manage_security,all]',
+      'action [cluster:admin/xpack/security/api_key/get] is unauthorized for user [owner1] with effective roles [owner1_role], this action is granted by the cluster privileges [read_security,manage_api_key,manage_security,all]',
     );
     const byRealm = await own.security.getApiKey({ username: 'owner1', realm_name: 'default_native' });
     expect(byRealm.api_keys).toHaveLength(1);

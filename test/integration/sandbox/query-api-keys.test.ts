@@ -173,7 +173,7 @@ describe('query API keys', () => {
       () => none.security.queryApiKeys(),
       403,
       'security_exception',
-      'action [cluster:admin/xpack/security/api_key/query] is unauthorized for user [qnone] with effective roles [qnone_role], this action is granted by the cluster privileges [manage_own_api_key,manage_api_key,read_security,manage_security,all]',
+      'action [cluster:admin/xpack/security/api_key/query] is unauthorized for user [qnone] with effective roles [qnone_role], this action is granted by the cluster privileges [manage_own_api_key,read_security,manage_api_key,manage_security,all]',
     );
     const reader = await tc.userWithRole('qreader', { cluster: ['read_security'] });
     expect((await reader.security.queryApiKeys()).total).toBe(5);
