@@ -70,8 +70,9 @@ export const code = (s: string): Html =>
 export type HeaderCell = string | { readonly label: string; readonly className?: string };
 
 /**
- * A table with a caption, `scope="col"` headers and, when `rowHeader` is set, the first cell of
- * each row as a `scope="row"` header (screen readers announce it with every cell of the row).
+ * A table with a caption, `scope="col"` headers (none when `header` is empty: a table of facts
+ * whose rows are headed) and, when `rowHeader` is set, the first cell of each row as a
+ * `scope="row"` header (screen readers announce it with every cell of the row).
  */
 export function table(opts: {
   readonly caption?: HtmlValue;
@@ -90,7 +91,7 @@ export function table(opts: {
   );
   return html`<table${opts.className ? html` class="${opts.className}"` : ''}>${
     opts.caption === undefined ? '' : html`<caption>${opts.caption}</caption>`
-  }<thead><tr>${head}</tr></thead>\n<tbody>\n${body}</tbody></table>\n`;
+  }${opts.header.length > 0 ? html`<thead><tr>${head}</tr></thead>` : ''}\n<tbody>\n${body}</tbody></table>\n`;
 }
 
 /** A table cell: content, or content with a class (the colour of a verdict). */
@@ -175,12 +176,12 @@ td.unexpected { background: ${REPORT_COLOURS.unexpected}; color: #7a1010;
 td.unexpected .verdict { font-weight: 700; }
 .tag { display: inline-block; font-size: .78em; font-weight: 600; padding: 0 .4em; margin-left: .3em;
   border-radius: 8px; border: 1px solid currentColor; white-space: nowrap; }
-.sev { display: inline-block; min-width: 5.2em; text-align: center; font-weight: 700; font-size: .85em;
+.sev { display: inline-block; white-space: nowrap; min-width: 5.2em; text-align: center; font-weight: 700; font-size: .85em;
   padding: .05em .45em; border-radius: 4px; text-transform: uppercase; letter-spacing: .03em; }
 .sev-critical { background: ${REPORT_COLOURS.critical}; color: #fff; }
 .sev-high { background: ${REPORT_COLOURS.high}; color: #fff; }
 .sev-medium { background: ${REPORT_COLOURS.medium}; color: #3d2e00; }
-.decision { display: inline-block; font-weight: 700; padding: .35em .8em; border-radius: 6px; font-size: 1.05em; }
+.decision { display: inline-block; white-space: nowrap; font-weight: 700; padding: .35em .8em; border-radius: 6px; font-size: 1.05em; }
 .decision-approved { background: #d3f0dc; color: #0f5132; border: 2px solid #2f7d4f; }
 .decision-approved_with_follow_ups { background: #fff3cd; color: #5c4400; border: 2px solid #c99a06; }
 .decision-changes_required { background: #f8d7da; color: #7a1010; border: 2px solid #b3261e; }
@@ -206,7 +207,9 @@ footer { margin-top: 2.5em; font-size: .85em; color: #5b6472; }
   body { background: #fff; font-size: 9pt; }
   main { max-width: none; padding: 0; }
   table { width: 100%; font-size: 8pt; page-break-inside: auto; }
-  th, td { overflow-wrap: anywhere; }
+  /* The widest tables (many templates, nine key columns) may break a long name anywhere
+     rather than run off the page. */
+  table.matrix td, table.keys td, table.probes td { overflow-wrap: anywhere; }
   thead { display: table-header-group; }
   tr, th, td { break-inside: avoid; page-break-inside: avoid; }
   h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
