@@ -125,6 +125,13 @@ describe('eskeys matrix --format html (built CLI)', () => {
     expect(text(search[2]!)).toBe('✓ allowed by read on <script>alert(1)</script>');
   });
 
+  it('html contradicted by --json is bad usage: exit 2, one line, nothing on stdout', async () => {
+    const r = await eskeys(['matrix', '--format', 'html', '--json'], REPO);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('eskeys: --json contradicts --format html\n');
+  });
+
   it.skipIf(!hasChromium)(
     'renders in headless Chromium to a page that is not blank: the matrix colours are on it',
     { timeout: 120_000 },

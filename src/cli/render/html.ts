@@ -199,6 +199,7 @@ td.unexpected .verdict { font-weight: 700; }
 .swatch.expected { background: ${REPORT_COLOURS.expected}; color: #0b3d22; font-weight: 600; }
 .swatch.unexpected { background: ${REPORT_COLOURS.unexpected}; color: #7a1010; font-weight: 700; }
 .muted { color: #5b6472; }
+.nowrap { white-space: nowrap; }
 .identity { margin-top: 2.2em; }
 .signoff { margin-top: 2em; padding: .8em 1em; border: 1px dashed #9aa3af; border-radius: 6px; }
 footer { margin-top: 2.5em; font-size: .85em; color: #5b6472; }

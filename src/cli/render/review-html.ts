@@ -214,8 +214,8 @@ function liveSection(i: IdentityReview): Html {
       code(x.action),
       x.index ?? x.target ?? '—',
       x.expected === 'allow'
-        ? { content: '✓ 2xx (allowed)', className: 'allowed' }
-        : { content: '✗ 403 (denied)', className: 'denied' },
+        ? { content: html`<span class="nowrap">✓ 2xx</span> (allowed)`, className: 'allowed' }
+        : { content: html`<span class="nowrap">✗ 403</span> (denied)`, className: 'denied' },
       x.note && x.mode === 'live' ? `${x.got} (${x.note})` : x.got,
       x.mode,
       x.verdict === 'pass'
@@ -254,7 +254,7 @@ function clusterSection(c: ClusterState): Html {
     ],
     rows: c.keys.map((k) => [
       k.name,
-      code(maskId(k.id)),
+      html`<span class="nowrap">${code(maskId(k.id))}</span>`,
       k.status === 'superseded'
         ? `superseded until ${iso(k.supersededUntil)}${k.revokeDue ? ' (revoke due)' : ''}`
         : k.status,
