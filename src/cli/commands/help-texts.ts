@@ -37,6 +37,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       'eskeys matrix',
       'eskeys matrix email-search ingest-writer --format markdown',
       'eskeys matrix original.json enhanced.json email-search --needed-from email-search',
+      'eskeys matrix --format html > matrix.html',
     ],
     exitCodes: [
       [ExitCode.ok, 'matrix printed'],
@@ -137,6 +138,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       'eskeys review',
       'eskeys review --live --format json',
       'eskeys review --sign-off "A. Reviewer"',
+      'eskeys review --env prod --format html --out review.html',
     ],
   },
   audit: {

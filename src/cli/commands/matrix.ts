@@ -14,6 +14,7 @@ import type { CliContext } from '../context.js';
 import type { IO } from '../io.js';
 import { formatWithJson, jsonOption } from '../json-flag.js';
 import { writeJson } from '../render/json.js';
+import { renderMatrixHtml } from '../render/matrix-html.js';
 import { renderMarkdownTable, renderTable } from '../render/table.js';
 import { openWorkspace } from '../workspace.js';
 
@@ -24,7 +25,7 @@ export interface MatrixOptions {
   /** Template files, directories or names; empty = the templates directory. */
   readonly paths: readonly string[];
   /** @defaultValue 'table' */
-  readonly format: 'table' | 'markdown' | 'json';
+  readonly format: 'table' | 'markdown' | 'json' | 'html';
   /** Templates whose probes fill a reference "needed?" column. @defaultValue none: no such column */
   readonly neededFrom?: readonly string[];
   /** `--config` or ESKEYS_CONFIG: the project config (templates_dir); default ./eskeys.config.json. */
@@ -41,7 +42,7 @@ export function matrixCommand(
     .argument('[paths...]', 'template files, directories or names (default: every template in roles/)')
     .addOption(
       new Option('--format <format>', 'output format')
-        .choices(['table', 'markdown', 'json'])
+        .choices(['table', 'markdown', 'json', 'html'])
         .default('table'),
     )
     .addOption(jsonOption())
@@ -101,6 +102,10 @@ export async function runMatrix(opts: MatrixOptions): Promise<void> {
   );
   if (opts.format === 'json') {
     writeJson(opts.io, matrixToJson(matrix));
+    return;
+  }
+  if (opts.format === 'html') {
+    opts.io.stdout.write(renderMatrixHtml(matrix));
     return;
   }
   const reference = matrix.neededFrom.length > 0;

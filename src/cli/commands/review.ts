@@ -30,11 +30,12 @@ import {
   loadProject,
   type Project,
 } from '../project.js';
+import { renderReviewHtml } from '../render/review-html.js';
 import { reviewJson } from '../render/review-json.js';
 import { renderReviewMarkdown } from '../render/review-markdown.js';
 
 /** Output formats of `eskeys review`. */
-export type ReviewFormat = 'markdown' | 'json';
+export type ReviewFormat = 'markdown' | 'json' | 'html';
 
 /** Options of `eskeys review` (flags as parsed). */
 export interface ReviewOptions extends ClusterFlags {
@@ -67,7 +68,7 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** `eskeys review [--template NAME]... [--env ENV] [--live] [--format markdown|json] [--out FILE] [--sign-off NAME]`. */
+/** `eskeys review [--template NAME]... [--env ENV] [--live] [--format markdown|json|html] [--out FILE] [--sign-off NAME]`. */
 export function reviewCommand(
   ctx: CliContext,
   run: (ctx: CliContext, opts: ReviewOptions) => Promise<void> = runReview,
@@ -93,7 +94,13 @@ export function reviewCommand(
         'learn report (eskeys learn) as evidence of the access used (repeatable; default: NAME.learn-report.json beside each template)',
       ).argParser(collect),
     )
-    .addOption(new Option('--format <format>', 'document format').choices(['markdown', 'json']))
+    .addOption(
+      new Option('--format <format>', 'document format (html: one self-contained page)').choices([
+        'markdown',
+        'json',
+        'html',
+      ]),
+    )
     .option('--json', 'same as --format json')
     .option('-o, --out <file>', 'write the document to a file (atomically) instead of stdout')
     .option(
@@ -173,7 +180,11 @@ export async function runReview(ctx: CliContext, opts: ReviewOptions): Promise<v
     { templates: loaded, config: project.config, environment, actor, signOff: opts.signOff, learned },
   );
   const text =
-    opts.format === 'json' ? JSON.stringify(reviewJson(doc), null, 2) + '\n' : renderReviewMarkdown(doc);
+    opts.format === 'json'
+      ? JSON.stringify(reviewJson(doc), null, 2) + '\n'
+      : opts.format === 'html'
+        ? renderReviewHtml(doc)
+        : renderReviewMarkdown(doc);
 
   // Order: the document is written to a temp file, fsynced, renamed into place and its folder
   // fsynced; only then is the sign-off appended to the audit log. An audit entry therefore
