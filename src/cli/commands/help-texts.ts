@@ -102,7 +102,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       [ExitCode.ok, 'revoked, or nothing to revoke; with --dry-run, the plan shown'],
       [
         ExitCode.usage,
-        'bad usage, no such key, --yes missing without a terminal, or the only active key without --force',
+        'bad usage, no such key, an ambiguous or too short --id, --yes missing without a terminal, or the only active key without --force',
       ],
       CLUSTER_EXIT,
       CANCELLED_EXIT,
