@@ -95,8 +95,9 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   revoke: {
     examples: [
       'eskeys revoke --due --yes',
-      'eskeys revoke --id XWxG --dry-run',
+      'eskeys revoke --id XWxG --dry-run   # the …XWxG a table shows',
       'eskeys revoke --template email-search',
+      'eskeys revoke   # in a terminal: pick the key',
     ],
     exitCodes: [
       [ExitCode.ok, 'revoked, or nothing to revoke; with --dry-run, the plan shown'],
