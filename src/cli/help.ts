@@ -8,8 +8,8 @@ export type ExitCodeLine = readonly [code: (typeof ExitCode)[keyof typeof ExitCo
 export interface CommandHelp {
   /** 2-4 real invocations, without the leading `$ `. */
   readonly examples: readonly string[];
-  /** Omitted when the command's own help text already lists them. */
-  readonly exitCodes?: readonly ExitCodeLine[];
+  /** Every exit code the verb can end with; rendered as the one shared table (renderExitCodes). */
+  readonly exitCodes: readonly ExitCodeLine[];
 }
 
 /** The "Exit codes:" block, one code per line (as gh and kubectl document theirs). */
@@ -28,12 +28,9 @@ export function renderExamples(examples: readonly string[]): string {
   return ['Examples:', ...examples.map((e) => `  $ ${e}`)].join('\n');
 }
 
-/** Appends the examples and (when given) the exit codes to the command's `--help`. */
+/** Appends the examples and the exit codes to the command's `--help`. */
 export function addCommandHelp(cmd: Command, help: CommandHelp): Command {
-  const blocks = [
-    renderExamples(help.examples),
-    ...(help.exitCodes ? [renderExitCodes(help.exitCodes)] : []),
-  ];
+  const blocks = [renderExamples(help.examples), renderExitCodes(help.exitCodes)];
   return cmd.addHelpText('after', `\n${blocks.join('\n\n')}`);
 }
 

@@ -10,6 +10,8 @@ export type ScriptedAnswer =
 /** A Prompter that replays scripted answers in order and throws on any unexpected prompt. */
 export class FakePrompter implements Prompter {
   readonly asked: string[] = [];
+  /** The choices of each select, as shown (name, else value). */
+  readonly choices: string[][] = [];
   readonly #script: ScriptedAnswer[];
   constructor(script: ScriptedAnswer[]) {
     this.#script = [...script];
@@ -23,7 +25,11 @@ export class FakePrompter implements Prompter {
   async confirm(message: string): Promise<boolean> {
     return this.#next('confirm', message).answer as boolean;
   }
-  async select<T extends string>(message: string): Promise<T> {
+  async select<T extends string>(
+    message: string,
+    choices: readonly { value: T; name?: string }[] = [],
+  ): Promise<T> {
+    this.choices.push(choices.map((c) => c.name ?? c.value));
     return this.#next('select', message).answer as T;
   }
   async password(message: string): Promise<string> {

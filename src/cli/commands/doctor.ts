@@ -44,12 +44,7 @@ export function doctorCommand(
   addClusterOptions(cmd)
     .addOption(new Option('-t, --template <name>', 'only this template (name or file)'))
     .addOption(new Option('--json', 'machine-readable output on stdout'))
-    .addHelpText(
-      'after',
-      '\nRead-only: nothing is created or changed, in the cluster or on disk.\n' +
-        'Exit codes: 0 nothing failed (warnings allowed), 1 a check failed, 2 the project, a template\n' +
-        'or the connection settings are invalid, 3 the cluster is unreachable or rejected the credentials.',
-    )
+    .addHelpText('after', '\nRead-only: nothing is created or changed, in the cluster or on disk.')
     .action(async (flags: Omit<DoctorOptions, 'ctx'>) => {
       await run({ ...flags, ctx });
     });

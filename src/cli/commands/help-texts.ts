@@ -13,8 +13,8 @@ const ROTATION_EXITS: readonly ExitCodeLine[] = [
 ];
 
 /**
- * The examples (and, where the command's own help does not list them, the exit codes) of every
- * verb's `--help`, keyed by verb. Kept apart from the commands so one table shows them all.
+ * The examples and exit codes of every verb's `--help`, keyed by verb. Kept apart from the
+ * commands so one table shows them all, rendered the same way for every verb.
  */
 export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   init: {
@@ -65,6 +65,16 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       'eskeys verify email-search --key-env APP_KEY --format junit --output report.xml',
       'eskeys verify email-search --record',
     ],
+    exitCodes: [
+      [ExitCode.ok, 'every probe passed'],
+      [ExitCode.verificationFailed, 'a probe failed'],
+      USAGE_EXIT,
+      [
+        ExitCode.unavailable,
+        'cluster unreachable, the key was rejected (401), or probes inconclusive because the cluster was busy (429/503/timeouts on every try)',
+      ],
+      [ExitCode.cancelled, 'interrupted (canaries removed first)'],
+    ],
   },
   create: {
     examples: ['eskeys create email-search --env prod', 'eskeys create email-search --dry-run'],
@@ -86,14 +96,15 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   revoke: {
     examples: [
       'eskeys revoke --due --yes',
-      'eskeys revoke --id XWxG --dry-run',
+      'eskeys revoke --id XWxG --dry-run   # the …XWxG a table shows',
       'eskeys revoke --template email-search',
+      'eskeys revoke   # in a terminal: pick the key',
     ],
     exitCodes: [
       [ExitCode.ok, 'revoked, or nothing to revoke; with --dry-run, the plan shown'],
       [
         ExitCode.usage,
-        'bad usage, no such key, --yes missing without a terminal, or the only active key without --force',
+        'bad usage, no such key, an ambiguous or too short --id, --yes missing without a terminal, or the only active key without --force',
       ],
       CLUSTER_EXIT,
       CANCELLED_EXIT,
@@ -111,7 +122,16 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     examples: ['eskeys list', 'eskeys list --all --json'],
     exitCodes: [[ExitCode.ok, 'listed'], USAGE_EXIT, CLUSTER_EXIT],
   },
-  tick: { examples: ['eskeys tick', 'eskeys tick --dry-run', 'eskeys tick --concurrency 4 --json'] },
+  tick: {
+    examples: ['eskeys tick', 'eskeys tick --dry-run', 'eskeys tick --concurrency 4 --json'],
+    exitCodes: [
+      [ExitCode.ok, 'pass completed (locked scopes are skipped, not failed)'],
+      [ExitCode.verificationFailed, 'a verification or restart failed'],
+      [ExitCode.usage, 'bad config or template'],
+      [ExitCode.unavailable, 'cluster unreachable or authentication failed'],
+      [ExitCode.partialFailure, 'a rotation is half done: run `eskeys recover`'],
+    ],
+  },
   schedule: {
     examples: ['eskeys schedule', 'eskeys schedule --cron "17 * * * *"'],
     exitCodes: [
@@ -129,9 +149,23 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       [ExitCode.partialFailure, 'some interrupted rotation could not be finished or undone yet'],
     ],
   },
-  doctor: { examples: ['eskeys doctor', 'eskeys doctor --env prod --json'] },
+  doctor: {
+    examples: ['eskeys doctor', 'eskeys doctor --env prod --json'],
+    exitCodes: [
+      [ExitCode.ok, 'nothing failed (warnings allowed)'],
+      [ExitCode.verificationFailed, 'a check failed'],
+      [ExitCode.usage, 'the project, a template or the connection settings are invalid'],
+      [ExitCode.unavailable, 'the cluster is unreachable or rejected the credentials'],
+    ],
+  },
   inventory: {
     examples: ['eskeys inventory', 'eskeys inventory --all --fail-on high', 'eskeys inventory --json'],
+    exitCodes: [
+      [ExitCode.ok, 'listed (findings do not fail unless --fail-on)'],
+      [ExitCode.verificationFailed, 'findings at or above --fail-on'],
+      [ExitCode.usage, 'bad usage or config'],
+      [ExitCode.unavailable, 'cluster unreachable or credentials rejected'],
+    ],
   },
   review: {
     examples: [
@@ -139,6 +173,16 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       'eskeys review --live --format json',
       'eskeys review --sign-off "A. Reviewer"',
       'eskeys review --env prod --format html --out review.html',
+    ],
+    exitCodes: [
+      [ExitCode.ok, 'approved (with or without follow-ups)'],
+      [ExitCode.verificationFailed, 'changes required'],
+      USAGE_EXIT,
+      [ExitCode.unavailable, 'cluster unreachable or authentication failed'],
+      [
+        ExitCode.partialFailure,
+        'the document was written (--out) but its sign-off could not be recorded in the audit log',
+      ],
     ],
   },
   audit: {
@@ -153,6 +197,11 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     examples: [
       'eskeys learn --upstream http://localhost:9200 --port 9201 --name email-search',
       'eskeys learn --upstream https://es:9200 --port 9201 --name app --duration 30m',
+    ],
+    exitCodes: [
+      [ExitCode.ok, 'template and report written (also after Ctrl-C, the usual way to stop learning)'],
+      [ExitCode.verificationFailed, 'nothing observed'],
+      [ExitCode.usage, 'bad usage (bad --upstream, busy port)'],
     ],
   },
   sandbox: {

@@ -195,10 +195,7 @@ export function inventoryCommand(
         .default('never'),
     )
     .addOption(new Option('--page-size <n>', 'keys per query-API request').argParser(positiveInt).hideHelp())
-    .addHelpText(
-      'after',
-      "\nExit codes: 0 listed (findings do not fail unless --fail-on), 1 findings at or above --fail-on,\n2 bad usage or config, 3 cluster unreachable or credentials rejected.\nNeeds read_security or manage_api_key to see every owner's keys.",
-    )
+    .addHelpText('after', "\nNeeds read_security or manage_api_key to see every owner's keys.")
     .action(async (flags: Omit<InventoryOptions, 'ctx'>) => {
       await run({ ...flags, ctx });
     });

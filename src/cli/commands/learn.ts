@@ -107,7 +107,7 @@ export function learnCommand(
     )
     .addHelpText(
       'after',
-      '\nRecords counts of (action, index names, status) only: never bodies, header values or credentials.\nExit codes: 0 written, 1 nothing observed, 2 bad usage (bad --upstream, busy port).',
+      '\nRecords counts of (action, index names, status) only: never bodies, header values or credentials.',
     )
     .action(
       async (flags: {

@@ -115,11 +115,7 @@ Without --offline the cluster is asked for the identities' keys when admin crede
 configured; without them the cluster section says why it is missing.
 
 Decision: any critical or high finding -> changes required; otherwise any medium finding ->
-approved with follow-ups; otherwise approved (docs/REVIEW.md lists the rules).
-
-Exit codes: 0 approved (with or without follow-ups) · 1 changes required · 2 bad usage, config
-or template · 3 cluster unreachable or authentication failed · 5 the document was written (--out)
-but its sign-off could not be recorded in the audit log.`,
+approved with follow-ups; otherwise approved (docs/REVIEW.md lists the rules).`,
   );
   return cmd.action(
     async (

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import type { ClusterPort } from '../../core/cluster-port.js';
+import { withoutUserinfo } from '../../core/config/connection.js';
 import { durationProblem, parseDuration } from '../../core/duration.js';
 import { CancelledError, ExitCode, ReportedError, StoppedError, UsageError } from '../../core/errors.js';
 import type { RecordingEnvFiles, RotationLock } from '../../core/ports/rotation.js';
@@ -14,7 +15,13 @@ import { type OpenServices, openRotationServices, runContext, stderrReporter } f
 import type { CliContext } from '../context.js';
 import { addClusterOptions, type ClusterFlags, loadProject, type Project } from '../project.js';
 import { writeJson } from '../render/json.js';
-import { type FileDiff, outcomeJson, renderOutcome, renderPlan } from '../render/rotation-report.js';
+import {
+  type FileDiff,
+  outcomeJson,
+  type PlanLocation,
+  renderOutcome,
+  renderPlan,
+} from '../render/rotation-report.js';
 import { TEMPLATE_ARGUMENT, templateFrom } from '../template-argument.js';
 
 /** Flags of `rotate`/`create` plus the ports they use. */
@@ -164,7 +171,16 @@ async function planExtras(
   const diffs: FileDiff[] = [];
   for (const f of outputs.envFiles) diffs.push(await envFiles.preview(f, vars));
   const holders = await variableHolders(plan, outputs, envFiles, cluster);
+  // Where the rotation acts, as the cluster itself reports the admin (_authenticate needs no
+  // privilege). The URL never carries credentials (connection settings refuse userinfo; the
+  // plan strips it anyway).
+  const where: PlanLocation = {
+    url: withoutUserinfo(cluster.url),
+    environment: plan.environment,
+    admin: await cluster.authenticate(),
+  };
   return {
+    where,
     holders,
     privilegeDiff: plan.current
       ? privilegeDiff(
@@ -193,7 +209,26 @@ async function renderDryRun(
       mode: plan.mode,
       template: plan.template,
       environment: plan.environment,
-      current: plan.current ? { id: plan.current.info.id, name: plan.current.info.name } : null,
+      cluster: {
+        url: extras.where.url,
+        environment: extras.where.environment,
+        admin: {
+          username: extras.where.admin.username,
+          realm: extras.where.admin.authenticationRealm?.name ?? null,
+          api_key:
+            extras.where.admin.authenticationType === 'api_key'
+              ? (extras.where.admin.apiKey?.name ?? null)
+              : null,
+        },
+      },
+      current: plan.current
+        ? {
+            id: plan.current.info.id,
+            name: plan.current.info.name,
+            created: plan.current.info.creation.toISOString(),
+            age_ms: ctx.clock.now().getTime() - plan.current.info.creation.getTime(),
+          }
+        : null,
       new_key: { name: plan.name, generation: plan.generation, expiration: plan.expiration ?? null },
       due: plan.due,
       due_at: plan.dueAt?.toISOString() ?? null,

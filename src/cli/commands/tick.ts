@@ -20,10 +20,7 @@ export function tickCommand(ctx: CliContext, run: (opts: TickOptions) => Promise
     'one scheduler pass: recover interrupted rotations, rotate due keys, revoke keys past grace, record review reminders',
   );
   addPassOptions(cmd)
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 pass completed (locked scopes are skipped, not failed) · 1 a verification or restart failed · 2 bad config or template · 3 cluster unreachable or auth failed · 5 a rotation is half done (run `eskeys recover`).\nSee docs/SCHEDULING.md.',
-    )
+    .addHelpText('after', '\nSee docs/SCHEDULING.md.')
     .action(async (flags: Omit<TickOptions, 'ctx'>) => {
       await run({ ...flags, ctx });
     });

@@ -62,11 +62,7 @@ export function verifyCommand(
     'after',
     `
 Without admin credentials (the usual CI setup) only probes that need no admin-made resource run
-live; the others are answered by _has_privileges and reported as "static".
-
-Exit codes: 0 every probe passed · 1 a probe failed · 2 bad usage, config or template ·
-3 cluster unreachable, the key was rejected (401), or probes inconclusive because the cluster was
-busy (429/503/timeouts on every try) · 130 interrupted (canaries removed first).`,
+live; the others are answered by _has_privileges and reported as "static".`,
   );
   return cmd.action(async (positional: string | undefined, flags: VerifyOptions & { json?: boolean }) => {
     const template = templateFrom(positional, flags.template);

@@ -1,3 +1,4 @@
+import type { AdminIdentity } from '../../core/cluster-port.js';
 import { humanizeDuration } from '../../core/duration.js';
 import type { FileDiff } from '../../core/ports/rotation.js';
 import type { ProbeReport } from '../../core/probes/types.js';
@@ -42,10 +43,26 @@ function indent(text: string, by = '  '): string {
     .join('\n');
 }
 
+/** Where a rotation acts: the cluster (URL without userinfo), the environment, the admin identity. */
+export interface PlanLocation {
+  readonly url: string;
+  readonly environment: string;
+  readonly admin: AdminIdentity;
+}
+
+/** The admin as a person reads it: `user (realm name)`, or `API key name` for an API-key admin. */
+export function adminLabel(who: AdminIdentity): string {
+  if (who.authenticationType === 'api_key') return `API key ${who.apiKey?.name ?? who.apiKey?.id ?? '?'}`;
+  const realm = who.authenticationRealm?.name;
+  return realm ? `${who.username} (realm ${realm})` : who.username;
+}
+
 /** The plan as the operator confirms it (and as --dry-run prints it). */
 export function renderPlan(
   plan: ProceedPlan,
   extras: {
+    /** Shown first, so the operator sees which cluster and identity before anything else. */
+    where?: PlanLocation;
     privilegeDiff?: PrivilegeDiff;
     diffs?: readonly FileDiff[];
     files: readonly string[];
@@ -57,10 +74,15 @@ export function renderPlan(
   const lines: string[] = [];
   const scope = `${plan.template}@${plan.environment}`;
   lines.push(`plan: ${plan.mode} ${scope}`);
+  if (extras.where) {
+    lines.push(`  cluster:     ${extras.where.url} (environment ${extras.where.environment})`);
+    lines.push(`  admin:       ${adminLabel(extras.where.admin)}`);
+  }
   if (plan.current) {
     const c = plan.current;
+    const age = humanizeDuration(extras.now.getTime() - c.info.creation.getTime());
     lines.push(
-      `  current key: ${c.info.name} (${maskId(c.info.id)}), created ${iso(c.info.creation)}, ${plan.due ? 'rotation DUE' : `rotation due ${iso(plan.dueAt)}`}`,
+      `  current key: ${c.info.name} (${maskId(c.info.id)}), created ${iso(c.info.creation)}, ${age} old, ${plan.due ? 'rotation DUE' : `rotation due ${iso(plan.dueAt)}`}`,
     );
   } else {
     lines.push('  current key: none');

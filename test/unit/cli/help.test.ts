@@ -21,6 +21,22 @@ describe('--help of every verb', () => {
     expect(text).toMatch(/Exit codes:/);
   });
 
+  it.each(COMMANDS.map((c) => c.name))(
+    '%s lists its exit codes once, in the shared table (one code per line, ascending, ending the help)',
+    async (verb) => {
+      const text = await helpOf(verb);
+      expect(text.match(/Exit codes/g)).toHaveLength(1);
+      const block = /\nExit codes:\n((?: {2}\d+ +\S.*\n)+)$/.exec(text);
+      expect(block, text).not.toBeNull();
+      const codes = block![1]!
+        .trim()
+        .split('\n')
+        .map((line) => Number(line.trim().split(' ')[0]));
+      expect(codes).toEqual([...codes].sort((a, b) => a - b));
+      expect(codes[0]).toBe(ExitCode.ok);
+    },
+  );
+
   it.each(COMMANDS.map((c) => c.name))('%s examples use only flags the verb has', async (verb) => {
     const entry = COMMANDS.find((c) => c.name === verb)!;
     const model = completionVerb(await entry.load(fakeContext({ cwd: '/tmp', io: new FakeIO() })));

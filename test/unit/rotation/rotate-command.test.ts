@@ -101,6 +101,18 @@ describe('runRotate', () => {
     prompter.verify();
   });
 
+  it('the plan names the cluster without the credentials its URL may carry, and the admin', async () => {
+    const ctx = fakeContext({ cwd: projectDir() });
+    const s = fakeServices(ctx.clock);
+    // Connection settings refuse a URL with userinfo; the plan strips it all the same.
+    (s.cluster as { url: string }).url = 'https://ops:hunter2@es.example.com:9200';
+    await runRotate({ ctx, mode: 'create', template: 'email-search', dryRun: true, openServices: s.open });
+    expect(ctx.io.out).toContain(
+      'plan: create email-search@default\n  cluster:     https://***@es.example.com:9200 (environment default)\n  admin:       admin (realm native1)\n',
+    );
+    expect(ctx.io.out + ctx.io.err).not.toContain('hunter2');
+  });
+
   it('interactive "yes" proceeds', async () => {
     const prompter = new FakePrompter([{ kind: 'confirm', answer: true }]);
     const ctx = fakeContext({ cwd: projectDir(), io: new FakeIO(true), prompter });

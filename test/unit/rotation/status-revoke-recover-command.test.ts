@@ -110,6 +110,65 @@ describe('runRevoke', () => {
     prompter.verify();
   });
 
+  it('in a terminal with nothing named: picks among the valid managed keys (oldest first), then confirms', async () => {
+    const prompter = new FakePrompter([
+      { kind: 'select', answer: 'oldkeyoldkeyoldkey01' },
+      { kind: 'confirm', answer: true },
+    ]);
+    const ctx = fakeContext({ cwd: dir(), io: new FakeIO(true), prompter });
+    const { cluster, old, cur } = seeded(ctx.clock);
+    await runRevoke({ ctx, openServices: services(cluster).open });
+    expect(prompter.asked).toEqual(['Key to revoke', 'Invalidate 1 key(s)?']);
+    // Name, full id, created, age, owner and state; the unmanaged key is not offered.
+    expect(prompter.choices).toEqual([
+      [
+        `email-search@prod#1  oldkeyoldkeyoldkey01  created ${old.creation.toISOString().replace('.000Z', 'Z')} (91d ago)  owner admin (native1)  superseded`,
+        `email-search@prod#2  curkeycurkeycurkey02  created ${cur.creation.toISOString().replace('.000Z', 'Z')} (2h ago)  owner admin (native1)  active`,
+      ],
+    ]);
+    expect(cluster.keys.get(old.id)!.invalidated).toBe(true);
+    expect(cluster.keys.get(cur.id)!.invalidated).toBe(false);
+    prompter.verify();
+  });
+
+  it('an ambiguous --id in a terminal: the picker offers only the keys it matches', async () => {
+    const prompter = new FakePrompter([
+      { kind: 'select', answer: 'oldkeyXXXXXXXXXXXX03' },
+      { kind: 'confirm', answer: true },
+    ]);
+    const ctx = fakeContext({ cwd: dir(), io: new FakeIO(true), prompter });
+    const { cluster, old } = seeded(ctx.clock);
+    const twin = cluster.seed({
+      id: 'oldkeyXXXXXXXXXXXX03',
+      name: 'email-search@prod#0',
+      creation: new Date(ctx.clock.now().getTime() - 200 * 24 * HOUR),
+      metadata: { ...cluster.keys.get(old.id)!.metadata, generation: 0 },
+    });
+    await runRevoke({ ctx, id: 'oldkey', openServices: services(cluster).open });
+    expect(prompter.choices[0]!.map((c) => c.split('  ')[1])).toEqual([twin.id, old.id]);
+    expect(cluster.keys.get(twin.id)!.invalidated).toBe(true);
+    expect(cluster.keys.get(old.id)!.invalidated).toBe(false);
+    prompter.verify();
+  });
+
+  it('an ambiguous --id with --yes asks nothing: usage error naming both ids, nothing revoked', async () => {
+    const ctx = fakeContext({ cwd: dir(), io: new FakeIO(true), prompter: new FakePrompter([]) });
+    const { cluster, old } = seeded(ctx.clock);
+    cluster.seed({
+      id: 'oldkeyXXXXXXXXXXXX03',
+      name: 'email-search@prod#0',
+      metadata: { ...cluster.keys.get(old.id)!.metadata, generation: 0 },
+    });
+    const err = await runRevoke({ ctx, id: 'oldkey', yes: true, openServices: services(cluster).open }).catch(
+      (e) => e,
+    );
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.message).toMatch(/^--id oldkey matches 2 keys: oldkey.*; give more of the id$/);
+    expect(err.message).toContain('oldkeyoldkeyoldkey01 (email-search@prod#1, superseded, created ');
+    expect(err.message).toContain('oldkeyXXXXXXXXXXXX03 (email-search@prod#0, superseded, created ');
+    expect([...cluster.keys.values()].filter((k) => k.invalidated)).toEqual([]);
+  });
+
   it('without a terminal and without --yes: usage error, nothing revoked', async () => {
     const ctx = fakeContext({ cwd: dir() });
     const { cluster, old } = seeded(ctx.clock);
