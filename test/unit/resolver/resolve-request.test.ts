@@ -73,10 +73,10 @@ describe('names a request asks for', () => {
   });
 
   it('says so when an API has no verified action, with the documented privileges', () => {
-    const r = resolveRequest({ method: 'GET', path: '/_cat/indices' });
+    const r = resolveRequest({ method: 'GET', path: '/_ml/calendars' });
     expect(r?.action).toBeUndefined();
-    // specification/cat/indices/CatIndicesRequest.ts: @cluster_privileges monitor, @index_privileges monitor
-    expect(r?.documented).toEqual({ cluster: ['monitor'], index: ['monitor'] });
+    // specification/ml/get_calendars/MlGetCalendarsRequest.ts: @cluster_privileges monitor_ml
+    expect(r?.documented).toEqual({ cluster: ['monitor_ml'], index: [] });
   });
 
   it('answers undefined for a path no API serves', () => {

@@ -57,15 +57,14 @@ describe('the server authorizes every emulated route except the documented speci
 
 describe('data handlers never authorize', () => {
   const dir = join(import.meta.dirname, '..', '..', '..', 'src', 'sandbox', 'data');
-  // The one exception: delete-by-query runs its child search as the caller, a separate action
-  // Elasticsearch authorizes when the child request is sent.
-  const allowed = new Map([['search.ts', ["requireIndices(ctx.auth, 'indices:data/read/search', names)"]]]);
+  // No exception: delete-by-query's child search is a declared child request the server's step
+  // authorizes (CHILD_REQUESTS).
   it.each(readdirSync(dir).filter((f) => f.endsWith('.ts')))('%s calls no authorization check', (file) => {
     const text = readFileSync(join(dir, file), 'utf8');
     const calls = [...text.matchAll(/\b(require[A-Z]\w*|authorizeIndexExpression)\([^;]*\)/g)].map(
       (m) => m[0],
     );
-    expect(calls).toEqual(allowed.get(file) ?? []);
+    expect(calls).toEqual([]);
   });
 });
 
