@@ -94,6 +94,35 @@ describe('actions authorized by name only', () => {
   });
 });
 
+describe('composite actions: the child search is authorized on its own names', () => {
+  it('update by query: the action on the names, then the scroll search on them', async () => {
+    const writer = await tc.apiKey({ indices: [{ names: ['ubq-logs'], privileges: ['write'] }] });
+    await expectError(
+      () => request(writer, 'POST', '/ubq-logs/_update_by_query'),
+      403,
+      'security_exception',
+      `action [indices:data/read/search] is unauthorized for API key id [${writer.id}] of user [elastic] on indices [ubq-logs], this action is granted by the index privileges [read,all]`,
+    );
+    const both = await tc.apiKey({ indices: [{ names: ['ubq-logs'], privileges: ['write', 'read'] }] });
+    await expectError(
+      () => request(both, 'POST', '/ubq-logs/_update_by_query'),
+      400,
+      'illegal_argument_exception',
+      NOT_EMULATED('update_by_query'),
+    );
+  });
+
+  it('search template: the template action by name, then the search on the request names', async () => {
+    const reader = await tc.apiKey({ indices: [{ names: ['tpl-a'], privileges: ['read'] }] });
+    await expectError(
+      () => request(reader, 'POST', '/tpl-b/_search/template', { id: 'my-template' }),
+      403,
+      'security_exception',
+      `action [indices:data/read/search] is unauthorized for API key id [${reader.id}] of user [elastic] on indices [tpl-b], this action is granted by the index privileges [read,all]`,
+    );
+  });
+});
+
 describe('actions granted without privileges (the stored context is checked to be the caller’s)', () => {
   it.each([
     ['DELETE', '/_search/scroll', { scroll_id: 'abc' }, 'clear_scroll'],
