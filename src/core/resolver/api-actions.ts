@@ -587,13 +587,9 @@ const ROWS: readonly Row[] = [
     'cluster:admin/xpack/security/settings/update',
     'RestUpdateSecuritySettingsAction',
   ],
-  ['security.get_token', 'cluster:admin/xpack/security/token/create', 'RestGetTokenAction', 'special'],
-  [
-    'security.invalidate_token',
-    'cluster:admin/xpack/security/token/invalidate',
-    'RestInvalidateTokenAction',
-    'special',
-  ],
+  // plain cluster actions: the API reference requires the manage_token cluster privilege
+  ['security.get_token', 'cluster:admin/xpack/security/token/create', 'RestGetTokenAction'],
+  ['security.invalidate_token', 'cluster:admin/xpack/security/token/invalidate', 'RestInvalidateTokenAction'],
 ];
 
 function defaultScope(action: string): ActionScope {

@@ -266,6 +266,25 @@ describe('_cat handlers that send several requests: the first denied one is the 
   });
 });
 
+describe('token APIs are plain cluster actions (API reference: manage_token)', () => {
+  it('POST /_security/oauth2/token without manage_token: 403 naming the action; with it, the 400', async () => {
+    const none = await tc.apiKey({ cluster: ['monitor'] });
+    await expectError(
+      () => request(none, 'POST', '/_security/oauth2/token', { grant_type: 'client_credentials' }),
+      403,
+      'security_exception',
+      `action [cluster:admin/xpack/security/token/create] is unauthorized for API key id [${none.id}] of user [elastic], this action is granted by the cluster privileges [manage_token,manage_security,all]`,
+    );
+    const tokens = await tc.apiKey({ cluster: ['manage_token'] });
+    await expectError(
+      () => request(tokens, 'POST', '/_security/oauth2/token', { grant_type: 'client_credentials' }),
+      400,
+      'illegal_argument_exception',
+      NOT_EMULATED('security.get_token'),
+    );
+  });
+});
+
 describe('names from the parameter that carries them', () => {
   it('GET /_data_stream/{name} authorizes the data stream name', async () => {
     const elsewhere = await tc.apiKey({
