@@ -221,7 +221,7 @@ export function authorizeRequest(
     return {};
   }
   if (NAME_ONLY_INDEX_ACTIONS.has(r.action)) {
-    // A CompositeIndicesRequest: no names in the denial; its child requests carry them.
+    // A CompositeIndicesRequest or a scroll id: no names in the denial; child requests carry them.
     requireIndexActionOnAny(auth, r.action);
     authorizeChildRequests(auth, state, r, [], options);
     return {};
