@@ -44,6 +44,9 @@ export const UNPRIVILEGED_INDEX_ACTIONS: ReadonlySet<string> = new Set([
   'indices:data/read/async_search/delete',
   'indices:data/read/eql/async/get',
   'indices:data/read/sql/async/get',
+  // EsqlAsyncActionNames, "exposed for RBACEngine" like its EQL and SQL counterparts above
+  'indices:data/read/esql/async/get',
+  'indices:data/read/esql/async/stop',
 ]);
 
 /** Where a transport request a REST handler sends takes its index names from. */
