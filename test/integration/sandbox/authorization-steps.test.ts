@@ -140,6 +140,16 @@ describe('actions granted without privileges (the stored context is checked to b
     );
   });
 
+  it('async search status is a cluster action (monitor grants it)', async () => {
+    const none = await tc.apiKey({ cluster: ['manage_security'] });
+    await expectError(
+      () => request(none, 'GET', '/_async_search/status/abc'),
+      403,
+      'security_exception',
+      `action [cluster:monitor/async_search/status] is unauthorized for API key id [${none.id}] of user [elastic], this action is granted by the cluster privileges [monitor,manage,all]`,
+    );
+  });
+
   it('async search submit is not authorized itself, its search is', async () => {
     const none = await tc.apiKey({ cluster: ['monitor'] });
     await expectError(
