@@ -129,6 +129,7 @@ function authorize(ctx: RequestContext, endpoint: string, handler: Handler): voi
   try {
     resolution = resolveRoute(route, paramsByPosition(route, Object.values(ctx.params)), {
       now: ctx.state.now(),
+      query: ctx.query,
       ...(resolverReadsBody(route.api.name) ? { body: ctx.rawBody.toString('utf8') } : {}),
     });
   } catch (e) {

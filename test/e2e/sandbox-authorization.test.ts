@@ -109,6 +109,55 @@ describe('eskeys sandbox authorizes the APIs verified in batch 2 of issue 12', (
   });
 });
 
+describe('eskeys sandbox authorizes special, composite and multi-request APIs as Elasticsearch does', () => {
+  it('scroll by name only, _cat/nodes in request order, delete-by-query child requests', async () => {
+    const { child, ready, stopped } = startSandboxProcess();
+    const { url, password } = await ready;
+    const admin = new Client({ node: url, auth: { username: 'elastic', password } });
+    const keyFor = async (name: string, role: Record<string, unknown>) => {
+      const k = await admin.security.createApiKey({ name, role_descriptors: { r: role } });
+      return { id: k.id, client: new Client({ node: url, auth: { apiKey: k.encoded } }) };
+    };
+    const security = await keyFor('security', { cluster: ['manage_security'] });
+    // RBACEngine: a scroll is authorized by action name (some index must grant read)
+    expect(await failure(() => security.client.scroll({ scroll_id: 'abc' }))).toEqual({
+      status: 403,
+      type: 'security_exception',
+      reason: `action [indices:data/read/scroll] is unauthorized for API key id [${security.id}] of user [elastic], this action is granted by the index privileges [read,all]`,
+    });
+    // RestNodesAction sends a cluster state request first
+    expect(await failure(() => security.client.cat.nodes())).toEqual({
+      status: 403,
+      type: 'security_exception',
+      reason: `action [cluster:monitor/state] is unauthorized for API key id [${security.id}] of user [elastic], this action is granted by the cluster privileges [cross_cluster_replication,read_ccr,transport_client,manage_ccr,monitor,manage,all]`,
+    });
+    const reader = await keyFor('reader', { indices: [{ names: ['logs-*'], privileges: ['read'] }] });
+    expect(await failure(() => reader.client.scroll({ scroll_id: 'abc' }))).toEqual({
+      status: 400,
+      type: 'illegal_argument_exception',
+      reason: 'the eskeys sandbox does not emulate [scroll]',
+    });
+    // delete-by-query: its scroll search needs read, not only delete
+    await admin.index({ index: 'logs-1', id: '1', document: { a: 1 }, refresh: true });
+    const deleter = await keyFor('deleter', { indices: [{ names: ['logs-*'], privileges: ['delete'] }] });
+    expect(
+      await failure(() => deleter.client.deleteByQuery({ index: 'logs-1', query: { match_all: {} } })),
+    ).toEqual({
+      status: 403,
+      type: 'security_exception',
+      reason: `action [indices:data/read/search] is unauthorized for API key id [${deleter.id}] of user [elastic] on indices [logs-1], this action is granted by the index privileges [read,all]`,
+    });
+    await Promise.all([
+      admin.close(),
+      security.client.close(),
+      reader.client.close(),
+      deleter.client.close(),
+    ]);
+    child.kill('SIGINT');
+    expect(await stopped).toBe(130);
+  });
+});
+
 describe('eskeys sandbox judges compatibility headers and resets as Elasticsearch does', () => {
   it('the 9.x client: bodiless requests work on the 8.x profile, requests with a body are refused; feature reset', async () => {
     const { child, ready, stopped } = startSandboxProcess();

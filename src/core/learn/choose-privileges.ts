@@ -26,10 +26,42 @@ export interface PrivilegeChoice {
 /** Privileges never chosen when a narrower one exists; kept as the last resort only. */
 const BROAD = new Set(['all', 'manage', 'write']);
 
+const isCcrAction = (action: string) => action.includes('/ccr/');
+
+/**
+ * Privileges made for one feature, chosen only for that feature's actions: Elasticsearch's
+ * access-level order puts them first for some general actions (`cross_cluster_replication` and
+ * `read_ccr` both grant `cluster:monitor/state`), but an application reading `_cat/indices`
+ * should get `monitor`, not a replication privilege. The cross-cluster ones belong in
+ * cross-cluster API keys and `transport_client` is deprecated: never chosen while another
+ * privilege grants the action.
+ */
+const FEATURE_PRIVILEGES: Readonly<Record<string, (action: string) => boolean>> = {
+  read_ccr: isCcrAction,
+  manage_ccr: isCcrAction,
+  manage_follow_index: isCcrAction,
+  manage_leader_index: isCcrAction,
+  cross_cluster_search: () => false,
+  cross_cluster_replication: () => false,
+  cross_cluster_replication_internal: () => false,
+  read_cross_cluster: () => false,
+  transport_client: () => false,
+};
+
+const isFallback = (privilege: string, action: string) =>
+  BROAD.has(privilege) || FEATURE_PRIVILEGES[privilege]?.(action) === false;
+
+/**
+ * Order of choice: the feature's own privileges for its actions (`read_ccr` for CCR stats rather
+ * than all of `monitor`), then the general ones in access-level order, then feature privileges
+ * made for something else, then the broad ones.
+ */
 function choose(action: string, granting: readonly string[]): PrivilegeChoice {
-  const narrow = granting.filter((p) => !BROAD.has(p));
-  const ordered = narrow.length > 0 ? [...narrow, ...granting.filter((p) => BROAD.has(p))] : [...granting];
-  const [privilege, ...wider] = ordered;
+  const own = granting.filter((p) => FEATURE_PRIVILEGES[p]?.(action) === true);
+  const general = granting.filter((p) => !BROAD.has(p) && FEATURE_PRIVILEGES[p] === undefined);
+  const other = granting.filter((p) => isFallback(p, action) && !BROAD.has(p));
+  const broad = granting.filter((p) => BROAD.has(p));
+  const [privilege, ...wider] = [...own, ...general, ...other, ...broad];
   return { action, privilege, wider };
 }
 

@@ -372,6 +372,16 @@ export class LearnRecorder {
       );
       return;
     }
+    if (r.requests && outcomeOf(status) === 'allowed') {
+      // A REST handler that sends several transport requests (`_cat/indices`...) needed every one
+      // of them; a refused answer does not say which was denied, so it is recorded below on the
+      // API's primary action (the first request) as before.
+      for (const t of r.requests) {
+        const names = t.scope === 'cluster' ? [] : t.indices && t.indices.length > 0 ? t.indices : ['_all'];
+        this.addOperation(t.action, t.scope, names, 'allowed', r.api, 1);
+      }
+      return;
+    }
     if (r.action === undefined || r.scope === undefined) {
       this.addUnmapped(
         { method: request.method, api: r.api, reason: 'no verified action for this API yet' },

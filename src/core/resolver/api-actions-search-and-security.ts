@@ -166,15 +166,11 @@ export const SEARCH_AND_SECURITY_ROWS: readonly ApiActionRow[] = [
   // async EQL, SQL and ES|QL results: `special` like async_search.get/delete/status (the async id
   // decides whose result it is)
   ['eql.get', 'indices:data/read/eql/async/get', 'RestEqlGetAsyncResultAction', 'special'],
-  ['eql.get_status', 'cluster:monitor/eql/async/status', 'RestEqlGetAsyncStatusAction', 'special'],
+  // status reads are plain cluster actions, as async_search.status (api-actions.ts)
+  ['eql.get_status', 'cluster:monitor/eql/async/status', 'RestEqlGetAsyncStatusAction'],
   ['eql.delete', 'indices:data/read/async_search/delete', 'RestEqlDeleteAsyncResultAction', 'special'],
   ['sql.get_async', 'indices:data/read/sql/async/get', 'RestSqlAsyncGetResultsAction', 'special'],
-  [
-    'sql.get_async_status',
-    'cluster:monitor/xpack/sql/async/status',
-    'RestSqlAsyncGetStatusAction',
-    'special',
-  ],
+  ['sql.get_async_status', 'cluster:monitor/xpack/sql/async/status', 'RestSqlAsyncGetStatusAction'],
   ['sql.delete_async', 'indices:data/read/async_search/delete', 'RestSqlAsyncDeleteResultsAction', 'special'],
   // RestEsqlAsyncQueryAction sends EsqlQueryAction, as esql.query does (its names are in the query)
   ['esql.async_query', 'indices:data/read/esql', 'RestEsqlAsyncQueryAction', 'special'],

@@ -17,7 +17,11 @@ export type ActionScope =
   | 'cluster'
   /** An index privilege must grant it on the names the request carries (an IndicesRequest). */
   | 'index'
-  /** Neither rule alone: scroll ids, cursors, PITs… (not authorized by the sandbox yet). */
+  /**
+   * Neither rule alone: actions RBACEngine authorizes by name only or without privileges (scroll,
+   * cursors, PITs, async results, reindex, SQL; authorization-rules.ts), and security APIs whose
+   * rule is per object (ownership, self service), checked by their sandbox handler.
+   */
   | 'special';
 
 /** One verified row of the table. */
@@ -38,8 +42,9 @@ export type ApiActionRow = readonly [string, string, string, ActionScope?];
 const ROWS: readonly ApiActionRow[] = [
   ...ML_AND_PLATFORM_ROWS,
   ...SEARCH_AND_SECURITY_ROWS,
-  // _cat handlers (org.elasticsearch.rest.action.cat) that send one transport request; those that
-  // send several (cat.indices, cat.shards, cat.nodes, ...) stay unverified
+  // _cat handlers (org.elasticsearch.rest.action.cat and the x-pack ML / transform cat handlers).
+  // Those that send several transport requests have their first one here; the whole sequence,
+  // authorized in order, is CAT_REQUESTS in authorization-rules.ts (cat.help sends none).
   ['cat.health', 'cluster:monitor/health', 'cat.RestHealthAction (ClusterHealthRequest)'],
   ['cat.master', 'cluster:monitor/state', 'cat.RestMasterAction (ClusterStateRequest)'],
   ['cat.count', 'indices:data/read/search', 'cat.RestCountAction (SearchRequest)'],
@@ -53,6 +58,64 @@ const ROWS: readonly ApiActionRow[] = [
   ['cat.fielddata', 'cluster:monitor/nodes/stats', 'cat.RestFielddataAction (NodesStatsRequest)'],
   ['cat.tasks', 'cluster:monitor/tasks/lists', 'cat.RestTasksAction (ListTasksRequest)'],
   ['cat.recovery', 'indices:monitor/recovery', 'cat.RestCatRecoveryAction (RecoveryRequest)'],
+  [
+    'cat.component_templates',
+    'cluster:monitor/state',
+    'cat.RestCatComponentTemplateAction (ClusterStateRequest)',
+  ],
+  ['cat.snapshots', 'cluster:admin/snapshot/get', 'cat.RestSnapshotAction (GetSnapshotsRequest)'],
+  [
+    'cat.circuit_breaker',
+    'cluster:monitor/nodes/stats',
+    'cat.RestCatCircuitBreakerAction (NodesStatsRequest)',
+  ],
+  ['cat.ml_jobs', 'cluster:monitor/xpack/ml/job/stats/get', 'RestCatJobsAction (GetJobsStatsAction)'],
+  [
+    'cat.ml_datafeeds',
+    'cluster:monitor/xpack/ml/datafeeds/stats/get',
+    'RestCatDatafeedsAction (GetDatafeedsStatsAction)',
+  ],
+  ['cat.indices', 'indices:monitor/settings/get', 'cat.RestIndicesAction (GetSettingsRequest, then 3 more)'],
+  ['cat.shards', 'indices:monitor/stats', 'cat.RestShardsAction (IndicesStatsRequest, ClusterStateRequest)'],
+  ['cat.nodes', 'cluster:monitor/state', 'cat.RestNodesAction (ClusterStateRequest, then nodes info, stats)'],
+  [
+    'cat.allocation',
+    'cluster:monitor/state',
+    'cat.RestAllocationAction (ClusterStateRequest, then nodes stats)',
+  ],
+  ['cat.segments', 'cluster:monitor/state', 'cat.RestSegmentsAction (ClusterStateRequest, then segments)'],
+  [
+    'cat.thread_pool',
+    'cluster:monitor/state',
+    'cat.RestThreadPoolAction (ClusterStateRequest, then nodes info, stats)',
+  ],
+  [
+    'cat.nodeattrs',
+    'cluster:monitor/state',
+    'cat.RestNodeAttrsAction (ClusterStateRequest, then nodes info)',
+  ],
+  ['cat.plugins', 'cluster:monitor/state', 'cat.RestPluginsAction (ClusterStateRequest, then nodes info)'],
+  [
+    'cat.templates',
+    'indices:admin/template/get',
+    'cat.RestTemplatesAction (GetIndexTemplatesRequest, then composable templates)',
+    'cluster',
+  ],
+  [
+    'cat.ml_data_frame_analytics',
+    'cluster:monitor/xpack/ml/data_frame/analytics/get',
+    'RestCatDataFrameAnalyticsAction (GetDataFrameAnalyticsAction, then stats)',
+  ],
+  [
+    'cat.ml_trained_models',
+    'cluster:monitor/xpack/ml/inference/get',
+    'RestCatTrainedModelsAction (GetTrainedModelsAction, then stats, data frame analytics)',
+  ],
+  [
+    'cat.transforms',
+    'cluster:monitor/transform/get',
+    'RestCatTransformAction (GetTransformAction, then stats)',
+  ],
   // cluster, nodes, tasks
   ['info', 'cluster:monitor/main', 'RestMainAction'],
   ['ping', 'cluster:monitor/main', 'RestMainAction'],
@@ -280,7 +343,7 @@ const ROWS: readonly ApiActionRow[] = [
   ['async_search.submit', 'indices:data/read/async_search/submit', 'RestSubmitAsyncSearchAction'],
   ['async_search.get', 'indices:data/read/async_search/get', 'RestGetAsyncSearchAction', 'special'],
   ['async_search.delete', 'indices:data/read/async_search/delete', 'RestDeleteAsyncSearchAction', 'special'],
-  ['async_search.status', 'cluster:monitor/async_search/status', 'RestGetAsyncStatusAction', 'special'],
+  ['async_search.status', 'cluster:monitor/async_search/status', 'RestGetAsyncStatusAction'],
   ['eql.search', 'indices:data/read/eql', 'RestEqlSearchAction'],
   ['esql.query', 'indices:data/read/esql', 'RestEsqlQueryAction', 'special'],
   ['sql.query', 'indices:data/read/sql', 'RestSqlQueryAction', 'special'],
@@ -532,13 +595,9 @@ const ROWS: readonly ApiActionRow[] = [
     'cluster:admin/xpack/security/settings/update',
     'RestUpdateSecuritySettingsAction',
   ],
-  ['security.get_token', 'cluster:admin/xpack/security/token/create', 'RestGetTokenAction', 'special'],
-  [
-    'security.invalidate_token',
-    'cluster:admin/xpack/security/token/invalidate',
-    'RestInvalidateTokenAction',
-    'special',
-  ],
+  // plain cluster actions: the API reference requires the manage_token cluster privilege
+  ['security.get_token', 'cluster:admin/xpack/security/token/create', 'RestGetTokenAction'],
+  ['security.invalidate_token', 'cluster:admin/xpack/security/token/invalidate', 'RestInvalidateTokenAction'],
 ];
 
 function defaultScope(action: string): ActionScope {

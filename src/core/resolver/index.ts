@@ -1,5 +1,16 @@
 /** Request → (API, transport action, index names): the REST surface of Elasticsearch as data. */
 export { type ActionScope, API_ACTIONS, type ApiAction } from './api-actions.js';
+export {
+  AUTHORIZATION_NOT_ESTABLISHED,
+  CAT_REQUESTS,
+  CHILD_REQUESTS,
+  NAME_ONLY_INDEX_ACTIONS,
+  NAME_PARAM_BY_API,
+  QUERY_INDEX_APIS,
+  type RequestNames,
+  type TransportRequest,
+  UNPRIVILEGED_INDEX_ACTIONS,
+} from './authorization-rules.js';
 export { DateMathNameError, isDateMathName, resolveDateMathName } from './date-math-index.js';
 export { PathTrie, type RouteLookup, type RouteMatch } from './path-trie.js';
 export {
@@ -8,6 +19,7 @@ export {
   apiForPattern,
   paramsByPosition,
   type Resolution,
+  type ResolvedTransportRequest,
   type RestRequest,
   resolveRequest,
   resolveRoute,

@@ -1,4 +1,5 @@
 import { type ActionScope, API_ACTIONS, type ApiAction } from './api-actions.js';
+import { CAT_REQUESTS, NAME_PARAM_BY_API, QUERY_INDEX_APIS } from './authorization-rules.js';
 import { resolveDateMathName } from './date-math-index.js';
 import { PathTrie } from './path-trie.js';
 import type { RestApiSpec } from './rest-api-spec.js';
@@ -48,10 +49,26 @@ export interface Resolution {
   readonly aliasActions?: readonly AliasActionNames[];
   /** `PUT /{index}` with `aliases` in the body: the alias names it creates. */
   readonly aliases?: readonly string[];
+  /** `POST /_reindex`: the body's `source.index` and `dest.index` names. */
+  readonly reindex?: { readonly source: readonly string[]; readonly dest: readonly string[] };
+  /**
+   * For REST handlers that send several transport requests (or none, `cat.help`): each request in
+   * the order Elasticsearch reports its denial, with the names it carries. `action` is the first.
+   */
+  readonly requests?: readonly ResolvedTransportRequest[];
   /** Where the action comes from: the Elasticsearch REST handler, or the spec's documented privileges. */
   readonly evidence: string;
   /** Privileges the specification documents for the API. */
   readonly documented: { readonly cluster: readonly string[]; readonly index: readonly string[] };
+}
+
+/** One transport request of a multi-request REST handler, with the index names it carries. */
+export interface ResolvedTransportRequest {
+  readonly action: string;
+  readonly scope: 'cluster' | 'index';
+  readonly indices: readonly string[] | undefined;
+  /** Names the caller may not use are dropped instead of denied (ignore_unavailable). */
+  readonly lenient?: boolean;
 }
 
 /** One action of an update-aliases body, as far as authorization needs it. */
@@ -176,6 +193,18 @@ function aliasActionsOf(body: string): AliasActionNames[] {
   return out;
 }
 
+/** `source.index` (string or list, comma lists split) and `dest.index` of a reindex body. */
+function reindexNamesOf(body: string): { source: string[]; dest: string[] } {
+  const parsed = parseLine(body);
+  const part = (key: string) => {
+    const spec = isObject(parsed) ? parsed[key] : undefined;
+    const index = isObject(spec) ? spec.index : undefined;
+    if (typeof index === 'string') return splitNames(index);
+    return Array.isArray(index) ? index.filter((x): x is string => typeof x === 'string') : [];
+  };
+  return { source: part('source'), dest: part('dest') };
+}
+
 /** The alias names of a create-index body. */
 function createAliasesOf(body: string): string[] {
   const parsed = parseLine(body);
@@ -190,6 +219,7 @@ const BODY_NAMED_APIS = new Set([
   'msearch_template',
   'indices.update_aliases',
   'indices.create',
+  'reindex',
 ]);
 
 /** Whether resolving `api` reads the request body. */
@@ -211,25 +241,42 @@ function factsOf(api: RestApiSpec): { verified: ApiAction | undefined; evidence:
   let facts = factsByApi.get(api);
   if (!facts) {
     const verified = API_ACTIONS.get(api.name);
+    const cat = CAT_REQUESTS.get(api.name);
     const evidence = verified
       ? `${verified.restHandler} (Elasticsearch REST handler)`
-      : `not verified; the specification documents cluster [${api.clusterPrivileges.join(',')}] index [${api.indexPrivileges.join(',')}]`;
+      : cat
+        ? `${cat.handler} (Elasticsearch REST handler; sends no transport request)`
+        : `not verified; the specification documents cluster [${api.clusterPrivileges.join(',')}] index [${api.indexPrivileges.join(',')}]`;
     facts = { verified, evidence };
     factsByApi.set(api, facts);
   }
   return facts;
 }
 
-/** Resolves an already-matched route: action, names (path `{index}`, body items), date math. */
+/**
+ * The raw index expression a request carries: the API's name parameter (`{index}` unless
+ * NAME_PARAM_BY_API says otherwise), or `index=` in the query for the APIs that read it there.
+ */
+function indexExpressionOf(
+  api: string,
+  params: Record<string, string>,
+  query: URLSearchParams | undefined,
+): string | undefined {
+  const fromPath = params[NAME_PARAM_BY_API.get(api) ?? 'index'];
+  if (fromPath !== undefined || !QUERY_INDEX_APIS.has(api)) return fromPath;
+  return query?.get('index') ?? undefined;
+}
+
+/** Resolves an already-matched route: action, names (path/query parameter, body items), date math. */
 export function resolveRoute(
   route: ApiRoute,
   params: Record<string, string>,
-  request: Pick<RestRequest, 'body' | 'now'> = {},
+  request: Pick<RestRequest, 'body' | 'now' | 'query'> = {},
 ): Resolution {
   const api = route.api;
   const { verified, evidence } = factsOf(api);
   const resolveName = (n: string) => (request.now === undefined ? n : resolveDateMathName(n, request.now));
-  const indexParam = params.index;
+  const indexParam = indexExpressionOf(api.name, params, request.query);
   const indices = indexParam === undefined ? undefined : splitNames(indexParam).map(resolveName);
   const itemParser = ITEM_PARSERS[api.name];
   const items =
@@ -240,9 +287,21 @@ export function resolveRoute(
   const aliasActions =
     api.name === 'indices.update_aliases' && body !== undefined ? aliasActionsOf(body) : undefined;
   const aliases = api.name === 'indices.create' && body !== undefined ? createAliasesOf(body) : undefined;
+  const reindex = api.name === 'reindex' && body !== undefined ? reindexNamesOf(body) : undefined;
+  const cat = CAT_REQUESTS.get(api.name);
+  const requests = cat?.requests.map((t) => ({
+    action: t.action,
+    scope: t.scope,
+    indices: t.names === 'request' ? indices : undefined,
+    ...(t.lenient ? { lenient: true } : {}),
+  }));
   return {
     api: api.name,
     action: verified?.action,
+    ...(reindex
+      ? { reindex: { source: reindex.source.map(resolveName), dest: reindex.dest.map(resolveName) } }
+      : {}),
+    ...(requests ? { requests } : {}),
     ...(aliasActions ? { aliasActions } : {}),
     ...(aliases && aliases.length > 0 ? { aliases } : {}),
     scope: verified?.scope,

@@ -3,9 +3,9 @@ import { EsError, illegalArgument } from '../errors.js';
 import { authorizedIndices, type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
-import { requireIndices } from '../security/authorize.js';
 import type { DocRecord, IndexRecord } from '../state.js';
 import { isObject } from '../util.js';
+import { type BulkItem, executeItems } from './bulk.js';
 import { refreshIndex, resolveForRead } from './indices.js';
 import { concreteIndices } from './resolve.js';
 
@@ -217,31 +217,41 @@ const deleteByQuery: Handler = (ctx) => {
   if (!isObject(body) || body.query === undefined) {
     throw new EsError(400, 'action_request_validation_exception', 'Validation Failed: 1: query is missing;');
   }
+  // The server authorized the action and its child scroll search on these names.
   const names = authorizedIndices(ctx);
-  // The scroll search and bulk deletes run as the caller, so they need read and delete too.
-  requireIndices(ctx.auth, 'indices:data/read/search', names);
   const indices = concreteIndices(ctx.state, names);
   const plan: SearchPlan = { indices, query: body.query, from: 0, size: 10_000 };
   for (const idx of indices) refreshIndex(idx, ctx.state.now());
   const hits = matches(ctx, plan);
-  for (const h of hits) h.idx.docs.delete(h.id);
+  // The hits are deleted by one bulk of delete items on their concrete index, run as the caller:
+  // its shard-level and item checks apply per item, as for `_bulk`; failed items are reported.
+  const items: BulkItem[] = hits.map((h) => ({ op: 'delete', index: h.idx.name, id: h.id }));
+  const results = executeItems(ctx, items, 'false');
+  const failures = results.flatMap((r, i) =>
+    r.error ? [{ index: items[i]!.index, id: items[i]!.id, cause: r.body.error, status: r.status }] : [],
+  );
   if (ctx.query.get('refresh') !== null && ctx.query.get('refresh') !== 'false') {
     for (const idx of indices) refreshIndex(idx, ctx.state.now());
   }
-  return ok({
-    took: Date.now() - started,
-    timed_out: false,
-    total: hits.length,
-    deleted: hits.length,
-    batches: hits.length > 0 ? 1 : 0,
-    version_conflicts: 0,
-    noops: 0,
-    retries: { bulk: 0, search: 0 },
-    throttled_millis: 0,
-    requests_per_second: -1.0,
-    throttled_until_millis: 0,
-    failures: [],
-  });
+  // BulkIndexByScrollResponseContentListener: the highest failure status is the answer's status.
+  const status = failures.reduce((max, f) => Math.max(max, f.status), 200);
+  return ok(
+    {
+      took: Date.now() - started,
+      timed_out: false,
+      total: hits.length,
+      deleted: hits.length - failures.length,
+      batches: hits.length > 0 ? 1 : 0,
+      version_conflicts: 0,
+      noops: 0,
+      retries: { bulk: 0, search: 0 },
+      throttled_millis: 0,
+      requests_per_second: -1.0,
+      throttled_until_millis: 0,
+      failures,
+    },
+    status,
+  );
 };
 
 const SEARCH_PARAMS = [

@@ -3,7 +3,14 @@ import {
   indexPrivilegesGranting,
   isRestrictedIndex,
 } from '../../core/privileges/index.js';
-import type { Resolution } from '../../core/resolver/index.js';
+import {
+  AUTHORIZATION_NOT_ESTABLISHED,
+  CHILD_REQUESTS,
+  NAME_ONLY_INDEX_ACTIONS,
+  type Resolution,
+  type ResolvedTransportRequest,
+  UNPRIVILEGED_INDEX_ACTIONS,
+} from '../../core/resolver/index.js';
 import { existingNames } from '../data/resolve.js';
 import { type EsError, forbidden } from '../errors.js';
 import { notEmulated } from '../http/not-emulated.js';
@@ -167,11 +174,12 @@ export interface IndicesOptionsParams {
 }
 
 /**
- * The one authorization step the server runs before any handler, from the resolved request.
- * APIs whose check is not a plain privilege (scope `special`: API-key ownership under
- * manage_own_api_key, self-service password change, `_authenticate`, `_has_privileges`) keep
- * their rule in their handler; an API without a handler whose authorization is not modelled
- * exactly answers the not-emulated 400 without guessing.
+ * The one authorization step the server runs before any handler, from the resolved request:
+ * every transport request the REST handler sends (in order, for multi-request `_cat` APIs), the
+ * action by name only or not at all where RBACEngine says so, the names of IndicesRequests, then
+ * the child requests of composite actions. Only the security APIs whose rule is per object
+ * (API-key ownership under manage_own_api_key, self-service password change, `_authenticate`,
+ * `_has_privileges`, application privileges) keep their check in their handler.
  */
 export function authorizeRequest(
   auth: Authentication,
@@ -181,9 +189,23 @@ export function authorizeRequest(
   params: Record<string, string>,
   options: () => IndicesOptionsParams,
 ): AuthorizedRequest {
-  if (r.action === undefined || r.scope === undefined || r.scope === 'special') {
+  if (r.requests) {
+    for (const request of r.requests) authorizeTransportRequest(auth, state, request, options);
+    return {};
+  }
+  if (r.action === undefined || r.scope === undefined) {
     if (emulated) return {};
     if (r.action === undefined) refuseByDocumentedPrivileges(auth, r);
+    throw notEmulated(r.api);
+  }
+  if (UNPRIVILEGED_INDEX_ACTIONS.has(r.action)) {
+    // Granted to anyone; the stored scroll/PIT/async context must belong to the caller.
+    authorizeChildRequests(auth, state, r, [], options);
+    return {};
+  }
+  if (r.scope === 'special' && !NAME_ONLY_INDEX_ACTIONS.has(r.action)) {
+    if (emulated) return {};
+    if (AUTHORIZATION_NOT_ESTABLISHED.has(r.api)) refuseByDocumentedPrivileges(auth, r);
     throw notEmulated(r.api);
   }
   if (r.scope === 'cluster') {
@@ -198,6 +220,12 @@ export function authorizeRequest(
     return authorizeAliasActions(auth, state, r.action, r.aliasActions ?? []);
   if (DOCUMENT_WRITE_APIS.has(r.api)) {
     requireIndexActionOnAny(auth, r.action, r.indices);
+    return {};
+  }
+  if (NAME_ONLY_INDEX_ACTIONS.has(r.action)) {
+    // A CompositeIndicesRequest or a scroll id: no names in the denial; child requests carry them.
+    requireIndexActionOnAny(auth, r.action);
+    authorizeChildRequests(auth, state, r, [], options);
     return {};
   }
   if (SINGLE_NAME_APIS.has(r.api)) {
@@ -215,7 +243,58 @@ export function authorizeRequest(
   if (ALIAS_ADDING_APIS.has(r.api) && params.name !== undefined) {
     requireIndices(auth, r.action, params.name.split(','));
   }
+  authorizeChildRequests(auth, state, r, indices, options);
   return { indices };
+}
+
+/** One transport request of a multi-request REST handler: a cluster action or an IndicesRequest. */
+function authorizeTransportRequest(
+  auth: Authentication,
+  state: SandboxState,
+  request: ResolvedTransportRequest,
+  options: () => IndicesOptionsParams,
+): void {
+  if (request.scope === 'cluster') {
+    requireCluster(auth, request.action);
+    return;
+  }
+  const { ignoreUnavailable, expandWildcards } = options();
+  authorizeIndexExpression(auth, state, request.action, request.indices?.join(',') ?? '', {
+    ignoreUnavailable: request.lenient === true || ignoreUnavailable,
+    ...(expandWildcards ? { expandWildcardsParam: expandWildcards } : {}),
+  });
+}
+
+/**
+ * The child requests a composite action sends, each authorized on its own names as
+ * Elasticsearch authorizes them when they are sent (CHILD_REQUESTS): the scroll search of
+ * update/delete by query over the names the parent resolved to, reindex's search over its
+ * source, the search of a search template or an async search submit, and the name-only bulk.
+ */
+function authorizeChildRequests(
+  auth: Authentication,
+  state: SandboxState,
+  r: Resolution,
+  parentNames: readonly string[],
+  options: () => IndicesOptionsParams,
+): void {
+  for (const child of CHILD_REQUESTS.get(r.api) ?? []) {
+    switch (child.names) {
+      case 'none':
+        requireIndexActionOnAny(auth, child.action);
+        break;
+      case 'parent':
+        requireIndexActionOnAny(auth, child.action, parentNames);
+        requireIndices(auth, child.action, parentNames);
+        break;
+      case 'request':
+        authorizeTransportRequest(auth, state, { ...child, indices: r.indices }, options);
+        break;
+      case 'source':
+        authorizeIndexExpression(auth, state, child.action, r.reindex?.source.join(',') ?? '');
+        break;
+    }
+  }
 }
 
 /**

@@ -3,7 +3,7 @@
  * when the privileges the specification documents for them prove the caller lacks the action,
  * and answer the not-emulated 400 otherwise. Documented privileges, literally from the
  * elasticsearch-specification (commit 9d9b9a521cc1070c1c9eb6c77d91c3a5fb09730d):
- * - cat.thread_pool `@cluster_privileges monitor` (specification/cat/thread_pool/CatThreadPoolRequest.ts)
+ * - security.get_stats `@cluster_privileges monitor` (specification/security/get_stats/SecurityGetStatsRequest.ts)
  * - ml.explain_data_frame_analytics `@cluster_privileges monitor_ml` (specification/ml/explain_data_frame_analytics/MlExplainDataFrameAnalyticsRequest.ts)
  * - esql.async_query_get `@index_privileges read` (specification/esql/async_query_get/AsyncQueryGetRequest.ts)
  * Privilege contents (elastic/elasticsearch ClusterPrivilegeResolver / IndexPrivilege): `monitor`
@@ -25,20 +25,20 @@ describe('unverified APIs are authorized by their documented privileges where th
   it('a cluster privilege: no overlap with `monitor` is 403, `monitor` reaches the not-emulated 400', async () => {
     const security = await tc.apiKey({ cluster: ['manage_security'] });
     const denied = await esError(() =>
-      security.client.transport.request({ method: 'GET', path: '/_cat/thread_pool' }),
+      security.client.transport.request({ method: 'GET', path: '/_security/stats' }),
     );
     expect(denied.status).toBe(403);
     expect(denied.body.error.type).toBe('security_exception');
     expect(denied.body.error.reason).toBe(
-      `the action of [cat.thread_pool] is unauthorized for API key id [${security.id}] of user [elastic], the specification documents it as granted by the cluster privileges [monitor] (the eskeys sandbox does not know its transport action)`,
+      `the action of [security.get_stats] is unauthorized for API key id [${security.id}] of user [elastic], the specification documents it as granted by the cluster privileges [monitor] (the eskeys sandbox does not know its transport action)`,
     );
 
     const monitor = await tc.apiKey({ cluster: ['monitor'] });
     const allowed = await esError(() =>
-      monitor.client.transport.request({ method: 'GET', path: '/_cat/thread_pool' }),
+      monitor.client.transport.request({ method: 'GET', path: '/_security/stats' }),
     );
     expect(allowed.status).toBe(400);
-    expect(allowed.body.error.reason).toBe(NOT_EMULATED('cat.thread_pool'));
+    expect(allowed.body.error.reason).toBe(NOT_EMULATED('security.get_stats'));
   });
 
   it('an overlapping privilege is inconclusive, so the request is not refused', async () => {

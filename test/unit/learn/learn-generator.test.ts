@@ -123,6 +123,14 @@ describe('learned privileges', () => {
     expect(template.probes.allow).toEqual(['cluster.health']);
   });
 
+  it('a _cat API that sends several requests needs each of them: _cat/indices → index and cluster monitor', () => {
+    // cat.RestIndicesAction: get-settings and stats on the names (indices:monitor/*), cluster
+    // state and health (cluster:monitor/*), docs/es-facts.md
+    const { descriptor } = learned(observe(['GET', '/_cat/indices/books', undefined, 200]));
+    expect(descriptor.cluster).toEqual(['monitor']);
+    expect(descriptor.indices).toEqual([{ names: ['books'], privileges: ['monitor'] }]);
+  });
+
   it('denied requests are reported, not granted', () => {
     const { out, descriptor } = learned(
       observe(['POST', '/books/_search', '{}', 200], ['DELETE', '/books/_doc/1', undefined, 403]),

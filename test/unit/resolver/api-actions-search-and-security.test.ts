@@ -116,7 +116,8 @@ const CASES: readonly Case[] = [
     path: '/_sql/async/status/abc',
     api: 'sql.get_async_status',
     action: 'cluster:monitor/xpack/sql/async/status',
-    scope: 'special',
+    // a plain cluster action, as async_search.status
+    scope: 'cluster',
   },
   // RestEsqlDeleteAsyncResultAction → TransportDeleteAsyncResultAction.TYPE
   {

@@ -73,10 +73,11 @@ describe('names a request asks for', () => {
   });
 
   it('says so when an API has no verified action, with the documented privileges', () => {
-    const r = resolveRequest({ method: 'GET', path: '/_cat/indices' });
+    const r = resolveRequest({ method: 'POST', path: '/_ml/data_frame/analytics/_explain' });
     expect(r?.action).toBeUndefined();
-    // specification/cat/indices/CatIndicesRequest.ts: @cluster_privileges monitor, @index_privileges monitor
-    expect(r?.documented).toEqual({ cluster: ['monitor'], index: ['monitor'] });
+    // specification/ml/explain_data_frame_analytics/MlExplainDataFrameAnalyticsRequest.ts:
+    // @cluster_privileges monitor_ml
+    expect(r?.documented).toEqual({ cluster: ['monitor_ml'], index: [] });
   });
 
   it('answers undefined for a path no API serves', () => {

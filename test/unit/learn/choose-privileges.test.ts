@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { chooseClusterPrivilege, chooseIndexPrivilege } from '../../../src/core/learn/choose-privileges.js';
+
+// Privilege contents from Elasticsearch's ClusterPrivilegeResolver / IndexPrivilege (see
+// test/fixtures/golden-privilege-actions.ts): `monitor` is cluster:monitor/*, `read_ccr` grants
+// cluster:monitor/state (and has_privileges), `cross_cluster_replication` grants
+// cluster:monitor/state too, `manage_ccr` is cluster:admin/xpack/ccr/*; `read` is
+// indices:data/read/*, `read_cross_cluster` grants indices:data/read/esql,
+// `manage_follow_index` grants indices:admin/xpack/ccr/put_follow (PutFollowAction.NAME).
+describe('the privilege learn chooses for an action', () => {
+  it('a general action gets a general privilege, not one made for replication or cross-cluster keys', () => {
+    expect(chooseClusterPrivilege('cluster:monitor/state').privilege).toBe('monitor');
+    expect(chooseClusterPrivilege('cluster:monitor/health').privilege).toBe('monitor');
+    expect(chooseIndexPrivilege('indices:data/read/esql').privilege).toBe('read');
+  });
+
+  it("a feature's own action gets the feature's privilege", () => {
+    expect(chooseIndexPrivilege('indices:admin/xpack/ccr/put_follow').privilege).toBe('manage_follow_index');
+    expect(chooseClusterPrivilege('cluster:admin/xpack/ccr/auto_follow_pattern/put').privilege).toBe(
+      'manage_ccr',
+    );
+  });
+
+  it('the broad privileges stay the last resort', () => {
+    // delete grants indices:data/write/delete*, write indices:data/write/*, all indices:*
+    expect(chooseIndexPrivilege('indices:data/write/delete')).toEqual({
+      action: 'indices:data/write/delete',
+      privilege: 'delete',
+      wider: ['write', 'all'],
+    });
+  });
+});
