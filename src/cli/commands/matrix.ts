@@ -13,8 +13,10 @@ import {
 import type { CliContext } from '../context.js';
 import type { IO } from '../io.js';
 import { formatWithJson, jsonOption } from '../json-flag.js';
+import { type TerminalOutput, terminalOutput, wideOption } from '../output.js';
+import { type Palette, PLAIN } from '../render/colour.js';
 import { writeJson } from '../render/json.js';
-import { renderMarkdownTable, renderTable } from '../render/table.js';
+import { type ColumnFit, renderMarkdownTable, renderTable, wrapWords } from '../render/table.js';
 import { openWorkspace } from '../workspace.js';
 
 /** Options of `eskeys matrix`. */
@@ -29,6 +31,8 @@ export interface MatrixOptions {
   readonly neededFrom?: readonly string[];
   /** `--config` or ESKEYS_CONFIG: the project config (templates_dir); default ./eskeys.config.json. */
   readonly config?: string;
+  /** Colours and width of the table format. @defaultValue no colour, no width limit */
+  readonly output?: TerminalOutput;
 }
 
 /** `eskeys matrix [paths...]`. */
@@ -45,6 +49,7 @@ export function matrixCommand(
         .default('table'),
     )
     .addOption(jsonOption())
+    .addOption(wideOption())
     .addOption(
       new Option('--config <file>', 'project config (default ./eskeys.config.json; env ESKEYS_CONFIG)'),
     )
@@ -61,7 +66,13 @@ export function matrixCommand(
     .action(
       async (
         paths: string[],
-        flags: { format: MatrixOptions['format']; json?: boolean; neededFrom?: string; config?: string },
+        flags: {
+          format: MatrixOptions['format'];
+          json?: boolean;
+          neededFrom?: string;
+          config?: string;
+          wide?: boolean;
+        },
         cmd: Command,
       ) => {
         const neededFrom = flags.neededFrom
@@ -78,6 +89,7 @@ export function matrixCommand(
           format: formatWithJson(cmd, flags),
           ...(neededFrom ? { neededFrom } : {}),
           config: flags.config ?? ctx.env.ESKEYS_CONFIG,
+          output: terminalOutput(ctx, cmd, { wide: flags.wide }),
         });
       },
     );
@@ -120,13 +132,80 @@ export async function runMatrix(opts: MatrixOptions): Promise<void> {
     const mdRows = rows.map((r) => [`\`${r[0]}\``, `\`${r[1]}\``, ...r.slice(2)]);
     opts.io.stdout.write(renderMarkdownTable(header, mdRows));
   } else {
-    opts.io.stdout.write(renderTable(header, rows));
+    opts.io.stdout.write(
+      renderMatrixTable(header, rows, reference ? 3 : 2, opts.output ?? { palette: PLAIN }),
+    );
   }
   const notes = footnotes(matrix);
   if (notes.length > 0)
     opts.io.stdout.write(
-      '\n' + notes.map((n) => (opts.format === 'markdown' ? `- ${n}` : n)).join('\n') + '\n',
+      '\n' +
+        notes
+          .map((n) =>
+            opts.format === 'markdown' ? `- ${n}` : wrapWords(n, opts.output?.width, '  ').join('\n'),
+          )
+          .join('\n') +
+        '\n',
     );
+}
+
+/**
+ * The table form, fitted to the terminal: template names in headers are cut down to their cells'
+ * width and the action column shortened first; when the templates still do not fit side by side,
+ * they are shown in blocks of columns, each repeating the operation (and action, needed?) columns,
+ * rather than letting the terminal wrap cells mid-word.
+ */
+function renderMatrixTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  lead: number,
+  output: TerminalOutput,
+): string {
+  const cellWidth = (i: number) => Math.max(4, ...rows.map((r) => r[i]!.length));
+  const fit: (ColumnFit | undefined)[] = header.map((_, i) =>
+    i === 1 ? { shrink: 0, min: 6 } : i >= lead ? { shrink: 1, min: cellWidth(i) } : undefined,
+  );
+  const table = (columns: readonly number[]) =>
+    renderTable(
+      columns.map((i) => header[i]!),
+      rows.map((r) => columns.map((i) => r[i]!)),
+      {
+        fit: columns.map((i) => fit[i]),
+        ...(output.width !== undefined ? { width: output.width } : {}),
+        palette: output.palette,
+        paintCell: (text, column) => paintMatrixCell(text, columns[column]! >= lead, output.palette),
+      },
+    );
+  const leadColumns = header.slice(0, lead).map((_, i) => i);
+  const templates = header.map((_, i) => i).slice(lead);
+  if (output.width === undefined) return table([...leadColumns, ...templates]);
+  // Width of the lead columns once the action is cut to its minimum, then templates greedily.
+  const leadWidth = leadColumns
+    .map((i) => (i === 1 ? 6 : Math.max(header[i]!.length, ...rows.map((r) => r[i]!.length))) + 2)
+    .reduce((a, b) => a + b, 0);
+  const blocks: number[][] = [];
+  let current: number[] = [];
+  let used = leadWidth;
+  for (const t of templates) {
+    const w = cellWidth(t) + 2;
+    if (current.length > 0 && used + w - 2 > output.width) {
+      blocks.push(current);
+      current = [];
+      used = leadWidth;
+    }
+    current.push(t);
+    used += w;
+  }
+  if (current.length > 0) blocks.push(current);
+  return blocks.map((b) => table([...leadColumns, ...b])).join('\n');
+}
+
+/** Green where the template does what its probes declare, red where it contradicts them. */
+function paintMatrixCell(text: string, isTemplate: boolean, p: Palette): (s: string) => string {
+  if (!isTemplate) return text === 'conflict' ? p.warn : (s) => s;
+  if (text.endsWith('!')) return p.bad;
+  if (text.startsWith('✓') || text.includes('forbidden')) return p.good;
+  return p.dim;
 }
 
 function needLabel(n: Need): string {
