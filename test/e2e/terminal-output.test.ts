@@ -4,9 +4,10 @@
  * a terminal or under FORCE_COLOR and never under NO_COLOR / --no-color / --json, `--quiet` on
  * tick, the `n/N` counter on a terminal's stderr only, and inventory's worst-first order.
  */
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { HAS_PTY, runInTerminal, warnIfNoPty } from './pty-support.js';
-import { makeProject, type RotationSandbox, runCli, useRotationSandbox } from './rotate-support.js';
+import { BIN, makeProject, type RotationSandbox, runCli, useRotationSandbox } from './rotate-support.js';
 
 const sb = useRotationSandbox();
 const DAY = 86_400_000;
@@ -226,6 +227,35 @@ describe('noise: --quiet and the n/N counter', () => {
     expect(q.stdout).toMatch(/^tick: 1 scope: 1 rotated/m);
     // Not a terminal: no counter either.
     expect(l.stderr).not.toMatch(/\d+\/\d+ email-search@/);
+  });
+
+  it('schedule --quiet: the pass log on stdout, no per-step lines on stderr', async () => {
+    const env = newEnv();
+    const dir = project(env);
+    expect((await runCli(['create', '-t', 'email-search', '--env', env], dir)).code).toBe(0);
+    age(sb, env, 91);
+    // A yearly cron: only the pass at start runs before the stop signal.
+    const child = spawn(
+      process.execPath,
+      [BIN, 'schedule', '--env', env, '-t', 'email-search', '--cron', '0 0 1 1 *', '--quiet'],
+      { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir, NO_COLOR: '1' } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (c) => {
+      stderr += c;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (c) => {
+        stdout += c;
+        if (/ pass 1: /.test(stdout)) resolve();
+      }),
+    );
+    child.kill('SIGTERM');
+    expect(await exited, stderr).toBe(0);
+    expect(stdout).toMatch(/ pass 1: 1 scope: 1 rotated/);
+    expect(stderr).toBe('');
   });
 
   it.skipIf(!HAS_PTY)(
