@@ -103,6 +103,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       'eskeys status',
       'eskeys status --template email-search --env prod',
       'eskeys status --all --json',
+      'eskeys status --wide',
     ],
     exitCodes: [[ExitCode.ok, 'listed'], USAGE_EXIT, CLUSTER_EXIT],
   },
@@ -110,9 +111,16 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     examples: ['eskeys list', 'eskeys list --all --json'],
     exitCodes: [[ExitCode.ok, 'listed'], USAGE_EXIT, CLUSTER_EXIT],
   },
-  tick: { examples: ['eskeys tick', 'eskeys tick --dry-run', 'eskeys tick --concurrency 4 --json'] },
+  tick: {
+    examples: [
+      'eskeys tick',
+      'eskeys tick --dry-run',
+      'eskeys tick --concurrency 4 --json',
+      'eskeys tick --quiet',
+    ],
+  },
   schedule: {
-    examples: ['eskeys schedule', 'eskeys schedule --cron "17 * * * *"'],
+    examples: ['eskeys schedule', 'eskeys schedule --cron "17 * * * *"', 'eskeys schedule --quiet'],
     exitCodes: [
       [ExitCode.ok, 'stopped by SIGINT/SIGTERM after the pass in progress finished'],
       [ExitCode.usage, 'bad config or cron expression (checked before the first pass)'],
@@ -130,7 +138,12 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   },
   doctor: { examples: ['eskeys doctor', 'eskeys doctor --env prod --json'] },
   inventory: {
-    examples: ['eskeys inventory', 'eskeys inventory --all --fail-on high', 'eskeys inventory --json'],
+    examples: [
+      'eskeys inventory',
+      'eskeys inventory --all --fail-on high',
+      'eskeys inventory --json',
+      'eskeys inventory --wide',
+    ],
   },
   review: {
     examples: [
