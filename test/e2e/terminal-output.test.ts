@@ -274,3 +274,26 @@ describe('noise: --quiet and the n/N counter', () => {
     },
   );
 });
+
+describe('inventory on a terminal', () => {
+  it.skipIf(!HAS_PTY)(
+    'counts keys per page on stderr (n/N keys) and erases the counter before the table',
+    async () => {
+      const env = newEnv();
+      const dir = await rotatedProject(env);
+      const r = await runInTerminal(['inventory', '--env', env, '--page-size', '1'], dir, [], {
+        stderr: 'tty',
+      });
+      expect(r.code).toBe(0);
+      // One update per page of one key; the total is the query API's count of matching keys.
+      expect(r.tty).toMatch(/\r\u001b\[2K1\/\d+ keys/);
+      expect(r.tty).toMatch(/\r\u001b\[2K2\/\d+ keys/);
+      expect(r.tty).toContain('\r\u001b[2K');
+      expect(r.stdout).toMatch(/^ID\s+NAME/);
+      expect(r.stdout).not.toContain('keys\r');
+      // Piped stderr: no counter.
+      const piped = await runCli(['inventory', '--env', env, '--page-size', '1'], dir);
+      expect(piped.stderr).not.toMatch(/\d+\/\d+ keys/);
+    },
+  );
+});
