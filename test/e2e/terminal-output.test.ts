@@ -5,6 +5,8 @@
  * tick, the `n/N` counter on a terminal's stderr only, and inventory's worst-first order.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HAS_PTY, runInTerminal, warnIfNoPty } from './pty-support.js';
 import { BIN, makeProject, type RotationSandbox, runCli, useRotationSandbox } from './rotate-support.js';
@@ -246,12 +248,14 @@ describe('noise: --quiet and the n/N counter', () => {
       stderr += c;
     });
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    await new Promise<void>((resolve) =>
+    // Until the first pass is logged, or the process ended on its own (a usage error).
+    await new Promise<void>((resolve) => {
+      child.on('close', () => resolve());
       child.stdout.on('data', (c) => {
         stdout += c;
         if (/ pass 1: /.test(stdout)) resolve();
-      }),
-    );
+      });
+    });
     child.kill('SIGTERM');
     expect(await exited, stderr).toBe(0);
     expect(stdout).toMatch(/ pass 1: 1 scope: 1 rotated/);
@@ -273,6 +277,28 @@ describe('noise: --quiet and the n/N counter', () => {
       expect(r.stdout).toMatch(/^tick: 4 scopes/m);
     },
   );
+});
+
+describe('verify colours its verdicts on stdout, never in a report file', () => {
+  it('FORCE_COLOR: pass in green on stdout; the --output file stays plain', async () => {
+    const env = newEnv();
+    const dir = await rotatedProject(env);
+    const forced = { NO_COLOR: '', FORCE_COLOR: '1' };
+    const r = await runCli(['verify', 'email-search', '--env', env, '--format', 'table'], dir, forced);
+    expect(r.code, r.stderr).toBe(0);
+    // SGR 32 (green) around a passed verdict, 39 back to the default colour.
+    expect(r.stdout).toContain('\u001b[32mpass\u001b[39m');
+    const toFile = await runCli(
+      ['verify', 'email-search', '--env', env, '--format', 'table', '--output', 'report.txt'],
+      dir,
+      forced,
+    );
+    expect(toFile.code, toFile.stderr).toBe(0);
+    expect(toFile.stdout).toMatch(SGR);
+    const file = readFileSync(join(dir, 'report.txt'), 'utf8');
+    expect(file).toMatch(/\bpass\b/);
+    expect(file).not.toMatch(SGR);
+  });
 });
 
 describe('inventory on a terminal', () => {
