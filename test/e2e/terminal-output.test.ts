@@ -81,21 +81,30 @@ describe('tables fit the terminal', () => {
     expect(longest(at160.stdout)).toBeGreaterThan(80);
   });
 
-  it('matrix: at 80 columns the templates come in blocks that fit, no cell split; --wide is one table', async () => {
+  it('matrix: at 80 columns the action column gives way; narrower, the templates come in blocks; no cell split; --wide is one full table', async () => {
     const dir = project(newEnv());
     const narrow = await runCli(['matrix'], dir, { COLUMNS: '80' });
     expect(narrow.code, narrow.stderr).toBe(0);
     expect(longest(narrow.stdout)).toBeLessThanOrEqual(80);
-    const headers = lines(narrow.stdout).filter((l) => l.startsWith('operation'));
-    expect(headers.length).toBeGreaterThan(1);
+    expect(lines(narrow.stdout)[0]).toMatch(
+      /^operation\s+ci-verifier\s+dashboard-…\s+email-sear…\s+ingest-writ…$/,
+    );
+    const blocks = await runCli(['matrix'], dir, { COLUMNS: '60' });
+    expect(longest(blocks.stdout)).toBeLessThanOrEqual(60);
+    expect(lines(blocks.stdout).filter((l) => l.startsWith('operation')).length).toBeGreaterThan(1);
     const wide = await runCli(['matrix', '--wide'], dir, { COLUMNS: '80' });
-    expect(lines(wide.stdout).filter((l) => l.startsWith('operation'))).toHaveLength(1);
+    expect(lines(wide.stdout)[0]).toMatch(
+      /^operation\s+action\s+ci-verifier\s+dashboard-readonly\s+email-search\s+ingest-writer$/,
+    );
     expect(longest(wide.stdout)).toBeGreaterThan(80);
-    // Every cell of the wide table is somewhere whole in the narrow one: nothing cut mid-cell.
-    for (const cell of ['✓ needed', '✗ forbidden']) {
-      expect(wide.stdout).toContain(cell);
-      expect(narrow.stdout).toContain(cell);
-    }
+    // Every row of the wide table has the same cells, whole, in the narrow ones: nothing cut mid-cell.
+    const cells = (text: string) =>
+      lines(text)
+        .filter((l) => /[✓✗]/.test(l))
+        .map((l) => l.split(/\s{2,}/).filter((c) => /^[✓✗]/.test(c)));
+    const wideCells = cells(wide.stdout);
+    expect(cells(narrow.stdout)).toEqual(wideCells);
+    expect(cells(blocks.stdout).flat().sort()).toEqual(wideCells.flat().sort());
     const at160 = await runCli(['matrix'], dir, { COLUMNS: '160' });
     expect(longest(at160.stdout)).toBeLessThanOrEqual(160);
   });

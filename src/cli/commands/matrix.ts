@@ -151,9 +151,10 @@ export async function runMatrix(opts: MatrixOptions): Promise<void> {
 
 /**
  * The table form, fitted to the terminal: template names in headers are cut down to their cells'
- * width and the action column shortened first; when the templates still do not fit side by side,
- * they are shown in blocks of columns, each repeating the operation (and action, needed?) columns,
- * rather than letting the terminal wrap cells mid-word.
+ * width and the action column shortened, or left out (the operation names it; `--wide` and
+ * `--json` show it). When the templates still do not fit side by side, they are shown in blocks
+ * of columns, each repeating the operation (and needed?) column, rather than letting the terminal
+ * wrap cells mid-word.
  */
 function renderMatrixTable(
   header: readonly string[],
@@ -161,9 +162,11 @@ function renderMatrixTable(
   lead: number,
   output: TerminalOutput,
 ): string {
+  const ACTION = 1;
+  const natural = (i: number) => Math.max(header[i]!.length, ...rows.map((r) => r[i]!.length));
   const cellWidth = (i: number) => Math.max(4, ...rows.map((r) => r[i]!.length));
   const fit: (ColumnFit | undefined)[] = header.map((_, i) =>
-    i === 1 ? { shrink: 0, min: 6 } : i >= lead ? { shrink: 1, min: cellWidth(i) } : undefined,
+    i === ACTION ? { shrink: 0, min: 16, drop: 2 } : i >= lead ? { shrink: 1, min: cellWidth(i) } : undefined,
   );
   const table = (columns: readonly number[]) =>
     renderTable(
@@ -178,26 +181,25 @@ function renderMatrixTable(
     );
   const leadColumns = header.slice(0, lead).map((_, i) => i);
   const templates = header.map((_, i) => i).slice(lead);
-  if (output.width === undefined) return table([...leadColumns, ...templates]);
-  // Width of the lead columns once the action is cut to its minimum, then templates greedily.
-  const leadWidth = leadColumns
-    .map((i) => (i === 1 ? 6 : Math.max(header[i]!.length, ...rows.map((r) => r[i]!.length))) + 2)
-    .reduce((a, b) => a + b, 0);
+  const width = output.width;
+  const side = (columns: readonly number[]) =>
+    columns.map((i) => (i >= lead ? cellWidth(i) : natural(i)) + 2).reduce((a, b) => a + b, 0) - 2;
+  // Every template side by side, the action cut or left out if need be.
+  const keys = leadColumns.filter((i) => i !== ACTION);
+  if (width === undefined || side([...keys, ...templates]) <= width) {
+    return table([...leadColumns, ...templates]);
+  }
   const blocks: number[][] = [];
   let current: number[] = [];
-  let used = leadWidth;
   for (const t of templates) {
-    const w = cellWidth(t) + 2;
-    if (current.length > 0 && used + w - 2 > output.width) {
+    if (current.length > 0 && side([...keys, ...current, t]) > width) {
       blocks.push(current);
       current = [];
-      used = leadWidth;
     }
     current.push(t);
-    used += w;
   }
   if (current.length > 0) blocks.push(current);
-  return blocks.map((b) => table([...leadColumns, ...b])).join('\n');
+  return blocks.map((b) => table([...keys, ...b])).join('\n');
 }
 
 /** Green where the template does what its probes declare, red where it contradicts them. */
