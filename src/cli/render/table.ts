@@ -152,7 +152,8 @@ export function renderMarkdownTable(header: readonly string[], rows: readonly (r
 
 /**
  * Breaks text into lines of at most `width` characters at spaces, later lines prefixed with
- * `indent` (counted in the width); a word longer than a line is cut with "…" rather than split.
+ * `indent` (counted in the width). A word longer than a line gets a line of its own, whole: a
+ * path or URL in a fix must stay usable, so it is the one thing allowed past the width.
  * Without a width the text is one line.
  */
 export function wrapWords(text: string, width: number | undefined, indent = ''): string[] {
@@ -161,14 +162,14 @@ export function wrapWords(text: string, width: number | undefined, indent = ''):
   let line = '';
   // Each chunk is a word with the spaces before it, so alignment padding inside a line survives.
   for (const chunk of text.match(/ *[^ ]+/g) ?? []) {
-    const room = Math.max(1, width - (lines.length === 0 ? 0 : indent.length));
+    const room = width - (lines.length === 0 ? 0 : indent.length);
     if (line === '' || line.length + chunk.length <= room)
       line += line === '' && lines.length > 0 ? chunk.trimStart() : chunk;
     else {
-      lines.push(truncate(line, room));
+      lines.push(line);
       line = chunk.trimStart();
     }
   }
-  lines.push(truncate(line, Math.max(1, width - (lines.length === 0 ? 0 : indent.length))));
+  lines.push(line);
   return lines.map((l, i) => (i === 0 ? l : indent + l));
 }

@@ -34,7 +34,7 @@ describe('truncate and wrapWords', () => {
     expect(truncate('short', 10)).toBe('short');
   });
 
-  it('wraps at spaces with a hanging indent and cuts a word longer than a line', () => {
+  it('wraps at spaces with a hanging indent; a word longer than a line stands whole on its own', () => {
     expect(wrapWords('the admin identity lacks manage_api_key on this cluster', 20, '  ')).toEqual([
       'the admin identity',
       '  lacks',
@@ -43,7 +43,7 @@ describe('truncate and wrapWords', () => {
     ]);
     expect(wrapWords('a https://very.long.example/path/without/spaces', 16, '  ')).toEqual([
       'a',
-      '  https://very.…',
+      '  https://very.long.example/path/without/spaces',
     ]);
     expect(wrapWords('no width, one line', undefined)).toEqual(['no width, one line']);
   });
