@@ -42,6 +42,13 @@ export interface IO {
   readonly stdin: Readable;
   /** stdout is a terminal: human output (tables, colours); otherwise machine-friendly output. */
   readonly isStdoutTTY: boolean;
+  /** stdout's terminal width in columns, when stdout is a terminal. */
+  readonly stdoutColumns?: number;
+  /**
+   * stderr unescaped, present only when stderr is a terminal: for the `n/N` progress counter,
+   * which rewrites its line with a carriage return. Whatever it writes must already be visible().
+   */
+  readonly stderrTerminal?: TextSink;
   /**
    * A human can answer prompts: stdin is a terminal and CI is not set. stdout does not count:
    * `eskeys rotate | tee rotate.log` and `--json` in a terminal still have a person at the
@@ -69,10 +76,12 @@ export function processIO(env: Readonly<Record<string, string | undefined>>): IO
     stdout: streamSink(process.stdout),
     // Every diagnostic line quotes something (a template value, a key name from the cluster, a
     // flag): escaped here so no message path can send an escape sequence to the terminal.
-    // eskeys writes no colours or cursor movement to stderr (prompts use their own stream).
+    // Only the progress counter (stderrTerminal) moves the cursor; prompts use their own stream.
     stderr: streamSink(process.stderr, visibleLines),
     stdin: process.stdin,
     isStdoutTTY: process.stdout.isTTY === true,
+    ...(process.stdout.isTTY && process.stdout.columns ? { stdoutColumns: process.stdout.columns } : {}),
+    ...(process.stderr.isTTY ? { stderrTerminal: streamSink(process.stderr) } : {}),
     canPrompt: () => process.stdin.isTTY === true && !env.CI,
   };
 }

@@ -24,6 +24,8 @@ async function buildProgram(ctx: CliContext, argv: readonly string[]): Promise<C
     // Global: every verb accepts it (before or after the verb), because every internal error
     // tells the user to "rerun with --debug". run() reads it from argv before parsing.
     .option('--debug', 'on errors, also print the underlying cause and stack trace (stderr)')
+    // Global too (commands read it with optsWithGlobals, see output.ts); NO_COLOR does the same.
+    .option('--no-color', 'no colours in the output (as NO_COLOR=1)')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({

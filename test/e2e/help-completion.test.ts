@@ -132,7 +132,13 @@ describe('eskeys --help and completion (built CLI)', () => {
     expect(r.stderr).toBe('');
     const dir = project({ 'eskeys.bash': r.stdout });
     expect(spawnSync('bash', ['-n', path.join(dir, 'eskeys.bash')]).status).toBe(0);
-    expect(bashComplete(r.stdout, ['eskeys', ''])).toEqual([...VERBS, '--help', '--version', '--debug']);
+    expect(bashComplete(r.stdout, ['eskeys', ''])).toEqual([
+      ...VERBS,
+      '--help',
+      '--version',
+      '--debug',
+      '--no-color',
+    ]);
     expect(bashComplete(r.stdout, ['eskeys', 'ro'])).toEqual(['rotate']);
     expect(bashComplete(r.stdout, ['eskeys', 'lint', '--format', ''])).toEqual(['table', 'json']);
     expect(bashComplete(r.stdout, ['eskeys', 'rotate', '--dr'])).toEqual(['--dry-run']);

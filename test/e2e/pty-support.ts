@@ -22,13 +22,15 @@ export function warnIfNoPty(file: string): void {
  * keeps a broken run from hanging forever; no assertion depends on it.
  */
 const DRIVER = `
-import json, os, pty, select, subprocess, sys, fcntl, termios
-script, stderr_mode = json.loads(sys.argv[1]), sys.argv[2]
+import json, os, pty, select, struct, subprocess, sys, fcntl, termios
+script, stderr_mode, stdout_mode, cols = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
 master, slave = pty.openpty()
+if cols:
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack('HHHH', 24, cols, 0, 0))
 def controlling_terminal():
     os.setsid()
     fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
-child = subprocess.Popen(sys.argv[3:], stdin=slave, stdout=subprocess.PIPE,
+child = subprocess.Popen(sys.argv[5:], stdin=slave, stdout=slave if stdout_mode == 'tty' else subprocess.PIPE,
     stderr=slave if stderr_mode == 'tty' else subprocess.PIPE, close_fds=True, preexec_fn=controlling_terminal)
 os.close(slave)
 seen, since = b'', 0
@@ -49,7 +51,7 @@ while True:
         os.write(master, answer.encode() + b'\\r')
 if script and child.poll() is None:
     child.kill()
-out = child.stdout.read()
+out = child.stdout.read() if child.stdout else b''
 err = child.stderr.read() if child.stderr else b''
 code = child.wait()
 print(json.dumps({'code': code, 'tty': seen.decode('utf-8', 'replace'), 'stdout': out.decode('utf-8', 'replace'), 'stderr': err.decode('utf-8', 'replace'), 'unanswered': [q for q, _ in script]}))
@@ -58,7 +60,7 @@ print(json.dumps({'code': code, 'tty': seen.decode('utf-8', 'replace'), 'stdout'
 /** What a run on the terminal gave. */
 export interface TtyRun {
   readonly code: number;
-  /** Everything the terminal showed (stderr when it is the terminal, and the prompts). */
+  /** Everything the terminal showed (stderr and stdout when they are the terminal, and the prompts). */
   readonly tty: string;
   readonly stdout: string;
   /** stderr when it was a pipe. */
@@ -72,13 +74,32 @@ export function runInTerminal(
   args: readonly string[],
   cwd: string,
   script: readonly (readonly [string, string])[],
-  opts: { stderr?: 'tty' | 'pipe' } = {},
+  opts: {
+    stderr?: 'tty' | 'pipe';
+    /** @defaultValue 'pipe' */
+    stdout?: 'tty' | 'pipe';
+    /** The terminal's width (TIOCSWINSZ); @defaultValue 0, a terminal that reports no size */
+    columns?: number;
+    /** Added to the child's environment (NO_COLOR=1 and TERM=dumb unless overridden). */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TtyRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       'python3',
-      ['-c', DRIVER, JSON.stringify(script), opts.stderr ?? 'tty', process.execPath, '--', BIN, ...args],
-      { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1', TERM: 'dumb' } },
+      [
+        '-c',
+        DRIVER,
+        JSON.stringify(script),
+        opts.stderr ?? 'tty',
+        opts.stdout ?? 'pipe',
+        String(opts.columns ?? 0),
+        process.execPath,
+        '--',
+        BIN,
+        ...args,
+      ],
+      { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1', TERM: 'dumb', ...opts.env } },
     );
     let out = '';
     let err = '';

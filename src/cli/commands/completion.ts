@@ -23,7 +23,7 @@ export interface CompletionOptions {
 }
 
 /** Flags every verb accepts, before or after it (main.ts). */
-const GLOBAL_FLAGS = '--help --version --debug';
+const GLOBAL_FLAGS = '--help --version --debug --no-color';
 
 /** `eskeys completion bash|zsh|fish`. */
 export function completionCommand(

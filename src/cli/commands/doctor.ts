@@ -10,6 +10,7 @@ import type { DoctorReport, LocalStatePort } from '../../core/doctor/index.js';
 import { ExitCode, ReportedError } from '../../core/errors.js';
 import { diagnose as diagnoseProject } from '../../core/use-cases/doctor.js';
 import type { CliContext } from '../context.js';
+import { type TerminalOutput, terminalOutput, wideOption } from '../output.js';
 import {
   addClusterOptions,
   type ClusterFlags,
@@ -27,6 +28,8 @@ export interface DoctorOptions extends ClusterFlags {
   /** Only this template (name or file); default every template of the templates folder. */
   readonly template?: string;
   readonly json?: boolean;
+  /** Colours and width of the checklist. @defaultValue no colour, no width limit */
+  readonly output?: TerminalOutput;
   /** @defaultValue the Elasticsearch adapter */
   readonly openCluster?: (settings: ConnectionSettings) => Promise<ClusterPort>;
   /** @defaultValue the filesystem */
@@ -44,9 +47,10 @@ export function doctorCommand(
   addClusterOptions(cmd)
     .addOption(new Option('-t, --template <name>', 'only this template (name or file)'))
     .addOption(new Option('--json', 'machine-readable output on stdout'))
+    .addOption(wideOption())
     .addHelpText('after', '\nRead-only: nothing is created or changed, in the cluster or on disk.')
-    .action(async (flags: Omit<DoctorOptions, 'ctx'>) => {
-      await run({ ...flags, ctx });
+    .action(async (flags: Omit<DoctorOptions, 'ctx' | 'output'> & { wide?: boolean }, command: Command) => {
+      await run({ ...flags, ctx, output: terminalOutput(ctx, command, { wide: flags.wide }) });
     });
   return cmd;
 }
@@ -55,7 +59,7 @@ export function doctorCommand(
 export async function runDoctor(opts: DoctorOptions): Promise<void> {
   const report = await diagnose(opts);
   if (opts.json) writeJson(opts.ctx.io, doctorJson(report));
-  else opts.ctx.io.stdout.write(renderDoctor(report));
+  else opts.ctx.io.stdout.write(renderDoctor(report, opts.output));
   if (report.exitCode !== ExitCode.ok) throw new ReportedError(report.exitCode);
 }
 

@@ -115,6 +115,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       'eskeys status',
       'eskeys status --template email-search --env prod',
       'eskeys status --all --json',
+      'eskeys status --wide',
     ],
     exitCodes: [[ExitCode.ok, 'listed'], USAGE_EXIT, CLUSTER_EXIT],
   },
@@ -123,7 +124,12 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     exitCodes: [[ExitCode.ok, 'listed'], USAGE_EXIT, CLUSTER_EXIT],
   },
   tick: {
-    examples: ['eskeys tick', 'eskeys tick --dry-run', 'eskeys tick --concurrency 4 --json'],
+    examples: [
+      'eskeys tick',
+      'eskeys tick --dry-run',
+      'eskeys tick --concurrency 4 --json',
+      'eskeys tick --quiet',
+    ],
     exitCodes: [
       [ExitCode.ok, 'pass completed (locked scopes are skipped, not failed)'],
       [ExitCode.verificationFailed, 'a verification or restart failed'],
@@ -133,7 +139,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     ],
   },
   schedule: {
-    examples: ['eskeys schedule', 'eskeys schedule --cron "17 * * * *"'],
+    examples: ['eskeys schedule', 'eskeys schedule --cron "17 * * * *"', 'eskeys schedule --quiet'],
     exitCodes: [
       [ExitCode.ok, 'stopped by SIGINT/SIGTERM after the pass in progress finished'],
       [ExitCode.usage, 'bad config or cron expression (checked before the first pass)'],
@@ -159,7 +165,12 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     ],
   },
   inventory: {
-    examples: ['eskeys inventory', 'eskeys inventory --all --fail-on high', 'eskeys inventory --json'],
+    examples: [
+      'eskeys inventory',
+      'eskeys inventory --all --fail-on high',
+      'eskeys inventory --json',
+      'eskeys inventory --wide',
+    ],
     exitCodes: [
       [ExitCode.ok, 'listed (findings do not fail unless --fail-on)'],
       [ExitCode.verificationFailed, 'findings at or above --fail-on'],

@@ -5,6 +5,7 @@ import type { ClusterPort } from '../../core/cluster-port.js';
 import { ExitCode, ReportedError, UsageError } from '../../core/errors.js';
 import {
   checkVisibility,
+  INVENTORY_PAGE_SIZE,
   INVENTORY_SEVERITIES,
   type InventoryFilter,
   type InventorySeverity,
@@ -17,6 +18,7 @@ import {
 import { templateHash } from '../../core/rotation/template-hash.js';
 import { commandCluster } from '../composition.js';
 import type { CliContext } from '../context.js';
+import { type TerminalOutput, terminalOutput, wideOption } from '../output.js';
 import { addClusterOptions, type ClusterFlags, loadProject, type Project } from '../project.js';
 import {
   type InventoryRenderer,
@@ -24,6 +26,7 @@ import {
   MarkdownRenderer,
   TableRenderer,
 } from '../render/inventory.js';
+import { terminalProgress } from '../render/progress.js';
 
 /** Output formats of `eskeys inventory`. */
 export type InventoryFormat = 'table' | 'json' | 'markdown';
@@ -46,6 +49,8 @@ export interface InventoryOptions extends ClusterFlags {
   readonly failOn?: InventorySeverity | 'never';
   /** Keys per query-API page. @defaultValue 1000 */
   readonly pageSize?: number;
+  /** Colours and width of the table. @defaultValue no colour, no width limit */
+  readonly output?: TerminalOutput;
   /** @defaultValue commandCluster (closed when the command ends) */
   readonly openCluster?: (ctx: CliContext, project: Project, flags: ClusterFlags) => Promise<ClusterPort>;
 }
@@ -92,10 +97,10 @@ async function loadTemplateIndex(
   };
 }
 
-function rendererFor(format: InventoryFormat, ctx: CliContext): InventoryRenderer {
+function rendererFor(format: InventoryFormat, ctx: CliContext, output?: TerminalOutput): InventoryRenderer {
   if (format === 'json') return new JsonRenderer(ctx.io.stdout);
   if (format === 'markdown') return new MarkdownRenderer(ctx.io.stdout);
-  return new TableRenderer(ctx.io.stdout, ctx.io.stderr);
+  return new TableRenderer(ctx.io.stdout, ctx.io.stderr, output);
 }
 
 /** The filter from flags (usage errors for contradictions). */
@@ -130,7 +135,13 @@ export async function runInventory(opts: InventoryOptions): Promise<void> {
   const summary = new InventorySummary();
   const now = ctx.clock.now();
   const visibility = await checkVisibility(cluster);
-  const renderer = rendererFor(format, ctx);
+  const renderer = rendererFor(format, ctx, opts.output);
+  // Keys read so far, on a terminal's stderr, once per page. Not while JSON or Markdown stream
+  // to the same terminal: the counter would land in the middle of the document.
+  const progress = terminalProgress(
+    format === 'table' || !ctx.io.isStdoutTTY ? ctx.io.stderrTerminal : undefined,
+  );
+  const pageSize = opts.pageSize ?? INVENTORY_PAGE_SIZE;
   renderer.begin({
     cluster: displayUrl(cluster.url),
     generatedAt: now,
@@ -147,10 +158,16 @@ export async function runInventory(opts: InventoryOptions): Promise<void> {
     ...(templates.index ? { templates: templates.index } : {}),
     pageSize: opts.pageSize,
   };
-  for await (const entry of runInventoryScan(run, summary, scan)) {
-    renderer.key(entry);
-    // Back-pressure: a slow reader (`| jq`) must not make unread output pile up in memory.
-    await ctx.io.stdout.drain?.();
+  let read = 0;
+  try {
+    for await (const entry of runInventoryScan(run, summary, scan)) {
+      if (read++ % pageSize === 0) progress.update(read, scan.total, 'keys');
+      renderer.key(entry);
+      // Back-pressure: a slow reader (`| jq`) must not make unread output pile up in memory.
+      await ctx.io.stdout.drain?.();
+    }
+  } finally {
+    progress.clear();
   }
   renderer.end({ summary, scan });
   const threshold = opts.failOn ?? 'never';
@@ -196,8 +213,11 @@ export function inventoryCommand(
     )
     .addOption(new Option('--page-size <n>', 'keys per query-API request').argParser(positiveInt).hideHelp())
     .addHelpText('after', "\nNeeds read_security or manage_api_key to see every owner's keys.")
-    .action(async (flags: Omit<InventoryOptions, 'ctx'>) => {
-      await run({ ...flags, ctx });
-    });
+    .addOption(wideOption())
+    .action(
+      async (flags: Omit<InventoryOptions, 'ctx' | 'output'> & { wide?: boolean }, command: Command) => {
+        await run({ ...flags, ctx, output: terminalOutput(ctx, command, { wide: flags.wide }) });
+      },
+    );
   return cmd;
 }

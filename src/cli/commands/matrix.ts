@@ -13,9 +13,11 @@ import {
 import type { CliContext } from '../context.js';
 import type { IO } from '../io.js';
 import { formatWithJson, jsonOption } from '../json-flag.js';
+import { type TerminalOutput, terminalOutput, wideOption } from '../output.js';
+import { type Palette, PLAIN } from '../render/colour.js';
 import { writeJson } from '../render/json.js';
 import { renderMatrixHtml } from '../render/matrix-html.js';
-import { renderMarkdownTable, renderTable } from '../render/table.js';
+import { type ColumnFit, renderMarkdownTable, renderTable, wrapWords } from '../render/table.js';
 import { openWorkspace } from '../workspace.js';
 
 /** Options of `eskeys matrix`. */
@@ -30,6 +32,8 @@ export interface MatrixOptions {
   readonly neededFrom?: readonly string[];
   /** `--config` or ESKEYS_CONFIG: the project config (templates_dir); default ./eskeys.config.json. */
   readonly config?: string;
+  /** Colours and width of the table format. @defaultValue no colour, no width limit */
+  readonly output?: TerminalOutput;
 }
 
 /** `eskeys matrix [paths...]`. */
@@ -46,6 +50,7 @@ export function matrixCommand(
         .default('table'),
     )
     .addOption(jsonOption())
+    .addOption(wideOption())
     .addOption(
       new Option('--config <file>', 'project config (default ./eskeys.config.json; env ESKEYS_CONFIG)'),
     )
@@ -62,7 +67,13 @@ export function matrixCommand(
     .action(
       async (
         paths: string[],
-        flags: { format: MatrixOptions['format']; json?: boolean; neededFrom?: string; config?: string },
+        flags: {
+          format: MatrixOptions['format'];
+          json?: boolean;
+          neededFrom?: string;
+          config?: string;
+          wide?: boolean;
+        },
         cmd: Command,
       ) => {
         const neededFrom = flags.neededFrom
@@ -79,6 +90,7 @@ export function matrixCommand(
           format: formatWithJson(cmd, flags),
           ...(neededFrom ? { neededFrom } : {}),
           config: flags.config ?? ctx.env.ESKEYS_CONFIG,
+          output: terminalOutput(ctx, cmd, { wide: flags.wide }),
         });
       },
     );
@@ -125,13 +137,82 @@ export async function runMatrix(opts: MatrixOptions): Promise<void> {
     const mdRows = rows.map((r) => [`\`${r[0]}\``, `\`${r[1]}\``, ...r.slice(2)]);
     opts.io.stdout.write(renderMarkdownTable(header, mdRows));
   } else {
-    opts.io.stdout.write(renderTable(header, rows));
+    opts.io.stdout.write(
+      renderMatrixTable(header, rows, reference ? 3 : 2, opts.output ?? { palette: PLAIN }),
+    );
   }
   const notes = footnotes(matrix);
   if (notes.length > 0)
     opts.io.stdout.write(
-      '\n' + notes.map((n) => (opts.format === 'markdown' ? `- ${n}` : n)).join('\n') + '\n',
+      '\n' +
+        notes
+          .map((n) =>
+            opts.format === 'markdown' ? `- ${n}` : wrapWords(n, opts.output?.width, '  ').join('\n'),
+          )
+          .join('\n') +
+        '\n',
     );
+}
+
+/**
+ * The table form, fitted to the terminal: template names in headers are cut down to their cells'
+ * width and the action column shortened, or left out (the operation names it; `--wide` and
+ * `--json` show it). When the templates still do not fit side by side, they are shown in blocks
+ * of columns, each repeating the operation (and needed?) column, rather than letting the terminal
+ * wrap cells mid-word.
+ */
+function renderMatrixTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  lead: number,
+  output: TerminalOutput,
+): string {
+  const ACTION = 1;
+  const natural = (i: number) => Math.max(header[i]!.length, ...rows.map((r) => r[i]!.length));
+  const cellWidth = (i: number) => Math.max(4, ...rows.map((r) => r[i]!.length));
+  const fit: (ColumnFit | undefined)[] = header.map((_, i) =>
+    i === ACTION ? { shrink: 0, min: 16, drop: 2 } : i >= lead ? { shrink: 1, min: cellWidth(i) } : undefined,
+  );
+  const table = (columns: readonly number[]) =>
+    renderTable(
+      columns.map((i) => header[i]!),
+      rows.map((r) => columns.map((i) => r[i]!)),
+      {
+        fit: columns.map((i) => fit[i]),
+        ...(output.width !== undefined ? { width: output.width } : {}),
+        palette: output.palette,
+        paintCell: (text, column) => paintMatrixCell(text, columns[column]! >= lead, output.palette),
+      },
+    );
+  const leadColumns = header.slice(0, lead).map((_, i) => i);
+  const templates = header.map((_, i) => i).slice(lead);
+  const width = output.width;
+  const side = (columns: readonly number[]) =>
+    columns.map((i) => (i >= lead ? cellWidth(i) : natural(i)) + 2).reduce((a, b) => a + b, 0) - 2;
+  // Every template side by side, the action cut or left out if need be.
+  const keys = leadColumns.filter((i) => i !== ACTION);
+  if (width === undefined || side([...keys, ...templates]) <= width) {
+    return table([...leadColumns, ...templates]);
+  }
+  const blocks: number[][] = [];
+  let current: number[] = [];
+  for (const t of templates) {
+    if (current.length > 0 && side([...keys, ...current, t]) > width) {
+      blocks.push(current);
+      current = [];
+    }
+    current.push(t);
+  }
+  if (current.length > 0) blocks.push(current);
+  return blocks.map((b) => table([...keys, ...b])).join('\n');
+}
+
+/** Green where the template does what its probes declare, red where it contradicts them. */
+function paintMatrixCell(text: string, isTemplate: boolean, p: Palette): (s: string) => string {
+  if (!isTemplate) return text === 'conflict' ? p.warn : (s) => s;
+  if (text.endsWith('!')) return p.bad;
+  if (text.startsWith('✓') || text.includes('forbidden')) return p.good;
+  return p.dim;
 }
 
 function needLabel(n: Need): string {

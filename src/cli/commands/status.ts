@@ -4,9 +4,12 @@ import { parseManagedKeys } from '../../core/rotation/key-metadata.js';
 import { describeKey, type KeyView } from '../../core/rotation/key-state.js';
 import { commandCluster } from '../composition.js';
 import type { CliContext } from '../context.js';
+import { type TerminalOutput, terminalOutput, wideOption } from '../output.js';
 import { addClusterOptions, type ClusterFlags, loadProject, type Project } from '../project.js';
+import { PLAIN } from '../render/colour.js';
 import { writeJson } from '../render/json.js';
 import { keyViewJson, renderKeyTable } from '../render/rotation-report.js';
+import { truncate, visible } from '../render/table.js';
 
 /** Flags of `status`/`list` plus the port they use. */
 export interface StatusOptions extends ClusterFlags {
@@ -15,6 +18,8 @@ export interface StatusOptions extends ClusterFlags {
   /** Include invalidated and expired keys. @defaultValue false */
   readonly all?: boolean;
   readonly json?: boolean;
+  /** Colours and width of the table. @defaultValue no colour, no width limit */
+  readonly output?: TerminalOutput;
   /** @defaultValue commandCluster (closed when the command ends) */
   readonly openCluster?: (ctx: CliContext, project: Project, flags: ClusterFlags) => Promise<ClusterPort>;
 }
@@ -58,13 +63,19 @@ export async function runStatus(opts: StatusOptions): Promise<void> {
     );
     return;
   }
-  ctx.io.stdout.write(renderKeyTable(views, now));
+  const output = opts.output ?? { palette: PLAIN };
+  ctx.io.stdout.write(renderKeyTable(views, now, output));
   const due = views.filter((v) => v.rotationDue || v.reviewDue || v.revokeDue);
   for (const v of due) {
     const what = [v.rotationDue && 'rotation', v.reviewDue && 'review', v.revokeDue && 'revocation']
       .filter(Boolean)
       .join(' and ');
-    ctx.io.stdout.write(`${v.name}: ${what} due\n`);
+    const tail = `: ${what} due`;
+    // The name is the part that gives way, so the line still says what is due.
+    const name = output.width
+      ? truncate(visible(v.name), Math.max(8, output.width - tail.length))
+      : visible(v.name);
+    ctx.io.stdout.write(`${output.palette.warn(name + tail)}\n`);
   }
 }
 
@@ -83,8 +94,9 @@ export function statusCommand(
     .addOption(new Option('-t, --template <name>', 'only this template'))
     .addOption(new Option('--all', 'include invalidated and expired keys'))
     .addOption(new Option('--json', 'machine-readable output on stdout'))
-    .action(async (flags: Omit<StatusOptions, 'ctx'>) => {
-      await run({ ...flags, ctx });
+    .addOption(wideOption())
+    .action(async (flags: Omit<StatusOptions, 'ctx' | 'output'> & { wide?: boolean }, command: Command) => {
+      await run({ ...flags, ctx, output: terminalOutput(ctx, command, { wide: flags.wide }) });
     });
   return cmd;
 }

@@ -9,7 +9,9 @@ import { effectiveOutputs } from '../../core/templates/load-template.js';
 import { actorName } from '../actor.js';
 import type { CliContext } from '../context.js';
 import { type DeployedKeyOptions, type KeyUnderTest, probeDeployedKey, readKey } from '../deployed-key.js';
+import { terminalOutput } from '../output.js';
 import { addClusterOptions, environmentName, loadProject, type Project } from '../project.js';
+import type { Palette } from '../render/colour.js';
 import { writeJson } from '../render/json.js';
 import { renderJUnit } from '../render/junit.js';
 import {
@@ -37,6 +39,8 @@ export interface VerifyOptions extends DeployedKeyOptions {
    * `eskeys review` counts a scheduled or CI verification as evidence. @defaultValue false
    */
   readonly record?: boolean;
+  /** Colours of the table on stdout (never of a file). @defaultValue PLAIN */
+  readonly palette?: Palette;
 }
 
 /** `eskeys verify --template NAME [--env ENV] [--key-env VAR | --env-file FILE] [--format F] [--output FILE]`. */
@@ -64,16 +68,24 @@ export function verifyCommand(
 Without admin credentials (the usual CI setup) only probes that need no admin-made resource run
 live; the others are answered by _has_privileges and reported as "static".`,
   );
-  return cmd.action(async (positional: string | undefined, flags: VerifyOptions & { json?: boolean }) => {
-    const template = templateFrom(positional, flags.template);
-    if (template === undefined)
-      throw new UsageError('a template is required: eskeys verify NAME (or --template NAME)');
-    if (flags.keyEnv && flags.envFile) throw new UsageError('pass either --key-env or --env-file, not both');
-    if (flags.json && flags.format && flags.format !== 'json')
-      throw new UsageError(`--json contradicts --format ${flags.format}`);
-    const { json, ...rest } = flags;
-    await run(ctx, { ...rest, template, format: json ? 'json' : flags.format });
-  });
+  return cmd.action(
+    async (positional: string | undefined, flags: VerifyOptions & { json?: boolean }, command: Command) => {
+      const template = templateFrom(positional, flags.template);
+      if (template === undefined)
+        throw new UsageError('a template is required: eskeys verify NAME (or --template NAME)');
+      if (flags.keyEnv && flags.envFile)
+        throw new UsageError('pass either --key-env or --env-file, not both');
+      if (flags.json && flags.format && flags.format !== 'json')
+        throw new UsageError(`--json contradicts --format ${flags.format}`);
+      const { json, ...rest } = flags;
+      await run(ctx, {
+        ...rest,
+        template,
+        format: json ? 'json' : flags.format,
+        palette: terminalOutput(ctx, command).palette,
+      });
+    },
+  );
 }
 
 /** Loads the template and key, probes, renders; throws ReportedError(ExitCode.verificationFailed) when a probe failed. */
@@ -153,9 +165,13 @@ async function render(ctx: CliContext, opts: VerifyOptions, report: ProbeReport,
       throw new ConfigError(`cannot write ${opts.output}: ${(cause as Error).message}`, { cause: error });
     }
     // The file holds the machine report; the log gets the human matrix.
-    ctx.io.stdout.write(renderProbeTable(report, rc));
+    ctx.io.stdout.write(renderProbeTable(report, rc, opts.palette));
     const s = summarise(report);
     ctx.io.stderr.write(`eskeys: wrote ${format} report (${s.total} probes) to ${opts.output}\n`);
+    return;
+  }
+  if (format === 'table') {
+    ctx.io.stdout.write(renderProbeTable(report, rc, opts.palette));
     return;
   }
   if (format === 'json') writeJson(ctx.io, probeReportJson(report, rc));

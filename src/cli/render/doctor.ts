@@ -4,6 +4,9 @@ import {
   type CheckStatus,
   type DoctorReport,
 } from '../../core/doctor/index.js';
+import type { TerminalOutput } from '../output.js';
+import { type Palette, PLAIN } from './colour.js';
+import { wrapWords } from './table.js';
 
 const SYMBOL: Record<CheckStatus, string> = { ok: '✓', warn: '!', fail: '✗', skip: '-' };
 
@@ -18,30 +21,52 @@ const HEADING: Record<CheckGroup, string> = {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
+const PAINT: Record<CheckStatus, keyof Omit<Palette, 'enabled'>> = {
+  ok: 'good',
+  warn: 'warn',
+  fail: 'bad',
+  skip: 'dim',
+};
+
 /**
  * The checklist for terminals (`brew doctor` style): one section per group, one aligned line per
  * check with ✓ / ! / ✗ / - , and under each warning or failure its further lines and the fix.
+ * With `out.width`, messages wrap at spaces under their own column instead of being broken
+ * mid-word by the terminal.
  */
-export function renderDoctor(report: DoctorReport): string {
+export function renderDoctor(report: DoctorReport, out: TerminalOutput = { palette: PLAIN }): string {
+  const p = out.palette;
   const lines: string[] = [];
   const where = report.url ? `, cluster ${report.url}` : '';
-  lines.push(`eskeys doctor: environment ${report.environment}${where}`);
+  lines.push(...wrapWords(`eskeys doctor: environment ${report.environment}${where}`, out.width, '  '));
   const width = Math.max(...report.checks.map((c) => c.title.length));
   const indent = ' '.repeat(2 + 2 + width + 2);
+  // A terminal too narrow for the aligned column still gets whole words, under a shallower indent.
+  const hanging = out.width !== undefined && out.width - indent.length < 30 ? '      ' : indent;
   for (const group of CHECK_GROUPS) {
     const checks = report.checks.filter((c) => c.group === group);
     if (checks.length === 0) continue;
-    lines.push('', HEADING[group]);
+    lines.push('', p.bold(HEADING[group]));
     for (const c of checks) {
-      lines.push(`  ${SYMBOL[c.status]} ${c.title.padEnd(width)}  ${c.message}`);
+      const [first = '', ...rest] = wrapWords(
+        `  ${SYMBOL[c.status]} ${c.title.padEnd(width)}  ${c.message}`,
+        out.width,
+        hanging,
+      );
+      lines.push(`  ${p[PAINT[c.status]](SYMBOL[c.status])}${first.slice(3)}`, ...rest);
       if (c.status === 'warn' || c.status === 'fail') {
-        for (const d of c.details ?? []) lines.push(`${indent}${d}`);
-        if (c.fix) lines.push(`${indent}fix: ${c.fix}`);
+        for (const d of c.details ?? []) lines.push(...wrapWords(`${indent}${d}`, out.width, hanging));
+        if (c.fix) lines.push(...wrapWords(`${indent}fix: ${c.fix}`, out.width, hanging));
       }
     }
   }
   const s = report.summary;
-  const parts = [`${s.fail} failed`, plural(s.warn, 'warning'), `${s.ok} ok`, `${s.skip} skipped`];
+  const parts = [
+    s.fail > 0 ? p.bad(`${s.fail} failed`) : `${s.fail} failed`,
+    s.warn > 0 ? p.warn(plural(s.warn, 'warning')) : plural(s.warn, 'warning'),
+    `${s.ok} ok`,
+    `${s.skip} skipped`,
+  ];
   lines.push('', parts.join(', '));
   return `${lines.join('\n')}\n`;
 }

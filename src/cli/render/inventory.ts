@@ -8,14 +8,17 @@ import {
   type RuleSummary,
   type ScanInfo,
 } from '../../core/inventory/index.js';
+import { type InventorySeverity, inventorySeverityRank } from '../../core/inventory/severity.js';
 import { maskId } from '../../core/secret.js';
 import type { TextSink } from '../io.js';
-import { renderMarkdownTable, visible } from './table.js';
+import type { TerminalOutput } from '../output.js';
+import { type Palette, PLAIN } from './colour.js';
+import { type ColumnFit, renderMarkdownTable, renderTable, visible, wrapWords } from './table.js';
 
 /**
  * Streaming renderers of `eskeys inventory`: each gets the header, then one key at a time as
- * pages arrive, then the totals. None holds more than a bounded number of keys, so 100,000 keys
- * print in constant memory (the table buffers its first rows only, to size its columns).
+ * pages arrive, then the totals. JSON and Markdown hold no key, so 100,000 keys print in
+ * constant memory; the terminal table holds its rows (text only) to print them worst first.
  */
 
 /** What is known before the first key. */
@@ -128,20 +131,56 @@ function totalsLine(s: InventorySummary): string {
 
 const HEADER = ['ID', 'NAME', 'OWNER', 'CREATED', 'AGE', 'EXPIRES', 'MANAGED', 'FINDINGS', 'PRIVILEGES'];
 
-/** The terminal table: one key per line, then findings per rule, then totals. */
+/**
+ * How the inventory table gives way to a narrow terminal: CREATED is left out first (AGE says the
+ * same), then privileges, names, owner, managed state and expiry are cut; if that is not enough,
+ * PRIVILEGES and then OWNER are left out (`--wide` and `--json` show them). ID, AGE and FINDINGS
+ * stay whole as long as anything else can give way: they are what the reader acts on.
+ */
+const FIT: readonly (ColumnFit | undefined)[] = [
+  undefined,
+  { shrink: 2, min: 10 },
+  { shrink: 3, min: 8, drop: 7 },
+  { drop: 0 },
+  undefined,
+  { shrink: 5, min: 10 },
+  { shrink: 4, min: 9 },
+  { shrink: 8, min: 12 },
+  { shrink: 1, min: 12, drop: 6 },
+];
+
+const FINDINGS_COLUMN = 7;
+
+/** Worst first: critical, high, medium, info, then keys without findings. */
+const BUCKETS = 5;
+const bucketOf = (severity: InventorySeverity | undefined) =>
+  severity === undefined ? BUCKETS - 1 : BUCKETS - 2 - inventorySeverityRank(severity);
+
+/** The colour of a severity: critical and high red, medium yellow, info dim. */
+function severityPaint(severity: string, p: Palette): (s: string) => string {
+  if (severity === 'critical' || severity === 'high') return p.bad;
+  if (severity === 'medium') return p.warn;
+  if (severity === 'info') return p.dim;
+  return (s) => s;
+}
+
+/**
+ * The terminal table: one key per line, worst finding first (critical keys at the top, keys
+ * without findings last, scan order within a severity), then findings per rule, then totals.
+ * Sorting needs every row before the first is printed, so the table keeps the rows' text
+ * (not the keys); `--json` and `--format markdown` stream in scan order instead.
+ */
 export class TableRenderer implements InventoryRenderer {
   readonly #out: TextSink;
   readonly #err: TextSink;
-  readonly #sizeFrom: number;
-  #pending: string[][] | undefined = [];
-  #widths: number[] = [];
+  readonly #output: TerminalOutput;
+  readonly #buckets: string[][][] = Array.from({ length: BUCKETS }, () => []);
   #header!: InventoryHeader;
 
-  /** `sizeFrom`: rows buffered to size the columns; later rows that are wider just push the line. */
-  constructor(out: TextSink, err: TextSink, sizeFrom = 200) {
+  constructor(out: TextSink, err: TextSink, output: TerminalOutput = { palette: PLAIN }) {
     this.#out = out;
     this.#err = err;
-    this.#sizeFrom = sizeFrom;
+    this.#output = output;
   }
 
   begin(h: InventoryHeader): void {
@@ -159,57 +198,57 @@ export class TableRenderer implements InventoryRenderer {
       managedCell(e),
       findingsCell(e.findings),
       privilegesCell(e),
-    ].map(visible);
-    if (this.#pending) {
-      this.#pending.push(row);
-      if (this.#pending.length >= this.#sizeFrom) this.#flush();
-    } else this.#line(row);
+    ];
+    this.#buckets[bucketOf(e.findings[0]?.severity)]!.push(row);
   }
 
-  #flush(): void {
-    const rows = this.#pending ?? [];
-    this.#pending = undefined;
-    this.#widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    this.#line(HEADER);
-    this.#line(this.#widths.map((w) => '-'.repeat(w)));
-    for (const r of rows) this.#line(r);
-  }
-
-  #line(cells: readonly string[]): void {
-    const last = cells.length - 1;
-    this.#out.write(
-      cells
-        .map((c, i) => (i === last ? c : c.padEnd(this.#widths[i] ?? 0)))
-        .join('  ')
-        .trimEnd() + '\n',
-    );
+  #table(): string {
+    const p = this.#output.palette;
+    return renderTable(HEADER, this.#buckets.flat(), {
+      fit: FIT,
+      ...(this.#output.width !== undefined ? { width: this.#output.width } : {}),
+      palette: p,
+      paintCell: (text, column) =>
+        column === FINDINGS_COLUMN ? severityPaint(text.split(' ')[0]!, p) : (s) => s,
+    });
   }
 
   end({ summary, scan }: InventoryFooter): void {
     const h = this.#header;
+    const width = this.#output.width;
     if (summary.keys === 0) {
-      this.#pending = undefined;
       this.#out.write(
         `no API keys match: ${describeScope(h.filter)}${h.filter.all ? '' : ' (--all shows invalidated and expired ones)'}\n`,
       );
-    } else if (this.#pending) this.#flush();
+    } else this.#out.write(this.#table());
+    this.#buckets.length = 0;
     const rules = summary.rules();
     if (rules.length > 0) {
-      this.#out.write('\nfindings\n');
-      for (const r of rules) this.#out.write(ruleBlock(r));
+      this.#out.write(`\n${this.#output.palette.bold('findings')}\n`);
+      for (const r of rules) this.#out.write(ruleBlock(r, this.#output.palette, width));
     }
-    this.#out.write(`\n${totalsLine(summary)}\n`);
+    this.#out.write(`\n${wrapWords(totalsLine(summary), width, '  ').join('\n')}\n`);
     for (const c of caveats(h, scan, true)) this.#err.write(`eskeys: warning: ${c}\n`);
   }
 }
 
-function ruleBlock(r: RuleSummary): string {
+function ruleBlock(r: RuleSummary, p: Palette = PLAIN, width?: number): string {
   const examples = r.examples.map((e) => visible(`${e.name} (${maskId(e.id)})`)).join(', ');
   const more = r.keys > r.examples.length ? `, and ${r.keys - r.examples.length} more` : '';
+  const indent = ' '.repeat(9);
+  const label = r.severity.toUpperCase().padEnd(8);
+  const [first = '', ...rest] = wrapWords(
+    `${label} ${r.rule}: ${plural(r.keys, 'key')} (${examples}${more})`,
+    width,
+    indent,
+  );
   return (
-    `${r.severity.toUpperCase().padEnd(8)} ${r.rule}: ${plural(r.keys, 'key')} (${examples}${more})\n` +
-    `         why: ${r.explanation}\n` +
-    `         instead: ${r.alternative}\n`
+    [
+      severityPaint(r.severity, p)(label) + first.slice(label.length),
+      ...rest,
+      ...wrapWords(`${indent}why: ${r.explanation}`, width, indent),
+      ...wrapWords(`${indent}instead: ${r.alternative}`, width, indent),
+    ].join('\n') + '\n'
   );
 }
 

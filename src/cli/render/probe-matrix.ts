@@ -1,5 +1,6 @@
 import type { ProbeReport, ProbeResult } from '../../core/probes/types.js';
 import { maskId } from '../../core/secret.js';
+import { type Palette, PLAIN } from './colour.js';
 import { renderTable } from './table.js';
 
 /** Counts of a report's verdicts. */
@@ -41,8 +42,23 @@ export interface ProbeRenderContext {
   readonly keySource?: string;
 }
 
-/** The permission matrix as a terminal table, followed by one explanation line per failure. */
-export function renderProbeTable(report: ProbeReport, rc: ProbeRenderContext = {}): string {
+/** Verdicts coloured as gh colours results: passed green (a deny probe's 403 included), failed red. */
+function paintVerdict(text: string, column: number, p: Palette): (s: string) => string {
+  if (column !== 6) return (s) => s;
+  if (text === VERDICT_LABEL.pass) return p.good;
+  if (text === VERDICT_LABEL.inconclusive) return p.warn;
+  return p.bad;
+}
+
+/**
+ * The permission matrix as a terminal table, followed by one explanation line per failure;
+ * `palette` colours the verdicts (stdout on a terminal only, never a file).
+ */
+export function renderProbeTable(
+  report: ProbeReport,
+  rc: ProbeRenderContext = {},
+  palette: Palette = PLAIN,
+): string {
   const rows = report.results.map((r) => [
     probeName(r),
     r.action,
@@ -57,7 +73,10 @@ export function renderProbeTable(report: ProbeReport, rc: ProbeRenderContext = {
     `template ${report.template} · environment ${report.environment} · ` +
     `${rc.keySource ? `${rc.keySource}, id ` : 'key '}${maskId(report.keyId)} · ` +
     `${report.access === 'key-only' ? 'key only' : 'admin canaries'}\n\n`;
-  out += renderTable(['probe', 'action', 'index / resource', 'expected', 'got', 'mode', 'verdict'], rows);
+  out += renderTable(['probe', 'action', 'index / resource', 'expected', 'got', 'mode', 'verdict'], rows, {
+    palette,
+    paintCell: paintVerdict,
+  });
   const notes = report.results.filter((r) => r.verdict !== 'pass' && r.explanation);
   if (notes.length > 0) {
     out += '\n';

@@ -9,7 +9,9 @@ import type { RetiredKey } from '../../core/rotation/retire-keys.js';
 import type { RotationOutcome } from '../../core/rotation/rotate-key.js';
 import type { VariableHolder } from '../../core/rotation/variable-holders.js';
 import { maskId } from '../../core/secret.js';
-import { renderTable } from './table.js';
+import type { TerminalOutput } from '../output.js';
+import { type Palette, PLAIN } from './colour.js';
+import { type ColumnFit, renderTable } from './table.js';
 
 /** A masked env-file diff of one published file. */
 export type { FileDiff };
@@ -211,8 +213,41 @@ export function outcomeJson(
   return base;
 }
 
-/** One row per key for status/list. */
-export function renderKeyTable(views: readonly KeyView[], now: Date): string {
+/**
+ * How the status table gives way at 80 columns: the review date goes first (a due review is also
+ * said below the table), then the name (template@env and gen say the same), then the expiry is cut
+ * to its date and a long state to `superseded until <date>…`; template@env is shortened last;
+ * gen, id and age are never cut.
+ */
+const KEY_TABLE_FIT: readonly (ColumnFit | undefined)[] = [
+  { shrink: 4, min: 14 },
+  undefined,
+  { drop: 1 },
+  undefined,
+  undefined,
+  { shrink: 2, min: 11 },
+  { shrink: 3, min: 28 },
+  { drop: 0 },
+];
+
+/** The colour of a state cell: green in service, yellow when something is due, red when stuck. */
+function paintState(text: string, column: number, p: Palette): (s: string) => string {
+  if (column === 6) {
+    if (text.startsWith('pending (interrupted')) return p.bad;
+    if (text === 'active') return p.good;
+    if (/due\)$/.test(text) || text.startsWith('pending')) return p.warn;
+    if (text === 'expired' || text === 'invalidated') return p.dim;
+  }
+  if (column === 7 && text.endsWith(' DUE')) return p.warn;
+  return (s) => s;
+}
+
+/** One row per key for status/list, fitted to `out.width` and coloured by `out.palette`. */
+export function renderKeyTable(
+  views: readonly KeyView[],
+  now: Date,
+  out: TerminalOutput = { palette: PLAIN },
+): string {
   const rows = views.map((v) => {
     let state: string = v.status;
     if (v.status === 'superseded')
@@ -234,6 +269,10 @@ export function renderKeyTable(views: readonly KeyView[], now: Date): string {
   });
   return renderTable(['template@env', 'gen', 'name', 'id', 'age', 'expires', 'state', 'review'], rows, {
     align: ['left', 'right'],
+    fit: KEY_TABLE_FIT,
+    ...(out.width !== undefined ? { width: out.width } : {}),
+    palette: out.palette,
+    paintCell: paintState,
   });
 }
 

@@ -19,6 +19,8 @@ export interface TickOptions extends ClusterFlags {
   readonly drift?: string;
   readonly dryRun?: boolean;
   readonly json?: boolean;
+  /** `--quiet`: no per-step lines on stderr (warnings, errors and the summary stay). @defaultValue false */
+  readonly quiet?: boolean;
   /** `--concurrency`: scopes of one environment handled at once (1-64). @defaultValue 1 */
   readonly concurrency?: string;
   /** @defaultValue openRotationServices */
@@ -62,5 +64,11 @@ export function addPassOptions(cmd: Command): Command {
       ).default(undefined, '1'),
     )
     .addOption(new Option('--dry-run', 'decide and print; change nothing'))
-    .addOption(new Option('--json', 'machine-readable output on stdout'));
+    .addOption(new Option('--json', 'machine-readable output on stdout'))
+    .addOption(
+      new Option(
+        '-q, --quiet',
+        'no per-step progress lines on stderr (warnings, errors and the summary stay)',
+      ),
+    );
 }

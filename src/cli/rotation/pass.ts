@@ -11,6 +11,7 @@ import { createPassSession, environmentsOfPass, templatesOfPass } from '../../co
 import { openRotationServices, runContext, stderrReporter } from '../composition.js';
 import type { CliContext } from '../context.js';
 import { type ClusterFlags, loadProject, type Project } from '../project.js';
+import { terminalProgress } from '../render/progress.js';
 import { sweepLocalLeftovers } from './leftovers.js';
 import { driftPolicy, passConcurrency, type TickOptions } from './pass-options.js';
 
@@ -41,7 +42,14 @@ export async function tickPass(opts: TickOptions): Promise<PassReport> {
   const concurrency = passConcurrency(opts.concurrency);
   const project = loadProject(ctx, opts.config);
   const environments = passEnvironments(ctx, project, opts);
-  const reporter = stderrReporter(ctx.io, project.root);
+  // The `n/N template@env` counter (a terminal's stderr only) is cleared around every other
+  // stderr line so the two never share a line; --quiet drops the per-step lines, not warnings.
+  const progress = terminalProgress(ctx.io.stderrTerminal);
+  const lines = stderrReporter(ctx.io, project.root);
+  const reporter: Reporter = {
+    step: (m) => (opts.quiet ? undefined : progress.around(() => lines.step(m))),
+    warn: (m) => progress.around(() => lines.warn(m)),
+  };
   const templates = await templatesOfPass(project, opts.template, reporter);
   const audit = auditRecordReader(project, reporter);
   // Locks and temp files of killed processes, before anything takes a lock (leftovers.ts).
@@ -49,32 +57,37 @@ export async function tickPass(opts: TickOptions): Promise<PassReport> {
   const sweep = await sweepLocalLeftovers(ctx, project, entries, { dryRun: opts.dryRun });
   for (const w of sweep.warnings) reporter.warn(w);
   for (const l of sweep.removed) reporter.step(`${opts.dryRun ? 'would remove' : 'removed'} ${l}`);
-  return runPass(
-    {
-      clock: ctx.clock,
-      signal: ctx.signal,
-      openEnvironment: async (environment) =>
-        createPassSession({
-          ctx: runContext(ctx),
-          project,
-          services: await (opts.openServices ?? openRotationServices)(ctx, project, {
-            ...opts,
-            env: environment,
+  try {
+    return await runPass(
+      {
+        clock: ctx.clock,
+        signal: ctx.signal,
+        openEnvironment: async (environment) =>
+          createPassSession({
+            ctx: runContext(ctx),
+            project,
+            services: await (opts.openServices ?? openRotationServices)(ctx, project, {
+              ...opts,
+              env: environment,
+            }),
+            environment,
+            reporter,
           }),
-          environment,
-          reporter,
-        }),
-      auditRecords: () => audit.read(),
-      warn: (m) => reporter.warn(m),
-    },
-    {
-      environments,
-      templates,
-      narrowed: opts.template !== undefined,
-      dryRun: opts.dryRun === true,
-      createMissing: opts.createMissing === true,
-      drift,
-      concurrency,
-    },
-  );
+        auditRecords: () => audit.read(),
+        warn: (m) => reporter.warn(m),
+        progress: (started, total, scope) => progress.update(started, total, scope),
+      },
+      {
+        environments,
+        templates,
+        narrowed: opts.template !== undefined,
+        dryRun: opts.dryRun === true,
+        createMissing: opts.createMissing === true,
+        drift,
+        concurrency,
+      },
+    );
+  } finally {
+    progress.clear();
+  }
 }

@@ -179,6 +179,9 @@ export function rejectsWithLimitedBy(error: unknown): boolean {
   return clusterAnswerOf(error)?.unrecognizedParameters?.includes('with_limited_by') === true;
 }
 
+/** Keys per query-API page unless the caller says otherwise. */
+export const INVENTORY_PAGE_SIZE = 1000;
+
 /**
  * Every key matching the filter, page by page (search_after), with its owner snapshot when the
  * admin may read it. Yields keys as pages arrive; holds one page at a time.
@@ -188,7 +191,7 @@ export async function* scanApiKeys(
   filter: InventoryFilter,
   now: Date,
   info: ScanInfo,
-  pageSize = 1000,
+  pageSize = INVENTORY_PAGE_SIZE,
 ): AsyncGenerator<ApiKeyInfo> {
   const query = inventoryQuery(filter, now);
   let after: readonly unknown[] | undefined;

@@ -96,6 +96,11 @@ export interface PassPorts {
   auditRecords(): Promise<readonly AuditRecord[]>;
   /** Progress and warnings for the operator (stderr). */
   warn(message: string): void;
+  /**
+   * A scope is starting: the `started`-th of `total` (every template in every environment), for
+   * an `n/N` counter. Absent: nobody watches.
+   */
+  progress?(started: number, total: number, scope: string): void;
 }
 
 /** What the pass is asked to do. */
@@ -222,6 +227,8 @@ export async function runPass(ports: PassPorts, input: PassInput): Promise<PassR
     );
   }
   const names = input.templates.map((t) => t.name);
+  const total = input.environments.length * input.templates.length;
+  let started = 0;
 
   for (const environment of input.environments) {
     const stopping = () => ports.signal?.aborted === true;
@@ -283,6 +290,7 @@ export async function runPass(ports: PassPorts, input: PassInput): Promise<PassR
       // An unreachable cluster fails every later scope the same way: say it once per scope, quickly.
       let unreachable: ScopeReport | undefined;
       const scopeOf = async (t: PassTemplate): Promise<ScopeReport> => {
+        ports.progress?.(++started, total, `${t.name}@${environment}`);
         if (unreachable) {
           return bare(
             t.name,
