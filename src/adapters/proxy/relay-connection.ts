@@ -57,7 +57,6 @@ interface Exchange {
 const HOLD_UPSTREAM_FULL = 1;
 const HOLD_CONNECTING = 2;
 const HOLD_QUEUE_FULL = 4;
-const HOLD_STOPPED = 8;
 
 /** The request head as forwarded: upstream prefix and Host, hop-only headers dropped. */
 export function forwardedRequestHead(head: MessageHead, prefix: string, upstreamHost: string): string {
@@ -120,6 +119,8 @@ export class RelayConnection {
   private interim = false;
   private holds = 0;
   private clientEnded = false;
+  /** No more requests are read: the connection ends after what is owed. */
+  private stopped = false;
   private draining = false;
   private closed = false;
   /** A refusal to send once the answers before it are out. */
@@ -159,12 +160,14 @@ export class RelayConnection {
   }
 
   private clientData(chunk: Buffer): void {
-    if (this.refusal || this.closed) return;
+    // Read and dropped: a paused client would never see the end of the connection.
+    if (this.stopped || this.closed) return;
     try {
       this.requests.push(chunk);
     } catch (error) {
       if (!(error instanceof FramingError)) throw error;
-      this.out = [];
+      // What came before the refused request is relayed: earlier requests are owed their answers.
+      this.flush();
       this.refuse(error.status, `eskeys learn: request refused: ${error.message}`, this.current?.method);
       return;
     }
@@ -364,13 +367,12 @@ export class RelayConnection {
     }
     const method = this.queue[0]?.method;
     this.abortAll(502);
-    this.hold(HOLD_STOPPED);
-    this.client.end(proxyErrorResponse(502, upstreamReason(this.settings.upstream, error), method));
+    this.endClient(proxyErrorResponse(502, upstreamReason(this.settings.upstream, error), method));
   }
 
   /** Answers a request the proxy will not relay, after the answers owed before it; then closes. */
   private refuse(status: number, reason: string, method: string | undefined): void {
-    this.hold(HOLD_STOPPED);
+    this.stopReading();
     // The refused request itself (when its head was read) gets no upstream answer.
     if (this.current) {
       const i = this.queue.indexOf(this.current);
@@ -384,13 +386,12 @@ export class RelayConnection {
 
   private sendRefusal(): void {
     const r = this.refusal!;
-    this.upstream?.destroy();
-    this.upstream = undefined;
-    this.client.end(proxyErrorResponse(r.status, r.reason, r.method));
+    this.endClient(proxyErrorResponse(r.status, r.reason, r.method));
   }
 
   private clientEnd(): void {
     this.clientEnded = true;
+    if (this.stopped) return;
     if (!this.requests.idle) {
       // The client stopped in the middle of a request: nothing sensible can be forwarded.
       this.abortAll(499);
@@ -419,11 +420,13 @@ export class RelayConnection {
     if (this.draining && this.queue.length === 0 && this.requests.idle) this.endClient();
   }
 
-  private endClient(): void {
-    this.hold(HOLD_STOPPED);
+  /** Ends the client connection (after `last`, an answer of the proxy's own) and its upstream. */
+  private endClient(last?: string): void {
+    this.stopReading();
     this.upstream?.destroy();
     this.upstream = undefined;
-    this.client.end();
+    if (last === undefined) this.client.end();
+    else this.client.end(last);
     // A client that never closes its side would keep the proxy from stopping.
     setTimeout(() => this.client.destroy(), 2000).unref();
   }
@@ -434,7 +437,14 @@ export class RelayConnection {
     this.current = undefined;
   }
 
+  private stopReading(): void {
+    this.stopped = true;
+    this.holds = 0;
+    this.client.resume();
+  }
+
   private hold(reason: number): void {
+    if (this.stopped) return;
     if (this.holds === 0) this.client.pause();
     this.holds |= reason;
   }
