@@ -180,7 +180,8 @@ export class RelayConnection {
       throw new FramingError(/^HTTP\/\d/.test(version) ? 505 : 400, 'not an HTTP/1.x request');
     if (!METHOD.test(method) || target === '' || target.includes(' '))
       throw new FramingError(400, 'malformed request line');
-    // CONNECT would make the proxy a tunnel to anywhere; Elasticsearch serves no CONNECT.
+    // CONNECT would turn the proxy into a tunnel to any address; no Elasticsearch API is called
+    // with it (the official client sends GET, HEAD, POST, PUT and DELETE).
     if (method === 'CONNECT') throw new FramingError(501, 'CONNECT is not relayed');
     const framing = requestBodyFraming(head);
     const encoding = headerValues(head, 'content-encoding')[0];
