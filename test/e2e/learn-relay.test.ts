@@ -144,6 +144,24 @@ describe('eskeys learn relays HTTP/1.1 as sent', () => {
     expect(learnReport(dir, 'c').requests).toBe(1);
   });
 
+  it('answers the requests before a refused one on the same connection, then refuses it', async () => {
+    const { seen, port } = await recordingUpstream();
+    const dir = tempProject();
+    const learn = await startLearn(
+      ['--upstream', `http://127.0.0.1:${port}`, '--port', '0', '--name', 'f'],
+      dir,
+    );
+    // Both in the first packet, before the upstream connection is even open.
+    const got = await rawExchange(
+      learn.url,
+      'GET /books/_doc/1 HTTP/1.1\r\nHost: x\r\n\r\nGET /books/_doc/2 HTTP/1.1\r\nno colon here\r\n\r\n',
+    );
+    expect(got.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 400']);
+    expect(got).toContain('{"ok":true}HTTP/1.1 400 Bad Request');
+    expect(seen.map((r) => r.url)).toEqual(['/books/_doc/1']);
+    expect((await learn.stop()).code).toBe(0);
+  });
+
   it.each([
     [
       'CONNECT (the proxy is no tunnel)',

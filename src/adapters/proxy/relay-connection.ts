@@ -121,6 +121,8 @@ export class RelayConnection {
   private clientEnded = false;
   /** No more requests are read: the connection ends after what is owed. */
   private stopped = false;
+  /** The client connection is being ended (said once). */
+  private ending = false;
   private draining = false;
   private closed = false;
   /** A refusal to send once the answers before it are out. */
@@ -235,7 +237,8 @@ export class RelayConnection {
     connectUpstream(this.settings.upstream, this.settings.tls).then(
       (socket) => {
         this.connecting = false;
-        if (this.closed || this.refusal) {
+        // A refused request still lets the earlier ones on the connection get their answers.
+        if (this.closed || (this.refusal && this.queue.length === 0)) {
           socket.destroy();
           return;
         }
@@ -423,6 +426,8 @@ export class RelayConnection {
 
   /** Ends the client connection (after `last`, an answer of the proxy's own) and its upstream. */
   private endClient(last?: string): void {
+    if (this.ending) return;
+    this.ending = true;
     this.stopReading();
     this.upstream?.destroy();
     this.upstream = undefined;
