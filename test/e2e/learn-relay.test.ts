@@ -4,7 +4,7 @@
  * framing, oversize heads) or meets an upstream answering without a length.
  */
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer as createHttpServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
 import { connect, createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -121,6 +121,90 @@ describe('eskeys learn relays HTTP/1.1 as sent', () => {
     expect(seen[0]!.headers.upgrade).toBeUndefined();
     expect(seen[0]!.headers['proxy-authorization']).toBeUndefined();
     expect((await learn.stop()).code).toBe(0);
+  });
+
+  it('keeps the client connection when the upstream lets an idle connection go: the next request opens a new one', async () => {
+    // An upstream that answers each connection's first request with a sized, keep-alive answer
+    // and then closes that connection, as a cluster does with idle keep-alive connections.
+    let connections = 0;
+    let upstreamClosed!: () => void;
+    const firstClosed = new Promise<void>((r) => (upstreamClosed = r));
+    const upstream = createNetServer((socket) => {
+      connections++;
+      socket.once('data', () => {
+        socket.end('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}');
+      });
+      socket.on('close', () => upstreamClosed());
+    });
+    const port = await listening(upstream);
+    const dir = tempProject();
+    const learn = await startLearn(
+      ['--upstream', `http://127.0.0.1:${port}`, '--port', '0', '--name', 'k'],
+      dir,
+    );
+    const { hostname, port: proxyPort } = new URL(learn.url);
+    const client = connect({ host: hostname, port: Number(proxyPort) });
+    let got = '';
+    let onData = () => {};
+    client.setEncoding('latin1');
+    client.on('data', (d: string) => {
+      got += d;
+      onData();
+    });
+    const answers = (n: number) =>
+      new Promise<void>((resolve) => {
+        onData = () => {
+          if ((got.match(/\{\}/g) ?? []).length >= n) resolve();
+        };
+        onData();
+      });
+    client.write('GET /_cluster/health HTTP/1.1\r\nHost: x\r\n\r\n');
+    await answers(1);
+    await firstClosed;
+    client.write('GET /_cluster/health HTTP/1.1\r\nHost: x\r\n\r\n');
+    await answers(2);
+    client.end();
+    expect(got.match(/HTTP\/1\.1 200/g)).toHaveLength(2);
+    expect(connections).toBe(2);
+    expect((await learn.stop()).code).toBe(0);
+    expect(learnReport(dir, 'k').requests).toBe(2);
+  });
+
+  it('relays 100 Continue before the final answer to a request that expects it', async () => {
+    const { seen, port } = await recordingUpstream();
+    const dir = tempProject();
+    const learn = await startLearn(
+      ['--upstream', `http://127.0.0.1:${port}`, '--port', '0', '--name', 'e'],
+      dir,
+    );
+    const target = new URL(learn.url);
+    const result = await new Promise<{ continued: boolean; status: number }>((resolve, reject) => {
+      let continued = false;
+      const req = request(
+        {
+          host: target.hostname,
+          port: target.port,
+          method: 'POST',
+          path: '/books/_search',
+          agent: false,
+          headers: { 'content-type': 'application/json', 'content-length': '2', expect: '100-continue' },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve({ continued, status: res.statusCode ?? 0 }));
+        },
+      );
+      req.on('error', reject);
+      // The body is sent only once the interim answer came through the proxy.
+      req.on('continue', () => {
+        continued = true;
+        req.end('{}');
+      });
+    });
+    expect(result).toEqual({ continued: true, status: 200 });
+    expect(seen.map((r) => [r.method, r.url, r.body])).toEqual([['POST', '/books/_search', '{}']]);
+    expect((await learn.stop()).code).toBe(0);
+    expect(learnReport(dir, 'e').requests).toBe(1);
   });
 
   it('passes an answer delimited by the connection closing, then closes the client connection', async () => {
