@@ -86,11 +86,23 @@ export function parseHead(text: string): MessageHead {
     if (colon <= 0) throw new FramingError(400, 'malformed header line');
     const name = line.slice(0, colon);
     if (!TOKEN.test(name)) throw new FramingError(400, 'malformed header name');
-    const value = line.slice(colon + 1).trim();
+    const value = trimOws(line, colon + 1);
     if (value.includes('\r') || value.includes('\n')) throw new FramingError(400, 'malformed header value');
     headers.push({ name, key: name.toLowerCase(), value });
   }
   return { start, headers };
+}
+
+/**
+ * `line` from `from` without the optional whitespace (SP, HTAB) around a field value (RFC 9110
+ * §5.5). Not String#trim, which would also strip bytes such as 0xA0 that belong to the value.
+ */
+function trimOws(line: string, from: number): string {
+  let start = from;
+  let end = line.length;
+  while (start < end && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9)) start++;
+  while (end > start && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 9)) end--;
+  return line.slice(start, end);
 }
 
 /** The values of every header with this lower-cased name. */

@@ -95,6 +95,17 @@ describe('request framing', () => {
     }
   });
 
+  it('keeps header values byte for byte, trimming only the spaces and tabs around them', () => {
+    const { messages } = parse(
+      [Buffer.from('GET / HTTP/1.1\r\nX-A:\t  caf\xe9\xa0 \t\r\nX-B:\r\n\r\n', 'latin1')],
+      requestFraming,
+    );
+    expect(messages[0]!.headers).toEqual([
+      ['X-A', 'caf\xe9\xa0'],
+      ['X-B', ''],
+    ]);
+  });
+
   it('skips empty lines before a request line (RFC 9112 §2.2)', () => {
     const { messages } = parse([Buffer.from('\r\n\r\nGET / HTTP/1.1\r\n\r\n')], requestFraming, true);
     expect(messages.map((m) => [m.start, m.ended])).toEqual([[['GET', '/', 'HTTP/1.1'], true]]);
