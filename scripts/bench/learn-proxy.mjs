@@ -11,7 +11,8 @@
 // process and every proxied arm two, as for a real application. All arms share the load
 // generator, the sandbox, 16 keep-alive client connections and keep-alive upstream
 // connections; rounds are interleaved (direct, relay, bare, learn, direct, ...) and each arm's
-// median round is reported.
+// median round is reported, with the CPU each proxy process spent per request it relayed (less
+// sensitive to the machine's load than a rate: a starved benchmark process lowers every rate).
 //
 //   node scripts/bench/learn-proxy.mjs                       (needs a built dist/: npm run build)
 //   BENCH_LEARN_REQUESTS=300000 node scripts/bench/learn-proxy.mjs
@@ -120,8 +121,9 @@ async function latencies(direct, proxied) {
   return { d, p };
 }
 
-/** Requests/s of 16 keep-alive clients for THROUGHPUT_MS. */
-async function throughput(base) {
+/** Requests/s of 16 keep-alive clients for THROUGHPUT_MS; `proxy` (a child process) gets its CPU counted. */
+async function throughput(base, proxy) {
+  const cpuBefore = proxy ? cpuMs(proxy.pid) : 0;
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const deadline = Date.now() + THROUGHPUT_MS;
   let done = 0;
@@ -135,7 +137,21 @@ async function throughput(base) {
     }),
   );
   agent.destroy();
+  if (proxy) {
+    cpu[proxy.pid] ??= { ms: 0, requests: 0 };
+    cpu[proxy.pid].ms += cpuMs(proxy.pid) - cpuBefore;
+    cpu[proxy.pid].requests += done;
+  }
   return (done * 1000) / (Date.now() - started);
+}
+
+/** CPU ms and requests of each proxy process during the throughput rounds, by pid. */
+const cpu = {};
+
+/** µs of CPU a proxy process spent per request it relayed in the throughput rounds. */
+function cpuPerRequest(proxy) {
+  const c = cpu[proxy.pid];
+  return c && c.requests > 0 ? ((1000 * c.ms) / c.requests).toFixed(1) : '–';
 }
 
 /** Sends `count` requests with 16 keep-alive clients. */
@@ -194,10 +210,17 @@ try {
   const rounds = { direct: [], relay: [], bare: [], learn: [] };
   for (let round = 0; round < ROUNDS; round++) {
     rounds.direct.push(await throughput(direct));
-    rounds.relay.push(await throughput(relay));
-    rounds.bare.push(await throughput(bare));
-    rounds.learn.push(await throughput(proxied));
+    rounds.relay.push(await throughput(relay, tcpRelay.child));
+    rounds.bare.push(await throughput(bare, bareProxy.child));
+    rounds.learn.push(await throughput(proxied, child));
   }
+  report(
+    'CPU per relayed request in the throughput rounds (context; /proc ticks of 10 ms)',
+    `learn ${cpuPerRequest(child)} µs, TCP relay ${cpuPerRequest(tcpRelay.child)} µs, bare node:http proxy ${cpuPerRequest(bareProxy.child)} µs`,
+    undefined,
+    undefined,
+    undefined,
+  );
   bareProxy.child.kill('SIGINT');
   tcpRelay.child.kill('SIGINT');
   const best = {
