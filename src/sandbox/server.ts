@@ -226,6 +226,9 @@ async function answer(deps: ServerDeps, router: Router<Handler>, inc: Incoming):
 /** The answer rewritten as its response parameters ask (filtering, pretty, YAML, error traces). */
 function withParams(params: ResponseParams, a: Answer, isError: boolean): Answer {
   if (a.json === undefined) return a;
+  // A handler that renders its own format (text, as _cat does) keeps it: only JSON is rewritten.
+  const own = a.headers?.['content-type'];
+  if (own !== undefined && !/json/i.test(String(own))) return a;
   let json: string;
   try {
     json = applyResponseParams(a.json, params, isError);
