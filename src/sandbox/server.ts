@@ -17,6 +17,14 @@ import { DESTRUCTIVE_APIS, failDestructive } from './http/destructive-operations
 import { requestCompatibility } from './http/media-type.js';
 import { isNotEmulated } from './http/not-emulated.js';
 import { checkParams } from './http/params.js';
+import {
+  applyResponseParams,
+  type ResponseParams,
+  refuseHuman,
+  responseContentType,
+  responseParams,
+  sourceParamBody,
+} from './http/response-params.js';
 import { apiRouteOf } from './http/route-resolution.js';
 import type { Router } from './http/router.js';
 import { validateRequest } from './http/validation.js';
@@ -157,7 +165,9 @@ function authorize(ctx: RequestContext, endpoint: string, handler: Handler): voi
 /** Media types → routing → authentication → authorization → handler; errors rendered as ES renders them. */
 async function answer(deps: ServerDeps, router: Router<Handler>, inc: Incoming): Promise<Answer> {
   let compat: number | undefined;
+  let params: ResponseParams | undefined;
   try {
+    params = responseParams(inc.query, inc.headers);
     const lookup = router.lookup(inc.method, inc.path);
     const compatibility = requestCompatibility(
       deps.state.version.major,
@@ -166,6 +176,10 @@ async function answer(deps: ServerDeps, router: Router<Handler>, inc: Incoming):
       inc.rawBody.length > 0,
     );
     compat = compatibility.responseVersion;
+    const rawBody =
+      inc.rawBody.length === 0 && inc.query.size > 0
+        ? (sourceParamBody(inc.query) ?? inc.rawBody)
+        : inc.rawBody;
     if (lookup.kind === 'none') {
       throw new SimpleError(400, `no handler found for uri [${inc.uri}] and method [${inc.method}]`);
     }
@@ -183,13 +197,14 @@ async function answer(deps: ServerDeps, router: Router<Handler>, inc: Incoming):
       query: inc.query,
       params: lookup.match.params,
       headers: inc.headers,
-      rawBody: inc.rawBody,
+      rawBody,
       state: deps.state,
       secure: inc.secure,
       auth: undefined as unknown as RequestContext['auth'],
     };
     ctx.auth = await deps.authenticate(ctx);
     checkParams(ctx, lookup.match.handler);
+    refuseHuman(params);
     validateRequest(ctx, lookup.match.handler);
     authorize(ctx, lookup.match.endpoint, lookup.match.handler);
     const result: HandlerResult = await lookup.match.handler(ctx);
@@ -199,11 +214,32 @@ async function answer(deps: ServerDeps, router: Router<Handler>, inc: Incoming):
         : result.body;
     const json =
       result.rawJson ?? (body === undefined ? undefined : renderLongSentinels(JSON.stringify(body)));
-    return { status: result.status, json, compat, headers: result.headers };
+    if (!params || json === undefined)
+      return { status: result.status, json, compat, headers: result.headers };
+    return withParams(params, { status: result.status, json, compat, headers: result.headers }, false);
   } catch (e) {
     const r = renderError(e);
-    return { status: r.status, json: r.json, compat, headers: r.headers };
+    const a = { status: r.status, json: r.json, compat, headers: r.headers };
+    return params ? withParams(params, a, true) : a;
   }
+}
+
+/** The answer rewritten as its response parameters ask (filtering, pretty, YAML, error traces). */
+function withParams(params: ResponseParams, a: Answer, isError: boolean): Answer {
+  if (a.json === undefined) return a;
+  // A handler that renders its own format (text, as _cat does) keeps it: only JSON is rewritten.
+  const own = a.headers?.['content-type'];
+  if (own !== undefined && !/json/i.test(String(own))) return a;
+  let json: string;
+  try {
+    json = applyResponseParams(a.json, params, isError);
+  } catch (e) {
+    // A YAML form the sandbox does not emulate: refused in JSON, like any error.
+    const r = renderError(e);
+    return { status: r.status, json: r.json, compat: a.compat, headers: r.headers };
+  }
+  const contentType = responseContentType(params, a.compat);
+  return { ...a, json, headers: contentType ? { ...a.headers, 'content-type': contentType } : a.headers };
 }
 
 /** Builds the request handler: faults → counting → media types → routing → authentication → handler. */

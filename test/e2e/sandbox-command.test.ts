@@ -40,6 +40,54 @@ describe('eskeys sandbox', () => {
     expect(await stopped).toBe(130);
   });
 
+  it('answers response parameters and dynamic mappings as Elasticsearch does (issue 14 items 4, 5)', async () => {
+    const { child, ready, stopped } = startSandboxProcess([]);
+    const { url, password } = await ready;
+    const client = new Client({ node: url, auth: { username: 'elastic', password } });
+    await client.index({
+      index: 'e2e-dyn',
+      id: '1',
+      document: { day: '2015/09/02', name: 'x' },
+      refresh: true,
+    });
+    // filter_path through the client's common parameter; the second default dynamic date
+    // format keeps its pattern as the field's format.
+    const mapping = await client.indices.getMapping({
+      index: 'e2e-dyn',
+      filter_path: '*.mappings.properties.day',
+    });
+    expect(mapping).toEqual({
+      'e2e-dyn': {
+        mappings: {
+          properties: { day: { type: 'date', format: 'yyyy/MM/dd HH:mm:ss||yyyy/MM/dd||epoch_millis' } },
+        },
+      },
+    });
+    const yaml = await client.transport.request(
+      { method: 'GET', path: '/e2e-dyn/_mapping', querystring: { format: 'yaml', filter_path: '**.name' } },
+      { meta: true },
+    );
+    expect(yaml.headers['content-type']).toBe('application/yaml');
+    expect(yaml.body).toBe(
+      [
+        '---',
+        'e2e-dyn:',
+        '  mappings:',
+        '    properties:',
+        '      name:',
+        '        type: "text"',
+        '        fields:',
+        '          keyword:',
+        '            type: "keyword"',
+        '            ignore_above: 256',
+        '',
+      ].join('\n'),
+    );
+    await client.close();
+    child.kill('SIGINT');
+    expect(await stopped).toBe(130);
+  });
+
   it('serves HTTPS that verifies against the printed CA fingerprint', async () => {
     const { child, ready, stopped } = startSandboxProcess(['--tls', '--es-version', '9']);
     const { url, password, fingerprint } = await ready;

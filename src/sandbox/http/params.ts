@@ -6,7 +6,7 @@ const allowedParams = new WeakMap<Handler, ReadonlySet<string>>();
 const paramSince = new WeakMap<Handler, Readonly<Record<string, readonly [number, number]>>>();
 
 /** Parameters every REST handler accepts (BaseRestHandler / RestRequest response params). */
-const ALWAYS = ['pretty', 'human', 'error_trace', 'filter_path', 'source', 'source_content_type'];
+const ALWAYS = ['pretty', 'human', 'error_trace', 'filter_path', 'format', 'source', 'source_content_type'];
 
 /** Declares the URL parameters a handler consumes; others are rejected as ES does. */
 export function withParams(
