@@ -314,6 +314,10 @@ describe('queries over the indexed documents', () => {
     expect(await hitCount({ bool: { should: three, minimum_should_match: '66%' } })).toBe(
       countWhere((d) => score(d) >= 1),
     );
+    // Conditional form: with more than 2 optional clauses, 100% of them (3 of 3) must match.
+    expect(await hitCount({ bool: { should: three, minimum_should_match: '2<100%' } })).toBe(
+      countWhere((d) => score(d) === 3),
+    );
     expect(await hitCount({ bool: { must_not: { term: { status: 'active' } } } })).toBe(
       countWhere((d) => d.status !== 'active'),
     );

@@ -133,13 +133,22 @@ function termTest(
   return (hit) => valuesOf(hit, field, kind, now).some((x) => set.has(fold(x)));
 }
 
-/** The `minimum_should_match` count for `optional` clauses (Queries.calculateMinShouldMatch, simple forms). */
+/** The `minimum_should_match` count for `optional` clauses (Queries.calculateMinShouldMatch). */
 export function minimumShouldMatch(spec: unknown, optional: number): number {
   const s = String(spec).trim();
-  if (s.includes('<') || s.includes(' ')) throw notEmulated('query.minimum_should_match combinations');
+  if (s.includes('<')) {
+    // Conditional specs "N<spec …": past each upper bound N, the next spec applies.
+    let result = optional;
+    for (const part of s.replace(/\s*<\s*/g, '<').split(/\s+/)) {
+      const [upper, rest] = part.split('<');
+      if (optional <= Number.parseInt(upper!, 10)) return result;
+      result = minimumShouldMatch(rest, optional);
+    }
+    return result;
+  }
   const pct = s.endsWith('%');
   const n = Number.parseInt(pct ? s.slice(0, -1) : s, 10);
-  if (Number.isNaN(n)) throw parsing(`failed to parse minimum_should_match [${s}]`);
+  if (Number.isNaN(n)) throw new EsError(400, 'illegal_argument_exception', `For input string: "${s}"`);
   const calc = pct ? Math.trunc((optional * n) / 100) : n;
   const result = calc < 0 ? optional + calc : calc;
   return Math.max(result, 0);
