@@ -109,10 +109,22 @@ function intOf(name: string, v: unknown): number {
   return n;
 }
 
+/** SearchContext.TRACK_TOTAL_HITS_DISABLED and TRACK_TOTAL_HITS_ACCURATE (Integer.MAX_VALUE). */
+const TRACK_DISABLED = -1;
+const TRACK_ACCURATE = 2_147_483_647;
+
+/** An integer `track_total_hits`: -1 turns tracking off, Integer.MAX_VALUE makes it exact. */
+function trackUpTo(n: number): TrackTotalHits {
+  if (n === TRACK_DISABLED) return false;
+  if (n === TRACK_ACCURATE) return true;
+  if (n < 0) throw illegalArgument(`[track_total_hits] parameter must be positive or equals to -1, got ${n}`);
+  return n;
+}
+
 /** Reads `track_total_hits` from the body (boolean or integer). */
 function trackTotalHitsOf(v: unknown): TrackTotalHits {
   if (typeof v === 'boolean') return v;
-  return intOf('track_total_hits', v);
+  return trackUpTo(intOf('track_total_hits', v));
 }
 
 /** Parses the search body (SearchSourceBuilder.parseXContent): throws the 400s. */
@@ -164,5 +176,5 @@ export function trackTotalHitsParam(raw: string): TrackTotalHits {
   const n = Number(raw);
   if (!Number.isInteger(n))
     throw illegalArgument(`Failed to parse int parameter [track_total_hits] with value [${raw}]`);
-  return n;
+  return trackUpTo(n);
 }

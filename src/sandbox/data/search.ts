@@ -68,7 +68,7 @@ function parseSearchRequest(ctx: RequestContext): ParsedSearchRequest {
   const track = ctx.query.get('track_total_hits');
   if (track !== null) parsed.trackTotalHits = trackTotalHitsParam(track);
   const totalHitsAsInt = boolParam(ctx, 'rest_total_hits_as_int');
-  if (totalHitsAsInt && typeof parsed.trackTotalHits === 'number' && parsed.trackTotalHits !== -1) {
+  if (totalHitsAsInt && typeof parsed.trackTotalHits === 'number') {
     // RestSearchAction: an int total needs exact (or no) tracking; unset means exact.
     if (track === null && jsonTrackUnset(ctx)) parsed.trackTotalHits = true;
     else
@@ -131,7 +131,7 @@ function totalHits(count: number, parsed: ParsedSearchRequest): unknown {
   const track = parsed.trackTotalHits;
   if (track === false) return parsed.totalHitsAsInt ? -1 : undefined;
   if (parsed.totalHitsAsInt) return count;
-  if (track === true || track === -1 || count <= track) return { value: count, relation: 'eq' };
+  if (track === true || count <= track) return { value: count, relation: 'eq' };
   return { value: track, relation: 'gte' };
 }
 

@@ -387,6 +387,16 @@ describe('total hits', () => {
     expect(bounded.hits.total).toEqual({ value: 1000, relation: 'gte' });
     const off = await tc.admin.search({ index: 'logs-a', size: 0, track_total_hits: false });
     expect(off.hits.total).toBeUndefined();
+    // SearchContext: -1 is TRACK_TOTAL_HITS_DISABLED; SearchSourceBuilder.trackTotalHitsUpTo refuses
+    // other negatives (SearchSourceBuilderTests).
+    const minusOne = await tc.admin.search({ index: 'logs-a', size: 0, track_total_hits: -1 });
+    expect(minusOne.hits.total).toBeUndefined();
+    await expectError(
+      () => tc.admin.search({ index: 'logs-a', size: 0, track_total_hits: -5 }),
+      400,
+      'illegal_argument_exception',
+      '[track_total_hits] parameter must be positive or equals to -1, got -5',
+    );
     const viaUrl = await rawSearch({ size: 0 }, '/logs-a/_search', { track_total_hits: '10' });
     expect(viaUrl.hits.total).toEqual({ value: 10, relation: 'gte' });
     // RestSearchAction: rest_total_hits_as_int renders hits.total as a number (-1 when not tracked).
