@@ -8,6 +8,7 @@ import {
   ok,
   type RequestContext,
 } from '../http/context.js';
+import { notEmulated } from '../http/not-emulated.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import { withParsedRequest } from '../http/validation.js';
@@ -53,7 +54,50 @@ function queryOfQ(ctx: RequestContext, q: string): unknown {
   };
 }
 
+/**
+ * URL parameters that change a search answer in ways the sandbox does not emulate, with the value
+ * that changes nothing (absent: any value is refused). Refused by name rather than ignored.
+ */
+const URL_NOT_EMULATED: Readonly<Record<string, string | undefined>> = {
+  sort: undefined,
+  _source: 'true',
+  _source_includes: undefined,
+  _source_excludes: undefined,
+  stored_fields: undefined,
+  docvalue_fields: undefined,
+  explain: 'false',
+  version: 'false',
+  seq_no_primary_term: 'false',
+  terminate_after: undefined,
+  suggest_field: undefined,
+  suggest_mode: undefined,
+  suggest_size: undefined,
+  suggest_text: undefined,
+  scroll: undefined,
+  analyzer: undefined,
+  force_synthetic_source: 'false',
+};
+
+/** The same for `_count`. */
+const COUNT_URL_NOT_EMULATED: Readonly<Record<string, string | undefined>> = {
+  min_score: undefined,
+  terminate_after: undefined,
+  analyzer: undefined,
+};
+
+function refuseUnemulatedParams(
+  ctx: RequestContext,
+  api: string,
+  params: Readonly<Record<string, string | undefined>>,
+): void {
+  for (const [name, harmless] of Object.entries(params)) {
+    const v = ctx.query.get(name);
+    if (v !== null && v !== harmless) throw notEmulated(`${api}?${name}`);
+  }
+}
+
 function parseSearchRequest(ctx: RequestContext): ParsedSearchRequest {
+  refuseUnemulatedParams(ctx, 'search', URL_NOT_EMULATED);
   const now = ctx.state.now();
   const parsed = parseSearchBody(jsonBody(ctx), now);
   const q = ctx.query.get('q');
@@ -92,6 +136,7 @@ function jsonTrackUnset(ctx: RequestContext): boolean {
 }
 
 function parseCountRequest(ctx: RequestContext): unknown {
+  refuseUnemulatedParams(ctx, 'count', COUNT_URL_NOT_EMULATED);
   const now = ctx.state.now();
   let query = parseCountBody(jsonBody(ctx), now);
   const q = ctx.query.get('q');

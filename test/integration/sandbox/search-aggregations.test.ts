@@ -166,6 +166,25 @@ describe('search body validation (SearchSourceBuilder.parseXContent)', () => {
     }
   });
 
+  it('refuses URL parameters that would change the answer in ways the sandbox does not emulate', async () => {
+    for (const [param, value] of [
+      ['sort', 'bytes:desc'],
+      ['_source_includes', 'status'],
+      ['scroll', '1m'],
+      ['explain', 'true'],
+    ] as const) {
+      await expectError(
+        () => rawSearch({}, '/logs-a/_search', { [param]: value }),
+        400,
+        'illegal_argument_exception',
+        `the eskeys sandbox does not emulate [search?${param}]`,
+      );
+    }
+    // Values that change nothing are answered.
+    const same = await rawSearch({ size: 0 }, '/logs-a/_search', { _source: 'true', explain: 'false' });
+    expect(same.hits.total.value).toBe(N);
+  });
+
   it('refuses unknown aggregation types (AggregatorFactories: "Unknown aggregation type [x]")', async () => {
     await expectError(
       () => rawSearch({ aggs: { a: { frobnicate: { field: 'bytes' } } } }),
