@@ -96,6 +96,15 @@ function refuseUnemulatedParams(
   }
 }
 
+/** RestRequest.paramAsInt: an integer, or 400 naming the parameter. */
+function intParam(name: string, raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(n)) {
+    throw illegalArgument(`Failed to parse int parameter [${name}] with value [${raw}]`);
+  }
+  return n;
+}
+
 function parseSearchRequest(ctx: RequestContext): ParsedSearchRequest {
   refuseUnemulatedParams(ctx, 'search', URL_NOT_EMULATED);
   const now = ctx.state.now();
@@ -107,8 +116,8 @@ function parseSearchRequest(ctx: RequestContext): ParsedSearchRequest {
   }
   const from = ctx.query.get('from');
   const size = ctx.query.get('size');
-  if (from !== null) parsed.from = Number(from);
-  if (size !== null) parsed.size = Number(size);
+  if (from !== null) parsed.from = intParam('from', from);
+  if (size !== null) parsed.size = intParam('size', size);
   const track = ctx.query.get('track_total_hits');
   if (track !== null) parsed.trackTotalHits = trackTotalHitsParam(track);
   const totalHitsAsInt = boolParam(ctx, 'rest_total_hits_as_int');

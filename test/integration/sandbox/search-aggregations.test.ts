@@ -180,6 +180,13 @@ describe('search body validation (SearchSourceBuilder.parseXContent)', () => {
         `the eskeys sandbox does not emulate [search?${param}]`,
       );
     }
+    // RestRequest.paramAsInt
+    await expectError(
+      () => rawSearch({}, '/logs-a/_search', { size: 'ten' }),
+      400,
+      'illegal_argument_exception',
+      'Failed to parse int parameter [size] with value [ten]',
+    );
     // Values that change nothing are answered.
     const same = await rawSearch({ size: 0 }, '/logs-a/_search', { _source: 'true', explain: 'false' });
     expect(same.hits.total.value).toBe(N);
