@@ -135,6 +135,14 @@ describe('search body validation (SearchSourceBuilder.parseXContent)', () => {
       'parsing_exception',
       'unknown query [frobnicate]',
     );
+    // SuggestingErrorOnUnknown.suggest adds the registered names more than 50% similar.
+    await expectError(
+      // Lucene's LevenshteinDistance: 1 - 1 edit / 5 letters = 0.8 for match; match_all and others stay under 0.5.
+      () => rawSearch({ query: { mach: { status: 'x' } } }),
+      400,
+      'parsing_exception',
+      'unknown query [mach] did you mean [match]?',
+    );
     await expectError(
       () => rawSearch({ query: { bool: { filter: [{ frobnicate: {} }] } } }),
       400,
@@ -198,6 +206,13 @@ describe('search body validation (SearchSourceBuilder.parseXContent)', () => {
       400,
       'parsing_exception',
       'Unknown aggregation type [frobnicate]',
+    );
+    // AggregatorFactoriesTests: "Unknown aggregation type [term] did you mean [terms]?"
+    await expectError(
+      () => rawSearch({ aggs: { a: { term: { field: 'status' } } } }),
+      400,
+      'parsing_exception',
+      'Unknown aggregation type [term] did you mean [terms]?',
     );
     // A metric aggregation takes no sub-aggregations.
     await expectError(

@@ -4,6 +4,7 @@
  */
 import { EsError } from '../../errors.js';
 import { notEmulated } from '../../http/not-emulated.js';
+import { didYouMean } from '../../http/params.js';
 import { isObject } from '../../util.js';
 
 /** One parsed aggregation and its sub-aggregations. */
@@ -141,7 +142,9 @@ export function parseAggregations(aggs: unknown, validateQuery: (q: unknown) => 
     const options = OPTIONS[type];
     if (!options) {
       if (KNOWN_ELSEWHERE.has(type)) throw notEmulated(`aggregations.${type}`);
-      throw parsing(`Unknown aggregation type [${type}]`);
+      throw parsing(
+        `Unknown aggregation type [${type}]${didYouMean(type, [...Object.keys(OPTIONS), ...KNOWN_ELSEWHERE])}`,
+      );
     }
     if (!isObject(body))
       throw parsing(`Expected [START_OBJECT] under [${type}], but got a different token in [${name}]`);

@@ -5,6 +5,7 @@
  */
 import { EsError } from '../../errors.js';
 import { notEmulated } from '../../http/not-emulated.js';
+import { didYouMean } from '../../http/params.js';
 import type { IndexRecord } from '../../state.js';
 import { isObject } from '../../util.js';
 import { type FieldKind, fieldInfo, type Hit, normalize, rawValues, tokens } from './fields.js';
@@ -62,6 +63,24 @@ const KNOWN_ELSEWHERE = new Set([
   'weighted_tokens',
   'wrapper',
 ]);
+
+/** The queries compileQuery evaluates. */
+const EMULATED = [
+  'bool',
+  'constant_score',
+  'exists',
+  'ids',
+  'match',
+  'match_all',
+  'match_none',
+  'multi_match',
+  'prefix',
+  'query_string',
+  'range',
+  'term',
+  'terms',
+  'wildcard',
+];
 
 const parsing = (reason: string) => new EsError(400, 'parsing_exception', reason);
 
@@ -423,5 +442,5 @@ export function compileQuery(q: unknown, idx: IndexRecord, now: number): Predica
       return compileQueryString(spec, idx, now);
   }
   if (KNOWN_ELSEWHERE.has(type)) throw notEmulated(`query.${type}`);
-  throw parsing(`unknown query [${type}]`);
+  throw parsing(`unknown query [${type}]${didYouMean(type, [...EMULATED, ...KNOWN_ELSEWHERE])}`);
 }
