@@ -163,6 +163,10 @@ describe('search body validation (SearchSourceBuilder.parseXContent)', () => {
       [{ post_filter: { match_all: {} } }, 'search.post_filter'],
       [{ query: { fuzzy: { message: 'quik' } } }, 'query.fuzzy'],
       [{ aggs: { p: { percentiles: { field: 'bytes' } } } }, 'aggregations.percentiles'],
+      [
+        { aggs: { f: { filters: { filters: [], other_bucket: true } } } },
+        'aggregations.filters.other_bucket',
+      ],
     ];
     for (const [body, what] of refused) {
       await expectError(
@@ -548,6 +552,8 @@ describe('aggregations', () => {
       quick: { doc_count: countWhere((d) => d.message.includes('quick')) },
       lazy: { doc_count: countWhere((d) => d.message.includes('lazy')) },
     });
+    // FiltersAggregationBuilder sorts keyed filters by key, whatever the request's order.
+    expect(Object.keys(res.aggregations.keyed.buckets)).toEqual(['lazy', 'quick']);
     expect(res.aggregations.anon.buckets).toEqual([
       { doc_count: countWhere((d) => d.status === 'active') },
       { doc_count: countWhere((d) => d.owner !== undefined) },

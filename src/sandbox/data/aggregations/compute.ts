@@ -359,7 +359,12 @@ function computeWith(nodes: readonly AggNode[], hits: readonly Hit[], env: Env):
         result = {
           buckets: Array.isArray(filters)
             ? filters.map(bucket)
-            : Object.fromEntries(Object.entries(filters as Json).map(([n, q]) => [n, bucket(q)])),
+            : // FiltersAggregationBuilder sorts keyed filters by key, whatever the request's order.
+              Object.fromEntries(
+                Object.entries(filters as Json)
+                  .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+                  .map(([n, q]) => [n, bucket(q)]),
+              ),
         };
         break;
       }

@@ -41,6 +41,25 @@ const OPTIONS: Record<string, readonly string[]> = {
   composite: ['sources', 'size', 'after'],
 };
 
+/** Options Elasticsearch's aggregation parsers know that the sandbox does not emulate. */
+const OPTIONS_ELSEWHERE = new Set([
+  'script',
+  'format',
+  'include',
+  'exclude',
+  'missing',
+  'missing_bucket',
+  'missing_order',
+  'offset',
+  'order',
+  'keyed',
+  'extended_bounds',
+  'hard_bounds',
+  'value_type',
+  'other_bucket',
+  'other_bucket_key',
+]);
+
 /** Metric aggregations: leaves, they take no sub-aggregations. */
 export const METRICS = new Set(['value_count', 'cardinality', 'min', 'max', 'avg', 'sum']);
 
@@ -152,15 +171,7 @@ export function parseAggregations(aggs: unknown, validateQuery: (q: unknown) => 
     else {
       for (const k of Object.keys(body)) {
         if (!options.includes(k)) {
-          if (
-            k === 'script' ||
-            k === 'format' ||
-            k === 'include' ||
-            k === 'exclude' ||
-            k === 'missing' ||
-            k === 'offset'
-          )
-            throw notEmulated(`aggregations.${type}.${k}`);
+          if (OPTIONS_ELSEWHERE.has(k)) throw notEmulated(`aggregations.${type}.${k}`);
           throw new EsError(400, 'x_content_parse_exception', `[${type}] unknown field [${k}]`);
         }
       }
