@@ -368,6 +368,17 @@ describe('queries over the indexed documents', () => {
     );
   });
 
+  it('a value the field type cannot read is a 400, or matches nothing when lenient', async () => {
+    // The long field's parser fails on "abc" (NumberFieldMapper: NumberFormatException).
+    const err = await expectError(() => hitCount({ term: { bytes: 'abc' } }), 400, 'query_shard_exception');
+    expect(err.reason).toBe('failed to create query: For input string: "abc"');
+    expect(await hitCount({ match: { bytes: { query: 'abc', lenient: true } } })).toBe(0);
+    // query_string over all fields (*) is lenient: the text still matches where it can.
+    expect(await hitCount({ query_string: { query: 'lazy' } })).toBe(
+      countWhere((d) => d.message.includes('lazy')),
+    );
+  });
+
   it('query_string and multi_match in their common forms', async () => {
     const qs = (query: string, extra: Json = {}) => hitCount({ query_string: { query, ...extra } });
     expect(await qs('status:active')).toBe(countWhere((d) => d.status === 'active'));

@@ -133,22 +133,36 @@ function valuesOf(hit: Hit, field: string, kind: FieldKind, now: number): (strin
 }
 
 /** An exact-value test on one field (term, terms, ids): unanalysed, as Lucene term queries are. */
+/** The 400 a value gets that the field's type cannot read (the shard's query_shard_exception). */
+function unreadable(idx: IndexRecord, field: string, kind: FieldKind, value: unknown): EsError {
+  const reason =
+    kind === 'number'
+      ? `failed to create query: For input string: "${String(value)}"`
+      : kind === 'date'
+        ? `failed to create query: failed to parse date field [${String(value)}] with format [strict_date_optional_time||epoch_millis]`
+        : `failed to create query: Can't parse boolean value [${String(value)}], expected [true] or [false]`;
+  return new EsError(400, 'query_shard_exception', reason, {
+    metadata: { index_uuid: idx.uuid, index: idx.name },
+  });
+}
+
+/** An exact-value test on one field (term, terms, ids): unanalysed, as Lucene term queries are. */
 function termTest(
   idx: IndexRecord,
   field: string,
   wanted: unknown[],
   now: number,
-  caseInsensitive = false,
+  opts: { caseInsensitive?: boolean; lenient?: boolean } = {},
 ): Predicate {
   const { kind } = fieldInfo(idx, field);
   const fold = (x: string | number | boolean) =>
-    caseInsensitive && typeof x === 'string' ? x.toLowerCase() : x;
-  const set = new Set(
-    wanted
-      .map((w) => normalize(kind === 'text' ? 'keyword' : kind, w, now))
-      .filter((w) => w !== undefined)
-      .map(fold),
-  );
+    opts.caseInsensitive && typeof x === 'string' ? x.toLowerCase() : x;
+  const set = new Set<string | number | boolean>();
+  for (const w of wanted) {
+    const n = normalize(kind === 'text' ? 'keyword' : kind, w, now);
+    if (n !== undefined) set.add(fold(n));
+    else if (!opts.lenient) throw unreadable(idx, field, kind, w);
+  }
   return (hit) => valuesOf(hit, field, kind, now).some((x) => set.has(fold(x)));
 }
 
@@ -181,9 +195,10 @@ export function matchTest(
   operator: string,
   msm: unknown,
   now: number,
+  lenient = false,
 ): Predicate {
   const { kind } = fieldInfo(idx, field);
-  if (kind !== 'text') return termTest(idx, field, [text], now);
+  if (kind !== 'text') return termTest(idx, field, [text], now, { lenient });
   const wanted = [...new Set(tokens(textOf(text)))];
   if (wanted.length === 0) return () => false;
   const need =
@@ -319,7 +334,11 @@ function multiMatch(idx: IndexRecord, spec: Record<string, unknown>, now: number
         : [String(spec.fields)];
   const operator = String(spec.operator ?? 'or').toLowerCase();
   // best_fields and most_fields only rank differently: a document matches when one field matches.
-  return anyField(fields, (f) => matchTest(idx, f, spec.query, operator, spec.minimum_should_match, now));
+  // Field patterns make the query lenient, as QueryParserHelper does for resolved wildcards.
+  const lenient = spec.lenient === true || fields.some((f) => f.includes('*'));
+  return anyField(fields, (f) =>
+    matchTest(idx, f, spec.query, operator, spec.minimum_should_match, now, lenient),
+  );
 }
 
 /** Compiles a query for one index (its mapping decides text vs exact matching). Throws the 400s. */
@@ -350,7 +369,7 @@ export function compileQuery(q: unknown, idx: IndexRecord, now: number): Predica
       const { field, value, opts } = singleField(type, spec, 'value', ['case_insensitive']);
       if (value === undefined || value === null || isObject(value))
         throw parsing('[term] query malformed, no value');
-      return termTest(idx, field, [value], now, opts.case_insensitive === true);
+      return termTest(idx, field, [value], now, { caseInsensitive: opts.case_insensitive === true });
     }
     case 'terms': {
       const fields = Object.keys(spec).filter((k) => !STANDARD.includes(k));
@@ -376,6 +395,7 @@ export function compileQuery(q: unknown, idx: IndexRecord, now: number): Predica
         String(opts.operator ?? 'or').toLowerCase(),
         opts.minimum_should_match,
         now,
+        opts.lenient === true,
       );
     }
     case 'multi_match':

@@ -21,6 +21,8 @@ interface Env {
   now: number;
   defaultFields: string[];
   andByDefault: boolean;
+  /** Values a field's type cannot read match nothing instead of failing (`lenient`, or `*` fields). */
+  lenient: boolean;
 }
 
 const OPTIONS = [
@@ -125,7 +127,15 @@ function termClause(env: Env, query: string, word: string): Predicate {
     });
   }
   return anyField(fields, (f) =>
-    matchTest(env.idx, f, unescapeLucene(value), env.andByDefault ? 'and' : 'or', undefined, env.now),
+    matchTest(
+      env.idx,
+      f,
+      unescapeLucene(value),
+      env.andByDefault ? 'and' : 'or',
+      undefined,
+      env.now,
+      env.lenient || (field?.includes('*') ?? false),
+    ),
   );
 }
 
@@ -208,7 +218,13 @@ export function compileQueryString(spec: Record<string, unknown>, idx: IndexReco
   const op = String(spec.default_operator ?? 'or').toLowerCase();
   if (op !== 'or' && op !== 'and')
     throw new EsError(400, 'illegal_argument_exception', `No enum constant for default_operator [${op}]`);
-  const env: Env = { idx, now, defaultFields: fields, andByDefault: op === 'and' };
+  const env: Env = {
+    idx,
+    now,
+    defaultFields: fields,
+    andByDefault: op === 'and',
+    lenient: spec.lenient === true || fields.some((f) => f.includes('*')),
+  };
   const query = spec.query;
   const pos = { i: 0 };
   const toks = lex(query);
