@@ -78,7 +78,8 @@ export interface ParsedSearch {
   query: unknown;
   from: number;
   size: number;
-  trackTotalHits: TrackTotalHits;
+  /** Unset: Elasticsearch's default, exact up to 10,000 (SearchContext.DEFAULT_TRACK_TOTAL_HITS_UP_TO). */
+  trackTotalHits: TrackTotalHits | undefined;
   aggs: AggNode[] | undefined;
 }
 
@@ -133,7 +134,7 @@ export function parseSearchBody(body: unknown, now: number): ParsedSearch {
     query: undefined,
     from: 0,
     size: 10,
-    trackTotalHits: 10_000,
+    trackTotalHits: undefined,
     aggs: undefined,
   };
   if (body === undefined) return parsed;

@@ -121,10 +121,10 @@ function parseSearchRequest(ctx: RequestContext): ParsedSearchRequest {
   const track = ctx.query.get('track_total_hits');
   if (track !== null) parsed.trackTotalHits = trackTotalHitsParam(track);
   const totalHitsAsInt = boolParam(ctx, 'rest_total_hits_as_int');
-  if (totalHitsAsInt && typeof parsed.trackTotalHits === 'number') {
+  if (totalHitsAsInt) {
     // RestSearchAction: an int total needs exact (or no) tracking; unset means exact.
-    if (track === null && jsonTrackUnset(ctx)) parsed.trackTotalHits = true;
-    else
+    if (parsed.trackTotalHits === undefined) parsed.trackTotalHits = true;
+    else if (typeof parsed.trackTotalHits === 'number')
       throw illegalArgument(
         `[rest_total_hits_as_int] cannot be used if the tracking of total hits is not accurate, got ${parsed.trackTotalHits}`,
       );
@@ -137,11 +137,6 @@ function parseSearchRequest(ctx: RequestContext): ParsedSearchRequest {
     );
   }
   return { ...parsed, totalHitsAsInt, typedKeys: boolParam(ctx, 'typed_keys') };
-}
-
-function jsonTrackUnset(ctx: RequestContext): boolean {
-  const body = jsonBody(ctx);
-  return !isObject(body) || body.track_total_hits === undefined;
 }
 
 function parseCountRequest(ctx: RequestContext): unknown {
@@ -182,7 +177,7 @@ function matches(ctx: RequestContext, plan: SearchPlan): Hit[] {
 
 /** `hits.total` as track_total_hits and rest_total_hits_as_int shape it (SearchHits.toXContent). */
 function totalHits(count: number, parsed: ParsedSearchRequest): unknown {
-  const track = parsed.trackTotalHits;
+  const track = parsed.trackTotalHits ?? 10_000;
   if (track === false) return parsed.totalHitsAsInt ? -1 : undefined;
   if (parsed.totalHitsAsInt) return count;
   if (track === true || count <= track) return { value: count, relation: 'eq' };

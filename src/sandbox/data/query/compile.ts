@@ -132,9 +132,8 @@ function valuesOf(hit: Hit, field: string, kind: FieldKind, now: number): (strin
   return out;
 }
 
-/** An exact-value test on one field (term, terms, ids): unanalysed, as Lucene term queries are. */
 /** The 400 a value gets that the field's type cannot read (the shard's query_shard_exception). */
-function unreadable(idx: IndexRecord, field: string, kind: FieldKind, value: unknown): EsError {
+function unreadable(idx: IndexRecord, kind: FieldKind, value: unknown): EsError {
   const reason =
     kind === 'number'
       ? `failed to create query: For input string: "${String(value)}"`
@@ -161,7 +160,7 @@ function termTest(
   for (const w of wanted) {
     const n = normalize(kind === 'text' ? 'keyword' : kind, w, now);
     if (n !== undefined) set.add(fold(n));
-    else if (!opts.lenient) throw unreadable(idx, field, kind, w);
+    else if (!opts.lenient) throw unreadable(idx, kind, w);
   }
   return (hit) => valuesOf(hit, field, kind, now).some((x) => set.has(fold(x)));
 }
