@@ -7,6 +7,7 @@ import { EsError, illegalArgument } from '../errors.js';
 import { notEmulated } from '../http/not-emulated.js';
 import type { IndexRecord } from '../state.js';
 import { isObject } from '../util.js';
+import { atLeast, type VersionProfile } from '../version.js';
 import type { AggNode } from './aggregations/parse.js';
 import { parseAggregations } from './aggregations/parse.js';
 import { compileQuery } from './query/compile.js';
@@ -129,7 +130,7 @@ function trackTotalHitsOf(v: unknown): TrackTotalHits {
 }
 
 /** Parses the search body (SearchSourceBuilder.parseXContent): throws the 400s. */
-export function parseSearchBody(body: unknown, now: number): ParsedSearch {
+export function parseSearchBody(body: unknown, now: number, version: VersionProfile): ParsedSearch {
   const parsed: ParsedSearch = {
     query: undefined,
     from: 0,
@@ -154,7 +155,11 @@ export function parseSearchBody(body: unknown, now: number): ParsedSearch {
   if (body.size !== undefined) parsed.size = intOf('size', body.size);
   if (body.track_total_hits !== undefined) parsed.trackTotalHits = trackTotalHitsOf(body.track_total_hits);
   const aggs = body.aggs ?? body.aggregations;
-  if (aggs !== undefined) parsed.aggs = parseAggregations(aggs, (q) => validateQuery(q, now));
+  if (aggs !== undefined)
+    parsed.aggs = parseAggregations(aggs, {
+      validateQuery: (q) => validateQuery(q, now),
+      leafSubAggsIsBadRequest: atLeast(version, 8, 14),
+    });
   return parsed;
 }
 

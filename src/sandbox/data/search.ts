@@ -108,7 +108,7 @@ function intParam(name: string, raw: string): number {
 function parseSearchRequest(ctx: RequestContext): ParsedSearchRequest {
   refuseUnemulatedParams(ctx, 'search', URL_NOT_EMULATED);
   const now = ctx.state.now();
-  const parsed = parseSearchBody(jsonBody(ctx), now);
+  const parsed = parseSearchBody(jsonBody(ctx), now, ctx.state.version);
   const q = ctx.query.get('q');
   if (q !== null) {
     parsed.query = queryOfQ(ctx, q);

@@ -218,13 +218,29 @@ describe('search body validation (SearchSourceBuilder.parseXContent)', () => {
       'parsing_exception',
       'Unknown aggregation type [term] did you mean [terms]?',
     );
-    // A metric aggregation takes no sub-aggregations.
+    // A metric aggregation takes no sub-aggregations: ValuesSourceAggregationBuilder.LeafOnly throws
+    // IllegalArgumentException since 8.14 (elastic/elasticsearch#106074), before that an
+    // AggregationInitializationException, which answered 500.
+    const leafWithSub = {
+      aggs: { m: { min: { field: 'bytes' }, aggs: { s: { sum: { field: 'bytes' } } } } },
+    };
     await expectError(
-      () => rawSearch({ aggs: { m: { min: { field: 'bytes' }, aggs: { s: { sum: { field: 'bytes' } } } } } }),
+      () => rawSearch(leafWithSub),
       400,
-      'aggregation_initialization_exception',
+      'illegal_argument_exception',
       'Aggregator [m] of type [min] cannot accept sub-aggregations',
     );
+    const old = await startTestCluster({ version: '8.13.4' });
+    try {
+      await expectError(
+        () => old.admin.transport.request({ method: 'POST', path: '/_search', body: leafWithSub }),
+        500,
+        'aggregation_initialization_exception',
+        'Aggregator [m] of type [min] cannot accept sub-aggregations',
+      );
+    } finally {
+      await old.close();
+    }
   });
 
   it('validates the body before authorization, like REST parsing in Elasticsearch', async () => {

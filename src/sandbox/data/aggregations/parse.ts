@@ -137,7 +137,17 @@ const KNOWN_ELSEWHERE = new Set([
 const parsing = (reason: string) => new EsError(400, 'parsing_exception', reason);
 
 /** Parses `aggs`/`aggregations` (AggregatorFactories.parseAggregators); `validateQuery` checks filter queries. */
-export function parseAggregations(aggs: unknown, validateQuery: (q: unknown) => void): AggNode[] {
+export interface AggParseContext {
+  /** Throws the 400 a malformed filter query gets. */
+  validateQuery(q: unknown): void;
+  /**
+   * Whether a metric with sub-aggregations is a 400 illegal_argument_exception (8.14+, elastic/elasticsearch#106074)
+   * rather than the 500 aggregation_initialization_exception of earlier versions.
+   */
+  leafSubAggsIsBadRequest: boolean;
+}
+
+export function parseAggregations(aggs: unknown, ctx: AggParseContext): AggNode[] {
   if (!isObject(aggs))
     throw parsing('Expected [START_OBJECT] under [aggregations], but got a different token');
   const out: AggNode[] = [];
@@ -148,7 +158,7 @@ export function parseAggregations(aggs: unknown, validateQuery: (q: unknown) => 
     for (const [key, value] of Object.entries(spec)) {
       if (key === 'meta') throw notEmulated('aggregations.meta');
       if (key === 'aggs' || key === 'aggregations') {
-        subs = parseAggregations(value, validateQuery);
+        subs = parseAggregations(value, ctx);
         continue;
       }
       if (type !== undefined) {
@@ -167,7 +177,7 @@ export function parseAggregations(aggs: unknown, validateQuery: (q: unknown) => 
     }
     if (!isObject(body))
       throw parsing(`Expected [START_OBJECT] under [${type}], but got a different token in [${name}]`);
-    if (type === 'filter') validateQuery(body);
+    if (type === 'filter') ctx.validateQuery(body);
     else {
       for (const k of Object.keys(body)) {
         if (!options.includes(k)) {
@@ -184,16 +194,15 @@ export function parseAggregations(aggs: unknown, validateQuery: (q: unknown) => 
       }
     }
     if (METRICS.has(type) && subs.length > 0) {
-      throw new EsError(
-        400,
-        'aggregation_initialization_exception',
-        `Aggregator [${name}] of type [${type}] cannot accept sub-aggregations`,
-      );
+      const reason = `Aggregator [${name}] of type [${type}] cannot accept sub-aggregations`;
+      throw ctx.leafSubAggsIsBadRequest
+        ? new EsError(400, 'illegal_argument_exception', reason)
+        : new EsError(500, 'aggregation_initialization_exception', reason);
     }
     if (type === 'filters') {
       const filters = body.filters;
-      if (Array.isArray(filters)) filters.forEach(validateQuery);
-      else if (isObject(filters)) Object.values(filters).forEach(validateQuery);
+      if (Array.isArray(filters)) filters.forEach((q) => ctx.validateQuery(q));
+      else if (isObject(filters)) Object.values(filters).forEach((q) => ctx.validateQuery(q));
       else throw parsing('[filters] cannot be empty.');
     }
     out.push({ name, type, body, subs });
