@@ -201,9 +201,13 @@ export function parseAggregations(aggs: unknown, ctx: AggParseContext): AggNode[
     }
     if (type === 'filters') {
       const filters = body.filters;
-      if (Array.isArray(filters)) filters.forEach((q) => ctx.validateQuery(q));
-      else if (isObject(filters)) Object.values(filters).forEach((q) => ctx.validateQuery(q));
-      else throw parsing('[filters] cannot be empty.');
+      const queries = Array.isArray(filters)
+        ? filters
+        : isObject(filters)
+          ? Object.values(filters)
+          : undefined;
+      if (!queries) throw parsing('[filters] cannot be empty.');
+      for (const q of queries) ctx.validateQuery(q);
     }
     out.push({ name, type, body, subs });
   }
