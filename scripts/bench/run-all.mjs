@@ -31,6 +31,7 @@ const BENCHES = [
   'inventory-100k',
   'sandbox-throughput',
   'sandbox-query',
+  'sandbox-search',
   'learn-proxy',
 ];
 
@@ -41,6 +42,7 @@ const BENCHES = [
 const FIGURE_LINES = {
   'sandbox-throughput': /^sandbox: /,
   'sandbox-query': /^filtered query page/,
+  'sandbox-search': /^terms\+date_histogram aggregation/,
 };
 
 const args = process.argv.slice(2);

@@ -1,140 +1,32 @@
 /** `_search`, `_count` and `_delete_by_query` over the refreshed view of indices. */
 import { EsError, illegalArgument } from '../errors.js';
-import { authorizedIndices, type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
+import {
+  authorizedIndices,
+  boolParam,
+  type Handler,
+  jsonBody,
+  ok,
+  type RequestContext,
+} from '../http/context.js';
+import { notEmulated } from '../http/not-emulated.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
+import { withParsedRequest } from '../http/validation.js';
 import type { DocRecord, IndexRecord } from '../state.js';
 import { isObject } from '../util.js';
+import { computeAggregations } from './aggregations/compute.js';
 import { type BulkItem, executeItems } from './bulk.js';
 import { refreshIndex, resolveForRead } from './indices.js';
+import { compileQuery } from './query/compile.js';
+import type { Hit } from './query/fields.js';
 import { concreteIndices } from './resolve.js';
-
-type DocPredicate = (id: string, doc: DocRecord) => boolean;
-
-function fieldValues(source: Record<string, unknown>, field: string): unknown[] {
-  const path = field.endsWith('.keyword') ? field.slice(0, -'.keyword'.length) : field;
-  let cur: unknown[] = [source];
-  for (const part of path.split('.')) {
-    const next: unknown[] = [];
-    for (const c of cur) {
-      if (isObject(c) && c[part] !== undefined) {
-        const v = c[part];
-        if (Array.isArray(v)) next.push(...v);
-        else next.push(v);
-      }
-    }
-    cur = next;
-  }
-  return cur.filter((v) => v !== null);
-}
-
-const tokens = (s: string) =>
-  s
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}_]+/u)
-    .filter(Boolean);
-
-function isTextField(idx: IndexRecord, field: string): boolean {
-  if (field.endsWith('.keyword')) return false;
-  let node = idx.mappings as Record<string, unknown>;
-  for (const part of field.split('.')) {
-    const props = node.properties as Record<string, Record<string, unknown>> | undefined;
-    const next = props?.[part];
-    if (!next) return false;
-    node = next;
-  }
-  return node.type === 'text';
-}
-
-/** Compiles the data-plane query subset (match_all, term(s), match, ids, exists, range, bool). */
-function compileDocQuery(q: unknown, idx: IndexRecord): DocPredicate {
-  if (q === undefined) return () => true;
-  if (!isObject(q))
-    throw new EsError(400, 'parsing_exception', '[_na] query malformed, must start with start_object');
-  const [type, spec] = Object.entries(q)[0] ?? ['match_all', {}];
-  const single = (): [string, unknown] => {
-    const [f, v] = Object.entries(isObject(spec) ? spec : {})[0] ?? ['', undefined];
-    return [f, isObject(v) ? (v.value ?? v.query) : v];
-  };
-  switch (type) {
-    case 'match_all':
-      return () => true;
-    case 'match_none':
-      return () => false;
-    case 'ids': {
-      const ids = new Set((isObject(spec) && Array.isArray(spec.values) ? spec.values : []).map(String));
-      return (id) => ids.has(id);
-    }
-    case 'term':
-    case 'terms': {
-      let field: string;
-      let values: unknown[];
-      if (type === 'term') {
-        const [f, v] = single();
-        field = f;
-        values = [v];
-      } else {
-        const [f, v] = Object.entries(isObject(spec) ? spec : {}).find(([k]) => k !== 'boost') ?? ['', []];
-        field = f;
-        values = Array.isArray(v) ? v : [];
-      }
-      const wanted = new Set(values.map(String));
-      const text = isTextField(idx, field);
-      return (_id, doc) =>
-        fieldValues(doc.source, field).some((x) =>
-          text ? tokens(String(x)).some((t) => wanted.has(t)) : wanted.has(String(x)),
-        );
-    }
-    case 'match': {
-      const [field, v] = single();
-      const text = isTextField(idx, field);
-      const wanted = text ? tokens(String(v)) : [String(v)];
-      return (_id, doc) =>
-        fieldValues(doc.source, field).some((x) =>
-          text ? tokens(String(x)).some((t) => wanted.includes(t)) : String(x) === wanted[0],
-        );
-    }
-    case 'exists': {
-      const field = String(isObject(spec) ? spec.field : '');
-      return (_id, doc) => fieldValues(doc.source, field).length > 0;
-    }
-    case 'range': {
-      const [field, b] = Object.entries(isObject(spec) ? spec : {})[0] ?? ['', {}];
-      const bounds = isObject(b) ? b : {};
-      const cmp = (x: unknown, y: unknown) =>
-        typeof x === 'number' ? x - Number(y) : String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0;
-      return (_id, doc) =>
-        fieldValues(doc.source, field).some(
-          (x) =>
-            (bounds.gt === undefined || cmp(x, bounds.gt) > 0) &&
-            (bounds.gte === undefined || cmp(x, bounds.gte) >= 0) &&
-            (bounds.lt === undefined || cmp(x, bounds.lt) < 0) &&
-            (bounds.lte === undefined || cmp(x, bounds.lte) <= 0),
-        );
-    }
-    case 'bool': {
-      const s = isObject(spec) ? spec : {};
-      const list = (v: unknown) =>
-        (v === undefined ? [] : Array.isArray(v) ? v : [v]).map((x) => compileDocQuery(x, idx));
-      const must = [...list(s.must), ...list(s.filter)];
-      const should = list(s.should);
-      const mustNot = list(s.must_not);
-      const msm =
-        s.minimum_should_match !== undefined
-          ? Number(s.minimum_should_match)
-          : must.length > 0
-            ? 0
-            : should.length > 0
-              ? 1
-              : 0;
-      return (id, doc) =>
-        must.every((p) => p(id, doc)) &&
-        !mustNot.some((p) => p(id, doc)) &&
-        (msm === 0 || should.filter((p) => p(id, doc)).length >= msm);
-    }
-  }
-  throw new EsError(400, 'parsing_exception', `unknown query [${type}]`);
-}
+import {
+  type ParsedSearch,
+  parseCountBody,
+  parseSearchBody,
+  trackTotalHitsParam,
+  validateQuery,
+} from './search-body.js';
 
 interface SearchPlan {
   indices: IndexRecord[];
@@ -143,26 +35,120 @@ interface SearchPlan {
   size: number;
 }
 
-function planSearch(ctx: RequestContext): SearchPlan {
-  const body = jsonBody(ctx);
-  const b = isObject(body) ? body : {};
-  const indices = resolveForRead(ctx);
-  const q = ctx.query.get('q');
-  let query = b.query;
-  if (q !== null) {
-    const [f, v] = q.includes(':') ? q.split(/:(.*)/s) : ['*', q];
-    query = f === '*' ? { match_all: {} } : { match: { [f!]: v } };
+/** The request parts parsed before authorization (REST parsing runs before the security filter). */
+interface ParsedSearchRequest extends ParsedSearch {
+  totalHitsAsInt: boolean;
+  typedKeys: boolean;
+}
+
+/** `?q=` is a query_string query, with `df` and `default_operator` (RestActions.urlParamsToQueryBuilder). */
+function queryOfQ(ctx: RequestContext, q: string): unknown {
+  const df = ctx.query.get('df');
+  const op = ctx.query.get('default_operator');
+  return {
+    query_string: {
+      query: q,
+      ...(df === null ? {} : { default_field: df }),
+      ...(op === null ? {} : { default_operator: op }),
+    },
+  };
+}
+
+/**
+ * URL parameters that change a search answer in ways the sandbox does not emulate, with the value
+ * that changes nothing (absent: any value is refused). Refused by name rather than ignored.
+ */
+const URL_NOT_EMULATED: Readonly<Record<string, string | undefined>> = {
+  sort: undefined,
+  _source: 'true',
+  _source_includes: undefined,
+  _source_excludes: undefined,
+  stored_fields: undefined,
+  docvalue_fields: undefined,
+  explain: 'false',
+  version: 'false',
+  seq_no_primary_term: 'false',
+  terminate_after: undefined,
+  suggest_field: undefined,
+  suggest_mode: undefined,
+  suggest_size: undefined,
+  suggest_text: undefined,
+  scroll: undefined,
+  analyzer: undefined,
+  force_synthetic_source: 'false',
+};
+
+/** The same for `_count`. */
+const COUNT_URL_NOT_EMULATED: Readonly<Record<string, string | undefined>> = {
+  min_score: undefined,
+  terminate_after: undefined,
+  analyzer: undefined,
+};
+
+function refuseUnemulatedParams(
+  ctx: RequestContext,
+  api: string,
+  params: Readonly<Record<string, string | undefined>>,
+): void {
+  for (const [name, harmless] of Object.entries(params)) {
+    const v = ctx.query.get(name);
+    if (v !== null && v !== harmless) throw notEmulated(`${api}?${name}`);
   }
-  const from = Number(ctx.query.get('from') ?? b.from ?? 0);
-  const size = Number(ctx.query.get('size') ?? b.size ?? 10);
-  if (from < 0) throw illegalArgument(`[from] parameter cannot be negative, found [${from}]`);
-  if (size < 0) throw illegalArgument(`[size] parameter cannot be negative, found [${size}]`);
-  if (from + size > 10_000) {
+}
+
+/** RestRequest.paramAsInt: an integer, or 400 naming the parameter. */
+function intParam(name: string, raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(n)) {
+    throw illegalArgument(`Failed to parse int parameter [${name}] with value [${raw}]`);
+  }
+  return n;
+}
+
+function parseSearchRequest(ctx: RequestContext): ParsedSearchRequest {
+  refuseUnemulatedParams(ctx, 'search', URL_NOT_EMULATED);
+  const now = ctx.state.now();
+  const parsed = parseSearchBody(jsonBody(ctx), now, ctx.state.version);
+  const q = ctx.query.get('q');
+  if (q !== null) {
+    parsed.query = queryOfQ(ctx, q);
+    validateQuery(parsed.query, now);
+  }
+  const from = ctx.query.get('from');
+  const size = ctx.query.get('size');
+  if (from !== null) parsed.from = intParam('from', from);
+  if (size !== null) parsed.size = intParam('size', size);
+  const track = ctx.query.get('track_total_hits');
+  if (track !== null) parsed.trackTotalHits = trackTotalHitsParam(track);
+  const totalHitsAsInt = boolParam(ctx, 'rest_total_hits_as_int');
+  if (totalHitsAsInt) {
+    // RestSearchAction: an int total needs exact (or no) tracking; unset means exact.
+    if (parsed.trackTotalHits === undefined) parsed.trackTotalHits = true;
+    else if (typeof parsed.trackTotalHits === 'number')
+      throw illegalArgument(
+        `[rest_total_hits_as_int] cannot be used if the tracking of total hits is not accurate, got ${parsed.trackTotalHits}`,
+      );
+  }
+  if (parsed.from < 0) throw illegalArgument(`[from] parameter cannot be negative, found [${parsed.from}]`);
+  if (parsed.size < 0) throw illegalArgument(`[size] parameter cannot be negative, found [${parsed.size}]`);
+  if (parsed.from + parsed.size > 10_000) {
     throw illegalArgument(
-      `Result window is too large, from + size must be less than or equal to: [10000] but was [${from + size}]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.`,
+      `Result window is too large, from + size must be less than or equal to: [10000] but was [${parsed.from + parsed.size}]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.`,
     );
   }
-  return { indices, query, from, size };
+  return { ...parsed, totalHitsAsInt, typedKeys: boolParam(ctx, 'typed_keys') };
+}
+
+function parseCountRequest(ctx: RequestContext): unknown {
+  refuseUnemulatedParams(ctx, 'count', COUNT_URL_NOT_EMULATED);
+  const now = ctx.state.now();
+  let query = parseCountBody(jsonBody(ctx), now);
+  const q = ctx.query.get('q');
+  if (q !== null) {
+    query = queryOfQ(ctx, q);
+    validateQuery(query, now);
+  }
+  return query;
 }
 
 function searchable(ctx: RequestContext, idx: IndexRecord): Map<string, DocRecord> {
@@ -176,40 +162,63 @@ function searchable(ctx: RequestContext, idx: IndexRecord): Map<string, DocRecor
   return idx.searchable;
 }
 
-function matches(ctx: RequestContext, plan: SearchPlan): { idx: IndexRecord; id: string; doc: DocRecord }[] {
-  const out: { idx: IndexRecord; id: string; doc: DocRecord }[] = [];
+function matches(ctx: RequestContext, plan: SearchPlan): Hit[] {
+  const out: Hit[] = [];
+  const now = ctx.state.now();
   for (const idx of plan.indices.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const pred = compileDocQuery(plan.query, idx);
-    for (const [id, doc] of searchable(ctx, idx)) if (pred(id, doc)) out.push({ idx, id, doc });
+    const pred = plan.query === undefined ? () => true : compileQuery(plan.query, idx, now);
+    for (const [id, doc] of searchable(ctx, idx)) {
+      const hit = { idx, id, doc };
+      if (pred(hit)) out.push(hit);
+    }
   }
   return out;
+}
+
+/** `hits.total` as track_total_hits and rest_total_hits_as_int shape it (SearchHits.toXContent). */
+function totalHits(count: number, parsed: ParsedSearchRequest): unknown {
+  const track = parsed.trackTotalHits ?? 10_000;
+  if (track === false) return parsed.totalHitsAsInt ? -1 : undefined;
+  if (parsed.totalHitsAsInt) return count;
+  if (track === true || count <= track) return { value: count, relation: 'eq' };
+  return { value: track, relation: 'gte' };
 }
 
 function shards(n: number) {
   return { total: n, successful: n, skipped: 0, failed: 0 };
 }
 
-const search: Handler = (ctx) => {
+const search = withParsedRequest(parseSearchRequest, (ctx, parsed) => {
   const started = Date.now();
-  const plan = planSearch(ctx);
+  const plan: SearchPlan = {
+    indices: resolveForRead(ctx),
+    query: parsed.query,
+    from: parsed.from,
+    size: parsed.size,
+  };
   const hits = matches(ctx, plan);
   const page = hits.slice(plan.from, plan.from + plan.size);
+  const total = totalHits(hits.length, parsed);
+  const aggregations = parsed.aggs
+    ? computeAggregations(parsed.aggs, hits, ctx.state.now(), parsed.typedKeys)
+    : undefined;
   return ok({
     took: Date.now() - started,
     timed_out: false,
     _shards: shards(plan.indices.length),
     hits: {
-      total: { value: hits.length, relation: 'eq' },
+      ...(total === undefined ? {} : { total }),
       max_score: hits.length > 0 ? 1.0 : null,
       hits: page.map((h) => ({ _index: h.idx.name, _id: h.id, _score: 1.0, _source: h.doc.source })),
     },
+    ...(aggregations ? { aggregations } : {}),
   });
-};
+});
 
-const count: Handler = (ctx) => {
-  const plan = planSearch(ctx);
+const count = withParsedRequest(parseCountRequest, (ctx, query) => {
+  const plan: SearchPlan = { indices: resolveForRead(ctx), query, from: 0, size: 0 };
   return ok({ count: matches(ctx, plan).length, _shards: shards(plan.indices.length) });
-};
+});
 
 const deleteByQuery: Handler = (ctx) => {
   const started = Date.now();

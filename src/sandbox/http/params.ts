@@ -35,6 +35,20 @@ function similarity(a: string, b: string): number {
 }
 
 /**
+ * SuggestingErrorOnUnknown.suggest: " did you mean [x]?" or " did you mean any of [x, y]?" for the
+ * candidates more than 50% similar (most similar first, then by name); '' when none is.
+ */
+export function didYouMean(unknown: string, candidates: Iterable<string>): string {
+  const close = [...candidates]
+    .map((c) => ({ c, s: similarity(unknown, c) }))
+    .filter((x) => x.s > 0.5)
+    .sort((x, y) => y.s - x.s || (x.c < y.c ? -1 : 1))
+    .map((x) => x.c);
+  if (close.length === 0) return '';
+  return close.length === 1 ? ` did you mean [${close[0]}]?` : ` did you mean any of [${close.join(', ')}]?`;
+}
+
+/**
  * BaseRestHandler's unconsumed-parameter check: runs after authentication, before the action,
  * with "did you mean" hints for close names.
  */

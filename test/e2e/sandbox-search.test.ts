@@ -1,0 +1,114 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { Client, errors } from '@elastic/elasticsearch';
+import { describe, expect, it } from 'vitest';
+
+const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'bin.js');
+
+/** Starts `eskeys sandbox` and resolves once it printed its URL and password. */
+function startSandboxProcess() {
+  const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const ready = new Promise<{ url: string; password: string }>((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      out += d;
+      const url = /listening on (\S+)/.exec(out)?.[1];
+      const password = /password: (\S+)/.exec(out)?.[1];
+      if (url && password && out.includes('Ctrl+C')) resolve({ url, password });
+    });
+    child.on('exit', (code) => reject(new Error(`sandbox exited early with ${code}: ${out}`)));
+  });
+  const stopped = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, ready, stopped };
+}
+
+async function failure(
+  fn: () => Promise<unknown>,
+): Promise<{ status: number; type: string; reason: string }> {
+  try {
+    await fn();
+  } catch (e) {
+    if (e instanceof errors.ResponseError) {
+      return { status: e.statusCode ?? 0, type: e.body.error.type, reason: e.body.error.reason };
+    }
+    throw e;
+  }
+  throw new Error('expected the request to fail');
+}
+
+describe('eskeys sandbox answers searches exactly or refuses them loudly', () => {
+  it('aggregates what a least-privilege key indexed; refuses highlight and unknown body keys', async () => {
+    const { child, ready, stopped } = startSandboxProcess();
+    const { url, password } = await ready;
+    const admin = new Client({ node: url, auth: { username: 'elastic', password } });
+    const appKey = await admin.security.createApiKey({
+      name: 'app',
+      role_descriptors: {
+        r: { indices: [{ names: ['orders-*'], privileges: ['read', 'create_index', 'index'] }] },
+      },
+    });
+    const app = new Client({ node: url, auth: { apiKey: appKey.encoded } });
+    const docs = Array.from({ length: 200 }, (_, i) => ({
+      region: ['eu', 'us', 'ap', 'us'][i % 4]!,
+      amount: i,
+    }));
+    const bulk = await app.helpers.bulk({
+      datasource: docs,
+      onDocument: () => ({ index: { _index: 'orders-1' } }),
+      refreshOnCompletion: false,
+    });
+    expect(bulk.successful).toBe(200);
+    await admin.indices.refresh({ index: 'orders-1' });
+    const res = await app.search({
+      index: 'orders-*',
+      size: 0,
+      aggs: {
+        regions: { terms: { field: 'region.keyword' }, aggs: { total: { sum: { field: 'amount' } } } },
+      },
+    });
+    // From the literal data: i % 4 gives us (1, 3), eu (0), ap (2); amounts are i.
+    const sumWhere = (r: string) => docs.filter((d) => d.region === r).reduce((s, d) => s + d.amount, 0);
+    expect(res.aggregations).toEqual({
+      regions: {
+        doc_count_error_upper_bound: 0,
+        sum_other_doc_count: 0,
+        buckets: [
+          { key: 'us', doc_count: 100, total: { value: sumWhere('us') } },
+          { key: 'ap', doc_count: 50, total: { value: sumWhere('ap') } },
+          { key: 'eu', doc_count: 50, total: { value: sumWhere('eu') } },
+        ],
+      },
+    });
+    expect(
+      await failure(() =>
+        app.search({
+          index: 'orders-*',
+          query: { match: { region: 'eu' } },
+          highlight: { fields: { region: {} } },
+        }),
+      ),
+    ).toEqual({
+      status: 400,
+      type: 'illegal_argument_exception',
+      reason: 'the eskeys sandbox does not emulate [search.highlight]',
+    });
+    expect(
+      await failure(() =>
+        app.transport.request({
+          method: 'POST',
+          path: '/orders-*/_search',
+          body: { querry: { match_all: {} } },
+        }),
+      ),
+    ).toEqual({
+      status: 400,
+      type: 'parsing_exception',
+      reason: 'Unknown key for a START_OBJECT in [querry].',
+    });
+    await Promise.all([admin.close(), app.close()]);
+    child.kill('SIGINT');
+    expect(await stopped).toBe(130);
+  });
+});
