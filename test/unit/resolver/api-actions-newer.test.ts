@@ -108,7 +108,7 @@ const CASES: readonly Case[] = [
   // RestUpdateInferenceModelAction → UpdateInferenceModelAction.NAME
   {
     method: 'PUT',
-    path: '/_inference/my-endpoint/_update',
+    path: '/_inference/completion/my-endpoint/_update',
     api: 'inference.update',
     action: 'cluster:admin/xpack/inference/update',
     scope: 'cluster',
