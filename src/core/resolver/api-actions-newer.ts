@@ -30,6 +30,11 @@ export const NEWER_ROWS: readonly ApiActionRow[] = [
     'RestPutDataStreamOptionsAction',
   ],
   [
+    'indices.delete_data_stream_options',
+    'indices:admin/data_stream/options/delete',
+    'RestDeleteDataStreamOptionsAction',
+  ],
+  [
     'indices.get_data_stream_settings',
     'indices:monitor/data_stream/settings/get',
     'RestGetDataStreamSettingsAction',

@@ -44,6 +44,16 @@ const CASES: readonly Case[] = [
     action: 'indices:data/read/esql/async/stop',
     scope: 'special',
   },
+  // RestDeleteDataStreamOptionsAction → DeleteDataStreamOptionsAction.INSTANCE
+  // (`indices:admin/data_stream/options/delete`), an IndicesRequest over the {name} data streams
+  {
+    method: 'DELETE',
+    path: '/_data_stream/logs-app/_options',
+    api: 'indices.delete_data_stream_options',
+    action: 'indices:admin/data_stream/options/delete',
+    scope: 'index',
+    indices: ['logs-app'],
+  },
   // RestGetDataStreamSettingsAction → GetDataStreamSettingsAction.NAME over the {name} data streams
   {
     method: 'GET',
