@@ -635,8 +635,8 @@ const VERSIONED_API_ACTIONS: ReadonlyMap<string, ReadonlyMap<number, ApiAction>>
 );
 
 /**
- * The verified table for the newest major (NEWEST_MAJOR), keyed by API name. Learning and the
- * golden checks read this view; apiActionFor gives another major's row.
+ * The verified table for the newest major (NEWEST_MAJOR), keyed by API name; the resolver reads
+ * rows through apiActionFor, which gives another major's row where the action changed.
  */
 export const API_ACTIONS: ReadonlyMap<string, ApiAction> = new Map([
   ...ROWS.map(
