@@ -138,6 +138,8 @@ function authorize(ctx: RequestContext, endpoint: string, handler: Handler): voi
     resolution = resolveRoute(route, paramsByPosition(route, Object.values(ctx.params)), {
       now: ctx.state.now(),
       query: ctx.query,
+      // Connector actions differ between 8.x and 9.x: resolve for the major impersonated.
+      major: ctx.state.version.major,
       ...(resolverReadsBody(route.api.name) ? { body: ctx.rawBody.toString('utf8') } : {}),
     });
   } catch (e) {

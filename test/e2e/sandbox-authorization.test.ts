@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'bin.js');
 
-/** Starts `eskeys sandbox` and resolves once it printed its URL and password. */
-function startSandboxProcess() {
-  const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0'], {
+/** Starts `eskeys sandbox` (with extra flags) and resolves once it printed its URL and password. */
+function startSandboxProcess(extraArgs: readonly string[] = []) {
+  const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -104,6 +104,42 @@ describe('eskeys sandbox authorizes the APIs verified in batch 2 of issue 12', (
       reason: 'the eskeys sandbox does not emulate [ccr.pause_auto_follow_pattern]',
     });
     await Promise.all([admin.close(), monitor.close(), ccr.close()]);
+    child.kill('SIGINT');
+    expect(await stopped).toBe(130);
+  });
+});
+
+describe('eskeys sandbox authorizes connector APIs with the action of the Elasticsearch major it impersonates', () => {
+  // elastic/elasticsearch: on 8.x (#105289) ListConnectorAction.NAME is
+  // indices:data/read/xpack/connector/list, an index action on ConnectorActionRequest.indices(),
+  // the connector index .elastic-connectors-v1 (ConnectorTemplateRegistry); from 9.0 (#119863) it is
+  // cluster:admin/xpack/connector/list, in ClusterPrivilegeResolver's MONITOR_CONNECTOR_PATTERN.
+  it.each([
+    {
+      version: '8',
+      reason: (id: string) =>
+        `action [indices:data/read/xpack/connector/list] is unauthorized for API key id [${id}] of user [elastic] on indices [.elastic-connectors-v1], this action is granted by the index privileges [read,all]`,
+    },
+    {
+      version: '9',
+      reason: (id: string) =>
+        `action [cluster:admin/xpack/connector/list] is unauthorized for API key id [${id}] of user [elastic], this action is granted by the cluster privileges [monitor_connector,manage_connector,manage,all]`,
+    },
+  ])("--es-version $version: GET /_connector names that major's action", async ({ version, reason }) => {
+    const { child, ready, stopped } = startSandboxProcess(['--es-version', version]);
+    const { url, password } = await ready;
+    const admin = new Client({ node: url, auth: { username: 'elastic', password } });
+    const monitorKey = await admin.security.createApiKey({
+      name: 'monitor',
+      role_descriptors: { r: { cluster: ['monitor'] } },
+    });
+    const monitor = new Client({ node: url, auth: { apiKey: monitorKey.encoded } });
+    expect(await failure(() => monitor.transport.request({ method: 'GET', path: '/_connector' }))).toEqual({
+      status: 403,
+      type: 'security_exception',
+      reason: reason(monitorKey.id),
+    });
+    await Promise.all([admin.close(), monitor.close()]);
     child.kill('SIGINT');
     expect(await stopped).toBe(130);
   });

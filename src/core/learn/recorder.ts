@@ -6,6 +6,7 @@
  */
 import {
   DateMathNameError,
+  NEWEST_MAJOR,
   type Resolution,
   resolveDateMathName,
   resolveRequest,
@@ -26,6 +27,38 @@ export const MAX_NAMED_BODY_BYTES = 1024 * 1024;
 
 /** Longest path kept for a request no API serves (the report shows it). */
 const MAX_UNROUTED_PATH = 200;
+
+/** Largest root (`GET /`) answer read for the upstream's version. */
+const MAX_ROOT_ANSWER_BYTES = 64 * 1024;
+
+/** How the recorder starts. */
+export interface LearnRecorderOptions {
+  /**
+   * The Elasticsearch major of the upstream, whose action names the recorder uses (some differ
+   * per major: connectors). Replaced by the major a root answer (`GET /`) shows.
+   * @defaultValue NEWEST_MAJOR (9)
+   */
+  readonly major?: number;
+}
+
+/**
+ * The major of `version.number` in a root (`GET /`) answer body, or undefined when the body is not
+ * such an answer.
+ */
+export function majorOfRootAnswer(body: string): number | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const version =
+    typeof parsed === 'object' && parsed !== null ? (parsed as { version?: unknown }).version : undefined;
+  const number =
+    typeof version === 'object' && version !== null ? (version as { number?: unknown }).number : undefined;
+  const m = typeof number === 'string' ? /^(\d+)\./.exec(number) : null;
+  return m ? Number(m[1]) : undefined;
+}
 
 /** The request line of one exchange. */
 export interface ExchangeRequest {
@@ -107,12 +140,24 @@ export class LearnRecorder {
     }
   >();
   private readonly unmapped = new Map<string, { entry: Omit<UnmappedRequest, 'count'>; count: number }>();
+  /** The upstream's major: the action names recorded are that major's. */
+  private major: number;
+
+  constructor(options: LearnRecorderOptions = {}) {
+    this.major = options.major ?? NEWEST_MAJOR;
+  }
+
+  /** The Elasticsearch major whose action names are recorded now. */
+  upstreamMajor(): number {
+    return this.major;
+  }
 
   /** Starts recording one exchange. */
   begin(request: ExchangeRequest): PendingExchange {
-    const route = resolveRequest({ method: request.method, path: request.path });
+    const route = resolveRequest({ method: request.method, path: request.path, major: this.major });
     const api = route?.api;
     const readsBody = api !== undefined && resolverReadsBody(api);
+    if (api === 'info') return this.rootInfo(request, route);
     if (!readsBody) return this.pathOnly(request, route);
     if (api === 'bulk') return this.bulk(request);
     if (api === 'msearch' || api === 'msearch_template') return this.msearch(request);
@@ -156,6 +201,34 @@ export class LearnRecorder {
       bodyUnreadable: ignore,
       finish: (status, now) =>
         this.recordResolved(request, undefined, status, now, reuse ? route : undefined),
+    };
+  }
+
+  /**
+   * `GET /`: recorded like any path-only request, and its answer read for the upstream's version,
+   * so later exchanges are resolved with that major's action names (the proxy relays bytes and
+   * sees the version nowhere else).
+   */
+  private rootInfo(request: ExchangeRequest, route: Resolution | undefined): PendingExchange {
+    const recorded = this.pathOnly(request, route);
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    return {
+      ...recorded,
+      wantsResponse: true,
+      responseChunk: (chunk) => {
+        size += chunk.length;
+        if (size <= MAX_ROOT_ANSWER_BYTES) parts.push(chunk.slice());
+      },
+      finish: (status, now) => {
+        recorded.finish(status, now);
+        const major =
+          outcomeOf(status) === 'allowed' && size <= MAX_ROOT_ANSWER_BYTES
+            ? majorOfRootAnswer(decode(parts))
+            : undefined;
+        if (major !== undefined) this.major = major;
+        parts.length = 0;
+      },
     };
   }
 
@@ -341,6 +414,7 @@ export class LearnRecorder {
       method: request.method,
       path: request.path,
       query: request.query,
+      major: this.major,
       ...(body !== undefined ? { body } : {}),
     };
     try {

@@ -8,7 +8,9 @@
  * APIs absent from this table have no verified action yet: the resolver answers `undefined`.
  */
 
+import { CONNECTOR_ROWS, type MajorAction } from './api-actions-connectors.js';
 import { ML_AND_PLATFORM_ROWS } from './api-actions-ml-and-platform.js';
+import { NEWER_ROWS } from './api-actions-newer.js';
 import { SEARCH_AND_SECURITY_ROWS } from './api-actions-search-and-security.js';
 
 /** How Elasticsearch authorizes the action. */
@@ -30,18 +32,26 @@ export interface ApiAction {
   readonly scope: ActionScope;
   /** The Elasticsearch REST handler that issues the action. */
   readonly restHandler: string;
+  /**
+   * The index names the transport request carries whatever the URL says (the 8.x connector
+   * requests name the connector index); undefined: the names come from the request.
+   */
+  readonly indices?: readonly string[];
 }
 
 /**
  * [api, action, REST handler, scope override]. Scope defaults to `cluster` for `cluster:` names
  * and `index` for `indices:` names; template actions are cluster-scoped (not IndicesRequests).
- * Batches verified later live in their own files (api-actions-*.ts) with the same row shape.
+ * Batches verified later live in their own files (api-actions-*.ts) with the same row shape;
+ * APIs whose action differs between majors (connectors) have per-major rows
+ * (api-actions-connectors.ts).
  */
 export type ApiActionRow = readonly [string, string, string, ActionScope?];
 
 const ROWS: readonly ApiActionRow[] = [
   ...ML_AND_PLATFORM_ROWS,
   ...SEARCH_AND_SECURITY_ROWS,
+  ...NEWER_ROWS,
   // _cat handlers (org.elasticsearch.rest.action.cat and the x-pack ML / transform cat handlers).
   // Those that send several transport requests have their first one here; the whole sequence,
   // authorized in order, is CAT_REQUESTS in authorization-rules.ts (cat.help sends none).
@@ -604,10 +614,48 @@ function defaultScope(action: string): ActionScope {
   return action.startsWith('cluster:') ? 'cluster' : 'index';
 }
 
-/** The verified table, keyed by API name. */
-export const API_ACTIONS: ReadonlyMap<string, ApiAction> = new Map(
-  ROWS.map(([api, action, restHandler, scope]) => [
+/** The newest Elasticsearch major the tables know; the resolver's default target. */
+export const NEWEST_MAJOR = 9;
+
+const majorAction = (restHandler: string, a: MajorAction): ApiAction => ({
+  action: a.action,
+  scope: a.scope,
+  restHandler,
+  ...(a.indices ? { indices: a.indices } : {}),
+});
+
+/** APIs whose action differs per major (connectors): per API, the verified action of each major. */
+const VERSIONED_API_ACTIONS: ReadonlyMap<string, ReadonlyMap<number, ApiAction>> = new Map(
+  CONNECTOR_ROWS.map(([api, restHandler, byMajor]) => [
     api,
-    { action, restHandler, scope: scope ?? defaultScope(action) },
+    new Map(
+      Object.entries(byMajor).map(([major, a]) => [Number(major), majorAction(restHandler, a)] as const),
+    ),
   ]),
 );
+
+/**
+ * The verified table for the newest major (NEWEST_MAJOR), keyed by API name; the resolver reads
+ * rows through apiActionFor, which gives another major's row where the action changed.
+ */
+export const API_ACTIONS: ReadonlyMap<string, ApiAction> = new Map([
+  ...ROWS.map(
+    ([api, action, restHandler, scope]) =>
+      [api, { action, restHandler, scope: scope ?? defaultScope(action) }] as const,
+  ),
+  ...[...VERSIONED_API_ACTIONS].flatMap(([api, byMajor]) => {
+    const newest = byMajor.get(NEWEST_MAJOR);
+    return newest ? [[api, newest] as const] : [];
+  }),
+]);
+
+/**
+ * The verified action of `api` on Elasticsearch `major` (a major newer than the tables know is
+ * taken as the newest): the per-major row for APIs whose action changed between majors, else the
+ * common row. Undefined when no row is verified for that major.
+ */
+export function apiActionFor(api: string, major: number = NEWEST_MAJOR): ApiAction | undefined {
+  const byMajor = VERSIONED_API_ACTIONS.get(api);
+  if (!byMajor) return API_ACTIONS.get(api);
+  return byMajor.get(Math.min(major, NEWEST_MAJOR));
+}

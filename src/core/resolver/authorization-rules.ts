@@ -59,6 +59,10 @@ export const AUTHORIZATION_NOT_ESTABLISHED: ReadonlyMap<string, string> = new Ma
   ['profiling.stacktraces', 'index names come from the body (profiling-events-all by default)'],
   ['simulate.ingest', "a SimulateBulkRequest; RBACEngine's name-only list (as read) lacks its action"],
   ['security.update_user_profile_data', 'granted per application namespace of the data keys (profile.write)'],
+  [
+    'security.clone_api_key',
+    "the source key is named by its credential; whether manage_own_api_key's per-request rule covers the clone was not read",
+  ],
 ]);
 
 /** Where a transport request a REST handler sends takes its index names from. */

@@ -1,5 +1,5 @@
 /** Request → (API, transport action, index names): the REST surface of Elasticsearch as data. */
-export { type ActionScope, API_ACTIONS, type ApiAction } from './api-actions.js';
+export { type ActionScope, API_ACTIONS, type ApiAction, apiActionFor, NEWEST_MAJOR } from './api-actions.js';
 export {
   AUTHORIZATION_NOT_ESTABLISHED,
   CAT_REQUESTS,

@@ -1,4 +1,4 @@
-import { type ActionScope, API_ACTIONS, type ApiAction } from './api-actions.js';
+import { type ActionScope, type ApiAction, apiActionFor, NEWEST_MAJOR } from './api-actions.js';
 import { CAT_REQUESTS, NAME_PARAM_BY_API, QUERY_INDEX_APIS } from './authorization-rules.js';
 import { resolveDateMathName } from './date-math-index.js';
 import { PathTrie } from './path-trie.js';
@@ -30,6 +30,11 @@ export interface RestRequest {
   readonly body?: string;
   /** Epoch millis used to resolve date-math names; omit to leave `<...>` names as sent. */
   readonly now?: number;
+  /**
+   * The Elasticsearch major the request goes to: some actions differ per major (connectors).
+   * @defaultValue NEWEST_MAJOR (9)
+   */
+  readonly major?: number;
 }
 
 /** What one request asks for. */
@@ -234,13 +239,21 @@ const ITEM_PARSERS: Record<string, (body: string, index: string | undefined) => 
   msearch_template: msearchItems,
 };
 
-const factsByApi = new WeakMap<RestApiSpec, { verified: ApiAction | undefined; evidence: string }>();
+type Facts = { verified: ApiAction | undefined; evidence: string };
 
-/** The verified action of an API and the evidence sentence, computed once per API. */
-function factsOf(api: RestApiSpec): { verified: ApiAction | undefined; evidence: string } {
-  let facts = factsByApi.get(api);
+/** Per major, per API: computed once (the lookup stays a table hit on the request path). */
+const factsByMajor = new Map<number, WeakMap<RestApiSpec, Facts>>();
+
+/** The verified action of an API on `major` and the evidence sentence, computed once per API and major. */
+function factsOf(api: RestApiSpec, major: number): Facts {
+  let byApi = factsByMajor.get(major);
+  if (!byApi) {
+    byApi = new WeakMap();
+    factsByMajor.set(major, byApi);
+  }
+  let facts = byApi.get(api);
   if (!facts) {
-    const verified = API_ACTIONS.get(api.name);
+    const verified = apiActionFor(api.name, major);
     const cat = CAT_REQUESTS.get(api.name);
     const evidence = verified
       ? `${verified.restHandler} (Elasticsearch REST handler)`
@@ -248,7 +261,7 @@ function factsOf(api: RestApiSpec): { verified: ApiAction | undefined; evidence:
         ? `${cat.handler} (Elasticsearch REST handler; sends no transport request)`
         : `not verified; the specification documents cluster [${api.clusterPrivileges.join(',')}] index [${api.indexPrivileges.join(',')}]`;
     facts = { verified, evidence };
-    factsByApi.set(api, facts);
+    byApi.set(api, facts);
   }
   return facts;
 }
@@ -271,13 +284,14 @@ function indexExpressionOf(
 export function resolveRoute(
   route: ApiRoute,
   params: Record<string, string>,
-  request: Pick<RestRequest, 'body' | 'now' | 'query'> = {},
+  request: Pick<RestRequest, 'body' | 'now' | 'query' | 'major'> = {},
 ): Resolution {
   const api = route.api;
-  const { verified, evidence } = factsOf(api);
+  const { verified, evidence } = factsOf(api, request.major ?? NEWEST_MAJOR);
   const resolveName = (n: string) => (request.now === undefined ? n : resolveDateMathName(n, request.now));
   const indexParam = indexExpressionOf(api.name, params, request.query);
-  const indices = indexParam === undefined ? undefined : splitNames(indexParam).map(resolveName);
+  const indices =
+    verified?.indices ?? (indexParam === undefined ? undefined : splitNames(indexParam).map(resolveName));
   const itemParser = ITEM_PARSERS[api.name];
   const items =
     itemParser && request.body !== undefined

@@ -3,12 +3,14 @@
  * when the privileges the specification documents for them prove the caller lacks the action,
  * and answer the not-emulated 400 otherwise. Documented privileges, literally from the
  * elasticsearch-specification (commit 9d9b9a521cc1070c1c9eb6c77d91c3a5fb09730d):
- * - security.get_stats `@cluster_privileges monitor` (specification/security/get_stats/SecurityGetStatsRequest.ts)
+ * - inference.get_region_policy `@cluster_privileges monitor_inference` (specification/inference/get_region_policy)
  * - ml.explain_data_frame_analytics `@cluster_privileges monitor_ml` (specification/ml/explain_data_frame_analytics/MlExplainDataFrameAnalyticsRequest.ts)
- * - esql.async_query_get `@index_privileges read` (specification/esql/async_query_get/AsyncQueryGetRequest.ts)
+ * - esql.get_dataset `@index_privileges manage` (specification/esql/get_dataset)
+ * (Batch 3 of issue 12 verified security.get_stats and esql.async_query_get, the earlier examples.)
  * Privilege contents (elastic/elasticsearch ClusterPrivilegeResolver / IndexPrivilege): `monitor`
- * is `cluster:monitor/*`, `monitor_ml` is `cluster:monitor/xpack/ml/*`, `manage_security` is
- * `cluster:admin/xpack/security/*`; `read` is `indices:data/read/*`.
+ * is `cluster:monitor/*`, `monitor_ml` is `cluster:monitor/xpack/ml/*`, `monitor_inference` is
+ * `cluster:monitor/xpack/inference*`, `manage_security` is `cluster:admin/xpack/security/*`;
+ * `manage` is `indices:monitor/*` and `indices:admin/*`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { esError, startTestCluster, type TestCluster } from './helpers.js';
@@ -25,20 +27,20 @@ describe('unverified APIs are authorized by their documented privileges where th
   it('a cluster privilege: no overlap with `monitor` is 403, `monitor` reaches the not-emulated 400', async () => {
     const security = await tc.apiKey({ cluster: ['manage_security'] });
     const denied = await esError(() =>
-      security.client.transport.request({ method: 'GET', path: '/_security/stats' }),
+      security.client.transport.request({ method: 'GET', path: '/_inference/_region_policy' }),
     );
     expect(denied.status).toBe(403);
     expect(denied.body.error.type).toBe('security_exception');
     expect(denied.body.error.reason).toBe(
-      `the action of [security.get_stats] is unauthorized for API key id [${security.id}] of user [elastic], the specification documents it as granted by the cluster privileges [monitor] (the eskeys sandbox does not know its transport action)`,
+      `the action of [inference.get_region_policy] is unauthorized for API key id [${security.id}] of user [elastic], the specification documents it as granted by the cluster privileges [monitor_inference] (the eskeys sandbox does not know its transport action)`,
     );
 
     const monitor = await tc.apiKey({ cluster: ['monitor'] });
     const allowed = await esError(() =>
-      monitor.client.transport.request({ method: 'GET', path: '/_security/stats' }),
+      monitor.client.transport.request({ method: 'GET', path: '/_inference/_region_policy' }),
     );
     expect(allowed.status).toBe(400);
-    expect(allowed.body.error.reason).toBe(NOT_EMULATED('security.get_stats'));
+    expect(allowed.body.error.reason).toBe(NOT_EMULATED('inference.get_region_policy'));
   });
 
   it('an overlapping privilege is inconclusive, so the request is not refused', async () => {
@@ -62,18 +64,18 @@ describe('unverified APIs are authorized by their documented privileges where th
   it('an index privilege: granted on no index at all is 403 (step 1), granted somewhere reaches the 400', async () => {
     const clusterOnly = await tc.apiKey({ cluster: ['monitor'] });
     const denied = await esError(() =>
-      clusterOnly.client.transport.request({ method: 'GET', path: '/_query/async/abc123' }),
+      clusterOnly.client.transport.request({ method: 'GET', path: '/_query/dataset' }),
     );
     expect(denied.status).toBe(403);
     expect(denied.body.error.reason).toBe(
-      `the action of [esql.async_query_get] is unauthorized for API key id [${clusterOnly.id}] of user [elastic], the specification documents it as granted by the index privileges [read] (the eskeys sandbox does not know its transport action)`,
+      `the action of [esql.get_dataset] is unauthorized for API key id [${clusterOnly.id}] of user [elastic], the specification documents it as granted by the index privileges [manage] (the eskeys sandbox does not know its transport action)`,
     );
-    const reader = await tc.apiKey({ indices: [{ names: ['logs-*'], privileges: ['read'] }] });
+    const manager = await tc.apiKey({ indices: [{ names: ['logs-*'], privileges: ['manage'] }] });
     const r = await esError(() =>
-      reader.client.transport.request({ method: 'GET', path: '/_query/async/abc123' }),
+      manager.client.transport.request({ method: 'GET', path: '/_query/dataset' }),
     );
     expect(r.status).toBe(400);
-    expect(r.body.error.reason).toBe(NOT_EMULATED('esql.async_query_get'));
+    expect(r.body.error.reason).toBe(NOT_EMULATED('esql.get_dataset'));
   });
 });
 

@@ -224,16 +224,15 @@ describe('batch 2 of issue 12: the transport action of each API', () => {
 });
 
 describe('batch 2 of issue 12: APIs left unverified stay unverified', () => {
-  // Connector actions are `indices:data/{read,write}/xpack/connector/*` on 8.x since
-  // elastic/elasticsearch#105289 and `cluster:admin/xpack/connector/*` from 9.0
-  // (elastic/elasticsearch#119863): no single action serves both sandbox profiles.
-  // `_project_routing` is serverless-only; GeoIpDatabase configuration actions are missing from
-  // the Constants.java read.
+  // Batch 3 verified connectors per major and the GeoIP database actions; these stay unverified
+  // for the newest major (9.x, the default): no stored action class names the check-in or the
+  // service-type update with the 9.x prefix, `_project_routing` is serverless-only, and the stored
+  // get/put database handlers route only the `geoip` paths, not `ip_location`.
   it.each([
-    ['GET', '/_connector/c1', 'connector.get'],
-    ['PUT', '/_connector/_sync_job/j1/_cancel', 'connector.sync_job_cancel'],
+    ['PUT', '/_connector/c1/_check_in', 'connector.check_in'],
+    ['PUT', '/_connector/c1/_service_type', 'connector.update_service_type'],
     ['GET', '/_project_routing/r1', 'project.get_routing'],
-    ['PUT', '/_ingest/geoip/database/db1', 'ingest.put_geoip_database'],
+    ['PUT', '/_ingest/ip_location/database/db1', 'ingest.put_ip_location_database'],
   ])('%s %s (%s)', (method, path, api) => {
     const r = resolveRequest({ method, path });
     expect(r?.api).toBe(api);
