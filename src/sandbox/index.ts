@@ -16,12 +16,16 @@ import { adminRouter } from './admin-routes.js';
 import { RequestCounter } from './counters.js';
 import { registerAliasRoutes } from './data/aliases.js';
 import { registerBulkRoutes } from './data/bulk.js';
+import { registerCatRoutes } from './data/cat.js';
 import { registerClusterRoutes } from './data/cluster.js';
 import { registerDocumentRoutes } from './data/documents.js';
 import { registerFeatureRoutes } from './data/features.js';
 import { registerIlmRoutes } from './data/ilm.js';
 import { registerIndexRoutes } from './data/indices.js';
+import { registerLicenseRoutes } from './data/license.js';
+import { registerOpenCloseRoutes } from './data/open-close.js';
 import { registerPipelineRoutes } from './data/pipelines.js';
+import { registerResolveIndexRoutes } from './data/resolve-index.js';
 import { registerSearchRoutes } from './data/search.js';
 import { registerTemplateRoutes } from './data/templates.js';
 import { FaultInjector } from './faults.js';
@@ -86,6 +90,10 @@ export function buildRouter(): Router<Handler> {
   registerBulkRoutes(r);
   registerSearchRoutes(r);
   registerFeatureRoutes(r);
+  registerCatRoutes(r);
+  registerOpenCloseRoutes(r);
+  registerLicenseRoutes(r);
+  registerResolveIndexRoutes(r);
   registerNotEmulated(r);
   return r;
 }
