@@ -1,7 +1,7 @@
 /**
  * `POST /{index}/_close` and `POST /{index}/_open`. A closed index keeps its metadata (settings,
  * mappings, aliases, `_cat/indices` row) but refuses document reads and writes with
- * `index_closed_exception` (resolve.ts `requireOpen`), and wildcards skip it unless
+ * `index_closed_exception` (resolve.ts `refuseClosed`), and wildcards skip it unless
  * `expand_wildcards` includes `closed`. Wildcards themselves were refused before authorization
  * while `action.destructive_requires_name` holds (http/destructive-operations.ts).
  */

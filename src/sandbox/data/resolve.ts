@@ -20,7 +20,7 @@ export function closedIndexNames(state: SandboxState): Set<string> {
 }
 
 /** Refuses document reads and writes on a closed index, as Elasticsearch does (400 index_closed_exception). */
-export function requireOpen(indices: readonly IndexRecord[]): void {
+export function refuseClosed(indices: readonly IndexRecord[]): void {
   const closed = indices.find((i) => i.closed);
   if (closed) throw indexClosed(closed.name, closed.uuid);
 }
@@ -53,7 +53,7 @@ export function concreteIndices(
 /** Resolves a write target (index or alias with a single/write index); undefined when missing. */
 export function writeIndex(state: SandboxState, name: string): IndexRecord | undefined {
   const target = writeTarget(state, name);
-  if (target) requireOpen([target]);
+  if (target) refuseClosed([target]);
   return target;
 }
 

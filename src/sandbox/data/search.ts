@@ -7,7 +7,7 @@ import type { DocRecord, IndexRecord } from '../state.js';
 import { isObject } from '../util.js';
 import { type BulkItem, executeItems } from './bulk.js';
 import { refreshIndex, resolveForRead } from './indices.js';
-import { concreteIndices, requireOpen } from './resolve.js';
+import { concreteIndices, refuseClosed } from './resolve.js';
 
 type DocPredicate = (id: string, doc: DocRecord) => boolean;
 
@@ -147,7 +147,7 @@ function planSearch(ctx: RequestContext): SearchPlan {
   const body = jsonBody(ctx);
   const b = isObject(body) ? body : {};
   const indices = resolveForRead(ctx);
-  requireOpen(indices);
+  refuseClosed(indices);
   const q = ctx.query.get('q');
   let query = b.query;
   if (q !== null) {
@@ -221,7 +221,7 @@ const deleteByQuery: Handler = (ctx) => {
   // The server authorized the action and its child scroll search on these names.
   const names = authorizedIndices(ctx);
   const indices = concreteIndices(ctx.state, names);
-  requireOpen(indices);
+  refuseClosed(indices);
   const plan: SearchPlan = { indices, query: body.query, from: 0, size: 10_000 };
   for (const idx of indices) refreshIndex(idx, ctx.state.now());
   const hits = matches(ctx, plan);
