@@ -20,6 +20,7 @@ import { registerCatRoutes } from './data/cat.js';
 import { registerClusterRoutes } from './data/cluster.js';
 import { registerDocumentRoutes } from './data/documents.js';
 import { registerFeatureRoutes } from './data/features.js';
+import { registerFieldCapsRoutes } from './data/field-caps.js';
 import { registerIlmRoutes } from './data/ilm.js';
 import { registerIndexRoutes } from './data/indices.js';
 import { registerLicenseRoutes } from './data/license.js';
@@ -94,6 +95,7 @@ export function buildRouter(): Router<Handler> {
   registerOpenCloseRoutes(r);
   registerLicenseRoutes(r);
   registerResolveIndexRoutes(r);
+  registerFieldCapsRoutes(r);
   registerNotEmulated(r);
   return r;
 }

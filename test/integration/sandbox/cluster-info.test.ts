@@ -278,3 +278,71 @@ describe('_resolve/index', () => {
     });
   });
 });
+
+describe('_field_caps', () => {
+  it('reports each field type from the mappings, multi-fields and parent objects included', async () => {
+    await tc.admin.indices.create({
+      index: 'fc-1',
+      mappings: {
+        properties: {
+          title: { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 256 } } },
+          count: { type: 'long' },
+          user: { properties: { name: { type: 'keyword' } } },
+        },
+      },
+    });
+    await tc.admin.indices.create({
+      index: 'fc-2',
+      mappings: { properties: { title: { type: 'text' }, count: { type: 'keyword', index: false } } },
+    });
+    // Field capabilities docs: `indices` lists where a field has a type only when its types differ;
+    // `non_searchable_indices` when only some indices can search it. Text has no doc values
+    // (not aggregatable); an object parent of a matched field is reported as `object`.
+    const caps = await tc.admin.fieldCaps({ index: 'fc-*', fields: ['title*', 'count', 'user.*'] });
+    expect(caps).toEqual({
+      indices: ['fc-1', 'fc-2'],
+      fields: {
+        count: {
+          keyword: {
+            type: 'keyword',
+            metadata_field: false,
+            searchable: false,
+            aggregatable: true,
+            indices: ['fc-2'],
+          },
+          long: {
+            type: 'long',
+            metadata_field: false,
+            searchable: true,
+            aggregatable: true,
+            indices: ['fc-1'],
+          },
+        },
+        title: { text: { type: 'text', metadata_field: false, searchable: true, aggregatable: false } },
+        'title.keyword': {
+          keyword: { type: 'keyword', metadata_field: false, searchable: true, aggregatable: true },
+        },
+        user: { object: { type: 'object', metadata_field: false, searchable: false, aggregatable: false } },
+        'user.name': {
+          keyword: { type: 'keyword', metadata_field: false, searchable: true, aggregatable: true },
+        },
+      },
+    });
+  });
+
+  it('needs fields, and refuses patterns that reach metadata fields', async () => {
+    // FieldCapabilitiesRequest.fields
+    await expectError(
+      () => tc.admin.transport.request({ method: 'GET', path: '/fc-1/_field_caps' }),
+      400,
+      'illegal_argument_exception',
+      "specified fields can't be null or empty",
+    );
+    await expectError(
+      () => tc.admin.fieldCaps({ index: 'fc-1', fields: '*' }),
+      400,
+      'illegal_argument_exception',
+      'the eskeys sandbox does not emulate [field_caps] metadata fields, asked by field pattern [*]',
+    );
+  });
+});
