@@ -53,7 +53,7 @@ export function concreteIndices(
 /** Resolves a write target (index or alias with a single/write index); undefined when missing. */
 export function writeIndex(state: SandboxState, name: string): IndexRecord | undefined {
   const target = writeTarget(state, name);
-  if (target) refuseClosed([target]);
+  if (target?.closed) throw indexClosed(target.name, target.uuid);
   return target;
 }
 

@@ -144,10 +144,12 @@ export function catResponse(ctx: RequestContext, table: CatTable): HandlerResult
   const rows = ordered(ctx, table);
   const format = ctx.query.get('format');
   const accept = String(ctx.headers.accept ?? '');
+  // RestTable: `format` decides, else the Accept header, which ParsedMediaType ignores when it
+  // lists several types (a comma: the official clients send JSON and text/plain) → text.
   const structured =
     format !== null
       ? format === 'json' || format === 'yaml'
-      : /json|yaml/i.test(accept) && !/text\/plain/i.test(accept);
+      : !accept.includes(',') && /\/(?:[\w.-]+\+)?(?:json|yaml)\b/i.test(accept);
   if (format === 'smile' || format === 'cbor') throw notEmulated(`${table.api}] format [${format}`);
   if (structured) {
     return {

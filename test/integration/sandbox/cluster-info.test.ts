@@ -93,6 +93,20 @@ describe('_cat/indices', () => {
     ).toEqual(['other-1', 'app-2', 'app-1', '']);
   });
 
+  it('answers JSON for a single JSON Accept type, text when Accept lists several', async () => {
+    const asJson = await tc.admin.transport.request(
+      { method: 'GET', path: '/_cat/indices/app-1', querystring: { h: 'index' } },
+      { headers: { accept: 'application/json' }, meta: true },
+    );
+    expect(asJson.body).toEqual([{ index: 'app-1' }]);
+    // ParsedMediaType ignores an Accept header with a comma (a media range list)
+    const listed = await tc.admin.transport.request(
+      { method: 'GET', path: '/_cat/indices/app-1', querystring: { h: 'index' } },
+      { headers: { accept: 'application/json, text/plain' }, meta: true },
+    );
+    expect(listed.body).toBe('app-1\n');
+  });
+
   it('refuses a column it does not hold and an unknown sort key', async () => {
     await expectError(
       () => tc.admin.cat.indices({ h: 'index,segments.count' }),
