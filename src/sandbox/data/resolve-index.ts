@@ -9,10 +9,11 @@ import type { Router } from '../http/router.js';
 import type { IndexRecord } from '../state.js';
 import { existingNames } from './resolve.js';
 
+/** ResolveIndexAction: open/closed, then hidden, sorted by name. */
 function attributes(idx: IndexRecord): string[] {
   const out = [idx.closed ? 'closed' : 'open'];
-  if (String(idx.settings['index.hidden']) === 'true') out.unshift('hidden');
-  return out;
+  if (String(idx.settings['index.hidden']) === 'true') out.push('hidden');
+  return out.sort();
 }
 
 const resolveIndex: Handler = (ctx) => {

@@ -278,6 +278,14 @@ describe('_resolve/index', () => {
     } finally {
       await tc.admin.indices.open({ index: 'other-1' });
     }
+    // ResolveIndexAction sorts the attributes by name
+    await tc.admin.indices.create({ index: 'hid-1', settings: { 'index.hidden': true } });
+    await tc.admin.indices.close({ index: 'hid-1' });
+    expect(await tc.admin.indices.resolveIndex({ name: 'hid-*', expand_wildcards: 'all' })).toEqual({
+      indices: [{ name: 'hid-1', attributes: ['closed', 'hidden'] }],
+      aliases: [],
+      data_streams: [],
+    });
     const client = await tc.userWithRole('resolver', {
       indices: [{ names: ['app-1'], privileges: ['view_index_metadata'] }],
     });
