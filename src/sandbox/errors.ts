@@ -92,6 +92,11 @@ export function indexNotFound(index: string): EsError {
   });
 }
 
+/** 400 index_closed_exception: IndexClosedException is built with reason `closed` and the index set. */
+export function indexClosed(index: string, uuid: string): EsError {
+  return new EsError(400, 'index_closed_exception', 'closed', { metadata: { index_uuid: uuid, index } });
+}
+
 /** 404 resource_not_found_exception. */
 export function resourceNotFound(reason: string): EsError {
   return new EsError(404, 'resource_not_found_exception', reason);

@@ -53,6 +53,8 @@ export interface IndexRecord {
   searchable: Map<string, DocRecord>;
   lastRefresh: number;
   seqNo: number;
+  /** Closed with `POST /{index}/_close`: metadata stays readable, documents do not (index_closed_exception). */
+  closed?: boolean;
 }
 
 /** Options for {@link SandboxState.seedApiKeys}. */

@@ -48,12 +48,21 @@ describe('eskeys sandbox authorizes as Elasticsearch does', () => {
       role_descriptors: { r: { cluster: ['monitor'] } },
     });
     const monitor = new Client({ node: url, auth: { apiKey: monitorKey.encoded } });
-    // monitor grants cluster:monitor/xpack/license/get; the sandbox then says it does not emulate it
-    expect(await failure(() => monitor.license.get())).toEqual({
-      status: 400,
-      type: 'illegal_argument_exception',
-      reason: 'the eskeys sandbox does not emulate [license.get]',
+    // monitor grants cluster:monitor/xpack/license/get: the sandbox's self-generated trial license
+    expect((await monitor.license.get()).license).toMatchObject({ type: 'trial', status: 'active' });
+    // _cat/indices lists only the indices a key may monitor (security expands `*` to authorized names)
+    await admin.indices.create({ index: 'logs-1' });
+    await admin.indices.create({ index: 'other-1' });
+    const logsMonitorKey = await admin.security.createApiKey({
+      name: 'logs-monitor',
+      role_descriptors: {
+        r: { cluster: ['monitor'], indices: [{ names: ['logs-*'], privileges: ['monitor'] }] },
+      },
     });
+    const logsMonitor = new Client({ node: url, auth: { apiKey: logsMonitorKey.encoded } });
+    expect(await logsMonitor.cat.indices({ h: 'index,status', v: true })).toBe(
+      'index  status\nlogs-1 open\n',
+    );
     const readerKey = await admin.security.createApiKey({
       name: 'reader',
       role_descriptors: { r: { indices: [{ names: ['logs-*'], privileges: ['read'] }] } },

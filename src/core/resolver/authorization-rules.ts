@@ -83,6 +83,8 @@ export interface TransportRequest {
   readonly names: RequestNames;
   /** IndicesOptions with ignore_unavailable: names the caller may not use are dropped, not denied. */
   readonly lenient?: boolean;
+  /** The request's default `expand_wildcards` when it is not the usual `open`. */
+  readonly expandWildcards?: string;
 }
 
 const cluster = (action: string): TransportRequest => ({ action, scope: 'cluster', names: 'none' });
@@ -105,7 +107,8 @@ export const CAT_REQUESTS: ReadonlyMap<string, { handler: string; requests: read
         // get-settings resolves the names; stats, state and health follow it concurrently
         handler: 'cat.RestIndicesAction',
         requests: [
-          onRequestNames('indices:monitor/settings/get'),
+          // IndicesOptions.strictExpand(): wildcards reach open and closed indices
+          { ...onRequestNames('indices:monitor/settings/get'), expandWildcards: 'open,closed' },
           // the follow-up requests use IndicesOptions.lenientExpandHidden()
           { ...onRequestNames('indices:monitor/stats'), lenient: true },
           STATE,

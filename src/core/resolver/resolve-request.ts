@@ -74,6 +74,8 @@ export interface ResolvedTransportRequest {
   readonly indices: readonly string[] | undefined;
   /** Names the caller may not use are dropped instead of denied (ignore_unavailable). */
   readonly lenient?: boolean;
+  /** The request's default `expand_wildcards` when it is not the usual `open`. */
+  readonly expandWildcards?: string;
 }
 
 /** One action of an update-aliases body, as far as authorization needs it. */
@@ -308,6 +310,7 @@ export function resolveRoute(
     scope: t.scope,
     indices: t.names === 'request' ? indices : undefined,
     ...(t.lenient ? { lenient: true } : {}),
+    ...(t.expandWildcards ? { expandWildcards: t.expandWildcards } : {}),
   }));
   return {
     api: api.name,

@@ -38,7 +38,8 @@ const root: Handler = (ctx) => {
   return ok(rootInfo(ctx.state));
 };
 
-function healthBody(
+/** The cluster health answer (`_cluster/health`, also read by `_cat/health`), over all indices or some. */
+export function healthBody(
   state: SandboxState,
   indices: string[] | undefined,
 ): { status: number; body: Record<string, unknown> } {

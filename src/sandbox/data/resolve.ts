@@ -1,5 +1,5 @@
 /** Index-expression resolution: existing names, concrete indices, write indices. */
-import { illegalArgument, indexNotFound } from '../errors.js';
+import { illegalArgument, indexClosed, indexNotFound } from '../errors.js';
 import type { IndexRecord, SandboxState } from '../state.js';
 
 /** Every index and alias name that exists, with whether it is hidden (`index.hidden`, alias `is_hidden`). */
@@ -10,6 +10,19 @@ export function existingNames(state: SandboxState): Map<string, boolean> {
     for (const [a, def] of idx.aliases) names.set(a, def.is_hidden === true);
   }
   return names;
+}
+
+/** The names of closed indices (wildcards skip them unless `expand_wildcards` includes `closed`). */
+export function closedIndexNames(state: SandboxState): Set<string> {
+  const out = new Set<string>();
+  for (const idx of state.indices.values()) if (idx.closed) out.add(idx.name);
+  return out;
+}
+
+/** Refuses document reads and writes on a closed index, as Elasticsearch does (400 index_closed_exception). */
+export function refuseClosed(indices: readonly IndexRecord[]): void {
+  const closed = indices.find((i) => i.closed);
+  if (closed) throw indexClosed(closed.name, closed.uuid);
 }
 
 /** The concrete indices behind names (aliases expand); missing names 404 unless ignored. */
@@ -39,6 +52,12 @@ export function concreteIndices(
 
 /** Resolves a write target (index or alias with a single/write index); undefined when missing. */
 export function writeIndex(state: SandboxState, name: string): IndexRecord | undefined {
+  const target = writeTarget(state, name);
+  if (target?.closed) throw indexClosed(target.name, target.uuid);
+  return target;
+}
+
+function writeTarget(state: SandboxState, name: string): IndexRecord | undefined {
   const direct = state.indices.get(name);
   if (direct) return direct;
   const holders = [...state.indices.values()].filter((i) => i.aliases.has(name));

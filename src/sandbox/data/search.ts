@@ -19,7 +19,7 @@ import { type BulkItem, executeItems } from './bulk.js';
 import { refreshIndex, resolveForRead } from './indices.js';
 import { compileQuery } from './query/compile.js';
 import type { Hit } from './query/fields.js';
-import { concreteIndices } from './resolve.js';
+import { concreteIndices, refuseClosed } from './resolve.js';
 import {
   type ParsedSearch,
   parseCountBody,
@@ -184,6 +184,13 @@ function totalHits(count: number, parsed: ParsedSearchRequest): unknown {
   return { value: track, relation: 'gte' };
 }
 
+/** The indices a search or count reads: a closed one answers index_closed_exception. */
+function openIndicesForRead(ctx: RequestContext): IndexRecord[] {
+  const indices = resolveForRead(ctx);
+  refuseClosed(indices);
+  return indices;
+}
+
 function shards(n: number) {
   return { total: n, successful: n, skipped: 0, failed: 0 };
 }
@@ -191,7 +198,7 @@ function shards(n: number) {
 const search = withParsedRequest(parseSearchRequest, (ctx, parsed) => {
   const started = Date.now();
   const plan: SearchPlan = {
-    indices: resolveForRead(ctx),
+    indices: openIndicesForRead(ctx),
     query: parsed.query,
     from: parsed.from,
     size: parsed.size,
@@ -216,7 +223,7 @@ const search = withParsedRequest(parseSearchRequest, (ctx, parsed) => {
 });
 
 const count = withParsedRequest(parseCountRequest, (ctx, query) => {
-  const plan: SearchPlan = { indices: resolveForRead(ctx), query, from: 0, size: 0 };
+  const plan: SearchPlan = { indices: openIndicesForRead(ctx), query, from: 0, size: 0 };
   return ok({ count: matches(ctx, plan).length, _shards: shards(plan.indices.length) });
 });
 
@@ -229,6 +236,8 @@ const deleteByQuery: Handler = (ctx) => {
   // The server authorized the action and its child scroll search on these names.
   const names = authorizedIndices(ctx);
   const indices = concreteIndices(ctx.state, names);
+  refuseClosed(indices);
+  refuseClosed(indices);
   const plan: SearchPlan = { indices, query: body.query, from: 0, size: 10_000 };
   for (const idx of indices) refreshIndex(idx, ctx.state.now());
   const hits = matches(ctx, plan);

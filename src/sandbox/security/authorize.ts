@@ -11,7 +11,7 @@ import {
   type ResolvedTransportRequest,
   UNPRIVILEGED_INDEX_ACTIONS,
 } from '../../core/resolver/index.js';
-import { existingNames } from '../data/resolve.js';
+import { closedIndexNames, existingNames } from '../data/resolve.js';
 import { type EsError, forbidden } from '../errors.js';
 import { notEmulated } from '../http/not-emulated.js';
 import type { SandboxState } from '../state.js';
@@ -105,8 +105,10 @@ export function authorizeIndexExpression(
   const out = new Set<string>();
   const concrete: string[] = [];
   let existing: Map<string, boolean> | undefined;
+  let closed: Set<string> | undefined;
   const expand = (opts.expandWildcardsParam ?? 'open').split(',');
   const includeHidden = expand.includes('hidden') || expand.includes('all');
+  const includeClosed = expand.includes('closed') || expand.includes('all');
   for (const part of parts) {
     if (part.startsWith('-') && out.size > 0) {
       const re = expressionRegex(part.slice(1));
@@ -115,10 +117,12 @@ export function authorizeIndexExpression(
     }
     if (isWildcard(part) && opts.expandWildcards !== false) {
       existing ??= existingNames(state);
+      closed ??= includeClosed ? new Set() : closedIndexNames(state);
       const re = expressionRegex(part);
       for (const [n, hidden] of existing) {
         // Hidden names match only with expand_wildcards=hidden|all, or a dot pattern for dot names.
         if (hidden && !includeHidden && !(part.startsWith('.') && n.startsWith('.'))) continue;
+        if (closed.has(n)) continue;
         if (re.test(n) && perm.checkIndex(action, n)) out.add(n);
       }
       continue;
@@ -156,6 +160,9 @@ const DOCUMENT_WRITE_APIS = new Set(['index', 'create', 'delete']);
 /** Alias APIs that add the alias named in the path: the alias name is authorized too. */
 const ALIAS_ADDING_APIS = new Set(['indices.put_alias']);
 
+/** APIs whose request expands wildcards to other than open indices by default (OpenIndexRequest: closed ones). */
+const DEFAULT_EXPAND_WILDCARDS: ReadonlyMap<string, string> = new Map([['indices.open', 'closed']]);
+
 /** What the authorization step resolved, for the handler to use. */
 export interface AuthorizedRequest {
   /**
@@ -190,8 +197,14 @@ export function authorizeRequest(
   options: () => IndicesOptionsParams,
 ): AuthorizedRequest {
   if (r.requests) {
-    for (const request of r.requests) authorizeTransportRequest(auth, state, request, options);
-    return {};
+    // The first IndicesRequest decides which names the handler reports (RestIndicesAction lists
+    // what its get-settings request resolved to; the later requests only add detail).
+    let indices: string[] | undefined;
+    for (const request of r.requests) {
+      const names = authorizeTransportRequest(auth, state, request, options);
+      indices ??= names;
+    }
+    return indices ? { indices } : {};
   }
   if (r.action === undefined || r.scope === undefined) {
     if (emulated) return {};
@@ -236,9 +249,10 @@ export function authorizeRequest(
     return {};
   }
   const { ignoreUnavailable, expandWildcards } = options();
+  const expand = expandWildcards ?? DEFAULT_EXPAND_WILDCARDS.get(r.api);
   const indices = authorizeIndexExpression(auth, state, r.action, r.indices?.join(',') ?? '', {
     ignoreUnavailable,
-    ...(expandWildcards ? { expandWildcardsParam: expandWildcards } : {}),
+    ...(expand ? { expandWildcardsParam: expand } : {}),
   });
   if (ALIAS_ADDING_APIS.has(r.api) && params.name !== undefined) {
     requireIndices(auth, r.action, params.name.split(','));
@@ -253,15 +267,16 @@ function authorizeTransportRequest(
   state: SandboxState,
   request: ResolvedTransportRequest,
   options: () => IndicesOptionsParams,
-): void {
+): string[] | undefined {
   if (request.scope === 'cluster') {
     requireCluster(auth, request.action);
-    return;
+    return undefined;
   }
   const { ignoreUnavailable, expandWildcards } = options();
-  authorizeIndexExpression(auth, state, request.action, request.indices?.join(',') ?? '', {
+  const expand = expandWildcards ?? request.expandWildcards;
+  return authorizeIndexExpression(auth, state, request.action, request.indices?.join(',') ?? '', {
     ignoreUnavailable: request.lenient === true || ignoreUnavailable,
-    ...(expandWildcards ? { expandWildcardsParam: expandWildcards } : {}),
+    ...(expand ? { expandWildcardsParam: expand } : {}),
   });
 }
 
