@@ -9,6 +9,7 @@ import {
   resolverReadsBody,
 } from '../core/resolver/index.js';
 import type { RequestCounter } from './counters.js';
+import { multiSearchItemOptions } from './data/multi-search.js';
 import { EsError, errorBody, SimpleError } from './errors.js';
 import { type FaultInjector, faultBody } from './faults.js';
 import { withCompatV7Types } from './http/compat-v7-types.js';
@@ -159,6 +160,8 @@ function authorize(ctx: RequestContext, endpoint: string, handler: Handler): voi
       ignoreUnavailable: boolParam(ctx, 'ignore_unavailable'),
       expandWildcards: ctx.query.get('expand_wildcards') ?? undefined,
     }),
+    // Each search of a multi search is authorized on its own names and options (its header).
+    resolution.api === 'msearch' ? () => multiSearchItemOptions(ctx) : undefined,
   );
 }
 
