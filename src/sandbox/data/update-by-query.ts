@@ -7,7 +7,7 @@
  * naming them. Facts: docs/es-facts.md, "Documents: mget, msearch, update by query and _source
  * parameters (issue 14, item 3)".
  */
-import { EsError, illegalArgument } from '../errors.js';
+import { EsError, illegalArgument, validationError } from '../errors.js';
 import { boolParam, type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
@@ -90,8 +90,14 @@ function parseUpdateByQuery(ctx: RequestContext, search: Handler): UpdateByQuery
   }
   const rawMax = ctx.query.get('max_docs') ?? b.max_docs;
   const maxDocs = rawMax === undefined ? undefined : positiveInt(rawMax, 'max_docs');
+  // AbstractBulkByScrollRequest: setMaxDocs refuses negatives, validate() refuses 0.
   if (maxDocs !== undefined && maxDocs < 0) {
     throw illegalArgument(`[max_docs] parameter cannot be negative, found [${maxDocs}]`);
+  }
+  if (maxDocs === 0) {
+    throw validationError([
+      "maxDocs should be greater than 0 if the request is limited to some number of documents or -1 if it isn't but it was [0]",
+    ]);
   }
   const scrollSize = positiveInt(ctx.query.get('scroll_size') ?? 1000, 'scroll_size');
   const rps = ctx.query.get('requests_per_second');

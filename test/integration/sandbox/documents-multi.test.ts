@@ -393,6 +393,18 @@ describe('_update_by_query (AbstractAsyncBulkByScrollAction, BulkByScrollRespons
     expect((await tc.admin.get({ index: 'ubq-c', id: '2' }))._source).toEqual({ n: 20 });
   });
 
+  it('max_docs limits the documents processed; 0 is a validation error', async () => {
+    const r = await tc.admin.updateByQuery({ index: 'ubq', max_docs: 1 });
+    expect(r).toMatchObject({ total: 1, updated: 1, batches: 1 });
+    // AbstractBulkByScrollRequest.validate()
+    await expectError(
+      () => tc.admin.updateByQuery({ index: 'ubq', max_docs: 0 }),
+      400,
+      'action_request_validation_exception',
+      "Validation Failed: 1: maxDocs should be greater than 0 if the request is limited to some number of documents or -1 if it isn't but it was [0];",
+    );
+  });
+
   it('refuses scripts and what it does not emulate with a 400 naming it', async () => {
     await expectError(
       () => tc.admin.updateByQuery({ index: 'ubq', script: { source: 'ctx._source.x = 1' } }),
