@@ -10,6 +10,7 @@ import { boolParam, type Handler, jsonBody, ok, type RequestContext } from '../h
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import { withParsedRequest } from '../http/validation.js';
+import type { ItemIndicesOptions } from '../security/authorize.js';
 import type { IndexRecord, SandboxState } from '../state.js';
 import { isObject, tokenOf } from '../util.js';
 import { checkStoredFields, foundDocument, type GetOptions, missingDocument } from './get-result.js';
@@ -198,8 +199,27 @@ const MGET_PARAMS = [
   'stored_fields',
 ];
 
+const parsedByRequest = new WeakMap<RequestContext, MultiGetItem[]>();
+
+/**
+ * The index name of each document, as parsed, for the server's authorization step (which
+ * authorizes the shard requests Elasticsearch would send for them).
+ */
+export function multiGetItemNames(ctx: RequestContext): ItemIndicesOptions[] {
+  const items = parsedByRequest.get(ctx);
+  if (!items) throw new Error(`bug: ${ctx.method} ${ctx.path} authorized before its parsing`);
+  return items.map((i) => ({ names: [i.index!], ignoreUnavailable: false, expandWildcards: undefined }));
+}
+
 /** Registers `_mget` with and without a path index. */
 export function registerMultiGetRoutes(r: Router<Handler>): void {
-  const handler = withParams(MGET_PARAMS, withParsedRequest(parseMultiGet, multiGet));
+  const handler = withParams(
+    MGET_PARAMS,
+    withParsedRequest((ctx) => {
+      const items = parseMultiGet(ctx);
+      parsedByRequest.set(ctx, items);
+      return items;
+    }, multiGet),
+  );
   r.add(['GET', 'POST'], '/_mget', handler).add(['GET', 'POST'], '/{index}/_mget', handler);
 }

@@ -204,7 +204,8 @@ export function authorizeRequest(
   emulated: boolean,
   params: Record<string, string>,
   options: () => IndicesOptionsParams,
-  searchItems?: () => readonly ItemIndicesOptions[],
+  /** `_mget` and `_msearch`: the names (and options) of each body item, as the handler parsed them. */
+  bodyItems?: () => readonly ItemIndicesOptions[],
 ): AuthorizedRequest {
   if (r.requests) {
     for (const request of r.requests) authorizeTransportRequest(auth, state, request, options);
@@ -231,9 +232,16 @@ export function authorizeRequest(
   }
   if (COMPOSITE_APIS.has(r.api)) {
     requireIndexActionOnAny(auth, r.action);
-    if (r.api === 'mget') return { items: authorizeMultiGetShards(auth, state, r.items ?? []) };
-    if (r.api === 'msearch' && searchItems)
-      return { items: authorizeSearchItems(auth, state, searchItems()) };
+    if (r.api === 'mget' && bodyItems) {
+      return {
+        items: authorizeMultiGetShards(
+          auth,
+          state,
+          bodyItems().map((i) => i.names),
+        ),
+      };
+    }
+    if (r.api === 'msearch' && bodyItems) return { items: authorizeSearchItems(auth, state, bodyItems()) };
     return {};
   }
   if (r.api === 'indices.update_aliases')

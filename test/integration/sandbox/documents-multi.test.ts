@@ -206,6 +206,18 @@ describe('_mget (MultiGetRequest, TransportMultiGetAction, MultiGetResponse)', (
     });
   });
 
+  it('ids and docs in one body make items in body order, each authorized on its own name', async () => {
+    // MultiGetRequest.add reads the body's arrays in order, `ids` taking the path index.
+    const key = await tc.apiKey({ indices: [{ names: ['books'], privileges: ['read'] }] });
+    const r = await key.client.transport.request<Json>({
+      method: 'POST',
+      path: '/books/_mget',
+      body: { ids: ['1'], docs: [{ _index: 'secret', _id: 's1' }] },
+    });
+    expect(r.docs[0]).toMatchObject({ _index: 'books', _id: '1', found: true });
+    expect(r.docs[1]).toMatchObject({ _index: 'secret', _id: 's1', error: { type: 'security_exception' } });
+  });
+
   it('a caller with no read privilege anywhere is refused the whole request (name-only mget check)', async () => {
     const key = await tc.apiKey({ indices: [{ names: ['books'], privileges: ['write'] }] });
     await expectError(
