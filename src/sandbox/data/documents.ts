@@ -134,15 +134,21 @@ function getDocument(ctx: RequestContext, sourceOnly: boolean): ReturnType<Handl
 
 const getDoc: Handler = (ctx) => getDocument(ctx, false);
 const getSource: Handler = (ctx) => getDocument(ctx, true);
-const docExists: Handler = async (ctx) => {
-  try {
-    const r = await getDocument(ctx, false);
-    return { status: r.status };
-  } catch (e) {
-    if (e instanceof EsError) return { status: e.status };
-    throw e;
-  }
-};
+
+/** HEAD: the status the GET would answer, without a body. */
+function statusOnly(sourceOnly: boolean): Handler {
+  return async (ctx) => {
+    try {
+      const r = await getDocument(ctx, sourceOnly);
+      return { status: r.status };
+    } catch (e) {
+      if (e instanceof EsError) return { status: e.status };
+      throw e;
+    }
+  };
+}
+const docExists = statusOnly(false);
+const sourceExists = statusOnly(true);
 
 /** URL parameters of the index-document APIs. */
 const INDEX_DOC_PARAMS = [
@@ -171,6 +177,19 @@ const GET_DOC_PARAMS = [
   'refresh',
   'routing',
   'stored_fields',
+  'version',
+  'version_type',
+];
+
+/** URL parameters of the get-source APIs (GET and HEAD). */
+const GET_SOURCE_PARAMS = [
+  '_source',
+  '_source_excludes',
+  '_source_includes',
+  'preference',
+  'realtime',
+  'refresh',
+  'routing',
   'version',
   'version_type',
 ];
@@ -207,20 +226,12 @@ export function registerDocumentRoutes(r: Router<Handler>): void {
     .add(
       'GET',
       '/{index}/_source/{id}',
-      withParams(
-        [
-          '_source',
-          '_source_excludes',
-          '_source_includes',
-          'preference',
-          'realtime',
-          'refresh',
-          'routing',
-          'version',
-          'version_type',
-        ],
-        withValidation(validateGetSource, getSource),
-      ),
+      withParams(GET_SOURCE_PARAMS, withValidation(validateGetSource, getSource)),
+    )
+    .add(
+      'HEAD',
+      '/{index}/_source/{id}',
+      withParams(GET_SOURCE_PARAMS, withValidation(validateGetSource, sourceExists)),
     )
     .add(
       'DELETE',

@@ -92,6 +92,15 @@ describe('_source parameters on get (FetchSourceContext.parseFromRestRequest, XC
   });
 });
 
+describe('HEAD /{index}/_source/{id} (exists_source, RestGetSourceAction)', () => {
+  it('answers 200 for a document, 404 for a missing one, 400 for a disabled source', async () => {
+    expect(await tc.admin.existsSource({ index: 'books', id: '1' })).toBe(true);
+    expect(await tc.admin.existsSource({ index: 'books', id: 'nope' })).toBe(false);
+    const disabled = await esError(() => tc.admin.existsSource({ index: 'books', id: '1', _source: false }));
+    expect(disabled.status).toBe(400);
+  });
+});
+
 describe('_mget (MultiGetRequest, TransportMultiGetAction, MultiGetResponse)', () => {
   it('docs with _index/_id answer in order; a missing document is found:false; a missing index is the item error', async () => {
     const r = await tc.admin.mget({
