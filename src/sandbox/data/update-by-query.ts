@@ -102,8 +102,10 @@ function parseUpdateByQuery(ctx: RequestContext, search: Handler): UpdateByQuery
   const scrollSize = positiveInt(ctx.query.get('scroll_size') ?? 1000, 'scroll_size');
   const rps = ctx.query.get('requests_per_second');
   const requestsPerSecond = rps === null || rps === '-1' ? -1 : Number(rps);
-  // Whatever else the body holds (the query) is the search's business, validated as `_search` does.
+  // The query is the search's business, validated as `_search` does; other search keys would
+  // change which hits are updated in ways the sandbox does not emulate here.
   const { conflicts: _c, max_docs: _m, ...searchBody } = b;
+  for (const k of Object.keys(searchBody)) if (k !== 'query') throw notEmulated(k);
   const query = new URLSearchParams();
   for (const p of SEARCH_PARAMS) {
     const v = ctx.query.get(p);

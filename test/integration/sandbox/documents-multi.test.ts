@@ -440,6 +440,12 @@ describe('_update_by_query (AbstractAsyncBulkByScrollAction, BulkByScrollRespons
       'the eskeys sandbox does not emulate [pipeline] in [update_by_query]',
     );
     await expectError(
+      () => tc.admin.transport.request({ method: 'POST', path: '/ubq/_update_by_query', body: { size: 5 } }),
+      400,
+      'illegal_argument_exception',
+      'the eskeys sandbox does not emulate [size] in [update_by_query]',
+    );
+    await expectError(
       () => tc.admin.updateByQuery({ index: 'ubq', conflicts: 'maybe' as never }),
       400,
       'illegal_argument_exception',
