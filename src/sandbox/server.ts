@@ -9,6 +9,8 @@ import {
   resolverReadsBody,
 } from '../core/resolver/index.js';
 import type { RequestCounter } from './counters.js';
+import { multiGetItemNames } from './data/multi-get.js';
+import { multiSearchItemOptions } from './data/multi-search.js';
 import { EsError, errorBody, SimpleError } from './errors.js';
 import { type FaultInjector, faultBody } from './faults.js';
 import { withCompatV7Types } from './http/compat-v7-types.js';
@@ -126,6 +128,12 @@ interface Answer {
   headers: Record<string, string | string[]> | undefined;
 }
 
+/** The items of composite requests, as their handlers parsed them before authorization. */
+const BODY_ITEMS = new Map([
+  ['mget', multiGetItemNames],
+  ['msearch', multiSearchItemOptions],
+]);
+
 /**
  * The one authorization step: the route's API resolved to (action, names) — date math resolved
  * first, so handlers see the concrete names — and checked before any handler runs.
@@ -161,6 +169,8 @@ function authorize(ctx: RequestContext, endpoint: string, handler: Handler): voi
       ignoreUnavailable: boolParam(ctx, 'ignore_unavailable'),
       expandWildcards: ctx.query.get('expand_wildcards') ?? undefined,
     }),
+    // Each item of a multi get / multi search is authorized on its own names (and options).
+    BODY_ITEMS.get(resolution.api)?.bind(null, ctx),
   );
 }
 

@@ -88,6 +88,39 @@ describe('eskeys sandbox', () => {
     expect(await stopped).toBe(130);
   });
 
+  it('answers mget, msearch and update by query as Elasticsearch does (issue 14 item 3)', async () => {
+    const { child, ready, stopped } = startSandboxProcess([]);
+    const { url, password } = await ready;
+    const client = new Client({ node: url, auth: { username: 'elastic', password } });
+    await client.index({ index: 'e2e-docs', id: '1', document: { name: 'a', n: 1 } });
+    await client.index({ index: 'e2e-docs', id: '2', document: { name: 'b', n: 2 }, refresh: true });
+    // MultiGetResponse: request order, found:false for a missing id, the item error for a missing
+    // index; _source_includes filters each document.
+    const got = await client.mget({
+      docs: [
+        { _index: 'e2e-docs', _id: '2' },
+        { _index: 'e2e-docs', _id: '9' },
+        { _index: 'e2e-none', _id: '1' },
+      ],
+      _source_includes: ['name'],
+    });
+    expect(got.docs[0]).toMatchObject({ _id: '2', found: true, _source: { name: 'b' } });
+    expect(got.docs[1]).toEqual({ _index: 'e2e-docs', _id: '9', found: false });
+    expect((got.docs[2] as { error: { type: string } }).error.type).toBe('index_not_found_exception');
+    // MultiSearchResponse: one item per search with its status, failures as items.
+    const found = await client.msearch({
+      searches: [{ index: 'e2e-docs' }, { query: { ids: { values: ['1'] } } }, { index: 'e2e-none' }, {}],
+    });
+    expect(found.responses.map((r) => r.status)).toEqual([200, 404]);
+    // Update by query re-indexes each hit in place: its version moves to 2.
+    const updated = await client.updateByQuery({ index: 'e2e-docs', refresh: true });
+    expect(updated).toMatchObject({ total: 2, updated: 2, version_conflicts: 0, failures: [] });
+    expect((await client.get({ index: 'e2e-docs', id: '1' }))._version).toBe(2);
+    await client.close();
+    child.kill('SIGINT');
+    expect(await stopped).toBe(130);
+  });
+
   it('serves HTTPS that verifies against the printed CA fingerprint', async () => {
     const { child, ready, stopped } = startSandboxProcess(['--tls', '--es-version', '9']);
     const { url, password, fingerprint } = await ready;

@@ -6,7 +6,9 @@ import type { Router } from '../http/router.js';
 import { withValidation } from '../http/validation.js';
 import { isObject } from '../util.js';
 import { type BulkItem, executeItems, refreshPolicy } from './bulk.js';
+import { checkStoredFields, foundDocument, missingDocument } from './get-result.js';
 import { writeIndex } from './resolve.js';
+import { filterSource, sourceFilterFromParams } from './source-filter.js';
 
 /**
  * Runs a single-document write as ES does: a one-item bulk whose failure is unwrapped into the
@@ -96,42 +98,57 @@ const updateDoc: Handler = (ctx) => {
   return { status: result!.status, body: out };
 };
 
+function storedFieldsParam(ctx: RequestContext): string[] | undefined {
+  const v = ctx.query.get('stored_fields');
+  return v === null ? undefined : v.split(',').filter((s) => s !== '');
+}
+
+/**
+ * RestGetSourceAction refuses a disabled source before the get runs (a request validation
+ * error, so before authorization here too).
+ */
+function validateGetSource(ctx: RequestContext): void {
+  if (sourceFilterFromParams(ctx.query)?.fetch === false) {
+    throw validationError(['fetching source can not be disabled']);
+  }
+}
+
 function getDocument(ctx: RequestContext, sourceOnly: boolean): ReturnType<Handler> {
   const index = ctx.params.index!;
   const idx = writeIndex(ctx.state, index);
   if (!idx) throw indexNotFound(index);
   const id = ctx.params.id!;
+  const storedFields = sourceOnly ? undefined : storedFieldsParam(ctx);
+  checkStoredFields(idx, storedFields);
   const doc = idx.docs.get(id);
   if (!doc) {
     if (sourceOnly) {
       throw new EsError(404, 'resource_not_found_exception', `Document not found [${idx.name}]/[${id}]`);
     }
-    return { status: 404, body: { _index: idx.name, _id: id, found: false } };
+    return { status: 404, body: missingDocument(idx.name, id) };
   }
-  if (sourceOnly) return ok(doc.source);
-  const wantSource = ctx.query.get('_source') !== 'false';
-  return ok({
-    _index: idx.name,
-    _id: id,
-    _version: doc.version,
-    _seq_no: doc.seqNo,
-    _primary_term: doc.primaryTerm,
-    found: true,
-    ...(wantSource ? { _source: doc.source } : {}),
-  });
+  const source = sourceFilterFromParams(ctx.query);
+  if (sourceOnly) return ok(filterSource(doc.source, source?.includes ?? [], source?.excludes ?? []));
+  return ok(foundDocument(idx, id, doc, { source, storedFields }));
 }
 
 const getDoc: Handler = (ctx) => getDocument(ctx, false);
 const getSource: Handler = (ctx) => getDocument(ctx, true);
-const docExists: Handler = async (ctx) => {
-  try {
-    const r = await getDocument(ctx, false);
-    return { status: r.status };
-  } catch (e) {
-    if (e instanceof EsError) return { status: e.status };
-    throw e;
-  }
-};
+
+/** HEAD: the status the GET would answer, without a body. */
+function statusOnly(sourceOnly: boolean): Handler {
+  return async (ctx) => {
+    try {
+      const r = await getDocument(ctx, sourceOnly);
+      return { status: r.status };
+    } catch (e) {
+      if (e instanceof EsError) return { status: e.status };
+      throw e;
+    }
+  };
+}
+const docExists = statusOnly(false);
+const sourceExists = statusOnly(true);
 
 /** URL parameters of the index-document APIs. */
 const INDEX_DOC_PARAMS = [
@@ -160,6 +177,19 @@ const GET_DOC_PARAMS = [
   'refresh',
   'routing',
   'stored_fields',
+  'version',
+  'version_type',
+];
+
+/** URL parameters of the get-source APIs (GET and HEAD). */
+const GET_SOURCE_PARAMS = [
+  '_source',
+  '_source_excludes',
+  '_source_includes',
+  'preference',
+  'realtime',
+  'refresh',
+  'routing',
   'version',
   'version_type',
 ];
@@ -196,20 +226,12 @@ export function registerDocumentRoutes(r: Router<Handler>): void {
     .add(
       'GET',
       '/{index}/_source/{id}',
-      withParams(
-        [
-          '_source',
-          '_source_excludes',
-          '_source_includes',
-          'preference',
-          'realtime',
-          'refresh',
-          'routing',
-          'version',
-          'version_type',
-        ],
-        getSource,
-      ),
+      withParams(GET_SOURCE_PARAMS, withValidation(validateGetSource, getSource)),
+    )
+    .add(
+      'HEAD',
+      '/{index}/_source/{id}',
+      withParams(GET_SOURCE_PARAMS, withValidation(validateGetSource, sourceExists)),
     )
     .add(
       'DELETE',

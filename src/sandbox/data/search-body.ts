@@ -11,10 +11,12 @@ import { atLeast, type VersionProfile } from '../version.js';
 import type { AggNode } from './aggregations/parse.js';
 import { parseAggregations } from './aggregations/parse.js';
 import { compileQuery } from './query/compile.js';
+import { type SourceFilter, sourceFilterFromBody } from './source-filter.js';
 
 /** Body keys the sandbox honours (`timeout`, `stats` and `track_scores` change no emulated answer). */
 const EMULATED = new Set([
   'query',
+  '_source',
   'from',
   'size',
   'track_total_hits',
@@ -27,7 +29,6 @@ const EMULATED = new Set([
 
 /** Body keys Elasticsearch parses that the sandbox does not emulate (yet): refused by name. */
 const NOT_EMULATED = new Set([
-  '_source',
   'collapse',
   'docvalue_fields',
   'explain',
@@ -82,6 +83,8 @@ export interface ParsedSearch {
   /** Unset: Elasticsearch's default, exact up to 10,000 (SearchContext.DEFAULT_TRACK_TOTAL_HITS_UP_TO). */
   trackTotalHits: TrackTotalHits | undefined;
   aggs: AggNode[] | undefined;
+  /** The body's `_source` (FetchSourceContext); unset: the whole source. */
+  source?: SourceFilter;
 }
 
 /** An index with no mapping: compiling against it checks a query's shape before any index is read. */
@@ -154,6 +157,7 @@ export function parseSearchBody(body: unknown, now: number, version: VersionProf
   if (body.from !== undefined) parsed.from = intOf('from', body.from);
   if (body.size !== undefined) parsed.size = intOf('size', body.size);
   if (body.track_total_hits !== undefined) parsed.trackTotalHits = trackTotalHitsOf(body.track_total_hits);
+  if (body._source !== undefined) parsed.source = sourceFilterFromBody(body._source);
   const aggs = body.aggs ?? body.aggregations;
   if (aggs !== undefined)
     parsed.aggs = parseAggregations(aggs, {

@@ -27,6 +27,7 @@ import {
   trackTotalHitsParam,
   validateQuery,
 } from './search-body.js';
+import { filterSource, type SourceFilter, sourceFilterFromParams } from './source-filter.js';
 
 interface SearchPlan {
   indices: IndexRecord[];
@@ -60,9 +61,6 @@ function queryOfQ(ctx: RequestContext, q: string): unknown {
  */
 const URL_NOT_EMULATED: Readonly<Record<string, string | undefined>> = {
   sort: undefined,
-  _source: 'true',
-  _source_includes: undefined,
-  _source_excludes: undefined,
   stored_fields: undefined,
   docvalue_fields: undefined,
   explain: 'false',
@@ -120,6 +118,9 @@ function parseSearchRequest(ctx: RequestContext): ParsedSearchRequest {
   if (size !== null) parsed.size = intParam('size', size);
   const track = ctx.query.get('track_total_hits');
   if (track !== null) parsed.trackTotalHits = trackTotalHitsParam(track);
+  // RestSearchAction: the URL's `_source` parameters replace the body's (parseFromRestRequest)
+  const urlSource = sourceFilterFromParams(ctx.query);
+  if (urlSource !== undefined) parsed.source = urlSource;
   const totalHitsAsInt = boolParam(ctx, 'rest_total_hits_as_int');
   if (totalHitsAsInt) {
     // RestSearchAction: an int total needs exact (or no) tracking; unset means exact.
@@ -184,6 +185,14 @@ function totalHits(count: number, parsed: ParsedSearchRequest): unknown {
   return { value: track, relation: 'gte' };
 }
 
+/** One hit; `_source` left out when fetching is off, filtered as FetchSourcePhase does. */
+function hitOf(h: Hit, source: SourceFilter | undefined): Record<string, unknown> {
+  const hit: Record<string, unknown> = { _index: h.idx.name, _id: h.id, _score: 1.0 };
+  if (source === undefined) hit._source = h.doc.source;
+  else if (source.fetch) hit._source = filterSource(h.doc.source, source.includes, source.excludes);
+  return hit;
+}
+
 /** The indices a search or count reads: a closed one answers index_closed_exception. */
 function openIndicesForRead(ctx: RequestContext): IndexRecord[] {
   const indices = resolveForRead(ctx);
@@ -216,7 +225,7 @@ const search = withParsedRequest(parseSearchRequest, (ctx, parsed) => {
     hits: {
       ...(total === undefined ? {} : { total }),
       max_score: hits.length > 0 ? 1.0 : null,
-      hits: page.map((h) => ({ _index: h.idx.name, _id: h.id, _score: 1.0, _source: h.doc.source })),
+      hits: page.map((h) => hitOf(h, parsed.source)),
     },
     ...(aggregations ? { aggregations } : {}),
   });

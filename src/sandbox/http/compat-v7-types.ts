@@ -1,8 +1,9 @@
 /**
  * REST API version 7 on an 8.x profile: Elasticsearch's document responses name the single
  * mapping type. DocWriteResponse (index, create, update, delete and every bulk item),
- * GetResult.toXContent (get) and SearchHit.toInnerXContent (search hits) write `_type: "_doc"`
- * right after `_index` when the builder's REST API version is V_7. The handlers answer version 8;
+ * GetResult.toXContent (get and each mget document), MultiGetResponse.Failure (an mget item's
+ * error) and SearchHit.toInnerXContent (search hits, also inside each msearch response) write
+ * `_type: "_doc"` right after `_index` when the builder's REST API version is V_7. The handlers answer version 8;
  * the server adds the field here, per API, after the handler ran.
  */
 
@@ -37,6 +38,20 @@ function bulkTyped(body: Doc): Doc {
   return { ...body, items };
 }
 
+function mgetTyped(body: Doc): Doc {
+  if (!Array.isArray(body.docs)) return body;
+  return { ...body, docs: body.docs.map((d: unknown) => (isDoc(d) ? typed(d) : d)) };
+}
+
+function msearchTyped(body: Doc): Doc {
+  if (!Array.isArray(body.responses)) return body;
+  return { ...body, responses: body.responses.map((r: unknown) => (isObject(r) ? hitsTyped(r) : r)) };
+}
+
+function isObject(v: unknown): v is Doc {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 const BY_API: ReadonlyMap<string, (body: Doc) => Doc> = new Map([
   ['index', typed],
   ['create', typed],
@@ -45,12 +60,17 @@ const BY_API: ReadonlyMap<string, (body: Doc) => Doc> = new Map([
   ['get', typed],
   ['bulk', bulkTyped],
   ['search', hitsTyped],
+  ['mget', mgetTyped],
+  ['msearch', msearchTyped],
 ]);
+
+/** APIs whose body is a container of documents rather than one document. */
+const CONTAINERS = new Set(['bulk', 'search', 'mget', 'msearch']);
 
 /** The response body of `api` as REST API version 7 renders it (unchanged for other APIs). */
 export function withCompatV7Types(api: string, body: unknown): unknown {
   const decorate = BY_API.get(api);
   if (!decorate || typeof body !== 'object' || body === null || Array.isArray(body)) return body;
-  if (api === 'bulk' || api === 'search') return decorate(body as Doc);
+  if (CONTAINERS.has(api)) return decorate(body as Doc);
   return isDoc(body) ? decorate(body) : body;
 }

@@ -12,7 +12,7 @@ import {
   UNPRIVILEGED_INDEX_ACTIONS,
 } from '../../core/resolver/index.js';
 import { closedIndexNames, existingNames } from '../data/resolve.js';
-import { type EsError, forbidden } from '../errors.js';
+import { EsError, forbidden } from '../errors.js';
 import { notEmulated } from '../http/not-emulated.js';
 import type { SandboxState } from '../state.js';
 import { wildcardRegex } from '../util.js';
@@ -172,6 +172,22 @@ export interface AuthorizedRequest {
   readonly indices?: readonly string[];
   /** `POST /_aliases`: per action (body order), the names its index expressions resolved to. */
   readonly aliasActionIndices?: readonly (readonly string[])[];
+  /**
+   * `_mget` and `_msearch`: per body item, the 403 its child request met (the item answers it)
+   * or, for a search, the names its expression resolved to.
+   */
+  readonly items?: readonly ItemAuthorization[];
+}
+
+/** How one item of a composite request fared in the authorization of its child request. */
+export interface ItemAuthorization {
+  readonly denied?: EsError;
+  readonly indices?: readonly string[];
+}
+
+/** The indices options of one `_msearch` item (its header, defaulting to the URL's). */
+export interface ItemIndicesOptions extends IndicesOptionsParams {
+  readonly names: readonly string[];
 }
 
 /** How the request's IndicesOptions shape the expansion (`ignore_unavailable`, `expand_wildcards`). */
@@ -195,6 +211,8 @@ export function authorizeRequest(
   emulated: boolean,
   params: Record<string, string>,
   options: () => IndicesOptionsParams,
+  /** `_mget` and `_msearch`: the names (and options) of each body item, as the handler parsed them. */
+  bodyItems?: () => readonly ItemIndicesOptions[],
 ): AuthorizedRequest {
   if (r.requests) {
     // The first IndicesRequest decides which names the handler reports (RestIndicesAction lists
@@ -227,6 +245,16 @@ export function authorizeRequest(
   }
   if (COMPOSITE_APIS.has(r.api)) {
     requireIndexActionOnAny(auth, r.action);
+    if (r.api === 'mget' && bodyItems) {
+      return {
+        items: authorizeMultiGetShards(
+          auth,
+          state,
+          bodyItems().map((i) => i.names),
+        ),
+      };
+    }
+    if (r.api === 'msearch' && bodyItems) return { items: authorizeSearchItems(auth, state, bodyItems()) };
     return {};
   }
   if (r.api === 'indices.update_aliases')
@@ -357,3 +385,71 @@ function authorizeAliasActions(
   });
   return { aliasActionIndices };
 }
+
+/** The shard-level action of `_mget` (TransportShardMultiGetAction). */
+const MGET_SHARD_ACTION = 'indices:data/read/mget[shard]';
+
+/** The one index a read by id targets (an index, or an alias of exactly one index). */
+function singleIndexOf(state: SandboxState, name: string): string | undefined {
+  if (state.indices.has(name)) return name;
+  const holders = [...state.indices.values()].filter((i) => i.aliases.has(name));
+  return holders.length === 1 ? holders[0]!.name : undefined;
+}
+
+/**
+ * `_mget` items: TransportMultiGetAction groups the items by shard and sends one
+ * MultiGetShardRequest per shard, whose indices() are the names its items used; the security
+ * filter authorizes `indices:data/read/mget[shard]` on them and a denial fails every item of that
+ * shard with the 403 (one shard per index here). Items whose name resolves to no single index are
+ * never sent to a shard: they fail in the handler, unauthorized.
+ */
+function authorizeMultiGetShards(
+  auth: Authentication,
+  state: SandboxState,
+  items: readonly (readonly string[] | undefined)[],
+): ItemAuthorization[] {
+  const shardOf = items.map((names) => (names?.length === 1 ? singleIndexOf(state, names[0]!) : undefined));
+  const namesByShard = new Map<string, string[]>();
+  items.forEach((names, i) => {
+    const shard = shardOf[i];
+    if (shard === undefined || !names) return;
+    const list = namesByShard.get(shard) ?? [];
+    list.push(...names);
+    namesByShard.set(shard, list);
+  });
+  const denials = new Map<string, EsError>();
+  for (const [shard, names] of namesByShard) {
+    const denied = names.filter((n) => !auth.permission.checkIndex(MGET_SHARD_ACTION, n));
+    if (denied.length > 0) denials.set(shard, indexDenied(auth, MGET_SHARD_ACTION, denied));
+  }
+  return shardOf.map((shard) => {
+    const denied = shard === undefined ? undefined : denials.get(shard);
+    return denied ? { denied } : {};
+  });
+}
+
+/**
+ * `_msearch` items: TransportMultiSearchAction sends each search as its own SearchRequest, which
+ * the security filter authorizes like a `_search` on the item's names and options; a 403 is the
+ * item's answer, the other items run.
+ */
+function authorizeSearchItems(
+  auth: Authentication,
+  state: SandboxState,
+  items: readonly ItemIndicesOptions[],
+): ItemAuthorization[] {
+  return items.map((item) => {
+    try {
+      const indices = authorizeIndexExpression(auth, state, SEARCH_ACTION, item.names.join(','), {
+        ignoreUnavailable: item.ignoreUnavailable,
+        ...(item.expandWildcards ? { expandWildcardsParam: item.expandWildcards } : {}),
+      });
+      return { indices };
+    } catch (e) {
+      if (e instanceof EsError && e.status === 403) return { denied: e };
+      throw e;
+    }
+  });
+}
+
+const SEARCH_ACTION = 'indices:data/read/search';

@@ -178,10 +178,34 @@ describe('search body validation (SearchSourceBuilder.parseXContent)', () => {
     }
   });
 
+  it('filters _source as FetchSourceContext says: body or URL (the URL replaces the body), false leaves it out', async () => {
+    const first = DOCS[0]!;
+    const one = { query: { ids: { values: [first.id] } } };
+    const only = await rawSearch({ ...one, _source: ['status', 'bytes'] });
+    expect(only.hits.hits[0]._source).toEqual({ status: first.status, bytes: first.bytes });
+    const without = await rawSearch({
+      ...one,
+      _source: { excludes: ['message', 'tags', 'owner', '@timestamp'] },
+    });
+    expect(without.hits.hits[0]._source).toEqual({
+      status: first.status,
+      service: first.service,
+      bytes: first.bytes,
+      price: first.price,
+    });
+    const none = await rawSearch({ ...one, _source: false });
+    expect(Object.keys(none.hits.hits[0])).not.toContain('_source');
+    // RestSearchAction applies FetchSourceContext.parseFromRestRequest after the body
+    const url = await rawSearch({ ...one, _source: false }, '/logs-a/_search', {
+      _source_includes: 'service',
+    });
+    expect(url.hits.hits[0]._source).toEqual({ service: first.service });
+  });
+
   it('refuses URL parameters that would change the answer in ways the sandbox does not emulate', async () => {
     for (const [param, value] of [
       ['sort', 'bytes:desc'],
-      ['_source_includes', 'status'],
+      ['terminate_after', '5'],
       ['scroll', '1m'],
       ['explain', 'true'],
     ] as const) {
