@@ -6,11 +6,17 @@ import { bodyText, type Handler, ok, type RequestContext } from '../http/context
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import { withValidation } from '../http/validation.js';
-import { indexDenied } from '../security/authorize.js';
+import { grantedOn, indexDenied } from '../security/authorize.js';
 import { base64Uuid, type DocRecord, type IndexRecord } from '../state.js';
+import {
+  appendOnlyViolation,
+  createDataStream,
+  dataStreamTemplate,
+  failWithoutTimestamp,
+} from './data-streams.js';
 import { createIndexRecord, refreshIndex } from './indices.js';
 import { dynamicUpdate } from './mappings.js';
-import { writeIndex } from './resolve.js';
+import { parentDataStream, writeIndex } from './resolve.js';
 
 /** One write of a bulk (or a single-document API, which ES runs as a one-item bulk). */
 export interface BulkItem {
@@ -191,6 +197,8 @@ export function executeItems(
       continue;
     }
     try {
+      // A data stream is append-only: every other op type fails its item (TransportBulkAction).
+      if (item.op !== 'create' && state.dataStreams.has(item.index)) throw appendOnlyViolation();
       let idx = writeIndex(state, item.index);
       if (!idx) {
         if (item.op === 'delete') {
@@ -208,10 +216,16 @@ export function executeItems(
           results.push(fail(e));
           continue;
         }
-        idx = createIndexRecord(state, item.index, {});
+        // AutoCreateAction makes a data stream when the matching template declares one; the
+        // op type is checked on the write that follows.
+        if (dataStreamTemplate(state, item.index)) {
+          createDataStream(state, item.index);
+          if (item.op !== 'create') throw appendOnlyViolation();
+          idx = writeIndex(state, item.index)!;
+        } else idx = createIndexRecord(state, item.index, {});
       }
       const granted = (action: string) =>
-        perm.checkIndex(action, idx!.name) || perm.checkIndex(action, item.index);
+        grantedOn(perm, state, action, idx!.name) || perm.checkIndex(action, item.index);
       const shardDenial = shardDenials.get(idx.name);
       if (shardDenial) {
         results.push(fail(shardDenial, idx.name));
@@ -225,6 +239,18 @@ export function executeItems(
       if (!perm.checkIndex(action, item.index)) {
         results.push(fail(indexDenied(ctx.auth, action, [item.index]), idx.name));
         continue;
+      }
+      if ((item.op === 'index' || item.op === 'create') && parentDataStream(state, idx.name)) {
+        try {
+          failWithoutTimestamp(item.source ?? {});
+        } catch (e) {
+          // A mapping failure belongs to the backing index's shard, which the item names.
+          if (e instanceof EsError) {
+            results.push(fail(e, idx.name));
+            continue;
+          }
+          throw e;
+        }
       }
       const r = applyItem(ctx, idx, item, granted);
       touched.add(idx);

@@ -82,6 +82,8 @@ export function createIndexRecord(
     mappings?: Record<string, unknown>;
     aliases?: Record<string, unknown>;
   },
+  /** The template to apply instead of the best match of the name (a data stream's backing index). */
+  explicitTemplate?: Record<string, unknown>,
 ): IndexRecord {
   validateIndexName(name);
   const uuid = base64Uuid().slice(0, 22);
@@ -97,18 +99,7 @@ export function createIndexRecord(
   };
   const mappings: Record<string, unknown> = {};
   const aliases = new Map<string, Record<string, unknown>>();
-  // Composable templates: highest priority match wins (legacy templates are only stored).
-  let best: Record<string, unknown> | undefined;
-  let bestPriority = -1;
-  for (const t of state.indexTemplates.values()) {
-    const patterns = (Array.isArray(t.index_patterns) ? t.index_patterns : [t.index_patterns]).map(String);
-    const hit = patterns.some((p) => wildcardRegex(p).test(name));
-    const priority = Number(t.priority ?? 0);
-    if (hit && priority > bestPriority) {
-      best = t;
-      bestPriority = priority;
-    }
-  }
+  const best = explicitTemplate ?? matchingIndexTemplate(state, name)?.[1];
   const template = isObject(best?.template) ? best.template : undefined;
   for (const source of [template, body]) {
     if (!source) continue;
@@ -136,6 +127,25 @@ export function createIndexRecord(
   };
   state.indices.set(name, record);
   return record;
+}
+
+/** The composable template that applies to a new name: the highest priority match (legacy ones are only stored). */
+export function matchingIndexTemplate(
+  state: SandboxState,
+  name: string,
+): [string, Record<string, unknown>] | undefined {
+  let best: [string, Record<string, unknown>] | undefined;
+  let bestPriority = -1;
+  for (const [templateName, t] of state.indexTemplates) {
+    const patterns = (Array.isArray(t.index_patterns) ? t.index_patterns : [t.index_patterns]).map(String);
+    const hit = patterns.some((p) => wildcardRegex(p).test(name));
+    const priority = Number(t.priority ?? 0);
+    if (hit && priority > bestPriority) {
+      best = [templateName, t];
+      bestPriority = priority;
+    }
+  }
+  return best;
 }
 
 function alreadyExists(idx: IndexRecord): EsError {

@@ -1,10 +1,21 @@
 /** Index-expression resolution: existing names, concrete indices, write indices. */
 import { illegalArgument, indexNotFound } from '../errors.js';
-import type { IndexRecord, SandboxState } from '../state.js';
+import type { DataStreamRecord, IndexRecord, SandboxState } from '../state.js';
 
-/** Every index and alias name that exists, with whether it is hidden (`index.hidden`, alias `is_hidden`). */
+/** The data stream a concrete index backs, if any (backing index names start with `.ds-`). */
+export function parentDataStream(state: SandboxState, index: string): DataStreamRecord | undefined {
+  if (!index.startsWith('.ds-') || state.dataStreams.size === 0) return undefined;
+  for (const ds of state.dataStreams.values()) if (ds.indices.includes(index)) return ds;
+  return undefined;
+}
+
+/**
+ * Every index, alias and data stream name that exists, with whether it is hidden (`index.hidden`,
+ * alias `is_hidden`; backing indices are hidden, their streams are not).
+ */
 export function existingNames(state: SandboxState): Map<string, boolean> {
   const names = new Map<string, boolean>();
+  for (const ds of state.dataStreams.keys()) names.set(ds, false);
   for (const idx of state.indices.values()) {
     names.set(idx.name, String(idx.settings['index.hidden']) === 'true');
     for (const [a, def] of idx.aliases) names.set(a, def.is_hidden === true);
@@ -12,7 +23,7 @@ export function existingNames(state: SandboxState): Map<string, boolean> {
   return names;
 }
 
-/** The concrete indices behind names (aliases expand); missing names 404 unless ignored. */
+/** The concrete indices behind names (aliases and data streams expand); missing names 404 unless ignored. */
 export function concreteIndices(
   state: SandboxState,
   names: readonly string[],
@@ -23,6 +34,14 @@ export function concreteIndices(
     const idx = state.indices.get(n);
     if (idx) {
       out.set(idx.name, idx);
+      continue;
+    }
+    const stream = state.dataStreams.get(n);
+    if (stream) {
+      for (const b of stream.indices) {
+        const backing = state.indices.get(b);
+        if (backing) out.set(b, backing);
+      }
       continue;
     }
     let found = false;
@@ -37,10 +56,15 @@ export function concreteIndices(
   return [...out.values()];
 }
 
-/** Resolves a write target (index or alias with a single/write index); undefined when missing. */
+/**
+ * Resolves a write target (index, data stream's newest backing index, or alias with a
+ * single/write index); undefined when missing.
+ */
 export function writeIndex(state: SandboxState, name: string): IndexRecord | undefined {
   const direct = state.indices.get(name);
   if (direct) return direct;
+  const stream = state.dataStreams.get(name);
+  if (stream) return state.indices.get(stream.indices.at(-1)!);
   const holders = [...state.indices.values()].filter((i) => i.aliases.has(name));
   if (holders.length === 0) return undefined;
   const explicit = holders.find((i) => i.aliases.get(name)?.is_write_index === true);

@@ -27,12 +27,27 @@ function namesMatcher(expr: string | undefined): (n: string) => boolean {
 const patternsOf = (t: Record<string, unknown>) =>
   (Array.isArray(t.index_patterns) ? t.index_patterns : [t.index_patterns]).map(String);
 
+/**
+ * `data_stream: {}` makes matching names data streams (data/data-streams.ts). Its options change
+ * what the stream is (`hidden`, `allow_custom_routing`, failure store): the sandbox emulates the
+ * defaults only and refuses the rest loudly rather than store an option it would not honour.
+ */
+function refuseDataStreamOptions(dataStream: unknown): void {
+  if (dataStream === undefined) return;
+  if (!isObject(dataStream)) throw illegalArgument('[data_stream] must be an object');
+  for (const [k, v] of Object.entries(dataStream)) {
+    if (v !== false)
+      throw illegalArgument(`the eskeys sandbox does not emulate index template [data_stream.${k}]`);
+  }
+}
+
 const putIndexTemplate: Handler = (ctx) => {
   const name = ctx.params.name!;
   const body = jsonBody(ctx);
   // The template body is parsed in the REST layer, before authorization.
   if (!isObject(body)) throw validationError(['index template is missing']);
   if (body.index_patterns === undefined) throw illegalArgument('Required [index_patterns]');
+  refuseDataStreamOptions(body.data_stream);
   const create = boolParam(ctx, 'create');
   if (create && ctx.state.indexTemplates.has(name))
     throw illegalArgument(`index template [${name}] already exists`);
