@@ -4,7 +4,7 @@
  * ends in the next 6-digit number (MetadataRolloverService). Conditions, `dry_run` and `lazy`
  * change the outcome, so they are refused loudly rather than ignored.
  */
-import { illegalArgument } from '../errors.js';
+import { illegalArgument, resourceNotFound } from '../errors.js';
 import { type Handler, jsonBody, ok, type RequestContext } from '../http/context.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
@@ -43,9 +43,8 @@ function aliasWriteIndex(state: SandboxState, alias: string): IndexRecord {
   const flagged = holders.find((i) => i.aliases.get(alias)?.is_write_index === true);
   if (flagged) return flagged;
   if (holders.length === 1) return holders[0]!;
-  if (holders.length === 0) {
-    throw illegalArgument(`rollover target [${alias}] does not exist`);
-  }
+  // MetadataRolloverService.validate (a ResourceNotFoundException in the newest source).
+  if (holders.length === 0) throw resourceNotFound(`rollover target [${alias}] does not exist`);
   throw illegalArgument(`rollover target [${alias}] does not point to a write index`);
 }
 

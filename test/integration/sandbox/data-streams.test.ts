@@ -231,6 +231,15 @@ describe('_data_stream APIs', () => {
     );
   });
 
+  it('an index whose name matches a data-stream template cannot be created as a plain index', async () => {
+    await expectError(
+      () => tc.admin.indices.create({ index: 'logs-plain' }),
+      400,
+      'illegal_argument_exception',
+      'cannot create index with name [logs-plain], because it matches with template [logs-template] that creates data streams only, use create data stream api instead',
+    );
+  });
+
   it('delete removes the stream and its backing indices', async () => {
     expect(await tc.admin.indices.deleteDataStream({ name: 'logs-made' })).toEqual({ acknowledged: true });
     expect(await tc.admin.indices.exists({ index: '.ds-logs-made-2099.03.07-000001' })).toBe(false);
@@ -273,6 +282,24 @@ describe('rollover', () => {
     expect(all.hits.total.value).toBe(4);
   });
 
+  it('the write index of a stream cannot be deleted; an older backing index leaves the stream', async () => {
+    // MetadataDeleteIndexService.
+    await expectError(
+      () => tc.admin.indices.delete({ index: '.ds-logs-app-2099.03.08-000002' }),
+      400,
+      'illegal_argument_exception',
+      'index [.ds-logs-app-2099.03.08-000002] is the write index for data stream [logs-app] and cannot be deleted',
+    );
+    await tc.admin.indices.delete({ index: '.ds-logs-app-2099.03.07-000001' });
+    const got: Json = await tc.admin.indices.getDataStream({ name: 'logs-app' });
+    expect(got.data_streams[0].indices.map((i: Json) => i.index_name)).toEqual([
+      '.ds-logs-app-2099.03.08-000002',
+    ]);
+    expect(got.data_streams[0].generation).toBe(2);
+    const left: Json = await tc.admin.search({ index: 'logs-app' });
+    expect(left.hits.total.value).toBe(1);
+  });
+
   it('an alias with a write index rolls over to the next numbered index', async () => {
     await tc.admin.indices.create({
       index: 'app-000001',
@@ -287,6 +314,37 @@ describe('rollover', () => {
     });
     const written = await tc.admin.index({ index: 'app', document: { n: 1 } });
     expect(written._index).toBe('app-000002');
+  });
+
+  it('rollover targets that are not a stream or an alias with a write index are refused', async () => {
+    // MetadataRolloverService.validate.
+    await expectError(
+      () => tc.admin.indices.rollover({ alias: 'app-000002' }),
+      400,
+      'illegal_argument_exception',
+      'rollover target is a [concrete index] but one of [alias,data_stream] was expected',
+    );
+    await expectError(
+      () => tc.admin.indices.rollover({ alias: 'no-such-alias' }),
+      404,
+      'resource_not_found_exception',
+      'rollover target [no-such-alias] does not exist',
+    );
+    await tc.admin.indices.create({ index: 'two-a', aliases: { both: {} } });
+    await tc.admin.indices.create({ index: 'two-b', aliases: { both: {} } });
+    await expectError(
+      () => tc.admin.indices.rollover({ alias: 'both' }),
+      400,
+      'illegal_argument_exception',
+      'rollover target [both] does not point to a write index',
+    );
+    await tc.admin.indices.create({ index: 'unnumbered', aliases: { solo: { is_write_index: true } } });
+    await expectError(
+      () => tc.admin.indices.rollover({ alias: 'solo' }),
+      400,
+      'illegal_argument_exception',
+      "index name [unnumbered] does not match pattern '^.*-\\d+$'",
+    );
   });
 
   it('conditions and dry runs are refused loudly, not ignored', async () => {
