@@ -224,8 +224,9 @@ export function executeItems(
           idx = writeIndex(state, item.index)!;
         } else idx = createIndexRecord(state, item.index, {});
       }
+      const streamWrite = parentDataStream(state, idx.name) !== undefined;
       const granted = (action: string) =>
-        grantedOn(perm, state, action, idx!.name) || perm.checkIndex(action, item.index);
+        grantedOn(perm, state, action, idx!.name) || perm.checkIndex(action, item.index, streamWrite);
       const shardDenial = shardDenials.get(idx.name);
       if (shardDenial) {
         results.push(fail(shardDenial, idx.name));
@@ -240,7 +241,7 @@ export function executeItems(
         results.push(fail(indexDenied(ctx.auth, action, [item.index]), idx.name));
         continue;
       }
-      if ((item.op === 'index' || item.op === 'create') && parentDataStream(state, idx.name)) {
+      if ((item.op === 'index' || item.op === 'create') && streamWrite) {
         try {
           failWithoutTimestamp(item.source ?? {});
         } catch (e) {

@@ -71,7 +71,8 @@ export function requireIndexActionOnAny(
  */
 export function grantedOn(perm: Permission, state: SandboxState, action: string, name: string): boolean {
   const parent = parentDataStream(state, name);
-  return (parent !== undefined && perm.checkIndex(action, parent.name)) || perm.checkIndex(action, name);
+  if (parent === undefined) return perm.checkIndex(action, name, state.dataStreams.has(name));
+  return perm.checkIndex(action, parent.name, true) || perm.checkIndex(action, name, true);
 }
 
 /** Step 3 of §3a: every name must be granted; 403 listing the denied ones. */

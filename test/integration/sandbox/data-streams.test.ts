@@ -104,6 +104,38 @@ describe('writes to a data stream', () => {
     });
   });
 
+  it('create_doc alone may not add fields to a stream: the BWC mapping-update rule skips data streams', async () => {
+    // IndicesPermission: create/create_doc/index/write update mappings of indices and aliases,
+    // "but not on data streams" (nor their backing indices).
+    await tc.admin.indices.createDataStream({ name: 'logs-mapping' });
+    const { client } = await tc.apiKey({ indices: [{ names: ['logs-*'], privileges: ['create_doc'] }] });
+    const known = await client.create({
+      index: 'logs-mapping',
+      id: 'known-fields',
+      document: { '@timestamp': '2099-03-07T09:50:00Z', message: 'mapped already' },
+    });
+    expect(known.result).toBe('created');
+    const err = await expectError(
+      () =>
+        client.create({
+          index: 'logs-mapping',
+          id: 'new-field',
+          document: { '@timestamp': '2099-03-07T09:51:00Z', brand_new_field: 1 },
+        }),
+      403,
+      'security_exception',
+    );
+    expect(err.reason).toMatch(/^action \[indices:admin\/mapping\/auto_put\] is unauthorized/);
+    // The same privilege on a plain index keeps the BWC rule.
+    await tc.admin.indices.create({ index: 'plain-ingest' });
+    const { client: plain } = await tc.apiKey({
+      indices: [{ names: ['plain-ingest'], privileges: ['create_doc'] }],
+    });
+    const ok = await plain.create({ index: 'plain-ingest', id: '1', document: { brand_new_field: 1 } });
+    expect(ok.result).toBe('created');
+    await tc.admin.indices.deleteDataStream({ name: 'logs-mapping' });
+  });
+
   it('without auto_configure (or create_index) the stream cannot be auto-created: 403', async () => {
     const { client } = await tc.apiKey({ indices: [{ names: ['logs-*'], privileges: ['create_doc'] }] });
     const res: Json = await client.bulk({
