@@ -16,7 +16,7 @@ import {
 } from './data-streams.js';
 import { createIndexRecord, refreshIndex } from './indices.js';
 import { dynamicUpdate } from './mappings.js';
-import { parentDataStream, writeIndex } from './resolve.js';
+import { parentDataStream, streamWriteIndex, writeIndex } from './resolve.js';
 
 /** One write of a bulk (or a single-document API, which ES runs as a one-item bulk). */
 export interface BulkItem {
@@ -142,7 +142,7 @@ function shardLevelDenials(ctx: RequestContext, items: readonly BulkItem[]): Map
   for (const item of items) {
     let idx: IndexRecord | undefined;
     try {
-      idx = writeIndex(ctx.state, item.index);
+      idx = streamWriteIndex(ctx.state, item.index) ?? writeIndex(ctx.state, item.index);
     } catch (e) {
       if (e instanceof EsError) continue; // the item fails on its own below
       throw e;
@@ -199,7 +199,7 @@ export function executeItems(
     try {
       // A data stream is append-only: every other op type fails its item (TransportBulkAction).
       if (item.op !== 'create' && state.dataStreams.has(item.index)) throw appendOnlyViolation();
-      let idx = writeIndex(state, item.index);
+      let idx = streamWriteIndex(state, item.index) ?? writeIndex(state, item.index);
       if (!idx) {
         if (item.op === 'delete') {
           results.push(fail(indexNotFound(item.index)));
@@ -221,7 +221,7 @@ export function executeItems(
         if (dataStreamTemplate(state, item.index)) {
           createDataStream(state, item.index);
           if (item.op !== 'create') throw appendOnlyViolation();
-          idx = writeIndex(state, item.index)!;
+          idx = streamWriteIndex(state, item.index)!;
         } else idx = createIndexRecord(state, item.index, {});
       }
       const streamWrite = parentDataStream(state, idx.name) !== undefined;

@@ -56,15 +56,26 @@ export function concreteIndices(
   return [...out.values()];
 }
 
+/** A data stream's write index (its newest backing index); undefined for other names. */
+export function streamWriteIndex(state: SandboxState, name: string): IndexRecord | undefined {
+  const stream = state.dataStreams.get(name);
+  return stream ? state.indices.get(stream.indices.at(-1)!) : undefined;
+}
+
 /**
- * Resolves a write target (index, data stream's newest backing index, or alias with a
- * single/write index); undefined when missing.
+ * Resolves a single-index target (index, or alias with a single/write index); undefined when
+ * missing. A data stream is no single index: writes resolve it with {@link streamWriteIndex}
+ * first, and a read by id through a stream is refused here rather than answered from the
+ * write index alone (older backing indices would be missed).
  */
 export function writeIndex(state: SandboxState, name: string): IndexRecord | undefined {
   const direct = state.indices.get(name);
   if (direct) return direct;
-  const stream = state.dataStreams.get(name);
-  if (stream) return state.indices.get(stream.indices.at(-1)!);
+  if (state.dataStreams.has(name)) {
+    throw illegalArgument(
+      `the eskeys sandbox does not emulate reading a document by id through data stream [${name}]; address its backing index`,
+    );
+  }
   const holders = [...state.indices.values()].filter((i) => i.aliases.has(name));
   if (holders.length === 0) return undefined;
   const explicit = holders.find((i) => i.aliases.get(name)?.is_write_index === true);

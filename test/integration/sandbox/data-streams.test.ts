@@ -167,6 +167,17 @@ describe('reading through a stream', () => {
     expect(wild.hits.total.value).toBe(3);
   });
 
+  it('a document read by id through the stream is refused loudly; its backing index answers', async () => {
+    await expectError(
+      () => tc.admin.get({ index: 'logs-app', id: 'doc-3' }),
+      400,
+      'illegal_argument_exception',
+      'the eskeys sandbox does not emulate reading a document by id through data stream [logs-app]; address its backing index',
+    );
+    const got: Json = await tc.admin.get({ index: '.ds-logs-app-2099.03.07-000001', id: 'doc-3' });
+    expect(got._source.message).toBe('three');
+  });
+
   it('a role on other names is refused the stream and its backing index', async () => {
     const other = await tc.userWithRole('ds_other', {
       indices: [{ names: ['metrics-*'], privileges: ['read', 'view_index_metadata', 'monitor'] }],
