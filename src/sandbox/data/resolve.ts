@@ -56,6 +56,17 @@ export function concreteIndices(
   return [...out.values()];
 }
 
+/**
+ * Aliases of data streams point at streams, not at backing indices [mem]; the
+ * sandbox does not emulate them, so an alias change through a stream name is refused loudly
+ * instead of being applied to the backing indices.
+ */
+export function refuseDataStreamAliases(state: SandboxState, names: readonly string[]): void {
+  const stream = names.find((n) => state.dataStreams.has(n));
+  if (stream !== undefined)
+    throw illegalArgument(`the eskeys sandbox does not emulate data stream aliases [${stream}]`);
+}
+
 /** A data stream's write index (its newest backing index); undefined for other names. */
 export function streamWriteIndex(state: SandboxState, name: string): IndexRecord | undefined {
   const stream = state.dataStreams.get(name);

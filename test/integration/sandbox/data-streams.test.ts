@@ -283,6 +283,22 @@ describe('_data_stream APIs', () => {
     );
   });
 
+  it('aliases on a stream are refused loudly, not applied to its backing indices', async () => {
+    await expectError(
+      () => tc.admin.indices.putAlias({ index: 'logs-made', name: 'made-alias' }),
+      400,
+      'illegal_argument_exception',
+      'the eskeys sandbox does not emulate data stream aliases [logs-made]',
+    );
+    await expectError(
+      () =>
+        tc.admin.indices.updateAliases({ actions: [{ add: { index: 'logs-made', alias: 'made-alias' } }] }),
+      400,
+      'illegal_argument_exception',
+      'the eskeys sandbox does not emulate data stream aliases [logs-made]',
+    );
+  });
+
   it('delete removes the stream and its backing indices', async () => {
     expect(await tc.admin.indices.deleteDataStream({ name: 'logs-made' })).toEqual({ acknowledged: true });
     expect(await tc.admin.indices.exists({ index: '.ds-logs-made-2099.03.07-000001' })).toBe(false);
