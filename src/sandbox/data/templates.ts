@@ -78,8 +78,31 @@ const getIndexTemplates: Handler = (ctx) => {
   return ok({ index_templates: list });
 };
 
+/**
+ * MetadataIndexTemplateService: a template cannot go while a data stream relies on it alone (its
+ * rollovers read it again); streams another data-stream template would match do not count.
+ */
+function streamsOnlyUsing(state: SandboxState, name: string): string[] {
+  return [...state.dataStreams.values()]
+    .filter((ds) => ds.template === name)
+    .filter((ds) =>
+      [...state.indexTemplates].every(
+        ([other, t]) =>
+          other === name || !isObject(t.data_stream) || !patternsOf(t).some((p) => namesMatcher(p)(ds.name)),
+      ),
+    )
+    .map((ds) => ds.name)
+    .sort();
+}
+
 const deleteIndexTemplate: Handler = (ctx) => {
   const name = ctx.params.name!;
+  const inUse = streamsOnlyUsing(ctx.state, name);
+  if (inUse.length > 0) {
+    throw illegalArgument(
+      `unable to remove composable templates [${name}] as they are in use by a data streams [${inUse.join(', ')}]`,
+    );
+  }
   if (!ctx.state.indexTemplates.delete(name))
     throw resourceNotFound(`index_template matching [${name}] not found`);
   return ok({ acknowledged: true });

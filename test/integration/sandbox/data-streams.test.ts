@@ -299,6 +299,15 @@ describe('_data_stream APIs', () => {
     );
   });
 
+  it('the template of a live stream cannot be deleted (MetadataIndexTemplateService)', async () => {
+    await expectError(
+      () => tc.admin.indices.deleteIndexTemplate({ name: 'logs-template' }),
+      400,
+      'illegal_argument_exception',
+      'unable to remove composable templates [logs-template] as they are in use by a data streams [logs-app, logs-made]',
+    );
+  });
+
   it('delete removes the stream and its backing indices', async () => {
     expect(await tc.admin.indices.deleteDataStream({ name: 'logs-made' })).toEqual({ acknowledged: true });
     expect(await tc.admin.indices.exists({ index: '.ds-logs-made-2099.03.07-000001' })).toBe(false);
