@@ -57,6 +57,19 @@ export interface IndexRecord {
   closed?: boolean;
 }
 
+/**
+ * A data stream: an append-only name whose documents live in hidden `.ds-` backing indices, the
+ * last of which takes the writes (its generation is the stream's generation).
+ */
+export interface DataStreamRecord {
+  name: string;
+  /** Backing index names, oldest first; the last is the write index. */
+  indices: string[];
+  generation: number;
+  /** The composable template (with `data_stream`) the stream was created from. */
+  template: string;
+}
+
 /** Options for {@link SandboxState.seedApiKeys}. */
 export interface SeedApiKeysOptions {
   count: number;
@@ -95,6 +108,7 @@ export class SandboxState {
   readonly apiKeyAuthCache = new VerificationCache();
   readonly userAuthCache = new VerificationCache();
   readonly indices = new Map<string, IndexRecord>();
+  readonly dataStreams = new Map<string, DataStreamRecord>();
   readonly indexTemplates = new Map<string, Record<string, unknown>>();
   readonly legacyTemplates = new Map<string, Record<string, unknown>>();
   readonly componentTemplates = new Map<string, Record<string, unknown>>();
@@ -188,6 +202,7 @@ export class SandboxState {
   /** The data the sandbox's full reset wipes besides security: indices, templates, pipelines, ILM, settings. */
   resetData(): void {
     this.indices.clear();
+    this.dataStreams.clear();
     this.indexTemplates.clear();
     this.legacyTemplates.clear();
     this.componentTemplates.clear();

@@ -50,8 +50,12 @@ export interface Permission {
   checkCluster(action: string, request?: ClusterRequestContext): boolean;
   /** Step 1 of §3a: is the index action granted on any index at all? */
   checkIndexActionOnAny(action: string): boolean;
-  /** May perform the index action on this concrete index or alias name. */
-  checkIndex(action: string, index: string): boolean;
+  /**
+   * May perform the index action on this concrete index or alias name. `dataStreamRelated`: the
+   * name is a data stream or one of its backing indices, where the BWC mapping-update rule of
+   * IndicesPermission does not apply.
+   */
+  checkIndex(action: string, index: string, dataStreamRelated?: boolean): boolean;
   /** _has_privileges for a cluster privilege name or raw action (§7). */
   hasClusterPrivilege(privilege: string): boolean;
   /** _has_privileges for an index pattern and privilege: does the role cover the whole pattern? (§7) */
@@ -133,10 +137,11 @@ export class Role implements Permission {
     });
   }
 
-  #groupGrantsAction(g: IndexGroup, action: string): boolean {
+  #groupGrantsAction(g: IndexGroup, action: string, dataStreamRelated = false): boolean {
     if (g.privileges.some((p) => setMatchesAction(p.actions, action))) return true;
-    // BWC rule of IndicesPermission (§1): create/create_doc/index/write also update mappings.
-    return g.bwcMappingUpdate && MAPPING_UPDATE_ACTIONS.has(action);
+    // BWC rule of IndicesPermission (§1): create/create_doc/index/write also update mappings,
+    // on indices and aliases but not on data streams or their backing indices.
+    return !dataStreamRelated && g.bwcMappingUpdate && MAPPING_UPDATE_ACTIONS.has(action);
   }
 
   checkIndexActionOnAny(action: string): boolean {
@@ -149,8 +154,8 @@ export class Role implements Permission {
     return hit;
   }
 
-  checkIndex(action: string, index: string): boolean {
-    const k = action + '\u0000' + index;
+  checkIndex(action: string, index: string, dataStreamRelated = false): boolean {
+    const k = action + (dataStreamRelated ? '\u0001' : '\u0000') + index;
     let hit = this.#decisions.get(k);
     if (hit === undefined) {
       const restricted = isRestrictedIndex(index);
@@ -158,7 +163,7 @@ export class Role implements Permission {
         (g) =>
           (!restricted || g.allowRestricted) &&
           g.patterns.some((p) => patternMatches(p, index)) &&
-          this.#groupGrantsAction(g, action),
+          this.#groupGrantsAction(g, action, dataStreamRelated),
       );
       if (this.#decisions.size > 50_000) this.#decisions.clear();
       this.#decisions.set(k, hit);
@@ -305,8 +310,11 @@ export class LimitedRole implements Permission {
   checkIndexActionOnAny(action: string): boolean {
     return this.role.checkIndexActionOnAny(action) && this.limitedBy.checkIndexActionOnAny(action);
   }
-  checkIndex(action: string, index: string): boolean {
-    return this.role.checkIndex(action, index) && this.limitedBy.checkIndex(action, index);
+  checkIndex(action: string, index: string, dataStreamRelated?: boolean): boolean {
+    return (
+      this.role.checkIndex(action, index, dataStreamRelated) &&
+      this.limitedBy.checkIndex(action, index, dataStreamRelated)
+    );
   }
   hasClusterPrivilege(privilege: string): boolean {
     return this.role.hasClusterPrivilege(privilege) && this.limitedBy.hasClusterPrivilege(privilege);

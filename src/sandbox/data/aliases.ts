@@ -6,7 +6,7 @@ import type { Router } from '../http/router.js';
 import { withValidation } from '../http/validation.js';
 import { isObject, wildcardRegex } from '../util.js';
 import { atLeast } from '../version.js';
-import { concreteIndices } from './resolve.js';
+import { concreteIndices, refuseDataStreamAliases } from './resolve.js';
 
 function aliasesNotFound(names: string[]): EsError {
   const joined = names.join(',');
@@ -81,6 +81,7 @@ const updateAliases: Handler = (ctx) => {
   if (!perAction || perAction.length !== actions.length) {
     throw new Error('bug: alias actions were not authorized');
   }
+  for (const names of perAction) refuseDataStreamAliases(ctx.state, names);
   const resolved = actions.map((a, i) => ({ a, targets: concreteIndices(ctx.state, [...perAction[i]!]) }));
   for (const { a, targets } of resolved) {
     if (a.kind === 'remove') {
@@ -116,6 +117,7 @@ const updateAliases: Handler = (ctx) => {
 const putAlias: Handler = (ctx) => {
   const alias = ctx.params.name!;
   const names = authorizedIndices(ctx);
+  refuseDataStreamAliases(ctx.state, names);
   const body = jsonBody(ctx);
   for (const t of concreteIndices(ctx.state, names)) t.aliases.set(alias, isObject(body) ? { ...body } : {});
   return ok({ acknowledged: true, ...(atLeast(ctx.state.version, 8, 14) ? { errors: false } : {}) });
@@ -124,6 +126,7 @@ const putAlias: Handler = (ctx) => {
 const deleteAlias: Handler = (ctx) => {
   const aliases = ctx.params.name!.split(',');
   const names = authorizedIndices(ctx);
+  refuseDataStreamAliases(ctx.state, names);
   const targets = concreteIndices(ctx.state, names);
   const missing = aliases.filter((a) => !targets.some((t) => t.aliases.has(a)));
   if (missing.length > 0) throw aliasesNotFound(missing);

@@ -6,11 +6,17 @@ import { bodyText, type Handler, ok, type RequestContext } from '../http/context
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import { withValidation } from '../http/validation.js';
-import { indexDenied } from '../security/authorize.js';
+import { grantedOn, indexDenied } from '../security/authorize.js';
 import { base64Uuid, type DocRecord, type IndexRecord } from '../state.js';
+import {
+  appendOnlyViolation,
+  createDataStream,
+  dataStreamTemplate,
+  failWithoutTimestamp,
+} from './data-streams.js';
 import { createIndexRecord, refreshIndex } from './indices.js';
 import { dynamicUpdate } from './mappings.js';
-import { writeIndex } from './resolve.js';
+import { parentDataStream, streamWriteIndex, writeIndex } from './resolve.js';
 
 /** One write of a bulk (or a single-document API, which ES runs as a one-item bulk). */
 export interface BulkItem {
@@ -136,7 +142,7 @@ function shardLevelDenials(ctx: RequestContext, items: readonly BulkItem[]): Map
   for (const item of items) {
     let idx: IndexRecord | undefined;
     try {
-      idx = writeIndex(ctx.state, item.index);
+      idx = streamWriteIndex(ctx.state, item.index) ?? writeIndex(ctx.state, item.index);
     } catch (e) {
       if (e instanceof EsError) continue; // the item fails on its own below
       throw e;
@@ -191,7 +197,9 @@ export function executeItems(
       continue;
     }
     try {
-      let idx = writeIndex(state, item.index);
+      // A data stream is append-only: every other op type fails its item (TransportBulkAction).
+      if (item.op !== 'create' && state.dataStreams.has(item.index)) throw appendOnlyViolation();
+      let idx = streamWriteIndex(state, item.index) ?? writeIndex(state, item.index);
       if (!idx) {
         if (item.op === 'delete') {
           results.push(fail(indexNotFound(item.index)));
@@ -208,10 +216,17 @@ export function executeItems(
           results.push(fail(e));
           continue;
         }
-        idx = createIndexRecord(state, item.index, {});
+        // AutoCreateAction makes a data stream when the matching template declares one; the
+        // op type is checked on the write that follows.
+        if (dataStreamTemplate(state, item.index)) {
+          createDataStream(state, item.index);
+          if (item.op !== 'create') throw appendOnlyViolation();
+          idx = streamWriteIndex(state, item.index)!;
+        } else idx = createIndexRecord(state, item.index, {});
       }
+      const streamWrite = parentDataStream(state, idx.name) !== undefined;
       const granted = (action: string) =>
-        perm.checkIndex(action, idx!.name) || perm.checkIndex(action, item.index);
+        grantedOn(perm, state, action, idx!.name) || perm.checkIndex(action, item.index, streamWrite);
       const shardDenial = shardDenials.get(idx.name);
       if (shardDenial) {
         results.push(fail(shardDenial, idx.name));
@@ -225,6 +240,18 @@ export function executeItems(
       if (!perm.checkIndex(action, item.index)) {
         results.push(fail(indexDenied(ctx.auth, action, [item.index]), idx.name));
         continue;
+      }
+      if ((item.op === 'index' || item.op === 'create') && streamWrite) {
+        try {
+          failWithoutTimestamp(item.source ?? {});
+        } catch (e) {
+          // A mapping failure belongs to the backing index's shard, which the item names.
+          if (e instanceof EsError) {
+            results.push(fail(e, idx.name));
+            continue;
+          }
+          throw e;
+        }
       }
       const r = applyItem(ctx, idx, item, granted);
       touched.add(idx);

@@ -14,7 +14,7 @@ import { withValidation } from '../http/validation.js';
 import { base64Uuid, type IndexRecord, type SandboxState } from '../state.js';
 import { isObject, wildcardRegex } from '../util.js';
 import { mergeMappings } from './mappings.js';
-import { concreteIndices } from './resolve.js';
+import { concreteIndices, parentDataStream } from './resolve.js';
 
 /** Flattens `{index: {number_of_shards: 1}}` / `{number_of_shards: 1}` into `index.*` string settings. */
 export function flattenSettings(input: Record<string, unknown>, prefix = ''): Record<string, string> {
@@ -82,8 +82,16 @@ export function createIndexRecord(
     mappings?: Record<string, unknown>;
     aliases?: Record<string, unknown>;
   },
+  /** The template to apply instead of the best match of the name (a data stream's backing index). */
+  explicitTemplate?: Record<string, unknown>,
 ): IndexRecord {
   validateIndexName(name);
+  const match = explicitTemplate ? undefined : matchingIndexTemplate(state, name);
+  if (match && isObject(match[1].data_stream)) {
+    throw illegalArgument(
+      `cannot create index with name [${name}], because it matches with template [${match[0]}] that creates data streams only, use create data stream api instead`,
+    );
+  }
   const uuid = base64Uuid().slice(0, 22);
   const now = state.now();
   const settings: Record<string, unknown> = {
@@ -97,18 +105,7 @@ export function createIndexRecord(
   };
   const mappings: Record<string, unknown> = {};
   const aliases = new Map<string, Record<string, unknown>>();
-  // Composable templates: highest priority match wins (legacy templates are only stored).
-  let best: Record<string, unknown> | undefined;
-  let bestPriority = -1;
-  for (const t of state.indexTemplates.values()) {
-    const patterns = (Array.isArray(t.index_patterns) ? t.index_patterns : [t.index_patterns]).map(String);
-    const hit = patterns.some((p) => wildcardRegex(p).test(name));
-    const priority = Number(t.priority ?? 0);
-    if (hit && priority > bestPriority) {
-      best = t;
-      bestPriority = priority;
-    }
-  }
+  const best = explicitTemplate ?? match?.[1];
   const template = isObject(best?.template) ? best.template : undefined;
   for (const source of [template, body]) {
     if (!source) continue;
@@ -136,6 +133,25 @@ export function createIndexRecord(
   };
   state.indices.set(name, record);
   return record;
+}
+
+/** The composable template that applies to a new name: the highest priority match (legacy ones are only stored). */
+export function matchingIndexTemplate(
+  state: SandboxState,
+  name: string,
+): [string, Record<string, unknown>] | undefined {
+  let best: [string, Record<string, unknown>] | undefined;
+  let bestPriority = -1;
+  for (const [templateName, t] of state.indexTemplates) {
+    const patterns = (Array.isArray(t.index_patterns) ? t.index_patterns : [t.index_patterns]).map(String);
+    const hit = patterns.some((p) => wildcardRegex(p).test(name));
+    const priority = Number(t.priority ?? 0);
+    if (hit && priority > bestPriority) {
+      best = [templateName, t];
+      bestPriority = priority;
+    }
+  }
+  return best;
 }
 
 function alreadyExists(idx: IndexRecord): EsError {
@@ -186,7 +202,20 @@ const deleteIndex: Handler = (ctx) => {
       );
     } else if (!ignoreUnavailable) throw indexNotFound(n);
   }
-  for (const t of targets) ctx.state.indices.delete(t.name);
+  // MetadataDeleteIndexService: a stream's write index stays; other backing indices leave the stream.
+  for (const t of targets) {
+    const stream = parentDataStream(ctx.state, t.name);
+    if (stream && stream.indices.at(-1) === t.name) {
+      throw illegalArgument(
+        `index [${t.name}] is the write index for data stream [${stream.name}] and cannot be deleted`,
+      );
+    }
+  }
+  for (const t of targets) {
+    const stream = parentDataStream(ctx.state, t.name);
+    if (stream) stream.indices = stream.indices.filter((n) => n !== t.name);
+    ctx.state.indices.delete(t.name);
+  }
   return ok({ acknowledged: true });
 };
 

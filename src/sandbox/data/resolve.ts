@@ -1,10 +1,21 @@
 /** Index-expression resolution: existing names, concrete indices, write indices. */
 import { illegalArgument, indexClosed, indexNotFound } from '../errors.js';
-import type { IndexRecord, SandboxState } from '../state.js';
+import type { DataStreamRecord, IndexRecord, SandboxState } from '../state.js';
 
-/** Every index and alias name that exists, with whether it is hidden (`index.hidden`, alias `is_hidden`). */
+/** The data stream a concrete index backs, if any (backing index names start with `.ds-`). */
+export function parentDataStream(state: SandboxState, index: string): DataStreamRecord | undefined {
+  if (!index.startsWith('.ds-') || state.dataStreams.size === 0) return undefined;
+  for (const ds of state.dataStreams.values()) if (ds.indices.includes(index)) return ds;
+  return undefined;
+}
+
+/**
+ * Every index, alias and data stream name that exists, with whether it is hidden (`index.hidden`,
+ * alias `is_hidden`; backing indices are hidden, their streams are not).
+ */
 export function existingNames(state: SandboxState): Map<string, boolean> {
   const names = new Map<string, boolean>();
+  for (const ds of state.dataStreams.keys()) names.set(ds, false);
   for (const idx of state.indices.values()) {
     names.set(idx.name, String(idx.settings['index.hidden']) === 'true');
     for (const [a, def] of idx.aliases) names.set(a, def.is_hidden === true);
@@ -25,7 +36,7 @@ export function refuseClosed(indices: readonly IndexRecord[]): void {
   if (closed) throw indexClosed(closed.name, closed.uuid);
 }
 
-/** The concrete indices behind names (aliases expand); missing names 404 unless ignored. */
+/** The concrete indices behind names (aliases and data streams expand); missing names 404 unless ignored. */
 export function concreteIndices(
   state: SandboxState,
   names: readonly string[],
@@ -36,6 +47,14 @@ export function concreteIndices(
     const idx = state.indices.get(n);
     if (idx) {
       out.set(idx.name, idx);
+      continue;
+    }
+    const stream = state.dataStreams.get(n);
+    if (stream) {
+      for (const b of stream.indices) {
+        const backing = state.indices.get(b);
+        if (backing) out.set(b, backing);
+      }
       continue;
     }
     let found = false;
@@ -50,7 +69,29 @@ export function concreteIndices(
   return [...out.values()];
 }
 
-/** Resolves a write target (index or alias with a single/write index); undefined when missing. */
+/**
+ * Aliases of data streams point at streams, not at backing indices [mem]; the
+ * sandbox does not emulate them, so an alias change through a stream name is refused loudly
+ * instead of being applied to the backing indices.
+ */
+export function refuseDataStreamAliases(state: SandboxState, names: readonly string[]): void {
+  const stream = names.find((n) => state.dataStreams.has(n));
+  if (stream !== undefined)
+    throw illegalArgument(`the eskeys sandbox does not emulate data stream aliases [${stream}]`);
+}
+
+/** A data stream's write index (its newest backing index); undefined for other names. */
+export function streamWriteIndex(state: SandboxState, name: string): IndexRecord | undefined {
+  const stream = state.dataStreams.get(name);
+  return stream ? state.indices.get(stream.indices.at(-1)!) : undefined;
+}
+
+/**
+ * Resolves a single-index target (index, or alias with a single/write index); undefined when
+ * missing. A data stream is no single index: writes resolve it with {@link streamWriteIndex}
+ * first, and a read by id through a stream is refused here rather than answered from the
+ * write index alone (older backing indices would be missed).
+ */
 export function writeIndex(state: SandboxState, name: string): IndexRecord | undefined {
   const target = writeTarget(state, name);
   if (target?.closed) throw indexClosed(target.name, target.uuid);
@@ -60,6 +101,11 @@ export function writeIndex(state: SandboxState, name: string): IndexRecord | und
 function writeTarget(state: SandboxState, name: string): IndexRecord | undefined {
   const direct = state.indices.get(name);
   if (direct) return direct;
+  if (state.dataStreams.has(name)) {
+    throw illegalArgument(
+      `the eskeys sandbox does not emulate reading a document by id through data stream [${name}]; address its backing index`,
+    );
+  }
   const holders = [...state.indices.values()].filter((i) => i.aliases.has(name));
   if (holders.length === 0) return undefined;
   const explicit = holders.find((i) => i.aliases.get(name)?.is_write_index === true);

@@ -27,12 +27,27 @@ function namesMatcher(expr: string | undefined): (n: string) => boolean {
 const patternsOf = (t: Record<string, unknown>) =>
   (Array.isArray(t.index_patterns) ? t.index_patterns : [t.index_patterns]).map(String);
 
+/**
+ * `data_stream: {}` makes matching names data streams (data/data-streams.ts). Its options change
+ * what the stream is (`hidden`, `allow_custom_routing`, failure store): the sandbox emulates the
+ * defaults only and refuses the rest loudly rather than store an option it would not honour.
+ */
+function refuseDataStreamOptions(dataStream: unknown): void {
+  if (dataStream === undefined) return;
+  if (!isObject(dataStream)) throw illegalArgument('[data_stream] must be an object');
+  for (const [k, v] of Object.entries(dataStream)) {
+    if (v !== false)
+      throw illegalArgument(`the eskeys sandbox does not emulate index template [data_stream.${k}]`);
+  }
+}
+
 const putIndexTemplate: Handler = (ctx) => {
   const name = ctx.params.name!;
   const body = jsonBody(ctx);
   // The template body is parsed in the REST layer, before authorization.
   if (!isObject(body)) throw validationError(['index template is missing']);
   if (body.index_patterns === undefined) throw illegalArgument('Required [index_patterns]');
+  refuseDataStreamOptions(body.data_stream);
   const create = boolParam(ctx, 'create');
   if (create && ctx.state.indexTemplates.has(name))
     throw illegalArgument(`index template [${name}] already exists`);
@@ -63,8 +78,31 @@ const getIndexTemplates: Handler = (ctx) => {
   return ok({ index_templates: list });
 };
 
+/**
+ * MetadataIndexTemplateService: a template cannot go while a data stream relies on it alone (its
+ * rollovers read it again); streams another data-stream template would match do not count.
+ */
+function streamsOnlyUsing(state: SandboxState, name: string): string[] {
+  return [...state.dataStreams.values()]
+    .filter((ds) => ds.template === name)
+    .filter((ds) =>
+      [...state.indexTemplates].every(
+        ([other, t]) =>
+          other === name || !isObject(t.data_stream) || !patternsOf(t).some((p) => namesMatcher(p)(ds.name)),
+      ),
+    )
+    .map((ds) => ds.name)
+    .sort();
+}
+
 const deleteIndexTemplate: Handler = (ctx) => {
   const name = ctx.params.name!;
+  const inUse = streamsOnlyUsing(ctx.state, name);
+  if (inUse.length > 0) {
+    throw illegalArgument(
+      `unable to remove composable templates [${name}] as they are in use by a data streams [${inUse.join(', ')}]`,
+    );
+  }
   if (!ctx.state.indexTemplates.delete(name))
     throw resourceNotFound(`index_template matching [${name}] not found`);
   return ok({ acknowledged: true });

@@ -2,6 +2,7 @@ import {
   clusterPrivilegesGranting,
   indexPrivilegesGranting,
   isRestrictedIndex,
+  type Permission,
 } from '../../core/privileges/index.js';
 import {
   AUTHORIZATION_NOT_ESTABLISHED,
@@ -11,7 +12,7 @@ import {
   type ResolvedTransportRequest,
   UNPRIVILEGED_INDEX_ACTIONS,
 } from '../../core/resolver/index.js';
-import { closedIndexNames, existingNames } from '../data/resolve.js';
+import { closedIndexNames, existingNames, parentDataStream } from '../data/resolve.js';
 import { EsError, forbidden } from '../errors.js';
 import { notEmulated } from '../http/not-emulated.js';
 import type { SandboxState } from '../state.js';
@@ -63,9 +64,27 @@ export function requireIndexActionOnAny(
   if (!auth.permission.checkIndexActionOnAny(action)) throw indexDenied(auth, action, requested);
 }
 
+/**
+ * Whether the action is granted on a name. A data stream's backing index is granted through its
+ * stream too (RBACEngine checks the parent data stream first, then the index itself), so a role
+ * on `logs-*` reaches `.ds-logs-app-…`.
+ */
+export function grantedOn(perm: Permission, state: SandboxState, action: string, name: string): boolean {
+  const parent = parentDataStream(state, name);
+  if (parent === undefined) return perm.checkIndex(action, name, state.dataStreams.has(name));
+  return perm.checkIndex(action, parent.name, true) || perm.checkIndex(action, name, true);
+}
+
 /** Step 3 of §3a: every name must be granted; 403 listing the denied ones. */
-export function requireIndices(auth: Authentication, action: string, names: readonly string[]): void {
-  const denied = names.filter((n) => !auth.permission.checkIndex(action, n));
+export function requireIndices(
+  auth: Authentication,
+  action: string,
+  names: readonly string[],
+  state?: SandboxState,
+): void {
+  const denied = names.filter((n) =>
+    state ? !grantedOn(auth.permission, state, action, n) : !auth.permission.checkIndex(action, n),
+  );
   if (denied.length > 0) throw indexDenied(auth, action, denied);
 }
 
@@ -123,7 +142,7 @@ export function authorizeIndexExpression(
         // Hidden names match only with expand_wildcards=hidden|all, or a dot pattern for dot names.
         if (hidden && !includeHidden && !(part.startsWith('.') && n.startsWith('.'))) continue;
         if (closed.has(n)) continue;
-        if (re.test(n) && perm.checkIndex(action, n)) out.add(n);
+        if (re.test(n) && grantedOn(perm, state, action, n)) out.add(n);
       }
       continue;
     }
@@ -131,9 +150,9 @@ export function authorizeIndexExpression(
     out.add(part);
   }
   if (opts.ignoreUnavailable) {
-    for (const n of concrete) if (!perm.checkIndex(action, n)) out.delete(n);
+    for (const n of concrete) if (!grantedOn(perm, state, action, n)) out.delete(n);
   } else {
-    requireIndices(auth, action, concrete);
+    requireIndices(auth, action, concrete, state);
   }
   return [...out];
 }
@@ -271,7 +290,7 @@ export function authorizeRequest(
   }
   if (SINGLE_NAME_APIS.has(r.api)) {
     requireIndexActionOnAny(auth, r.action, r.indices);
-    if (r.indices) requireIndices(auth, r.action, r.indices);
+    if (r.indices) requireIndices(auth, r.action, r.indices, state);
     // Aliases created with the index need indices:admin/aliases on their names (RBACEngine).
     if (r.aliases) requireIndices(auth, 'indices:admin/aliases', r.aliases);
     return {};
