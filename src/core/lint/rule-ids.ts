@@ -11,6 +11,7 @@ export const LINT_RULE_IDS = [
   'create-overwrites',
   'security-privilege-on-service-key',
   'restricted-indices',
+  'unproven-document-security',
   'broad-pattern',
   'no-expiration',
   'expiration-before-rotation',

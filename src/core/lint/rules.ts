@@ -282,6 +282,29 @@ const RULES_LIST: LintRule[] = [
     },
   },
   {
+    id: 'unproven-document-security',
+    severity: 'info',
+    title: 'document- or field-level security (`query`, `field_security`) that probes do not prove',
+    explanation:
+      "probes prove which actions a key may take, not which documents or fields it sees; the sandbox stores a role's query and field_security but does not enforce them",
+    alternative:
+      'check the restriction against a real cluster (a search with the key must miss the excluded documents and fields), or grant narrower index patterns instead',
+    check: (t) =>
+      indexGroupsOf(t).flatMap((g) => [
+        ...(g.dls
+          ? [{ path: `${g.path}/query`, message: `document-level security on ${on(g)} is not proven by the probes` }]
+          : []),
+        ...(g.fls
+          ? [
+              {
+                path: `${g.path}/field_security`,
+                message: `field-level security on ${on(g)} is not proven by the probes`,
+              },
+            ]
+          : []),
+      ]),
+  },
+  {
     id: 'broad-pattern',
     severity: 'error',
     title: '`*` and other overly broad index patterns',

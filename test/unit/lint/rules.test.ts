@@ -231,6 +231,29 @@ const POSITIVE: Record<LintRuleId, Case[]> = {
       ],
     ],
   ],
+  'unproven-document-security': [
+    [
+      'a role query and field_security',
+      {
+        role_descriptors: descriptors(['read'], ['gmail_emails-*'], ['monitor'], {
+          query: { term: { owner: 'me' } },
+          field_security: { grant: ['subject'] },
+        }),
+      },
+      [
+        {
+          severity: 'info',
+          path: '/role_descriptors/app/indices/0/query',
+          message: 'document-level security on gmail_emails-* is not proven by the probes',
+        },
+        {
+          severity: 'info',
+          path: '/role_descriptors/app/indices/0/field_security',
+          message: 'field-level security on gmail_emails-* is not proven by the probes',
+        },
+      ],
+    ],
+  ],
   'broad-pattern': [
     [
       '*',
@@ -502,6 +525,7 @@ const NEGATIVE: Record<LintRuleId, [string, Record<string, unknown>][]> = {
     ['ordinary patterns', clean],
     ['a hidden but unrestricted index', { role_descriptors: descriptors(['read'], ['.kibana-reports-*']) }],
   ],
+  'unproven-document-security': [['no query or field_security', clean]],
   'broad-pattern': [
     ['a distinctive prefix', clean],
     ['a concrete index', { role_descriptors: descriptors(['read'], ['gmail_emails-2025-10']) }],
