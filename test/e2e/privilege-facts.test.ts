@@ -1,30 +1,11 @@
-import { spawn } from 'node:child_process';
 import { Client, errors } from '@elastic/elasticsearch';
 import { describe, expect, it } from 'vitest';
-import { BIN, eskeys, project } from './templates-cli.js';
+import { startSandboxProcess as startSandbox } from './sandbox-process.js';
+import { eskeys, project } from './templates-cli.js';
 
 // Privilege facts from the golden table (test/fixtures/golden-privilege-actions.ts, written from
 // Elasticsearch's ClusterPrivilegeResolver), met where a user meets them: lint accepting a
 // template's privilege names, and the `eskeys sandbox` a test suite points its client at.
-
-/** Starts `eskeys sandbox` on a free port; resolves with its URL and elastic password. */
-function startSandbox() {
-  const child = spawn(process.execPath, [BIN, 'sandbox', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const ready = new Promise<{ url: string; password: string }>((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      out += d;
-      const url = /listening on (\S+)/.exec(out)?.[1];
-      const password = /password: (\S+)/.exec(out)?.[1];
-      if (url && password && out.includes('Ctrl+C')) resolve({ url, password });
-    });
-    child.on('exit', (code) => reject(new Error(`sandbox exited early with ${code}: ${out}`)));
-  });
-  const stopped = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, ready, stopped };
-}
 
 /** The status and reason of a failed request; 200 when it succeeded. */
 async function outcome(fn: () => Promise<unknown>): Promise<{ status: number; reason?: string }> {

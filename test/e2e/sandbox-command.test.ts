@@ -2,29 +2,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from '@elastic/elasticsearch';
 import { describe, expect, it } from 'vitest';
+import { startSandboxProcess } from './sandbox-process.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'bin.js');
-
-/** Starts `eskeys sandbox` and resolves once it printed its URL and password. */
-function startSandboxProcess(args: string[]) {
-  const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const ready = new Promise<{ url: string; password: string; fingerprint?: string }>((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      out += d;
-      const url = /listening on (\S+)/.exec(out)?.[1];
-      const password = /password: (\S+)/.exec(out)?.[1];
-      if (url && password && out.includes('Ctrl+C')) {
-        resolve({ url, password, fingerprint: /fingerprint \(SHA-256\): (\S+)/.exec(out)?.[1] });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`sandbox exited early with ${code}: ${out}`)));
-  });
-  const stopped = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, ready, stopped };
-}
 
 describe('eskeys sandbox', () => {
   it('serves the official client until SIGINT', async () => {

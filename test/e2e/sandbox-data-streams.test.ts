@@ -3,31 +3,9 @@
  * driven with the official client, creates a data stream on an ingest key's first write and
  * rolls it over. Facts: docs/es-facts.md "Data streams (issue 14, item 7)".
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { Client, errors } from '@elastic/elasticsearch';
 import { describe, expect, it } from 'vitest';
-
-const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'bin.js');
-
-/** Starts `eskeys sandbox` and resolves once it printed its URL and password. */
-function startSandboxProcess() {
-  const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const ready = new Promise<{ url: string; password: string }>((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      out += d;
-      const url = /listening on (\S+)/.exec(out)?.[1];
-      const password = /password: (\S+)/.exec(out)?.[1];
-      if (url && password && out.includes('Ctrl+C')) resolve({ url, password });
-    });
-    child.on('exit', (code) => reject(new Error(`sandbox exited early with ${code}: ${out}`)));
-  });
-  const stopped = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, ready, stopped };
-}
+import { startSandboxProcess } from './sandbox-process.js';
 
 /** The UTC day as Elasticsearch's backing index names write it (uuuu.MM.dd). */
 function utcDay(ms: number): string {

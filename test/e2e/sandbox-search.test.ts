@@ -1,42 +1,6 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { Client, errors } from '@elastic/elasticsearch';
+import { Client } from '@elastic/elasticsearch';
 import { describe, expect, it } from 'vitest';
-
-const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'bin.js');
-
-/** Starts `eskeys sandbox` and resolves once it printed its URL and password. */
-function startSandboxProcess() {
-  const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const ready = new Promise<{ url: string; password: string }>((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      out += d;
-      const url = /listening on (\S+)/.exec(out)?.[1];
-      const password = /password: (\S+)/.exec(out)?.[1];
-      if (url && password && out.includes('Ctrl+C')) resolve({ url, password });
-    });
-    child.on('exit', (code) => reject(new Error(`sandbox exited early with ${code}: ${out}`)));
-  });
-  const stopped = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, ready, stopped };
-}
-
-async function failure(
-  fn: () => Promise<unknown>,
-): Promise<{ status: number; type: string; reason: string }> {
-  try {
-    await fn();
-  } catch (e) {
-    if (e instanceof errors.ResponseError) {
-      return { status: e.statusCode ?? 0, type: e.body.error.type, reason: e.body.error.reason };
-    }
-    throw e;
-  }
-  throw new Error('expected the request to fail');
-}
+import { failure, startSandboxProcess } from './sandbox-process.js';
 
 describe('eskeys sandbox answers searches exactly or refuses them loudly', () => {
   it('aggregates what a least-privilege key indexed; refuses highlight and unknown body keys', async () => {

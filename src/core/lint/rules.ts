@@ -292,7 +292,12 @@ const RULES_LIST: LintRule[] = [
     check: (t) =>
       indexGroupsOf(t).flatMap((g) => [
         ...(g.dls
-          ? [{ path: `${g.path}/query`, message: `document-level security on ${on(g)} is not proven by the probes` }]
+          ? [
+              {
+                path: `${g.path}/query`,
+                message: `document-level security on ${on(g)} is not proven by the probes`,
+              },
+            ]
           : []),
         ...(g.fls
           ? [
