@@ -8,18 +8,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ML_AND_PLATFORM_ROWS } from '../../../src/core/resolver/api-actions-ml-and-platform.js';
-import { API_ACTIONS, resolveRequest } from '../../../src/core/resolver/index.js';
+import { API_ACTIONS } from '../../../src/core/resolver/index.js';
+import { itLeavesUnverified, itResolvesEach, type ResolutionCase } from './resolution-cases.js';
 
-interface Sample {
-  readonly method: string;
-  readonly path: string;
-  readonly api: string;
-  readonly action: string;
-  readonly scope: 'cluster' | 'index' | 'special';
-  readonly indices?: readonly string[];
-}
-
-const SAMPLES: readonly Sample[] = [
+const SAMPLES: readonly ResolutionCase[] = [
   // ml.rest.job.RestCloseJobAction → CloseJobAction.NAME
   {
     method: 'POST',
@@ -251,20 +243,14 @@ const SAMPLES: readonly Sample[] = [
 ];
 
 describe('batch 1: request → transport action', () => {
-  it.each(SAMPLES.map((s) => [`${s.method} ${s.path}`, s] as const))('%s', (_n, s) => {
-    const r = resolveRequest({ method: s.method, path: s.path });
-    expect(r?.api).toBe(s.api);
-    expect(r?.action).toBe(s.action);
-    expect(r?.scope).toBe(s.scope);
-    if (s.indices) expect(r?.indices).toEqual(s.indices);
-  });
+  itResolvesEach(SAMPLES);
 });
 
 describe('batch 1: APIs whose action is not established stay unverified', () => {
   // Each reason is in docs/es-facts.md ("Transport actions, batch 1" and "batch 3"). Batch 3
   // verified inference.update, _internal.get_desired_balance and streams.status, the earlier
   // examples; the region policy APIs have no handler in the stored source.
-  it.each([
+  itLeavesUnverified([
     ['GET', '/_ml/data_frame/analytics/job-1/_explain', 'ml.explain_data_frame_analytics'],
     ['POST', '/_ml/data_frame/analytics/job-1/_preview', 'ml.preview_data_frame_analytics'],
     ['POST', '/_inference/chat_completion/chat-1/_stream', 'inference.chat_completion_unified'],
@@ -272,11 +258,7 @@ describe('batch 1: APIs whose action is not established stay unverified', () => 
     ['DELETE', '/_inference/_region_policy', 'inference.delete_region_policy'],
     ['POST', '/_profiling/topn/functions', 'profiling.topn_functions'],
     ['GET', '/_project/tags', 'project.tags'],
-  ])('%s %s (%s)', (method, path, api) => {
-    const r = resolveRequest({ method, path });
-    expect(r?.api).toBe(api);
-    expect(r?.action).toBeUndefined();
-  });
+  ]);
 });
 
 describe('the batch 1 table', () => {

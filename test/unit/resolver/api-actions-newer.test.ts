@@ -8,17 +8,9 @@
 import { describe, expect, it } from 'vitest';
 import { NEWER_ROWS } from '../../../src/core/resolver/api-actions-newer.js';
 import { API_ACTIONS, resolveRequest } from '../../../src/core/resolver/index.js';
+import { itLeavesUnverified, itResolvesEach, type ResolutionCase } from './resolution-cases.js';
 
-interface Case {
-  readonly method: string;
-  readonly path: string;
-  readonly api: string;
-  readonly action: string;
-  readonly scope: 'cluster' | 'index' | 'special';
-  readonly indices?: readonly string[];
-}
-
-const CASES: readonly Case[] = [
+const CASES: readonly ResolutionCase[] = [
   // RestEsqlListQueriesAction: `/_query/queries/{id}` → EsqlGetQueryAction.NAME,
   // `/_query/queries` → EsqlListQueriesAction.NAME
   {
@@ -246,13 +238,7 @@ const CASES: readonly Case[] = [
 ];
 
 describe('batch 3 of issue 12: newer APIs resolve to their transport action', () => {
-  it.each(CASES)('$method $path → $api: $action ($scope)', (c) => {
-    const r = resolveRequest({ method: c.method, path: c.path });
-    expect(r?.api).toBe(c.api);
-    expect(r?.action).toBe(c.action);
-    expect(r?.scope).toBe(c.scope);
-    if (c.indices) expect(r?.indices).toEqual(c.indices);
-  });
+  itResolvesEach(CASES);
 
   it('security.clone_api_key is refused as its own action, checked per key like create', () => {
     // RestCloneApiKeyAction → CloneApiKeyAction.NAME; the clone is authorized as a request about the
@@ -275,7 +261,8 @@ describe('batch 3 of issue 12: newer APIs resolve to their transport action', ()
     }
   });
 
-  it.each([
+  // each stays unverified, with the reason in docs/es-facts.md
+  itLeavesUnverified([
     // Feature-flagged handlers (EsqlPlugin registers them only with the external-datasources flag).
     ['PUT', '/_query/data_source/s3', 'esql.put_data_source'],
     ['GET', '/_query/dataset', 'esql.get_dataset'],
@@ -288,9 +275,5 @@ describe('batch 3 of issue 12: newer APIs resolve to their transport action', ()
     ['GET', '/_inference/_region_policy', 'inference.get_region_policy'],
     // Serverless-only: no stateful handler.
     ['GET', '/_project_routing/r1', 'project.get_routing'],
-  ])('%s %s (%s) stays unverified, with the reason in docs/es-facts.md', (method, path, api) => {
-    const r = resolveRequest({ method, path });
-    expect(r?.api).toBe(api);
-    expect(r?.action).toBeUndefined();
-  });
+  ]);
 });

@@ -7,18 +7,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SEARCH_AND_SECURITY_ROWS } from '../../../src/core/resolver/api-actions-search-and-security.js';
-import { API_ACTIONS, resolveRequest } from '../../../src/core/resolver/index.js';
+import { API_ACTIONS } from '../../../src/core/resolver/index.js';
+import { itLeavesUnverified, itResolvesEach, type ResolutionCase } from './resolution-cases.js';
 
-interface Case {
-  readonly method: string;
-  readonly path: string;
-  readonly api: string;
-  readonly action: string;
-  readonly scope: 'cluster' | 'index' | 'special';
-  readonly indices?: readonly string[];
-}
-
-const CASES: readonly Case[] = [
+const CASES: readonly ResolutionCase[] = [
   // RestPutFollowAction → PutFollowAction.NAME; the request's indices() is the follower index
   {
     method: 'PUT',
@@ -214,13 +206,7 @@ const CASES: readonly Case[] = [
 ];
 
 describe('batch 2 of issue 12: the transport action of each API', () => {
-  it.each(CASES.map((c) => [`${c.method} ${c.path}`, c] as const))('%s', (_name, c) => {
-    const r = resolveRequest({ method: c.method, path: c.path });
-    expect(r?.api).toBe(c.api);
-    expect(r?.action).toBe(c.action);
-    expect(r?.scope).toBe(c.scope);
-    if (c.indices) expect(r?.indices).toEqual(c.indices);
-  });
+  itResolvesEach(CASES);
 });
 
 describe('batch 2 of issue 12: APIs left unverified stay unverified', () => {
@@ -228,16 +214,12 @@ describe('batch 2 of issue 12: APIs left unverified stay unverified', () => {
   // for the newest major (9.x, the default): no stored action class names the check-in or the
   // service-type update with the 9.x prefix, `_project_routing` is serverless-only, and the stored
   // get/put database handlers route only the `geoip` paths, not `ip_location`.
-  it.each([
+  itLeavesUnverified([
     ['PUT', '/_connector/c1/_check_in', 'connector.check_in'],
     ['PUT', '/_connector/c1/_service_type', 'connector.update_service_type'],
     ['GET', '/_project_routing/r1', 'project.get_routing'],
     ['PUT', '/_ingest/ip_location/database/db1', 'ingest.put_ip_location_database'],
-  ])('%s %s (%s)', (method, path, api) => {
-    const r = resolveRequest({ method, path });
-    expect(r?.api).toBe(api);
-    expect(r?.action).toBeUndefined();
-  });
+  ]);
 });
 
 describe('batch 2 rows in the verified table', () => {
