@@ -18,13 +18,6 @@ export function backingIndexName(stream: string, generation: number, epochMillis
   return `.ds-${stream}-${date}-${String(generation).padStart(6, '0')}`;
 }
 
-/** The stream's write index (its newest backing index). */
-export function dataStreamWriteIndex(state: SandboxState, ds: DataStreamRecord): IndexRecord {
-  const idx = state.indices.get(ds.indices.at(-1)!);
-  if (!idx) throw new Error(`bug: data stream [${ds.name}] lost its write index`);
-  return idx;
-}
-
 /** The matching composable template when it declares `data_stream` (a write there creates a stream). */
 export function dataStreamTemplate(
   state: SandboxState,
