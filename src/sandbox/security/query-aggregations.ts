@@ -2,13 +2,22 @@ import { EsError, illegalArgument } from '../errors.js';
 import { isObject } from '../util.js';
 import type { ApiKeyRecord, ApiKeyStore } from './api-key-store.js';
 import { compileQuery, fieldKind, readField } from './query-api-keys.js';
+import { compositeAggregation } from './query-composite.js';
 
 type Aggs = Record<string, unknown>;
 
 /** Aggregation types the API key query API accepts (§4.4) that the sandbox computes. */
-const COMPUTED = new Set(['terms', 'value_count', 'cardinality', 'missing', 'filter', 'filters']);
+const COMPUTED = new Set([
+  'terms',
+  'value_count',
+  'cardinality',
+  'missing',
+  'filter',
+  'filters',
+  'composite',
+]);
 /** Accepted by Elasticsearch here, not computed by the sandbox. */
-const ACCEPTED_ELSEWHERE = new Set(['range', 'date_range', 'composite']);
+const ACCEPTED_ELSEWHERE = new Set(['range', 'date_range']);
 
 function bucketKey(kind: string, v: string | number | boolean): Record<string, unknown> {
   if (kind === 'boolean') return { key: v === true ? 1 : 0, key_as_string: String(v) };
@@ -18,7 +27,7 @@ function bucketKey(kind: string, v: string | number | boolean): Record<string, u
 
 /**
  * Computes `aggs` over the matching keys: terms (size, order by count then key), value_count,
- * cardinality, missing, filter and filters, with nested sub-aggregations.
+ * cardinality, missing, filter, filters and composite (terms sources), with nested sub-aggregations.
  */
 export function computeAggregations(
   aggs: unknown,
@@ -93,6 +102,9 @@ export function computeAggregations(
         out[name] = withSub({ doc_count: subset.length }, subset);
         break;
       }
+      case 'composite':
+        out[name] = compositeAggregation(name, body, keys, withSub);
+        break;
       case 'filters': {
         const filters = b.filters;
         if (Array.isArray(filters)) {

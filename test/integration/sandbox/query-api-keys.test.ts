@@ -218,6 +218,127 @@ describe('query API keys', () => {
     });
   });
 
+  // Composite is allowed here with `terms` value sources only (ApiKeyAggregationsBuilder.doVerify,
+  // x-pack security support). Its buckets sort by their sources in order, `after` resumes strictly
+  // after a key and `after_key` is absent once no bucket is returned (InternalComposite). Keys
+  // without a value are skipped unless `missing_bucket: true`, whose null key sorts first in
+  // ascending order (MissingOrder.DEFAULT). Booleans key as true/false (DocValueFormat.BOOLEAN),
+  // dates as epoch millis (TermsValuesSourceBuilder: "raw format on date fields").
+  it('pages a composite aggregation of terms sources with after and after_key', async () => {
+    const sources = [
+      { user: { terms: { field: 'username' } } },
+      { env: { terms: { field: 'metadata.env' } } },
+    ];
+    const first = await tc.admin.security.queryApiKeys({
+      size: 0,
+      aggs: { pairs: { composite: { size: 1, sources } } },
+    } as never);
+    expect(first.aggregations).toEqual({
+      pairs: {
+        after_key: { user: 'elastic', env: 'prod' },
+        buckets: [{ key: { user: 'elastic', env: 'prod' }, doc_count: 2 }],
+      },
+    });
+    const second = await tc.admin.security.queryApiKeys({
+      size: 0,
+      aggs: { pairs: { composite: { size: 1, sources, after: { user: 'elastic', env: 'prod' } } } },
+    } as never);
+    expect(second.aggregations).toEqual({
+      pairs: {
+        after_key: { user: 'elastic', env: 'staging' },
+        buckets: [{ key: { user: 'elastic', env: 'staging' }, doc_count: 1 }],
+      },
+    });
+    const last = await tc.admin.security.queryApiKeys({
+      size: 0,
+      aggs: { pairs: { composite: { size: 1, sources, after: { user: 'elastic', env: 'staging' } } } },
+    } as never);
+    expect(last.aggregations).toEqual({ pairs: { buckets: [] } });
+  });
+
+  it('composite: missing_bucket, order desc, booleans, dates and sub-aggregations', async () => {
+    const r = await tc.admin.security.queryApiKeys({
+      size: 0,
+      aggs: {
+        envs: {
+          composite: {
+            sources: [
+              { user: { terms: { field: 'username', order: 'desc' } } },
+              { env: { terms: { field: 'metadata.env', missing_bucket: true } } },
+            ],
+          },
+        },
+        states: {
+          composite: { sources: [{ invalidated: { terms: { field: 'invalidated' } } }] },
+          aggs: { names: { cardinality: { field: 'name' } } },
+        },
+        newest: {
+          composite: { size: 1, sources: [{ created: { terms: { field: 'creation', order: 'desc' } } }] },
+        },
+      },
+    } as never);
+    const all = await tc.admin.security.queryApiKeys({ sort: [{ creation: 'desc' }], size: 1 } as never);
+    const newest = all.api_keys[0]!.creation;
+    expect(typeof newest).toBe('number');
+    expect(r.aggregations).toEqual({
+      envs: {
+        after_key: { user: 'elastic', env: 'staging' },
+        buckets: [
+          { key: { user: 'qowner', env: null }, doc_count: 1 },
+          { key: { user: 'elastic', env: null }, doc_count: 1 },
+          { key: { user: 'elastic', env: 'prod' }, doc_count: 2 },
+          { key: { user: 'elastic', env: 'staging' }, doc_count: 1 },
+        ],
+      },
+      states: {
+        after_key: { invalidated: true },
+        buckets: [
+          { key: { invalidated: false }, doc_count: 4, names: { value: 4 } },
+          { key: { invalidated: true }, doc_count: 1, names: { value: 1 } },
+        ],
+      },
+      // app-old and users-key were created without the clock moving between them: one bucket of 2.
+      newest: { after_key: { created: newest }, buckets: [{ key: { created: newest }, doc_count: 2 }] },
+    });
+  });
+
+  it('composite refuses value sources other than terms, and scripts, as Elasticsearch', async () => {
+    // Messages of ApiKeyAggregationsBuilder.doVerify (note: no space after "].").
+    await expectError(
+      () =>
+        tc.admin.security.queryApiKeys({
+          aggs: {
+            c: {
+              composite: {
+                sources: [{ d: { date_histogram: { field: 'creation', calendar_interval: 'day' } } }],
+              },
+            },
+          },
+        } as never),
+      400,
+      'illegal_argument_exception',
+      'Unsupported value source type for [d] of composite agg [c].Only [terms] value sources are allowed.',
+    );
+    await expectError(
+      () =>
+        tc.admin.security.queryApiKeys({
+          aggs: { c: { composite: { sources: [{ s: { terms: { script: { source: 'doc.name' } } } }] } } },
+        } as never),
+      400,
+      'illegal_argument_exception',
+      'Unsupported script value source for [s] of composite agg [c]',
+    );
+    await expectError(
+      () =>
+        tc.admin.security.queryApiKeys({
+          aggs: { c: { composite: { sources: [{ k: { terms: { field: 'api_key_hash' } } }] } } },
+        } as never),
+      400,
+      'illegal_argument_exception',
+      'Field [api_key_hash] is not allowed for querying or aggregation',
+    );
+  });
+
   it('includes limited_by on request', async () => {
     const r = await tc.admin.security.queryApiKeys({
       with_limited_by: true,
