@@ -1,13 +1,13 @@
 /**
  * `GET /_resolve/index/{name}`: the indices, aliases and data streams a name expression reaches,
- * among those the caller is authorized for (the server's step expanded the wildcards). The
- * sandbox holds no data streams here, so that list is empty.
+ * among those the caller is authorized for (the server's step expanded the wildcards, with the
+ * hidden-index rules that keep `.ds-` backing indices out of a plain wildcard).
  */
 import { authorizedIndices, type Handler, ok } from '../http/context.js';
 import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
-import type { IndexRecord } from '../state.js';
-import { existingNames } from './resolve.js';
+import type { DataStreamRecord, IndexRecord, SandboxState } from '../state.js';
+import { existingNames, parentDataStream } from './resolve.js';
 
 /** ResolveIndexAction: open/closed, then hidden, sorted by name. */
 function attributes(idx: IndexRecord): string[] {
@@ -20,11 +20,14 @@ const resolveIndex: Handler = (ctx) => {
   const existing = existingNames(ctx.state);
   const indices: IndexRecord[] = [];
   const aliases = new Set<string>();
+  const streams: DataStreamRecord[] = [];
   for (const n of new Set(authorizedIndices(ctx))) {
     // A concrete name that does not exist is left out, as ResolveIndexAction does.
     if (!existing.has(n)) continue;
     const idx = ctx.state.indices.get(n);
+    const stream = ctx.state.dataStreams.get(n);
     if (idx) indices.push(idx);
+    else if (stream) streams.push(stream);
     else aliases.add(n);
   }
   const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : 1);
@@ -33,6 +36,7 @@ const resolveIndex: Handler = (ctx) => {
       name: idx.name,
       ...(idx.aliases.size > 0 ? { aliases: [...idx.aliases.keys()].sort() } : {}),
       attributes: attributes(idx),
+      ...dataStreamOf(ctx.state, idx.name),
     })),
     aliases: [...aliases].sort().map((name) => ({
       name,
@@ -41,9 +45,21 @@ const resolveIndex: Handler = (ctx) => {
         .map((i) => i.name)
         .sort(),
     })),
-    data_streams: [],
+    // ResolvedDataStream: backing indices in the stream's (generation) order; the sandbox's
+    // streams all use Elasticsearch's default timestamp field.
+    data_streams: streams.sort(byName).map((ds) => ({
+      name: ds.name,
+      backing_indices: [...ds.indices],
+      timestamp_field: '@timestamp',
+    })),
   });
 };
+
+/** ResolvedIndex names the data stream a backing index belongs to. */
+function dataStreamOf(state: SandboxState, index: string) {
+  const stream = parentDataStream(state, index);
+  return stream ? { data_stream: stream.name } : {};
+}
 
 /** Registers the resolve-index route. */
 export function registerResolveIndexRoutes(r: Router<Handler>): void {

@@ -440,3 +440,95 @@ describe('rollover', () => {
     );
   });
 });
+
+describe('data streams in listings (_resolve/index, _cat/indices)', () => {
+  // 2099-04-01: the backing index of a stream created that day is .ds-<stream>-2099.04.01-000001.
+  const LIST_DAY = Date.UTC(2099, 3, 1, 12);
+  const LIST_BACKING = '.ds-logs-listed-2099.04.01-000001';
+  const SECRET_BACKING = '.ds-logs-unlisted-2099.04.01-000001';
+
+  beforeAll(async () => {
+    tc.clock.now = LIST_DAY;
+    await tc.admin.indices.createDataStream({ name: 'logs-listed' });
+    await tc.admin.indices.createDataStream({ name: 'logs-unlisted' });
+    await tc.admin.index({
+      index: 'logs-listed',
+      op_type: 'create',
+      document: { '@timestamp': '2099-04-01T11:00:00Z', message: 'one' },
+      refresh: true,
+    });
+  });
+
+  /** A user who may see (view_index_metadata, monitor) the logs-listed stream only. */
+  const lister = () =>
+    tc.userWithRole(`lister${Math.random().toString(36).slice(2, 8)}`, {
+      cluster: ['monitor'],
+      indices: [{ names: ['logs-listed'], privileges: ['view_index_metadata', 'monitor'] }],
+    });
+
+  it('_resolve/index lists data streams; their hidden backing indices only when hidden ones are expanded', async () => {
+    // ResolveIndexAction: a data stream is {name, backing_indices (generation order),
+    // timestamp_field}; a backing index is {name, attributes, data_stream}. Backing indices are
+    // hidden, so a wildcard reaches them only with expand_wildcards including hidden, or when
+    // the pattern itself starts with "." (IndexAbstractionResolver.isVisibleDueToImplicitHidden).
+    const stream = { name: 'logs-listed', backing_indices: [LIST_BACKING], timestamp_field: '@timestamp' };
+    const backing = { name: LIST_BACKING, attributes: ['hidden', 'open'], data_stream: 'logs-listed' };
+    expect(await tc.admin.indices.resolveIndex({ name: '*-listed*' })).toEqual({
+      indices: [],
+      aliases: [],
+      data_streams: [stream],
+    });
+    expect(await tc.admin.indices.resolveIndex({ name: '*-listed*', expand_wildcards: 'all' })).toEqual({
+      indices: [backing],
+      aliases: [],
+      data_streams: [stream],
+    });
+    expect(await tc.admin.indices.resolveIndex({ name: '.ds-logs-listed-*' })).toEqual({
+      indices: [backing],
+      aliases: [],
+      data_streams: [],
+    });
+    // A concrete stream name resolves to the stream alone.
+    expect(await tc.admin.indices.resolveIndex({ name: 'logs-listed' })).toEqual({
+      indices: [],
+      aliases: [],
+      data_streams: [stream],
+    });
+  });
+
+  it('_resolve/index lists only the streams and backing indices the caller is authorized for', async () => {
+    const client = await lister();
+    expect(await client.indices.resolveIndex({ name: 'logs-*listed', expand_wildcards: 'all' })).toEqual({
+      indices: [],
+      aliases: [],
+      data_streams: [{ name: 'logs-listed', backing_indices: [LIST_BACKING], timestamp_field: '@timestamp' }],
+    });
+    // A role on the stream's name reaches its backing indices (the parent data stream authorizes them).
+    expect(await client.indices.resolveIndex({ name: '*', expand_wildcards: 'all' })).toEqual({
+      indices: [{ name: LIST_BACKING, attributes: ['hidden', 'open'], data_stream: 'logs-listed' }],
+      aliases: [],
+      data_streams: [{ name: 'logs-listed', backing_indices: [LIST_BACKING], timestamp_field: '@timestamp' }],
+    });
+  });
+
+  it('_cat/indices shows the backing indices of the authorized streams a name or wildcard reaches', async () => {
+    // RestIndicesAction resolves names through a get-settings request, which includes data
+    // streams: a visible (not hidden) stream matched by a wildcard expands to its backing indices,
+    // so they are listed by default although hidden; a .ds- pattern reaches them directly.
+    const client = await lister();
+    const h = 'index,status,docs.count';
+    expect(await client.cat.indices({ format: 'json', h })).toEqual([
+      { index: LIST_BACKING, status: 'open', 'docs.count': '1' },
+    ]);
+    expect(await client.cat.indices({ index: 'logs-listed', format: 'json', h })).toEqual([
+      { index: LIST_BACKING, status: 'open', 'docs.count': '1' },
+    ]);
+    expect(await tc.admin.cat.indices({ index: '*listed*', format: 'json', h, s: 'index' })).toEqual([
+      { index: LIST_BACKING, status: 'open', 'docs.count': '1' },
+      { index: SECRET_BACKING, status: 'open', 'docs.count': '0' },
+    ]);
+    expect(await tc.admin.cat.indices({ index: '.ds-logs-un*', format: 'json', h })).toEqual([
+      { index: SECRET_BACKING, status: 'open', 'docs.count': '0' },
+    ]);
+  });
+});
