@@ -16,13 +16,13 @@ import { type FaultInjector, faultBody } from './faults.js';
 import { withCompatV7Types } from './http/compat-v7-types.js';
 import { boolParam, type Handler, type HandlerResult, type RequestContext } from './http/context.js';
 import { DESTRUCTIVE_APIS, failDestructive } from './http/destructive-operations.js';
+import { humanTwins, type Twin } from './http/human-readable.js';
 import { requestCompatibility } from './http/media-type.js';
 import { isNotEmulated } from './http/not-emulated.js';
 import { checkParams } from './http/params.js';
 import {
   applyResponseParams,
   type ResponseParams,
-  refuseHuman,
   responseContentType,
   responseParams,
   sourceParamBody,
@@ -216,9 +216,13 @@ async function answer(deps: ServerDeps, router: Router<Handler>, inc: Incoming):
     };
     ctx.auth = await deps.authenticate(ctx);
     checkParams(ctx, lookup.match.handler);
-    refuseHuman(params);
     validateRequest(ctx, lookup.match.handler);
     authorize(ctx, lookup.match.endpoint, lookup.match.handler);
+    // After authorization, like the 400 of an API the sandbox does not emulate (which keeps its own message).
+    const twins: readonly Twin[] =
+      params?.human && !isNotEmulated(lookup.match.handler)
+        ? humanTwins(apiRouteOf(lookup.match.endpoint)?.api.name)
+        : [];
     const result: HandlerResult = await lookup.match.handler(ctx);
     const body =
       compatibility.restApiMajor === 7 && result.body !== undefined
@@ -228,7 +232,7 @@ async function answer(deps: ServerDeps, router: Router<Handler>, inc: Incoming):
       result.rawJson ?? (body === undefined ? undefined : renderLongSentinels(JSON.stringify(body)));
     if (!params || json === undefined)
       return { status: result.status, json, compat, headers: result.headers };
-    return withParams(params, { status: result.status, json, compat, headers: result.headers }, false);
+    return withParams(params, { status: result.status, json, compat, headers: result.headers }, false, twins);
   } catch (e) {
     const r = renderError(e);
     const a = { status: r.status, json: r.json, compat, headers: r.headers };
@@ -237,14 +241,19 @@ async function answer(deps: ServerDeps, router: Router<Handler>, inc: Incoming):
 }
 
 /** The answer rewritten as its response parameters ask (filtering, pretty, YAML, error traces). */
-function withParams(params: ResponseParams, a: Answer, isError: boolean): Answer {
+function withParams(
+  params: ResponseParams,
+  a: Answer,
+  isError: boolean,
+  twins: readonly Twin[] = [],
+): Answer {
   if (a.json === undefined) return a;
   // A handler that renders its own format (text, as _cat does) keeps it: only JSON is rewritten.
   const own = a.headers?.['content-type'];
   if (own !== undefined && !/json/i.test(String(own))) return a;
   let json: string;
   try {
-    json = applyResponseParams(a.json, params, isError);
+    json = applyResponseParams(a.json, params, isError, twins);
   } catch (e) {
     // A YAML form the sandbox does not emulate: refused in JSON, like any error.
     const r = renderError(e);

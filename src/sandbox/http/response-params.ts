@@ -7,6 +7,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { EsError, illegalArgument } from '../errors.js';
 import { applyFilterPath, type FilterPaths, parseFilterPath } from './filter-path.js';
+import { addHumanTwins, type Twin } from './human-readable.js';
 import { parseTree, type Tree, toJson, toPrettyJson } from './response-tree.js';
 import { toYaml } from './yaml.js';
 
@@ -84,18 +85,6 @@ export function responseParams(
   return noop ? undefined : params;
 }
 
-/**
- * `human=true` asks for human-readable twins of time and size fields; the sandbox renders none,
- * so it refuses the flag rather than answer without them.
- */
-export function refuseHuman(params: ResponseParams | undefined): void {
-  if (params?.human) {
-    throw illegalArgument(
-      'the eskeys sandbox does not emulate [human=true] (human-readable response fields)',
-    );
-  }
-}
-
 /** The content type of an answer written with these parameters (undefined: the server's JSON default). */
 export function responseContentType(params: ResponseParams | undefined, compat: number | undefined) {
   if (!params?.yaml) return undefined;
@@ -106,13 +95,23 @@ export function responseContentType(params: ResponseParams | undefined, compat: 
 
 /**
  * Rewrites a rendered answer. Error answers are never filtered (Elasticsearch builds them with
- * filtering off); with `error_trace` each exception object gains its `stack_trace`.
+ * filtering off); with `error_trace` each exception object gains its `stack_trace`. `twins` are
+ * the human-readable fields `human=true` adds (written while the answer is generated in
+ * Elasticsearch, so filter_path can select them).
  */
-export function applyResponseParams(json: string, params: ResponseParams, isError: boolean): string {
+export function applyResponseParams(
+  json: string,
+  params: ResponseParams,
+  isError: boolean,
+  twins: readonly Twin[] = [],
+): string {
   let tree: Tree = parseTree(json);
   if (isError) {
     if (params.errorTrace) addStackTraces(tree);
-  } else if (params.filter) tree = applyFilterPath(tree, params.filter);
+  } else {
+    if (twins.length > 0) tree = addHumanTwins(tree, twins);
+    if (params.filter) tree = applyFilterPath(tree, params.filter);
+  }
   if (params.yaml) return toYaml(tree);
   return params.pretty ? toPrettyJson(tree) : toJson(tree);
 }

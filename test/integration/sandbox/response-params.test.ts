@@ -217,15 +217,133 @@ describe('error_trace, human', () => {
     expect(plain.body.error.stack_trace).toBeUndefined();
   });
 
-  it('human=true is refused loudly (the sandbox renders no human-readable fields); human=false is accepted', async () => {
-    await expectError(
-      () => tc.admin.search({ index: 'resp', human: true }),
-      400,
-      'illegal_argument_exception',
-      'the eskeys sandbox does not emulate [human=true] (human-readable response fields)',
-    );
+  it('human=true adds nothing where Elasticsearch has no readable twin (search); human=false is accepted', async () => {
+    // SearchResponse writes `took` as a plain number: no readable twin.
+    const human = await raw('/resp/_search', { human: 'true' });
+    const plain = await raw('/resp/_search', {});
+    expect(human.status).toBe(200);
+    expect({ ...human.body, took: 0 }).toEqual({ ...plain.body, took: 0 });
     const ok = await tc.admin.search({ index: 'resp', human: false, filter_path: 'hits.total.value' });
     expect(ok).toEqual({ hits: { total: { value: 1 } } });
+  });
+});
+
+describe('human=true: readable twins, written before their raw field', () => {
+  it('cluster health: task_max_waiting_in_queue (TimeValue) and active_shards_percent (%1.1f%%)', async () => {
+    // ClusterHealthResponse.toXContent: humanReadableField(task_max_waiting_in_queue_millis,
+    // task_max_waiting_in_queue, TimeValue) then percentageField(active_shards_percent_as_number,
+    // active_shards_percent); XContentBuilder writes the readable field first. TimeValue of 0
+    // prints "0s". One node: `resp` has 1 primary and 1 unassigned replica, so 50%.
+    const r = await raw('/_cluster/health/resp', { human: 'true' });
+    expect(r.status).toBe(200);
+    const keys = Object.keys(r.body);
+    expect(keys.slice(keys.indexOf('number_of_in_flight_fetch'))).toEqual([
+      'number_of_in_flight_fetch',
+      'task_max_waiting_in_queue',
+      'task_max_waiting_in_queue_millis',
+      'active_shards_percent',
+      'active_shards_percent_as_number',
+    ]);
+    expect(r.body.task_max_waiting_in_queue).toBe('0s');
+    expect(r.body.active_shards_percent).toBe('50.0%');
+    expect(r.body.active_shards_percent_as_number).toBe(50);
+    // filter_path sees the twins: Elasticsearch filters while it writes them.
+    const filtered = await raw('/_cluster/health/resp', {
+      human: 'true',
+      filter_path: 'active_shards_percent',
+    });
+    expect(filtered.body).toEqual({ active_shards_percent: '50.0%' });
+    const without = await raw('/_cluster/health/resp', {});
+    expect(without.body.active_shards_percent).toBeUndefined();
+  });
+
+  it('_xpack license: expiry_date (timeField, strict_date_optional_time_nanos) before expiry_date_in_millis', async () => {
+    // XPackInfoResponse.LicenseInfo: timeField("expiry_date_in_millis", "expiry_date", ...). The
+    // sandbox's trial license is issued when first asked for and lasts 30 days.
+    tc.clock.now = Date.UTC(2026, 0, 2, 3, 4, 5);
+    const r = await raw('/_xpack', { categories: 'license', human: 'true' });
+    expect(r.status).toBe(200);
+    expect(Object.keys(r.body.license)).toEqual([
+      'uid',
+      'type',
+      'mode',
+      'status',
+      'expiry_date',
+      'expiry_date_in_millis',
+    ]);
+    expect(r.body.license.expiry_date).toBe('2026-02-01T03:04:05.000Z');
+    expect(r.body.license.expiry_date_in_millis).toBe(1769915045000);
+  });
+
+  it('update and delete by query: throttled and throttled_until (BulkByScrollTask.Status)', async () => {
+    // BulkByScrollTask.Status.innerXContent: humanReadableField(throttled_millis, throttled, ...)
+    // and humanReadableField(throttled_until_millis, throttled_until, ...), TimeValues.
+    await tc.admin.index({ index: 'resp-human', id: '1', refresh: true, document: { n: 1 } });
+    for (const [path, method] of [
+      ['/resp-human/_update_by_query', 'POST'],
+      ['/resp-human/_delete_by_query', 'POST'],
+    ] as const) {
+      const r = await raw(
+        path,
+        { human: 'true', refresh: 'true' },
+        { method, body: { query: { match_all: {} } } },
+      );
+      expect(r.status).toBe(200);
+      const keys = Object.keys(r.body);
+      expect(keys.slice(keys.indexOf('retries') + 1, keys.indexOf('failures'))).toEqual([
+        'throttled',
+        'throttled_millis',
+        'requests_per_second',
+        'throttled_until',
+        'throttled_until_millis',
+      ]);
+      expect([r.body.throttled, r.body.throttled_until]).toEqual(['0s', '0s']);
+    }
+  });
+
+  it('data stream stats: store sizes as ByteSizeValue ("0b")', async () => {
+    // DataStreamsStatsAction: humanReadableField(total_store_size_bytes, total_store_size, ByteSizeValue)
+    // and per stream (store_size_bytes, store_size); ByteSizeValue of 0 prints "0b".
+    await tc.admin.indices.putIndexTemplate({
+      name: 'human-ds',
+      index_patterns: ['human-ds*'],
+      data_stream: {},
+    });
+    await tc.admin.indices.createDataStream({ name: 'human-ds' });
+    const r = await raw('/_data_stream/human-ds/_stats', { human: 'true' });
+    expect(r.status).toBe(200);
+    expect(Object.keys(r.body)).toEqual([
+      '_shards',
+      'data_stream_count',
+      'backing_indices',
+      'total_store_size',
+      'total_store_size_bytes',
+      'data_streams',
+    ]);
+    expect(r.body.total_store_size).toBe('0b');
+    expect(Object.keys(r.body.data_streams[0])).toEqual([
+      'data_stream',
+      'backing_indices',
+      'store_size',
+      'store_size_bytes',
+      'maximum_timestamp',
+    ]);
+    expect(r.body.data_streams[0].store_size).toBe('0b');
+  });
+
+  it('an answer whose twins the sandbox cannot render exactly refuses the flag, naming the API', async () => {
+    // IndexMetadata.addHumanReadableSettings adds index.creation_date_string and
+    // index.version.created_string (a release version the sandbox's index version has none of).
+    await expectError(
+      () => tc.admin.indices.getSettings({ index: 'resp', human: true }),
+      400,
+      'illegal_argument_exception',
+      'the eskeys sandbox does not emulate [human=true] on [indices.get_settings] (human-readable response fields: index.creation_date_string, index.version.created_string)',
+    );
+    // An API the sandbox does not emulate keeps its own refusal.
+    const tasks = await raw('/_tasks', { human: 'true' });
+    expect(tasks.status).toBe(400);
+    expect(tasks.body.error.reason).toBe('the eskeys sandbox does not emulate [tasks.list]');
   });
 });
 
