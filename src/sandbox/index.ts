@@ -27,6 +27,7 @@ import { registerIndexRoutes } from './data/indices.js';
 import { registerLicenseRoutes } from './data/license.js';
 import { registerMultiGetRoutes } from './data/multi-get.js';
 import { registerMultiSearchRoutes } from './data/multi-search.js';
+import { registerNodesStatsRoutes } from './data/nodes-stats.js';
 import { registerOpenCloseRoutes } from './data/open-close.js';
 import { registerPipelineRoutes } from './data/pipelines.js';
 import { registerResolveIndexRoutes } from './data/resolve-index.js';
@@ -106,6 +107,7 @@ export function buildRouter(): Router<Handler> {
   registerLicenseRoutes(r);
   registerResolveIndexRoutes(r);
   registerFieldCapsRoutes(r);
+  registerNodesStatsRoutes(r);
   registerNotEmulated(r);
   return r;
 }

@@ -12,7 +12,7 @@ import { RawNumber, type Tree } from './response-tree.js';
 /** How a raw value reads for people. */
 type Render = (raw: number) => string;
 
-/** One twin: in each object reached by `at` (`*` = every array element), `human` goes before `raw`. */
+/** One twin: in each object reached by `at` (`*` = every element or member), `human` goes before `raw`. */
 export interface Twin {
   readonly at: readonly string[];
   readonly raw: string;
@@ -76,6 +76,13 @@ const time = (at: string[], raw: string, human: string): Twin => ({
   human,
   render: timeValueString,
 });
+const bytes = (at: string[], raw: string, human: string): Twin => ({
+  at,
+  raw,
+  human,
+  render: byteSizeString,
+});
+const node = (...path: string[]) => ['nodes', '*', ...path];
 
 /** Every `BulkByScrollTask.Status`: `throttled` and `throttled_until` (TimeValue). */
 const BY_SCROLL: readonly Twin[] = [
@@ -92,12 +99,24 @@ const TWINS: Record<string, readonly Twin[]> = {
   ],
   // XPackInfoResponse.LicenseInfo: timeField.
   'xpack.info': [{ at: ['license'], raw: 'expiry_date_in_millis', human: 'expiry_date', render: dateString }],
+  // ProcessStats, JvmStats and FsInfo (humanReadableField), for the sections the sandbox builds.
+  'nodes.stats': [
+    time(node('process', 'cpu'), 'total_in_millis', 'total'),
+    bytes(node('process', 'mem'), 'total_virtual_in_bytes', 'total_virtual'),
+    time(node('jvm'), 'uptime_in_millis', 'uptime'),
+    bytes(node('jvm', 'mem'), 'heap_used_in_bytes', 'heap_used'),
+    bytes(node('jvm', 'mem'), 'heap_committed_in_bytes', 'heap_committed'),
+    bytes(node('jvm', 'mem'), 'heap_max_in_bytes', 'heap_max'),
+    bytes(node('fs', 'total'), 'total_in_bytes', 'total'),
+    bytes(node('fs', 'total'), 'free_in_bytes', 'free'),
+    bytes(node('fs', 'total'), 'available_in_bytes', 'available'),
+  ],
   update_by_query: BY_SCROLL,
   delete_by_query: BY_SCROLL,
   // DataStreamsStatsAction.Response and DataStreamStats: humanReadableField of ByteSizeValue.
   'indices.data_streams_stats': [
-    { at: [], raw: 'total_store_size_bytes', human: 'total_store_size', render: byteSizeString },
-    { at: ['data_streams', '*'], raw: 'store_size_bytes', human: 'store_size', render: byteSizeString },
+    bytes([], 'total_store_size_bytes', 'total_store_size'),
+    bytes(['data_streams', '*'], 'store_size_bytes', 'store_size'),
   ],
 };
 
@@ -228,7 +247,11 @@ export function addHumanTwins(tree: Tree, twins: readonly Twin[]): Tree {
 function visit(node: Tree, path: readonly string[], twin: Twin): Tree {
   if (path.length === 0) return node instanceof Map ? withTwin(node, twin) : node;
   const [head, ...rest] = path;
-  if (head === '*') return Array.isArray(node) ? node.map((n) => visit(n, rest, twin)) : node;
+  if (head === '*') {
+    if (Array.isArray(node)) return node.map((n) => visit(n, rest, twin));
+    if (node instanceof Map) return new Map([...node].map(([k, v]) => [k, visit(v, rest, twin)]));
+    return node;
+  }
   if (!(node instanceof Map) || !node.has(head!)) return node;
   const copy = new Map(node);
   copy.set(head!, visit(node.get(head!)!, rest, twin));

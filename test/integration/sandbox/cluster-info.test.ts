@@ -5,7 +5,7 @@
  */
 import type { Client } from '@elastic/elasticsearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError, startTestCluster, type TestCluster } from './helpers.js';
+import { expectError, type Json, startTestCluster, type TestCluster } from './helpers.js';
 
 let tc: TestCluster;
 // 2026-01-02T03:04:05.000Z: epoch seconds 1767323045
@@ -362,5 +362,127 @@ describe('_field_caps', () => {
       'illegal_argument_exception',
       'the eskeys sandbox does not emulate [field_caps] metadata fields, asked by field pattern [*]',
     );
+  });
+});
+
+describe('_nodes/stats', () => {
+  // NodesStatsResponse: `_nodes` (total, successful, failed), `cluster_name`, then `nodes` keyed by
+  // node id; NodeStats writes timestamp, name, transport_address, host, ip, roles, then each
+  // requested section in the order indices, os, process, jvm, thread_pool, fs, ...
+  // (RestNodesStatsAction, NodeStats.toXContent).
+  it('answers the sections with a real counterpart: documents held, the process, its heap, its file system', async () => {
+    const client = await tc.userWithRole('nodes-monitor', { cluster: ['monitor'] });
+    const r: Json = await client.nodes.stats();
+    expect(r._nodes).toEqual({ total: 1, successful: 1, failed: 0 });
+    expect(r.cluster_name).toBe('eskeys-sandbox');
+    const ids = Object.keys(r.nodes);
+    expect(ids).toHaveLength(1);
+    const node = r.nodes[ids[0]!];
+    expect(Object.keys(node)).toEqual([
+      'timestamp',
+      'name',
+      'transport_address',
+      'host',
+      'ip',
+      'roles',
+      'indices',
+      'process',
+      'jvm',
+      'fs',
+    ]);
+    expect(node.name).toBe('sandbox-node');
+    // Documents: app-1 holds 2 and app-2 holds 1 (beforeAll); other tests of this file add more,
+    // so the count is checked against a fresh one in the next test.
+    expect(node.indices.docs.deleted).toBe(0);
+    expect(Object.keys(node.process)).toEqual([
+      'timestamp',
+      'open_file_descriptors',
+      'max_file_descriptors',
+      'cpu',
+      'mem',
+    ]);
+    expect(node.process.open_file_descriptors).toBeGreaterThan(0);
+    expect(node.process.max_file_descriptors).toBeGreaterThanOrEqual(node.process.open_file_descriptors);
+    expect(Object.keys(node.jvm.mem)).toEqual([
+      'heap_used_in_bytes',
+      'heap_used_percent',
+      'heap_committed_in_bytes',
+      'heap_max_in_bytes',
+    ]);
+    expect(node.jvm.mem.heap_used_in_bytes).toBeGreaterThan(0);
+    expect(node.jvm.mem.heap_used_in_bytes).toBeLessThanOrEqual(node.jvm.mem.heap_max_in_bytes);
+    expect(node.jvm.uptime_in_millis).toBeGreaterThan(0);
+    expect(node.fs.total.total_in_bytes).toBeGreaterThanOrEqual(node.fs.total.free_in_bytes);
+    expect(node.fs.total.free_in_bytes).toBeGreaterThanOrEqual(node.fs.total.available_in_bytes);
+  });
+
+  it('counts the refreshed documents of open indices; a metric selects its sections', async () => {
+    const before: Json = await tc.admin.nodes.stats({ metric: 'indices', index_metric: 'docs' });
+    const node = Object.values(before.nodes)[0] as Json;
+    expect(Object.keys(node).slice(6)).toEqual(['indices']);
+    expect(Object.keys(node.indices)).toEqual(['docs']);
+    await tc.admin.bulk({
+      refresh: true,
+      operations: [{ index: { _index: 'stats-1' } }, { n: 1 }, { index: { _index: 'stats-1' } }, { n: 2 }],
+    });
+    const after: Json = await tc.admin.nodes.stats({ metric: 'indices', index_metric: 'docs' });
+    expect((Object.values(after.nodes)[0] as Json).indices.docs.count).toBe(node.indices.docs.count + 2);
+    const byId: Json = await tc.admin.nodes.stats({ node_id: '_local', metric: 'jvm,process' });
+    expect(Object.keys(Object.values(byId.nodes)[0] as Json).slice(6)).toEqual(['process', 'jvm']);
+    // A node id that names no node: no nodes, and no failure (DiscoveryNodes.resolveNodes).
+    expect(await tc.admin.nodes.stats({ node_id: 'no-such-node' })).toEqual({
+      _nodes: { total: 0, successful: 0, failed: 0 },
+      cluster_name: 'eskeys-sandbox',
+      nodes: {},
+    });
+  });
+
+  it('refuses metrics it does not build, and unknown metrics as Elasticsearch does', async () => {
+    await expectError(
+      () => tc.admin.nodes.stats({ metric: 'thread_pool' }),
+      400,
+      'illegal_argument_exception',
+      'the eskeys sandbox does not emulate [nodes.stats] metric [thread_pool]',
+    );
+    await expectError(
+      () => tc.admin.nodes.stats({ metric: 'indices', index_metric: 'store,search' }),
+      400,
+      'illegal_argument_exception',
+      'the eskeys sandbox does not emulate [nodes.stats] index metric [search,store]',
+    );
+    // BaseRestHandler.unrecognized with SuggestingErrorOnUnknown's hint (RestNodesStatsAction).
+    await expectError(
+      () => tc.admin.nodes.stats({ metric: 'jvmm' }),
+      400,
+      'illegal_argument_exception',
+      'request [/_nodes/stats/jvmm] contains unrecognized metric: [jvmm] -> did you mean [jvm]?',
+    );
+    await expectError(
+      () => tc.admin.nodes.stats({ metric: '_all,jvm' }),
+      400,
+      'illegal_argument_exception',
+      'request [/_nodes/stats/_all,jvm] contains _all and individual metrics [_all,jvm]',
+    );
+    // Authorization is the server's: cluster:monitor/nodes/stats needs monitor (or manage).
+    const none = await tc.userWithRole('nodes-none', { cluster: [] });
+    await expectError(() => none.nodes.stats(), 403, 'security_exception', /cluster:monitor\/nodes\/stats/);
+  });
+
+  it('human=true adds the readable twins of the built fields', async () => {
+    const r: Json = await tc.admin.nodes.stats({ metric: 'jvm', human: true });
+    const jvm = (Object.values(r.nodes)[0] as Json).jvm;
+    // JvmStats.toXContent: humanReadableField(uptime_in_millis, uptime, TimeValue) and
+    // (heap_*_in_bytes, heap_*, ByteSizeValue), readable first.
+    expect(Object.keys(jvm)).toEqual(['timestamp', 'uptime', 'uptime_in_millis', 'mem']);
+    expect(Object.keys(jvm.mem)).toEqual([
+      'heap_used',
+      'heap_used_in_bytes',
+      'heap_used_percent',
+      'heap_committed',
+      'heap_committed_in_bytes',
+      'heap_max',
+      'heap_max_in_bytes',
+    ]);
+    expect(jvm.mem.heap_max).toMatch(/^\d+(\.\d)?(b|kb|mb|gb)$/);
   });
 });
