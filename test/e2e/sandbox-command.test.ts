@@ -101,6 +101,49 @@ describe('eskeys sandbox', () => {
     expect(await stopped).toBe(130);
   });
 
+  it('answers human=true, node stats, data streams in _resolve/index and API key composites (issue 14 items 2, 4, 6, 7)', async () => {
+    const { child, ready, stopped } = startSandboxProcess([]);
+    const { url, password } = await ready;
+    const client = new Client({ node: url, auth: { username: 'elastic', password } });
+    // ClusterHealthResponse with human=true: the readable twin first (TimeValue 0 reads "0s").
+    const health = await client.transport.request(
+      { method: 'GET', path: '/_cluster/health', querystring: { human: 'true', filter_path: 'task_max*' } },
+      { meta: true },
+    );
+    expect(health.body).toEqual({ task_max_waiting_in_queue: '0s', task_max_waiting_in_queue_millis: 0 });
+    // One node, the documents it holds.
+    await client.index({ index: 'e2e-stats', document: { n: 1 }, refresh: true });
+    const stats = await client.nodes.stats({ metric: 'indices', index_metric: 'docs' });
+    expect(stats._nodes).toEqual({ total: 1, successful: 1, failed: 0 });
+    expect(Object.values(stats.nodes)[0]?.indices?.docs).toEqual({ count: 1, deleted: 0 });
+    // ResolveIndexAction lists a data stream with its backing indices and timestamp field.
+    await client.indices.putIndexTemplate({
+      name: 'e2e-logs',
+      index_patterns: ['e2e-logs*'],
+      data_stream: {},
+    });
+    await client.indices.createDataStream({ name: 'e2e-logs' });
+    const resolved = await client.indices.resolveIndex({ name: 'e2e-logs' });
+    expect(resolved.data_streams).toHaveLength(1);
+    expect(resolved.data_streams[0]).toMatchObject({ name: 'e2e-logs', timestamp_field: '@timestamp' });
+    expect(resolved.data_streams[0]?.backing_indices[0]).toMatch(
+      /^\.ds-e2e-logs-\d{4}\.\d{2}\.\d{2}-000001$/,
+    );
+    // Composite with terms sources in the API key query API (ApiKeyAggregationsBuilder).
+    await client.security.createApiKey({ name: 'e2e-a', metadata: { env: 'prod' } });
+    await client.security.createApiKey({ name: 'e2e-b', metadata: { env: 'prod' } });
+    const keys = await client.security.queryApiKeys({
+      size: 0,
+      aggs: { envs: { composite: { sources: [{ env: { terms: { field: 'metadata.env' } } }] } } },
+    } as never);
+    expect(keys.aggregations).toEqual({
+      envs: { after_key: { env: 'prod' }, buckets: [{ key: { env: 'prod' }, doc_count: 2 }] },
+    });
+    await client.close();
+    child.kill('SIGINT');
+    expect(await stopped).toBe(130);
+  });
+
   it('serves HTTPS that verifies against the printed CA fingerprint', async () => {
     const { child, ready, stopped } = startSandboxProcess(['--tls', '--es-version', '9']);
     const { url, password, fingerprint } = await ready;
