@@ -65,6 +65,11 @@ export const NEWER_ROWS: readonly ApiActionRow[] = [
     'indices:admin/data_stream/reindex_cancel',
     'RestCancelReindexDataStreamAction',
   ],
+  // x-pack/plugin/migrate (batch 4): CreateIndexFromSourceAction.Request.indices() is the source
+  // index only (NAME_PARAM_BY_API: {source}); ReindexDataStreamRequest.indices() is the body's
+  // source.index (resolve-request.ts reads it)
+  ['indices.create_from', 'indices:admin/index/create_from_source', 'RestCreateIndexFromSourceAction'],
+  ['indices.migrate_reindex', 'indices:admin/data_stream/reindex', 'RestMigrationReindexAction'],
   // server: rest.action.admin.indices
   ['indices.remove_block', 'indices:admin/block/remove', 'RestRemoveIndexBlockAction'],
   ['indices.resolve_cluster', 'indices:admin/resolve/cluster', 'RestResolveClusterAction'],
@@ -89,6 +94,14 @@ export const NEWER_ROWS: readonly ApiActionRow[] = [
     'ingest.delete_ip_location_database',
     'cluster:admin/ingest/geoip/database/delete',
     'RestDeleteDatabaseConfigurationAction',
+  ],
+  // x-pack/plugin/profiling (batch 4): a GetStackTracesRequest whose indices come from the body,
+  // as for flamegraph and stacktraces
+  [
+    'profiling.topn_functions',
+    'indices:data/read/profiling/topn/functions',
+    'RestGetTopNFunctionsAction',
+    'special',
   ],
   // x-pack/plugin/inference
   ['inference.update', 'cluster:admin/xpack/inference/update', 'RestUpdateInferenceModelAction'],

@@ -57,6 +57,7 @@ export const UNPRIVILEGED_INDEX_ACTIONS: ReadonlySet<string> = new Set([
 export const AUTHORIZATION_NOT_ESTABLISHED: ReadonlyMap<string, string> = new Map([
   ['profiling.flamegraph', 'index names come from the body (profiling-events-all by default)'],
   ['profiling.stacktraces', 'index names come from the body (profiling-events-all by default)'],
+  ['profiling.topn_functions', 'index names come from the body (profiling-events-all by default)'],
   ['simulate.ingest', "a SimulateBulkRequest; RBACEngine's name-only list (as read) lacks its action"],
   ['security.update_user_profile_data', 'granted per application namespace of the data keys (profile.write)'],
   [
@@ -223,6 +224,8 @@ export const NAME_PARAM_BY_API: ReadonlyMap<string, string> = new Map([
   ['indices.resolve_cluster', 'name'],
   // the rollover target: an alias or a data stream
   ['indices.rollover', 'alias'],
+  // CreateIndexFromSourceAction.Request.indices() is the source index only, not {dest}
+  ['indices.create_from', 'source'],
 ]);
 
 /** APIs whose REST handler reads `index` from the query when the route has no `{index}`. */

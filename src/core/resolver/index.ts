@@ -28,3 +28,4 @@ export {
 } from './resolve-request.js';
 export type { RestApiSpec, RestUrl } from './rest-api-spec.js';
 export { REST_APIS, REST_SPEC_COMMIT } from './rest-routes.generated.js';
+export { APIS_WITHOUT_STATEFUL_HANDLER } from './stateful-surface.js';

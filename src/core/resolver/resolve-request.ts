@@ -212,6 +212,17 @@ function reindexNamesOf(body: string): { source: string[]; dest: string[] } {
   return { source: part('source'), dest: part('dest') };
 }
 
+/**
+ * The data stream a migration reindex body names: ReindexDataStreamRequest.indices() is its
+ * `source.index`, one string (the parser declares it a string, so anything else names nothing).
+ */
+function migrateReindexSourceOf(body: string): string[] | undefined {
+  const parsed = parseLine(body);
+  const source = isObject(parsed) ? parsed.source : undefined;
+  const index = isObject(source) ? source.index : undefined;
+  return typeof index === 'string' ? [index] : undefined;
+}
+
 /** The alias names of a create-index body. */
 function createAliasesOf(body: string): string[] {
   const parsed = parseLine(body);
@@ -227,6 +238,7 @@ const BODY_NAMED_APIS = new Set([
   'indices.update_aliases',
   'indices.create',
   'reindex',
+  'indices.migrate_reindex',
 ]);
 
 /** Whether resolving `api` reads the request body. */
@@ -292,8 +304,14 @@ export function resolveRoute(
   const { verified, evidence } = factsOf(api, request.major ?? NEWEST_MAJOR);
   const resolveName = (n: string) => (request.now === undefined ? n : resolveDateMathName(n, request.now));
   const indexParam = indexExpressionOf(api.name, params, request.query);
+  const bodyNames =
+    api.name === 'indices.migrate_reindex' && request.body !== undefined
+      ? migrateReindexSourceOf(request.body)
+      : undefined;
   const indices =
-    verified?.indices ?? (indexParam === undefined ? undefined : splitNames(indexParam).map(resolveName));
+    verified?.indices ??
+    bodyNames?.map(resolveName) ??
+    (indexParam === undefined ? undefined : splitNames(indexParam).map(resolveName));
   const itemParser = ITEM_PARSERS[api.name];
   const items =
     itemParser && request.body !== undefined
