@@ -7,7 +7,7 @@
  * batch 4 of issue 12 took that API off the stateful surface.
  */
 import { describe, expect, it } from 'vitest';
-import { Role } from '../../../src/core/privileges/index.js';
+import { Role, type RoleDescriptor } from '../../../src/core/privileges/index.js';
 
 describe('Role.mayGrantIndexActionOf (step 1 for a documented index privilege)', () => {
   it.each([
@@ -19,7 +19,7 @@ describe('Role.mayGrantIndexActionOf (step 1 for a documented index privilege)',
     ['monitor on logs-*', { indices: [{ names: ['logs-*'], privileges: ['monitor'] }] }, true],
     // `delete` is indices:data/write/delete*: disjoint from indices:admin/* and indices:monitor/*
     ['delete on logs-*', { indices: [{ names: ['logs-*'], privileges: ['delete'] }] }, false],
-  ] as const)('%s → %s', (_name, descriptor, expected) => {
+  ] satisfies [string, RoleDescriptor, boolean][])('%s → %s', (_name, descriptor, expected) => {
     const role = Role.fromDescriptors([descriptor]);
     expect(role.mayGrantIndexActionOf('manage')).toBe(expected);
   });
