@@ -270,6 +270,18 @@ describe('eskeys sandbox routes and authorizes the APIs of batch 4 of issue 12 a
         { error: `no handler found for uri [${path}] and method [${method}]`, status: 400 },
       ]);
     }
+    // `/_project_routing` alone matches `/{index}` (DELETE, GET, HEAD, PUT), so POST is 405
+    // (RestController.handleNoHandlerFound: another method of a matching route).
+    const post = await fetch(`${url}/_project_routing`, { method: 'POST' });
+    expect([post.status, post.headers.get('allow'), await post.json()]).toEqual([
+      405,
+      'DELETE,GET,HEAD,PUT',
+      {
+        error:
+          'Incorrect HTTP method for uri [/_project_routing] and method [POST], allowed: [DELETE, GET, HEAD, PUT]',
+        status: 405,
+      },
+    ]);
     // `/_project_routing` alone is `/{index}`: PUT is the create-index API for an index named
     // `_project_routing`, authorized as indices:admin/create before its name is validated.
     const monitorKey = await admin.security.createApiKey({
