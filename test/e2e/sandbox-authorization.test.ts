@@ -246,7 +246,7 @@ describe('eskeys sandbox names the transport action of ML and platform APIs (iss
 });
 
 describe('eskeys sandbox routes and authorizes the APIs of batch 4 of issue 12 as a stateful release does', () => {
-  it('project.* paths reach no handler; create_from, migrate_reindex and monitor_stats are authorized by their action', async () => {
+  it('project.* paths reach no handler; create_from, migrate_reindex, ML explain and monitor_stats are authorized by their actions', async () => {
     const { child, ready, stopped } = startSandboxProcess();
     const { url, password } = await ready;
     const admin = new Client({ node: url, auth: { username: 'elastic', password } });
@@ -329,6 +329,39 @@ describe('eskeys sandbox routes and authorizes the APIs of batch 4 of issue 12 a
       type: 'security_exception',
       reason: `action [indices:admin/data_stream/reindex] is unauthorized for API key id [${monitorKey.id}] of user [elastic] on indices [logs-app], this action is granted by the index privileges [manage,all]`,
     });
+    // RestExplainDataFrameAnalyticsAction with an {id}: GetDataFrameAnalyticsAction
+    // (cluster:monitor/xpack/ml/data_frame/analytics/get, monitor_ml) first, then
+    // ExplainDataFrameAnalyticsAction (cluster:admin/xpack/ml/data_frame/analytics/explain,
+    // manage_ml is cluster:admin/xpack/ml/* and cluster:monitor/xpack/ml/*).
+    const mlMonitorKey = await admin.security.createApiKey({
+      name: 'ml-monitor',
+      role_descriptors: { r: { cluster: ['monitor_ml'] } },
+    });
+    const mlMonitor = new Client({ node: url, auth: { apiKey: mlMonitorKey.encoded } });
+    expect(
+      await failure(() =>
+        mlMonitor.transport.request({ method: 'GET', path: '/_ml/data_frame/analytics/job-1/_explain' }),
+      ),
+    ).toEqual({
+      status: 403,
+      type: 'security_exception',
+      reason: `action [cluster:admin/xpack/ml/data_frame/analytics/explain] is unauthorized for API key id [${mlMonitorKey.id}] of user [elastic], this action is granted by the cluster privileges [manage_ml,manage,all]`,
+    });
+    const mlManagerKey = await admin.security.createApiKey({
+      name: 'ml-manager',
+      role_descriptors: { r: { cluster: ['manage_ml'] } },
+    });
+    const mlManager = new Client({ node: url, auth: { apiKey: mlManagerKey.encoded } });
+    expect(
+      await failure(() =>
+        mlManager.transport.request({ method: 'GET', path: '/_ml/data_frame/analytics/job-1/_explain' }),
+      ),
+    ).toEqual({
+      status: 400,
+      type: 'illegal_argument_exception',
+      reason: 'the eskeys sandbox does not emulate [ml.explain_data_frame_analytics]',
+    });
+    await Promise.all([mlMonitor.close(), mlManager.close()]);
     // ClusterPrivilegeResolver: monitor_stats is cluster:monitor/stats*, nothing else.
     const statsKey = await admin.security.createApiKey({
       name: 'stats',

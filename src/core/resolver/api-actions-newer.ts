@@ -103,6 +103,18 @@ export const NEWER_ROWS: readonly ApiActionRow[] = [
     'RestGetTopNFunctionsAction',
     'special',
   ],
+  // x-pack/plugin/ml .../rest/dataframe (batch 4): the action of the body-config route; for
+  // `{id}` the handler fetches the config first (REQUESTS_WITH_PARAM, authorization-rules.ts)
+  [
+    'ml.explain_data_frame_analytics',
+    'cluster:admin/xpack/ml/data_frame/analytics/explain',
+    'RestExplainDataFrameAnalyticsAction',
+  ],
+  [
+    'ml.preview_data_frame_analytics',
+    'cluster:admin/xpack/ml/data_frame/analytics/preview',
+    'RestPreviewDataFrameAnalyticsAction',
+  ],
   // x-pack/plugin/inference
   ['inference.update', 'cluster:admin/xpack/inference/update', 'RestUpdateInferenceModelAction'],
   // server: rest.action.admin.cluster

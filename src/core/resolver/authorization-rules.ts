@@ -174,6 +174,35 @@ export const CAT_REQUESTS: ReadonlyMap<string, { handler: string; requests: read
     ],
   ]);
 
+const GET_DATA_FRAME_ANALYTICS = cluster('cluster:monitor/xpack/ml/data_frame/analytics/get');
+
+/**
+ * Handlers whose requests depend on a path parameter: with it, the stored config is fetched first
+ * and the API's own action follows (only once the fetch succeeded, as for the `_cat` sequences);
+ * without it, the API's row is the one request. RestExplainDataFrameAnalyticsAction and
+ * RestPreviewDataFrameAnalyticsAction send GetDataFrameAnalyticsAction for `{id}`, then the
+ * explain / preview action on the config it returned.
+ */
+export const REQUESTS_WITH_PARAM: ReadonlyMap<
+  string,
+  { readonly param: string; readonly requests: readonly TransportRequest[] }
+> = new Map([
+  [
+    'ml.explain_data_frame_analytics',
+    {
+      param: 'id',
+      requests: [GET_DATA_FRAME_ANALYTICS, cluster('cluster:admin/xpack/ml/data_frame/analytics/explain')],
+    },
+  ],
+  [
+    'ml.preview_data_frame_analytics',
+    {
+      param: 'id',
+      requests: [GET_DATA_FRAME_ANALYTICS, cluster('cluster:admin/xpack/ml/data_frame/analytics/preview')],
+    },
+  ],
+]);
+
 const SEARCH = 'indices:data/read/search';
 /** A BulkRequest: name-only (the shard and item checks run when its items execute). */
 const BULK: TransportRequest = { action: 'indices:data/write/bulk', scope: 'index', names: 'none' };

@@ -7,6 +7,7 @@ export {
   NAME_ONLY_INDEX_ACTIONS,
   NAME_PARAM_BY_API,
   QUERY_INDEX_APIS,
+  REQUESTS_WITH_PARAM,
   type RequestNames,
   type TransportRequest,
   UNPRIVILEGED_INDEX_ACTIONS,

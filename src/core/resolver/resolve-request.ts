@@ -1,5 +1,10 @@
 import { type ActionScope, type ApiAction, apiActionFor, NEWEST_MAJOR } from './api-actions.js';
-import { CAT_REQUESTS, NAME_PARAM_BY_API, QUERY_INDEX_APIS } from './authorization-rules.js';
+import {
+  CAT_REQUESTS,
+  NAME_PARAM_BY_API,
+  QUERY_INDEX_APIS,
+  REQUESTS_WITH_PARAM,
+} from './authorization-rules.js';
 import { resolveDateMathName } from './date-math-index.js';
 import { PathTrie } from './path-trie.js';
 import type { RestApiSpec } from './rest-api-spec.js';
@@ -323,23 +328,29 @@ export function resolveRoute(
   const aliases = api.name === 'indices.create' && body !== undefined ? createAliasesOf(body) : undefined;
   const reindex = api.name === 'reindex' && body !== undefined ? reindexNamesOf(body) : undefined;
   const cat = CAT_REQUESTS.get(api.name);
-  const requests = cat?.requests.map((t) => ({
+  const withParam = REQUESTS_WITH_PARAM.get(api.name);
+  const sequence =
+    cat?.requests ?? (withParam && params[withParam.param] !== undefined ? withParam.requests : undefined);
+  const requests = sequence?.map((t) => ({
     action: t.action,
     scope: t.scope,
     indices: t.names === 'request' ? indices : undefined,
     ...(t.lenient ? { lenient: true } : {}),
     ...(t.expandWildcards ? { expandWildcards: t.expandWildcards } : {}),
   }));
+  // The first request is the action a denial names first (the API's row, but for a parameter
+  // that makes the handler fetch a stored config first).
+  const first = withParam && requests ? requests[0] : undefined;
   return {
     api: api.name,
-    action: verified?.action,
+    action: first?.action ?? verified?.action,
     ...(reindex
       ? { reindex: { source: reindex.source.map(resolveName), dest: reindex.dest.map(resolveName) } }
       : {}),
     ...(requests ? { requests } : {}),
     ...(aliasActions ? { aliasActions } : {}),
     ...(aliases && aliases.length > 0 ? { aliases } : {}),
-    scope: verified?.scope,
+    scope: first?.scope ?? verified?.scope,
     indices,
     ...(items ? { items } : {}),
     evidence,

@@ -4,7 +4,7 @@
  * and answer the not-emulated 400 otherwise. Documented privileges, literally from the
  * elasticsearch-specification (commit 9d9b9a521cc1070c1c9eb6c77d91c3a5fb09730d):
  * - inference.get_region_policy `@cluster_privileges monitor_inference` (specification/inference/get_region_policy)
- * - ml.explain_data_frame_analytics `@cluster_privileges monitor_ml` (specification/ml/explain_data_frame_analytics/MlExplainDataFrameAnalyticsRequest.ts)
+ * - inference.put_region_policy `@cluster_privileges manage_inference` (specification/inference/put_region_policy)
  * (Batch 3 of issue 12 verified security.get_stats and esql.async_query_get, the earlier examples.
  * Batch 4 took esql.get_dataset, the index-privilege example, off the stateful surface: a release
  * build has no handler for it, so the path answers 400 before authorization; no unverified API of
@@ -47,20 +47,22 @@ describe('unverified APIs are authorized by their documented privileges where th
   });
 
   it('an overlapping privilege is inconclusive, so the request is not refused', async () => {
-    // `monitor` (cluster:monitor/*) overlaps `monitor_ml` (cluster:monitor/xpack/ml/*).
+    // `monitor` (cluster:monitor/*) overlaps `manage_inference`, which also grants
+    // cluster:monitor/xpack/inference*. (ml.explain_data_frame_analytics, documented monitor_ml,
+    // was the example until batch 4 of issue 12 verified its actions.)
     const monitor = await tc.apiKey({ cluster: ['monitor'] });
     const r = await esError(() =>
-      monitor.client.transport.request({ method: 'GET', path: '/_ml/data_frame/analytics/_explain' }),
+      monitor.client.transport.request({ method: 'PUT', path: '/_inference/_region_policy', body: {} }),
     );
     expect(r.status).toBe(400);
-    expect(r.body.error.reason).toBe(NOT_EMULATED('ml.explain_data_frame_analytics'));
+    expect(r.body.error.reason).toBe(NOT_EMULATED('inference.put_region_policy'));
     const none = await tc.apiKey({ cluster: ['manage_security'] });
     const denied = await esError(() =>
-      none.client.transport.request({ method: 'GET', path: '/_ml/data_frame/analytics/_explain' }),
+      none.client.transport.request({ method: 'PUT', path: '/_inference/_region_policy', body: {} }),
     );
     expect(denied.status).toBe(403);
     expect(denied.body.error.reason).toBe(
-      `the action of [ml.explain_data_frame_analytics] is unauthorized for API key id [${none.id}] of user [elastic], the specification documents it as granted by the cluster privileges [monitor_ml] (the eskeys sandbox does not know its transport action)`,
+      `the action of [inference.put_region_policy] is unauthorized for API key id [${none.id}] of user [elastic], the specification documents it as granted by the cluster privileges [manage_inference] (the eskeys sandbox does not know its transport action)`,
     );
   });
 

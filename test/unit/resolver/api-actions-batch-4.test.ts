@@ -51,6 +51,27 @@ const CASES: readonly ResolutionCase[] = [
 describe('batch 4 of issue 12: APIs batch 3 left unverified', () => {
   itResolvesEach(CASES);
 
+  // RestExplainDataFrameAnalyticsAction / RestPreviewDataFrameAnalyticsAction: with a config in the
+  // body (no {id}) they send ExplainDataFrameAnalyticsAction.NAME
+  // (cluster:admin/xpack/ml/data_frame/analytics/explain) / PreviewDataFrameAnalyticsAction.NAME
+  // (.../preview) alone; with {id} they first send GetDataFrameAnalyticsAction
+  // (cluster:monitor/xpack/ml/data_frame/analytics/get), then the explain / preview action.
+  it.each([
+    ['explain', 'ml.explain_data_frame_analytics', '_explain'],
+    ['preview', 'ml.preview_data_frame_analytics', '_preview'],
+  ])('ml %s: one request for a body config, get then %s for an id', (verb, api, segment) => {
+    const own = `cluster:admin/xpack/ml/data_frame/analytics/${verb}`;
+    const get = 'cluster:monitor/xpack/ml/data_frame/analytics/get';
+    const body = resolveRequest({ method: 'POST', path: `/_ml/data_frame/analytics/${segment}` });
+    expect([body?.api, body?.action, body?.scope, body?.requests]).toEqual([api, own, 'cluster', undefined]);
+    const byId = resolveRequest({ method: 'GET', path: `/_ml/data_frame/analytics/job-1/${segment}` });
+    expect([byId?.api, byId?.action, byId?.scope]).toEqual([api, get, 'cluster']);
+    expect(byId?.requests?.map((r) => [r.action, r.scope])).toEqual([
+      [get, 'cluster'],
+      [own, 'cluster'],
+    ]);
+  });
+
   it('indices.migrate_reindex names the body source.index (ReindexDataStreamRequest.indices())', () => {
     // RestMigrationReindexAction parses {"mode", "source": {"index"}} into a
     // ReindexDataStreamRequest whose indices() is `{ sourceDataStream }`;
