@@ -115,6 +115,10 @@ export const NEWER_ROWS: readonly ApiActionRow[] = [
     'cluster:admin/xpack/ml/data_frame/analytics/preview',
     'RestPreviewDataFrameAnalyticsAction',
   ],
+  // x-pack/plugin/inference (batch 4): the newest RestStreamInferenceAction has no chat-completion
+  // branch of its own; BaseInferenceAction sends InferenceActionProxy for every task type and the
+  // proxy's transport action routes chat completion to UnifiedCompletionAction internally
+  ['inference.chat_completion_unified', 'cluster:monitor/xpack/inference', 'RestStreamInferenceAction'],
   // x-pack/plugin/inference
   ['inference.update', 'cluster:admin/xpack/inference/update', 'RestUpdateInferenceModelAction'],
   // server: rest.action.admin.cluster

@@ -37,6 +37,16 @@ const CASES: readonly ResolutionCase[] = [
     action: 'indices:data/read/profiling/topn/functions',
     scope: 'special',
   },
+  // RestStreamInferenceAction (newest: no chat branch of its own) → BaseInferenceAction sends
+  // InferenceActionProxy, whose NAME is cluster:monitor/xpack/inference in the copy that has its
+  // own Response (InferenceAction itself became cluster:internal/xpack/inference)
+  {
+    method: 'POST',
+    path: '/_inference/chat_completion/model-1/_stream',
+    api: 'inference.chat_completion_unified',
+    action: 'cluster:monitor/xpack/inference',
+    scope: 'cluster',
+  },
   // RestUpdateConnectorServiceTypeAction → UpdateConnectorServiceTypeAction.NAME (9.x, the
   // cluster-action era of the connector APIs)
   {
@@ -124,9 +134,6 @@ describe('batch 4 of issue 12: APIs batch 3 left unverified', () => {
 
   // each stays unverified, with the reason in docs/es-facts.md
   itLeavesUnverified([
-    // UnifiedCompletionAction is cluster:internal/xpack/inference/unified in every stored copy,
-    // but the stored RestStreamInferenceAction versions disagree on sending it.
-    ['POST', '/_inference/chat_completion/model-1/_stream', 'inference.chat_completion_unified'],
     // The stored get/put database-configuration handlers route only the geoip paths.
     ['GET', '/_ingest/ip_location/database', 'ingest.get_ip_location_database'],
     // Only the 8.x UpdateConnectorLastSeenAction copy was stored.
