@@ -119,6 +119,23 @@ export const NEWER_ROWS: readonly ApiActionRow[] = [
   // branch of its own; BaseInferenceAction sends InferenceActionProxy for every task type and the
   // proxy's transport action routes chat completion to UnifiedCompletionAction internally
   ['inference.chat_completion_unified', 'cluster:monitor/xpack/inference', 'RestStreamInferenceAction'],
+  // x-pack/plugin/inference (batch 4): Rest{Get,Put,Delete}RegionPolicyAction on
+  // /_inference/_region_policy
+  [
+    'inference.get_region_policy',
+    'cluster:monitor/xpack/inference/region_policy/get',
+    'RestGetRegionPolicyAction',
+  ],
+  [
+    'inference.put_region_policy',
+    'cluster:admin/xpack/inference/region_policy/put',
+    'RestPutRegionPolicyAction',
+  ],
+  [
+    'inference.delete_region_policy',
+    'cluster:admin/xpack/inference/region_policy/delete',
+    'RestDeleteRegionPolicyAction',
+  ],
   // x-pack/plugin/inference
   ['inference.update', 'cluster:admin/xpack/inference/update', 'RestUpdateInferenceModelAction'],
   // server: rest.action.admin.cluster

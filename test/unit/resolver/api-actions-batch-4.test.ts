@@ -47,6 +47,29 @@ const CASES: readonly ResolutionCase[] = [
     action: 'cluster:monitor/xpack/inference',
     scope: 'cluster',
   },
+  // Rest{Get,Put,Delete}RegionPolicyAction → GetRegionPolicyAction.NAME /
+  // PutRegionPolicyAction.NAME / DeleteRegionPolicyAction.NAME
+  {
+    method: 'GET',
+    path: '/_inference/_region_policy',
+    api: 'inference.get_region_policy',
+    action: 'cluster:monitor/xpack/inference/region_policy/get',
+    scope: 'cluster',
+  },
+  {
+    method: 'PUT',
+    path: '/_inference/_region_policy',
+    api: 'inference.put_region_policy',
+    action: 'cluster:admin/xpack/inference/region_policy/put',
+    scope: 'cluster',
+  },
+  {
+    method: 'DELETE',
+    path: '/_inference/_region_policy',
+    api: 'inference.delete_region_policy',
+    action: 'cluster:admin/xpack/inference/region_policy/delete',
+    scope: 'cluster',
+  },
   // RestUpdateConnectorServiceTypeAction → UpdateConnectorServiceTypeAction.NAME (9.x, the
   // cluster-action era of the connector APIs)
   {

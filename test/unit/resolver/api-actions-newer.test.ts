@@ -269,8 +269,6 @@ describe('batch 3 of issue 12: newer APIs resolve to their transport action', ()
     // Stored versions of the view actions disagree (`indices:admin/esql/view/*` and
     // `cluster:admin/xpack/esql/view/*`).
     ['PUT', '/_query/view/v1', 'esql.put_view'],
-    // No handler for the region policy APIs in the stored source.
-    ['GET', '/_inference/_region_policy', 'inference.get_region_policy'],
     // Serverless-only: no stateful handler.
     ['GET', '/_project_routing/r1', 'project.get_routing'],
   ]);

@@ -74,10 +74,10 @@ describe('names a request asks for', () => {
 
   it('says so when an API has no verified action, with the documented privileges', () => {
     // (ml.explain_data_frame_analytics was the example until batch 4 of issue 12 verified it.)
-    const r = resolveRequest({ method: 'GET', path: '/_inference/_region_policy' });
+    const r = resolveRequest({ method: 'GET', path: '/_ingest/ip_location/database' });
     expect(r?.action).toBeUndefined();
-    // specification/inference/get_region_policy: @cluster_privileges monitor_inference
-    expect(r?.documented).toEqual({ cluster: ['monitor_inference'], index: [] });
+    // specification/ingest/get_ip_location_database: @cluster_privileges manage
+    expect(r?.documented).toEqual({ cluster: ['manage'], index: [] });
   });
 
   it('answers undefined for a path no API serves', () => {
