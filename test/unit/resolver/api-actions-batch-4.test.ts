@@ -161,7 +161,8 @@ describe('batch 4 of issue 12: APIs batch 3 left unverified', () => {
     ['GET', '/_ingest/ip_location/database', 'ingest.get_ip_location_database'],
     // Only the 8.x UpdateConnectorLastSeenAction copy was stored.
     ['PUT', '/_connector/c-1/_check_in', 'connector.check_in'],
-    // The view actions' stored versions disagree and their index privileges are not modelled.
+    // indices:admin/esql/view/* (EsqlViewActionNames), granted by view index privileges core
+    // does not model yet.
     ['GET', '/_query/view/v1', 'esql.get_view'],
     // cat.help sends no transport request.
     ['GET', '/_cat', 'cat.help'],
