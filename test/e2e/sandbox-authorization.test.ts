@@ -244,3 +244,150 @@ describe('eskeys sandbox names the transport action of ML and platform APIs (iss
     expect(await stopped).toBe(130);
   });
 });
+
+describe('eskeys sandbox routes and authorizes the APIs of batch 4 of issue 12 as a stateful release does', () => {
+  it('project.* paths reach no handler; create_from, migrate_reindex, ML explain and monitor_stats are authorized by their actions', async () => {
+    const { child, ready, stopped } = startSandboxProcess();
+    const { url, password } = await ready;
+    const admin = new Client({ node: url, auth: { username: 'elastic', password } });
+    // RestController (elastic/elasticsearch server/.../rest/RestController.java): no route of any
+    // method matches `/_project/tags` or `/_project_routing/{name}` on a stateful node (their
+    // handlers live in the serverless repository only), so it answers 400 before any handler,
+    // authentication included; the body's error is a plain string.
+    for (const [method, path] of [
+      ['GET', '/_project/tags'],
+      ['POST', '/_project/tags'],
+      ['GET', '/_project_routing/r1'],
+      ['PUT', '/_project_routing/r1'],
+      ['DELETE', '/_project_routing/r1'],
+      // EsqlPlugin registers these only under the external-datasources feature flag
+      ['PUT', '/_query/data_source/s3'],
+      ['GET', '/_query/dataset'],
+    ] as const) {
+      const res = await fetch(`${url}${path}`, { method });
+      expect([res.status, await res.json()], `${method} ${path}`).toEqual([
+        400,
+        { error: `no handler found for uri [${path}] and method [${method}]`, status: 400 },
+      ]);
+    }
+    // `/_project_routing` alone matches `/{index}` (DELETE, GET, HEAD, PUT), so POST is 405
+    // (RestController.handleNoHandlerFound: another method of a matching route).
+    const post = await fetch(`${url}/_project_routing`, { method: 'POST' });
+    expect([post.status, post.headers.get('allow'), await post.json()]).toEqual([
+      405,
+      'DELETE,GET,HEAD,PUT',
+      {
+        error:
+          'Incorrect HTTP method for uri [/_project_routing] and method [POST], allowed: [DELETE, GET, HEAD, PUT]',
+        status: 405,
+      },
+    ]);
+    // `/_project_routing` alone is `/{index}`: PUT is the create-index API for an index named
+    // `_project_routing`, authorized as indices:admin/create before its name is validated.
+    const monitorKey = await admin.security.createApiKey({
+      name: 'monitor',
+      role_descriptors: { r: { cluster: ['monitor'] } },
+    });
+    const monitor = new Client({ node: url, auth: { apiKey: monitorKey.encoded } });
+    expect(
+      await failure(() => monitor.transport.request({ method: 'PUT', path: '/_project_routing', body: {} })),
+    ).toEqual({
+      status: 403,
+      type: 'security_exception',
+      reason: `action [indices:admin/create] is unauthorized for API key id [${monitorKey.id}] of user [elastic] on indices [_project_routing], this action is granted by the index privileges [create_index,manage,all]`,
+    });
+    expect(
+      await failure(() => admin.transport.request({ method: 'PUT', path: '/_project_routing', body: {} })),
+    ).toEqual({
+      status: 400,
+      type: 'invalid_index_name_exception',
+      reason: "Invalid index name [_project_routing], must not start with '_', '-', or '+'",
+    });
+    // RestCreateIndexFromSourceAction → CreateIndexFromSourceAction (indices:admin/index/create_from_source),
+    // whose Request.indices() is the source index only.
+    expect(
+      await failure(() =>
+        monitor.transport.request({ method: 'PUT', path: '/_create_from/logs-old/logs-new', body: {} }),
+      ),
+    ).toEqual({
+      status: 403,
+      type: 'security_exception',
+      reason: `action [indices:admin/index/create_from_source] is unauthorized for API key id [${monitorKey.id}] of user [elastic] on indices [logs-old], this action is granted by the index privileges [manage,all]`,
+    });
+    // RestMigrationReindexAction → ReindexDataStreamAction (indices:admin/data_stream/reindex) over
+    // the body's source.index.
+    expect(
+      await failure(() =>
+        monitor.transport.request({
+          method: 'POST',
+          path: '/_migration/reindex',
+          body: { mode: 'upgrade', source: { index: 'logs-app' } },
+        }),
+      ),
+    ).toEqual({
+      status: 403,
+      type: 'security_exception',
+      reason: `action [indices:admin/data_stream/reindex] is unauthorized for API key id [${monitorKey.id}] of user [elastic] on indices [logs-app], this action is granted by the index privileges [manage,all]`,
+    });
+    // RestExplainDataFrameAnalyticsAction with an {id}: GetDataFrameAnalyticsAction
+    // (cluster:monitor/xpack/ml/data_frame/analytics/get, monitor_ml) first, then
+    // ExplainDataFrameAnalyticsAction (cluster:admin/xpack/ml/data_frame/analytics/explain,
+    // manage_ml is cluster:admin/xpack/ml/* and cluster:monitor/xpack/ml/*).
+    const mlMonitorKey = await admin.security.createApiKey({
+      name: 'ml-monitor',
+      role_descriptors: { r: { cluster: ['monitor_ml'] } },
+    });
+    const mlMonitor = new Client({ node: url, auth: { apiKey: mlMonitorKey.encoded } });
+    expect(
+      await failure(() =>
+        mlMonitor.transport.request({ method: 'GET', path: '/_ml/data_frame/analytics/job-1/_explain' }),
+      ),
+    ).toEqual({
+      status: 403,
+      type: 'security_exception',
+      reason: `action [cluster:admin/xpack/ml/data_frame/analytics/explain] is unauthorized for API key id [${mlMonitorKey.id}] of user [elastic], this action is granted by the cluster privileges [manage_ml,manage,all]`,
+    });
+    const mlManagerKey = await admin.security.createApiKey({
+      name: 'ml-manager',
+      role_descriptors: { r: { cluster: ['manage_ml'] } },
+    });
+    const mlManager = new Client({ node: url, auth: { apiKey: mlManagerKey.encoded } });
+    expect(
+      await failure(() =>
+        mlManager.transport.request({ method: 'GET', path: '/_ml/data_frame/analytics/job-1/_explain' }),
+      ),
+    ).toEqual({
+      status: 400,
+      type: 'illegal_argument_exception',
+      reason: 'the eskeys sandbox does not emulate [ml.explain_data_frame_analytics]',
+    });
+    await Promise.all([mlMonitor.close(), mlManager.close()]);
+    // ClusterPrivilegeResolver: monitor_stats is cluster:monitor/stats*, nothing else.
+    const statsKey = await admin.security.createApiKey({
+      name: 'stats',
+      role_descriptors: { r: { cluster: ['monitor_stats'] } },
+    });
+    const stats = new Client({ node: url, auth: { apiKey: statsKey.encoded } });
+    // granted: the request passes authorization and reaches the sandbox's not-emulated answer
+    expect(await failure(() => stats.cluster.stats())).toEqual({
+      status: 400,
+      type: 'illegal_argument_exception',
+      reason: 'the eskeys sandbox does not emulate [cluster.stats]',
+    });
+    expect(await failure(() => stats.cluster.health())).toEqual({
+      status: 403,
+      type: 'security_exception',
+      reason: `action [cluster:monitor/health] is unauthorized for API key id [${statsKey.id}] of user [elastic], this action is granted by the cluster privileges [monitor,manage,all]`,
+    });
+    const noneKey = await admin.security.createApiKey({ name: 'none', role_descriptors: { r: {} } });
+    const none = new Client({ node: url, auth: { apiKey: noneKey.encoded } });
+    expect(await failure(() => none.cluster.stats())).toEqual({
+      status: 403,
+      type: 'security_exception',
+      reason: `action [cluster:monitor/stats] is unauthorized for API key id [${noneKey.id}] of user [elastic], this action is granted by the cluster privileges [monitor_stats,monitor,manage,all]`,
+    });
+    await Promise.all([admin.close(), monitor.close(), stats.close(), none.close()]);
+    child.kill('SIGINT');
+    expect(await stopped).toBe(130);
+  });
+});

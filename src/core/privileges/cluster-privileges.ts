@@ -198,6 +198,11 @@ export const CLUSTER_PRIVILEGES: Readonly<Record<string, ClusterPrivilegeDef>> =
   read_fleet_secrets: { allow: ['cluster:admin/fleet/secrets/get'] },
   write_fleet_secrets: { allow: ['cluster:admin/fleet/secrets/post', 'cluster:admin/fleet/secrets/delete'] },
   monitor_text_structure: { allow: ['cluster:monitor/text_structure/*'] },
+  // Newer than 8.16 (ClusterPrivilegeResolver at a 2026 mirror of elastic/elasticsearch): cluster
+  // stats, its per-node and remote sub-actions by the deliberate trailing `*`; the ES|QL query
+  // listing (monitor_esql is ga in 9.1; 8.19's builtin list lacks it, a gap of this one model).
+  monitor_stats: { allow: ['cluster:monitor/stats*'] },
+  monitor_esql: { allow: ['cluster:monitor/xpack/esql/*'] },
   // Kept as valid names but grant nothing since 8.16 (global retention became cluster settings).
   monitor_data_stream_global_retention: { allow: [] },
   manage_data_stream_global_retention: { allow: [] },

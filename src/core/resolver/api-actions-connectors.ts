@@ -120,6 +120,12 @@ export const CONNECTOR_ROWS: readonly VersionedApiActionRow[] = [
   ['connector.update_pipeline', 'RestUpdateConnectorPipelineAction', { 9: cluster('update_pipeline') }],
   ['connector.update_scheduling', 'RestUpdateConnectorSchedulingAction', { 9: cluster('update_scheduling') }],
   ['connector.update_status', 'RestUpdateConnectorStatusAction', { 9: cluster('update_status') }],
+  // batch 4: UpdateConnectorServiceTypeAction.NAME in its stored (cluster-action era) copy
+  [
+    'connector.update_service_type',
+    'RestUpdateConnectorServiceTypeAction',
+    { 9: cluster('update_service_type') },
+  ],
   // org.elasticsearch.xpack.application.connector.syncjob.action
   ['connector.sync_job_get', 'RestGetConnectorSyncJobAction', { 9: cluster('sync_job/get') }],
   ['connector.sync_job_list', 'RestListConnectorSyncJobsAction', { 9: cluster('sync_job/list') }],

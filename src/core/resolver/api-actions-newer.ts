@@ -65,6 +65,11 @@ export const NEWER_ROWS: readonly ApiActionRow[] = [
     'indices:admin/data_stream/reindex_cancel',
     'RestCancelReindexDataStreamAction',
   ],
+  // x-pack/plugin/migrate (batch 4): CreateIndexFromSourceAction.Request.indices() is the source
+  // index only (NAME_PARAM_BY_API: {source}); ReindexDataStreamRequest.indices() is the body's
+  // source.index (resolve-request.ts reads it)
+  ['indices.create_from', 'indices:admin/index/create_from_source', 'RestCreateIndexFromSourceAction'],
+  ['indices.migrate_reindex', 'indices:admin/data_stream/reindex', 'RestMigrationReindexAction'],
   // server: rest.action.admin.indices
   ['indices.remove_block', 'indices:admin/block/remove', 'RestRemoveIndexBlockAction'],
   ['indices.resolve_cluster', 'indices:admin/resolve/cluster', 'RestResolveClusterAction'],
@@ -89,6 +94,47 @@ export const NEWER_ROWS: readonly ApiActionRow[] = [
     'ingest.delete_ip_location_database',
     'cluster:admin/ingest/geoip/database/delete',
     'RestDeleteDatabaseConfigurationAction',
+  ],
+  // x-pack/plugin/profiling (batch 4): a GetStackTracesRequest whose indices come from the body,
+  // as for flamegraph and stacktraces
+  [
+    'profiling.topn_functions',
+    'indices:data/read/profiling/topn/functions',
+    'RestGetTopNFunctionsAction',
+    'special',
+  ],
+  // x-pack/plugin/ml .../rest/dataframe (batch 4): the action of the body-config route; for
+  // `{id}` the handler fetches the config first (REQUESTS_WITH_PARAM, authorization-rules.ts)
+  [
+    'ml.explain_data_frame_analytics',
+    'cluster:admin/xpack/ml/data_frame/analytics/explain',
+    'RestExplainDataFrameAnalyticsAction',
+  ],
+  [
+    'ml.preview_data_frame_analytics',
+    'cluster:admin/xpack/ml/data_frame/analytics/preview',
+    'RestPreviewDataFrameAnalyticsAction',
+  ],
+  // x-pack/plugin/inference (batch 4): the newest RestStreamInferenceAction has no chat-completion
+  // branch of its own; BaseInferenceAction sends InferenceActionProxy for every task type and the
+  // proxy's transport action routes chat completion to UnifiedCompletionAction internally
+  ['inference.chat_completion_unified', 'cluster:monitor/xpack/inference', 'RestStreamInferenceAction'],
+  // x-pack/plugin/inference (batch 4): Rest{Get,Put,Delete}RegionPolicyAction on
+  // /_inference/_region_policy
+  [
+    'inference.get_region_policy',
+    'cluster:monitor/xpack/inference/region_policy/get',
+    'RestGetRegionPolicyAction',
+  ],
+  [
+    'inference.put_region_policy',
+    'cluster:admin/xpack/inference/region_policy/put',
+    'RestPutRegionPolicyAction',
+  ],
+  [
+    'inference.delete_region_policy',
+    'cluster:admin/xpack/inference/region_policy/delete',
+    'RestDeleteRegionPolicyAction',
   ],
   // x-pack/plugin/inference
   ['inference.update', 'cluster:admin/xpack/inference/update', 'RestUpdateInferenceModelAction'],

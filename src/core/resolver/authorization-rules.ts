@@ -57,6 +57,7 @@ export const UNPRIVILEGED_INDEX_ACTIONS: ReadonlySet<string> = new Set([
 export const AUTHORIZATION_NOT_ESTABLISHED: ReadonlyMap<string, string> = new Map([
   ['profiling.flamegraph', 'index names come from the body (profiling-events-all by default)'],
   ['profiling.stacktraces', 'index names come from the body (profiling-events-all by default)'],
+  ['profiling.topn_functions', 'index names come from the body (profiling-events-all by default)'],
   ['simulate.ingest', "a SimulateBulkRequest; RBACEngine's name-only list (as read) lacks its action"],
   ['security.update_user_profile_data', 'granted per application namespace of the data keys (profile.write)'],
   [
@@ -173,6 +174,35 @@ export const CAT_REQUESTS: ReadonlyMap<string, { handler: string; requests: read
     ],
   ]);
 
+const GET_DATA_FRAME_ANALYTICS = cluster('cluster:monitor/xpack/ml/data_frame/analytics/get');
+
+/**
+ * Handlers whose requests depend on a path parameter: with it, the stored config is fetched first
+ * and the API's own action follows (only once the fetch succeeded, as for the `_cat` sequences);
+ * without it, the API's row is the one request. RestExplainDataFrameAnalyticsAction and
+ * RestPreviewDataFrameAnalyticsAction send GetDataFrameAnalyticsAction for `{id}`, then the
+ * explain / preview action on the config it returned.
+ */
+export const REQUESTS_WITH_PARAM: ReadonlyMap<
+  string,
+  { readonly param: string; readonly requests: readonly TransportRequest[] }
+> = new Map([
+  [
+    'ml.explain_data_frame_analytics',
+    {
+      param: 'id',
+      requests: [GET_DATA_FRAME_ANALYTICS, cluster('cluster:admin/xpack/ml/data_frame/analytics/explain')],
+    },
+  ],
+  [
+    'ml.preview_data_frame_analytics',
+    {
+      param: 'id',
+      requests: [GET_DATA_FRAME_ANALYTICS, cluster('cluster:admin/xpack/ml/data_frame/analytics/preview')],
+    },
+  ],
+]);
+
 const SEARCH = 'indices:data/read/search';
 /** A BulkRequest: name-only (the shard and item checks run when its items execute). */
 const BULK: TransportRequest = { action: 'indices:data/write/bulk', scope: 'index', names: 'none' };
@@ -223,6 +253,8 @@ export const NAME_PARAM_BY_API: ReadonlyMap<string, string> = new Map([
   ['indices.resolve_cluster', 'name'],
   // the rollover target: an alias or a data stream
   ['indices.rollover', 'alias'],
+  // CreateIndexFromSourceAction.Request.indices() is the source index only, not {dest}
+  ['indices.create_from', 'source'],
 ]);
 
 /** APIs whose REST handler reads `index` from the query when the route has no `{index}`. */

@@ -7,6 +7,7 @@ export {
   NAME_ONLY_INDEX_ACTIONS,
   NAME_PARAM_BY_API,
   QUERY_INDEX_APIS,
+  REQUESTS_WITH_PARAM,
   type RequestNames,
   type TransportRequest,
   UNPRIVILEGED_INDEX_ACTIONS,
@@ -28,3 +29,4 @@ export {
 } from './resolve-request.js';
 export type { RestApiSpec, RestUrl } from './rest-api-spec.js';
 export { REST_APIS, REST_SPEC_COMMIT } from './rest-routes.generated.js';
+export { APIS_WITHOUT_STATEFUL_HANDLER } from './stateful-surface.js';

@@ -1,5 +1,10 @@
 import { type ActionScope, type ApiAction, apiActionFor, NEWEST_MAJOR } from './api-actions.js';
-import { CAT_REQUESTS, NAME_PARAM_BY_API, QUERY_INDEX_APIS } from './authorization-rules.js';
+import {
+  CAT_REQUESTS,
+  NAME_PARAM_BY_API,
+  QUERY_INDEX_APIS,
+  REQUESTS_WITH_PARAM,
+} from './authorization-rules.js';
 import { resolveDateMathName } from './date-math-index.js';
 import { PathTrie } from './path-trie.js';
 import type { RestApiSpec } from './rest-api-spec.js';
@@ -212,6 +217,17 @@ function reindexNamesOf(body: string): { source: string[]; dest: string[] } {
   return { source: part('source'), dest: part('dest') };
 }
 
+/**
+ * The data stream a migration reindex body names: ReindexDataStreamRequest.indices() is its
+ * `source.index`, one string (the parser declares it a string, so anything else names nothing).
+ */
+function migrateReindexSourceOf(body: string): string[] | undefined {
+  const parsed = parseLine(body);
+  const source = isObject(parsed) ? parsed.source : undefined;
+  const index = isObject(source) ? source.index : undefined;
+  return typeof index === 'string' ? [index] : undefined;
+}
+
 /** The alias names of a create-index body. */
 function createAliasesOf(body: string): string[] {
   const parsed = parseLine(body);
@@ -227,6 +243,7 @@ const BODY_NAMED_APIS = new Set([
   'indices.update_aliases',
   'indices.create',
   'reindex',
+  'indices.migrate_reindex',
 ]);
 
 /** Whether resolving `api` reads the request body. */
@@ -292,8 +309,14 @@ export function resolveRoute(
   const { verified, evidence } = factsOf(api, request.major ?? NEWEST_MAJOR);
   const resolveName = (n: string) => (request.now === undefined ? n : resolveDateMathName(n, request.now));
   const indexParam = indexExpressionOf(api.name, params, request.query);
+  const bodyNames =
+    api.name === 'indices.migrate_reindex' && request.body !== undefined
+      ? migrateReindexSourceOf(request.body)
+      : undefined;
   const indices =
-    verified?.indices ?? (indexParam === undefined ? undefined : splitNames(indexParam).map(resolveName));
+    verified?.indices ??
+    bodyNames?.map(resolveName) ??
+    (indexParam === undefined ? undefined : splitNames(indexParam).map(resolveName));
   const itemParser = ITEM_PARSERS[api.name];
   const items =
     itemParser && request.body !== undefined
@@ -305,23 +328,29 @@ export function resolveRoute(
   const aliases = api.name === 'indices.create' && body !== undefined ? createAliasesOf(body) : undefined;
   const reindex = api.name === 'reindex' && body !== undefined ? reindexNamesOf(body) : undefined;
   const cat = CAT_REQUESTS.get(api.name);
-  const requests = cat?.requests.map((t) => ({
+  const withParam = REQUESTS_WITH_PARAM.get(api.name);
+  const sequence =
+    cat?.requests ?? (withParam && params[withParam.param] !== undefined ? withParam.requests : undefined);
+  const requests = sequence?.map((t) => ({
     action: t.action,
     scope: t.scope,
     indices: t.names === 'request' ? indices : undefined,
     ...(t.lenient ? { lenient: true } : {}),
     ...(t.expandWildcards ? { expandWildcards: t.expandWildcards } : {}),
   }));
+  // The first request is the action a denial names first (the API's row, but for a parameter
+  // that makes the handler fetch a stored config first).
+  const first = withParam && requests ? requests[0] : undefined;
   return {
     api: api.name,
-    action: verified?.action,
+    action: first?.action ?? verified?.action,
     ...(reindex
       ? { reindex: { source: reindex.source.map(resolveName), dest: reindex.dest.map(resolveName) } }
       : {}),
     ...(requests ? { requests } : {}),
     ...(aliasActions ? { aliasActions } : {}),
     ...(aliases && aliases.length > 0 ? { aliases } : {}),
-    scope: verified?.scope,
+    scope: first?.scope ?? verified?.scope,
     indices,
     ...(items ? { items } : {}),
     evidence,

@@ -1,4 +1,4 @@
-import { REST_APIS } from '../../core/resolver/index.js';
+import { APIS_WITHOUT_STATEFUL_HANDLER, REST_APIS } from '../../core/resolver/index.js';
 import { illegalArgument } from '../errors.js';
 import type { Handler } from './context.js';
 import type { Router } from './router.js';
@@ -19,10 +19,12 @@ export function notEmulated(api: string) {
  * Registers every API of the specification that no emulated route serves, so `GET /_license`
  * reaches the license API (literal segments beat `{index}`, as in Elasticsearch's PathTrie)
  * instead of being taken for an index name. The server authorizes these like any route; the
- * handler then refuses loudly.
+ * handler then refuses loudly. APIs a stateful release build has no handler for are left out, so
+ * their paths route as in Elasticsearch: 400 no handler, 405, or the `{index}` API they match.
  */
 export function registerNotEmulated(r: Router<Handler>): void {
   for (const api of REST_APIS) {
+    if (APIS_WITHOUT_STATEFUL_HANDLER.has(api.name)) continue;
     const handler: Handler = () => {
       throw notEmulated(api.name);
     };

@@ -72,6 +72,7 @@ describe('the server authorizes every emulated route except the documented speci
     expect(uncovered.sort()).toEqual([
       'profiling.flamegraph',
       'profiling.stacktraces',
+      'profiling.topn_functions',
       'security.clone_api_key',
       'security.update_user_profile_data',
       'simulate.ingest',
