@@ -19,7 +19,7 @@ import { atLeast } from '../version.js';
 import { resolveForRead } from './indices.js';
 import { refuseClosed } from './resolve.js';
 import { keepAliveOf } from './scroll.js';
-import { contextMissing, type PointInTimeContext } from './search-contexts.js';
+import { contextMissing, type PointInTimeContext, refuseDeletedIndices } from './search-contexts.js';
 
 /** What a point-in-time id carries: the first shard context id and the concrete index names. */
 export interface PointInTimeId {
@@ -130,6 +130,11 @@ export function usePointInTime(ctx: RequestContext, pit: PitRequest): PointInTim
     );
   }
   contexts.renew(context, now, pit.keepAliveMs);
+  refuseDeletedIndices(
+    'search with a point in time',
+    ctx.state,
+    context.views.map((v) => v.idx),
+  );
   const views = new Map(context.views.map((v) => [v.idx, v.docs]));
   return { id: pit.id, indices: context.views.map((v) => v.idx), view: (idx) => views.get(idx) };
 }

@@ -12,10 +12,11 @@ import { withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import { withParsedRequest } from '../http/validation.js';
 import { parseTimeValueMillis, TimeValueError } from '../security/time-value.js';
+import type { IndexRecord } from '../state.js';
 import { isObject } from '../util.js';
 import type { Hit } from './query/fields.js';
 import { tokenName } from './search-body.js';
-import { contextMissing, contextOwner, type ScrollContext } from './search-contexts.js';
+import { contextMissing, contextOwner, refuseDeletedIndices, type ScrollContext } from './search-contexts.js';
 import type { SourceFilter } from './source-filter.js';
 
 /** search.max_keep_alive's default (SearchService.MAX_KEEPALIVE_SETTING): 24 hours. */
@@ -98,20 +99,21 @@ function shardsOf(parts: ScrollIdParts): { id: number; index: null }[] {
 export function openScroll(
   ctx: RequestContext,
   opened: {
+    indices: readonly IndexRecord[];
     hits: readonly Hit[];
     size: number;
     source: SourceFilter | undefined;
-    shards: number;
     keepAliveMs: number;
   },
 ): string {
   const now = ctx.state.now();
-  const shardIds = ctx.state.searchContexts.allocate(opened.shards);
+  const shardIds = ctx.state.searchContexts.allocate(opened.indices.length);
   const key = shardIds[0] ?? ctx.state.searchContexts.allocate(1)[0]!;
   const context: ScrollContext = {
     kind: 'scroll',
     shardIds,
     owner: contextOwner(ctx.auth),
+    indices: opened.indices,
     hits: opened.hits,
     size: opened.size,
     source: opened.source,
@@ -170,6 +172,7 @@ function scrollHandler(render: ScrollPageRenderer): Handler {
     // SecuritySearchOperationListener: another user or API key is told the context is missing.
     if (!context || context.owner !== contextOwner(ctx.auth)) throw contextMissing(shardsOf(id));
     contexts.renew(context, now, req.keepAliveMs);
+    refuseDeletedIndices('scroll', ctx.state, context.indices);
     const page = context.hits.slice(context.next, context.next + context.size);
     context.next += page.length;
     const total = context.hits.length;

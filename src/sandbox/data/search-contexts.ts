@@ -6,6 +6,7 @@
  * in them are replaced, never mutated, by writes), so it costs one reference per document.
  */
 import { type ErrorCause, EsError } from '../errors.js';
+import { notEmulated } from '../http/not-emulated.js';
 import type { Authentication } from '../security/authenticate.js';
 import type { DocRecord, IndexRecord } from '../state.js';
 import type { Hit } from './query/fields.js';
@@ -18,6 +19,8 @@ export interface ScrollContext {
   readonly shardIds: readonly number[];
   /** Who opened it: only the same user or API key may continue it (SecuritySearchOperationListener). */
   readonly owner: string;
+  /** The indices the search ran on (one shard each). */
+  readonly indices: readonly IndexRecord[];
   readonly hits: readonly Hit[];
   readonly size: number;
   /** The `_source` filtering every page repeats. */
@@ -68,6 +71,20 @@ export function contextMissing(
     ...(causes[0] ? { causedBy: causes[0] } : {}),
     rootCauses: causes,
   });
+}
+
+/**
+ * Elasticsearch frees the contexts of a deleted index (SearchService.freeAllContextForIndex), so
+ * a later page answers with shard failures beside the other shards' hits. The sandbox does not
+ * emulate that partial answer: it refuses it loudly rather than serve the deleted documents.
+ */
+export function refuseDeletedIndices(
+  api: string,
+  state: { indices: ReadonlyMap<string, IndexRecord> },
+  indices: readonly IndexRecord[],
+): void {
+  const gone = indices.find((idx) => state.indices.get(idx.name) !== idx);
+  if (gone) throw notEmulated(`${api} over index [${gone.name}] deleted since it opened`);
 }
 
 /** The open scroll and point-in-time contexts of one sandbox. */

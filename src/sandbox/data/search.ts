@@ -262,10 +262,10 @@ const search = withParsedRequest(parseSearchRequest, (ctx, parsed) => {
     parsed.scrollKeepAliveMs === undefined
       ? undefined
       : openScroll(ctx, {
+          indices: plan.indices,
           hits,
           size: plan.size,
           source: parsed.source,
-          shards: plan.indices.length,
           keepAliveMs: parsed.scrollKeepAliveMs,
         });
   const page = hits.slice(plan.from, plan.from + plan.size);

@@ -127,6 +127,17 @@ describe('scroll', () => {
     expect(next.hits.hits).toHaveLength(5);
   });
 
+  it('refuses loudly to continue over an index deleted since it opened (ES answers shard failures)', async () => {
+    const first: Json = await tc.admin.search({ index: 'logs-*', scroll: '1m', size: 5 });
+    await tc.admin.indices.delete({ index: 'logs-b' });
+    await expectError(
+      () => tc.admin.scroll({ scroll_id: first._scroll_id }),
+      400,
+      'illegal_argument_exception',
+      'the eskeys sandbox does not emulate [scroll over index [logs-b] deleted since it opened]',
+    );
+  });
+
   it('needs read on some index (indices:data/read/scroll by name only): 403 without it', async () => {
     const first: Json = await tc.admin.search({ index: 'logs-*', scroll: '1m', size: 5 });
     const none = await tc.apiKey({ cluster: ['monitor'] });
