@@ -190,23 +190,39 @@ function scrollHandler(render: ScrollPageRenderer): Handler {
   });
 }
 
+/** A JSON value Jackson calls a value token (`Token.isValue`), as the text `parser.text()` gives. */
+function valueText(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
 /**
- * RestClearScrollAction: ids from the path (comma-separated), then the body's `scroll_id` (a
- * string or an array), added to them (ClearScrollRequest.fromXContent); none is a validation error.
+ * RestClearScrollAction: ids from the path (comma-separated); a body replaces them with its
+ * `scroll_id` (a value or an array of values; ClearScrollRequest.fromXContent starts from none);
+ * none at all is a validation error.
  */
 function parseClearScroll(ctx: RequestContext): string[] {
-  const ids = (ctx.params.scroll_id ?? ctx.query.get('scroll_id') ?? '').split(',').filter((s) => s !== '');
+  let ids = (ctx.params.scroll_id ?? ctx.query.get('scroll_id') ?? '').split(',').filter((s) => s !== '');
   const body = jsonBody(ctx);
   if (body !== undefined) {
     if (!isObject(body)) throw illegalArgument('Malformed content, must start with an object');
+    ids = [];
     for (const [key, value] of Object.entries(body)) {
-      if (key === 'scroll_id' && typeof value === 'string') ids.push(value);
-      else if (key === 'scroll_id' && Array.isArray(value) && value.every((v) => typeof v === 'string'))
-        ids.push(...value);
-      else
+      if (key !== 'scroll_id')
         throw illegalArgument(
           `Unknown parameter [${key}] in request body or parameter is of the wrong type[${tokenName(value)}] `,
         );
+      for (const v of Array.isArray(value) ? value : [value]) {
+        const text = valueText(v);
+        if (text === undefined)
+          throw illegalArgument(
+            Array.isArray(value)
+              ? 'scroll_id array element should only contain scroll_id'
+              : 'scroll_id element should only contain scroll_id',
+          );
+        ids.push(text);
+      }
     }
   }
   if (ids.length === 0) throw validationError(['no scroll ids specified']);

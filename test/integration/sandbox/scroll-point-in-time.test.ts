@@ -183,6 +183,43 @@ describe('scroll', () => {
     );
   });
 
+  it('parses scroll and clear-scroll bodies as SearchScrollRequest and ClearScrollRequest do', async () => {
+    const first: Json = await tc.admin.search({ index: 'logs-a', scroll: '1m', size: 5 });
+    const raw = (method: string, path: string, body: unknown) =>
+      tc.admin.transport.request({ method, path, body: body as Record<string, unknown> });
+    // SearchScrollRequest.fromXContent: only string scroll_id and scroll.
+    await expectError(
+      () => raw('POST', '/_search/scroll', { scroll_id: first._scroll_id, scroll: 60 }),
+      400,
+      'illegal_argument_exception',
+      'Unknown parameter [scroll] in request body or parameter is of the wrong type[VALUE_NUMBER] ',
+    );
+    // ClearScrollRequest.fromXContent.
+    await expectError(
+      () => raw('DELETE', '/_search/scroll', { scroll_id: { id: first._scroll_id } }),
+      400,
+      'illegal_argument_exception',
+      'scroll_id element should only contain scroll_id',
+    );
+    await expectError(
+      () => raw('DELETE', '/_search/scroll', { scroll_id: [[first._scroll_id]] }),
+      400,
+      'illegal_argument_exception',
+      'scroll_id array element should only contain scroll_id',
+    );
+    // The body replaces the path's ids (the parser starts from none): {} leaves no id at all.
+    await expectError(
+      () => raw('DELETE', `/_search/scroll/${first._scroll_id}`, {}),
+      400,
+      'action_request_validation_exception',
+      'Validation Failed: 1: no scroll ids specified;',
+    );
+    expect(await raw('DELETE', '/_search/scroll', { scroll_id: [first._scroll_id] })).toEqual({
+      succeeded: true,
+      num_freed: 1,
+    });
+  });
+
   it('clears by body, path and _all: ClearScrollResponse, 404 when nothing was freed', async () => {
     const one: Json = await tc.admin.search({ index: 'logs-*', scroll: '1m', size: 5 });
     // One shard context per index (two indices): num_freed counts shard contexts.
