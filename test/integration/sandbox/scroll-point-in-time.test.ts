@@ -157,6 +157,13 @@ describe('scroll', () => {
       'action_request_validation_exception',
       'Validation Failed: 1: disabling [track_total_hits] is not allowed in a scroll context;2: using [from] is not allowed in a scroll context;3: [size] cannot be [0] in a scroll context;',
     );
+    // DefaultSearchContext.preProcess: a scroll's window is its batch size.
+    await expectError(
+      () => tc.admin.search({ index: 'logs-*', scroll: '1m', size: 10_001 }),
+      400,
+      'illegal_argument_exception',
+      'Batch size is too large, size must be less than or equal to: [10000] but was [10001]. Scroll batch sizes cost as much memory as result windows so they are controlled by the [index.max_result_window] index level setting.',
+    );
     // TimeValue.parseTimeValue on the scroll parameter.
     await expectError(
       () => tc.admin.search({ index: 'logs-*', scroll: '5' }),
@@ -164,6 +171,22 @@ describe('scroll', () => {
       'illegal_argument_exception',
       'failed to parse setting [scroll] with value [5] as a time value: unit is missing or unrecognized',
     );
+  });
+
+  it('takes the id from the path or the query string too', async () => {
+    const first: Json = await tc.admin.search({ index: 'logs-a', scroll: '1m', size: 5 });
+    const byPath: Json = await tc.admin.transport.request({
+      method: 'GET',
+      path: `/_search/scroll/${first._scroll_id}`,
+      querystring: { scroll: '1m' },
+    });
+    expect(ids(byPath)).toHaveLength(5);
+    const byQuery: Json = await tc.admin.transport.request({
+      method: 'GET',
+      path: '/_search/scroll',
+      querystring: { scroll_id: first._scroll_id },
+    });
+    expect(ids(byQuery)).toHaveLength(3);
   });
 
   it('refuses a malformed scroll id and a request without one', async () => {
@@ -331,6 +354,17 @@ describe('point in time', () => {
     expect(err.reason).toContain('logs-b');
     const res: Json = await both.client.search({ pit: { id: opened.id }, size: 100 });
     expect(res.hits.total).toEqual({ value: N, relation: 'eq' });
+    // The same in a multi search: each item is authorized on its point in time's indices.
+    const multi: Json = await onlyA.client.msearch({
+      searches: [{}, { pit: { id: opened.id }, size: 0 }, { index: 'logs-a' }, { size: 0 }],
+    });
+    expect(multi.responses.map((r: Json) => r.status)).toEqual([403, 200]);
+    expect(multi.responses[0].error.reason).toContain('logs-b');
+    const multiBoth: Json = await both.client.msearch({
+      searches: [{}, { pit: { id: opened.id }, size: 0 }],
+    });
+    expect(multiBoth.responses[0].hits.total).toEqual({ value: N, relation: 'eq' });
+    expect(multiBoth.responses[0].pit_id).toBe(opened.id);
     // Opening needs indices:data/read/open_point_in_time (read) on the names.
     const err2 = await expectError(
       () => onlyA.client.openPointInTime({ index: 'logs-b', keep_alive: '1m' }),
