@@ -324,9 +324,10 @@ describe('point in time', () => {
       'action_request_validation_exception',
       'Validation Failed: 1: [indices] cannot be used with point in time. Do not specify any index with point in time.;',
     );
-    // OpenPointInTimeRequest.validate.
+    // OpenPointInTimeRequest.validate, before authorization: a key without privileges gets it too.
+    const none = await tc.apiKey({ cluster: ['monitor'] });
     await expectError(
-      () => tc.admin.transport.request({ method: 'POST', path: '/logs-a/_pit' }),
+      () => none.client.transport.request({ method: 'POST', path: '/logs-a/_pit' }),
       400,
       'action_request_validation_exception',
       'Validation Failed: 1: [keep_alive] is not specified;',
