@@ -74,17 +74,18 @@ export function contextMissing(
 }
 
 /**
- * Elasticsearch frees the contexts of a deleted index (SearchService.freeAllContextForIndex), so
- * a later page answers with shard failures beside the other shards' hits. The sandbox does not
- * emulate that partial answer: it refuses it loudly rather than serve the deleted documents.
+ * Elasticsearch frees the contexts of a deleted (or closed: its shards close) index
+ * (SearchService.freeAllContextForIndex), so a later page answers with shard failures beside the
+ * other shards' hits. The sandbox does not emulate that partial answer: it refuses it loudly
+ * rather than serve the documents of an index that is gone.
  */
 export function refuseDeletedIndices(
   api: string,
   state: { indices: ReadonlyMap<string, IndexRecord> },
   indices: readonly IndexRecord[],
 ): void {
-  const gone = indices.find((idx) => state.indices.get(idx.name) !== idx);
-  if (gone) throw notEmulated(`${api} over index [${gone.name}] deleted since it opened`);
+  const gone = indices.find((idx) => state.indices.get(idx.name) !== idx || idx.closed);
+  if (gone) throw notEmulated(`${api} over index [${gone.name}] deleted or closed since it opened`);
 }
 
 /** The open scroll and point-in-time contexts of one sandbox. */

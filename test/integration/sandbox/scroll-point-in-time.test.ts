@@ -127,14 +127,22 @@ describe('scroll', () => {
     expect(next.hits.hits).toHaveLength(5);
   });
 
-  it('refuses loudly to continue over an index deleted since it opened (ES answers shard failures)', async () => {
+  it('refuses loudly to continue over an index deleted or closed since it opened (ES answers shard failures)', async () => {
     const first: Json = await tc.admin.search({ index: 'logs-*', scroll: '1m', size: 5 });
     await tc.admin.indices.delete({ index: 'logs-b' });
     await expectError(
       () => tc.admin.scroll({ scroll_id: first._scroll_id }),
       400,
       'illegal_argument_exception',
-      'the eskeys sandbox does not emulate [scroll over index [logs-b] deleted since it opened]',
+      'the eskeys sandbox does not emulate [scroll over index [logs-b] deleted or closed since it opened]',
+    );
+    const pit: Json = await tc.admin.openPointInTime({ index: 'logs-a', keep_alive: '1m' });
+    await tc.admin.indices.close({ index: 'logs-a' });
+    await expectError(
+      () => tc.admin.search({ pit: { id: pit.id } }),
+      400,
+      'illegal_argument_exception',
+      'the eskeys sandbox does not emulate [search with a point in time over index [logs-a] deleted or closed since it opened]',
     );
   });
 
