@@ -263,7 +263,9 @@ const search = withParsedRequest(parseSearchRequest, (ctx, parsed) => {
     ...(pit ? { view: pit.view } : {}),
   };
   const hits = matches(ctx, plan);
-  // A scroll keeps every match in this order; its later pages continue after this one.
+  const page = hits.slice(plan.from, plan.from + plan.size);
+  // A scroll keeps the list this page was cut from (so in the search's order); its later pages
+  // continue after this one.
   const scrollId =
     parsed.scrollKeepAliveMs === undefined
       ? undefined
@@ -274,7 +276,6 @@ const search = withParsedRequest(parseSearchRequest, (ctx, parsed) => {
           source: parsed.source,
           keepAliveMs: parsed.scrollKeepAliveMs,
         });
-  const page = hits.slice(plan.from, plan.from + plan.size);
   const total = totalHits(hits.length, parsed);
   const aggregations = parsed.aggs
     ? computeAggregations(parsed.aggs, hits, ctx.state.now(), parsed.typedKeys)
