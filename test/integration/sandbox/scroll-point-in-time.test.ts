@@ -303,6 +303,17 @@ describe('point in time', () => {
     expect(again).toMatchObject({ status: 404, body: { succeeded: true, num_freed: 0 } });
   });
 
+  it('answers only the id before 8.16 (OpenPointInTimeResponse had no shard header)', async () => {
+    const old = await startTestCluster({ version: '8.15.0' });
+    try {
+      await old.admin.indices.create({ index: 'logs-a' });
+      const opened: Json = await old.admin.openPointInTime({ index: 'logs-a', keep_alive: '1m' });
+      expect(Object.keys(opened)).toEqual(['id']);
+    } finally {
+      await old.close();
+    }
+  });
+
   it('answers 404 once closed or expired, naming its indices', async () => {
     const opened: Json = await tc.admin.openPointInTime({ index: 'logs-a', keep_alive: '1m' });
     tc.clock.advance(61_000);
