@@ -133,6 +133,7 @@ export interface ScrollPageRenderer {
 
 interface ScrollRequest {
   scrollId: string;
+  parsedId: ScrollIdParts;
   keepAliveMs: number | undefined;
   totalHitsAsInt: boolean;
 }
@@ -158,14 +159,17 @@ function parseScrollRequest(ctx: RequestContext): ScrollRequest {
     }
   }
   if (scrollId === undefined) throw validationError(['scrollId is missing']);
-  return { scrollId, keepAliveMs, totalHitsAsInt: boolParam(ctx, 'rest_total_hits_as_int') };
+  // RBACEngine parses the id before it checks any privilege, so a malformed id is a 400 even for
+  // a caller the check would refuse.
+  const parsedId = decodeScrollId(scrollId);
+  return { scrollId, parsedId, keepAliveMs, totalHitsAsInt: boolParam(ctx, 'rest_total_hits_as_int') };
 }
 
 /** The next page of a scroll (the central step authorized indices:data/read/scroll by name only). */
 function scrollHandler(render: ScrollPageRenderer): Handler {
   return withParsedRequest(parseScrollRequest, (ctx, req) => {
     const started = Date.now();
-    const id = decodeScrollId(req.scrollId);
+    const id = req.parsedId;
     const contexts = ctx.state.searchContexts;
     const now = ctx.state.now();
     const context = contexts.get(id.key, 'scroll', now);

@@ -38,8 +38,10 @@ const request = (
 describe('actions authorized by name only', () => {
   it('scroll needs indices:data/read/scroll on some index, then reaches the handler (a malformed id: 400)', async () => {
     const none = await tc.apiKey({ cluster: ['monitor'] });
+    await tc.admin.indices.create({ index: 'scroll-src' });
+    const opened = await tc.admin.search({ index: 'scroll-src', scroll: '1m' });
     await expectError(
-      () => request(none, 'POST', '/_search/scroll', { scroll_id: 'abc' }),
+      () => request(none, 'POST', '/_search/scroll', { scroll_id: opened._scroll_id }),
       403,
       'security_exception',
       `action [indices:data/read/scroll] is unauthorized for API key id [${none.id}] of user [elastic], this action is granted by the index privileges [read,all]`,
@@ -49,7 +51,15 @@ describe('actions authorized by name only', () => {
       () => request(reader, 'POST', '/_search/scroll', { scroll_id: 'abc' }),
       400,
       'illegal_argument_exception',
-      // TransportSearchHelper.parseScrollId, after the security filter let the request through.
+      // TransportSearchHelper.parseScrollId.
+      'Cannot parse scroll id',
+    );
+    // RBACEngine parses the scroll id (to see whether it names local shards) before it checks the
+    // privilege: a malformed id is the same 400 for a caller without any.
+    await expectError(
+      () => request(none, 'POST', '/_search/scroll', { scroll_id: 'abc' }),
+      400,
+      'illegal_argument_exception',
       'Cannot parse scroll id',
     );
   });
