@@ -142,7 +142,11 @@ function parseSearchRequest(ctx: RequestContext): ParsedSearchRequest {
   }
   if (parsed.from < 0) throw illegalArgument(`[from] parameter cannot be negative, found [${parsed.from}]`);
   if (parsed.size < 0) throw illegalArgument(`[size] parameter cannot be negative, found [${parsed.size}]`);
-  if (parsed.from + parsed.size > 10_000 && ctx.query.get('scroll') !== null) {
+  // The windows are checked on the shards, after the request's validation.
+  const scroll = ctx.query.get('scroll');
+  const scrollKeepAliveMs = scroll === null ? undefined : keepAliveOf(scroll, 'scroll');
+  validateScrollAndPointInTime(ctx, parsed, scrollKeepAliveMs);
+  if (parsed.from + parsed.size > 10_000 && scrollKeepAliveMs !== undefined) {
     // DefaultSearchContext.preProcess words a scroll's window as its batch size.
     throw illegalArgument(
       `Batch size is too large, size must be less than or equal to: [10000] but was [${parsed.from + parsed.size}]. Scroll batch sizes cost as much memory as result windows so they are controlled by the [index.max_result_window] index level setting.`,
@@ -153,9 +157,6 @@ function parseSearchRequest(ctx: RequestContext): ParsedSearchRequest {
       `Result window is too large, from + size must be less than or equal to: [10000] but was [${parsed.from + parsed.size}]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.`,
     );
   }
-  const scroll = ctx.query.get('scroll');
-  const scrollKeepAliveMs = scroll === null ? undefined : keepAliveOf(scroll, 'scroll');
-  validateScrollAndPointInTime(ctx, parsed, scrollKeepAliveMs);
   return { ...parsed, totalHitsAsInt, typedKeys: boolParam(ctx, 'typed_keys'), scrollKeepAliveMs };
 }
 

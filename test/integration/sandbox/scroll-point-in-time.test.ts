@@ -165,6 +165,13 @@ describe('scroll', () => {
       'action_request_validation_exception',
       'Validation Failed: 1: disabling [track_total_hits] is not allowed in a scroll context;2: using [from] is not allowed in a scroll context;3: [size] cannot be [0] in a scroll context;',
     );
+    // Validation comes first; the window is checked on the shards.
+    await expectError(
+      () => tc.admin.search({ index: 'logs-*', scroll: '1m', from: 1, size: 10_000 }),
+      400,
+      'action_request_validation_exception',
+      'Validation Failed: 1: using [from] is not allowed in a scroll context;',
+    );
     // DefaultSearchContext.preProcess: a scroll's window is its batch size.
     await expectError(
       () => tc.admin.search({ index: 'logs-*', scroll: '1m', size: 10_001 }),
