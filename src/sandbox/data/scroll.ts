@@ -125,7 +125,7 @@ export function openScroll(
   return encodeScrollId({ key, shards: shardIds.length });
 }
 
-/** How a scroll page renders one hit and the totals (search.ts owns the search answer's shape). */
+/** How a scroll page renders a hit and the shard header (search.ts owns the search answer's shape). */
 export interface ScrollPageRenderer {
   hit(h: Hit, source: SourceFilter | undefined): Record<string, unknown>;
   shards(n: number): unknown;

@@ -255,6 +255,8 @@ function shards(n: number) {
 
 const search = withParsedRequest(parseSearchRequest, (ctx, parsed) => {
   const started = Date.now();
+  // The reaper of search contexts runs with the searches, so abandoned scrolls do not pile up.
+  ctx.state.searchContexts.expire(ctx.state.now());
   const pit = parsed.pit ? usePointInTime(ctx, parsed.pit) : undefined;
   const plan: SearchPlan = {
     indices: pit ? pit.indices : openIndicesForRead(ctx),

@@ -102,6 +102,15 @@ describe('scroll', () => {
     expect(tc.sandbox.state.searchContexts.size).toBe(0);
   });
 
+  it('is freed by the searches that follow its expiry, even if nobody comes back for it', async () => {
+    await tc.admin.search({ index: 'logs-a', scroll: '1m', size: 5 });
+    await tc.admin.openPointInTime({ index: 'logs-a', keep_alive: '1m' });
+    expect(tc.sandbox.state.searchContexts.size).toBe(2);
+    tc.clock.advance(61_000);
+    await tc.admin.search({ index: 'logs-a', size: 0 });
+    expect(tc.sandbox.state.searchContexts.size).toBe(0);
+  });
+
   it('belongs to who opened it: another API key of the same owner is told the context is missing', async () => {
     const role = { indices: [{ names: ['logs-*'], privileges: ['read'] }] };
     const a = await tc.apiKey(role);
