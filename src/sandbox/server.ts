@@ -11,6 +11,7 @@ import {
 import type { RequestCounter } from './counters.js';
 import { multiGetItemNames } from './data/multi-get.js';
 import { multiSearchItemOptions } from './data/multi-search.js';
+import { pointInTimeSearchNames } from './data/point-in-time.js';
 import { EsError, errorBody, SimpleError } from './errors.js';
 import { type FaultInjector, faultBody } from './faults.js';
 import { withCompatV7Types } from './http/compat-v7-types.js';
@@ -154,6 +155,9 @@ function authorize(ctx: RequestContext, endpoint: string, handler: Handler): voi
     if (e instanceof DateMathNameError) throw new EsError(400, 'parse_exception', e.message);
     throw e;
   }
+  // A search with a point in time is authorized on the indices its id names (preparePointInTime).
+  const pitNames = pointInTimeSearchNames(ctx);
+  if (pitNames) resolution = { ...resolution, indices: [...pitNames] };
   if (resolution.indices && ctx.params.index?.includes('<')) {
     (ctx.params as Record<string, string>).index = resolution.indices.join(',');
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Permission, type RoleDescriptor, SUPERUSER_DESCRIPTOR } from '../core/privileges/index.js';
+import { SearchContexts } from './data/search-contexts.js';
 import { type ApiKeyRecord, ApiKeyStore } from './security/api-key-store.js';
 import { hashSecret, type StoredHash, VerificationCache } from './security/hashing.js';
 import type { VersionProfile } from './version.js';
@@ -117,6 +118,8 @@ export class SandboxState {
     { policy: Record<string, unknown>; version: number; modified: number }
   >();
   readonly pipelines = new Map<string, Record<string, unknown>>();
+  /** Open scrolls and points in time. */
+  readonly searchContexts = new SearchContexts();
   readonly clusterSettings = {
     persistent: {} as Record<string, unknown>,
     transient: {} as Record<string, unknown>,
@@ -208,6 +211,7 @@ export class SandboxState {
     this.componentTemplates.clear();
     this.ilmPolicies.clear();
     this.pipelines.clear();
+    this.searchContexts.clear();
     this.clusterSettings.persistent = {};
     this.clusterSettings.transient = {};
   }

@@ -128,8 +128,11 @@ describe('eskeys sandbox authorizes special, composite and multi-request APIs as
       return { id: k.id, client: new Client({ node: url, auth: { apiKey: k.encoded } }) };
     };
     const security = await keyFor('security', { cluster: ['manage_security'] });
-    // RBACEngine: a scroll is authorized by action name (some index must grant read)
-    expect(await failure(() => security.client.scroll({ scroll_id: 'abc' }))).toEqual({
+    // RBACEngine: a scroll is authorized by action name (some index must grant read), once its
+    // id parsed
+    await admin.indices.create({ index: 'scrolled' });
+    const opened = await admin.search({ index: 'scrolled', scroll: '1m' });
+    expect(await failure(() => security.client.scroll({ scroll_id: opened._scroll_id ?? '' }))).toEqual({
       status: 403,
       type: 'security_exception',
       reason: `action [indices:data/read/scroll] is unauthorized for API key id [${security.id}] of user [elastic], this action is granted by the index privileges [read,all]`,
@@ -141,10 +144,16 @@ describe('eskeys sandbox authorizes special, composite and multi-request APIs as
       reason: `action [cluster:monitor/state] is unauthorized for API key id [${security.id}] of user [elastic], this action is granted by the cluster privileges [cross_cluster_replication,read_ccr,transport_client,manage_ccr,monitor,manage,all]`,
     });
     const reader = await keyFor('reader', { indices: [{ names: ['logs-*'], privileges: ['read'] }] });
+    // ...and a malformed id is refused whatever the privileges (TransportSearchHelper.parseScrollId).
+    expect(await failure(() => security.client.scroll({ scroll_id: 'abc' }))).toEqual({
+      status: 400,
+      type: 'illegal_argument_exception',
+      reason: 'Cannot parse scroll id',
+    });
     expect(await failure(() => reader.client.scroll({ scroll_id: 'abc' }))).toEqual({
       status: 400,
       type: 'illegal_argument_exception',
-      reason: 'the eskeys sandbox does not emulate [scroll]',
+      reason: 'Cannot parse scroll id',
     });
     // delete-by-query: its scroll search needs read, not only delete
     await admin.index({ index: 'logs-1', id: '1', document: { a: 1 }, refresh: true });

@@ -13,6 +13,7 @@ import type { Router } from '../http/router.js';
 import { validateRequest, withValidation } from '../http/validation.js';
 import type { ItemIndicesOptions } from '../security/authorize.js';
 import { isObject, tokenOf } from '../util.js';
+import { pointInTimeSearchNames } from './point-in-time.js';
 import { searchRouteHandler } from './search-route.js';
 
 /** One search of the request, ready to run through the search handler. */
@@ -113,6 +114,8 @@ function parseMultiSearch(ctx: RequestContext, search: Handler): SearchItem[] {
       authorized: undefined,
     };
     validateRequest(itemCtx, search);
+    // A search with a point in time is authorized on the indices its id names.
+    names = [...(pointInTimeSearchNames(itemCtx) ?? names)];
     const ignoreUnavailable = query.get('ignore_unavailable');
     items.push({
       ctx: itemCtx,

@@ -10,6 +10,7 @@ import { isObject } from '../util.js';
 import { atLeast, type VersionProfile } from '../version.js';
 import type { AggNode } from './aggregations/parse.js';
 import { parseAggregations } from './aggregations/parse.js';
+import { type PitRequest, parsePitBody } from './point-in-time.js';
 import { compileQuery } from './query/compile.js';
 import { type SourceFilter, sourceFilterFromBody } from './source-filter.js';
 
@@ -25,6 +26,7 @@ const EMULATED = new Set([
   'timeout',
   'stats',
   'track_scores',
+  'pit',
 ]);
 
 /** Body keys Elasticsearch parses that the sandbox does not emulate (yet): refused by name. */
@@ -38,7 +40,6 @@ const NOT_EMULATED = new Set([
   'indices_boost',
   'knn',
   'min_score',
-  'pit',
   'post_filter',
   'profile',
   'rank',
@@ -57,7 +58,7 @@ const NOT_EMULATED = new Set([
 ]);
 
 /** Jackson's name for the token a JSON value starts with, as ES error messages print it. */
-function tokenName(v: unknown): string {
+export function tokenName(v: unknown): string {
   if (Array.isArray(v)) return 'START_ARRAY';
   if (v === null) return 'VALUE_NULL';
   switch (typeof v) {
@@ -85,6 +86,8 @@ export interface ParsedSearch {
   aggs: AggNode[] | undefined;
   /** The body's `_source` (FetchSourceContext); unset: the whole source. */
   source?: SourceFilter;
+  /** The body's point in time. */
+  pit?: PitRequest;
 }
 
 /** An index with no mapping: compiling against it checks a query's shape before any index is read. */
@@ -158,6 +161,7 @@ export function parseSearchBody(body: unknown, now: number, version: VersionProf
   if (body.size !== undefined) parsed.size = intOf('size', body.size);
   if (body.track_total_hits !== undefined) parsed.trackTotalHits = trackTotalHitsOf(body.track_total_hits);
   if (body._source !== undefined) parsed.source = sourceFilterFromBody(body._source);
+  if (body.pit !== undefined) parsed.pit = parsePitBody(body.pit);
   const aggs = body.aggs ?? body.aggregations;
   if (aggs !== undefined)
     parsed.aggs = parseAggregations(aggs, {

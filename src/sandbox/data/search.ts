@@ -1,5 +1,5 @@
 /** `_search`, `_count` and `_delete_by_query` over the refreshed view of indices. */
-import { EsError, illegalArgument } from '../errors.js';
+import { EsError, illegalArgument, validationError } from '../errors.js';
 import {
   authorizedIndices,
   boolParam,
@@ -17,9 +17,16 @@ import { isObject } from '../util.js';
 import { computeAggregations } from './aggregations/compute.js';
 import { type BulkItem, executeItems } from './bulk.js';
 import { refreshIndex, resolveForRead } from './indices.js';
+import {
+  pointInTimeSearchErrors,
+  recordPointInTimeSearch,
+  registerPointInTimeRoutes,
+  usePointInTime,
+} from './point-in-time.js';
 import { compileQuery } from './query/compile.js';
 import type { Hit } from './query/fields.js';
 import { concreteIndices, refuseClosed } from './resolve.js';
+import { keepAliveOf, openScroll, registerScrollRoutes, scrollValidationErrors } from './scroll.js';
 import {
   type ParsedSearch,
   parseCountBody,
@@ -34,12 +41,16 @@ interface SearchPlan {
   query: unknown;
   from: number;
   size: number;
+  /** The documents of a point in time, instead of each index's current refreshed view. */
+  view?: (idx: IndexRecord) => ReadonlyMap<string, DocRecord> | undefined;
 }
 
 /** The request parts parsed before authorization (REST parsing runs before the security filter). */
 interface ParsedSearchRequest extends ParsedSearch {
   totalHitsAsInt: boolean;
   typedKeys: boolean;
+  /** `scroll=`: the keep-alive of the scroll this search opens. */
+  scrollKeepAliveMs: number | undefined;
 }
 
 /** `?q=` is a query_string query, with `df` and `default_operator` (RestActions.urlParamsToQueryBuilder). */
@@ -71,7 +82,6 @@ const URL_NOT_EMULATED: Readonly<Record<string, string | undefined>> = {
   suggest_mode: undefined,
   suggest_size: undefined,
   suggest_text: undefined,
-  scroll: undefined,
   analyzer: undefined,
   force_synthetic_source: 'false',
 };
@@ -132,12 +142,50 @@ function parseSearchRequest(ctx: RequestContext): ParsedSearchRequest {
   }
   if (parsed.from < 0) throw illegalArgument(`[from] parameter cannot be negative, found [${parsed.from}]`);
   if (parsed.size < 0) throw illegalArgument(`[size] parameter cannot be negative, found [${parsed.size}]`);
+  // The windows are checked on the shards, after the request's validation.
+  const scroll = ctx.query.get('scroll');
+  const scrollKeepAliveMs = scroll === null ? undefined : keepAliveOf(scroll, 'scroll');
+  validateScrollAndPointInTime(ctx, parsed, scrollKeepAliveMs);
+  if (parsed.from + parsed.size > 10_000 && scrollKeepAliveMs !== undefined) {
+    // DefaultSearchContext.preProcess words a scroll's window as its batch size.
+    throw illegalArgument(
+      `Batch size is too large, size must be less than or equal to: [10000] but was [${parsed.from + parsed.size}]. Scroll batch sizes cost as much memory as result windows so they are controlled by the [index.max_result_window] index level setting.`,
+    );
+  }
   if (parsed.from + parsed.size > 10_000) {
     throw illegalArgument(
       `Result window is too large, from + size must be less than or equal to: [10000] but was [${parsed.from + parsed.size}]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.`,
     );
   }
-  return { ...parsed, totalHitsAsInt, typedKeys: boolParam(ctx, 'typed_keys') };
+  return { ...parsed, totalHitsAsInt, typedKeys: boolParam(ctx, 'typed_keys'), scrollKeepAliveMs };
+}
+
+/**
+ * RestSearchAction.preparePointInTime's 400 (before the request is validated), then
+ * SearchRequest.validate's scroll rules; a scroll counts every hit, whatever track_total_hits says.
+ */
+function validateScrollAndPointInTime(
+  ctx: RequestContext,
+  parsed: ParsedSearch,
+  scrollKeepAliveMs?: number,
+): void {
+  if (parsed.pit) {
+    const errors = pointInTimeSearchErrors(ctx);
+    if (errors.length > 0) throw validationError(errors);
+    recordPointInTimeSearch(ctx, parsed.pit);
+  }
+  if (scrollKeepAliveMs === undefined) return;
+  if (typeof parsed.trackTotalHits === 'number')
+    throw notEmulated('search.track_total_hits with a number in a scroll');
+  const errors = scrollValidationErrors({
+    from: parsed.from,
+    size: parsed.size,
+    trackTotalHits: parsed.trackTotalHits,
+    pit: parsed.pit !== undefined,
+    requestCache: ctx.query.get('request_cache'),
+  });
+  if (errors.length > 0) throw validationError(errors);
+  parsed.trackTotalHits = true;
 }
 
 function parseCountRequest(ctx: RequestContext): unknown {
@@ -152,7 +200,8 @@ function parseCountRequest(ctx: RequestContext): unknown {
   return query;
 }
 
-function searchable(ctx: RequestContext, idx: IndexRecord): Map<string, DocRecord> {
+/** The refreshed documents of an index, refreshing it first when its refresh interval has passed. */
+export function searchable(ctx: RequestContext, idx: IndexRecord): Map<string, DocRecord> {
   // Near-real-time: a periodic refresh (index.refresh_interval, 1s by default) makes writes visible.
   const interval = String(idx.settings['index.refresh_interval'] ?? '1s');
   const ms =
@@ -168,7 +217,7 @@ function matches(ctx: RequestContext, plan: SearchPlan): Hit[] {
   const now = ctx.state.now();
   for (const idx of plan.indices.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const pred = plan.query === undefined ? () => true : compileQuery(plan.query, idx, now);
-    for (const [id, doc] of searchable(ctx, idx)) {
+    for (const [id, doc] of plan.view?.(idx) ?? searchable(ctx, idx)) {
       const hit = { idx, id, doc };
       if (pred(hit)) out.push(hit);
     }
@@ -206,19 +255,37 @@ function shards(n: number) {
 
 const search = withParsedRequest(parseSearchRequest, (ctx, parsed) => {
   const started = Date.now();
+  // The reaper of search contexts runs with the searches, so abandoned scrolls do not pile up.
+  ctx.state.searchContexts.expire(ctx.state.now());
+  const pit = parsed.pit ? usePointInTime(ctx, parsed.pit) : undefined;
   const plan: SearchPlan = {
-    indices: openIndicesForRead(ctx),
+    indices: pit ? pit.indices : openIndicesForRead(ctx),
     query: parsed.query,
     from: parsed.from,
     size: parsed.size,
+    ...(pit ? { view: pit.view } : {}),
   };
   const hits = matches(ctx, plan);
   const page = hits.slice(plan.from, plan.from + plan.size);
+  // A scroll keeps the list this page was cut from (so in the search's order); its later pages
+  // continue after this one.
+  const scrollId =
+    parsed.scrollKeepAliveMs === undefined
+      ? undefined
+      : openScroll(ctx, {
+          indices: plan.indices,
+          hits,
+          size: plan.size,
+          source: parsed.source,
+          keepAliveMs: parsed.scrollKeepAliveMs,
+        });
   const total = totalHits(hits.length, parsed);
   const aggregations = parsed.aggs
     ? computeAggregations(parsed.aggs, hits, ctx.state.now(), parsed.typedKeys)
     : undefined;
   return ok({
+    ...(scrollId === undefined ? {} : { _scroll_id: scrollId }),
+    ...(pit ? { pit_id: pit.id } : {}),
     took: Date.now() - started,
     timed_out: false,
     _shards: shards(plan.indices.length),
@@ -382,4 +449,6 @@ export function registerSearchRoutes(r: Router<Handler>): void {
     .add(['GET', 'POST'], '/_count', withParams(COUNT_PARAMS, count))
     .add(['GET', 'POST'], '/{index}/_count', withParams(COUNT_PARAMS, count))
     .add('POST', '/{index}/_delete_by_query', withParams(DBQ_PARAMS, deleteByQuery));
+  registerScrollRoutes(r, { hit: hitOf, shards });
+  registerPointInTimeRoutes(r, searchable);
 }

@@ -34,6 +34,15 @@ const UNITS: readonly { suffix: string; nanos: bigint; caseSensitive?: boolean }
  * bare `-1`/`0` need no unit. Returns whole seconds (Java's getSeconds truncates toward zero).
  */
 export function parseTimeValueSeconds(raw: string, setting: string): number {
+  return Number(parseTimeValueNanos(raw, setting) / 1_000_000_000n);
+}
+
+/** The same parse in whole milliseconds (keep-alives of scrolls and points in time). */
+export function parseTimeValueMillis(raw: string, setting: string): number {
+  return Number(parseTimeValueNanos(raw, setting) / 1_000_000n);
+}
+
+function parseTimeValueNanos(raw: string, setting: string): bigint {
   const normalized = raw.toLowerCase().trim();
   for (const u of UNITS) {
     const matches = u.caseSensitive ? raw.endsWith(u.suffix) : normalized.endsWith(u.suffix);
@@ -52,9 +61,9 @@ export function parseTimeValueSeconds(raw: string, setting: string): number {
         `failed to parse setting [${setting}] with value [${raw}] as a time value: negative durations are not supported`,
       );
     }
-    return Number((value * u.nanos) / 1_000_000_000n);
+    return value * u.nanos;
   }
-  if (/^-0*1$/.test(normalized) || /^0+$/.test(normalized)) return 0;
+  if (/^-0*1$/.test(normalized) || /^0+$/.test(normalized)) return 0n;
   throw new TimeValueError(
     `failed to parse setting [${setting}] with value [${raw}] as a time value: unit is missing or unrecognized`,
   );

@@ -19,6 +19,7 @@ describe('the sandbox authorizes every request with the action Elasticsearch nam
       none.client.transport.request({
         method: row.method,
         path: row.path,
+        ...(row.query ? { querystring: row.query } : {}),
         ...(row.body
           ? {
               bulkBody: row.body

@@ -206,7 +206,6 @@ describe('search body validation (SearchSourceBuilder.parseXContent)', () => {
     for (const [param, value] of [
       ['sort', 'bytes:desc'],
       ['terminate_after', '5'],
-      ['scroll', '1m'],
       ['explain', 'true'],
     ] as const) {
       await expectError(
