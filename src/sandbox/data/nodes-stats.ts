@@ -66,9 +66,9 @@ const INDEX_METRICS = [
 /** The index sections the sandbox builds, in CommonStats' order. */
 const BUILT_INDEX = ['docs', 'shard_stats'];
 
-/** The name, address and roles of the one node (a default node holds every default role). */
+/** The name, address and roles of the one node (a default node holds every default role; sorted). */
 export const NODE_NAME = 'sandbox-node';
-const ROLES = [
+export const ROLES = [
   'data',
   'data_cold',
   'data_content',
@@ -90,7 +90,7 @@ function unrecognized(path: string, invalid: string[], candidates: readonly stri
   );
 }
 
-function commaSet(value: string | undefined, fallback: string): Set<string> {
+export function commaSet(value: string | undefined, fallback: string): Set<string> {
   return new Set((value ?? fallback).split(',').filter((s) => s !== ''));
 }
 
@@ -137,8 +137,8 @@ function requestedSections(ctx: RequestContext): { sections: string[]; indexSect
 }
 
 /** Whether a node id expression names the sandbox's node (DiscoveryNodes.resolveNodes). */
-function matchesNode(state: SandboxState, expression: string): boolean {
-  if (expression.includes(':')) throw notEmulated(`nodes.stats] node selector [${expression}`);
+export function matchesNode(state: SandboxState, expression: string, api = 'nodes.stats'): boolean {
+  if (expression.includes(':')) throw notEmulated(`${api}] node selector [${expression}`);
   if (['_all', '_local', '_master', '*'].includes(expression)) return true;
   if (!expression.includes('*')) return expression === state.nodeId || expression === NODE_NAME;
   const re = new RegExp(
