@@ -18,6 +18,7 @@ import { registerAliasRoutes } from './data/aliases.js';
 import { registerBulkRoutes } from './data/bulk.js';
 import { registerCatRoutes } from './data/cat.js';
 import { registerClusterRoutes } from './data/cluster.js';
+import { registerClusterStatsRoutes } from './data/cluster-stats.js';
 import { registerDataStreamRoutes } from './data/data-streams.js';
 import { registerDocumentRoutes } from './data/documents.js';
 import { registerFeatureRoutes } from './data/features.js';
@@ -108,6 +109,7 @@ export function buildRouter(): Router<Handler> {
   registerResolveIndexRoutes(r);
   registerFieldCapsRoutes(r);
   registerNodesStatsRoutes(r);
+  registerClusterStatsRoutes(r);
   registerNotEmulated(r);
   return r;
 }

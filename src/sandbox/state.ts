@@ -202,6 +202,24 @@ export class SandboxState {
     this.securityChanged();
   }
 
+  /**
+   * Whether Elasticsearch would hold a `.security` index now: it is created on the first write of
+   * a security document (an API key, a native user, role or application privilege, or a changed
+   * reserved user) and deleted by the security feature's reset.
+   */
+  holdsSecurityDocuments(): boolean {
+    const elastic = this.users.get('elastic');
+    return (
+      !this.apiKeys.all().next().done ||
+      this.users.size > 1 ||
+      elastic === undefined ||
+      elastic.passwordHash !== this.#bootstrapHash ||
+      !elastic.enabled ||
+      [...this.roles.values()].some((r) => !r.reserved) ||
+      this.applicationPrivileges.size > 0
+    );
+  }
+
   /** The data the sandbox's full reset wipes besides security: indices, templates, pipelines, ILM, settings. */
   resetData(): void {
     this.indices.clear();

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { Client } from '@elastic/elasticsearch';
+import { Client, errors } from '@elastic/elasticsearch';
 import { describe, expect, it } from 'vitest';
 import { startSandboxProcess } from './sandbox-process.js';
 
@@ -139,6 +139,53 @@ describe('eskeys sandbox', () => {
     expect(keys.aggregations).toEqual({
       envs: { after_key: { env: 'prod' }, buckets: [{ key: { env: 'prod' }, doc_count: 2 }] },
     });
+    await client.close();
+    child.kill('SIGINT');
+    expect(await stopped).toBe(130);
+  });
+
+  it('answers _cluster/stats fields selected with filter_path, refuses the others, and words API key agg refusals as Elasticsearch (issue 14 item 6)', async () => {
+    const { child, ready, stopped } = startSandboxProcess([]);
+    const { url, password } = await ready;
+    const client = new Client({ node: url, auth: { username: 'elastic', password } });
+    await client.indices.create({
+      index: 'e2e-cs',
+      settings: { number_of_shards: 2, number_of_replicas: 0 },
+    });
+    await client.index({ index: 'e2e-cs', document: { n: 1 }, refresh: true });
+    // ClusterStatsIndices: one index, its 2 primaries on the node, the primaries' documents;
+    // the status is the cluster health's (no replica asked for: green).
+    const stats = await client.cluster.stats({
+      filter_path: [
+        'status',
+        'indices.count',
+        'indices.shards.total',
+        'indices.docs',
+        '-indices.docs.total_size_in_bytes',
+      ],
+    });
+    expect(stats).toEqual({
+      status: 'green',
+      indices: { count: 1, shards: { total: 2 }, docs: { count: 1, deleted: 0 } },
+    });
+    // Without filter_path: a 400 naming what is not emulated.
+    const refused = await client.cluster.stats().catch((e: unknown) => e as errors.ResponseError);
+    expect(refused).toBeInstanceOf(errors.ResponseError);
+    expect((refused as errors.ResponseError).statusCode).toBe(400);
+    expect((refused as errors.ResponseError).body).toMatchObject({
+      error: { type: 'illegal_argument_exception' },
+    });
+    expect(String((refused as errors.ResponseError).body.error.reason)).toMatch(
+      /^the eskeys sandbox does not emulate \[cluster\.stats\] fields \[indices\.docs\.total_size_in_bytes, indices\.store, .*\]; select the emulated fields with filter_path$/,
+    );
+    // ApiKeyAggregationsBuilder: "Unsupported API Keys agg [<name>] of type [<type>]".
+    const agg = await client.security
+      .queryApiKeys({ aggs: { newest: { max: { field: 'creation' } } } } as never)
+      .catch((e: unknown) => e as errors.ResponseError);
+    expect((agg as errors.ResponseError).statusCode).toBe(400);
+    expect((agg as errors.ResponseError).body.error.reason).toBe(
+      'Unsupported API Keys agg [newest] of type [max]',
+    );
     await client.close();
     child.kill('SIGINT');
     expect(await stopped).toBe(130);

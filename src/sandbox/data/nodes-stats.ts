@@ -9,7 +9,7 @@
 import { illegalArgument } from '../errors.js';
 import type { Handler, RequestContext } from '../http/context.js';
 import { ok } from '../http/context.js';
-import { notEmulated } from '../http/not-emulated.js';
+import { notEmulated, refuseFieldsNotEmulated } from '../http/not-emulated.js';
 import { didYouMean, withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import type { SandboxState } from '../state.js';
@@ -66,9 +66,9 @@ const INDEX_METRICS = [
 /** The index sections the sandbox builds, in CommonStats' order. */
 const BUILT_INDEX = ['docs', 'shard_stats'];
 
-/** The name, address and roles of the one node (a default node holds every default role). */
+/** The name, address and roles of the one node (a default node holds every default role; sorted). */
 export const NODE_NAME = 'sandbox-node';
-const ROLES = [
+export const ROLES = [
   'data',
   'data_cold',
   'data_content',
@@ -90,7 +90,7 @@ function unrecognized(path: string, invalid: string[], candidates: readonly stri
   );
 }
 
-function commaSet(value: string | undefined, fallback: string): Set<string> {
+export function commaSet(value: string | undefined, fallback: string): Set<string> {
   return new Set((value ?? fallback).split(',').filter((s) => s !== ''));
 }
 
@@ -137,8 +137,8 @@ function requestedSections(ctx: RequestContext): { sections: string[]; indexSect
 }
 
 /** Whether a node id expression names the sandbox's node (DiscoveryNodes.resolveNodes). */
-function matchesNode(state: SandboxState, expression: string): boolean {
-  if (expression.includes(':')) throw notEmulated(`nodes.stats] node selector [${expression}`);
+export function matchesNode(state: SandboxState, expression: string, api = 'nodes.stats'): boolean {
+  if (expression.includes(':')) throw notEmulated(`${api}] node selector [${expression}`);
   if (['_all', '_local', '_master', '*'].includes(expression)) return true;
   if (!expression.includes('*')) return expression === state.nodeId || expression === NODE_NAME;
   const re = new RegExp(
@@ -226,6 +226,43 @@ const SHAPING_PARAMS = [
   'include_unloaded_segments',
 ];
 
+/**
+ * The fields of Elasticsearch's answer for these sections that the sandbox leaves out: whole
+ * sections (when every metric is asked for), index metrics, and parts of the built sections (the
+ * JVM's non-heap memory, pools, threads, collectors, buffer pools and classes; the file system's
+ * data paths, I/O statistics and usage estimates; the size of documents; the node's attributes).
+ */
+function omittedFields(
+  nodeId: string,
+  params: RequestContext['params'],
+  sections: readonly string[],
+  indexSections: readonly string[],
+): string[] {
+  const at = (...path: string[]) => ['nodes', nodeId, ...path].join('.');
+  const all = params.metric === undefined || params.metric === '_all';
+  const allIndex = params.index_metric === undefined || params.index_metric === '_all';
+  const out = [at('attributes')];
+  if (sections.includes('indices')) {
+    if (indexSections.includes('docs')) out.push(at('indices', 'docs', 'total_size_in_bytes'));
+    if (allIndex) {
+      out.push(...INDEX_METRICS.filter((m) => !BUILT_INDEX.includes(m)).map((m) => at('indices', m)));
+    }
+  }
+  if (all) out.push(...METRICS.filter((m) => !BUILT.includes(m)).map((m) => at(m)));
+  if (sections.includes('jvm')) {
+    out.push(
+      at('jvm', 'mem', 'non_heap_used_in_bytes'),
+      at('jvm', 'mem', 'non_heap_committed_in_bytes'),
+      at('jvm', 'mem', 'pools'),
+      ...['threads', 'gc', 'buffer_pools', 'classes'].map((f) => at('jvm', f)),
+    );
+  }
+  if (sections.includes('fs')) {
+    out.push(...['least_usage_estimate', 'most_usage_estimate', 'data', 'io_stats'].map((f) => at('fs', f)));
+  }
+  return out;
+}
+
 const nodesStats: Handler = (ctx) => {
   const shaping = SHAPING_PARAMS.find((p) => ctx.query.has(p));
   if (shaping !== undefined) throw notEmulated(`nodes.stats] parameter [${shaping}`);
@@ -234,6 +271,11 @@ const nodesStats: Handler = (ctx) => {
   const { sections, indexSections } = requestedSections(ctx);
   const ids = commaSet(ctx.params.node_id, '_all');
   const selected = [...ids].some((e) => matchesNode(ctx.state, e));
+  // A filter_path that selects a field left out would otherwise read as "Elasticsearch has none".
+  if (selected && ctx.query.get('filter_path')) {
+    const omitted = omittedFields(ctx.state.nodeId, ctx.params, sections, indexSections);
+    refuseFieldsNotEmulated('nodes.stats', ctx.query, omitted);
+  }
   const nodes = selected ? { [ctx.state.nodeId]: nodeStats(ctx.state, sections, indexSections) } : {};
   const count = selected ? 1 : 0;
   return ok({ _nodes: { total: count, successful: count, failed: 0 }, cluster_name: CLUSTER_NAME, nodes });

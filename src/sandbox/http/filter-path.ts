@@ -151,3 +151,28 @@ export function applyFilterPath(t: Tree, paths: FilterPaths): Tree {
   if (paths.excludes && out !== undefined) out = filterValue(out, [paths.excludes], false);
   return out ?? new Map();
 }
+
+/** How far one filter tree reaches a field: all of it, some of what it holds, or nothing. */
+type Reach = 'whole' | 'part' | 'none';
+
+function reachOf(root: FilterNode, path: readonly string[]): Reach {
+  let nodes = [root];
+  for (const name of path) {
+    const next: FilterNode[] = [];
+    if (nodes.some((n) => n.matches(name, next))) return 'whole';
+    if (next.length === 0) return 'none';
+    nodes = next;
+  }
+  return 'part';
+}
+
+/**
+ * Whether applying `paths` to an answer holding the field at `path` would write any of it, by
+ * the same matching {@link applyFilterPath} does: the inclusions must reach the field (or a
+ * name below it), and the exclusions must not remove it whole. Used to refuse a request whose
+ * filter selects a field the sandbox does not emulate, so the check and the filtering agree.
+ */
+export function filterReaches(paths: FilterPaths, path: readonly string[]): boolean {
+  if (paths.includes && reachOf(paths.includes, path) === 'none') return false;
+  return !(paths.excludes && reachOf(paths.excludes, path) === 'whole');
+}

@@ -111,6 +111,15 @@ const TWINS: Record<string, readonly Twin[]> = {
     bytes(node('fs', 'total'), 'free_in_bytes', 'free'),
     bytes(node('fs', 'total'), 'available_in_bytes', 'available'),
   ],
+  // ClusterStatsNodes.JvmStats and FsInfo.Path (humanReadableField), for the fields the sandbox builds.
+  'cluster.stats': [
+    time(['nodes', 'jvm'], 'max_uptime_in_millis', 'max_uptime'),
+    bytes(['nodes', 'jvm', 'mem'], 'heap_used_in_bytes', 'heap_used'),
+    bytes(['nodes', 'jvm', 'mem'], 'heap_max_in_bytes', 'heap_max'),
+    bytes(['nodes', 'fs'], 'total_in_bytes', 'total'),
+    bytes(['nodes', 'fs'], 'free_in_bytes', 'free'),
+    bytes(['nodes', 'fs'], 'available_in_bytes', 'available'),
+  ],
   update_by_query: BY_SCROLL,
   delete_by_query: BY_SCROLL,
   // DataStreamsStatsAction.Response and DataStreamStats: humanReadableField of ByteSizeValue.

@@ -1,6 +1,7 @@
 import { APIS_WITHOUT_STATEFUL_HANDLER, REST_APIS } from '../../core/resolver/index.js';
 import { illegalArgument } from '../errors.js';
 import type { Handler } from './context.js';
+import { filterReaches, parseFilterPath } from './filter-path.js';
 import type { Router } from './router.js';
 
 const notEmulatedHandlers = new WeakSet<Handler>();
@@ -31,4 +32,25 @@ export function registerNotEmulated(r: Router<Handler>): void {
     notEmulatedHandlers.add(handler);
     for (const url of api.urls) r.addMissing(url.methods, url.path, handler);
   }
+}
+
+/**
+ * For an answer the sandbox builds only in part: refuses the request with a 400 naming the
+ * fields it does not emulate that the request's `filter_path` would select (all of them without
+ * a filter), and saying that filter_path can select the emulated ones. `fields` are dot paths
+ * in the answer (`indices.store`); `why`, when given, says why they are not emulated now.
+ */
+export function refuseFieldsNotEmulated(
+  api: string,
+  query: URLSearchParams,
+  fields: readonly string[],
+  why?: string,
+): void {
+  const filter = query.get('filter_path');
+  const paths = filter ? parseFilterPath(filter) : undefined;
+  const reached = fields.filter((f) => !paths || filterReaches(paths, f.split('.')));
+  if (reached.length === 0) return;
+  throw illegalArgument(
+    `the eskeys sandbox does not emulate [${api}] fields [${reached.join(', ')}]${why ? ` (${why})` : ''}; select the emulated fields with filter_path`,
+  );
 }

@@ -30,7 +30,7 @@ import { registerCrossClusterApiKeyRoutes } from './cross-cluster-api-keys.js';
 import { runAsForGrant } from './grant-run-as.js';
 import { hashSecret } from './hashing.js';
 import { renderDescriptor } from './native-realm.js';
-import { computeAggregations } from './query-aggregations.js';
+import { computeAggregations, verifyAggregations } from './query-aggregations.js';
 import { compileQuery } from './query-api-keys.js';
 import { checkWindow, parseSearchAfter, parseSort, runQuery, sortValues } from './query-paging.js';
 import { isEmptyDescriptor, validateRoleDescriptor } from './role-descriptors.js';
@@ -323,6 +323,7 @@ const queryApiKeys: Handler = (ctx) => {
   if (p.obj.aggs !== undefined && p.obj.aggregations !== undefined) {
     throw illegalArgument("Duplicate 'aggs' or 'aggregations' field");
   }
+  verifyAggregations(aggs);
   const matched: ApiKeyRecord[] | undefined = aggs !== undefined ? [] : undefined;
   const after = searchAfter ? parseSearchAfter(sort, searchAfter) : undefined;
   const { total, page } = runQuery(state.apiKeys, compiled, visible, sort, from, size, after, matched);

@@ -1,3 +1,8 @@
+import {
+  isAggregationType,
+  PIPELINE_AGGREGATIONS,
+  unknownAggregationType,
+} from '../data/aggregations/parse.js';
 import { EsError, illegalArgument } from '../errors.js';
 import { isObject } from '../util.js';
 import type { ApiKeyRecord, ApiKeyStore } from './api-key-store.js';
@@ -16,8 +21,45 @@ const COMPUTED = new Set([
   'filters',
   'composite',
 ]);
-/** Accepted by Elasticsearch here, not computed by the sandbox. */
-const ACCEPTED_ELSEWHERE = new Set(['range', 'date_range']);
+/**
+ * Accepted by Elasticsearch here (ApiKeyAggregationsBuilder), not computed by the sandbox:
+ * `range` and `date_range`, and `global`, which runs outside the query's restriction to the
+ * caller's keys, over whatever the `.security` index holds.
+ */
+const ACCEPTED_ELSEWHERE = new Set(['range', 'date_range', 'global']);
+
+const aggsOf = (spec: Record<string, unknown>) => spec.aggs ?? spec.aggregations;
+const typeOf = (spec: Record<string, unknown>) =>
+  Object.keys(spec).find((k) => k !== 'aggs' && k !== 'aggregations' && k !== 'meta');
+
+/** Every (name, type) of a request's aggregations, depth first; shapes are checked when computing. */
+function* aggregationTypes(aggs: unknown): Generator<[string, string]> {
+  if (!isObject(aggs)) return;
+  for (const [name, spec] of Object.entries(aggs)) {
+    if (!isObject(spec)) continue;
+    const type = typeOf(spec);
+    if (type !== undefined) yield [name, type];
+    yield* aggregationTypes(aggsOf(spec));
+  }
+}
+
+/**
+ * The checks before any aggregation runs: a type Elasticsearch does not register fails to parse
+ * (the whole body is parsed first), then ApiKeyAggregationsBuilder refuses pipeline aggregations
+ * and every type outside the allowed set, sub-aggregations included.
+ */
+export function verifyAggregations(aggs: unknown): void {
+  const all = [...aggregationTypes(aggs)];
+  for (const [, type] of all) if (!isAggregationType(type)) throw unknownAggregationType(type);
+  for (const [name, type] of all) {
+    if (PIPELINE_AGGREGATIONS.has(type)) {
+      throw illegalArgument(`Unsupported pipeline aggregation of type [${type}]`);
+    }
+    if (!COMPUTED.has(type) && !ACCEPTED_ELSEWHERE.has(type)) {
+      throw illegalArgument(`Unsupported API Keys agg [${name}] of type [${type}]`);
+    }
+  }
+}
 
 function bucketKey(kind: string, v: string | number | boolean): Record<string, unknown> {
   if (kind === 'boolean') return { key: v === true ? 1 : 0, key_as_string: String(v) };
@@ -46,12 +88,9 @@ export function computeAggregations(
     if (!type) throw new EsError(400, 'parsing_exception', `Missing definition for aggregation [${name}]`);
     const body = spec[type];
     if (!COMPUTED.has(type)) {
-      if (ACCEPTED_ELSEWHERE.has(type)) {
-        throw illegalArgument(
-          `the eskeys sandbox does not compute [${type}] aggregations of the API key query API`,
-        );
-      }
-      throw illegalArgument(`Aggregation type [${type}] is not currently supported in this context`);
+      throw illegalArgument(
+        `the eskeys sandbox does not compute [${type}] aggregations of the API key query API`,
+      );
     }
     const withSub = (res: Aggs, subset: readonly ApiKeyRecord[]): Aggs =>
       sub === undefined ? res : { ...res, ...computeAggregations(sub, subset, store, now) };

@@ -468,6 +468,42 @@ describe('_nodes/stats', () => {
     await expectError(() => none.nodes.stats(), 403, 'security_exception', /cluster:monitor\/nodes\/stats/);
   });
 
+  it('refuses a filter_path that selects a field it leaves out, and answers one that selects only built fields', async () => {
+    const id = tc.sandbox.state.nodeId;
+    const refusal = (fields: string[]) =>
+      `the eskeys sandbox does not emulate [nodes.stats] fields [${fields.map((f) => `nodes.${id}.${f}`).join(', ')}]; select the emulated fields with filter_path`;
+    // Store sizes are part of Elasticsearch's default answer (CommonStatsFlags.ALL).
+    await expectError(
+      () => tc.admin.nodes.stats({ filter_path: 'nodes.*.indices.store' }),
+      400,
+      'illegal_argument_exception',
+      refusal(['indices.store']),
+    );
+    // JvmStats also writes non-heap memory, pools, threads, gc, buffer pools and classes.
+    await expectError(
+      () => tc.admin.nodes.stats({ metric: 'jvm', filter_path: 'nodes.*.jvm' }),
+      400,
+      'illegal_argument_exception',
+      refusal([
+        'jvm.mem.non_heap_used_in_bytes',
+        'jvm.mem.non_heap_committed_in_bytes',
+        'jvm.mem.pools',
+        'jvm.threads',
+        'jvm.gc',
+        'jvm.buffer_pools',
+        'jvm.classes',
+      ]),
+    );
+    const r: Json = await tc.admin.nodes.stats({
+      metric: 'jvm,indices',
+      index_metric: 'docs',
+      filter_path: ['nodes.*.jvm.mem.heap_max_in_bytes', 'nodes.*.indices.docs.count'],
+    });
+    expect(Object.keys(r.nodes[id])).toEqual(['indices', 'jvm']);
+    expect(r.nodes[id].jvm).toEqual({ mem: { heap_max_in_bytes: expect.any(Number) } });
+    expect(r.nodes[id].indices).toEqual({ docs: { count: expect.any(Number) } });
+  });
+
   it('human=true adds the readable twins of the built fields', async () => {
     const r: Json = await tc.admin.nodes.stats({ metric: 'jvm', human: true });
     const jvm = (Object.values(r.nodes)[0] as Json).jvm;

@@ -339,6 +339,44 @@ describe('query API keys', () => {
     );
   });
 
+  it("refuses aggregation types outside the allowed set with ApiKeyAggregationsBuilder's words", async () => {
+    // ApiKeyAggregationsBuilder (x-pack/plugin/security/.../support/, the same words in the 8.x
+    // and 9.x versions read): "Unsupported API Keys agg [" + name + "] of type [" + type + "]",
+    // for value-source types other than terms, range, date_range, missing, cardinality and
+    // value_count, and for any other type that is not composite, global, filter or filters.
+    await expectError(
+      () => tc.admin.security.queryApiKeys({ aggs: { newest: { max: { field: 'creation' } } } } as never),
+      400,
+      'illegal_argument_exception',
+      'Unsupported API Keys agg [newest] of type [max]',
+    );
+    await expectError(
+      () =>
+        tc.admin.security.queryApiKeys({
+          aggs: { by: { terms: { field: 'name' }, aggs: { top: { top_hits: {} } } } },
+        } as never),
+      400,
+      'illegal_argument_exception',
+      'Unsupported API Keys agg [top] of type [top_hits]',
+    );
+    // An aggregation type Elasticsearch does not register fails to parse first (as in _search).
+    await expectError(
+      () => tc.admin.security.queryApiKeys({ aggs: { x: { no_such_agg: {} } } } as never),
+      400,
+      'parsing_exception',
+      /^Unknown aggregation type \[no_such_agg\]/,
+    );
+    // `global` passes the check (GlobalAggregationBuilder: "nothing to verify here"); it runs
+    // outside the query's restriction to the caller's API keys, over whatever the .security
+    // index holds, which the sandbox does not reproduce: refused loudly, like range and date_range.
+    await expectError(
+      () => tc.admin.security.queryApiKeys({ aggs: { all: { global: {} } } } as never),
+      400,
+      'illegal_argument_exception',
+      'the eskeys sandbox does not compute [global] aggregations of the API key query API',
+    );
+  });
+
   it('includes limited_by on request', async () => {
     const r = await tc.admin.security.queryApiKeys({
       with_limited_by: true,

@@ -3,7 +3,7 @@
  * Elasticsearch's rules are in docs/es-facts.md, "Response parameters on every endpoint".
  */
 import { describe, expect, it } from 'vitest';
-import { applyFilterPath, parseFilterPath } from '../../../src/sandbox/http/filter-path.js';
+import { applyFilterPath, filterReaches, parseFilterPath } from '../../../src/sandbox/http/filter-path.js';
 import { parseTree, toJson, toPrettyJson } from '../../../src/sandbox/http/response-tree.js';
 import { toYaml } from '../../../src/sandbox/http/yaml.js';
 
@@ -31,6 +31,33 @@ describe('filter_path', () => {
 
   it('keeps Long values and integer-like keys exactly', () => {
     expect(filtered('{"9":{"v":9223372036854775807},"1":0}', '9.v')).toBe('{"9":{"v":9223372036854775807}}');
+  });
+});
+
+describe('filterReaches (whether filter_path would write any of a field)', () => {
+  // What Elasticsearch's filtering keeps of `indices.store` in an answer
+  // `{"indices":{"count":1,"store":{"size_in_bytes":0,"reserved_in_bytes":0}}}`.
+  it.each([
+    ['indices', true],
+    ['indices.store', true],
+    ['indices.store.size_in_bytes', true],
+    ['indices.st*', true],
+    ['*.store', true],
+    ['**.size_in_bytes', true],
+    ['indices.count', false],
+    ['nodes', false],
+    ['indices,-indices.store', false],
+    ['-indices', false],
+    ['-indices.count', true],
+    ['indices,-indices.store.size_in_bytes', true],
+  ])('%s → %s', (filterPath, reaches) => {
+    expect(filterReaches(parseFilterPath(filterPath), ['indices', 'store'])).toBe(reaches);
+    // applyFilterPath agrees on the same answer.
+    const kept = filtered(
+      '{"indices":{"count":1,"store":{"size_in_bytes":0,"reserved_in_bytes":0}}}',
+      filterPath,
+    );
+    expect(kept.includes('"store"')).toBe(reaches);
   });
 });
 

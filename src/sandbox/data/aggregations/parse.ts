@@ -110,7 +110,10 @@ const KNOWN_ELSEWHERE = new Set([
   'top_metrics',
   'variable_width_histogram',
   'weighted_avg',
-  // pipeline aggregations
+]);
+
+/** Pipeline aggregations Elasticsearch registers (none computed by the sandbox). */
+export const PIPELINE_AGGREGATIONS: ReadonlySet<string> = new Set([
   'avg_bucket',
   'bucket_count_ks_test',
   'bucket_correlation',
@@ -135,6 +138,17 @@ const KNOWN_ELSEWHERE = new Set([
 ]);
 
 const parsing = (reason: string) => new EsError(400, 'parsing_exception', reason);
+
+/** Whether Elasticsearch registers an aggregation type of this name. */
+export function isAggregationType(type: string): boolean {
+  return type in OPTIONS || KNOWN_ELSEWHERE.has(type) || PIPELINE_AGGREGATIONS.has(type);
+}
+
+/** The parse error of an aggregation type Elasticsearch does not register. */
+export function unknownAggregationType(type: string): EsError {
+  const known = [...Object.keys(OPTIONS), ...KNOWN_ELSEWHERE, ...PIPELINE_AGGREGATIONS];
+  return parsing(`Unknown aggregation type [${type}]${didYouMean(type, known)}`);
+}
 
 /** Parses `aggs`/`aggregations` (AggregatorFactories.parseAggregators); `validateQuery` checks filter queries. */
 export interface AggParseContext {
@@ -170,10 +184,10 @@ export function parseAggregations(aggs: unknown, ctx: AggParseContext): AggNode[
     const body = spec[type];
     const options = OPTIONS[type];
     if (!options) {
-      if (KNOWN_ELSEWHERE.has(type)) throw notEmulated(`aggregations.${type}`);
-      throw parsing(
-        `Unknown aggregation type [${type}]${didYouMean(type, [...Object.keys(OPTIONS), ...KNOWN_ELSEWHERE])}`,
-      );
+      if (KNOWN_ELSEWHERE.has(type) || PIPELINE_AGGREGATIONS.has(type)) {
+        throw notEmulated(`aggregations.${type}`);
+      }
+      throw unknownAggregationType(type);
     }
     if (!isObject(body))
       throw parsing(`Expected [START_OBJECT] under [${type}], but got a different token in [${name}]`);
