@@ -23,6 +23,8 @@ export interface ProbeTarget {
   readonly priority?: number;
   /** ISO timestamp written into probe documents. */
   readonly at?: string;
+  /** The index is a data stream: its documents need `@timestamp` (data-streams.ts). */
+  readonly dataStream?: boolean;
 }
 
 /** Settings of every index eskeys creates for probing: hidden, so `gmail_emails-*` searches of the app never see it. */
@@ -40,12 +42,23 @@ function need(value: string | undefined, what: string, op: string): string {
   return value;
 }
 
+/**
+ * The probe document. In a data stream it carries `@timestamp`, which every document of a stream
+ * needs (400 document_parsing_exception without it), and the `eskeys_probe` marker, a field the
+ * fresh probe stream has not mapped: writing it needs the mapping update a real application's
+ * new fields need too, so a key that cannot update a stream's mapping fails the probe.
+ */
+function probeDocument(t: ProbeTarget): Record<string, unknown> {
+  if (t.dataStream) return { '@timestamp': t.at ?? null, eskeys_probe: true };
+  return { eskeys_probe: true, at: t.at ?? null };
+}
+
 /** The request of operation `op` aimed at `t`. Throws for unknown operations (a bug: the catalogue and this switch must agree). */
 export function probeRequest(op: string, t: ProbeTarget): RawRequest {
   const index = () => enc(need(t.index, 'target index', op));
   const docId = () => enc(need(t.docId, 'document id', op));
   const name = () => need(t.name, 'throwaway name', op);
-  const doc = { eskeys_probe: true, at: t.at ?? null };
+  const doc = probeDocument(t);
   switch (op) {
     case 'cluster.health':
       return { method: 'GET', path: '/_cluster/health' };

@@ -1,4 +1,6 @@
+import { writeIndexOf } from '../data-streams.js';
 import { classify } from '../interpret.js';
+import type { RawResponse } from '../probe-transport.js';
 import { PROBE_INDEX_BODY } from '../requests.js';
 import { KeyRejected } from './caller.js';
 import { deleteCleanup } from './cleanup.js';
@@ -36,7 +38,7 @@ export async function setUpProbeIndices(run: ProbeRun): Promise<{ readonly gateP
       const res = await run.track(
         run.caller.admin({ method: 'PUT', path: `/${enc(stable)}`, body: PROBE_INDEX_BODY }, 'setup'),
       );
-      ready = ok(res.status) || isAlreadyExists(res);
+      ready = ok(res.status) || isAlreadyExists(res) || (await setUpProbeStream(run, stable, res));
       if (!ready)
         run.unavailable.set(
           stable,
@@ -50,6 +52,29 @@ export async function setUpProbeIndices(run: ProbeRun): Promise<{ readonly gateP
     }
   }
   return { gatePassed };
+}
+
+/**
+ * Setup, a stable probe target that matches an index template with `data_stream`: Elasticsearch
+ * refuses to create it as an index (400, "use create data stream api instead"), so when the
+ * admin's index creation was refused with a 400 the admin creates it as a data stream (one that
+ * exists from an interrupted run answers resource_already_exists) and reads its write index.
+ * The stream is removed at teardown with its probe documents: they cannot be deleted through
+ * the stream name, and a fresh stream on every run keeps the probe document's field unmapped, so
+ * the mapping-update check of the doc.create probe means the same on every run. Returns whether
+ * the stream is ready; it is then recorded in `run.streams`.
+ */
+async function setUpProbeStream(run: ProbeRun, stable: string, indexAnswer: RawResponse): Promise<boolean> {
+  if (indexAnswer.status !== 400 || run.aborted()) return false;
+  const path = `/_data_stream/${enc(stable)}`;
+  const created = await run.track(run.caller.admin({ method: 'PUT', path }, 'setup'));
+  if (!ok(created.status) && !isAlreadyExists(created)) return false;
+  run.cleanups.push(deleteCleanup(run, `data stream ${stable} (with its probe documents)`, path));
+  const got = await run.track(run.caller.admin({ method: 'GET', path }, 'setup'));
+  const writeIndex = ok(got.status) ? writeIndexOf(got.body, stable) : undefined;
+  if (!writeIndex) return false;
+  run.streams.set(stable, { name: stable, writeIndex });
+  return true;
 }
 
 /**
