@@ -35,6 +35,8 @@ function ingestTemplate(privileges: readonly string[], name = 'logs-app') {
         'bulk.delete',
         'delete_by_query',
         'index.delete',
+        'data_stream.delete',
+        'rollover',
         'index.put_settings',
       ],
     },
@@ -108,6 +110,8 @@ describe('probes against data streams (built CLI against the sandbox)', { timeou
     );
     expect(byProbe.get('deny doc.delete')?.got).toBe('403 security_exception');
     expect(byProbe.get('deny index.delete')?.got).toBe('403 security_exception');
+    expect(byProbe.get('deny data_stream.delete')?.got).toBe('403 security_exception');
+    expect(byProbe.get('deny rollover')?.got).toBe('403 security_exception');
     expect(await probeResourcesLeft()).toEqual([]);
     const rotate = await runCli(['rotate', '-t', 'logs-app', '--env', env, '--yes'], dir);
     runs.push(rotate);

@@ -167,6 +167,11 @@ export function probeRequest(op: string, t: ProbeTarget): RawRequest {
           actions: [{ add: { index: need(t.index, 'target index', op), alias: name(), is_hidden: true } }],
         },
       };
+    case 'data_stream.delete':
+      return { method: 'DELETE', path: `/_data_stream/${index()}` };
+    case 'rollover':
+      // No conditions: a wrongly allowed rollover of the fresh name finds nothing to roll (404).
+      return { method: 'POST', path: `/${index()}/_rollover` };
     default:
       throw new Error(`no request is defined for probe operation [${op}]`);
   }

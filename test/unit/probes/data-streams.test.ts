@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { probeOperation } from '../../../src/core/probes/catalogue.js';
 import { retargetForStreams, writeIndexOf } from '../../../src/core/probes/data-streams.js';
 import { explain } from '../../../src/core/probes/explain.js';
+import { classify, verdictOf } from '../../../src/core/probes/interpret.js';
 import { planProbes } from '../../../src/core/probes/plan.js';
 import { probeRequest } from '../../../src/core/probes/requests.js';
 import { RoleTemplateSchema } from '../../../src/core/templates/schema.js';
@@ -136,5 +137,41 @@ describe('explain: a document write denied on a data stream', () => {
       dataStream: true,
     });
     expect(text).toMatch(/^doc\.create on logs-app-eskeys-probe was denied although the template grants it/);
+  });
+});
+
+describe('deny probes for data streams: stream delete and rollover', () => {
+  it.each([
+    ['data_stream.delete', { method: 'DELETE', path: '/_data_stream/logs-app-eskeys-probe-7f3a9b2c' }],
+    ['rollover', { method: 'POST', path: '/logs-app-eskeys-probe-7f3a9b2c/_rollover' }],
+  ])('%s aims at the fresh canary name', (op, expected) => {
+    const plan = planProbes(
+      RoleTemplateSchema.parse({
+        name: 'logs-app',
+        role_descriptors: { r: { indices: [{ names: ['logs-app-*'], privileges: ['create_doc'] }] } },
+        probes: { allow: [], deny: [op] },
+      }),
+      opts,
+    );
+    const p = plan.probes[0]!;
+    expect(p.index).toBe('logs-app-eskeys-probe-7f3a9b2c');
+    expect(probeRequest(op, p.target)).toEqual(expected);
+  });
+
+  it('a rollover of a missing target answered 404 resource_not_found_exception was authorized first', () => {
+    // MetadataRolloverService.validate: "rollover target [<n>] does not exist" (ResourceNotFoundException).
+    const o = classify('rollover', {
+      status: 404,
+      body: {
+        error: { type: 'resource_not_found_exception', reason: 'rollover target [x] does not exist' },
+        status: 404,
+      },
+    });
+    expect(o).toMatchObject({
+      kind: 'authorized',
+      reason: 'index_absent',
+      got: '404 resource_not_found_exception',
+    });
+    expect(verdictOf('rollover', 'deny', o)).toBe('fail');
   });
 });
