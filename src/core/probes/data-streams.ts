@@ -5,7 +5,9 @@ import type { PlannedProbe, ProbePlan } from './plan.js';
  * against data streams"). A name matching an index template with `data_stream` cannot be
  * created as an index, so setup creates the stream instead and learns its write (backing)
  * index; the plan is then adjusted here, purely, to what Elasticsearch accepts on a stream:
- * - documents must carry `@timestamp` (the probe document gets it);
+ * - documents must carry `@timestamp` (the probe document gets it); an allow write adds a field
+ *   the fresh stream has not mapped (proving the mapping update), a deny write does not (so a
+ *   key that may write mapped fields cannot pass it on the mapping update's 403);
  * - a stream is append-only: an index or update by id through its name is refused with 400 for
  *   every key before any privilege check, so those probes answer through `_has_privileges`;
  * - a document is read or deleted through the backing index that holds it, never the stream
@@ -56,7 +58,9 @@ function retarget(p: PlannedProbe, streams: ReadonlyMap<string, ProbeStream>): P
     const { after: _after, ...rest } = p;
     return { ...rest, target: { ...p.target, index: stream.writeIndex }, index: stream.writeIndex };
   }
-  return { ...p, target: { ...p.target, dataStream: true } };
+  // A deny write must not pass on the mapping update's 403 when the key may write mapped fields.
+  const mappedFieldsOnly = p.expected === 'deny' ? { mappedFieldsOnly: true } : {};
+  return { ...p, target: { ...p.target, dataStream: true, ...mappedFieldsOnly } };
 }
 
 function asStatic(p: PlannedProbe, name: string, reason: string): PlannedProbe {

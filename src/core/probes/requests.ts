@@ -25,6 +25,8 @@ export interface ProbeTarget {
   readonly at?: string;
   /** The index is a data stream: its documents need `@timestamp` (data-streams.ts). */
   readonly dataStream?: boolean;
+  /** Write only fields a data stream maps from its creation (`@timestamp`): no mapping update. */
+  readonly mappedFieldsOnly?: boolean;
 }
 
 /** Settings of every index eskeys creates for probing: hidden, so `gmail_emails-*` searches of the app never see it. */
@@ -46,9 +48,11 @@ function need(value: string | undefined, what: string, op: string): string {
  * The probe document. In a data stream it carries `@timestamp`, which every document of a stream
  * needs (400 document_parsing_exception without it), and the `eskeys_probe` marker, a field the
  * fresh probe stream has not mapped: writing it needs the mapping update a real application's
- * new fields need too, so a key that cannot update a stream's mapping fails the probe.
+ * new fields need too, so a key that cannot update a stream's mapping fails the probe. A deny
+ * probe writes `@timestamp` alone, so its only possible 403 is for the write itself.
  */
 function probeDocument(t: ProbeTarget): Record<string, unknown> {
+  if (t.dataStream && t.mappedFieldsOnly) return { '@timestamp': t.at ?? null };
   if (t.dataStream) return { '@timestamp': t.at ?? null, eskeys_probe: true };
   return { eskeys_probe: true, at: t.at ?? null };
 }

@@ -98,6 +98,12 @@ describe('runProbes: data streams', () => {
     expect(await probeStreamsAndIndices()).toEqual([]);
   });
 
+  it('a deny doc.create on a stream fails for a create_doc key even without auto_configure (no new field in the deny document)', async () => {
+    const r = rows(await run(template(['create_doc'], ['doc.create'], [])));
+    expect(r['deny doc.create']).toMatchObject({ verdict: 'fail', got: '201' });
+    expect(await probeStreamsAndIndices()).toEqual([]);
+  });
+
   it('the probe stream is created fresh and removed on every run, so doc.create means the same each time', async () => {
     const t = template(['create_doc', 'auto_configure'], []);
     for (let i = 0; i < 2; i++) {

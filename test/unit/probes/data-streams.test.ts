@@ -63,6 +63,24 @@ describe('retargetForStreams', () => {
 });
 
 describe('probe document for a data stream', () => {
+  it('a deny create writes @timestamp alone: its only possible 403 is for the write itself', () => {
+    const plan = planProbes(
+      RoleTemplateSchema.parse({
+        name: 'logs-app',
+        role_descriptors: { r: { indices: [{ names: ['logs-app-*'], privileges: ['read'] }] } },
+        probes: { allow: [], deny: ['doc.create'] },
+      }),
+      opts,
+    );
+    const p = retargetForStreams(plan, new Map([[stream, { name: stream, writeIndex }]])).probes[0]!;
+    expect(p.target).toMatchObject({ index: stream, dataStream: true, mappedFieldsOnly: true });
+    expect(probeRequest('doc.create', p.target)).toEqual({
+      method: 'PUT',
+      path: '/logs-app-eskeys-probe/_create/eskeys-probe-deny',
+      body: { '@timestamp': '2026-01-01T00:00:00.000Z' },
+    });
+  });
+
   it('carries @timestamp and the eskeys_probe marker', () => {
     const req = probeRequest('doc.create', {
       index: stream,
