@@ -145,6 +145,8 @@ describe('probes against data streams (built CLI against the sandbox)', { timeou
     expect(row?.explanation).toContain('indices:admin/mapping/auto_put');
     expect(row?.explanation).toContain('auto_configure');
     expect(verify.stderr).toMatch(/allow doc\.create/);
+    // Key ids are shown masked (…abcd): the 403's own text, which names the full id, is not repeated.
+    expect(verify.stdout + verify.stderr).not.toContain((minted.body as { id: string }).id);
     expect(await probeResourcesLeft()).toEqual([]);
     expectNoSecretLeak(sb, dir, [verify]);
   });

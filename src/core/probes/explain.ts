@@ -112,12 +112,12 @@ const AUTO_PUT_MAPPING = 'indices:admin/mapping/auto_put';
  * streams"), so on a stream only the privileges granting the action itself will do.
  */
 function streamMappingDenial(input: ExplainInput, on: string): string | undefined {
-  const { template, op, index, outcome } = input;
+  const { template, op, index } = input;
   if (!input.dataStream || !index || grantsInTemplate(template, op.action, index).length === 0)
     return undefined;
   if (grantsInTemplate(template, AUTO_PUT_MAPPING, index).length > 0) return undefined;
-  const said = outcome?.detail ? ` (Elasticsearch: ${outcome.detail})` : '';
-  return `${op.id}${on} was denied on the mapping update (${AUTO_PUT_MAPPING}) a document with a new field needs${said}: on a data stream \`create_doc\`, \`create\` and \`index\` do not update mappings (they do on plain indices); add \`auto_configure\` (or one of [${indexPrivilegesGranting(AUTO_PUT_MAPPING).join(',')}]) for the stream's pattern, or map every field the application writes in the index template`;
+  // Not the 403's own text: it names the key's full id, which reports only show masked.
+  return `${op.id}${on} was denied on the mapping update (${AUTO_PUT_MAPPING}) a document with a new field needs: on a data stream \`create_doc\`, \`create\` and \`index\` do not update mappings (they do on plain indices); add \`auto_configure\` (or one of [${indexPrivilegesGranting(AUTO_PUT_MAPPING).join(',')}]) for the stream's pattern, or map every field the application writes in the index template`;
 }
 
 /**

@@ -140,7 +140,7 @@ describe('explain: a document write denied on a data stream', () => {
       dataStream: true,
     });
     expect(text).toBe(
-      "doc.create on logs-app-eskeys-probe was denied on the mapping update (indices:admin/mapping/auto_put) a document with a new field needs (Elasticsearch: action [indices:admin/mapping/auto_put] is unauthorized): on a data stream `create_doc`, `create` and `index` do not update mappings (they do on plain indices); add `auto_configure` (or one of [auto_configure,manage,write,all]) for the stream's pattern, or map every field the application writes in the index template",
+      "doc.create on logs-app-eskeys-probe was denied on the mapping update (indices:admin/mapping/auto_put) a document with a new field needs: on a data stream `create_doc`, `create` and `index` do not update mappings (they do on plain indices); add `auto_configure` (or one of [auto_configure,manage,write,all]) for the stream's pattern, or map every field the application writes in the index template",
     );
   });
 
