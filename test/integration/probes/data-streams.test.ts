@@ -104,6 +104,21 @@ describe('runProbes: data streams', () => {
     expect(await probeStreamsAndIndices()).toEqual([]);
   });
 
+  it('a reader-and-ingest key passes its read probes on the stream (search, count, mapping, settings, get through the backing index)', async () => {
+    const t = template(
+      ['create_doc', 'auto_configure', 'read', 'view_index_metadata'],
+      ['doc.delete', 'index.put_settings', 'aliases.update'],
+      ['doc.create', 'search', 'count', 'doc.get', 'index.get_mapping', 'index.get_settings'],
+    );
+    const r = await run(t);
+    expect(
+      r.results.filter((x) => x.verdict !== 'pass').map((x) => `${x.expected} ${x.op}: ${x.got}`),
+    ).toEqual([]);
+    expect(r.results.filter((x) => x.mode === 'static')).toEqual([]);
+    expect(rows(r)['allow doc.get']!.index).toMatch(/^\.ds-metrics-svc-eskeys-probe-/);
+    expect(await probeStreamsAndIndices()).toEqual([]);
+  });
+
   it('the probe stream is created fresh and removed on every run, so doc.create means the same each time', async () => {
     const t = template(['create_doc', 'auto_configure'], []);
     for (let i = 0; i < 2; i++) {
