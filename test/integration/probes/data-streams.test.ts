@@ -134,6 +134,20 @@ describe('runProbes: data streams', () => {
     expect(await probeStreamsAndIndices()).toEqual([]);
   });
 
+  it('a probe stream left by an interrupted run is made afresh, so its mapped marker field cannot pass a create_doc-only key', async () => {
+    const left = await env.admin.adminRequest({
+      method: 'PUT',
+      path: '/metrics-svc-eskeys-probe/_create/eskeys-probe-create',
+      body: { '@timestamp': '2026-01-01T00:00:00.000Z', eskeys_probe: true },
+    });
+    expect(left.status).toBe(201);
+    const r = await run(template(['create_doc'], []));
+    expect(rows(r)['allow doc.create']).toMatchObject({ verdict: 'fail', got: '403 security_exception' });
+    // Setup: the refused index creation, the existing stream, its removal, the new stream, its write index.
+    expect(r.requestsByPhase?.setup).toBe(5);
+    expect(await probeStreamsAndIndices()).toEqual([]);
+  });
+
   it('key-only (CI without admin credentials): the stream cannot be made, so data probes answer through has_privileges', async () => {
     const r = await run(template(['create_doc', 'auto_configure'], ['doc.delete']), false);
     const by = rows(r);

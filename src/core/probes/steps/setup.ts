@@ -57,8 +57,9 @@ export async function setUpProbeIndices(run: ProbeRun): Promise<{ readonly gateP
 /**
  * Setup, a stable probe target that matches an index template with `data_stream`: Elasticsearch
  * refuses to create it as an index (400, "use create data stream api instead"), so when the
- * admin's index creation was refused with a 400 the admin creates it as a data stream (one that
- * exists from an interrupted run answers resource_already_exists) and reads its write index.
+ * admin's index creation was refused with a 400 the admin creates it as a data stream and reads
+ * its write index. A stream left by an interrupted run (resource_already_exists) is deleted and
+ * created again, since its mapping may already hold the probe document's field.
  * The stream is removed at teardown with its probe documents: they cannot be deleted through
  * the stream name, and a fresh stream on every run keeps the probe document's field unmapped, so
  * the mapping-update check of the doc.create probe means the same on every run. Returns whether
@@ -67,8 +68,12 @@ export async function setUpProbeIndices(run: ProbeRun): Promise<{ readonly gateP
 async function setUpProbeStream(run: ProbeRun, stable: string, indexAnswer: RawResponse): Promise<boolean> {
   if (indexAnswer.status !== 400 || run.aborted()) return false;
   const path = `/_data_stream/${enc(stable)}`;
-  const created = await run.track(run.caller.admin({ method: 'PUT', path }, 'setup'));
-  if (!ok(created.status) && !isAlreadyExists(created)) return false;
+  let created = await run.track(run.caller.admin({ method: 'PUT', path }, 'setup'));
+  if (isAlreadyExists(created) && !run.aborted()) {
+    const removed = await run.track(run.caller.admin({ method: 'DELETE', path }, 'setup'));
+    if (ok(removed.status)) created = await run.track(run.caller.admin({ method: 'PUT', path }, 'setup'));
+  }
+  if (!ok(created.status)) return false;
   run.cleanups.push(deleteCleanup(run, `data stream ${stable} (with its probe documents)`, path));
   const got = await run.track(run.caller.admin({ method: 'GET', path }, 'setup'));
   const writeIndex = ok(got.status) ? writeIndexOf(got.body, stable) : undefined;
