@@ -148,6 +148,34 @@ describe('runProbes: data streams', () => {
     expect(await probeStreamsAndIndices()).toEqual([]);
   });
 
+  it("a probes.index naming an application's own stream is used as it is and never deleted", async () => {
+    const app = await env.admin.adminRequest({
+      method: 'PUT',
+      path: '/metrics-svc-prod/_create/app-doc',
+      body: { '@timestamp': '2026-01-01T00:00:00.000Z', value: 1 },
+    });
+    expect(app.status).toBe(201);
+    const t = RoleTemplateSchema.parse({
+      name: 'metrics-svc',
+      role_descriptors: {
+        r: { indices: [{ names: ['metrics-svc-*'], privileges: ['create_doc', 'auto_configure'] }] },
+      },
+      probes: { index: 'metrics-svc-prod', allow: ['doc.create'], deny: ['doc.delete'] },
+    });
+    const r = await run(t);
+    expect(r.results.map((x) => [x.op, x.verdict, x.got])).toEqual([
+      ['doc.create', 'pass', '201'],
+      ['doc.delete', 'pass', '403 security_exception'],
+    ]);
+    expect(r.cleanup?.removed).toEqual([]);
+    const still = await env.admin.adminRequest({ method: 'GET', path: '/_data_stream/metrics-svc-prod' });
+    expect(still.status).toBe(200);
+    const backing = (still.body as { data_streams: { indices: { index_name: string }[] }[] }).data_streams[0]!
+      .indices[0]!.index_name;
+    const doc = await env.admin.adminRequest({ method: 'GET', path: `/${backing}/_doc/app-doc` });
+    expect((doc.body as { found: boolean }).found).toBe(true);
+  });
+
   it('key-only (CI without admin credentials): the stream cannot be made, so data probes answer through has_privileges', async () => {
     const r = await run(template(['create_doc', 'auto_configure'], ['doc.delete']), false);
     const by = rows(r);
