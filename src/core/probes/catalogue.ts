@@ -57,6 +57,8 @@ export const PROBE_OPERATIONS: readonly ProbeOperation[] = [
   op('index.put_settings', 'change index settings', 'index', 'indices:admin/settings/update', true),
   op('index.get_mapping', 'read index mapping', 'index', 'indices:admin/mappings/get'),
   op('aliases.update', 'add or move aliases', 'index', 'indices:admin/aliases', true),
+  op('data_stream.delete', 'delete a data stream', 'index', 'indices:admin/data_stream/delete', true),
+  op('rollover', 'roll over an alias or data stream', 'index', 'indices:admin/rollover', true),
 ];
 
 const byId = new Map(PROBE_OPERATIONS.map((o) => [o.id, o]));

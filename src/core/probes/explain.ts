@@ -97,6 +97,27 @@ export interface ExplainInput {
   readonly outcome?: Outcome;
   /** Static probes: has_privileges answered this. */
   readonly staticGranted?: boolean;
+  /** The probe wrote to a data stream (data-streams.ts). */
+  readonly dataStream?: boolean;
+}
+
+/** The action of a dynamic mapping update on write (a new field in a document). */
+const AUTO_PUT_MAPPING = 'indices:admin/mapping/auto_put';
+
+/**
+ * A document write to a data stream denied although the template grants the write itself: the
+ * privilege model says the denial can only be the mapping update the probe document's new field
+ * needs. Elasticsearch lets `create`, `create_doc`, `index` and `write` update mappings of
+ * indices and aliases, never of data streams (docs/es-facts.md, "No BWC mapping updates on
+ * streams"), so on a stream only the privileges granting the action itself will do.
+ */
+function streamMappingDenial(input: ExplainInput, on: string): string | undefined {
+  const { template, op, index } = input;
+  if (!input.dataStream || !index || grantsInTemplate(template, op.action, index).length === 0)
+    return undefined;
+  if (grantsInTemplate(template, AUTO_PUT_MAPPING, index).length > 0) return undefined;
+  // Not the 403's own text: it names the key's full id, which reports only show masked.
+  return `${op.id}${on} was denied on the mapping update (${AUTO_PUT_MAPPING}) a document with a new field needs: on a data stream \`create_doc\`, \`create\` and \`index\` do not update mappings (they do on plain indices); add \`auto_configure\` (or one of [${indexPrivilegesGranting(AUTO_PUT_MAPPING).join(',')}]) for the stream's pattern, or map every field the application writes in the index template`;
 }
 
 /**
@@ -136,6 +157,8 @@ export function explain(input: ExplainInput): string | undefined {
   }
 
   // expected allow, got denied
+  const mapping = streamMappingDenial(input, on);
+  if (mapping) return mapping;
   if (grants.length > 0) {
     return `${op.id}${on} was denied although the template grants it (${grantText(grants)}): an API key gets the intersection of its role descriptors and its owner's privileges, so the identity that created the key (the admin identity) probably lacks it; give it one of ${neededText} and mint a new key`;
   }

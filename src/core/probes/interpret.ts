@@ -103,6 +103,12 @@ export function classify(op: string, res: RawResponse): Outcome {
     if (e.type === 'illegal_argument_exception' && /not recognized/.test(e.reason ?? ''))
       return { kind: 'authorized', reason: 'setting_unknown', got: `400 ${e.type}`, detail: e.reason };
   }
+  if (op === 'rollover' && res.status === 404 && errorOf(res.body).type === 'resource_not_found_exception') {
+    // MetadataRolloverService: a missing target is a ResourceNotFoundException, thrown after the
+    // privilege check on the name.
+    const e = errorOf(res.body);
+    return { kind: 'authorized', reason: 'index_absent', got: `404 ${e.type}`, detail: e.reason };
+  }
   return classifyStatus(res.status, res.body);
 }
 

@@ -100,6 +100,16 @@ const ALLOW_ON_STABLE = new Set([
 ]);
 
 /**
+ * Allow probes never run live: proving them would delete or roll over a data stream, and the
+ * only stream a run may touch is its stable probe stream, which the other probes still use.
+ * Their deny probes aim at a fresh name like every other deny probe.
+ */
+const STATIC_WHEN_ALLOWED: ReadonlyMap<string, string> = new Map([
+  ['data_stream.delete', 'deleting a data stream is not probed live when allowed'],
+  ['rollover', 'rolling over an alias or data stream is not probed live when allowed'],
+]);
+
+/**
  * Deny probes that need an existing index to be exact. On a missing index, indexing may be
  * refused for `indices:admin/auto_create` (a 403 that would pass the probe although the key may
  * write documents), and a bulk delete item fails with 404 before its per-item privilege check.
@@ -203,6 +213,10 @@ export function planProbes(template: RoleTemplate, opts: PlanOptions): ProbePlan
             needs: { kind: 'canary', index: victim },
           });
         }
+        continue;
+      }
+      if (STATIC_WHEN_ALLOWED.has(s.op.id)) {
+        probes.push(makeStatic(STATIC_WHEN_ALLOWED.get(s.op.id)!, staticNames));
         continue;
       }
       const alias = s.op.id === 'aliases.update' ? derived('alias') : undefined;

@@ -23,6 +23,10 @@ export interface ProbeTarget {
   readonly priority?: number;
   /** ISO timestamp written into probe documents. */
   readonly at?: string;
+  /** The index is a data stream: its documents need `@timestamp` (data-streams.ts). */
+  readonly dataStream?: boolean;
+  /** Write only fields a data stream maps from its creation (`@timestamp`): no mapping update. */
+  readonly mappedFieldsOnly?: boolean;
 }
 
 /** Settings of every index eskeys creates for probing: hidden, so `gmail_emails-*` searches of the app never see it. */
@@ -40,12 +44,25 @@ function need(value: string | undefined, what: string, op: string): string {
   return value;
 }
 
+/**
+ * The probe document. In a data stream it carries `@timestamp`, which every document of a stream
+ * needs (400 document_parsing_exception without it), and the `eskeys_probe` marker, a field the
+ * fresh probe stream has not mapped: writing it needs the mapping update a real application's
+ * new fields need too, so a key that cannot update a stream's mapping fails the probe. A deny
+ * probe writes `@timestamp` alone, so its only possible 403 is for the write itself.
+ */
+function probeDocument(t: ProbeTarget): Record<string, unknown> {
+  if (t.dataStream && t.mappedFieldsOnly) return { '@timestamp': t.at ?? null };
+  if (t.dataStream) return { '@timestamp': t.at ?? null, eskeys_probe: true };
+  return { eskeys_probe: true, at: t.at ?? null };
+}
+
 /** The request of operation `op` aimed at `t`. Throws for unknown operations (a bug: the catalogue and this switch must agree). */
 export function probeRequest(op: string, t: ProbeTarget): RawRequest {
   const index = () => enc(need(t.index, 'target index', op));
   const docId = () => enc(need(t.docId, 'document id', op));
   const name = () => need(t.name, 'throwaway name', op);
-  const doc = { eskeys_probe: true, at: t.at ?? null };
+  const doc = probeDocument(t);
   switch (op) {
     case 'cluster.health':
       return { method: 'GET', path: '/_cluster/health' };
@@ -154,6 +171,11 @@ export function probeRequest(op: string, t: ProbeTarget): RawRequest {
           actions: [{ add: { index: need(t.index, 'target index', op), alias: name(), is_hidden: true } }],
         },
       };
+    case 'data_stream.delete':
+      return { method: 'DELETE', path: `/_data_stream/${index()}` };
+    case 'rollover':
+      // No conditions: a wrongly allowed rollover of the fresh name finds nothing to roll (404).
+      return { method: 'POST', path: `/${index()}/_rollover` };
     default:
       throw new Error(`no request is defined for probe operation [${op}]`);
   }

@@ -13,7 +13,8 @@ import type { ProbeReport, RunProbesInput } from './types.js';
  * probe ids. Everything the run created is removed before it returns or throws.
  *
  * The phases (src/core/probes/steps/): plan the probes; set up the stable probe indices and
- * canaries; decide live or static; run the first live probe alone (a rejected key costs one
+ * canaries (a stable target that is a data stream is created as one, and the plan adjusted to
+ * it, data-streams.ts); decide live or static; run the first live probe alone (a rejected key costs one
  * request), then the rest concurrently with one `_has_privileges` for the static ones; always
  * tear down; interpret the outcome into the report or the error.
  *
@@ -28,6 +29,7 @@ export async function runProbes(input: RunProbesInput): Promise<ProbeReport> {
   try {
     if (run.aborted()) throw cancelled(run.signal);
     const { gatePassed } = await setUpProbeIndices(run);
+    run.adoptStreams();
     const canariesReady = await setUpCanaries(run);
     const { live, statics } = chooseLiveOrStatic(run, canariesReady);
     run.reporter.step(

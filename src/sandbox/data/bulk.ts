@@ -237,7 +237,8 @@ export function executeItems(
         continue;
       }
       const action = itemAction(item);
-      if (!perm.checkIndex(action, item.index)) {
+      // An item addressed to a backing index is granted through its parent stream too (RBACEngine).
+      if (!grantedOn(perm, state, action, item.index)) {
         results.push(fail(indexDenied(ctx.auth, action, [item.index]), idx.name));
         continue;
       }

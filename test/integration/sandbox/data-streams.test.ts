@@ -178,6 +178,37 @@ describe('reading through a stream', () => {
     expect(got._source.message).toBe('three');
   });
 
+  it('a document is deleted through its backing index by a role on the stream pattern; never through the stream name', async () => {
+    const writer = await tc.userWithRole('ds_writer', {
+      indices: [{ names: ['logs-*'], privileges: ['write'] }],
+    });
+    // DataStreamIT.testOtherWriteOps: a delete by id through the stream fails its op-type check
+    // ("only write ops with an op_type of create are allowed in data streams"), for every caller.
+    await expectError(
+      () => writer.delete({ index: 'logs-app', id: 'no-such-doc' }),
+      400,
+      'illegal_argument_exception',
+      'only write ops with an op_type of create are allowed in data streams',
+    );
+    // Non-create ops against backing indices are allowed, authorized through the parent stream.
+    const missing = await writer
+      .delete({ index: '.ds-logs-app-2099.03.07-000001', id: 'no-such-doc' })
+      .catch((e: Json) => e.meta);
+    expect([missing.statusCode, missing.body.result]).toEqual([404, 'not_found']);
+    const bulk: Json = await writer.bulk({
+      operations: [{ delete: { _index: '.ds-logs-app-2099.03.07-000001', _id: 'no-such-doc' } }],
+    });
+    expect([bulk.items[0].delete.status, bulk.items[0].delete.result]).toEqual([404, 'not_found']);
+    // create_doc does not grant delete, on the backing index either.
+    const { client: ingest } = await ingestKey();
+    await expectError(
+      () => ingest.delete({ index: '.ds-logs-app-2099.03.07-000001', id: 'no-such-doc' }),
+      403,
+      'security_exception',
+      /^action \[indices:data\/write\/delete\] is unauthorized .* on indices \[\.ds-logs-app-2099\.03\.07-000001\]/,
+    );
+  });
+
   it('a role on other names is refused the stream and its backing index', async () => {
     const other = await tc.userWithRole('ds_other', {
       indices: [{ names: ['metrics-*'], privileges: ['read', 'view_index_metadata', 'monitor'] }],

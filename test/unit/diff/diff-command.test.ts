@@ -71,6 +71,7 @@ describe('runDiff', () => {
         'svc: old.json → new.json',
         '!+ adds index privilege delete_index on logs-*',
         '!+ adds index.delete (indices:admin/delete) on logs-*',
+        '!+ adds data_stream.delete (indices:admin/data_stream/delete) on logs-*',
         '!+ adds index actions on logs-*: indices:admin/data_stream/delete, indices:admin/delete',
         'this change ADDS access',
         '',

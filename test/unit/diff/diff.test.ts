@@ -26,7 +26,10 @@ describe('template diff', () => {
     );
     expect(d.addsAccess).toBe(true);
     expect(summaries(d, 'index-privilege')).toEqual(['adds index privilege delete_index on logs-*']);
-    expect(summaries(d, 'operation')).toEqual(['adds index.delete (indices:admin/delete) on logs-*']);
+    expect(summaries(d, 'operation')).toEqual([
+      'adds index.delete (indices:admin/delete) on logs-*',
+      'adds data_stream.delete (indices:admin/data_stream/delete) on logs-*',
+    ]);
     expect(summaries(d, 'actions')).toEqual([
       'adds index actions on logs-*: indices:admin/data_stream/delete, indices:admin/delete',
     ]);

@@ -57,6 +57,8 @@ describe('permission matrix of the shipped templates', () => {
       'index.put_settings': '✗✗✗✗',
       'index.get_mapping': '✓✓✗✓',
       'aliases.update': '✗✗✗✗',
+      'data_stream.delete': '✗✗✗✗',
+      rollover: '✗✗✗✗',
     });
   });
 

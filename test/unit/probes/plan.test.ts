@@ -35,9 +35,13 @@ describe('planProbes', () => {
     expect(plan.probes.every((p) => !p.staticReason)).toBe(true);
   });
 
-  it('plans every catalogue operation live when admin calls are available', () => {
+  it('plans every catalogue operation live when admin calls are available (but deleting or rolling over a stream)', () => {
     const plan = planProbes(template(everything), opts);
-    expect(plan.probes.filter((p) => p.staticReason).map((p) => p.key)).toEqual([]);
+    // Allowing them would delete or roll over a real stream: has_privileges answers instead.
+    expect(plan.probes.filter((p) => p.staticReason).map((p) => p.key)).toEqual([
+      'allow data_stream.delete',
+      'allow rollover',
+    ]);
     expect(plan.canaryIndices).toEqual(['gmail_emails-eskeys-probe-7f3a9b2c-del']);
   });
 
@@ -46,6 +50,8 @@ describe('planProbes', () => {
     expect(plan.probes.filter((p) => p.staticReason).map((p) => p.key)).toEqual([
       'deny index.create',
       'allow index.delete',
+      'allow data_stream.delete',
+      'allow rollover',
     ]);
     expect(plan.canaryIndices).toEqual([]);
   });

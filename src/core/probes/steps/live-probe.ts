@@ -73,6 +73,7 @@ export async function runLiveProbe(
       verdict,
       index: p.index,
       outcome,
+      dataStream: p.target.dataStream,
     }),
     note: verdict === 'pass' && outcome.kind === 'authorized' ? AUTHORIZED_NOTE[outcome.reason!] : undefined,
     durationMs: run.nowMs() - t0,

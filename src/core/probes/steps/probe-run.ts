@@ -2,6 +2,7 @@ import type { AuthenticationError } from '../../errors.js';
 import { CancelledError } from '../../errors.js';
 import type { Reporter } from '../../ports.js';
 import { silentReporter } from '../../ports.js';
+import { type ProbeStream, retargetForStreams } from '../data-streams.js';
 import { grantsInTemplate } from '../explain.js';
 import { classify } from '../interpret.js';
 import { type ProbePlan, planProbes } from '../plan.js';
@@ -27,7 +28,8 @@ export class ProbeRun {
   readonly signal: AbortSignal | undefined;
   readonly reporter: Reporter;
   readonly startedAt: Date;
-  readonly plan: ProbePlan;
+  /** The plan; adjusted once after setup when stable targets turned out to be data streams. */
+  plan: ProbePlan;
   readonly counts: Record<Phase, number> = { setup: 0, probes: 0, teardown: 0 };
   readonly caller: Caller;
   /** Results by planned probe key; the report lists them in plan order. */
@@ -38,6 +40,8 @@ export class ProbeRun {
   readonly inflight = new Set<Promise<unknown>>();
   /** Stable probe index → why it could not be created (its probes then run statically). */
   readonly unavailable = new Map<string, string>();
+  /** Stable probe targets that are data streams (created at setup), by name. */
+  readonly streams = new Map<string, ProbeStream>();
   /** Set when the run must launch nothing more (a rejected key, a fatal error). */
   stop = false;
   /** The admin credentials were rejected during teardown: the run cannot vouch for its cleanup. */
@@ -55,6 +59,11 @@ export class ProbeRun {
       at: this.startedAt.toISOString(),
     });
     this.caller = makeCaller(input, this.counts);
+  }
+
+  /** Aims the planned probes at what the data streams found at setup accept (data-streams.ts). */
+  adoptStreams(): void {
+    this.plan = retargetForStreams(this.plan, this.streams);
   }
 
   /** Whether the run must launch nothing more: stopped, or the caller's signal aborted. */
