@@ -11,9 +11,10 @@ import { atLeast, type VersionProfile } from '../version.js';
 import type { AggNode } from './aggregations/parse.js';
 import { parseAggregations } from './aggregations/parse.js';
 import { compileQuery } from './query/compile.js';
+import { type AfterValue, parseSearchAfter, parseSort, type SortKey } from './sort-parse.js';
 import { type SourceFilter, sourceFilterFromBody } from './source-filter.js';
 
-/** Body keys the sandbox honours (`timeout`, `stats` and `track_scores` change no emulated answer). */
+/** Body keys the sandbox honours (`timeout` and `stats` change no emulated answer). */
 const EMULATED = new Set([
   'query',
   '_source',
@@ -25,6 +26,8 @@ const EMULATED = new Set([
   'timeout',
   'stats',
   'track_scores',
+  'sort',
+  'search_after',
 ]);
 
 /** Body keys Elasticsearch parses that the sandbox does not emulate (yet): refused by name. */
@@ -46,10 +49,8 @@ const NOT_EMULATED = new Set([
   'retriever',
   'runtime_mappings',
   'script_fields',
-  'search_after',
   'seq_no_primary_term',
   'slice',
-  'sort',
   'stored_fields',
   'suggest',
   'terminate_after',
@@ -85,6 +86,11 @@ export interface ParsedSearch {
   aggs: AggNode[] | undefined;
   /** The body's `_source` (FetchSourceContext); unset: the whole source. */
   source?: SourceFilter;
+  /** The body's sort keys, then the URL's (`sort=`); unset: by score. */
+  sort?: SortKey[];
+  searchAfter?: AfterValue[];
+  /** Score hits even when sorting by a field. */
+  trackScores: boolean;
 }
 
 /** An index with no mapping: compiling against it checks a query's shape before any index is read. */
@@ -140,6 +146,7 @@ export function parseSearchBody(body: unknown, now: number, version: VersionProf
     size: 10,
     trackTotalHits: undefined,
     aggs: undefined,
+    trackScores: false,
   };
   if (body === undefined) return parsed;
   if (!isObject(body))
@@ -158,6 +165,9 @@ export function parseSearchBody(body: unknown, now: number, version: VersionProf
   if (body.size !== undefined) parsed.size = intOf('size', body.size);
   if (body.track_total_hits !== undefined) parsed.trackTotalHits = trackTotalHitsOf(body.track_total_hits);
   if (body._source !== undefined) parsed.source = sourceFilterFromBody(body._source);
+  if (body.sort !== undefined) parsed.sort = parseSort(body.sort);
+  if (body.search_after !== undefined) parsed.searchAfter = parseSearchAfter(body.search_after);
+  parsed.trackScores = body.track_scores === true || body.track_scores === 'true';
   const aggs = body.aggs ?? body.aggregations;
   if (aggs !== undefined)
     parsed.aggs = parseAggregations(aggs, {

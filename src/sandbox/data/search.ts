@@ -1,5 +1,5 @@
 /** `_search`, `_count` and `_delete_by_query` over the refreshed view of indices. */
-import { EsError, illegalArgument } from '../errors.js';
+import { EsError, illegalArgument, validationError } from '../errors.js';
 import {
   authorizedIndices,
   boolParam,
@@ -27,6 +27,9 @@ import {
   trackTotalHitsParam,
   validateQuery,
 } from './search-body.js';
+import { allShardsFailed, shardsHeader } from './shard-failure.js';
+import { effectiveSort, type SortedHit, SortedSearch } from './sort.js';
+import { parseSortParam, sortValidationErrors } from './sort-parse.js';
 import { filterSource, type SourceFilter, sourceFilterFromParams } from './source-filter.js';
 
 interface SearchPlan {
@@ -60,7 +63,6 @@ function queryOfQ(ctx: RequestContext, q: string): unknown {
  * that changes nothing (absent: any value is refused). Refused by name rather than ignored.
  */
 const URL_NOT_EMULATED: Readonly<Record<string, string | undefined>> = {
-  sort: undefined,
   stored_fields: undefined,
   docvalue_fields: undefined,
   explain: 'false',
@@ -132,6 +134,12 @@ function parseSearchRequest(ctx: RequestContext): ParsedSearchRequest {
   }
   if (parsed.from < 0) throw illegalArgument(`[from] parameter cannot be negative, found [${parsed.from}]`);
   if (parsed.size < 0) throw illegalArgument(`[size] parameter cannot be negative, found [${parsed.size}]`);
+  // RestSearchAction adds the URL's sorts after the body's, and reads `track_scores`.
+  const urlSort = ctx.query.get('sort');
+  if (urlSort !== null) parsed.sort = [...(parsed.sort ?? []), ...parseSortParam(urlSort)];
+  if (ctx.query.get('track_scores') !== null) parsed.trackScores = boolParam(ctx, 'track_scores');
+  const invalid = sortValidationErrors(parsed.sort, parsed.searchAfter, parsed.from, false);
+  if (invalid.length > 0) throw validationError(invalid);
   if (parsed.from + parsed.size > 10_000) {
     throw illegalArgument(
       `Result window is too large, from + size must be less than or equal to: [10000] but was [${parsed.from + parsed.size}]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.`,
@@ -186,10 +194,28 @@ function totalHits(count: number, parsed: ParsedSearchRequest): unknown {
 }
 
 /** One hit; `_source` left out when fetching is off, filtered as FetchSourcePhase does. */
-function hitOf(h: Hit, source: SourceFilter | undefined): Record<string, unknown> {
-  const hit: Record<string, unknown> = { _index: h.idx.name, _id: h.id, _score: 1.0 };
+function hitOf(
+  h: Hit,
+  source: SourceFilter | undefined,
+  score: number | null = 1.0,
+): Record<string, unknown> {
+  const hit: Record<string, unknown> = { _index: h.idx.name, _id: h.id, _score: score };
   if (source === undefined) hit._source = h.doc.source;
   else if (source.fetch) hit._source = filterSource(h.doc.source, source.includes, source.excludes);
+  return hit;
+}
+
+/**
+ * Sorted hits: `_score` is null unless scores are tracked (`track_scores`, or a `_score` key that
+ * needs them), and `sort` carries the hit's sort values.
+ */
+function sortedHitOf(
+  s: SortedHit,
+  sorted: SortedSearch,
+  parsed: ParsedSearchRequest,
+): Record<string, unknown> {
+  const hit = hitOf(s.hit, parsed.source, parsed.trackScores || sorted.scoresHits ? 1.0 : null);
+  hit.sort = sorted.render(s);
   return hit;
 }
 
@@ -206,14 +232,27 @@ function shards(n: number) {
 
 const search = withParsedRequest(parseSearchRequest, (ctx, parsed) => {
   const started = Date.now();
+  const read = openIndicesForRead(ctx);
+  const keys = effectiveSort(parsed.sort);
+  const sorting =
+    keys.length > 0 || parsed.searchAfter !== undefined
+      ? SortedSearch.prepare(keys, parsed.searchAfter, read, ctx.state.now())
+      : undefined;
+  const failures = sorting?.failures ?? [];
+  if (read.length > 0 && failures.length === read.length) throw allShardsFailed(failures, ctx.state.nodeId);
   const plan: SearchPlan = {
-    indices: openIndicesForRead(ctx),
+    indices: sorting?.indices ?? read,
     query: parsed.query,
     from: parsed.from,
     size: parsed.size,
   };
   const hits = matches(ctx, plan);
-  const page = hits.slice(plan.from, plan.from + plan.size);
+  const sorted = keys.length > 0 ? sorting?.sorted : undefined;
+  const page = sorted
+    ? sorted.page(hits, plan.from, plan.size).map((s) => sortedHitOf(s, sorted, parsed))
+    : hits.slice(plan.from, plan.from + plan.size).map((h) => hitOf(h, parsed.source));
+  // Sorted by a field, Elasticsearch tracks no max score unless asked to.
+  const maxScore = hits.length > 0 && (!sorted || parsed.trackScores) ? 1.0 : null;
   const total = totalHits(hits.length, parsed);
   const aggregations = parsed.aggs
     ? computeAggregations(parsed.aggs, hits, ctx.state.now(), parsed.typedKeys)
@@ -221,11 +260,11 @@ const search = withParsedRequest(parseSearchRequest, (ctx, parsed) => {
   return ok({
     took: Date.now() - started,
     timed_out: false,
-    _shards: shards(plan.indices.length),
+    _shards: shardsHeader(read.length, failures, ctx.state.nodeId),
     hits: {
       ...(total === undefined ? {} : { total }),
-      max_score: hits.length > 0 ? 1.0 : null,
-      hits: page.map((h) => hitOf(h, parsed.source)),
+      max_score: maxScore,
+      hits: page,
     },
     ...(aggregations ? { aggregations } : {}),
   });
