@@ -245,9 +245,10 @@ function afterValue(v: AfterValue, r: Resolved, field: string, now: number): Val
   if (r.kind === 'doc') return Math.trunc(n);
   if (r.kind === 'score' || (r.kind === 'field' && r.family === 'float')) return Math.fround(n);
   if (r.kind === 'field' && (r.family === 'long' || r.family === 'date')) {
-    // Long.MAX/MIN come back from clients as doubles; Elasticsearch's long parsing saturates.
-    if (n >= 2 ** 63) return Number.POSITIVE_INFINITY;
-    if (n <= -(2 ** 63)) return Number.NEGATIVE_INFINITY;
+    // The missing-value sort values Long.MAX/MIN_VALUE: Elasticsearch reads 9223372036854775807 as
+    // a long but refuses 9223372036854776000, the double a JavaScript client sends back (a
+    // BigInteger). Parsed JSON cannot tell the two apart, so both are refused rather than guessed.
+    if (Math.abs(n) >= 2 ** 63) throw notEmulated('search.search_after values at or beyond the long range');
     return Math.trunc(n);
   }
   return n;
