@@ -2,6 +2,7 @@
 import { EsError, illegalArgument, validationError } from '../errors.js';
 import {
   authorizedIndices,
+  bodyText,
   boolParam,
   type Handler,
   jsonBody,
@@ -29,7 +30,7 @@ import {
 } from './search-body.js';
 import { allShardsFailed, shardsHeader } from './shard-failure.js';
 import { effectiveSort, type SortedHit, SortedSearch } from './sort.js';
-import { parseSortParam, sortValidationErrors } from './sort-parse.js';
+import { locateParseError, parseSortParam, SortParseError, sortValidationErrors } from './sort-parse.js';
 import { filterSource, type SourceFilter, sourceFilterFromParams } from './source-filter.js';
 
 interface SearchPlan {
@@ -105,10 +106,20 @@ function intParam(name: string, raw: string): number {
   return n;
 }
 
+/** Runs a body parser, adding the `[line:col]` Elasticsearch's object parsers put in their errors. */
+function withParseLocation<T>(ctx: RequestContext, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof SortParseError) throw locateParseError(e, bodyText(ctx));
+    throw e;
+  }
+}
+
 function parseSearchRequest(ctx: RequestContext): ParsedSearchRequest {
   refuseUnemulatedParams(ctx, 'search', URL_NOT_EMULATED);
   const now = ctx.state.now();
-  const parsed = parseSearchBody(jsonBody(ctx), now, ctx.state.version);
+  const parsed = withParseLocation(ctx, () => parseSearchBody(jsonBody(ctx), now, ctx.state.version));
   const q = ctx.query.get('q');
   if (q !== null) {
     parsed.query = queryOfQ(ctx, q);

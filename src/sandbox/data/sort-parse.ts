@@ -3,9 +3,46 @@
  * FieldSortBuilder's object parser, RestSearchAction (`?sort=`) and SearchAfterBuilder.fromXContent
  * read them: their 400s come from the REST layer, before any shard runs.
  */
-import { EsError, illegalArgument, parseError } from '../errors.js';
+import { type ErrorCause, EsError, illegalArgument } from '../errors.js';
+import { at, parseJsonWithPositions } from '../http/json.js';
 import { notEmulated } from '../http/not-emulated.js';
 import { isObject } from '../util.js';
+
+/** Where in the body an object parser failed: the object's path and the key it was reading. */
+interface Where {
+  path: readonly (string | number)[];
+  key: string;
+  /** Jackson's token: the field name (unknown field) or its value (failed to parse field). */
+  token: 'key' | 'value';
+}
+
+/**
+ * An ObjectParser failure (400 x_content_parse_exception), whose reason Elasticsearch prefixes
+ * with the token's `[line:col]`; {@link locateParseError} adds it from the request's text.
+ */
+export class SortParseError extends EsError {
+  constructor(
+    reason: string,
+    readonly where: Where,
+    causedBy?: ErrorCause,
+  ) {
+    super(400, 'x_content_parse_exception', reason, causedBy ? { causedBy } : {});
+  }
+}
+
+/** The error with its `[line:col]` prefix, found by re-reading `text` with token positions. */
+export function locateParseError(e: SortParseError, text: string): EsError {
+  const doc = parseJsonWithPositions(text);
+  let node: unknown = doc.value;
+  for (const step of e.where.path)
+    node = isObject(node) || Array.isArray(node) ? (node as never)[step] : undefined;
+  const pos = isObject(node)
+    ? e.where.token === 'key'
+      ? doc.keyPosition(node, e.where.key)
+      : doc.valuePosition(node, e.where.key)
+    : { line: 1, col: 1 };
+  return new EsError(400, e.type, `${at(pos)} ${e.reason}`, e.causedBy ? { causedBy: e.causedBy } : {});
+}
 
 /** How a document that has no value for the sort field sorts. */
 export type Missing = '_last' | '_first' | { value: string | number };
@@ -58,10 +95,14 @@ const FIELD_SORT_NOT_EMULATED = new Set(['nested', 'numeric_type', 'format']);
 /** Sort builders other than field and score sorts (SortBuilder's PARSERS). */
 const OTHER_SORTS = new Set(['_script', '_geo_distance', '_geoDistance']);
 
-function stringOption(parser: string, name: string, v: unknown): string {
+function stringOption(parser: string, name: string, v: unknown, path: readonly (string | number)[]): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  throw parseError(`[${parser}] ${name} doesn't support values of type: ${tokenOf(v)}`);
+  throw new SortParseError(`[${parser}] ${name} doesn't support values of type: ${tokenOf(v)}`, {
+    path,
+    key: name,
+    token: 'value',
+  });
 }
 
 function tokenOf(v: unknown): string {
@@ -71,52 +112,68 @@ function tokenOf(v: unknown): string {
 }
 
 /** `{"order": …}` of `_score` (ScoreSortBuilder's parser, named `_score`). */
-function scoreSortOf(spec: Record<string, unknown>): SortKey {
+function scoreSortOf(spec: Record<string, unknown>, path: readonly (string | number)[]): SortKey {
   let desc = true;
   for (const [k, v] of Object.entries(spec)) {
-    if (k !== 'order') throw parseError(`[_score] unknown field [${k}]`);
-    desc = withParseCause('_score', 'order', () => orderOf(stringOption('_score', 'order', v)));
+    if (k !== 'order')
+      throw new SortParseError(`[_score] unknown field [${k}]`, { path, key: k, token: 'key' });
+    desc = withParseCause('_score', 'order', path, () => orderOf(stringOption('_score', 'order', v, path)));
   }
   return { kind: 'score', desc };
 }
 
 /** Runs a value parser of ObjectParser, whose failures are wrapped "failed to parse field". */
-function withParseCause<T>(parser: string, field: string, read: () => T): T {
+function withParseCause<T>(
+  parser: string,
+  field: string,
+  path: readonly (string | number)[],
+  read: () => T,
+): T {
   try {
     return read();
   } catch (e) {
     if (e instanceof EsError && e.type === 'illegal_argument_exception')
-      throw parseError(`[${parser}] failed to parse field [${field}]`, { type: e.type, reason: e.reason });
+      throw new SortParseError(
+        `[${parser}] failed to parse field [${field}]`,
+        { path, key: field, token: 'value' },
+        { type: e.type, reason: e.reason },
+      );
     throw e;
   }
 }
 
 /** `{"field": {order, missing, unmapped_type, mode}}` (FieldSortBuilder's parser, `field_sort`). */
-function fieldSortOf(name: string, spec: Record<string, unknown>): SortKey {
+function fieldSortOf(
+  name: string,
+  spec: Record<string, unknown>,
+  path: readonly (string | number)[],
+): SortKey {
   const base = keyOf(name);
   let desc = base.desc;
   let missing: Missing = '_last';
   let unmappedType: string | undefined;
   let mode: SortMode | undefined;
   for (const [k, v] of Object.entries(spec)) {
+    const failed = (reason: string, causedBy?: ErrorCause) =>
+      new SortParseError(reason, { path, key: k, token: 'value' }, causedBy);
     if (k === 'order')
-      desc = withParseCause('field_sort', k, () => orderOf(stringOption('field_sort', k, v)));
+      desc = withParseCause('field_sort', k, path, () => orderOf(stringOption('field_sort', k, v, path)));
     else if (k === 'missing') {
       if (typeof v !== 'string' && typeof v !== 'number')
-        throw parseError(`[field_sort] missing doesn't support values of type: ${tokenOf(v)}`);
+        throw failed(`[field_sort] missing doesn't support values of type: ${tokenOf(v)}`);
       missing = v === '_last' || v === '_first' ? v : { value: v };
-    } else if (k === 'unmapped_type') unmappedType = stringOption('field_sort', k, v);
+    } else if (k === 'unmapped_type') unmappedType = stringOption('field_sort', k, v, path);
     else if (k === 'mode') {
-      const m = stringOption('field_sort', k, v).toLowerCase();
+      const m = stringOption('field_sort', k, v, path).toLowerCase();
       if (m === 'first') throw notEmulated('search.sort.mode=first');
       if (!SORT_MODES.has(m))
-        throw parseError('[field_sort] failed to parse field [mode]', {
+        throw failed('[field_sort] failed to parse field [mode]', {
           type: 'illegal_argument_exception',
           reason: `Unknown SortMode [${String(v)}]`,
         });
       mode = m as SortMode;
     } else if (FIELD_SORT_NOT_EMULATED.has(k)) throw notEmulated(`search.sort.${k}`);
-    else throw parseError(`[field_sort] unknown field [${k}]`);
+    else throw new SortParseError(`[field_sort] unknown field [${k}]`, { path, key: k, token: 'key' });
   }
   if (base.kind !== 'field') return { kind: base.kind, desc };
   return {
@@ -130,12 +187,14 @@ function fieldSortOf(name: string, spec: Record<string, unknown>): SortKey {
 }
 
 /** One `{name: order | options}` object of the sort (parseCompoundSortField): one key per field. */
-function compoundOf(obj: Record<string, unknown>, out: SortKey[]): void {
+function compoundOf(obj: Record<string, unknown>, out: SortKey[], path: readonly (string | number)[]): void {
   for (const [name, spec] of Object.entries(obj)) {
+    const inner = [...path, name];
     if (typeof spec === 'string') out.push(keyOf(name, orderOf(spec)));
     else if (OTHER_SORTS.has(name)) throw notEmulated(`search.sort.${name}`);
-    else if (isObject(spec)) out.push(name === '_score' ? scoreSortOf(spec) : fieldSortOf(name, spec));
-    else throw parseError(`[field_sort] unknown field [${name}]`);
+    else if (isObject(spec))
+      out.push(name === '_score' ? scoreSortOf(spec, inner) : fieldSortOf(name, spec, inner));
+    else throw notEmulated(`search.sort with a ${tokenOf(spec)} for [${name}]`);
   }
 }
 
@@ -143,11 +202,11 @@ function compoundOf(obj: Record<string, unknown>, out: SortKey[]): void {
 export function parseSort(raw: unknown): SortKey[] {
   const out: SortKey[] = [];
   if (typeof raw === 'string') out.push(keyOf(raw));
-  else if (isObject(raw)) compoundOf(raw, out);
+  else if (isObject(raw)) compoundOf(raw, out, ['sort']);
   else if (Array.isArray(raw)) {
-    for (const item of raw) {
+    for (const [i, item] of raw.entries()) {
       if (typeof item === 'string') out.push(keyOf(item));
-      else if (isObject(item)) compoundOf(item, out);
+      else if (isObject(item)) compoundOf(item, out, ['sort', i]);
       else
         throw illegalArgument(
           'malformed sort format, within the sort array, an object, or an actual string are allowed',

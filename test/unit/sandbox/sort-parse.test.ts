@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { effectiveSort } from '../../../src/sandbox/data/sort.js';
 import {
+  locateParseError,
   parseSearchAfter,
   parseSort,
   parseSortParam,
@@ -77,6 +78,24 @@ describe('parseSort', () => {
     }
     expect(err).toBeInstanceOf(EsError);
     expect({ type: (err as EsError).type, reason: (err as EsError).reason }).toEqual({ type, reason });
+  });
+});
+
+describe('locateParseError', () => {
+  it("prefixes Jackson's [line:col] of the failing value, or of an unknown field's name", () => {
+    const text = '{\n  "sort": [\n    "a",\n    { "age": { "mode": "middle", "x": 1 } }\n  ]\n}';
+    const body = JSON.parse(text);
+    const reasonOf = (raw: unknown) => {
+      try {
+        parseSort(raw);
+      } catch (e) {
+        return locateParseError(e as never, text).reason;
+      }
+      throw new Error('expected a parse error');
+    };
+    expect(reasonOf(body.sort)).toBe('[4:24] [field_sort] failed to parse field [mode]');
+    delete body.sort[1].age.mode;
+    expect(reasonOf(body.sort)).toBe('[4:34] [field_sort] unknown field [x]');
   });
 });
 
