@@ -7,7 +7,7 @@
  */
 import type { ErrorCause } from '../errors.js';
 import { notEmulated } from '../http/not-emulated.js';
-import type { IndexRecord } from '../state.js';
+import type { DocRecord, IndexRecord } from '../state.js';
 import { isObject } from '../util.js';
 import { dateMillis, fieldInfo, type Hit, rawValues } from './query/fields.js';
 import { type FailedShard, ShardFailure } from './shard-failure.js';
@@ -170,7 +170,27 @@ function numbersOf(raw: unknown[], family: Family, now: number): number[] {
     else if (family === 'float') n = Math.fround(n);
     out.push(n);
   }
-  return out.sort((a, b) => a - b);
+  return out.length > 1 ? out.sort((a, b) => a - b) : out;
+}
+
+/**
+ * A document's parsed numeric values per field and family, kept while the document is unchanged
+ * (its version): reading dates out of `_source` again for every sorted page is the costly part.
+ */
+const numberCache = new WeakMap<DocRecord, { version: number; byField: Map<string, number[]> }>();
+
+function cachedNumbers(hit: Hit, key: string, read: () => number[]): number[] {
+  let entry = numberCache.get(hit.doc);
+  if (!entry || entry.version !== hit.doc.version) {
+    entry = { version: hit.doc.version, byField: new Map() };
+    numberCache.set(hit.doc, entry);
+  }
+  let nums = entry.byField.get(key);
+  if (!nums) {
+    nums = read();
+    entry.byField.set(key, nums);
+  }
+  return nums;
 }
 
 /** The substitute for a missing value (IndexFieldData.XFieldComparatorSource.missingObject). */
@@ -188,14 +208,16 @@ function missingValue(missing: Missing, family: Family, desc: boolean): Value {
 
 function fieldValue(hit: Hit, r: Extract<Resolved, { kind: 'field' }>, now: number): Value {
   const { key, family } = r;
-  const raw = r.mapped ? rawValues(hit, key.field, fieldInfo(hit.idx, key.field)) : [];
+  const raw = () => (r.mapped ? rawValues(hit, key.field, fieldInfo(hit.idx, key.field)) : []);
   const mode: SortMode = key.mode ?? (key.desc ? 'max' : 'min');
   if (family === 'keyword') {
-    const strings = raw.map((v) => String(v)).sort(compareUtf8);
+    const values = raw();
+    if (values.length === 1) return String(values[0]);
+    const strings = values.map((v) => String(v)).sort(compareUtf8);
     if (strings.length === 0) return missingValue(key.missing, family, key.desc);
     return mode === 'max' ? strings.at(-1)! : strings[0]!;
   }
-  const nums = numbersOf(raw, family, now);
+  const nums = cachedNumbers(hit, `${family} ${key.field}`, () => numbersOf(raw(), family, now));
   if (nums.length === 0) return missingValue(key.missing, family, key.desc);
   return pickNumber(nums, mode, family);
 }
@@ -309,9 +331,12 @@ export class SortedSearch {
       try {
         const resolved = keys.map((k) => resolveKey(idx, k));
         const after = searchAfter === undefined ? undefined : resolveAfter(resolved, keys, searchAfter, now);
+        // Doc ids only when a key reads them: numbering an index costs a pass over it.
         const docPos = new Map<string, number>();
-        let i = 0;
-        for (const id of idx.searchable.keys()) docPos.set(id, i++);
+        if (keys.some((k) => k.kind === 'doc' || k.kind === 'shard_doc')) {
+          let i = 0;
+          for (const id of idx.searchable.keys()) docPos.set(id, i++);
+        }
         shards.set(idx, { shardIndex, keys: resolved, docPos, after });
         ok.push(idx);
       } catch (e) {
@@ -330,17 +355,45 @@ export class SortedSearch {
 
   /** The page `[from, from + size)` of `hits` in sort order, after `search_after` when given. */
   page(hits: readonly Hit[], from: number, size: number): SortedHit[] {
+    const want = from + size;
+    // The best `want` hits, kept sorted; a hit equal to one already kept goes after it, so ties
+    // keep shard order, then document order (hits come in that order).
+    const top: SortedHit[] = [];
+    if (want === 0) return top;
+    if (want * 8 >= hits.length) return this.sortAll(hits).slice(from, want);
+    for (const hit of hits) {
+      const values = this.valuesOf(hit);
+      if (!values) continue;
+      if (top.length === want && this.compare(values, top[want - 1]!.values) >= 0) continue;
+      let lo = 0;
+      let hi = top.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (this.compare(top[mid]!.values, values) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      top.splice(lo, 0, { hit, values });
+      if (top.length > want) top.pop();
+    }
+    return top.slice(from);
+  }
+
+  /** Every hit after `search_after`, sorted (stable: ties keep shard, then document order). */
+  private sortAll(hits: readonly Hit[]): SortedHit[] {
     const all: SortedHit[] = [];
     for (const hit of hits) {
-      const shard = this.shards.get(hit.idx)!;
-      const values = shard.keys.map((r) => this.valueOf(hit, shard, r));
-      // The after document has doc id Integer.MAX_VALUE: hits equal to the after values are skipped.
-      if (shard.after && this.compare(values, shard.after) <= 0) continue;
-      all.push({ hit, values });
+      const values = this.valuesOf(hit);
+      if (values) all.push({ hit, values });
     }
-    // Array.prototype.sort is stable: ties keep shard order, then document order.
-    all.sort((a, b) => this.compare(a.values, b.values));
-    return all.slice(from, from + size);
+    return all.sort((a, b) => this.compare(a.values, b.values));
+  }
+
+  /** A hit's sort values, or undefined when `search_after` skips it. */
+  private valuesOf(hit: Hit): Value[] | undefined {
+    const shard = this.shards.get(hit.idx)!;
+    const values = shard.keys.map((r) => this.valueOf(hit, shard, r));
+    // The after document has doc id Integer.MAX_VALUE: hits equal to the after values are skipped.
+    return shard.after && this.compare(values, shard.after) <= 0 ? undefined : values;
   }
 
   /** A hit's `sort` array as Elasticsearch renders it. */
