@@ -473,6 +473,12 @@ describe('search_after (SearchAfterBuilder, SearchSourceBuilder.validate)', () =
       const [g1, s1] = keys[i]!;
       expect(g1 < g0 || (g1 === g0 && s1 > s0)).toBe(true);
     }
+    // Without a tiebreaker, the 50 documents of the top group come in index order (doc id order).
+    const topGroup = await tc.admin.search({ index: 'many', size: 50, sort: [{ group: 'desc' }] });
+    const expectedTop = Array.from({ length: N }, (_, i) => i)
+      .filter((i) => Math.floor(((i * 7919) % N) / 50) === 99)
+      .map((i) => `d${i}`);
+    expect(topGroup.hits.hits.map((h) => h._id)).toEqual(expectedTop);
     // Dates page the same way, as epoch millis.
     const byDate = await tc.admin.search({
       index: 'many',
