@@ -159,6 +159,8 @@ function fieldSortOf(
     if (k === 'order')
       desc = withParseCause('field_sort', k, path, () => orderOf(stringOption('field_sort', k, v, path)));
     else if (k === 'missing') {
+      // ValueType.VALUE also takes booleans (and null), whose meaning here is not emulated.
+      if (typeof v === 'boolean' || v === null) throw notEmulated(`search.sort.missing=${String(v)}`);
       if (typeof v !== 'string' && typeof v !== 'number')
         throw failed(`[field_sort] missing doesn't support values of type: ${tokenOf(v)}`);
       missing = v === '_last' || v === '_first' ? v : { value: v };

@@ -1,7 +1,7 @@
 /**
  * Sorted searches: `sort` and `search_after` run as Elasticsearch runs them on each shard
  * (SortBuilder.buildSort, FieldSortBuilder.build, SearchAfterBuilder.buildFieldDoc) and merge
- * across shards. Entry point: {@link prepareSort} per search, then {@link SortedSearch.page}.
+ * across shards. Entry point: {@link SortedSearch.prepare} per search, then {@link SortedSearch.page}.
  * The sandbox holds each index in one shard; shards are taken in index-name order, and a
  * document's `_doc` is its position in the index.
  */
