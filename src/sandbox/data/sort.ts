@@ -22,7 +22,18 @@ type Value = number | string | null;
 /** One key resolved against one index's mapping. */
 type Resolved =
   | { kind: 'score' | 'doc' | 'shard_doc'; desc: boolean }
-  | { kind: 'field'; key: Extract<SortKey, { kind: 'field' }>; family: Family; mapped: boolean };
+  | {
+      kind: 'field';
+      key: Extract<SortKey, { kind: 'field' }>;
+      family: Family;
+      mapped: boolean;
+      /** The value a document without one sorts with. */
+      missing: Value;
+      /** Which of several values counts. */
+      mode: SortMode;
+      /** The key of this field's parsed values in a document's cache. */
+      cacheKey: string;
+    };
 
 const FAMILY_OF_TYPE: Readonly<Record<string, Family>> = {
   keyword: 'keyword',
@@ -100,7 +111,7 @@ function resolveKey(idx: IndexRecord, key: SortKey): Resolved {
       'Fielddata access on the _id field is disallowed, you can re-enable it by updating the dynamic cluster setting: indices.id_field_data.enabled',
     );
   }
-  if (field === '_index') return { kind: 'field', key, family: 'keyword', mapped: true };
+  if (field === '_index') return fieldKey(key, 'keyword', true);
   const mapping = mappingOf(idx, field);
   let family: Family;
   if (mapping) {
@@ -114,7 +125,19 @@ function resolveKey(idx: IndexRecord, key: SortKey): Resolved {
   const numericMode = key.mode === 'sum' || key.mode === 'avg' || key.mode === 'median';
   if (numericMode && family === 'keyword')
     throw queryShardFailure(idx, 'we only support AVG, MEDIAN and SUM on number based fields');
-  return { kind: 'field', key, family, mapped: mapping !== undefined || field === '_index' };
+  return fieldKey(key, family, mapping !== undefined);
+}
+
+function fieldKey(key: Extract<SortKey, { kind: 'field' }>, family: Family, mapped: boolean): Resolved {
+  return {
+    kind: 'field',
+    key,
+    family,
+    mapped,
+    missing: missingValue(key.missing, family, key.desc),
+    mode: key.mode ?? (key.desc ? 'max' : 'min'),
+    cacheKey: `${family} ${key.field}`,
+  };
 }
 
 /** Compares strings as Lucene compares BytesRefs: by UTF-8 bytes, i.e. by code point. */
@@ -136,13 +159,11 @@ function compareValues(a: Value, b: Value): number {
 
 /** MultiValueMode.pick over a document's numeric values (sorted ascending). */
 function pickNumber(vals: number[], mode: SortMode, family: Family): number {
+  if (mode === 'min') return vals[0]!;
+  if (mode === 'max') return vals[vals.length - 1]!;
   const integral = family === 'long' || family === 'date';
   const total = vals.reduce((s, v) => s + v, 0);
   switch (mode) {
-    case 'min':
-      return vals[0]!;
-    case 'max':
-      return vals.at(-1)!;
     case 'sum':
       return total;
     case 'avg':
@@ -179,16 +200,17 @@ function numbersOf(raw: unknown[], family: Family, now: number): number[] {
  */
 const numberCache = new WeakMap<DocRecord, { version: number; byField: Map<string, number[]> }>();
 
-function cachedNumbers(hit: Hit, key: string, read: () => number[]): number[] {
+function cachedNumbers(hit: Hit, r: Extract<Resolved, { kind: 'field' }>, now: number): number[] {
   let entry = numberCache.get(hit.doc);
   if (!entry || entry.version !== hit.doc.version) {
     entry = { version: hit.doc.version, byField: new Map() };
     numberCache.set(hit.doc, entry);
   }
-  let nums = entry.byField.get(key);
+  let nums = entry.byField.get(r.cacheKey);
   if (!nums) {
-    nums = read();
-    entry.byField.set(key, nums);
+    const raw = r.mapped ? rawValues(hit, r.key.field, fieldInfo(hit.idx, r.key.field)) : [];
+    nums = numbersOf(raw, r.family, now);
+    entry.byField.set(r.cacheKey, nums);
   }
   return nums;
 }
@@ -208,18 +230,15 @@ function missingValue(missing: Missing, family: Family, desc: boolean): Value {
 
 function fieldValue(hit: Hit, r: Extract<Resolved, { kind: 'field' }>, now: number): Value {
   const { key, family } = r;
-  const raw = () => (r.mapped ? rawValues(hit, key.field, fieldInfo(hit.idx, key.field)) : []);
-  const mode: SortMode = key.mode ?? (key.desc ? 'max' : 'min');
   if (family === 'keyword') {
-    const values = raw();
+    const values = r.mapped ? rawValues(hit, key.field, fieldInfo(hit.idx, key.field)) : [];
+    if (values.length === 0) return r.missing;
     if (values.length === 1) return String(values[0]);
     const strings = values.map((v) => String(v)).sort(compareUtf8);
-    if (strings.length === 0) return missingValue(key.missing, family, key.desc);
-    return mode === 'max' ? strings.at(-1)! : strings[0]!;
+    return r.mode === 'max' ? strings[strings.length - 1]! : strings[0]!;
   }
-  const nums = cachedNumbers(hit, `${family} ${key.field}`, () => numbersOf(raw(), family, now));
-  if (nums.length === 0) return missingValue(key.missing, family, key.desc);
-  return pickNumber(nums, mode, family);
+  const nums = cachedNumbers(hit, r, now);
+  return nums.length === 0 ? r.missing : pickNumber(nums, r.mode, family);
 }
 
 /** Everything the sorted search needs about one index. */
