@@ -108,6 +108,7 @@ function stringOption(parser: string, name: string, v: unknown, path: readonly (
 function tokenOf(v: unknown): string {
   if (Array.isArray(v)) return 'START_ARRAY';
   if (v === null) return 'VALUE_NULL';
+  if (typeof v === 'boolean') return 'VALUE_BOOLEAN';
   return isObject(v) ? 'START_OBJECT' : typeof v === 'string' ? 'VALUE_STRING' : 'VALUE_NUMBER';
 }
 
@@ -200,10 +201,15 @@ function compoundOf(obj: Record<string, unknown>, out: SortKey[], path: readonly
   }
 }
 
-/** Parses the body's `sort` (SortBuilder.fromXContent): a string, an object, or an array of them. */
+/**
+ * Parses the body's `sort`: an object or an array go to SortBuilder.fromXContent; any scalar is
+ * SearchSourceBuilder.sort(parser.text()), a field named by the value's text (`5` sorts on a
+ * field named "5").
+ */
 export function parseSort(raw: unknown): SortKey[] {
   const out: SortKey[] = [];
-  if (typeof raw === 'string') out.push(keyOf(raw));
+  if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean')
+    out.push(keyOf(String(raw)));
   else if (isObject(raw)) compoundOf(raw, out, ['sort']);
   else if (Array.isArray(raw)) {
     for (const [i, item] of raw.entries()) {
@@ -214,7 +220,7 @@ export function parseSort(raw: unknown): SortKey[] {
           'malformed sort format, within the sort array, an object, or an actual string are allowed',
         );
     }
-  } else throw illegalArgument('malformed sort format, either start with array, object, or an actual string');
+  } else throw unknownKey('sort', raw);
   return out;
 }
 
@@ -237,14 +243,18 @@ export function parseSortParam(param: string): SortKey[] {
   return out;
 }
 
-/** Parses the body's `search_after` (SearchAfterBuilder.fromXContent and setSortValues). */
+/** SearchSourceBuilder.parseXContent's answer to a known key in a token it does not read it from. */
+function unknownKey(key: string, v: unknown): EsError {
+  return new EsError(400, 'parsing_exception', `Unknown key for a ${tokenOf(v)} in [${key}].`);
+}
+
+/**
+ * Parses the body's `search_after` (SearchAfterBuilder.fromXContent and setSortValues).
+ * SearchSourceBuilder.parseXContent reads the key only from an array: anything else is its
+ * "Unknown key" error.
+ */
 export function parseSearchAfter(raw: unknown): AfterValue[] {
-  if (!Array.isArray(raw))
-    throw new EsError(
-      400,
-      'parsing_exception',
-      `Expected [START_ARRAY] in [search_after] but found [${tokenOf(raw)}] inside search_after`,
-    );
+  if (!Array.isArray(raw)) throw unknownKey('search_after', raw);
   for (const v of raw) {
     if (isObject(v) || Array.isArray(v))
       throw new EsError(

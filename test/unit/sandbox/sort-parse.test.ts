@@ -25,6 +25,8 @@ describe('parseSort', () => {
   it.each([
     // Default order: ascending, except `_score` (ScoreSortBuilder: descending).
     ['a string', 'age', [field('age')]],
+    // SearchSourceBuilder.parseXContent: any scalar is sort(parser.text()).
+    ['a number, as its text', 5, [field('5')]],
     ['_score', '_score', [{ kind: 'score', desc: true }]],
     ['_doc', ['_doc'], [{ kind: 'doc', desc: false }]],
     ['an order shorthand, any case', { age: 'DESC' }, [field('age', true)]],
@@ -54,11 +56,7 @@ describe('parseSort', () => {
     [[{ age: { mode: 'middle' } }], 'x_content_parse_exception', '[field_sort] failed to parse field [mode]'],
     [[{ age: { x: 1 } }], 'x_content_parse_exception', '[field_sort] unknown field [x]'],
     [[{ _score: { mode: 'max' } }], 'x_content_parse_exception', '[_score] unknown field [mode]'],
-    [
-      true,
-      'illegal_argument_exception',
-      'malformed sort format, either start with array, object, or an actual string',
-    ],
+    [null, 'parsing_exception', 'Unknown key for a VALUE_NULL in [sort].'],
     [
       [null],
       'illegal_argument_exception',
@@ -127,9 +125,8 @@ describe('search_after parsing and validation', () => {
     expect(() => parseSearchAfter([{}])).toThrow(
       'Expected [VALUE_STRING] or [VALUE_NUMBER] or [VALUE_BOOLEAN] or [VALUE_NULL] but found [START_OBJECT] inside search_after.',
     );
-    expect(() => parseSearchAfter('x')).toThrow(
-      'Expected [START_ARRAY] in [search_after] but found [VALUE_STRING] inside search_after',
-    );
+    // SearchSourceBuilder.parseXContent reads search_after only from an array.
+    expect(() => parseSearchAfter('x')).toThrow('Unknown key for a VALUE_STRING in [search_after].');
     expect(() => parseSearchAfter([])).toThrow('Values must contains at least one value.');
   });
 
