@@ -75,4 +75,62 @@ describe('eskeys sandbox answers searches exactly or refuses them loudly', () =>
     child.kill('SIGINT');
     expect(await stopped).toBe(130);
   });
+
+  it('pages 5,000 documents with sort + search_after, each once and in order; refuses a text sort as Elasticsearch', async () => {
+    const { child, ready, stopped } = startSandboxProcess();
+    const { url, password } = await ready;
+    const admin = new Client({ node: url, auth: { username: 'elastic', password } });
+    const appKey = await admin.security.createApiKey({
+      name: 'exporter',
+      role_descriptors: {
+        r: { indices: [{ names: ['events-*'], privileges: ['read', 'create_index', 'index'] }] },
+      },
+    });
+    const app = new Client({ node: url, auth: { apiKey: appKey.encoded } });
+    const N = 5000;
+    // Ten documents share each second: `at` alone has ties, `seq` breaks them.
+    const docs = Array.from({ length: N }, (_, i) => ({
+      at: new Date(Date.UTC(2024, 0, 1) + Math.floor(i / 10) * 1000).toISOString(),
+      seq: N - i,
+      note: `event ${i}`,
+    }));
+    const bulk = await app.helpers.bulk({
+      datasource: docs,
+      onDocument: (d) => ({ index: { _index: 'events-1', _id: `e${d.seq}` } }),
+      refreshOnCompletion: false,
+    });
+    expect(bulk.successful).toBe(N);
+    await admin.indices.refresh({ index: 'events-1' });
+    const seen: string[] = [];
+    let after: unknown[] | undefined;
+    for (;;) {
+      const res = await app.search({
+        index: 'events-*',
+        size: 700,
+        sort: [{ at: 'desc' }, { seq: 'asc' }],
+        ...(after ? { search_after: after as never } : {}),
+      });
+      if (res.hits.hits.length === 0) break;
+      seen.push(...res.hits.hits.map((h) => h._id!));
+      after = res.hits.hits.at(-1)!.sort;
+    }
+    // Newest second first; within a second, seq ascending: the literal order of the data.
+    const expected = [...docs]
+      .sort((a, b) => (a.at === b.at ? a.seq - b.seq : a.at < b.at ? 1 : -1))
+      .map((d) => `e${d.seq}`);
+    expect(seen).toEqual(expected);
+    expect(new Set(seen).size).toBe(N);
+    // Dates sort as epoch milliseconds (the `sort` value of the newest hit).
+    const newest = await app.search({ index: 'events-*', size: 1, sort: [{ at: 'desc' }, { seq: 'asc' }] });
+    expect(newest.hits.hits[0]!.sort).toEqual([Date.UTC(2024, 0, 1) + 499_000, 1]);
+    // `note` is text (dynamic mapping): TextFieldMapper refuses fielddata, inside all shards failed.
+    expect(await failure(() => app.search({ index: 'events-*', sort: ['note'] }))).toEqual({
+      status: 400,
+      type: 'search_phase_execution_exception',
+      reason: 'all shards failed',
+    });
+    await Promise.all([admin.close(), app.close()]);
+    child.kill('SIGINT');
+    expect(await stopped).toBe(130);
+  });
 });

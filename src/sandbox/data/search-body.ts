@@ -12,9 +12,10 @@ import type { AggNode } from './aggregations/parse.js';
 import { parseAggregations } from './aggregations/parse.js';
 import { type PitRequest, parsePitBody } from './point-in-time.js';
 import { compileQuery } from './query/compile.js';
+import { type AfterValue, parseSearchAfter, parseSort, type SortKey } from './sort-parse.js';
 import { type SourceFilter, sourceFilterFromBody } from './source-filter.js';
 
-/** Body keys the sandbox honours (`timeout`, `stats` and `track_scores` change no emulated answer). */
+/** Body keys the sandbox honours (`timeout` and `stats` change no emulated answer). */
 const EMULATED = new Set([
   'query',
   '_source',
@@ -27,6 +28,8 @@ const EMULATED = new Set([
   'stats',
   'track_scores',
   'pit',
+  'sort',
+  'search_after',
 ]);
 
 /** Body keys Elasticsearch parses that the sandbox does not emulate (yet): refused by name. */
@@ -47,10 +50,8 @@ const NOT_EMULATED = new Set([
   'retriever',
   'runtime_mappings',
   'script_fields',
-  'search_after',
   'seq_no_primary_term',
   'slice',
-  'sort',
   'stored_fields',
   'suggest',
   'terminate_after',
@@ -88,6 +89,11 @@ export interface ParsedSearch {
   source?: SourceFilter;
   /** The body's point in time. */
   pit?: PitRequest;
+  /** The body's sort keys, then the URL's (`sort=`); unset: by score. */
+  sort?: SortKey[];
+  searchAfter?: AfterValue[];
+  /** Score hits even when sorting by a field. */
+  trackScores: boolean;
 }
 
 /** An index with no mapping: compiling against it checks a query's shape before any index is read. */
@@ -143,6 +149,7 @@ export function parseSearchBody(body: unknown, now: number, version: VersionProf
     size: 10,
     trackTotalHits: undefined,
     aggs: undefined,
+    trackScores: false,
   };
   if (body === undefined) return parsed;
   if (!isObject(body))
@@ -162,6 +169,9 @@ export function parseSearchBody(body: unknown, now: number, version: VersionProf
   if (body.track_total_hits !== undefined) parsed.trackTotalHits = trackTotalHitsOf(body.track_total_hits);
   if (body._source !== undefined) parsed.source = sourceFilterFromBody(body._source);
   if (body.pit !== undefined) parsed.pit = parsePitBody(body.pit);
+  if (body.sort !== undefined) parsed.sort = parseSort(body.sort);
+  if (body.search_after !== undefined) parsed.searchAfter = parseSearchAfter(body.search_after);
+  parsed.trackScores = body.track_scores === true || body.track_scores === 'true';
   const aggs = body.aggs ?? body.aggregations;
   if (aggs !== undefined)
     parsed.aggs = parseAggregations(aggs, {

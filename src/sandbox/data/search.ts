@@ -2,6 +2,7 @@
 import { EsError, illegalArgument, validationError } from '../errors.js';
 import {
   authorizedIndices,
+  bodyText,
   boolParam,
   type Handler,
   jsonBody,
@@ -34,6 +35,9 @@ import {
   trackTotalHitsParam,
   validateQuery,
 } from './search-body.js';
+import { allShardsFailed, shardsHeader } from './shard-failure.js';
+import { effectiveSort, type SortedHit, SortedSearch } from './sort.js';
+import { locateParseError, parseSortParam, SortParseError, sortValidationErrors } from './sort-parse.js';
 import { filterSource, type SourceFilter, sourceFilterFromParams } from './source-filter.js';
 
 interface SearchPlan {
@@ -71,7 +75,6 @@ function queryOfQ(ctx: RequestContext, q: string): unknown {
  * that changes nothing (absent: any value is refused). Refused by name rather than ignored.
  */
 const URL_NOT_EMULATED: Readonly<Record<string, string | undefined>> = {
-  sort: undefined,
   stored_fields: undefined,
   docvalue_fields: undefined,
   explain: 'false',
@@ -113,10 +116,20 @@ function intParam(name: string, raw: string): number {
   return n;
 }
 
+/** Runs a body parser, adding the `[line:col]` Elasticsearch's object parsers put in their errors. */
+function withParseLocation<T>(ctx: RequestContext, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof SortParseError) throw locateParseError(e, bodyText(ctx));
+    throw e;
+  }
+}
+
 function parseSearchRequest(ctx: RequestContext): ParsedSearchRequest {
   refuseUnemulatedParams(ctx, 'search', URL_NOT_EMULATED);
   const now = ctx.state.now();
-  const parsed = parseSearchBody(jsonBody(ctx), now, ctx.state.version);
+  const parsed = withParseLocation(ctx, () => parseSearchBody(jsonBody(ctx), now, ctx.state.version));
   const q = ctx.query.get('q');
   if (q !== null) {
     parsed.query = queryOfQ(ctx, q);
@@ -142,6 +155,17 @@ function parseSearchRequest(ctx: RequestContext): ParsedSearchRequest {
   }
   if (parsed.from < 0) throw illegalArgument(`[from] parameter cannot be negative, found [${parsed.from}]`);
   if (parsed.size < 0) throw illegalArgument(`[size] parameter cannot be negative, found [${parsed.size}]`);
+  // RestSearchAction adds the URL's sorts after the body's, and reads `track_scores`.
+  const urlSort = ctx.query.get('sort');
+  if (urlSort !== null) parsed.sort = [...(parsed.sort ?? []), ...parseSortParam(urlSort)];
+  if (ctx.query.get('track_scores') !== null) parsed.trackScores = boolParam(ctx, 'track_scores');
+  const invalid = sortValidationErrors(
+    parsed.sort,
+    parsed.searchAfter,
+    parsed.from,
+    parsed.pit !== undefined,
+  );
+  if (invalid.length > 0) throw validationError(invalid);
   // The windows are checked on the shards, after the request's validation.
   const scroll = ctx.query.get('scroll');
   const scrollKeepAliveMs = scroll === null ? undefined : keepAliveOf(scroll, 'scroll');
@@ -235,10 +259,28 @@ function totalHits(count: number, parsed: ParsedSearchRequest): unknown {
 }
 
 /** One hit; `_source` left out when fetching is off, filtered as FetchSourcePhase does. */
-function hitOf(h: Hit, source: SourceFilter | undefined): Record<string, unknown> {
-  const hit: Record<string, unknown> = { _index: h.idx.name, _id: h.id, _score: 1.0 };
+function hitOf(
+  h: Hit,
+  source: SourceFilter | undefined,
+  score: number | null = 1.0,
+): Record<string, unknown> {
+  const hit: Record<string, unknown> = { _index: h.idx.name, _id: h.id, _score: score };
   if (source === undefined) hit._source = h.doc.source;
   else if (source.fetch) hit._source = filterSource(h.doc.source, source.includes, source.excludes);
+  return hit;
+}
+
+/**
+ * Sorted hits: `_score` is null unless scores are tracked (`track_scores`, or a `_score` key that
+ * needs them), and `sort` carries the hit's sort values.
+ */
+function sortedHitOf(
+  s: SortedHit,
+  sorted: SortedSearch,
+  parsed: ParsedSearchRequest,
+): Record<string, unknown> {
+  const hit = hitOf(s.hit, parsed.source, parsed.trackScores || sorted.scoresHits ? 1.0 : null);
+  hit.sort = sorted.render(s);
   return hit;
 }
 
@@ -258,15 +300,34 @@ const search = withParsedRequest(parseSearchRequest, (ctx, parsed) => {
   // The reaper of search contexts runs with the searches, so abandoned scrolls do not pile up.
   ctx.state.searchContexts.expire(ctx.state.now());
   const pit = parsed.pit ? usePointInTime(ctx, parsed.pit) : undefined;
+  const read = pit ? pit.indices : openIndicesForRead(ctx);
+  const keys = effectiveSort(parsed.sort);
+  if (keys.length > 0 && parsed.scrollKeepAliveMs !== undefined)
+    // Later scroll pages would need each hit's sort values; refused rather than dropped.
+    throw notEmulated('search.sort with scroll');
+  if ((keys.length > 0 || parsed.searchAfter !== undefined) && pit)
+    // Elasticsearch adds the implicit _shard_doc tiebreaker to a sorted point-in-time search.
+    throw notEmulated('search.sort with pit');
+  const sorting =
+    keys.length > 0 || parsed.searchAfter !== undefined
+      ? SortedSearch.prepare(keys, parsed.searchAfter, read, ctx.state.now())
+      : undefined;
+  const failures = sorting?.failures ?? [];
+  if (read.length > 0 && failures.length === read.length) throw allShardsFailed(failures, ctx.state.nodeId);
   const plan: SearchPlan = {
-    indices: pit ? pit.indices : openIndicesForRead(ctx),
+    indices: sorting?.indices ?? read,
     query: parsed.query,
     from: parsed.from,
     size: parsed.size,
     ...(pit ? { view: pit.view } : {}),
   };
   const hits = matches(ctx, plan);
-  const page = hits.slice(plan.from, plan.from + plan.size);
+  const sorted = keys.length > 0 ? sorting?.sorted : undefined;
+  const page = sorted
+    ? sorted.page(hits, plan.from, plan.size).map((s) => sortedHitOf(s, sorted, parsed))
+    : hits.slice(plan.from, plan.from + plan.size).map((h) => hitOf(h, parsed.source));
+  // Sorted by a field, Elasticsearch tracks no max score unless asked to.
+  const maxScore = hits.length > 0 && (!sorted || parsed.trackScores) ? 1.0 : null;
   // A scroll keeps the list this page was cut from (so in the search's order); its later pages
   // continue after this one.
   const scrollId =
@@ -288,11 +349,11 @@ const search = withParsedRequest(parseSearchRequest, (ctx, parsed) => {
     ...(pit ? { pit_id: pit.id } : {}),
     took: Date.now() - started,
     timed_out: false,
-    _shards: shards(plan.indices.length),
+    _shards: shardsHeader(read.length, failures, ctx.state.nodeId),
     hits: {
       ...(total === undefined ? {} : { total }),
-      max_score: hits.length > 0 ? 1.0 : null,
-      hits: page.map((h) => hitOf(h, parsed.source)),
+      max_score: maxScore,
+      hits: page,
     },
     ...(aggregations ? { aggregations } : {}),
   });
