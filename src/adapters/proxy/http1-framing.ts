@@ -154,6 +154,11 @@ export function headerValues(head: MessageHead, key: string): readonly string[] 
 export function headerTokens(head: MessageHead, key: string): readonly string[] {
   const values = headerValues(head, key);
   if (values.length === 0) return NONE;
+  if (values.length === 1 && !values[0]!.includes(',')) {
+    // One value naming one token (`Connection: keep-alive`): no split.
+    const token = values[0]!.trim().toLowerCase();
+    return token === '' ? NONE : [token];
+  }
   const out: string[] = [];
   for (const v of values)
     for (const t of v.split(',')) {
