@@ -12,7 +12,10 @@
 // generator, the sandbox, 16 keep-alive client connections and keep-alive upstream
 // connections; rounds are interleaved (direct, relay, bare, learn, direct, ...) and each arm's
 // median round is reported, with the CPU each proxy process spent per request it relayed (less
-// sensitive to the machine's load than a rate: a starved benchmark process lowers every rate).
+// sensitive to the machine's load than a rate: a starved benchmark process lowers every rate)
+// and the CPU and busy share of this process per arm: on two cores a proxied arm keeps this
+// process busy only when the proxy gets the other core; when they take turns on one, the ratio
+// is at best (CPU per direct request) / (this process's + the proxy's CPU per proxied request).
 //
 //   node scripts/bench/learn-proxy.mjs                       (needs a built dist/: npm run build)
 //   BENCH_LEARN_REQUESTS=300000 node scripts/bench/learn-proxy.mjs
