@@ -224,7 +224,7 @@ export class LearnRecorder {
     return new PathOnlyExchange(this, request, reuse ? route : undefined);
   }
 
-  /** Records a path-only exchange once its status is known (`route`: its resolution, when reusable). */
+  /** For PathOnlyExchange: records the exchange once its status is known (`route`: its resolution, when reusable). */
   recordPathOnly(request: ExchangeRequest, status: number, now: number, route: Resolution | undefined): void {
     this.recordResolved(request, undefined, status, now, route);
   }
