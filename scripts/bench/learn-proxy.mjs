@@ -12,7 +12,10 @@
 // generator, the sandbox, 16 keep-alive client connections and keep-alive upstream
 // connections; rounds are interleaved (direct, relay, bare, learn, direct, ...) and each arm's
 // median round is reported, with the CPU each proxy process spent per request it relayed (less
-// sensitive to the machine's load than a rate: a starved benchmark process lowers every rate).
+// sensitive to the machine's load than a rate: a starved benchmark process lowers every rate)
+// and the CPU and busy share of this process per arm: on two cores a proxied arm keeps this
+// process busy only when the proxy gets the other core; when they take turns on one, the ratio
+// is at best (CPU per direct request) / (this process's + the proxy's CPU per proxied request).
 //
 //   node scripts/bench/learn-proxy.mjs                       (needs a built dist/: npm run build)
 //   BENCH_LEARN_REQUESTS=300000 node scripts/bench/learn-proxy.mjs
@@ -121,9 +124,13 @@ async function latencies(direct, proxied) {
   return { d, p };
 }
 
-/** Requests/s of 16 keep-alive clients for THROUGHPUT_MS; `proxy` (a child process) gets its CPU counted. */
-async function throughput(base, proxy) {
+/**
+ * Requests/s of 16 keep-alive clients for THROUGHPUT_MS; `proxy` (a child process) gets its CPU
+ * counted, and so does this process (load generator and sandbox) under the arm's name.
+ */
+async function throughput(arm, base, proxy) {
   const cpuBefore = proxy ? cpuMs(proxy.pid) : 0;
+  const selfBefore = process.cpuUsage();
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const deadline = Date.now() + THROUGHPUT_MS;
   let done = 0;
@@ -137,6 +144,11 @@ async function throughput(base, proxy) {
     }),
   );
   agent.destroy();
+  const self = process.cpuUsage(selfBefore);
+  benchCpu[arm] ??= { us: 0, requests: 0, wallMs: 0 };
+  benchCpu[arm].us += self.user + self.system;
+  benchCpu[arm].requests += done;
+  benchCpu[arm].wallMs += Date.now() - started;
   if (proxy) {
     cpu[proxy.pid] ??= { ms: 0, requests: 0 };
     cpu[proxy.pid].ms += cpuMs(proxy.pid) - cpuBefore;
@@ -147,6 +159,20 @@ async function throughput(base, proxy) {
 
 /** CPU ms and requests of each proxy process during the throughput rounds, by pid. */
 const cpu = {};
+
+/**
+ * CPU of this process (load generator and sandbox, one thread) in the throughput rounds, by arm.
+ * Direct keeps it busy nearly all the time; a proxied arm adds the proxy's work on the same two
+ * cores, and how much this process then waits says whether the proxy ran beside it or instead of it.
+ */
+const benchCpu = {};
+
+/** `µs per request (busy share of wall time)` of this process in one arm's rounds. */
+function benchCpuFigure(arm) {
+  const c = benchCpu[arm];
+  if (!c || c.requests === 0) return '–';
+  return `${(c.us / c.requests).toFixed(1)} µs (busy ${((100 * c.us) / 1000 / c.wallMs).toFixed(0)}%)`;
+}
 
 /** µs of CPU a proxy process spent per request it relayed in the throughput rounds. */
 function cpuPerRequest(proxy) {
@@ -209,14 +235,21 @@ try {
   const relay = new URL(tcpRelay.url);
   const rounds = { direct: [], relay: [], bare: [], learn: [] };
   for (let round = 0; round < ROUNDS; round++) {
-    rounds.direct.push(await throughput(direct));
-    rounds.relay.push(await throughput(relay, tcpRelay.child));
-    rounds.bare.push(await throughput(bare, bareProxy.child));
-    rounds.learn.push(await throughput(proxied, child));
+    rounds.direct.push(await throughput('direct', direct));
+    rounds.relay.push(await throughput('relay', relay, tcpRelay.child));
+    rounds.bare.push(await throughput('bare', bare, bareProxy.child));
+    rounds.learn.push(await throughput('learn', proxied, child));
   }
   report(
     'CPU per relayed request in the throughput rounds (context; /proc ticks of 10 ms)',
     `learn ${cpuPerRequest(child)} µs, TCP relay ${cpuPerRequest(tcpRelay.child)} µs, bare node:http proxy ${cpuPerRequest(bareProxy.child)} µs`,
+    undefined,
+    undefined,
+    undefined,
+  );
+  report(
+    'CPU per request of the benchmark process (load generator + sandbox) in the throughput rounds (context)',
+    `direct ${benchCpuFigure('direct')}, TCP relay ${benchCpuFigure('relay')}, bare ${benchCpuFigure('bare')}, learn ${benchCpuFigure('learn')}`,
     undefined,
     undefined,
     undefined,

@@ -273,6 +273,45 @@ describe('eskeys learn as a proxy', () => {
     }
   });
 
+  it('records the index an analyze request names in its query, not _all', async () => {
+    // RestAnalyzeAction (elastic/elasticsearch) serves `GET /_analyze` and takes the index from
+    // `?index=` when the path has none; it is authorized as indices:admin/analyze on that index.
+    const upstream = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"tokens":[]}');
+      });
+    });
+    const port = await listening(upstream);
+    try {
+      const dir = tempProject();
+      const learn = await startLearn(
+        ['--upstream', `http://127.0.0.1:${port}`, '--port', '0', '--name', 'x'],
+        dir,
+      );
+      for (const index of ['logs', 'logs', 'metrics']) {
+        const r = await fetch(`${learn.url}/_analyze?index=${index}`, { headers: { authorization: BASIC } });
+        expect(r.status).toBe(200);
+        await r.text();
+      }
+      expect((await learn.stop()).code).toBe(0);
+      const report = JSON.parse(readFileSync(join(dir, 'roles/x.learn-report.json'), 'utf8'));
+      expect(
+        report.observed.map((o: { action: string; names: string[]; count: number }) => [
+          o.action,
+          o.names,
+          o.count,
+        ]),
+      ).toEqual([
+        ['indices:admin/analyze', ['logs'], 2],
+        ['indices:admin/analyze', ['metrics'], 1],
+      ]);
+    } finally {
+      await new Promise((r) => upstream.close(r));
+    }
+  });
+
   it('serves 16 keep-alive clients at once and counts every request', async () => {
     expect(
       (await fetch(`${sandbox.url}/books`, { method: 'PUT', headers: { authorization: BASIC } })).status,

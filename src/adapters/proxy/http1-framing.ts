@@ -61,61 +61,106 @@ export interface FramingEvents {
   end(): void;
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const CRLF_CRLF = Buffer.from('\r\n\r\n');
 const CR = 13;
 const LF = 10;
 
+/**
+ * Whether each byte may appear in a token (RFC 9110 §5.6.2 tchar): a table, because this runs
+ * for every header name of every message the proxy relays.
+ */
+const TCHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+  TCHAR[c.charCodeAt(0)] = 1;
+
+/** Whether `text` from `start` to `end` is a non-empty token. */
+function isTokenRange(text: string, start: number, end: number): boolean {
+  if (end <= start) return false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || TCHAR[c] === 0) return false;
+  }
+  return true;
+}
+
+/** Whether `text` is a token (a method, a header name). */
+export function isToken(text: string): boolean {
+  return isTokenRange(text, 0, text.length);
+}
+
 /** Splits a complete head (without its final empty line) into start line and headers. */
 export function parseHead(text: string): MessageHead {
-  const lines = text.split('\r\n');
-  const startLine = lines[0]!;
-  const sp1 = startLine.indexOf(' ');
-  const sp2 = sp1 === -1 ? -1 : startLine.indexOf(' ', sp1 + 1);
-  if (sp1 <= 0) throw new FramingError(400, 'malformed start line');
+  // Lines are found with indexOf rather than split: no array of line strings per message.
+  const firstEnd = text.indexOf('\r\n');
+  const startEnd = firstEnd === -1 ? text.length : firstEnd;
+  const sp1 = text.indexOf(' ');
+  if (sp1 <= 0 || sp1 >= startEnd) throw new FramingError(400, 'malformed start line');
+  const sp2 = text.indexOf(' ', sp1 + 1);
   const start: [string, string, string] =
-    sp2 === -1
-      ? [startLine.slice(0, sp1), startLine.slice(sp1 + 1), '']
-      : [startLine.slice(0, sp1), startLine.slice(sp1 + 1, sp2), startLine.slice(sp2 + 1)];
+    sp2 === -1 || sp2 >= startEnd
+      ? [text.slice(0, sp1), text.slice(sp1 + 1, startEnd), '']
+      : [text.slice(0, sp1), text.slice(sp1 + 1, sp2), text.slice(sp2 + 1, startEnd)];
   const headers: HeaderLine[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    const colon = line.indexOf(':');
+  let at = startEnd + 2;
+  while (at <= text.length && firstEnd !== -1) {
+    const next = text.indexOf('\r\n', at);
+    const end = next === -1 ? text.length : next;
+    const colon = text.indexOf(':', at);
     // A line folded onto the previous one (obs-fold) or without a name is refused, as
     // RFC 9112 §5.2 allows a server to; a bare CR or LF inside a line is not a line end.
-    if (colon <= 0) throw new FramingError(400, 'malformed header line');
-    const name = line.slice(0, colon);
-    if (!TOKEN.test(name)) throw new FramingError(400, 'malformed header name');
-    const value = trimOws(line, colon + 1);
-    if (value.includes('\r') || value.includes('\n')) throw new FramingError(400, 'malformed header value');
+    if (colon <= at || colon >= end) throw new FramingError(400, 'malformed header line');
+    if (!isTokenRange(text, at, colon)) throw new FramingError(400, 'malformed header name');
+    const name = text.slice(at, colon);
+    const value = fieldValue(text, colon + 1, end);
     headers.push({ name, key: name.toLowerCase(), value });
+    if (next === -1) break;
+    at = next + 2;
   }
   return { start, headers };
 }
 
 /**
- * `line` from `from` without the optional whitespace (SP, HTAB) around a field value (RFC 9110
- * §5.5). Not String#trim, which would also strip bytes such as 0xA0 that belong to the value.
+ * The field value of a header line between `from` and `end`, without the optional whitespace
+ * (SP, HTAB) around it (RFC 9110 §5.5); not String#trim, which would also strip bytes such as
+ * 0xA0 that belong to the value. A bare CR or LF in it is refused.
  */
-function trimOws(line: string, from: number): string {
+function fieldValue(text: string, from: number, end: number): string {
   let start = from;
-  let end = line.length;
-  while (start < end && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9)) start++;
-  while (end > start && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 9)) end--;
-  return line.slice(start, end);
+  let stop = end;
+  while (start < stop && (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 9)) start++;
+  while (stop > start && (text.charCodeAt(stop - 1) === 32 || text.charCodeAt(stop - 1) === 9)) stop--;
+  for (let i = start; i < stop; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13 || c === 10) throw new FramingError(400, 'malformed header value');
+  }
+  return text.slice(start, stop);
 }
 
+/** A shared answer for a header the message does not carry (most lookups): nothing allocated. */
+const NONE: readonly string[] = Object.freeze([]);
+
 /** The values of every header with this lower-cased name. */
-export function headerValues(head: MessageHead, key: string): string[] {
-  const out: string[] = [];
-  for (const h of head.headers) if (h.key === key) out.push(h.value);
-  return out;
+export function headerValues(head: MessageHead, key: string): readonly string[] {
+  let out: string[] | undefined;
+  for (const h of head.headers)
+    if (h.key === key) {
+      out ??= [];
+      out.push(h.value);
+    }
+  return out ?? NONE;
 }
 
 /** Comma-separated list elements of every header with this name, lower-cased. */
-export function headerTokens(head: MessageHead, key: string): string[] {
+export function headerTokens(head: MessageHead, key: string): readonly string[] {
+  const values = headerValues(head, key);
+  if (values.length === 0) return NONE;
+  if (values.length === 1 && !values[0]!.includes(',')) {
+    // One value naming one token (`Connection: keep-alive`): no split.
+    const token = values[0]!.trim().toLowerCase();
+    return token === '' ? NONE : [token];
+  }
   const out: string[] = [];
-  for (const v of headerValues(head, key))
+  for (const v of values)
     for (const t of v.split(',')) {
       const token = t.trim().toLowerCase();
       if (token !== '') out.push(token);
@@ -159,6 +204,11 @@ export function responseBodyFraming(head: MessageHead, requestMethod: string): B
 
 /** One Content-Length from its header values (a list of equal values counts as one, RFC 9110 §8.6). */
 function contentLength(values: readonly string[]): number {
+  // The usual case, one plain decimal value, without splitting or a regular expression.
+  if (values.length === 1) {
+    const v = values[0]!;
+    if (v.length >= 1 && v.length <= 15 && isDigits(v)) return Number(v);
+  }
   let length: number | undefined;
   for (const v of values)
     for (const part of v.split(',')) {
@@ -170,6 +220,15 @@ function contentLength(values: readonly string[]): number {
     }
   if (length === undefined) throw new FramingError(400, 'malformed Content-Length');
   return length;
+}
+
+/** Whether every character of `text` is an ASCII digit. */
+function isDigits(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 type State = 'head' | 'length' | 'chunk-size' | 'chunk-data' | 'chunk-data-end' | 'trailer' | 'close';

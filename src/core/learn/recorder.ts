@@ -7,6 +7,7 @@
 import {
   DateMathNameError,
   NEWEST_MAJOR,
+  QUERY_INDEX_APIS,
   type Resolution,
   resolveDateMathName,
   resolveRequest,
@@ -27,6 +28,13 @@ export const MAX_NAMED_BODY_BYTES = 1024 * 1024;
 
 /** Longest path kept for a request no API serves (the report shows it). */
 const MAX_UNROUTED_PATH = 200;
+
+/**
+ * Request lines whose routing is kept for reuse: an application repeats a few paths many times,
+ * and looking the path up in the route trie again is most of what the recorder spends on a
+ * request. Cleared when full, so memory stays bounded whatever the paths.
+ */
+const MAX_REUSED_ROUTES = 4096;
 
 /** Largest root (`GET /`) answer read for the upstream's version. */
 const MAX_ROOT_ANSWER_BYTES = 64 * 1024;
@@ -142,6 +150,8 @@ export class LearnRecorder {
   private readonly unmapped = new Map<string, { entry: Omit<UnmappedRequest, 'count'>; count: number }>();
   /** The upstream's major: the action names recorded are that major's. */
   private major: number;
+  /** resolveRequest({ method, path, major }) by `major method path`; null: no API serves it. */
+  private readonly routes = new Map<string, Resolution | null>();
 
   constructor(options: LearnRecorderOptions = {}) {
     this.major = options.major ?? NEWEST_MAJOR;
@@ -154,7 +164,7 @@ export class LearnRecorder {
 
   /** Starts recording one exchange. */
   begin(request: ExchangeRequest): PendingExchange {
-    const route = resolveRequest({ method: request.method, path: request.path, major: this.major });
+    const route = this.route(request.method, request.path);
     const api = route?.api;
     const readsBody = api !== undefined && resolverReadsBody(api);
     if (api === 'info') return this.rootInfo(request, route);
@@ -188,20 +198,35 @@ export class LearnRecorder {
     return { requests: this.requests, operations, unmapped, incompleteBodies: this.incompleteBodies };
   }
 
+  /**
+   * The routing of a request line without its query, body or clock: a pure function of
+   * (major, method, path), so an earlier answer for the same three is the same answer.
+   */
+  private route(method: string, path: string): Resolution | undefined {
+    const key = `${this.major} ${method} ${path}`;
+    const known = this.routes.get(key);
+    if (known !== undefined) return known ?? undefined;
+    const route = resolveRequest({ method, path, major: this.major });
+    if (this.routes.size >= MAX_REUSED_ROUTES) this.routes.clear();
+    this.routes.set(key, route ?? null);
+    return route;
+  }
+
   private pathOnly(request: ExchangeRequest, route: Resolution | undefined): PendingExchange {
-    // Without date math in the path the routing done in begin() is the answer: no second lookup.
+    // The routing done in begin() is the answer unless the names depend on the clock (date math
+    // in the path) or on the query (`GET /_analyze?index=logs`): no second lookup.
     const path = request.path;
-    const reuse = !path.includes('<') && !path.includes('%3c') && !path.includes('%3C');
-    return {
-      wantsBody: false,
-      wantsResponse: false,
-      responseChunk: ignore,
-      bodyChunk: ignore,
-      bodyEnd: ignore,
-      bodyUnreadable: ignore,
-      finish: (status, now) =>
-        this.recordResolved(request, undefined, status, now, reuse ? route : undefined),
-    };
+    const reuse =
+      !path.includes('<') &&
+      !path.includes('%3c') &&
+      !path.includes('%3C') &&
+      !(route !== undefined && QUERY_INDEX_APIS.has(route.api) && route.indices === undefined);
+    return new PathOnlyExchange(this, request, reuse ? route : undefined);
+  }
+
+  /** For PathOnlyExchange: records the exchange once its status is known (`route`: its resolution, when reusable). */
+  recordPathOnly(request: ExchangeRequest, status: number, now: number, route: Resolution | undefined): void {
+    this.recordResolved(request, undefined, status, now, route);
   }
 
   /**
@@ -214,7 +239,10 @@ export class LearnRecorder {
     const parts: Uint8Array[] = [];
     let size = 0;
     return {
-      ...recorded,
+      wantsBody: false,
+      bodyChunk: () => {},
+      bodyEnd: () => {},
+      bodyUnreadable: () => {},
       wantsResponse: true,
       responseChunk: (chunk) => {
         size += chunk.length;
@@ -542,8 +570,29 @@ function decode(parts: readonly Uint8Array[]): string {
   return text + decoder.decode();
 }
 
-/** The no-op of the chunk callbacks an exchange does not read (one shared function, not one each). */
-function ignore(): void {}
+/**
+ * An exchange resolved from its request line alone (most of them): a small object rather than
+ * a set of closures per request.
+ */
+class PathOnlyExchange implements PendingExchange {
+  readonly wantsBody = false;
+  readonly wantsResponse = false;
+
+  constructor(
+    private readonly recorder: LearnRecorder,
+    private readonly request: ExchangeRequest,
+    private readonly route: Resolution | undefined,
+  ) {}
+
+  bodyChunk(): void {}
+  bodyEnd(): void {}
+  bodyUnreadable(): void {}
+  responseChunk(): void {}
+
+  finish(status: number, now: number): void {
+    this.recorder.recordPathOnly(this.request, status, now, this.route);
+  }
+}
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

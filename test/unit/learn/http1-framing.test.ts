@@ -147,6 +147,16 @@ describe('request framing', () => {
     ['a folded header line (obs-fold)', 'GET / HTTP/1.1\r\nA: b\r\n  c\r\n\r\n'],
     ['a space before the colon', 'GET / HTTP/1.1\r\nHost : a\r\n\r\n'],
     ['bare LF line ends', 'GET / HTTP/1.1\nHost: a\n\n'],
+    ['a header line starting with its colon', 'GET / HTTP/1.1\r\n: a\r\n\r\n'],
+    ['a header name with a character outside tchar', 'GET / HTTP/1.1\r\nX@Y: a\r\n\r\n'],
+    ['a header name with a byte above 0x7F', 'GET / HTTP/1.1\r\nX\xe9: a\r\n\r\n'],
+    ['a bare CR inside a header value', 'GET / HTTP/1.1\r\nA: b\rc\r\n\r\n'],
+    ['a bare LF inside a header value', 'GET / HTTP/1.1\r\nA: b\nc\r\n\r\n'],
+    ['a start line without a space', 'GET\r\nHost: a\r\n\r\n'],
+    ['a signed Content-Length', 'POST / HTTP/1.1\r\nContent-Length: +5\r\n\r\nhello'],
+    ['a hexadecimal Content-Length', 'POST / HTTP/1.1\r\nContent-Length: 0x5\r\n\r\nhello'],
+    ['a 16-digit Content-Length', 'POST / HTTP/1.1\r\nContent-Length: 1000000000000000\r\n\r\n'],
+    ['conflicting Content-Length values', 'POST / HTTP/1.1\r\nContent-Length: 5, 6\r\n\r\nhello'],
     ['a chunk size that is not hex', 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'],
     [
       'chunk data longer than its size',
@@ -155,7 +165,7 @@ describe('request framing', () => {
   ])('refuses a malformed request with 400: %s', (_case, text) => {
     let status: number | undefined;
     try {
-      parse([Buffer.from(text)], requestFraming);
+      parse([Buffer.from(text, 'latin1')], requestFraming);
     } catch (error) {
       status = (error as FramingError).status;
     }
