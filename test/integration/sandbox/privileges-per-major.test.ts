@@ -95,6 +95,14 @@ describe('the 8 profile (8.19) does not know monitor_esql', () => {
     expect(key.id).toBeTruthy();
   });
 
+  it('no answer of the 8 profile names monitor_esql as granting an action', async () => {
+    // Whether 8.19 routes the ES|QL query listing at all is not established (the resolver's
+    // concern); whatever it answers, 8.19 has no monitor_esql to name in a 403's granted-by list.
+    const key = await tc.apiKey({ cluster: ['read_security'] });
+    const r = await esError(() => key.client.transport.request({ method: 'GET', path: '/_query/queries' }));
+    expect(JSON.stringify(r.body)).not.toContain('monitor_esql');
+  });
+
   it('built-in privileges list 62 cluster names, without monitor_esql', async () => {
     const r = await tc.admin.security.getBuiltinPrivileges();
     expect(r.cluster).not.toContain('monitor_esql');
@@ -119,6 +127,18 @@ describe('the 9 profile (9.1) knows monitor_esql', () => {
     });
     const held = await key.client.security.hasPrivileges({ cluster: ['monitor_esql', 'monitor'] });
     expect(held.cluster).toEqual({ monitor_esql: true, monitor: false });
+  });
+
+  it('a key without it is denied the ES|QL query listing, monitor_esql first in the granted-by list', async () => {
+    // ClusterPrivilegeResolver: monitor_esql (cluster:monitor/xpack/esql/*) implies nothing else, so
+    // it precedes monitor (cluster:monitor/*), manage and all.
+    const key = await tc.apiKey({ cluster: ['read_security'] });
+    await expectError(
+      () => key.client.transport.request({ method: 'GET', path: '/_query/queries' }),
+      403,
+      'security_exception',
+      `action [cluster:monitor/xpack/esql/list_queries] is unauthorized for API key id [${key.id}] of user [elastic], this action is granted by the cluster privileges [monitor_esql,monitor,manage,all]`,
+    );
   });
 
   it('unknown-privilege messages list monitor_esql among 63 names', async () => {
