@@ -2,7 +2,7 @@
  * `eskeys doctor` end to end: the built CLI against the sandbox (through the recording proxy of
  * rotate-support), with real native users and API keys created through the official client.
  */
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@elastic/elasticsearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,13 @@ import {
   makeProject,
   runCli,
   useRotationSandbox,
+  writeTemplate,
 } from './rotate-support.js';
+
+/** A file of this repository (the templates the tests derive from). */
+function readProjectFileFromRepo(rel: string): string {
+  return readFileSync(new URL(`../../${rel}`, import.meta.url), 'utf8');
+}
 
 const sb = useRotationSandbox();
 
@@ -153,6 +159,27 @@ describe('eskeys doctor against the sandbox', () => {
     expect(c['delegation.template:roles/ci-verifier.json']!.status).toBe('skip');
     // The valid template is still checked against the cluster.
     expect(c['delegation.template:email-search']!.status).toBe('ok');
+  });
+
+  it("a template naming a privilege the cluster's major lacks fails delegation, naming privilege and version", async () => {
+    // The rotation sandbox impersonates 8.19.3, whose ClusterPrivilegeResolver has no monitor_esql
+    // (ga in 9.1; docs/es-facts.md, "Privileges per major"): a key naming it is refused with 400.
+    const dir = makeProject(sb, { templates: ['roles/email-search.json'] });
+    const ci = JSON.parse(readProjectFileFromRepo('roles/ci-verifier.json'));
+    ci.role_descriptors['ci-verifier'].cluster = ['monitor', 'monitor_esql'];
+    writeTemplate(dir, 'roles/ci-verifier.json', {
+      name: 'esql-watch',
+      role_descriptors: ci.role_descriptors,
+    });
+    const r = await runCli(['doctor', '--json'], dir);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    const c = checksOf(r)['delegation.template:esql-watch']!;
+    expect(c.status).toBe('fail');
+    expect(c.message).toMatch(
+      /^the template names privileges Elasticsearch 8\.19\.\d+ does not have: cluster monitor_esql \(9\.x only\); the cluster refuses a key naming them$/,
+    );
+    expect(checksOf(r)['delegation.template:email-search']!.status).toBe('ok');
+    expectAbsent(r, ADMIN_PASSWORD);
   });
 
   it('an API-key admin: the create/rotate failure, delegation skipped, the key never printed', async () => {

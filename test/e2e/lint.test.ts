@@ -36,6 +36,21 @@ describe('eskeys lint (built CLI)', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('warns (exit 0) when a template uses a privilege only some Elasticsearch majors know', async () => {
+    // monitor_esql is ga in 9.1 and unknown to 8.19 (docs/es-facts.md, "Privileges per major").
+    const template = JSON.parse(repoFile('roles/ci-verifier.json'));
+    template.name = 'esql-watch';
+    template.role_descriptors['ci-verifier'].cluster = ['monitor', 'monitor_esql'];
+    const cwd = project({ 'roles/esql-watch.json': `${JSON.stringify(template, null, 2)}\n` });
+    const r = await eskeys(['lint'], cwd);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(
+      /warning\s+privilege-not-in-every-major\s+esql-watch\s+roles\/esql-watch\.json:\d+ \/role_descriptors\/ci-verifier\/cluster\/1\s+cluster privilege "monitor_esql" exists only in Elasticsearch 9\.x; 8\.x refuses it as unknown/,
+    );
+    expect(r.stdout).toContain('1 template linted, 0 errors, 1 warning');
+  });
+
   it('prints JSON with --format json', async () => {
     const r = await eskeys(['lint', '--format', 'json', 'test/fixtures/templates/enhanced.json'], REPO);
     expect(r.code).toBe(1);

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeProject, readProjectFile, runCli, statusKeys, useRotationSandbox } from './rotate-support.js';
@@ -55,6 +55,29 @@ describe('eskeys rotate with bad input: one line, documented exit code, nothing 
     expect(r.stderr).not.toMatch(/\n\s+at /);
     await expectNothingWritten(dir);
     expect(readdirSync(join(dir))).not.toContain('.eskeys');
+  });
+
+  it("a template naming a privilege the cluster's major lacks: the cluster's 400 in one line, nothing written", async () => {
+    // The rotation sandbox impersonates 8.19.3, whose ClusterPrivilegeResolver has no monitor_esql
+    // (ga in 9.1): create API key answers 400 action_request_validation_exception "unknown cluster
+    // privilege [monitor_esql]" (docs/es-facts.md, "Privileges per major").
+    const template = JSON.parse(
+      readFileSync(new URL('../../roles/email-search.json', import.meta.url), 'utf8'),
+    );
+    const [descriptor] = Object.values(template.role_descriptors) as { cluster: string[] }[];
+    descriptor!.cluster = [...descriptor!.cluster, 'monitor_esql'];
+    const dir = makeProject(sb, {
+      files: { '.env': ENV, 'roles/email-search.json': JSON.stringify(template, null, 2) },
+    });
+    const r = await runCli(['rotate', '-t', 'email-search', '--yes'], dir);
+    expect(r.code).toBe(3);
+    const errorLines = r.stderr.split('\n').filter((l) => l.startsWith('eskeys: cluster '));
+    expect(errorLines).toHaveLength(1);
+    expect(errorLines[0]).toMatch(
+      /^eskeys: cluster http:\/\/127\.0\.0\.1:\d+ refused creating API key email-search@default#1 \(400\): Validation Failed: 1: unknown cluster privilege \[monitor_esql\]\. /,
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    await expectNothingWritten(dir);
   });
 
   it('a broken env file (unterminated quote on the key line): exit 2 naming file and line, before any key exists', async () => {

@@ -256,6 +256,7 @@ export async function runLearn(opts: LearnOptions): Promise<void> {
     name: opts.name,
     patterns: opts.patterns,
     outputs: opts.outputs,
+    major: recorder.upstreamMajor(),
   });
   const text = `${JSON.stringify(learned.document, null, 2)}\n`;
   const existing = existsSync(templatePath);

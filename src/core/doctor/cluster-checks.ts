@@ -3,7 +3,13 @@ import { MANAGED_BY } from '../cluster-port.js';
 import { type ClusterAnswer, clusterAnswerOf, type EskeysError, isEskeysError } from '../errors.js';
 import type { RoleTemplate } from '../templates/schema.js';
 import { check, type DoctorCheck, skipped } from './check.js';
-import { countRequested, delegationRequests, describeMissing, missingPrivileges } from './delegation.js';
+import {
+  countRequested,
+  delegationRequests,
+  describeMissing,
+  missingPrivileges,
+  privilegesMissingInMajor,
+} from './delegation.js';
 import { keysInUseCheck } from './keys-in-use-check.js';
 
 /** An Elasticsearch version as `GET /` reports it. */
@@ -238,7 +244,7 @@ export async function clusterChecks(
       checks.push(skipped('delegation', 'template', because, { subject: t.name }));
   } else {
     checks.push(await apiKeyAdminCheck(cluster));
-    for (const t of input.templates) checks.push(await templateDelegationCheck(cluster, t));
+    for (const t of input.templates) checks.push(await templateDelegationCheck(cluster, t, version));
   }
   for (const f of input.invalidTemplates)
     checks.push(skipped('delegation', 'template', 'the template is invalid (see project)', { subject: f }));
@@ -521,9 +527,33 @@ async function apiKeyAdminCheck(cluster: ClusterPort): Promise<DoctorCheck> {
   );
 }
 
-/** Does the admin hold every privilege `template` delegates? */
-async function templateDelegationCheck(cluster: ClusterPort, template: RoleTemplate): Promise<DoctorCheck> {
+/**
+ * Does the admin hold every privilege `template` delegates? When the cluster's version is known,
+ * privileges its major does not have fail first: the cluster would refuse the key (400), and
+ * `_has_privileges` refuses to check them.
+ */
+async function templateDelegationCheck(
+  cluster: ClusterPort,
+  template: RoleTemplate,
+  version: EsVersion | undefined,
+): Promise<DoctorCheck> {
   const subject = template.name;
+  // Serverless reports no release whose privilege list eskeys knows.
+  if (version && !version.serverless) {
+    const absent = privilegesMissingInMajor(template.role_descriptors, version.major);
+    if (absent.length > 0) {
+      return check(
+        'delegation',
+        'template',
+        'fail',
+        `the template names privileges Elasticsearch ${version.number} does not have: ${absent.join('; ')}; the cluster refuses a key naming them`,
+        {
+          subject,
+          fix: `drop them from the template, or use it only with clusters of the majors named`,
+        },
+      );
+    }
+  }
   const reqs = delegationRequests(template);
   if (reqs.length === 0) {
     return check('delegation', 'template', 'ok', 'delegates no privileges', { subject });

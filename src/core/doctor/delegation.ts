@@ -1,3 +1,11 @@
+import {
+  isRawClusterAction,
+  isRawIndexAction,
+  majorsWithPrivilege,
+  privilegeExistsIn,
+  resolveClusterPrivilege,
+  resolveIndexPrivilege,
+} from '../privileges/index.js';
 import type { RoleTemplate } from '../templates/schema.js';
 
 /** One `_has_privileges` request body (reference §7). */
@@ -124,4 +132,29 @@ export function countRequested(reqs: readonly PrivilegeCheckRequest[]): number {
 export function describeMissing(m: MissingPrivilege): string {
   if (m.kind === 'cluster') return `cluster ${m.privilege}`;
   return `${m.privilege} on ${m.pattern}${m.restricted ? ' (with allow_restricted_indices)' : ''}`;
+}
+
+/**
+ * The named privileges of `descriptors` that Elasticsearch `major` does not have (each with the
+ * majors that do), as `cluster monitor_esql (9.x only)`. The cluster refuses a key or role naming
+ * one (400 unknown privilege), and `_has_privileges` refuses to check it.
+ */
+export function privilegesMissingInMajor(
+  descriptors: Readonly<Record<string, CheckableDescriptor>>,
+  major: number,
+): string[] {
+  const out = new Set<string>();
+  const note = (kind: 'cluster' | 'index', name: string) => {
+    const raw = kind === 'cluster' ? isRawClusterAction(name) : isRawIndexAction(name);
+    if (raw || privilegeExistsIn(kind, name, major)) return;
+    const known = kind === 'cluster' ? resolveClusterPrivilege(name) : resolveIndexPrivilege(name);
+    if (!known) return; // not a privilege of any major: template validation reports it
+    const only = majorsWithPrivilege(kind, name).map((m) => `${m}.x`);
+    out.add(`${kind} ${name} (${only.join(', ')} only)`);
+  };
+  for (const d of Object.values(descriptors)) {
+    for (const c of d.cluster ?? []) note('cluster', c);
+    for (const i of d.indices ?? []) for (const p of i.privileges) note('index', p);
+  }
+  return [...out];
 }

@@ -65,14 +65,18 @@ function choose(action: string, granting: readonly string[]): PrivilegeChoice {
   return { action, privilege, wider };
 }
 
-/** The narrowest index privilege for an index action. */
-export function chooseIndexPrivilege(action: string): PrivilegeChoice {
-  return choose(action, indexPrivilegesGranting(action));
+/** The narrowest index privilege for an index action, among those Elasticsearch `major` knows (any when undefined). */
+export function chooseIndexPrivilege(action: string, major?: number): PrivilegeChoice {
+  return choose(action, indexPrivilegesGranting(action, major));
 }
 
-/** The narrowest cluster privilege for a cluster action (`manage_own_api_key` excluded: it depends on ownership). */
-export function chooseClusterPrivilege(action: string): PrivilegeChoice {
-  return choose(action, clusterPrivilegesGranting(action, false));
+/**
+ * The narrowest cluster privilege for a cluster action (`manage_own_api_key` excluded: it depends
+ * on ownership), among those Elasticsearch `major` knows: a learned template must be creatable on
+ * the cluster it was learned from (`monitor_esql` is 9.x only).
+ */
+export function chooseClusterPrivilege(action: string, major?: number): PrivilegeChoice {
+  return choose(action, clusterPrivilegesGranting(action, false, major));
 }
 
 /** Drops privileges contained in another chosen one; keeps the given order otherwise. */

@@ -36,6 +36,8 @@ export interface LearnTemplateOptions {
   readonly patterns?: readonly string[];
   /** Where the key goes: the env file and variable of the template's outputs (as `eskeys init` writes them). */
   readonly outputs?: { readonly envFile: string; readonly keyVar: string };
+  /** The Elasticsearch major the traffic went to: only privileges it knows are chosen (any when undefined). */
+  readonly major?: number;
 }
 
 /** Why an observed allowed operation got its privilege. */
@@ -73,7 +75,7 @@ export function generateLearnedTemplate(obs: Observations, opts: LearnTemplateOp
   // Privileges per pattern.
   const chosenByPattern = new Map<string, string[]>();
   const indexChoices = indexOps.map((operation) => {
-    const choice = chooseIndexPrivilege(operation.action);
+    const choice = chooseIndexPrivilege(operation.action, opts.major);
     const patterns = [...new Set(operation.names.map(toPattern))].sort();
     if (choice.privilege !== undefined)
       for (const p of patterns) chosenByPattern.set(p, [...(chosenByPattern.get(p) ?? []), choice.privilege]);
@@ -84,7 +86,7 @@ export function generateLearnedTemplate(obs: Observations, opts: LearnTemplateOp
 
   const clusterChoices = clusterOps.map((operation) => ({
     operation,
-    choice: chooseClusterPrivilege(operation.action),
+    choice: chooseClusterPrivilege(operation.action, opts.major),
   }));
   const cluster = reducePrivileges(
     clusterChoices.flatMap((c) => (c.choice.privilege ? [c.choice.privilege] : [])),

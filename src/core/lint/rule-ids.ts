@@ -22,6 +22,7 @@ export const LINT_RULE_IDS = [
   'allow-probe-denied',
   'no-deny-probes',
   'raw-action-privilege',
+  'privilege-not-in-every-major',
 ] as const;
 
 /** A lint rule id. */

@@ -12,11 +12,14 @@ import { glob, intersects } from '../privileges/glob.js';
 import {
   clusterPrivilegesGranting,
   indexPrivilegesGranting,
+  isMajorSpecificPrivilege,
   isRawClusterAction,
   isRawIndexAction,
+  majorsWithPrivilege,
   parseIndexPattern,
   RESTRICTED_INDEX_PATTERNS,
   resolveClusterPrivilege,
+  SUPPORTED_MAJORS,
   setMatchesAction,
 } from '../privileges/index.js';
 import { PROBE_OPERATIONS } from '../probes/catalogue.js';
@@ -507,7 +510,36 @@ const RULES_LIST: LintRule[] = [
       ),
     ],
   },
+  {
+    id: 'privilege-not-in-every-major',
+    severity: 'warning',
+    title: 'privileges that only some Elasticsearch majors know (`monitor_esql`: 9.x only)',
+    explanation:
+      'a template does not say which Elasticsearch major it targets, and a cluster of another major refuses the privilege as unknown (400) when the key is created',
+    alternative:
+      'use the template only with clusters of the majors named, or grant a privilege every major knows',
+    check: (t) => [
+      ...indexPrivilegeHits(
+        t,
+        (n) => !isRawIndexAction(n) && isMajorSpecificPrivilege('index', n),
+        (n, g) => `index privilege ${q(n)} on ${on(g)} ${onlyIn('index', n)}`,
+      ),
+      ...clusterHits(
+        t,
+        (n) => !isRawClusterAction(n) && isMajorSpecificPrivilege('cluster', n),
+        (n) => `cluster privilege ${q(n)} ${onlyIn('cluster', n)}`,
+      ),
+    ],
+  },
 ];
+
+/** "exists only in Elasticsearch 9.x; 8.x refuses it as unknown", from the per-major table. */
+function onlyIn(kind: 'cluster' | 'index', name: string): string {
+  const majors = majorsWithPrivilege(kind, name);
+  const others = SUPPORTED_MAJORS.filter((m) => !majors.includes(m));
+  const x = (ms: readonly number[]) => ms.map((m) => `${m}.x`).join(', ');
+  return `exists only in Elasticsearch ${x(majors)}; ${x(others)} refuses it as unknown`;
+}
 
 function safePattern(p: string) {
   try {

@@ -200,7 +200,7 @@ export const CLUSTER_PRIVILEGES: Readonly<Record<string, ClusterPrivilegeDef>> =
   monitor_text_structure: { allow: ['cluster:monitor/text_structure/*'] },
   // Newer than 8.16 (ClusterPrivilegeResolver at a 2026 mirror of elastic/elasticsearch): cluster
   // stats, its per-node and remote sub-actions by the deliberate trailing `*`; the ES|QL query
-  // listing (monitor_esql is ga in 9.1; 8.19's builtin list lacks it, a gap of this one model).
+  // listing (monitor_esql is ga in 9.1 and absent from 8.19: privilege-majors.ts marks it 9.x only).
   monitor_stats: { allow: ['cluster:monitor/stats*'] },
   monitor_esql: { allow: ['cluster:monitor/xpack/esql/*'] },
   // Kept as valid names but grant nothing since 8.16 (global retention became cluster settings).

@@ -2,5 +2,6 @@
 export * from './cluster-privileges.js';
 export * from './index-pattern.js';
 export * from './index-privileges.js';
+export * from './privilege-majors.js';
 export * from './privilege-names.js';
 export * from './role.js';

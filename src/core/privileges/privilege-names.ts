@@ -1,6 +1,7 @@
 import { CLUSTER_PRIVILEGES, REQUEST_AWARE_CLUSTER_PRIVILEGES } from './cluster-privileges.js';
 import { type Glob, type GlobSet, glob, isSubset } from './glob.js';
 import { INDEX_PRIVILEGES, INDEX_PRIVILEGES_HIDDEN_IN_DENIALS } from './index-privileges.js';
+import { privilegeExistsIn } from './privilege-majors.js';
 
 /** A privilege name resolved to the set of action names it grants. */
 export interface ResolvedPrivilege {
@@ -33,8 +34,12 @@ export function isRawClusterAction(name: string): boolean {
   );
 }
 
-/** Resolves an index privilege name (case-insensitive) or raw `indices:` action; undefined when unknown. */
-export function resolveIndexPrivilege(raw: string): ResolvedPrivilege | undefined {
+/**
+ * Resolves an index privilege name (case-insensitive) or raw `indices:` action; undefined when
+ * unknown, or when `major` is given and that Elasticsearch major lacks the named privilege.
+ */
+export function resolveIndexPrivilege(raw: string, major?: number): ResolvedPrivilege | undefined {
+  if (!isRawIndexAction(raw) && !privilegeExistsIn('index', raw, major)) return undefined;
   const hit = indexResolved.get(raw);
   if (hit) return hit;
   let resolved: ResolvedPrivilege | undefined;
@@ -49,8 +54,12 @@ export function resolveIndexPrivilege(raw: string): ResolvedPrivilege | undefine
   return resolved;
 }
 
-/** Resolves a cluster privilege name (case-insensitive) or raw cluster action; undefined when unknown. */
-export function resolveClusterPrivilege(raw: string): ResolvedPrivilege | undefined {
+/**
+ * Resolves a cluster privilege name (case-insensitive) or raw cluster action; undefined when
+ * unknown, or when `major` is given and that Elasticsearch major lacks the named privilege.
+ */
+export function resolveClusterPrivilege(raw: string, major?: number): ResolvedPrivilege | undefined {
+  if (!isRawClusterAction(raw) && !privilegeExistsIn('cluster', raw, major)) return undefined;
   const hit = clusterResolved.get(raw);
   if (hit) return hit;
   let resolved: ResolvedPrivilege | undefined;
@@ -75,6 +84,16 @@ export function resolveClusterPrivilege(raw: string): ResolvedPrivilege | undefi
 export const INDEX_PRIVILEGE_NAMES: readonly string[] = Object.keys(INDEX_PRIVILEGES);
 /** All named cluster privileges. */
 export const CLUSTER_PRIVILEGE_NAMES: readonly string[] = Object.keys(CLUSTER_PRIVILEGES);
+
+/** The named index privileges Elasticsearch `major` knows (all of them when undefined). */
+export function indexPrivilegeNamesIn(major?: number): readonly string[] {
+  return INDEX_PRIVILEGE_NAMES.filter((n) => privilegeExistsIn('index', n, major));
+}
+
+/** The named cluster privileges Elasticsearch `major` knows (all of them when undefined). */
+export function clusterPrivilegeNamesIn(major?: number): readonly string[] {
+  return CLUSTER_PRIVILEGE_NAMES.filter((n) => privilegeExistsIn('cluster', n, major));
+}
 
 /** True when `a` grants nothing that `b` does not (ClusterPermission.implies / Automatons.subsetOf). */
 function privilegeSubset(a: ResolvedPrivilege, b: ResolvedPrivilege): boolean {
@@ -129,19 +148,33 @@ function sortClusterByAccessLevel(names: readonly string[]): string[] {
   return [...names].sort((x, y) => count.get(x)! - count.get(y)! || (x < y ? -1 : x > y ? 1 : 0));
 }
 
-let indexOrder: string[] | undefined;
-let clusterOrder: string[] | undefined;
+/** Per major ('' for the union of the majors), computed once on first use. */
+const indexOrder = new Map<string, string[]>();
+const clusterOrder = new Map<string, string[]>();
 
-/** Index privilege names in access-level order (computed once, on first use). */
-export function indexPrivilegesByAccessLevel(): readonly string[] {
-  indexOrder ??= sortByAccessLevel(INDEX_PRIVILEGE_NAMES, resolveIndexPrivilege);
-  return indexOrder;
+/** Index privilege names of `major` (all when undefined) in access-level order. */
+export function indexPrivilegesByAccessLevel(major?: number): readonly string[] {
+  const k = String(major ?? '');
+  let hit = indexOrder.get(k);
+  if (!hit) {
+    hit = sortByAccessLevel(indexPrivilegeNamesIn(major), resolveIndexPrivilege);
+    indexOrder.set(k, hit);
+  }
+  return hit;
 }
 
-/** Cluster privilege names in access-level order (computed once, on first use). */
-export function clusterPrivilegesByAccessLevel(): readonly string[] {
-  clusterOrder ??= sortClusterByAccessLevel(CLUSTER_PRIVILEGE_NAMES);
-  return clusterOrder;
+/**
+ * Cluster privilege names of `major` (all when undefined) in access-level order. The order is
+ * sorted over that major's own names: an implies-count depends on which other privileges exist.
+ */
+export function clusterPrivilegesByAccessLevel(major?: number): readonly string[] {
+  const k = String(major ?? '');
+  let hit = clusterOrder.get(k);
+  if (!hit) {
+    hit = sortClusterByAccessLevel(clusterPrivilegeNamesIn(major));
+    clusterOrder.set(k, hit);
+  }
+  return hit;
 }
 
 /**
@@ -162,16 +195,17 @@ function grantingInOrder(
 
 const grantingIndexCache = new Map<string, string[]>();
 
-/** Named index privileges that grant `action`, in the order a 403 message lists them. */
-export function indexPrivilegesGranting(action: string): string[] {
-  let hit = grantingIndexCache.get(action);
+/** Named index privileges (of `major` when given) that grant `action`, in 403-message order. */
+export function indexPrivilegesGranting(action: string, major?: number): string[] {
+  const k = `${major ?? ''}\u0000${action}`;
+  let hit = grantingIndexCache.get(k);
   if (!hit) {
     hit = grantingInOrder(
-      INDEX_PRIVILEGE_NAMES.filter((n) => !INDEX_PRIVILEGES_HIDDEN_IN_DENIALS.has(n)),
+      indexPrivilegeNamesIn(major).filter((n) => !INDEX_PRIVILEGES_HIDDEN_IN_DENIALS.has(n)),
       resolveIndexPrivilege,
       (p) => setMatchesAction(p.actions, action),
     );
-    grantingIndexCache.set(action, hit);
+    grantingIndexCache.set(k, hit);
   }
   return hit;
 }
@@ -183,13 +217,13 @@ const grantingClusterCache = new Map<string, string[]>();
  * whether manage_own_api_key's per-request check passes for the request being denied; when it
  * does not, that privilege is left out of the list (§2).
  */
-export function clusterPrivilegesGranting(action: string, ownershipHolds = true): string[] {
-  const k = (ownershipHolds ? '1' : '0') + action;
+export function clusterPrivilegesGranting(action: string, ownershipHolds = true, major?: number): string[] {
+  const k = `${ownershipHolds ? '1' : '0'}${major ?? ''}\u0000${action}`;
   let hit = grantingClusterCache.get(k);
   if (!hit) {
     // The implies-count of a privilege depends on privileges that may not grant the action, so
-    // the global order is filtered rather than re-sorted (findPrivilegesThatGrant does the same).
-    hit = clusterPrivilegesByAccessLevel().filter((n) => {
+    // the major's order is filtered rather than re-sorted (findPrivilegesThatGrant does the same).
+    hit = clusterPrivilegesByAccessLevel(major).filter((n) => {
       const p = resolveClusterPrivilege(n)!;
       return (!p.requestAware || ownershipHolds) && setMatchesAction(p.actions, action);
     });
@@ -204,12 +238,12 @@ export function setMatchesAction(set: GlobSet, action: string): boolean {
   return !(set.exclude ?? []).some((g) => g.regex.test(action));
 }
 
-/** Elasticsearch's message for an unknown cluster privilege (§11). */
-export function unknownClusterPrivilegeMessage(name: string): string {
-  return `unknown cluster privilege [${name}]. a privilege must be either one of the predefined cluster privilege names [${clusterPrivilegesByAccessLevel().join(',')}] or a pattern over one of the available cluster actions`;
+/** Elasticsearch's message for an unknown cluster privilege (§11), listing the names `major` knows. */
+export function unknownClusterPrivilegeMessage(name: string, major?: number): string {
+  return `unknown cluster privilege [${name}]. a privilege must be either one of the predefined cluster privilege names [${clusterPrivilegesByAccessLevel(major).join(',')}] or a pattern over one of the available cluster actions`;
 }
 
 /** Elasticsearch's message for an unknown index privilege (§11; newest source sorts names alphabetically). */
-export function unknownIndexPrivilegeMessage(name: string): string {
-  return `unknown index privilege [${name}]. a privilege must be either one of the predefined fixed indices privileges [${[...INDEX_PRIVILEGE_NAMES].sort().join(',')}] or a pattern over one of the available index actions`;
+export function unknownIndexPrivilegeMessage(name: string, major?: number): string {
+  return `unknown index privilege [${name}]. a privilege must be either one of the predefined fixed indices privileges [${[...indexPrivilegeNamesIn(major)].sort().join(',')}] or a pattern over one of the available index actions`;
 }

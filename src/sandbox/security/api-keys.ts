@@ -131,16 +131,17 @@ export function createResponse(record: ApiKeyRecord, secret: string): Record<str
   return out;
 }
 
-function validateCreate(body: ApiKeyBody): void {
+/** CreateApiKeyRequest.validate; privilege names are those of Elasticsearch `major`. */
+function validateCreate(body: ApiKeyBody, major: number): void {
   const errors: string[] = [];
   validateNameAndMetadata(body, errors);
-  for (const d of Object.values(body.roleDescriptors ?? {})) validateRoleDescriptor(d, errors);
+  for (const d of Object.values(body.roleDescriptors ?? {})) validateRoleDescriptor(d, errors, major);
   if (errors.length > 0) throw validationError(errors);
 }
 
 const createApiKey: Handler = async (ctx) => {
   const body = parseCreateBody(bodyText(ctx));
-  validateCreate(body);
+  validateCreate(body, ctx.state.version.major);
   requireCluster(ctx.auth, `${ACTION}/create`, true);
   if (ctx.auth.kind === 'api_key') {
     // Derived-key rule (§5): only an explicit, non-empty map of empty descriptors.
@@ -202,7 +203,8 @@ function parseGrant(ctx: RequestContext): GrantRequest {
     if (password) errors.push('[password] is not supported for grant_type [access_token]');
   } else errors.push(`grant_type [${grantType}] is not supported`);
   validateNameAndMetadata(body, errors);
-  for (const d of Object.values(body.roleDescriptors ?? {})) validateRoleDescriptor(d, errors);
+  for (const d of Object.values(body.roleDescriptors ?? {}))
+    validateRoleDescriptor(d, errors, ctx.state.version.major);
   if (errors.length > 0) throw validationError(errors);
   return { grantType, username, password, runAs, body };
 }
@@ -426,10 +428,11 @@ const invalidateApiKeys: Handler = (ctx) => {
   });
 };
 
-function validateUpdate(body: ApiKeyBody): void {
+/** UpdateApiKeyRequest.validate; privilege names are those of Elasticsearch `major`. */
+function validateUpdate(body: ApiKeyBody, major: number): void {
   const errors: string[] = [];
   validateMetadata(body.metadata, errors);
-  for (const d of Object.values(body.roleDescriptors ?? {})) validateRoleDescriptor(d, errors);
+  for (const d of Object.values(body.roleDescriptors ?? {})) validateRoleDescriptor(d, errors, major);
   if (body.expiration && body.expiration.seconds <= 0)
     errors.push('API key expiration must be in the future');
   if (errors.length > 0) throw validationError(errors);
@@ -480,7 +483,7 @@ function updateFields(ctx: RequestContext): string[] {
 
 const updateApiKey: Handler = (ctx) => {
   const body = parseUpdateBody(bodyText(ctx), updateFields(ctx));
-  validateUpdate(body);
+  validateUpdate(body, ctx.state.version.major);
   requireCluster(ctx.auth, `${ACTION}/update`, true);
   if (ctx.auth.kind === 'api_key') throw apiKeyCallerCannotUpdate();
   return ok({ updated: applyUpdate(ctx, ctx.params.id!, body) });
@@ -499,7 +502,8 @@ const bulkUpdateApiKeys: Handler = (ctx) => {
   if (blank >= 0)
     errors.push(`Field [ids] must not contain blank id, but got blank id at index position: [${blank}]`);
   validateMetadata(body.metadata, errors);
-  for (const d of Object.values(body.roleDescriptors ?? {})) validateRoleDescriptor(d, errors);
+  for (const d of Object.values(body.roleDescriptors ?? {}))
+    validateRoleDescriptor(d, errors, ctx.state.version.major);
   if (body.expiration && body.expiration.seconds <= 0)
     errors.push('API key expiration must be in the future');
   if (errors.length > 0) throw validationError(errors);

@@ -7,8 +7,8 @@
  */
 import { type GlobSet, glob, isSubset } from '../../core/privileges/glob.js';
 import {
-  CLUSTER_PRIVILEGE_NAMES,
-  INDEX_PRIVILEGE_NAMES,
+  clusterPrivilegeNamesIn,
+  indexPrivilegeNamesIn,
   type RoleDescriptor,
 } from '../../core/privileges/index.js';
 import { EsError, validationError } from '../errors.js';
@@ -315,10 +315,14 @@ const deletePrivileges: Handler = (ctx) => {
 
 /**
  * `GET /_security/privilege/_builtin` (TransportGetBuiltinPrivilegesAction): the cluster and index
- * privilege names the sandbox knows, sorted (TreeSet). `remote_cluster` is not listed.
+ * privilege names the profile's release knows, sorted (TreeSet). `remote_cluster` is not listed.
  */
-const getBuiltinPrivileges: Handler = () => {
-  return ok({ cluster: [...CLUSTER_PRIVILEGE_NAMES].sort(), index: [...INDEX_PRIVILEGE_NAMES].sort() });
+const getBuiltinPrivileges: Handler = (ctx) => {
+  const major = ctx.state.version.major;
+  return ok({
+    cluster: [...clusterPrivilegeNamesIn(major)].sort(),
+    index: [...indexPrivilegeNamesIn(major)].sort(),
+  });
 };
 
 /** Registers the application privilege routes. */

@@ -20,6 +20,8 @@ export interface Authentication {
   readonly subject: string;
   /** The descriptors that become `limited_by` of keys this principal creates. */
   readonly snapshot: Record<string, RoleDescriptor>;
+  /** The impersonated Elasticsearch major: 403 messages list only the privileges it knows. */
+  readonly major: number;
 }
 
 /** WWW-Authenticate values of every 401 (§8: Basic, Bearer when the token service runs, ApiKey). */
@@ -80,6 +82,7 @@ export function userAuthentication(state: SandboxState, user: UserRecord): Authe
     permission: userPermission(state, user),
     subject: userSubject(state, user),
     snapshot: state.roleDescriptorsOf(user),
+    major: state.version.major,
   };
 }
 
@@ -112,6 +115,7 @@ function buildApiKeyAuthentication(state: SandboxState, key: ApiKeyRecord): Auth
     subject: `API key id [${key.id}] of user [${key.username}]`,
     // A derived key's limited_by is what its creator key may do (§5).
     snapshot: Object.keys(key.roleDescriptors).length > 0 ? key.roleDescriptors : key.limitedBy,
+    major: state.version.major,
   };
 }
 

@@ -35,14 +35,14 @@ function indicesClause(names: readonly string[]): string {
 export function indexDenied(auth: Authentication, action: string, names?: readonly string[]): EsError {
   const clause = names ? indicesClause([...new Set(names)]) : '';
   return forbidden(
-    `action [${action}] is unauthorized for ${auth.subject}${clause}, this action is granted by the index privileges [${indexPrivilegesGranting(action).join(',')}]`,
+    `action [${action}] is unauthorized for ${auth.subject}${clause}, this action is granted by the index privileges [${indexPrivilegesGranting(action, auth.major).join(',')}]`,
   );
 }
 
 /** The 403 for a cluster action; `ownership` says whether manage_own_api_key's check held (§2). */
 export function clusterDenied(auth: Authentication, action: string, ownership = true): EsError {
   return forbidden(
-    `action [${action}] is unauthorized for ${auth.subject}, this action is granted by the cluster privileges [${clusterPrivilegesGranting(action, ownership).join(',')}]`,
+    `action [${action}] is unauthorized for ${auth.subject}, this action is granted by the cluster privileges [${clusterPrivilegesGranting(action, ownership, auth.major).join(',')}]`,
   );
 }
 

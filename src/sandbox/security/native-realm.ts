@@ -202,7 +202,7 @@ function parsePutRole(ctx: RequestContext): RoleDescriptor {
   if (badName) throw validationError([badName]);
   const descriptor = parseRoleDescriptor(name, jsonBody(ctx) ?? {});
   const errors: string[] = [];
-  validateRoleDescriptor(descriptor, errors);
+  validateRoleDescriptor(descriptor, errors, ctx.state.version.major);
   if (errors.length > 0) throw validationError(errors);
   return descriptor;
 }
@@ -281,11 +281,13 @@ const hasPrivileges: Handler = (ctx) => {
   const body = jsonBody(ctx) ?? {};
   if (!isObject(body)) throw new EsError(400, 'parse_exception', 'failed to parse privileges check request');
   const perm = ctx.auth.permission;
+  // ClusterPrivilegeResolver / IndexPrivilege of the profile's release: newer names are unknown.
+  const major = ctx.state.version.major;
   let all = true;
   const cluster: Record<string, boolean> = {};
   const errors: string[] = [];
   for (const p of Array.isArray(body.cluster) ? body.cluster.map(String) : []) {
-    if (!resolveClusterPrivilege(p)) throw illegalArgument(unknownClusterPrivilegeMessage(p));
+    if (!resolveClusterPrivilege(p, major)) throw illegalArgument(unknownClusterPrivilegeMessage(p, major));
     const v = perm.hasClusterPrivilege(p);
     cluster[p] = v;
     all &&= v;
@@ -308,7 +310,7 @@ const hasPrivileges: Handler = (ctx) => {
     for (const n of names) {
       index[n] ??= {};
       for (const p of privileges) {
-        if (!resolveIndexPrivilege(p)) throw illegalArgument(unknownIndexPrivilegeMessage(p));
+        if (!resolveIndexPrivilege(p, major)) throw illegalArgument(unknownIndexPrivilegeMessage(p, major));
         const v = perm.hasIndexPrivilege(n, p, entry.allow_restricted_indices === true);
         index[n][p] = v;
         all &&= v;

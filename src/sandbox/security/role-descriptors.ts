@@ -188,15 +188,16 @@ export function parseRoleDescriptor(name: string, body: unknown): RoleDescriptor
 
 /**
  * RoleDescriptorRequestValidator: every problem becomes one numbered validation entry (§11),
- * in the order cluster privileges, index privileges and patterns, metadata.
+ * in the order cluster privileges, index privileges and patterns, metadata. Privilege names are
+ * those Elasticsearch `major` knows: a name newer than the profile's release is unknown there.
  */
-export function validateRoleDescriptor(d: RoleDescriptor, errors: string[]): void {
+export function validateRoleDescriptor(d: RoleDescriptor, errors: string[], major: number): void {
   for (const p of d.cluster ?? []) {
-    if (!resolveClusterPrivilege(p)) errors.push(unknownClusterPrivilegeMessage(p));
+    if (!resolveClusterPrivilege(p, major)) errors.push(unknownClusterPrivilegeMessage(p, major));
   }
   for (const entry of d.indices ?? []) {
     for (const p of entry.privileges) {
-      if (!resolveIndexPrivilege(p)) errors.push(unknownIndexPrivilegeMessage(p));
+      if (!resolveIndexPrivilege(p, major)) errors.push(unknownIndexPrivilegeMessage(p, major));
     }
     for (const n of Array.isArray(entry.names) ? entry.names : [entry.names]) {
       try {

@@ -29,4 +29,20 @@ describe('the privilege learn chooses for an action', () => {
       wider: ['write', 'all'],
     });
   });
+
+  it('chooses only privileges the target major knows (monitor_esql is 9.x only)', () => {
+    // ClusterPrivilegeResolver: monitor_esql is cluster:monitor/xpack/esql/* (ga 9.1, absent from
+    // 8.19); monitor (cluster:monitor/*) grants the same action on both majors.
+    const action = 'cluster:monitor/xpack/esql/list_queries';
+    expect(chooseClusterPrivilege(action, 9)).toEqual({
+      action,
+      privilege: 'monitor_esql',
+      wider: ['monitor', 'manage', 'all'],
+    });
+    expect(chooseClusterPrivilege(action, 8)).toEqual({
+      action,
+      privilege: 'monitor',
+      wider: ['manage', 'all'],
+    });
+  });
 });

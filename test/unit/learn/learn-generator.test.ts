@@ -206,3 +206,32 @@ describe('name generalization', () => {
     expect(names.map((n) => map.get(n))).toEqual(expected);
   });
 });
+
+describe('learned privileges per target major', () => {
+  // An allowed ES|QL query listing (GET /_query/queries → cluster:monitor/xpack/esql/list_queries).
+  const obs = {
+    requests: 1,
+    operations: [
+      {
+        action: 'cluster:monitor/xpack/esql/list_queries',
+        scope: 'cluster' as const,
+        names: [],
+        outcome: 'allowed' as const,
+        apis: ['esql.list_queries'],
+        count: 1,
+      },
+    ],
+    unmapped: [],
+    incompleteBodies: 0,
+  };
+
+  it.each([
+    // monitor_esql exists in 9.1 only; 8.19 would refuse a key naming it (400 unknown cluster privilege).
+    [9, ['monitor_esql']],
+    [8, ['monitor']],
+  ])('on %i the template names %j', (major, cluster) => {
+    const out = generateLearnedTemplate(obs, { name: 'app', major });
+    const { template } = parseTemplate(JSON.stringify(out.document), 'app.json');
+    expect(template.role_descriptors.app!.cluster).toEqual(cluster);
+  });
+});

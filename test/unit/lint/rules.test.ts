@@ -475,6 +475,22 @@ const POSITIVE: Record<LintRuleId, Case[]> = {
       ],
     ],
   ],
+  // monitor_esql: ga in 9.1, absent from 8.19 (security-privileges.md "stack: ga 9.1"; _builtin
+  // lists 62 cluster privileges on 8.19.9, 63 on 9.x, the difference being monitor_esql).
+  'privilege-not-in-every-major': [
+    [
+      'monitor_esql (9.x only)',
+      { role_descriptors: descriptors(['read'], ['gmail_emails-*'], ['monitor', 'monitor_esql']) },
+      [
+        {
+          severity: 'warning',
+          path: '/role_descriptors/app/cluster/1',
+          message:
+            'cluster privilege "monitor_esql" exists only in Elasticsearch 9.x; 8.x refuses it as unknown',
+        },
+      ],
+    ],
+  ],
 };
 
 const NEGATIVE: Record<LintRuleId, [string, Record<string, unknown>][]> = {
@@ -572,6 +588,20 @@ const NEGATIVE: Record<LintRuleId, [string, Record<string, unknown>][]> = {
   ],
   'no-deny-probes': [['deny probes present', clean]],
   'raw-action-privilege': [['named privileges only', clean]],
+  'privilege-not-in-every-major': [
+    ['privileges both majors know', clean],
+    [
+      // monitor_stats: 8.x since the 8.17 backport elastic/elasticsearch#116517; the raw pattern is valid everywhere.
+      'monitor_stats and a raw ES|QL listing pattern',
+      {
+        role_descriptors: descriptors(
+          ['read'],
+          ['gmail_emails-*'],
+          ['monitor_stats', 'cluster:monitor/xpack/esql/*'],
+        ),
+      },
+    ],
+  ],
 };
 
 describe('lint rules', () => {
