@@ -138,7 +138,8 @@ function parseSearchRequest(ctx: RequestContext): ParsedSearchRequest {
       `Result window is too large, from + size must be less than or equal to: [10000] but was [${parsed.from + parsed.size}]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.`,
     );
   }
-  return { ...parsed, totalHitsAsInt, typedKeys: boolParam(ctx, 'typed_keys') };
+  // Not `{ ...parsed, … }`: Node 20's V8 builds a literal that opens with a spread slowly (µs).
+  return Object.assign(parsed, { totalHitsAsInt, typedKeys: boolParam(ctx, 'typed_keys') });
 }
 
 function parseCountRequest(ctx: RequestContext): unknown {
@@ -224,7 +225,7 @@ const search = withParsedRequest(parseSearchRequest, (ctx, parsed) => {
     timed_out: false,
     _shards: shards(plan.indices.length),
     hits: {
-      ...(total === undefined ? {} : { total }),
+      total, // JSON.stringify leaves it out when undefined (track_total_hits=false)
       max_score: hits.length > 0 ? 1.0 : null,
       hits: page.map((h) => hitOf(h, parsed.source)),
     },
