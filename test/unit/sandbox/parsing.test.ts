@@ -98,6 +98,13 @@ describe('router', () => {
     });
     expect(r.lookup('GET', '/a/b/c/d/e')).toEqual({ kind: 'none' });
   });
+
+  it('ignores empty segments and finds no route for a malformed escape', () => {
+    const hit = r.lookup('GET', '//i//_doc/1/');
+    expect(hit.kind === 'match' && hit.match.params).toEqual({ index: 'i', id: '1' });
+    expect(r.lookup('GET', '/i%ZZ/_doc/1')).toEqual({ kind: 'none' });
+    expect(r.lookup('GET', '/i/_doc/%E0%A4%A')).toEqual({ kind: 'none' });
+  });
 });
 
 describe('compatible-with media types (§9)', () => {
