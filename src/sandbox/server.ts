@@ -254,7 +254,8 @@ function withParams(params: ResponseParams, a: Answer, isError: boolean): Answer
     return { status: r.status, json: r.json, compat: a.compat, headers: r.headers };
   }
   const contentType = responseContentType(params, a.compat);
-  return { ...a, json, headers: contentType ? { ...a.headers, 'content-type': contentType } : a.headers };
+  const headers = contentType ? { ...a.headers, 'content-type': contentType } : a.headers;
+  return { status: a.status, json, compat: a.compat, headers };
 }
 
 /** Builds the request handler: faults → counting → media types → routing → authentication → handler. */
