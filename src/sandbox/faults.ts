@@ -74,6 +74,7 @@ export class FaultInjector {
   }
   /** Takes the first fault matching the request, consuming one use. */
   take(method: string, path: string, authorization?: string): FaultSpec | undefined {
+    if (this.#faults.length === 0) return undefined;
     const scheme = authorizationScheme(authorization);
     const i = this.#faults.findIndex(
       (f) =>

@@ -29,7 +29,7 @@ import {
   sourceParamBody,
 } from './http/response-params.js';
 import { apiRouteOf } from './http/route-resolution.js';
-import type { Router } from './http/router.js';
+import type { RouteLookup, Router } from './http/router.js';
 import { validateRequest } from './http/validation.js';
 import { authorizeRequest } from './security/authorize.js';
 import { renderLongSentinels } from './security/query-paging.js';
@@ -68,11 +68,12 @@ function send(
     'content-type': contentType,
     ...headers,
   };
-  const payload = json === undefined ? undefined : Buffer.from(json, 'utf8');
-  out['content-length'] = payload ? payload.length : 0;
+  // The body goes out as the string it is: Node writes it with the headers in one chunk, where a
+  // Buffer would cost a copy of every answer and a second chunk in the socket write.
+  out['content-length'] = json === undefined ? 0 : Buffer.byteLength(json, 'utf8');
   res.writeHead(status, out);
-  if (method === 'HEAD' || !payload) res.end();
-  else res.end(payload);
+  if (method === 'HEAD' || json === undefined) res.end();
+  else res.end(json, 'utf8');
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -112,6 +113,8 @@ function renderError(e: unknown): {
 
 /** What one request carries into routing, kept apart from its socket so a held request can run later. */
 interface Incoming {
+  /** The router's answer for (method, path), looked up once per request. */
+  lookup: RouteLookup<Handler>;
   method: string;
   uri: string;
   path: string;
@@ -179,12 +182,12 @@ function authorize(ctx: RequestContext, endpoint: string, handler: Handler): voi
 }
 
 /** Media types → routing → authentication → authorization → handler; errors rendered as ES renders them. */
-async function answer(deps: ServerDeps, router: Router<Handler>, inc: Incoming): Promise<Answer> {
+async function answer(deps: ServerDeps, inc: Incoming): Promise<Answer> {
   let compat: number | undefined;
   let params: ResponseParams | undefined;
   try {
     params = responseParams(inc.query, inc.headers);
-    const lookup = router.lookup(inc.method, inc.path);
+    const lookup = inc.lookup;
     const compatibility = requestCompatibility(
       deps.state.version.major,
       inc.headers.accept,
@@ -264,7 +267,8 @@ function withParams(
     return { status: r.status, json: r.json, compat: a.compat, headers: r.headers };
   }
   const contentType = responseContentType(params, a.compat);
-  return { ...a, json, headers: contentType ? { ...a.headers, 'content-type': contentType } : a.headers };
+  const headers = contentType ? { ...a.headers, 'content-type': contentType } : a.headers;
+  return { status: a.status, json, compat: a.compat, headers };
 }
 
 /** Builds the request handler: faults → counting → media types → routing → authentication → handler. */
@@ -280,9 +284,8 @@ export function requestListener(deps: ServerDeps, secure: boolean) {
     const opaque = Array.isArray(opaqueHeader) ? opaqueHeader[0] : opaqueHeader;
     try {
       const isAdmin = path === '/_sandbox' || path.startsWith('/_sandbox/');
-      const router = isAdmin ? deps.adminRouter : deps.router;
+      const lookup = (isAdmin ? deps.adminRouter : deps.router).lookup(method, path);
       if (!isAdmin) {
-        const lookup = router.lookup(method, path);
         // Faulted requests are counted too, so retry counts can be asserted.
         deps.counters.record(lookup.kind === 'match' ? lookup.match.endpoint : `${method} (unmatched)`);
         const fault = deps.faults.take(method, path, req.headers.authorization);
@@ -293,8 +296,8 @@ export function requestListener(deps: ServerDeps, secure: boolean) {
             // anyway, later, when the test releases it: a create executed after its client gave up.
             const rawBody = await readBody(req);
             req.socket.destroy();
-            const inc: Incoming = { method, uri, path, query, headers: req.headers, rawBody, secure };
-            deps.faults.hold(async () => (await answer(deps, router, inc)).status);
+            const inc: Incoming = { lookup, method, uri, path, query, headers: req.headers, rawBody, secure };
+            deps.faults.hold(async () => (await answer(deps, inc)).status);
             return;
           }
           if (fault.drop) {
@@ -318,7 +321,8 @@ export function requestListener(deps: ServerDeps, secure: boolean) {
         }
       }
       const rawBody = await readBody(req);
-      const a = await answer(deps, router, {
+      const a = await answer(deps, {
+        lookup,
         method,
         uri,
         path,

@@ -29,6 +29,16 @@ function splitPath(path: string): string[] {
   return path.split('/').filter((s) => s.length > 0);
 }
 
+/** The non-empty segments of a raw path, percent-decoded (throws URIError on a malformed escape). */
+function decodedSegments(rawPath: string): string[] {
+  const out: string[] = [];
+  for (const seg of rawPath.split('/')) {
+    // Every request walks this: decode only the segments that have an escape to decode.
+    if (seg.length > 0) out.push(seg.includes('%') ? decodeURIComponent(seg) : seg);
+  }
+  return out;
+}
+
 /** Method + path-pattern trie with compiled segments (shared by the resolver and the sandbox router). */
 export class PathTrie<H> {
   readonly #root: Node<H> = newNode();
@@ -92,7 +102,7 @@ export class PathTrie<H> {
   lookup(method: string, rawPath: string): RouteLookup<H> {
     let segments: string[];
     try {
-      segments = splitPath(rawPath).map(decodeURIComponent);
+      segments = decodedSegments(rawPath);
     } catch {
       return { kind: 'none' };
     }

@@ -81,6 +81,10 @@ function mergeDoc(target: Record<string, unknown>, patch: Record<string, unknown
   return out;
 }
 
+/**
+ * The body of a document write. Callers append `status` with Object.assign: a literal opening
+ * with a spread (`{ ...writeResult(…), status }`) costs microseconds per item on Node 20's V8.
+ */
 function writeResult(
   idx: IndexRecord,
   id: string,
@@ -331,10 +335,9 @@ function applyItem(
       return {
         op: item.op,
         status: created ? 201 : 200,
-        body: {
-          ...writeResult(idx, id, doc, created ? 'created' : 'updated', false),
+        body: Object.assign(writeResult(idx, id, doc, created ? 'created' : 'updated', false), {
           status: created ? 201 : 200,
-        },
+        }),
       };
     }
     case 'delete': {
@@ -361,7 +364,7 @@ function applyItem(
       return {
         op: 'delete',
         status: 200,
-        body: { ...writeResult(idx, id, tomb, 'deleted', false), status: 200 },
+        body: Object.assign(writeResult(idx, id, tomb, 'deleted', false), { status: 200 }),
       };
     }
     case 'update': {
@@ -377,7 +380,7 @@ function applyItem(
         return {
           op: 'update',
           status: 201,
-          body: { ...writeResult(idx, id, doc, 'created', false), status: 201 },
+          body: Object.assign(writeResult(idx, id, doc, 'created', false), { status: 201 }),
         };
       }
       if (!patch) throw validationError(['script or doc is missing']);
@@ -400,7 +403,7 @@ function applyItem(
       return {
         op: 'update',
         status: 200,
-        body: { ...writeResult(idx, id, doc, 'updated', false), status: 200 },
+        body: Object.assign(writeResult(idx, id, doc, 'updated', false), { status: 200 }),
       };
     }
   }

@@ -17,6 +17,15 @@ function headerError(header: 'Accept' | 'Content-Type', reason: string): EsError
 }
 
 /**
+ * Headers already parsed, by value: a client sends the same one or two values on every request
+ * (the official client's `application/vnd.elasticsearch+json; compatible-with=8`), and parsing
+ * one costs microseconds. Only valid values are kept (an invalid one throws before it is stored);
+ * the parse depends on the value alone, so an entry never goes stale. Bounded: cleared when full.
+ */
+const parsedByValue = new Map<string, ParsedMediaType>();
+const PARSED_VALUES_KEPT = 256;
+
+/**
  * Elasticsearch's parsing of one media-type header. A value with a comma is a media range, which
  * Elasticsearch ignores (treats as absent), as it does `*` `/` `*`: this is why the 9.x client's
  * bodiless requests (`...compatible-with=9,text/plain`) reach an 8.x cluster as unversioned.
@@ -26,6 +35,8 @@ function parseMediaType(
   value: string | undefined,
 ): ParsedMediaType | null {
   if (value === undefined || value.includes(',') || value === '*/*') return null;
+  const known = parsedByValue.get(value);
+  if (known !== undefined) return known;
   const elements = value.toLowerCase().split(';');
   const typeAndSub = elements[0]!.split('/');
   if (typeAndSub.length !== 2 || !TCHAR.test(typeAndSub[0]!.trim()) || !TCHAR.test(typeAndSub[1]!.trim())) {
@@ -42,7 +53,10 @@ function parseMediaType(
     }
     parameters.set(kv[0]!.trim(), kv[1]!.trim());
   }
-  return { original: value, parameters };
+  const parsed = { original: value, parameters };
+  if (parsedByValue.size >= PARSED_VALUES_KEPT) parsedByValue.clear();
+  parsedByValue.set(value, parsed);
+  return parsed;
 }
 
 function versionOf(header: 'Accept' | 'Content-Type', parsed: ParsedMediaType | null): number | undefined {

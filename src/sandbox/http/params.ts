@@ -53,6 +53,8 @@ export function didYouMean(unknown: string, candidates: Iterable<string>): strin
  * with "did you mean" hints for close names.
  */
 export function checkParams(ctx: RequestContext, handler: Handler): void {
+  // A request without a query string has no parameter to refuse (the common case: no work).
+  if (ctx.query.size === 0) return;
   let allowed = allowedParams.get(handler);
   if (!allowed) return;
   // Parameters newer than the emulated version are unknown to it.

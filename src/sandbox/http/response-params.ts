@@ -74,12 +74,15 @@ export function responseParams(
     formatType(query.get('format')) ??
     acceptType(accept) ??
     (contentType !== undefined && YAML_TYPE.test(contentType.trim()) ? 'yaml' : 'json');
+  const filter = filterPath ? parseFilterPath(filterPath) : undefined;
+  // The spread goes last: a literal opening with one is slow on Node 20's V8, and this runs for
+  // every request with a query string.
   const params: ResponseParams = {
-    ...(filterPath ? { filter: parseFilterPath(filterPath) } : {}),
     pretty: flag(query, 'pretty'),
     human: flag(query, 'human'),
     yaml: type === 'yaml',
     errorTrace: flag(query, 'error_trace'),
+    ...(filter ? { filter } : {}),
   };
   const noop = !params.filter && !params.pretty && !params.human && !params.yaml && !params.errorTrace;
   return noop ? undefined : params;

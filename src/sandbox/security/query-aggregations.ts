@@ -116,7 +116,10 @@ export function computeAggregations(
         out[name] = {
           doc_count_error_upper_bound: 0,
           sum_other_doc_count: other,
-          buckets: shown.map(([v, list]) => withSub({ ...bucketKey(kind, v), doc_count: list.length }, list)),
+          // Not `{ ...bucketKey(…), doc_count }` (slow on Node 20's V8): the key object is fresh.
+          buckets: shown.map(([v, list]) =>
+            withSub(Object.assign(bucketKey(kind, v), { doc_count: list.length }), list),
+          ),
         };
         break;
       }

@@ -251,6 +251,45 @@ describe('API key authentication', () => {
     expect(await outcome(encode(key.id, 'wrong'))).toBe(`API key: api key [${key.id}] has been invalidated`);
   });
 
+  it('refuses a key at its next request once it is invalidated, expired or narrowed, however often it authenticated', async () => {
+    // The sandbox caches a verified secret (as ApiKeyService's ssha256 cache does) and each key's
+    // permission per version: none of that may outlive an invalidation, an expiry or an update.
+    const invalidated = await tc.admin.security.createApiKey({ name: 'cached-invalidated' });
+    const expiring = await tc.admin.security.createApiKey({ name: 'cached-expiring', expiration: '1h' });
+    const narrowed = await tc.admin.security.createApiKey({
+      name: 'cached-narrowed',
+      role_descriptors: { r: { cluster: ['monitor'] } },
+    });
+    for (const k of [invalidated, expiring, narrowed]) {
+      for (let i = 0; i < 2; i++) {
+        const me = await tc.clientFor({ apiKey: k.encoded }).security.authenticate();
+        expect(me.api_key?.id).toBe(k.id);
+      }
+    }
+    expect((await tc.clientFor({ apiKey: narrowed.encoded }).cluster.health()).status).toBe('green');
+    const refusal = async (encoded: string) => {
+      const r = await esError(() => tc.clientFor({ apiKey: encoded }).security.authenticate());
+      expect(r.status).toBe(401);
+      return r.body.error.additional_unsuccessful_credentials;
+    };
+
+    await tc.admin.security.invalidateApiKey({ ids: [invalidated.id] });
+    expect(await refusal(invalidated.encoded)).toBe(
+      `API key: api key [${invalidated.id}] has been invalidated`,
+    );
+
+    await tc.admin.security.updateApiKey({ id: narrowed.id, role_descriptors: { r: { cluster: [] } } });
+    await expectError(
+      () => tc.clientFor({ apiKey: narrowed.encoded }).cluster.health(),
+      403,
+      'security_exception',
+      `action [cluster:monitor/health] is unauthorized for API key id [${narrowed.id}] of user [elastic], this action is granted by the cluster privileges [monitor,manage,all]`,
+    );
+
+    tc.clock.advance(3_600_000 + 1);
+    expect(await refusal(expiring.encoded)).toBe('API key: api key is expired');
+  });
+
   it('treats the ApiKey scheme case-insensitively', async () => {
     const key = await tc.admin.security.createApiKey({ name: 'scheme' });
     const res = await fetch(`${tc.sandbox.url}/_security/_authenticate`, {

@@ -482,6 +482,11 @@ describe('total hits', () => {
     expect(bounded.hits.total).toEqual({ value: 1000, relation: 'gte' });
     const off = await tc.admin.search({ index: 'logs-a', size: 0, track_total_hits: false });
     expect(off.hits.total).toBeUndefined();
+    // SearchHits.toXContent writes no `total` key at all when hits are not tracked (the wire shape).
+    expect(Object.keys((await rawSearch({ size: 0, track_total_hits: false })).hits)).toEqual([
+      'max_score',
+      'hits',
+    ]);
     // SearchContext: -1 is TRACK_TOTAL_HITS_DISABLED; SearchSourceBuilder.trackTotalHitsUpTo refuses
     // other negatives (SearchSourceBuilderTests).
     const minusOne = await tc.admin.search({ index: 'logs-a', size: 0, track_total_hits: -1 });

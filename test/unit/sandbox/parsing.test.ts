@@ -98,6 +98,13 @@ describe('router', () => {
     });
     expect(r.lookup('GET', '/a/b/c/d/e')).toEqual({ kind: 'none' });
   });
+
+  it('ignores empty segments and finds no route for a malformed escape', () => {
+    const hit = r.lookup('GET', '//i//_doc/1/');
+    expect(hit.kind === 'match' && hit.match.params).toEqual({ index: 'i', id: '1' });
+    expect(r.lookup('GET', '/i%ZZ/_doc/1')).toEqual({ kind: 'none' });
+    expect(r.lookup('GET', '/i/_doc/%E0%A4%A')).toEqual({ kind: 'none' });
+  });
 });
 
 describe('compatible-with media types (§9)', () => {
@@ -112,6 +119,29 @@ describe('compatible-with media types (§9)', () => {
     expect(() => checkCompatibleVersion(9, v8.replace('8', '7'), undefined, false)).toThrow(EsError);
     expect(() => checkCompatibleVersion(8, v8, 'application/json', true)).toThrow(EsError);
     expect(() => checkCompatibleVersion(8, v8, v8.replace('8', '7'), true)).toThrow(EsError);
+  });
+  it('answers the same for a header value however often it comes, and under either header', () => {
+    for (let i = 0; i < 3; i++) expect(checkCompatibleVersion(8, v8, v8, true)).toBe(8);
+    // Seen before as both headers, the value alone on Content-Type still breaks the both-or-neither rule.
+    expect(() => checkCompatibleVersion(8, undefined, v8, true)).toThrow(EsError);
+    // An invalid value is refused every time, naming the header it came in (spaces before '=').
+    const bad = 'application/json; compatible-with =8';
+    for (let i = 0; i < 2; i++) {
+      expect(() => checkCompatibleVersion(8, bad, undefined, false)).toThrow(
+        'Invalid media-type value on headers [Accept]',
+      );
+      expect(() => checkCompatibleVersion(8, undefined, bad, true)).toThrow(
+        'Invalid media-type value on headers [Content-Type]',
+      );
+    }
+    // More distinct values than are kept parsed: each is still read on its own.
+    for (let i = 0; i < 300; i++) {
+      expect(checkCompatibleVersion(8, `application/json; p=${i}`, undefined, false)).toBeUndefined();
+      expect(
+        checkCompatibleVersion(8, `application/json; compatible-with=${7 + (i % 2)}`, undefined, false),
+      ).toBe(7 + (i % 2));
+    }
+    expect(checkCompatibleVersion(8, v8, v8, true)).toBe(8);
   });
 });
 

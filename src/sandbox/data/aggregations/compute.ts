@@ -129,11 +129,11 @@ function terms(node: AggNode, hits: readonly Hit[], env: Env, kind: FieldKind): 
   return {
     doc_count_error_upper_bound: 0,
     sum_other_doc_count: other,
-    buckets: shown.map(([v, list]) => ({
-      ...keyJson(kind, v),
-      doc_count: list.length,
-      ...subAggs(node, list, env),
-    })),
+    // Object.assign onto the fresh key object, not `{ ...keyJson(…), doc_count }`: a literal
+    // opening with a spread costs microseconds per bucket on Node 20's V8.
+    buckets: shown.map(([v, list]) =>
+      Object.assign(keyJson(kind, v), { doc_count: list.length }, subAggs(node, list, env)),
+    ),
   };
 }
 
