@@ -49,6 +49,11 @@ describe('the server authorizes every emulated route except the documented speci
     'security.put_privileges': 'global.application.manage grants it per application',
     'security.get_privileges': 'global.application.manage grants it per application',
     'security.delete_privileges': 'global.application.manage grants it per application',
+    // RBACEngine: the scroll action by name only (the handler checks the context's owner, as
+    // SecuritySearchOperationListener does); clear scroll and close PIT need no privilege.
+    scroll: 'indices:data/read/scroll by name only; the context owner is checked by the handler',
+    clear_scroll: 'no privilege: any caller may free a scroll id it holds',
+    close_point_in_time: 'no privilege: any caller may close a point in time it holds',
   };
   it('lists exactly the emulated APIs of scope special', () => {
     const special = new Set<string>();
