@@ -323,6 +323,21 @@ export function effectiveSort(keys: readonly SortKey[] | undefined): SortKey[] {
   return [...keys];
 }
 
+/**
+ * SearchRequest.rewrite for a point-in-time search: a non-empty sort whose last key is not
+ * `_shard_doc` gets the `_shard_doc` tiebreaker (ascending) — `_score` alone too, which then
+ * sorts — unless `search_after` is given without a value for it (as many values as sort keys).
+ */
+export function withPointInTimeTiebreaker(
+  keys: readonly SortKey[] | undefined,
+  searchAfter: readonly AfterValue[] | undefined,
+): SortKey[] | undefined {
+  if (!keys || keys.length === 0) return keys ? [...keys] : undefined;
+  if (searchAfter !== undefined && searchAfter.length !== keys.length + 1) return [...keys];
+  if (keys[keys.length - 1]!.kind === 'shard_doc') return [...keys];
+  return [...keys, { kind: 'shard_doc', desc: false }];
+}
+
 /** A search's sort, resolved on every index it reads. */
 export class SortedSearch {
   private constructor(
@@ -341,6 +356,7 @@ export class SortedSearch {
     searchAfter: readonly AfterValue[] | undefined,
     indices: readonly IndexRecord[],
     now: number,
+    docsOf: (idx: IndexRecord) => ReadonlyMap<string, DocRecord>,
   ): { sorted: SortedSearch; indices: IndexRecord[]; failures: FailedShard[] } {
     const shards = new Map<IndexRecord, ShardSort>();
     const failures: FailedShard[] = [];
@@ -350,11 +366,13 @@ export class SortedSearch {
       try {
         const resolved = keys.map((k) => resolveKey(idx, k));
         const after = searchAfter === undefined ? undefined : resolveAfter(resolved, keys, searchAfter, now);
-        // Doc ids only when a key reads them: numbering an index costs a pass over it.
+        // Doc ids only when a key reads them: numbering an index costs a pass over it. They are
+        // positions in the view the search reads (a point in time's own), so they stay the same
+        // for every page of that view.
         const docPos = new Map<string, number>();
         if (keys.some((k) => k.kind === 'doc' || k.kind === 'shard_doc')) {
           let i = 0;
-          for (const id of idx.searchable.keys()) docPos.set(id, i++);
+          for (const id of docsOf(idx).keys()) docPos.set(id, i++);
         }
         shards.set(idx, { shardIndex, keys: resolved, docPos, after });
         ok.push(idx);
