@@ -15,7 +15,7 @@ import type { Router } from '../http/router.js';
 import { withParsedRequest } from '../http/validation.js';
 import type { DocRecord, IndexRecord } from '../state.js';
 import { isObject } from '../util.js';
-import { computeAggregations } from './aggregations/compute.js';
+import { computeAggregations, TextFieldAggregation } from './aggregations/compute.js';
 import { type BulkItem, executeItems } from './bulk.js';
 import { refreshIndex, resolveForRead } from './indices.js';
 import {
@@ -25,7 +25,7 @@ import {
   usePointInTime,
 } from './point-in-time.js';
 import { compileQuery } from './query/compile.js';
-import type { Hit } from './query/fields.js';
+import { fieldInfo, type Hit } from './query/fields.js';
 import { concreteIndices, refuseClosed } from './resolve.js';
 import {
   keepAliveOf,
@@ -42,7 +42,7 @@ import {
   validateQuery,
 } from './search-body.js';
 import type { ScrollSort } from './search-contexts.js';
-import { allShardsFailed, shardsHeader } from './shard-failure.js';
+import { allShardsFailed, type FailedShard, fielddataDisabled, shardsHeader } from './shard-failure.js';
 import { effectiveSort, type SortedHit, SortedSearch, withPointInTimeTiebreaker } from './sort.js';
 import { locateParseError, parseSortParam, SortParseError, sortValidationErrors } from './sort-parse.js';
 import { filterSource, type SourceFilter, sourceFilterFromParams } from './source-filter.js';
@@ -241,11 +241,41 @@ export function searchable(ctx: RequestContext, idx: IndexRecord): Map<string, D
   return idx.searchable;
 }
 
-function matches(ctx: RequestContext, plan: SearchPlan): Hit[] {
+/**
+ * A query that cannot be built on an index (QueryShardException: a value its field type cannot
+ * read, a query_string that does not parse) fails that shard, naming the index.
+ */
+function queryShardFailure(e: unknown, idx: IndexRecord): FailedShard | undefined {
+  if (!(e instanceof EsError) || e.type !== 'query_shard_exception') return undefined;
+  return {
+    index: idx.name,
+    cause: {
+      type: e.type,
+      reason: e.reason,
+      metadata: e.metadata ?? { index_uuid: idx.uuid, index: idx.name },
+      ...(e.causedBy ? { causedBy: e.causedBy } : {}),
+    },
+  };
+}
+
+/**
+ * The matches of the plan's query on each index, in index-name order. With `failures`, an index
+ * the query cannot be built on is reported there and left out (a search's shard failure);
+ * without, its error is thrown.
+ */
+function matches(ctx: RequestContext, plan: SearchPlan, failures?: FailedShard[]): Hit[] {
   const out: Hit[] = [];
   const now = ctx.state.now();
   for (const idx of plan.indices.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const pred = plan.query === undefined ? () => true : compileQuery(plan.query, idx, now);
+    let pred: (hit: Hit) => boolean;
+    try {
+      pred = plan.query === undefined ? () => true : compileQuery(plan.query, idx, now);
+    } catch (e) {
+      const failure = failures && queryShardFailure(e, idx);
+      if (!failure) throw e;
+      failures.push(failure);
+      continue;
+    }
     for (const [id, doc] of plan.view?.(idx) ?? searchable(ctx, idx)) {
       const hit = { idx, id, doc };
       if (pred(hit)) out.push(hit);
@@ -329,6 +359,35 @@ function openScrollPage(
   return { page, scrollId };
 }
 
+/**
+ * The search's aggregations. One on a text field fails on every shard that maps it as text
+ * (TextFieldMapper: fielddata is disabled), answered as all shards failed; when only some of the
+ * searched indices map it as text, the partial answer is refused by name rather than computed.
+ */
+function aggregate(
+  ctx: RequestContext,
+  parsed: ParsedSearchRequest,
+  hits: readonly Hit[],
+  indices: readonly IndexRecord[],
+  failures: readonly FailedShard[],
+): unknown {
+  try {
+    return computeAggregations(parsed.aggs!, hits, ctx.state.now(), parsed.typedKeys);
+  } catch (e) {
+    if (!(e instanceof TextFieldAggregation)) throw e;
+    // The shards that already failed (sort, query) are not asked again.
+    const asked = indices.filter((idx) => !failures.some((f) => f.index === idx.name));
+    const failed = asked.filter((idx) => fieldInfo(idx, e.field).kind === 'text');
+    if (failed.length < asked.length)
+      throw notEmulated('search.aggregations on a field mapped as text in only some of the searched indices');
+    const all = [
+      ...failures,
+      ...failed.map((idx) => ({ index: idx.name, cause: fielddataDisabled(e.field, idx.name) })),
+    ];
+    throw allShardsFailed(all, ctx.state.nodeId);
+  }
+}
+
 /** The indices a search or count reads: a closed one answers index_closed_exception. */
 function openIndicesForRead(ctx: RequestContext): IndexRecord[] {
   const indices = resolveForRead(ctx);
@@ -352,8 +411,9 @@ const search = withParsedRequest(parseSearchRequest, (ctx, parsed) => {
     keys.length > 0 || parsed.searchAfter !== undefined
       ? SortedSearch.prepare(keys, parsed.searchAfter, read, ctx.state.now(), view)
       : undefined;
-  const failures = sorting?.failures ?? [];
-  if (read.length > 0 && failures.length === read.length) throw allShardsFailed(failures, ctx.state.nodeId);
+  const failures = [...(sorting?.failures ?? [])];
+  const allFailed = () => read.length > 0 && failures.length === read.length;
+  if (allFailed()) throw allShardsFailed(failures, ctx.state.nodeId);
   const plan: SearchPlan = {
     indices: sorting?.indices ?? read,
     query: parsed.query,
@@ -361,7 +421,8 @@ const search = withParsedRequest(parseSearchRequest, (ctx, parsed) => {
     size: parsed.size,
     ...(pit ? { view: pit.view } : {}),
   };
-  const hits = matches(ctx, plan);
+  const hits = matches(ctx, plan, failures);
+  if (allFailed()) throw allShardsFailed(failures, ctx.state.nodeId);
   const sorted = keys.length > 0 ? sorting?.sorted : undefined;
   // Sorted by a field, Elasticsearch tracks no max score unless asked to.
   const maxScore = hits.length > 0 && (!sorted || parsed.trackScores) ? 1.0 : null;
@@ -375,9 +436,7 @@ const search = withParsedRequest(parseSearchRequest, (ctx, parsed) => {
         }
       : openScrollPage(ctx, parsed, plan, hits, sorted);
   const total = totalHits(hits.length, parsed);
-  const aggregations = parsed.aggs
-    ? computeAggregations(parsed.aggs, hits, ctx.state.now(), parsed.typedKeys)
-    : undefined;
+  const aggregations = parsed.aggs ? aggregate(ctx, parsed, hits, plan.indices, failures) : undefined;
   return ok({
     ...(scrollId === undefined ? {} : { _scroll_id: scrollId }),
     ...(pit ? { pit_id: pit.id } : {}),

@@ -10,7 +10,7 @@ import { notEmulated } from '../http/not-emulated.js';
 import type { DocRecord, IndexRecord } from '../state.js';
 import { isObject } from '../util.js';
 import { dateMillis, fieldInfo, type Hit, rawValues } from './query/fields.js';
-import { type FailedShard, ShardFailure } from './shard-failure.js';
+import { type FailedShard, fielddataDisabled, ShardFailure } from './shard-failure.js';
 import type { AfterValue, Missing, SortKey, SortMode } from './sort-parse.js';
 
 /** How a field's values sort and render (the SortField type Elasticsearch builds for it). */
@@ -94,9 +94,7 @@ function familyOfType(idx: IndexRecord, field: string, type: unknown): Family {
   if (family) return family;
   if (type === 'text' || type === 'match_only_text') {
     // TextFieldMapper.fielddataBuilder: text fields have no doc values and fielddata is off.
-    throw illegalOnShard(
-      `Fielddata is disabled on [${field}] in [${idx.name}]. Text fields are not optimised for operations that require per-document field data like aggregations and sorting, so these operations are disabled by default. Please use a keyword field instead. Alternatively, set fielddata=true on [${field}] in order to load field data by uninverting the inverted index. Note that this can use significant memory.`,
-    );
+    throw new ShardFailure(fielddataDisabled(field, idx.name));
   }
   throw notEmulated(`search.sort on a [${String(type)}] field`);
 }
