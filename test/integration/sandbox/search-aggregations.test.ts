@@ -432,6 +432,17 @@ describe('queries over the indexed documents', () => {
       failed_shards: [{ shard: 0, index: 'logs-a', node: expect.any(String), reason: cause }],
       caused_by: cause,
     });
+    // When another index can build it (bytes is unmapped in dyn: a term on it matches nothing),
+    // the answer is that index's, with the failed shard in _shards.
+    const partial = await rawSearch({ query: { term: { bytes: 'abc' } } }, '/logs-a,dyn/_search');
+    expect(partial._shards).toEqual({
+      total: 2,
+      successful: 1,
+      skipped: 0,
+      failed: 1,
+      failures: [{ shard: 0, index: 'logs-a', node: expect.any(String), reason: cause }],
+    });
+    expect(partial.hits.hits).toEqual([]);
     expect(await hitCount({ match: { bytes: { query: 'abc', lenient: true } } })).toBe(0);
     // query_string over all fields (*) is lenient: the text still matches where it can.
     expect(await hitCount({ query_string: { query: 'lazy' } })).toBe(
