@@ -16,7 +16,13 @@ import type { IndexRecord } from '../state.js';
 import { isObject } from '../util.js';
 import type { Hit } from './query/fields.js';
 import { tokenName } from './search-body.js';
-import { contextMissing, contextOwner, refuseDeletedIndices, type ScrollContext } from './search-contexts.js';
+import {
+  contextMissing,
+  contextOwner,
+  refuseDeletedIndices,
+  type ScrollContext,
+  type ScrollSort,
+} from './search-contexts.js';
 import type { SourceFilter } from './source-filter.js';
 
 /** search.max_keep_alive's default (SearchService.MAX_KEEPALIVE_SETTING): 24 hours. */
@@ -48,17 +54,25 @@ export interface ScrollRequestParts {
   readonly from: number;
   readonly size: number;
   readonly trackTotalHits: boolean | number | undefined;
+  readonly searchAfter: boolean;
   readonly pit: boolean;
   readonly requestCache: string | null;
 }
 
-/** SearchRequest.validate's scroll rules, in its order; messages to add to the request's validation. */
-export function scrollValidationErrors(parts: ScrollRequestParts): string[] {
+/** SearchSourceBuilder.validate's scroll rules, in its order (the body's part of a scroll search). */
+export function scrollSourceErrors(parts: ScrollRequestParts): string[] {
   const errors: string[] = [];
   if (parts.trackTotalHits === false)
     errors.push('disabling [track_total_hits] is not allowed in a scroll context');
   if (parts.from > 0) errors.push('using [from] is not allowed in a scroll context');
   if (parts.size === 0) errors.push('[size] cannot be [0] in a scroll context');
+  if (parts.searchAfter) errors.push('[search_after] cannot be used in a scroll context');
+  return errors;
+}
+
+/** SearchRequest.validate's own scroll rules, checked after the body's (request cache, point in time). */
+export function scrollRequestErrors(parts: ScrollRequestParts): string[] {
+  const errors: string[] = [];
   if (parts.requestCache === 'true' || parts.requestCache === '')
     errors.push('[request_cache] cannot be used in a scroll context');
   if (parts.pit) errors.push('using [point in time] is not allowed in a scroll context');
@@ -104,6 +118,7 @@ export function openScroll(
     size: number;
     source: SourceFilter | undefined;
     keepAliveMs: number;
+    sort?: ScrollSort;
   },
 ): string {
   const now = ctx.state.now();
@@ -117,6 +132,7 @@ export function openScroll(
     hits: opened.hits,
     size: opened.size,
     source: opened.source,
+    ...(opened.sort ? { sort: opened.sort } : {}),
     next: opened.size,
     keepAliveMs: opened.keepAliveMs,
     expiresAt: now + opened.keepAliveMs,
@@ -127,8 +143,24 @@ export function openScroll(
 
 /** How a scroll page renders a hit and the shard header (search.ts owns the search answer's shape). */
 export interface ScrollPageRenderer {
-  hit(h: Hit, source: SourceFilter | undefined): Record<string, unknown>;
+  hit(h: Hit, source: SourceFilter | undefined, score?: number | null): Record<string, unknown>;
   shards(n: number): unknown;
+}
+
+/** A page of a scroll's hits from `start`, rendered as its first page was (sorted: sort values and scores). */
+function renderPage(
+  render: ScrollPageRenderer,
+  context: ScrollContext,
+  page: readonly Hit[],
+  start: number,
+): Record<string, unknown>[] {
+  const { sort } = context;
+  return page.map((h, i) => {
+    if (!sort) return render.hit(h, context.source);
+    const hit = render.hit(h, context.source, sort.score);
+    hit.sort = sort.values(start + i);
+    return hit;
+  });
 }
 
 interface ScrollRequest {
@@ -177,9 +209,11 @@ function scrollHandler(render: ScrollPageRenderer): Handler {
     if (!context || context.owner !== contextOwner(ctx.auth)) throw contextMissing(shardsOf(id));
     contexts.renew(context, now, req.keepAliveMs);
     refuseDeletedIndices('scroll', ctx.state, context.indices);
-    const page = context.hits.slice(context.next, context.next + context.size);
+    const start = context.next;
+    const page = context.hits.slice(start, start + context.size);
     context.next += page.length;
     const total = context.hits.length;
+    const maxScore = context.sort ? context.sort.maxScore : 1.0;
     return ok({
       _scroll_id: req.scrollId,
       took: Date.now() - started,
@@ -187,8 +221,8 @@ function scrollHandler(render: ScrollPageRenderer): Handler {
       _shards: render.shards(context.shardIds.length),
       hits: {
         total: req.totalHitsAsInt ? total : { value: total, relation: 'eq' },
-        max_score: page.length > 0 ? 1.0 : null,
-        hits: page.map((h) => render.hit(h, context.source)),
+        max_score: page.length > 0 ? maxScore : null,
+        hits: renderPage(render, context, page, start),
       },
     });
   });

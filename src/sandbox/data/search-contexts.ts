@@ -12,6 +12,16 @@ import type { DocRecord, IndexRecord } from '../state.js';
 import type { Hit } from './query/fields.js';
 import type { SourceFilter } from './source-filter.js';
 
+/**
+ * What a sorted scroll renders on every page as its first page did: each hit's `sort` values
+ * (by position in the scroll's list), the hits' `_score` and the pages' `max_score`.
+ */
+export interface ScrollSort {
+  values(position: number): unknown[];
+  readonly score: number | null;
+  readonly maxScore: number | null;
+}
+
 /** What a scroll keeps: the ordered matches of its search and how far the pages went. */
 export interface ScrollContext {
   readonly kind: 'scroll';
@@ -25,6 +35,8 @@ export interface ScrollContext {
   readonly size: number;
   /** The `_source` filtering every page repeats. */
   readonly source: SourceFilter | undefined;
+  /** Set for a sorted search: `hits` are in sort order and pages carry their sort values. */
+  readonly sort?: ScrollSort;
   next: number;
   keepAliveMs: number;
   expiresAt: number;

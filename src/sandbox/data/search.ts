@@ -15,7 +15,7 @@ import type { Router } from '../http/router.js';
 import { withParsedRequest } from '../http/validation.js';
 import type { DocRecord, IndexRecord } from '../state.js';
 import { isObject } from '../util.js';
-import { computeAggregations } from './aggregations/compute.js';
+import { computeAggregations, TextFieldAggregation } from './aggregations/compute.js';
 import { type BulkItem, executeItems } from './bulk.js';
 import { refreshIndex, resolveForRead } from './indices.js';
 import {
@@ -25,9 +25,15 @@ import {
   usePointInTime,
 } from './point-in-time.js';
 import { compileQuery } from './query/compile.js';
-import type { Hit } from './query/fields.js';
+import { fieldInfo, type Hit } from './query/fields.js';
 import { concreteIndices, refuseClosed } from './resolve.js';
-import { keepAliveOf, openScroll, registerScrollRoutes, scrollValidationErrors } from './scroll.js';
+import {
+  keepAliveOf,
+  openScroll,
+  registerScrollRoutes,
+  scrollRequestErrors,
+  scrollSourceErrors,
+} from './scroll.js';
 import {
   type ParsedSearch,
   parseCountBody,
@@ -35,8 +41,9 @@ import {
   trackTotalHitsParam,
   validateQuery,
 } from './search-body.js';
-import { allShardsFailed, shardsHeader } from './shard-failure.js';
-import { effectiveSort, type SortedHit, SortedSearch } from './sort.js';
+import type { ScrollSort } from './search-contexts.js';
+import { allShardsFailed, type FailedShard, fielddataDisabled, shardsHeader } from './shard-failure.js';
+import { effectiveSort, type SortedHit, SortedSearch, withPointInTimeTiebreaker } from './sort.js';
 import { locateParseError, parseSortParam, SortParseError, sortValidationErrors } from './sort-parse.js';
 import { filterSource, type SourceFilter, sourceFilterFromParams } from './source-filter.js';
 
@@ -160,17 +167,10 @@ function parseSearchRequest(ctx: RequestContext): ParsedSearchRequest {
   const urlSort = ctx.query.get('sort');
   if (urlSort !== null) parsed.sort = [...(parsed.sort ?? []), ...parseSortParam(urlSort)];
   if (ctx.query.get('track_scores') !== null) parsed.trackScores = boolParam(ctx, 'track_scores');
-  const invalid = sortValidationErrors(
-    parsed.sort,
-    parsed.searchAfter,
-    parsed.from,
-    parsed.pit !== undefined,
-  );
-  if (invalid.length > 0) throw validationError(invalid);
-  // The windows are checked on the shards, after the request's validation.
   const scroll = ctx.query.get('scroll');
   const scrollKeepAliveMs = scroll === null ? undefined : keepAliveOf(scroll, 'scroll');
-  validateScrollAndPointInTime(ctx, parsed, scrollKeepAliveMs);
+  validateSearchRequest(ctx, parsed, scrollKeepAliveMs);
+  // The windows are checked on the shards, after the request's validation.
   if (parsed.from + parsed.size > 10_000 && scrollKeepAliveMs !== undefined) {
     // DefaultSearchContext.preProcess words a scroll's window as its batch size.
     throw illegalArgument(
@@ -192,30 +192,35 @@ function parseSearchRequest(ctx: RequestContext): ParsedSearchRequest {
 
 /**
  * RestSearchAction.preparePointInTime's 400 (before the request is validated), then
- * SearchRequest.validate's scroll rules; a scroll counts every hit, whatever track_total_hits says.
+ * SearchRequest.validate: every message in one 400, in its order — the body's rules
+ * (SearchSourceBuilder.validate: scroll, then search_after with from, then _shard_doc without a
+ * point in time), then the request's (request cache and point in time in a scroll). A scroll
+ * counts every hit, whatever track_total_hits says.
  */
-function validateScrollAndPointInTime(
-  ctx: RequestContext,
-  parsed: ParsedSearch,
-  scrollKeepAliveMs?: number,
-): void {
+function validateSearchRequest(ctx: RequestContext, parsed: ParsedSearch, scrollKeepAliveMs?: number): void {
   if (parsed.pit) {
     const errors = pointInTimeSearchErrors(ctx);
     if (errors.length > 0) throw validationError(errors);
     recordPointInTimeSearch(ctx, parsed.pit);
   }
-  if (scrollKeepAliveMs === undefined) return;
-  if (typeof parsed.trackTotalHits === 'number')
+  const scrolling = scrollKeepAliveMs !== undefined;
+  if (scrolling && typeof parsed.trackTotalHits === 'number')
     throw notEmulated('search.track_total_hits with a number in a scroll');
-  const errors = scrollValidationErrors({
+  const parts = {
     from: parsed.from,
     size: parsed.size,
     trackTotalHits: parsed.trackTotalHits,
+    searchAfter: parsed.searchAfter !== undefined && parsed.searchAfter.length > 0,
     pit: parsed.pit !== undefined,
     requestCache: ctx.query.get('request_cache'),
-  });
+  };
+  const errors = [
+    ...(scrolling ? scrollSourceErrors(parts) : []),
+    ...sortValidationErrors(parsed.sort, parsed.searchAfter, parsed.from, parts.pit),
+    ...(scrolling ? scrollRequestErrors(parts) : []),
+  ];
   if (errors.length > 0) throw validationError(errors);
-  parsed.trackTotalHits = true;
+  if (scrolling) parsed.trackTotalHits = true;
 }
 
 function parseCountRequest(ctx: RequestContext): unknown {
@@ -242,11 +247,41 @@ export function searchable(ctx: RequestContext, idx: IndexRecord): Map<string, D
   return idx.searchable;
 }
 
-function matches(ctx: RequestContext, plan: SearchPlan): Hit[] {
+/**
+ * A query that cannot be built on an index (QueryShardException: a value its field type cannot
+ * read, a query_string that does not parse) fails that shard, naming the index.
+ */
+function queryShardFailure(e: unknown, idx: IndexRecord): FailedShard | undefined {
+  if (!(e instanceof EsError) || e.type !== 'query_shard_exception') return undefined;
+  return {
+    index: idx.name,
+    cause: {
+      type: e.type,
+      reason: e.reason,
+      metadata: e.metadata ?? { index_uuid: idx.uuid, index: idx.name },
+      ...(e.causedBy ? { causedBy: e.causedBy } : {}),
+    },
+  };
+}
+
+/**
+ * The matches of the plan's query on each index, in index-name order. With `failures`, an index
+ * the query cannot be built on is reported there and left out (a search's shard failure);
+ * without, its error is thrown.
+ */
+function matches(ctx: RequestContext, plan: SearchPlan, failures?: FailedShard[]): Hit[] {
   const out: Hit[] = [];
   const now = ctx.state.now();
   for (const idx of plan.indices.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const pred = plan.query === undefined ? () => true : compileQuery(plan.query, idx, now);
+    let pred: (hit: Hit) => boolean;
+    try {
+      pred = plan.query === undefined ? () => true : compileQuery(plan.query, idx, now);
+    } catch (e) {
+      const failure = failures && queryShardFailure(e, idx);
+      if (!failure) throw e;
+      failures.push(failure);
+      continue;
+    }
     for (const [id, doc] of plan.view?.(idx) ?? searchable(ctx, idx)) {
       const hit = { idx, id, doc };
       if (pred(hit)) out.push(hit);
@@ -290,6 +325,75 @@ function sortedHitOf(
   return hit;
 }
 
+/**
+ * The first page of a scroll search and the scroll it opens. The scroll keeps the whole list in
+ * the search's order (a scroll search takes no `from` and no `search_after`); its later pages
+ * continue after this one and render as this one does: a sorted scroll's hits carry their sort
+ * values and the same scores.
+ */
+function openScrollPage(
+  ctx: RequestContext,
+  parsed: ParsedSearchRequest,
+  plan: SearchPlan,
+  hits: readonly Hit[],
+  sorted: SortedSearch | undefined,
+): { page: Record<string, unknown>[]; scrollId: string } {
+  const all = sorted?.page(hits, 0, hits.length);
+  const list = all ? all.map((s) => s.hit) : hits;
+  const sort: ScrollSort | undefined =
+    all && sorted
+      ? {
+          values: (i) => sorted.render(all[i]!),
+          score: parsed.trackScores || sorted.scoresHits ? 1.0 : null,
+          maxScore: parsed.trackScores ? 1.0 : null,
+        }
+      : undefined;
+  const page = list.slice(0, plan.size).map((h, i) => {
+    if (!sort) return hitOf(h, parsed.source);
+    const hit = hitOf(h, parsed.source, sort.score);
+    hit.sort = sort.values(i);
+    return hit;
+  });
+  const scrollId = openScroll(ctx, {
+    indices: plan.indices,
+    hits: list,
+    size: plan.size,
+    source: parsed.source,
+    keepAliveMs: parsed.scrollKeepAliveMs!,
+    ...(sort ? { sort } : {}),
+  });
+  return { page, scrollId };
+}
+
+/**
+ * The search's aggregations. One on a text field fails on every shard that maps it as text
+ * (TextFieldMapper: fielddata is disabled), answered as all shards failed; when only some of the
+ * searched indices map it as text, the partial answer is refused by name rather than computed.
+ */
+function aggregate(
+  ctx: RequestContext,
+  parsed: ParsedSearchRequest,
+  hits: readonly Hit[],
+  indices: readonly IndexRecord[],
+  failures: readonly FailedShard[],
+): unknown {
+  try {
+    return computeAggregations(parsed.aggs!, hits, ctx.state.now(), parsed.typedKeys);
+  } catch (e) {
+    if (!(e instanceof TextFieldAggregation)) throw e;
+    // The shards that already failed (sort, query) are not asked again.
+    const asked = indices.filter((idx) => !failures.some((f) => f.index === idx.name));
+    const failed = asked.filter((idx) => fieldInfo(idx, e.field).kind === 'text');
+    if (failed.length < asked.length)
+      throw notEmulated('search.aggregations on a field mapped as text in only some of the searched indices');
+    const all = [
+      ...failures,
+      ...failed.map((idx) => ({ index: idx.name, cause: fielddataDisabled(e.field, idx.name) })),
+    ];
+    throw allShardsFailed(all, ctx.state.nodeId);
+  }
+}
+
 /** The indices a search or count reads: a closed one answers index_closed_exception. */
 function openIndicesForRead(ctx: RequestContext): IndexRecord[] {
   const indices = resolveForRead(ctx);
@@ -307,19 +411,15 @@ const search = withParsedRequest(parseSearchRequest, (ctx, parsed) => {
   ctx.state.searchContexts.expire(ctx.state.now());
   const pit = parsed.pit ? usePointInTime(ctx, parsed.pit) : undefined;
   const read = pit ? pit.indices : openIndicesForRead(ctx);
-  const keys = effectiveSort(parsed.sort);
-  if (keys.length > 0 && parsed.scrollKeepAliveMs !== undefined)
-    // Later scroll pages would need each hit's sort values; refused rather than dropped.
-    throw notEmulated('search.sort with scroll');
-  if ((keys.length > 0 || parsed.searchAfter !== undefined) && pit)
-    // Elasticsearch adds the implicit _shard_doc tiebreaker to a sorted point-in-time search.
-    throw notEmulated('search.sort with pit');
+  const view = (idx: IndexRecord) => pit?.view(idx) ?? searchable(ctx, idx);
+  const keys = effectiveSort(pit ? withPointInTimeTiebreaker(parsed.sort, parsed.searchAfter) : parsed.sort);
   const sorting =
     keys.length > 0 || parsed.searchAfter !== undefined
-      ? SortedSearch.prepare(keys, parsed.searchAfter, read, ctx.state.now())
+      ? SortedSearch.prepare(keys, parsed.searchAfter, read, ctx.state.now(), view)
       : undefined;
-  const failures = sorting?.failures ?? [];
-  if (read.length > 0 && failures.length === read.length) throw allShardsFailed(failures, ctx.state.nodeId);
+  const failures = [...(sorting?.failures ?? [])];
+  const allFailed = () => read.length > 0 && failures.length === read.length;
+  if (allFailed()) throw allShardsFailed(failures, ctx.state.nodeId);
   const plan: SearchPlan = {
     indices: sorting?.indices ?? read,
     query: parsed.query,
@@ -327,29 +427,22 @@ const search = withParsedRequest(parseSearchRequest, (ctx, parsed) => {
     size: parsed.size,
     ...(pit ? { view: pit.view } : {}),
   };
-  const hits = matches(ctx, plan);
+  const hits = matches(ctx, plan, failures);
+  if (allFailed()) throw allShardsFailed(failures, ctx.state.nodeId);
   const sorted = keys.length > 0 ? sorting?.sorted : undefined;
-  const page = sorted
-    ? sorted.page(hits, plan.from, plan.size).map((s) => sortedHitOf(s, sorted, parsed))
-    : hits.slice(plan.from, plan.from + plan.size).map((h) => hitOf(h, parsed.source));
   // Sorted by a field, Elasticsearch tracks no max score unless asked to.
   const maxScore = hits.length > 0 && (!sorted || parsed.trackScores) ? 1.0 : null;
-  // A scroll keeps the list this page was cut from (so in the search's order); its later pages
-  // continue after this one.
-  const scrollId =
+  const { page, scrollId } =
     parsed.scrollKeepAliveMs === undefined
-      ? undefined
-      : openScroll(ctx, {
-          indices: plan.indices,
-          hits,
-          size: plan.size,
-          source: parsed.source,
-          keepAliveMs: parsed.scrollKeepAliveMs,
-        });
+      ? {
+          page: sorted
+            ? sorted.page(hits, plan.from, plan.size).map((s) => sortedHitOf(s, sorted, parsed))
+            : hits.slice(plan.from, plan.from + plan.size).map((h) => hitOf(h, parsed.source)),
+          scrollId: undefined,
+        }
+      : openScrollPage(ctx, parsed, plan, hits, sorted);
   const total = totalHits(hits.length, parsed);
-  const aggregations = parsed.aggs
-    ? computeAggregations(parsed.aggs, hits, ctx.state.now(), parsed.typedKeys)
-    : undefined;
+  const aggregations = parsed.aggs ? aggregate(ctx, parsed, hits, plan.indices, failures) : undefined;
   // Elasticsearch writes the scroll and point-in-time ids first; built without a leading spread
   // (slow on Node 20's V8, see parseSearchRequest).
   const head: Record<string, unknown> = {};
@@ -375,7 +468,20 @@ const count = withParsedRequest(parseCountRequest, (ctx, query) => {
   return ok({ count: matches(ctx, plan).length, _shards: shards(plan.indices.length) });
 });
 
-const deleteByQuery: Handler = (ctx) => {
+/**
+ * RestDeleteByQueryAction parses the URL and body as a search (RestSearchAction.parseSearchRequest),
+ * so a `sort` would order the documents deleted (which ones, with max_docs), and the body's other
+ * keys change what is deleted too: refused by name, not ignored. Only `query` is emulated.
+ */
+function parseDeleteByQuery(ctx: RequestContext): void {
+  if (ctx.query.get('sort') !== null) throw notEmulated('delete_by_query?sort');
+  const body = jsonBody(ctx);
+  if (isObject(body)) {
+    for (const key of Object.keys(body)) if (key !== 'query') throw notEmulated(`delete_by_query.${key}`);
+  }
+}
+
+const deleteByQuery = withParsedRequest(parseDeleteByQuery, (ctx) => {
   const started = Date.now();
   const body = jsonBody(ctx);
   if (!isObject(body) || body.query === undefined) {
@@ -418,7 +524,7 @@ const deleteByQuery: Handler = (ctx) => {
     },
     status,
   );
-};
+});
 
 const SEARCH_PARAMS = [
   'allow_no_indices',

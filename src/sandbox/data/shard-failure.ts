@@ -14,6 +14,17 @@ export class ShardFailure extends Error {
   }
 }
 
+/**
+ * TextFieldMapper's fielddataBuilder refusal, which sorting and aggregating on a text field meet
+ * on each shard (an IllegalArgumentException naming the field and the index).
+ */
+export function fielddataDisabled(field: string, index: string): ErrorCause {
+  return {
+    type: 'illegal_argument_exception',
+    reason: `Fielddata is disabled on [${field}] in [${index}]. Text fields are not optimised for operations that require per-document field data like aggregations and sorting, so these operations are disabled by default. Please use a keyword field instead. Alternatively, set fielddata=true on [${field}] in order to load field data by uninverting the inverted index. Note that this can use significant memory.`,
+  };
+}
+
 /** One entry of `failed_shards` / `_shards.failures` (ShardSearchFailure.toXContent). */
 export interface FailedShard {
   index: string;

@@ -10,7 +10,7 @@ import { notEmulated } from '../http/not-emulated.js';
 import type { DocRecord, IndexRecord } from '../state.js';
 import { isObject } from '../util.js';
 import { dateMillis, fieldInfo, type Hit, rawValues } from './query/fields.js';
-import { type FailedShard, ShardFailure } from './shard-failure.js';
+import { type FailedShard, fielddataDisabled, ShardFailure } from './shard-failure.js';
 import type { AfterValue, Missing, SortKey, SortMode } from './sort-parse.js';
 
 /** How a field's values sort and render (the SortField type Elasticsearch builds for it). */
@@ -94,9 +94,7 @@ function familyOfType(idx: IndexRecord, field: string, type: unknown): Family {
   if (family) return family;
   if (type === 'text' || type === 'match_only_text') {
     // TextFieldMapper.fielddataBuilder: text fields have no doc values and fielddata is off.
-    throw illegalOnShard(
-      `Fielddata is disabled on [${field}] in [${idx.name}]. Text fields are not optimised for operations that require per-document field data like aggregations and sorting, so these operations are disabled by default. Please use a keyword field instead. Alternatively, set fielddata=true on [${field}] in order to load field data by uninverting the inverted index. Note that this can use significant memory.`,
-    );
+    throw new ShardFailure(fielddataDisabled(field, idx.name));
   }
   throw notEmulated(`search.sort on a [${String(type)}] field`);
 }
@@ -323,6 +321,21 @@ export function effectiveSort(keys: readonly SortKey[] | undefined): SortKey[] {
   return [...keys];
 }
 
+/**
+ * SearchRequest.rewrite for a point-in-time search: a non-empty sort whose last key is not
+ * `_shard_doc` gets the `_shard_doc` tiebreaker (ascending) — `_score` alone too, which then
+ * sorts — unless `search_after` is given without a value for it (as many values as sort keys).
+ */
+export function withPointInTimeTiebreaker(
+  keys: readonly SortKey[] | undefined,
+  searchAfter: readonly AfterValue[] | undefined,
+): SortKey[] | undefined {
+  if (!keys || keys.length === 0) return keys ? [...keys] : undefined;
+  if (searchAfter !== undefined && searchAfter.length !== keys.length + 1) return [...keys];
+  if (keys[keys.length - 1]!.kind === 'shard_doc') return [...keys];
+  return [...keys, { kind: 'shard_doc', desc: false }];
+}
+
 /** A search's sort, resolved on every index it reads. */
 export class SortedSearch {
   private constructor(
@@ -341,6 +354,7 @@ export class SortedSearch {
     searchAfter: readonly AfterValue[] | undefined,
     indices: readonly IndexRecord[],
     now: number,
+    docsOf: (idx: IndexRecord) => ReadonlyMap<string, DocRecord>,
   ): { sorted: SortedSearch; indices: IndexRecord[]; failures: FailedShard[] } {
     const shards = new Map<IndexRecord, ShardSort>();
     const failures: FailedShard[] = [];
@@ -350,11 +364,13 @@ export class SortedSearch {
       try {
         const resolved = keys.map((k) => resolveKey(idx, k));
         const after = searchAfter === undefined ? undefined : resolveAfter(resolved, keys, searchAfter, now);
-        // Doc ids only when a key reads them: numbering an index costs a pass over it.
+        // Doc ids only when a key reads them: numbering an index costs a pass over it. They are
+        // positions in the view the search reads (a point in time's own), so they stay the same
+        // for every page of that view.
         const docPos = new Map<string, number>();
         if (keys.some((k) => k.kind === 'doc' || k.kind === 'shard_doc')) {
           let i = 0;
-          for (const id of idx.searchable.keys()) docPos.set(id, i++);
+          for (const id of docsOf(idx).keys()) docPos.set(id, i++);
         }
         shards.set(idx, { shardIndex, keys: resolved, docPos, after });
         ok.push(idx);

@@ -300,6 +300,34 @@ describe('search, count, delete by query', () => {
       `action [indices:data/write/delete/byquery] is unauthorized for API key id [${key.id}] of user [elastic] on indices [search-a], this action is granted by the index privileges [delete,write,all]`,
     );
   });
+
+  it('delete by query refuses a sort URL parameter by name instead of ignoring it, deleting nothing', async () => {
+    // AbstractBulkByQueryRestHandler hands the URL to RestSearchAction.parseSearchRequest, whose
+    // sort orders the documents the scroll deletes (with max_docs: which ones); the specification
+    // marks the parameter deprecated in 9.0 as not supported. The sandbox does not order deletes.
+    const before = (await tc.admin.count({ index: 'search-a' })).count;
+    expect(before).toBeGreaterThan(0);
+    await expectError(
+      () =>
+        tc.admin.transport.request({
+          method: 'POST',
+          path: '/search-a/_delete_by_query',
+          querystring: { sort: 'color:asc' },
+          body: { query: { match_all: {} } },
+        }),
+      400,
+      'illegal_argument_exception',
+      'the eskeys sandbox does not emulate [delete_by_query?sort]',
+    );
+    // The client sends `sort` in the body, where it sorts the search as well.
+    await expectError(
+      () => tc.admin.deleteByQuery({ index: 'search-a', query: { match_all: {} }, sort: ['color:asc'] }),
+      400,
+      'illegal_argument_exception',
+      'the eskeys sandbox does not emulate [delete_by_query.sort]',
+    );
+    expect((await tc.admin.count({ index: 'search-a' })).count).toBe(before);
+  });
 });
 
 describe('cluster APIs', () => {

@@ -410,3 +410,146 @@ describe('point in time', () => {
     expect(err2.reason).toContain('indices:data/read/open_point_in_time');
   });
 });
+
+describe('sorted scrolls and points in time', () => {
+  // ShardDocSortField: a hit's _shard_doc value is the shard's index in the request, shifted 32
+  // bits left, OR its doc id. The sandbox holds one shard per index, taken in index-name order
+  // (logs-a is shard 0, logs-b shard 1), and a doc id is the document's position in the view.
+  const SHARD_1 = 2 ** 32;
+
+  it('a sorted scroll pages through the whole sorted list; later pages carry sort values and null scores', async () => {
+    const first: Json = await tc.admin.search({
+      index: 'logs-*',
+      scroll: '1m',
+      size: 10,
+      sort: [{ n: 'desc' }],
+    });
+    const hits: Json[] = [...first.hits.hits];
+    const maxScores: unknown[] = [first.hits.max_score];
+    for (;;) {
+      const page: Json = await tc.admin.scroll({ scroll_id: first._scroll_id, scroll: '1m' });
+      if (page.hits.hits.length === 0) break;
+      maxScores.push(page.hits.max_score);
+      hits.push(...page.hits.hits);
+    }
+    // Every document once, by n descending (the data: d<i> has n = i).
+    expect(hits.map((h) => h._id)).toEqual(Array.from({ length: N }, (_, i) => `d${N - 1 - i}`));
+    expect(hits.map((h) => h.sort)).toEqual(Array.from({ length: N }, (_, i) => [N - 1 - i]));
+    // Sorted by a field, hits have no score and max_score is null unless track_scores is set.
+    expect(new Set(hits.map((h) => h._score))).toEqual(new Set([null]));
+    expect(maxScores).toEqual([null, null, null]);
+  });
+
+  it('track_scores keeps scores and max_score on every page of a sorted scroll', async () => {
+    const first: Json = await tc.admin.search({
+      index: 'logs-a',
+      scroll: '1m',
+      size: 5,
+      sort: [{ n: 'asc' }],
+      track_scores: true,
+    });
+    const page: Json = await tc.admin.scroll({ scroll_id: first._scroll_id });
+    expect(page.hits.max_score).toBe(1);
+    expect(page.hits.hits.map((h: Json) => [h._id, h._score, h.sort])).toEqual([
+      ['d10', 1, [10]],
+      ['d12', 1, [12]],
+      ['d14', 1, [14]],
+      ['d16', 1, [16]],
+      ['d18', 1, [18]],
+    ]);
+  });
+
+  it('search_after with a scroll is a validation error (SearchSourceBuilder.validate)', async () => {
+    await expectError(
+      () => tc.admin.search({ index: 'logs-*', scroll: '1m', sort: [{ n: 'asc' }], search_after: [3] }),
+      400,
+      'action_request_validation_exception',
+      'Validation Failed: 1: [search_after] cannot be used in a scroll context;',
+    );
+  });
+
+  it('collects sort, search_after and scroll errors into one validation error, in Elasticsearch order', async () => {
+    // SearchSourceBuilder.validate: the scroll checks (from, then search_after), then from with
+    // search_after, then _shard_doc without a point in time; SearchRequest.validate then adds
+    // request_cache in a scroll.
+    await expectError(
+      () =>
+        tc.admin.search({
+          index: 'logs-*',
+          scroll: '1m',
+          from: 2,
+          sort: [{ n: 'asc' }, '_shard_doc'],
+          search_after: [3, 4],
+          request_cache: true,
+        }),
+      400,
+      'action_request_validation_exception',
+      'Validation Failed: 1: using [from] is not allowed in a scroll context;2: [search_after] cannot be used in a scroll context;3: [from] parameter must be set to 0 when [search_after] is used;4: [_shard_doc] sort field cannot be used without [point in time];5: [request_cache] cannot be used in a scroll context;',
+    );
+  });
+
+  it('a sorted point-in-time search gets the implicit _shard_doc tiebreaker', async () => {
+    const pit: Json = await tc.admin.openPointInTime({ index: 'logs-*', keep_alive: '1m' });
+    const res: Json = await tc.admin.search({ pit: { id: pit.id }, size: 4, sort: [{ n: 'asc' }] });
+    expect(res.hits.hits.map((h: Json) => [h._id, h.sort])).toEqual([
+      ['d0', [0, 0]],
+      ['d1', [1, SHARD_1]],
+      ['d2', [2, 1]],
+      ['d3', [3, SHARD_1 + 1]],
+    ]);
+    // A sort of _score alone gets it too (SearchRequest adds it to any non-empty sort), so it sorts.
+    const byScore: Json = await tc.admin.search({ pit: { id: pit.id }, size: 2, sort: ['_score'] });
+    expect(byScore.hits.hits.map((h: Json) => h.sort)).toEqual([
+      [1, 0],
+      [1, 1],
+    ]);
+    // An explicit _shard_doc last is kept as it is; no sort at all adds none.
+    const explicit: Json = await tc.admin.search({
+      pit: { id: pit.id },
+      size: 1,
+      sort: [{ _shard_doc: 'desc' }],
+    });
+    expect(explicit.hits.hits.map((h: Json) => [h._id, h.sort])).toEqual([['d23', [SHARD_1 + 11]]]);
+    const unsorted: Json = await tc.admin.search({ pit: { id: pit.id }, size: 1 });
+    expect(unsorted.hits.hits[0].sort).toBeUndefined();
+  });
+
+  it('search_after with the tiebreaker value pages through the point in time; without it no tiebreaker is added', async () => {
+    const pit: Json = await tc.admin.openPointInTime({ index: 'logs-*', keep_alive: '1m' });
+    const page: Json = await tc.admin.search({
+      pit: { id: pit.id },
+      size: 3,
+      sort: [{ n: 'asc' }],
+      search_after: [2, 1],
+    });
+    expect(page.hits.hits.map((h: Json) => [h._id, h.sort])).toEqual([
+      ['d3', [3, SHARD_1 + 1]],
+      ['d4', [4, 2]],
+      ['d5', [5, SHARD_1 + 2]],
+    ]);
+    // search_after as long as the sort: SearchRequest skips the tiebreaker.
+    const short: Json = await tc.admin.search({
+      pit: { id: pit.id },
+      size: 2,
+      sort: [{ n: 'asc' }],
+      search_after: [2],
+    });
+    expect(short.hits.hits.map((h: Json) => [h._id, h.sort])).toEqual([
+      ['d3', [3]],
+      ['d4', [4]],
+    ]);
+  });
+
+  it('_shard_doc values come from the point in time view, not from the live index', async () => {
+    const pit: Json = await tc.admin.openPointInTime({ index: 'logs-a', keep_alive: '1m' });
+    await tc.admin.delete({ index: 'logs-a', id: 'd0', refresh: true });
+    await tc.admin.delete({ index: 'logs-a', id: 'd2', refresh: true });
+    await tc.admin.index({ index: 'logs-a', id: 'late', document: { n: 3 }, refresh: true });
+    const res: Json = await tc.admin.search({ pit: { id: pit.id }, size: 3, sort: [{ n: 'asc' }] });
+    expect(res.hits.hits.map((h: Json) => [h._id, h.sort])).toEqual([
+      ['d0', [0, 0]],
+      ['d2', [2, 1]],
+      ['d4', [4, 2]],
+    ]);
+  });
+});

@@ -409,13 +409,70 @@ describe('queries over the indexed documents', () => {
 
   it('a value the field type cannot read is a 400, or matches nothing when lenient', async () => {
     // The long field's parser fails on "abc" (NumberFieldMapper: NumberFormatException).
-    const err = await expectError(() => hitCount({ term: { bytes: 'abc' } }), 400, 'query_shard_exception');
-    expect(err.reason).toBe('failed to create query: For input string: "abc"');
+    // The query is built on each shard, so its failure is a shard failure: every shard failed
+    // (SearchPhaseExecutionException, phase query), the query_shard_exception naming its index.
+    const err = await expectError(
+      () => hitCount({ term: { bytes: 'abc' } }),
+      400,
+      'search_phase_execution_exception',
+      'all shards failed',
+    );
+    const cause = {
+      type: 'query_shard_exception',
+      reason: 'failed to create query: For input string: "abc"',
+      index_uuid: expect.any(String),
+      index: 'logs-a',
+    };
+    expect(err).toEqual({
+      root_cause: [cause],
+      type: 'search_phase_execution_exception',
+      reason: 'all shards failed',
+      phase: 'query',
+      grouped: true,
+      failed_shards: [{ shard: 0, index: 'logs-a', node: expect.any(String), reason: cause }],
+      caused_by: cause,
+    });
+    // When another index can build it (bytes is unmapped in dyn: a term on it matches nothing),
+    // the answer is that index's, with the failed shard in _shards.
+    const partial = await rawSearch({ query: { term: { bytes: 'abc' } } }, '/logs-a,dyn/_search');
+    expect(partial._shards).toEqual({
+      total: 2,
+      successful: 1,
+      skipped: 0,
+      failed: 1,
+      failures: [{ shard: 0, index: 'logs-a', node: expect.any(String), reason: cause }],
+    });
+    expect(partial.hits.hits).toEqual([]);
     expect(await hitCount({ match: { bytes: { query: 'abc', lenient: true } } })).toBe(0);
     // query_string over all fields (*) is lenient: the text still matches where it can.
     expect(await hitCount({ query_string: { query: 'lazy' } })).toBe(
       countWhere((d) => d.message.includes('lazy')),
     );
+  });
+
+  it('an aggregation on a text field fails on every shard: fielddata is disabled (TextFieldMapper)', async () => {
+    // The same IllegalArgumentException a sort on a text field gets, built on each shard and
+    // answered as all shards failed (a plain Java exception: wrapped once more as caused_by).
+    const reason = {
+      type: 'illegal_argument_exception',
+      reason:
+        'Fielddata is disabled on [message] in [logs-a]. Text fields are not optimised for operations that require per-document field data like aggregations and sorting, so these operations are disabled by default. Please use a keyword field instead. Alternatively, set fielddata=true on [message] in order to load field data by uninverting the inverted index. Note that this can use significant memory.',
+    };
+    const err = await expectError(
+      () => rawSearch({ size: 0, aggs: { words: { terms: { field: 'message' } } } }),
+      400,
+      'search_phase_execution_exception',
+      'all shards failed',
+    );
+    expect(err).toEqual({
+      root_cause: [reason],
+      type: 'search_phase_execution_exception',
+      reason: 'all shards failed',
+      phase: 'query',
+      grouped: true,
+      failed_shards: [{ shard: 0, index: 'logs-a', node: expect.any(String), reason }],
+      caused_by: { ...reason, caused_by: reason },
+    });
   });
 
   it('query_string and multi_match in their common forms', async () => {

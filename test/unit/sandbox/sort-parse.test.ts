@@ -3,7 +3,7 @@
  * parser, RestSearchAction's `sort=` loop, SearchSourceBuilder.validate), read without a cluster.
  */
 import { describe, expect, it } from 'vitest';
-import { effectiveSort } from '../../../src/sandbox/data/sort.js';
+import { effectiveSort, withPointInTimeTiebreaker } from '../../../src/sandbox/data/sort.js';
 import {
   locateParseError,
   parseSearchAfter,
@@ -116,6 +116,29 @@ describe('effectiveSort (SortBuilder.buildSort)', () => {
     expect(effectiveSort(parseSort([{ _score: 'asc' }]))).toEqual([{ kind: 'score', desc: false }]);
     expect(effectiveSort(parseSort(['_score', '_doc']))).toHaveLength(2);
     expect(effectiveSort(undefined)).toEqual([]);
+  });
+});
+
+describe('withPointInTimeTiebreaker (SearchRequest.rewrite with a point in time)', () => {
+  const shardDoc = { kind: 'shard_doc', desc: false };
+  it('appends _shard_doc ascending to any non-empty sort, _score alone included', () => {
+    expect(withPointInTimeTiebreaker(parseSort([{ n: 'desc' }]), undefined)).toEqual([
+      field('n', true),
+      shardDoc,
+    ]);
+    const byScore = withPointInTimeTiebreaker(parseSort(['_score']), undefined);
+    expect(byScore).toEqual([{ kind: 'score', desc: true }, shardDoc]);
+    // With the tiebreaker the _score-alone shortcut no longer applies: the search sorts.
+    expect(effectiveSort(byScore)).toHaveLength(2);
+  });
+  it('adds nothing without a sort, after an explicit _shard_doc, or when search_after has no value for it', () => {
+    expect(withPointInTimeTiebreaker(undefined, undefined)).toBeUndefined();
+    expect(withPointInTimeTiebreaker([], [1])).toEqual([]);
+    expect(withPointInTimeTiebreaker(parseSort([{ _shard_doc: 'desc' }]), undefined)).toEqual([
+      { kind: 'shard_doc', desc: true },
+    ]);
+    expect(withPointInTimeTiebreaker(parseSort(['n']), [3])).toEqual([field('n')]);
+    expect(withPointInTimeTiebreaker(parseSort(['n']), [3, 7])).toEqual([field('n'), shardDoc]);
   });
 });
 

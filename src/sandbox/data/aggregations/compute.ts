@@ -39,11 +39,14 @@ function valuesOf(hit: Hit, field: string, kind: FieldKind, now: number): Key[] 
 
 const compareKeys = (a: Key, b: Key) => (a < b ? -1 : a > b ? 1 : 0);
 
-function fielddataRefused(field: string, agg: string): Error {
-  // Elasticsearch refuses aggregations on text fields (fielddata is disabled by default).
-  return illegalArgument(
-    `Text fields are not optimised for operations that require per-document field data like aggregations and sorting, so these operations are disabled by default. Please use a keyword field instead. Alternatively, set fielddata=true on [${field}] in order to load field data by uninverting the inverted index. Note that this can use significant memory. (aggregation [${agg}])`,
-  );
+/**
+ * An aggregation on a text field. Elasticsearch refuses it on each shard (fielddata is disabled
+ * by default), so the search answers it as shard failures: search.ts builds them per index.
+ */
+export class TextFieldAggregation extends Error {
+  constructor(readonly field: string) {
+    super(`aggregation on text field [${field}]`);
+  }
 }
 
 /** How a bucket or metric key is rendered for the field's kind. */
@@ -104,7 +107,7 @@ function filterPredicate(query: unknown, now: number): (hit: Hit) => boolean {
 function terms(node: AggNode, hits: readonly Hit[], env: Env, kind: FieldKind): Json {
   const b = node.body;
   const field = String(b.field);
-  if (kind === 'text') throw fielddataRefused(field, node.name);
+  if (kind === 'text') throw new TextFieldAggregation(field);
   const size = Number(b.size ?? 10);
   const minDocCount = Number(b.min_doc_count ?? 1);
   if (minDocCount === 0) throw notEmulated('aggregations.terms.min_doc_count of 0');
@@ -156,7 +159,7 @@ function termsOrder(order: unknown): (a: Group, b: Group) => number {
 
 function metric(node: AggNode, hits: readonly Hit[], env: Env, kind: FieldKind): Json {
   const field = String(node.body.field);
-  if (kind === 'text') throw fielddataRefused(field, node.name);
+  if (kind === 'text') throw new TextFieldAggregation(field);
   const values = hits.flatMap((h) => valuesOf(h, field, kind, env.now));
   if (node.type === 'value_count') return { value: values.length };
   if (node.type === 'cardinality') return { value: new Set(values).size };
@@ -253,7 +256,7 @@ function compositeSources(body: Json, hits: readonly Hit[], env: Env): Composite
     }
     const desc = spec.order === 'desc';
     const kind = kindAcross(hits, field);
-    if (kind === 'text') throw fielddataRefused(field, name);
+    if (kind === 'text') throw new TextFieldAggregation(field);
     if (type === 'terms') {
       return { name, field, desc, key: (h: Hit) => [...new Set(valuesOf(h, field, kind, env.now))] };
     }
