@@ -32,6 +32,7 @@ const BENCHES = [
   'sandbox-throughput',
   'sandbox-query',
   'sandbox-search',
+  'sandbox-memory',
   'learn-proxy',
 ];
 
@@ -43,6 +44,7 @@ const FIGURE_LINES = {
   'sandbox-throughput': /^sandbox: /,
   'sandbox-query': /^filtered query page/,
   'sandbox-search': /^terms\+date_histogram aggregation/,
+  'sandbox-memory': /^second /,
 };
 
 const args = process.argv.slice(2);
