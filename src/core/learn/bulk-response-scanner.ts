@@ -14,9 +14,10 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
 const COMMA = 0x2c;
-const OPEN = new Set([0x7b, 0x5b]);
-const CLOSE = new Set([0x7d, 0x5d]);
-const SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+// Byte tests by comparison rather than Set lookups: the scan runs once per answer byte read.
+const isOpen = (c: number) => c === 0x7b || c === 0x5b;
+const isClose = (c: number) => c === 0x7d || c === 0x5d;
+const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 /** Depth of the top-level keys (inside the root object) and of an item's operation object. */
 const ROOT_DEPTH = 1;
@@ -25,6 +26,9 @@ const MAX_KEY = 16;
 
 /** Longest index name Elasticsearch accepts (MetadataCreateIndexService: 255 bytes). */
 const MAX_INDEX_NAME_BYTES = 255;
+
+/** Decodes a whole name at once (stateless: no stream option), so one instance serves every scanner. */
+const DECODER = new TextDecoder();
 
 /** The prefix of every data stream backing index name (DataStream.BACKING_INDEX_PREFIX). */
 const BACKING_PREFIX = [0x2e, 0x64, 0x73, 0x2d]; // ".ds-"
@@ -60,10 +64,16 @@ export class BulkResponseScanner {
   private items = 0;
   /** Whether the single-document answer's `_index` was read. */
   private documentIndexSeen = false;
-  /** Bytes of the `_index` value being read (reused: no allocation per item). */
-  private readonly name = new Uint8Array(MAX_INDEX_NAME_BYTES);
+  /**
+   * Bytes of the `_index` value being read, allocated once a value starts with `.ds-` (a plain
+   * index costs no allocation) and reused for later items.
+   */
+  private name: Uint8Array | undefined;
   private nameLength = 0;
-  /** The value held an escape or was longer than any index name: not a name Elasticsearch writes. */
+  /**
+   * The value is not a backing index name Elasticsearch writes: another prefix, an escape (index
+   * names never need one), or longer than any index name.
+   */
   private nameUnusable = false;
 
   /**
@@ -98,7 +108,7 @@ export class BulkResponseScanner {
       } else if (this.key.length < MAX_KEY) this.key += String.fromCharCode(c);
       return;
     }
-    if (SPACE.has(c)) {
+    if (isSpace(c)) {
       this.endLiteral();
       return;
     }
@@ -122,11 +132,11 @@ export class BulkResponseScanner {
       return;
     }
     this.stringJustEnded = false;
-    if (OPEN.has(c)) {
+    if (isOpen(c)) {
       this.endLiteral();
       this.depth++;
       if (this.depth === ITEM_OP_DEPTH && this.shape === 'bulk') this.items++;
-    } else if (CLOSE.has(c)) {
+    } else if (isClose(c)) {
       this.endLiteral();
       this.depth--;
     } else if (c === COMMA) {
@@ -158,20 +168,30 @@ export class BulkResponseScanner {
       this.landed();
       return;
     }
-    if (this.nameLength < MAX_INDEX_NAME_BYTES) this.name[this.nameLength++] = c;
-    else this.nameUnusable = true;
+    if (this.nameUnusable) return;
+    const at = this.nameLength++;
+    if (at < BACKING_PREFIX.length) {
+      // Only a backing index name is kept: anything else is settled at its first differing byte.
+      if (c !== BACKING_PREFIX[at]) this.nameUnusable = true;
+      return;
+    }
+    if (at >= MAX_INDEX_NAME_BYTES) {
+      this.nameUnusable = true;
+      return;
+    }
+    if (this.name === undefined) {
+      this.name = new Uint8Array(MAX_INDEX_NAME_BYTES);
+      this.name.set(BACKING_PREFIX);
+    }
+    this.name[at] = c;
   }
 
   private landed(): void {
     const item = this.shape === 'bulk' ? this.items - 1 : 0;
     if (this.shape === 'document') this.documentIndexSeen = true;
     if (item < 0 || this.sink === undefined) return;
-    let backing = !this.nameUnusable && this.nameLength > BACKING_PREFIX.length;
-    for (let i = 0; backing && i < BACKING_PREFIX.length; i++) backing = this.name[i] === BACKING_PREFIX[i];
-    this.sink.landed(
-      item,
-      backing ? new TextDecoder().decode(this.name.subarray(0, this.nameLength)) : undefined,
-    );
+    const backing = !this.nameUnusable && this.nameLength > BACKING_PREFIX.length && this.name !== undefined;
+    this.sink.landed(item, backing ? DECODER.decode(this.name!.subarray(0, this.nameLength)) : undefined);
   }
 
   private endLiteral(): void {

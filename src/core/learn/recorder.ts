@@ -225,23 +225,18 @@ export class LearnRecorder {
    * landed in (`"_index":".ds-…"` when the target is a data stream).
    */
   private documentWrite(request: ExchangeRequest, route: Resolution | undefined): PendingExchange {
-    const reused = reusableRoute(request, route);
-    let backingIndex: string | undefined;
-    const answer = new BulkResponseScanner('document', {
-      complete: false,
-      landed: (_item, backing) => {
-        backingIndex = backing;
-      },
-    });
-    return {
-      wantsBody: false,
-      bodyChunk: () => {},
-      bodyEnd: () => {},
-      bodyUnreadable: () => {},
-      wantsResponse: true,
-      responseChunk: (chunk) => answer.push(chunk),
-      finish: (status, now) => this.recordResolved(request, undefined, status, now, reused, backingIndex),
-    };
+    return new DocumentWriteExchange(this, request, reusableRoute(request, route));
+  }
+
+  /** For DocumentWriteExchange: records the write once its answer ended. */
+  recordDocumentWrite(
+    request: ExchangeRequest,
+    status: number,
+    now: number,
+    route: Resolution | undefined,
+    backingIndex: string | undefined,
+  ): void {
+    this.recordResolved(request, undefined, status, now, route, backingIndex);
   }
 
   /** For PathOnlyExchange: records the exchange once its status is known (`route`: its resolution, when reusable). */
@@ -666,6 +661,41 @@ class PathOnlyExchange implements PendingExchange {
 
   finish(status: number, now: number): void {
     this.recorder.recordPathOnly(this.request, status, now, this.route);
+  }
+}
+
+/**
+ * A single-document write (`PUT /{index}/_create/{id}`, `POST /{index}/_doc`): resolved from the
+ * request line like a path-only request, and its answer read for the concrete index it landed
+ * in (`"_index":".ds-…"` when the target is a data stream). The exchange is its own sink.
+ */
+class DocumentWriteExchange implements PendingExchange, LandedIndexSink {
+  readonly wantsBody = false;
+  readonly wantsResponse = true;
+  readonly complete = false;
+  private readonly answer = new BulkResponseScanner('document', this);
+  private backingIndex: string | undefined;
+
+  constructor(
+    private readonly recorder: LearnRecorder,
+    private readonly request: ExchangeRequest,
+    private readonly route: Resolution | undefined,
+  ) {}
+
+  bodyChunk(): void {}
+  bodyEnd(): void {}
+  bodyUnreadable(): void {}
+
+  responseChunk(chunk: Uint8Array): void {
+    this.answer.push(chunk);
+  }
+
+  landed(_item: number, backingIndex: string | undefined): void {
+    this.backingIndex = backingIndex;
+  }
+
+  finish(status: number, now: number): void {
+    this.recorder.recordDocumentWrite(this.request, status, now, this.route, this.backingIndex);
   }
 }
 
