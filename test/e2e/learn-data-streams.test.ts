@@ -103,6 +103,22 @@ describe('eskeys learn against data streams', () => {
     expect(lint.code, lint.stdout + lint.stderr).toBe(0);
     expect(lint.stdout).toContain('0 errors, 0 warnings');
 
+    // As review evidence the learned report shows auto_configure used (the mapping updates the
+    // writes caused), so review does not call it granted-and-never-used.
+    const review = await runCli(['review', '--offline', '--json'], dir);
+    expect(review.code, review.stderr).toBe(0);
+    const identity = JSON.parse(review.stdout).identities[0];
+    expect(
+      identity.observed_access.map((a: { privilege: string; required_access: string }) => [
+        a.privilege,
+        a.required_access,
+      ]),
+    ).toEqual([
+      ['auto_configure', 'observed'],
+      ['create_doc', 'observed'],
+    ]);
+    expect(identity.findings.filter((f: { code: string }) => f.code === 'learned/not-observed')).toEqual([]);
+
     // A key minted from the learned role descriptors replays the shipper with new fields, into the
     // learned stream and into a stream it creates, with only 2xx answers.
     const admin = new Client({ node: sandbox.url, auth: { username: 'elastic', password: PASSWORD } });
