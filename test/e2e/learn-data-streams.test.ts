@@ -161,4 +161,41 @@ describe('eskeys learn against data streams', () => {
     for (const s of [PASSWORD, basic, key.api_key, key.encoded, minted!])
       for (const text of files) expect(text.includes(s)).toBe(false);
   }, 120_000);
+  it('single-document creates alone (no _bulk) are read from their answers: create_doc + auto_configure', async () => {
+    const dir = tempProject();
+    const learn = await startLearn(
+      ['--upstream', sandbox.url, '--port', '0', '--name', 'single', '--json'],
+      dir,
+    );
+    const app = new Client({ node: learn.url, auth: { username: 'elastic', password: PASSWORD } });
+    const at = '2026-12-06T14:00:00.000Z';
+    const indexed = await app.index({ index: 'logs-app-single', document: { '@timestamp': at, a: 1 } });
+    const created = await app.create({
+      index: 'logs-app-single',
+      id: 'x',
+      document: { '@timestamp': at, b: 2 },
+    });
+    await app.close();
+    // The answers name the backing index the documents went to (DataStream backing index names).
+    expect(indexed._index).toMatch(/^\.ds-logs-app-single-\d{4}\.\d{2}\.\d{2}-000001$/);
+    expect(created._index).toBe(indexed._index);
+    const done = await learn.stop('SIGTERM');
+    expect(done.code, done.stderr).toBe(0);
+    const template = JSON.parse(readFileSync(join(dir, 'roles/single.json'), 'utf8'));
+    expect(template.role_descriptors).toEqual({
+      single: { indices: [{ names: ['logs-app-single'], privileges: ['auto_configure', 'create_doc'] }] },
+    });
+    const report = JSON.parse(done.stdout);
+    expect(
+      report.observed.map((o: { action: string; apis: string[]; count: number }) => [
+        o.action,
+        o.apis,
+        o.count,
+      ]),
+    ).toEqual([
+      ['indices:data/write/index:op_type/create', ['create', 'index'], 2],
+      ['indices:admin/mapping/auto_put', ['create', 'index'], 2],
+    ]);
+    expect(report.observed[1].why).toContain(`(backing index ${indexed._index})`);
+  }, 60_000);
 });
