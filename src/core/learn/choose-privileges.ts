@@ -94,3 +94,26 @@ export function reducePrivileges(names: readonly string[], scope: 'cluster' | 'i
     )
     .map((p) => p.name);
 }
+
+/** The action of a document create (`create_doc` grants it; the one data streams accept). */
+const CREATE_ACTION = 'indices:data/write/index:op_type/create';
+
+/** The mapping update Elasticsearch runs for a document that brings a new field. */
+export const AUTO_PUT_MAPPING_ACTION = 'indices:admin/mapping/auto_put';
+
+/**
+ * The privilege creates that landed in a data stream need beyond `create_doc`: Elasticsearch
+ * updates the stream's mappings (`indices:admin/mapping/auto_put`) and auto-creates a missing
+ * stream (`indices:admin/auto_create`) on the writer's behalf, and the rule that lets
+ * `create_doc`/`create`/`index` update mappings on plain indices excludes data streams. The
+ * traffic shows neither internal action, so it cannot tell whether a write brought a new field:
+ * the choice assumes it may, as Elastic's own ingest keys (Fleet's `create_doc` +
+ * `auto_configure`) do. Undefined for operations that are not creates into a data stream.
+ */
+export function chooseDataStreamWritePrivilege(operation: {
+  readonly action: string;
+  readonly backingIndex?: string;
+}): PrivilegeChoice | undefined {
+  if (operation.action !== CREATE_ACTION || operation.backingIndex === undefined) return undefined;
+  return chooseIndexPrivilege(AUTO_PUT_MAPPING_ACTION);
+}

@@ -7,7 +7,13 @@
 import { checkProbeExpectations } from '../access/probe-checks.js';
 import { PROBE_OPERATIONS, type ProbeOperation } from '../probes/catalogue.js';
 import type { RoleTemplate } from '../templates/schema.js';
-import { chooseClusterPrivilege, chooseIndexPrivilege, reducePrivileges } from './choose-privileges.js';
+import {
+  chooseClusterPrivilege,
+  chooseDataStreamWritePrivilege,
+  chooseIndexPrivilege,
+  type PrivilegeChoice,
+  reducePrivileges,
+} from './choose-privileges.js';
 import { generalizeNames } from './generalize-names.js';
 import type { Observations, ObservedOperation } from './observations.js';
 
@@ -49,6 +55,11 @@ export interface PrivilegeDecision {
   readonly wider: readonly string[];
   /** Whether the privilege survived the reduction (false: a chosen wider privilege contains it). */
   readonly kept: boolean;
+  /**
+   * Set when the privilege covers what Elasticsearch does internally for the operation rather
+   * than the operation itself: the internal action, and the backing index the writes landed in.
+   */
+  readonly implied?: { readonly action: string; readonly backingIndex: string };
 }
 
 /** The generated template (as written to disk) and the decisions the report explains. */
@@ -74,13 +85,29 @@ export function generateLearnedTemplate(obs: Observations, opts: LearnTemplateOp
 
   // Privileges per pattern.
   const chosenByPattern = new Map<string, string[]>();
-  const indexChoices = indexOps.map((operation) => {
-    const choice = chooseIndexPrivilege(operation.action, opts.major);
+  const indexChoices: {
+    operation: ObservedOperation;
+    patterns: string[];
+    choice: PrivilegeChoice;
+    implied?: PrivilegeDecision['implied'];
+  }[] = [];
+  const choose = (
+    operation: ObservedOperation,
+    choice: PrivilegeChoice,
+    implied?: PrivilegeDecision['implied'],
+  ) => {
     const patterns = [...new Set(operation.names.map(toPattern))].sort();
     if (choice.privilege !== undefined)
       for (const p of patterns) chosenByPattern.set(p, [...(chosenByPattern.get(p) ?? []), choice.privilege]);
-    return { operation, patterns, choice };
-  });
+    indexChoices.push({ operation, patterns, choice, ...(implied ? { implied } : {}) });
+  };
+  for (const operation of indexOps) {
+    choose(operation, chooseIndexPrivilege(operation.action, opts.major));
+    // Creates that landed in a data stream also need the mapping updates Elasticsearch runs for them.
+    const streamChoice = chooseDataStreamWritePrivilege(operation);
+    if (streamChoice !== undefined)
+      choose(operation, streamChoice, { action: streamChoice.action, backingIndex: operation.backingIndex! });
+  }
   const reducedByPattern = new Map<string, string[]>();
   for (const [p, privs] of chosenByPattern) reducedByPattern.set(p, reducePrivileges(privs, 'index').sort());
 
@@ -109,7 +136,7 @@ export function generateLearnedTemplate(obs: Observations, opts: LearnTemplateOp
       wider: choice.wider,
       kept: choice.privilege !== undefined && cluster.includes(choice.privilege),
     })),
-    ...indexChoices.map(({ operation, patterns, choice }) => ({
+    ...indexChoices.map(({ operation, patterns, choice, implied }) => ({
       operation,
       patterns,
       privilege: choice.privilege,
@@ -117,6 +144,7 @@ export function generateLearnedTemplate(obs: Observations, opts: LearnTemplateOp
       kept:
         choice.privilege !== undefined &&
         patterns.every((p) => reducedByPattern.get(p)?.includes(choice.privilege!) ?? false),
+      ...(implied ? { implied } : {}),
     })),
   ];
 

@@ -34,6 +34,12 @@ export interface ObservedOperation {
   /** The REST APIs (rest-api-spec names) that carried it. */
   readonly apis: readonly string[];
   readonly count: number;
+  /**
+   * A data stream backing index (`.ds-<stream>-<date>-<generation>`) the answers said these
+   * writes landed in: the names are data streams, whose mapping updates `create_doc` does not
+   * grant. Absent when no write answer named one.
+   */
+  readonly backingIndex?: string;
 }
 
 /** A request the resolver could not turn into an action; listed in the report, never dropped. */

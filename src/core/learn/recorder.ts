@@ -13,7 +13,7 @@ import {
   resolveRequest,
   resolverReadsBody,
 } from '../resolver/index.js';
-import { BulkResponseScanner } from './bulk-response-scanner.js';
+import { BulkResponseScanner, type LandedIndexSink } from './bulk-response-scanner.js';
 import { NdjsonMetaScanner } from './ndjson-scanner.js';
 import {
   type Observations,
@@ -145,6 +145,7 @@ export class LearnRecorder {
       outcome: Outcome;
       apis: Set<string>;
       count: number;
+      backingIndex: string | undefined;
     }
   >();
   private readonly unmapped = new Map<string, { entry: Omit<UnmappedRequest, 'count'>; count: number }>();
@@ -168,6 +169,7 @@ export class LearnRecorder {
     const api = route?.api;
     const readsBody = api !== undefined && resolverReadsBody(api);
     if (api === 'info') return this.rootInfo(request, route);
+    if (api === 'index' || api === 'create') return this.documentWrite(request, route);
     if (!readsBody) return this.pathOnly(request, route);
     if (api === 'bulk') return this.bulk(request);
     if (api === 'msearch' || api === 'msearch_template') return this.msearch(request);
@@ -184,6 +186,7 @@ export class LearnRecorder {
         outcome: o.outcome,
         apis: [...o.apis].sort(),
         count: o.count,
+        ...(o.backingIndex !== undefined ? { backingIndex: o.backingIndex } : {}),
       }))
       .sort(
         (a, b) =>
@@ -213,15 +216,27 @@ export class LearnRecorder {
   }
 
   private pathOnly(request: ExchangeRequest, route: Resolution | undefined): PendingExchange {
-    // The routing done in begin() is the answer unless the names depend on the clock (date math
-    // in the path) or on the query (`GET /_analyze?index=logs`): no second lookup.
-    const path = request.path;
-    const reuse =
-      !path.includes('<') &&
-      !path.includes('%3c') &&
-      !path.includes('%3C') &&
-      !(route !== undefined && QUERY_INDEX_APIS.has(route.api) && route.indices === undefined);
-    return new PathOnlyExchange(this, request, reuse ? route : undefined);
+    return new PathOnlyExchange(this, request, reusableRoute(request, route));
+  }
+
+  /**
+   * A single-document write (`PUT /{index}/_create/{id}`, `POST /{index}/_doc`): resolved from the
+   * request line like any path-only request, and its answer read for the concrete index it
+   * landed in (`"_index":".ds-…"` when the target is a data stream).
+   */
+  private documentWrite(request: ExchangeRequest, route: Resolution | undefined): PendingExchange {
+    return new DocumentWriteExchange(this, request, reusableRoute(request, route));
+  }
+
+  /** For DocumentWriteExchange: records the write once its answer ended. */
+  recordDocumentWrite(
+    request: ExchangeRequest,
+    status: number,
+    now: number,
+    route: Resolution | undefined,
+    backingIndex: string | undefined,
+  ): void {
+    this.recordResolved(request, undefined, status, now, route, backingIndex);
   }
 
   /** For PathOnlyExchange: records the exchange once its status is known (`route`: its resolution, when reusable). */
@@ -346,7 +361,8 @@ export class LearnRecorder {
       },
       (line) => firstEntry(parseObject(line))?.[0] !== 'delete',
     );
-    const answer = new BulkResponseScanner();
+    const landed = new LandedKinds(tally);
+    const answer = new BulkResponseScanner('bulk', landed);
     let unreadable = false;
     return {
       wantsBody: true,
@@ -386,7 +402,7 @@ export class LearnRecorder {
                 action === undefined ? `unknown bulk operation [${op}]` : 'bulk item without an index';
               this.addUnmapped({ method: request.method, api: 'bulk', reason }, count);
             } else {
-              this.addOperation(action, 'index', names, outcome, 'bulk', count);
+              this.addOperation(action, 'index', names, outcome, 'bulk', count, landed.backingIndex[id]);
             }
           }
         }
@@ -460,6 +476,7 @@ export class LearnRecorder {
     status: number,
     now: number,
     resolved?: Resolution,
+    backingIndex?: string,
   ): void {
     this.requests++;
     const r = resolved ?? this.resolve(request, body, now);
@@ -510,7 +527,7 @@ export class LearnRecorder {
     const names = new Set<string>(r.indices ?? []);
     for (const item of r.items ?? []) for (const n of item ?? []) names.add(n);
     if (names.size === 0) names.add('_all');
-    this.addOperation(singleDocAction(r, request), 'index', [...names], outcome, r.api, 1);
+    this.addOperation(singleDocAction(r, request), 'index', [...names], outcome, r.api, 1, backingIndex);
   }
 
   private addOperation(
@@ -520,6 +537,7 @@ export class LearnRecorder {
     outcome: Outcome,
     api: string,
     count: number,
+    backingIndex?: string,
   ): void {
     // Most requests name one index: no set, sort or join for those.
     const sorted = names.length === 1 ? (names as string[]) : [...new Set(names)].sort();
@@ -528,8 +546,17 @@ export class LearnRecorder {
     if (hit) {
       hit.count += count;
       hit.apis.add(api);
+      hit.backingIndex ??= backingIndex;
     } else {
-      this.operations.set(key, { action, scope, names: [...sorted], outcome, apis: new Set([api]), count });
+      this.operations.set(key, {
+        action,
+        scope,
+        names: [...sorted],
+        outcome,
+        apis: new Set([api]),
+        count,
+        backingIndex,
+      });
     }
   }
 
@@ -552,6 +579,49 @@ function singleDocAction(r: Resolution, request: ExchangeRequest): string {
   const hasId = !/\/_doc\/?$/.test(request.path);
   const opType = request.query.get('op_type') ?? (hasId ? 'index' : 'create');
   return opType === 'create' ? BULK_ITEM_ACTIONS.create! : BULK_ITEM_ACTIONS.index!;
+}
+
+/**
+ * The routing done in begin() when it is the answer: unless the names depend on the clock (date
+ * math in the path) or on the query (`GET /_analyze?index=logs`), no second lookup.
+ */
+function reusableRoute(request: ExchangeRequest, route: Resolution | undefined): Resolution | undefined {
+  const path = request.path;
+  const reuse =
+    !path.includes('<') &&
+    !path.includes('%3c') &&
+    !path.includes('%3C') &&
+    !(route !== undefined && QUERY_INDEX_APIS.has(route.api) && route.indices === undefined);
+  return reuse ? route : undefined;
+}
+
+/**
+ * Which kinds of bulk item landed in a data stream backing index. Items of one kind name the
+ * same target, so the first answered item of each kind settles it, and a bulk without item
+ * errors is read only until every kind has been seen; with item errors the whole answer is read
+ * for the statuses, and any item of a kind that names a backing index marks the kind.
+ */
+class LandedKinds implements LandedIndexSink {
+  /** The backing index per kind id, once one was seen. */
+  readonly backingIndex: (string | undefined)[] = [];
+  private readonly seen: boolean[] = [];
+  private seenKinds = 0;
+
+  constructor(private readonly tally: BulkItemTally) {}
+
+  get complete(): boolean {
+    return this.seenKinds >= this.tally.kinds.length;
+  }
+
+  landed(item: number, backingIndex: string | undefined): void {
+    const id = this.tally.order[item];
+    if (id === undefined) return;
+    if (!this.seen[id]) {
+      this.seen[id] = true;
+      this.seenKinds++;
+    }
+    if (backingIndex !== undefined) this.backingIndex[id] ??= backingIndex;
+  }
 }
 
 function resolveName(name: string, now: number): string {
@@ -591,6 +661,41 @@ class PathOnlyExchange implements PendingExchange {
 
   finish(status: number, now: number): void {
     this.recorder.recordPathOnly(this.request, status, now, this.route);
+  }
+}
+
+/**
+ * A single-document write (`PUT /{index}/_create/{id}`, `POST /{index}/_doc`): resolved from the
+ * request line like a path-only request, and its answer read for the concrete index it landed
+ * in (`"_index":".ds-…"` when the target is a data stream). The exchange is its own sink.
+ */
+class DocumentWriteExchange implements PendingExchange, LandedIndexSink {
+  readonly wantsBody = false;
+  readonly wantsResponse = true;
+  readonly complete = false;
+  private readonly answer = new BulkResponseScanner('document', this);
+  private backingIndex: string | undefined;
+
+  constructor(
+    private readonly recorder: LearnRecorder,
+    private readonly request: ExchangeRequest,
+    private readonly route: Resolution | undefined,
+  ) {}
+
+  bodyChunk(): void {}
+  bodyEnd(): void {}
+  bodyUnreadable(): void {}
+
+  responseChunk(chunk: Uint8Array): void {
+    this.answer.push(chunk);
+  }
+
+  landed(_item: number, backingIndex: string | undefined): void {
+    this.backingIndex = backingIndex;
+  }
+
+  finish(status: number, now: number): void {
+    this.recorder.recordDocumentWrite(this.request, status, now, this.route, this.backingIndex);
   }
 }
 

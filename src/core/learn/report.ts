@@ -56,12 +56,23 @@ interface ReportedOperation {
 }
 
 function why(d: PrivilegeDecision): string {
+  if (d.implied !== undefined) return impliedWhy(d, d.implied);
   if (d.privilege === undefined) return `no named privilege grants ${d.operation.action}`;
   const narrowest = `${d.privilege} is the narrowest named privilege that grants ${d.operation.action}`;
   const wider = d.wider.length > 0 ? ` (not ${d.wider.join(', ')})` : '';
   return d.kept
     ? narrowest + wider
     : `${narrowest}; a wider privilege chosen for another operation on the same names covers it`;
+}
+
+/** Why a privilege covers what Elasticsearch does internally for a write into a data stream. */
+function impliedWhy(d: PrivilegeDecision, implied: NonNullable<PrivilegeDecision['implied']>): string {
+  const streams = d.operation.names.join(', ');
+  const base = `writes landed in data stream ${streams} (backing index ${implied.backingIndex}): Elasticsearch updates its mappings with ${implied.action}, which create_doc does not grant on data streams`;
+  if (d.privilege === undefined) return `${base}; no named privilege grants it`;
+  return d.kept
+    ? `${base}; ${d.privilege} is the narrowest named privilege that grants it (and the stream's auto-creation)`
+    : `${base}; a wider privilege chosen for another operation on the same names covers it`;
 }
 
 const reported = (o: ObservedOperation): ReportedOperation => ({
@@ -78,7 +89,7 @@ export function buildLearnReport(obs: Observations, learned: LearnedTemplate): L
     template: String(learned.document.name),
     requests: obs.requests,
     observed: learned.decisions.map((d) => ({
-      action: d.operation.action,
+      action: d.implied?.action ?? d.operation.action,
       scope: d.operation.scope,
       names: d.operation.names,
       patterns: d.patterns,

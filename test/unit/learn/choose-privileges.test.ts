@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { chooseClusterPrivilege, chooseIndexPrivilege } from '../../../src/core/learn/choose-privileges.js';
+import {
+  chooseClusterPrivilege,
+  chooseDataStreamWritePrivilege,
+  chooseIndexPrivilege,
+} from '../../../src/core/learn/choose-privileges.js';
 
 // Privilege contents from Elasticsearch's ClusterPrivilegeResolver / IndexPrivilege (see
 // test/fixtures/golden-privilege-actions.ts): `monitor` is cluster:monitor/*, `read_ccr` grants
@@ -44,5 +48,28 @@ describe('the privilege learn chooses for an action', () => {
       privilege: 'monitor',
       wider: ['manage', 'all'],
     });
+  });
+
+  // IndexPrivilege: auto_configure = indices:admin/mapping/auto_put + indices:admin/auto_create;
+  // `write` lists auto_put explicitly, `manage` has indices:admin/*; create_doc/create/index get
+  // auto_put only through IndicesPermission's BWC rule, which excludes data streams.
+  it.each([
+    [
+      'a create that landed in a data stream',
+      'indices:data/write/index:op_type/create',
+      '.ds-logs-a-2026.12.06-000001',
+      'auto_configure',
+    ],
+    ['a create into a plain index', 'indices:data/write/index:op_type/create', undefined, undefined],
+    ['a search on a data stream', 'indices:data/read/search', '.ds-logs-a-2026.12.06-000001', undefined],
+  ])('%s: the extra privilege for mapping updates', (_name, action, backingIndex, expected) => {
+    const choice = chooseDataStreamWritePrivilege({ action, ...(backingIndex ? { backingIndex } : {}) });
+    expect(choice?.privilege).toBe(expected);
+    if (expected)
+      expect(choice).toEqual({
+        action: 'indices:admin/mapping/auto_put',
+        privilege: 'auto_configure',
+        wider: ['manage', 'write', 'all'],
+      });
   });
 });

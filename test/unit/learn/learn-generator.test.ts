@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generalizeNames } from '../../../src/core/learn/generalize-names.js';
 import { generateLearnedTemplate } from '../../../src/core/learn/generate-template.js';
 import { LearnRecorder } from '../../../src/core/learn/recorder.js';
+import { buildLearnReport, renderLearnReportMarkdown } from '../../../src/core/learn/report.js';
 import { lintTemplate } from '../../../src/core/lint/lint.js';
 import { parseTemplate } from '../../../src/core/templates/index.js';
 
@@ -190,6 +191,99 @@ describe('learned privileges', () => {
     );
     const result = lintTemplate(template, 'app.json');
     expect(result.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+  });
+});
+
+// Data stream answers: a write through a stream's name is answered with the backing index it
+// landed in, `.ds-<stream>-<yyyy.MM.dd>-<generation>` (DataStream.getDefaultBackingIndexName;
+// Elastic's "Use a data stream" docs show `"_index": ".ds-my-data-stream-2099.03.08-000001"`).
+const BACKING = '.ds-logs-app-default-2026.12.06-000001';
+
+describe('learned privileges for writes into data streams', () => {
+  it('creates that landed in a data stream → create_doc + auto_configure, and the report says why', () => {
+    const body =
+      '{"create":{"_index":"logs-app-default"}}\n{"@timestamp":"2026-12-06","a":1}\n' +
+      '{"create":{"_index":"logs-app-default"}}\n{"@timestamp":"2026-12-06","b":2}\n';
+    const answer = `{"errors":false,"took":2,"items":[{"create":{"_index":"${BACKING}","_id":"1","status":201}},{"create":{"_index":"${BACKING}","_id":"2","status":201}}]}`;
+    const obs = observe(['POST', '/_bulk', body, 200, answer]);
+    expect(obs.operations).toEqual([
+      {
+        action: 'indices:data/write/index:op_type/create',
+        scope: 'index',
+        names: ['logs-app-default'],
+        outcome: 'allowed',
+        apis: ['bulk'],
+        count: 2,
+        backingIndex: BACKING,
+      },
+    ]);
+    const { descriptor, template, out } = learned(obs, ['logs-app-*']);
+    // IndexPrivilege: auto_configure = indices:admin/mapping/auto_put + indices:admin/auto_create;
+    // IndicesPermission's BWC mapping-update rule for create_doc/create/index excludes data streams.
+    expect(descriptor.indices).toEqual([
+      { names: ['logs-app-*'], privileges: ['auto_configure', 'create_doc'] },
+    ]);
+    expect(template.probes.allow).toEqual(['doc.create']);
+    expect(lintTemplate(template, 'app.json').findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    const report = buildLearnReport(obs, out);
+    expect(report.observed.map((o) => [o.action, o.privilege])).toEqual([
+      ['indices:data/write/index:op_type/create', 'create_doc'],
+      ['indices:admin/mapping/auto_put', 'auto_configure'],
+    ]);
+    expect(report.observed[1]!.why).toContain(
+      `writes landed in data stream logs-app-default (backing index ${BACKING}): Elasticsearch updates its mappings with indices:admin/mapping/auto_put, which create_doc does not grant on data streams`,
+    );
+    expect(renderLearnReportMarkdown(report)).toContain(
+      `| \`indices:admin/mapping/auto_put\` | \`logs-app-default\` | 2 | \`auto_configure\` | writes landed in data stream logs-app-default (backing index ${BACKING})`,
+    );
+  });
+
+  it.each([
+    ['PUT /{stream}/_create/{id}', 'PUT', '/logs-app-default/_create/1'],
+    ['POST /{stream}/_doc', 'POST', '/logs-app-default/_doc'],
+  ])(
+    'a single-document create answered with a backing index (%s) → create_doc + auto_configure',
+    (_n, method, path) => {
+      const answer = `{"_index":"${BACKING}","_id":"1","_version":1,"result":"created","_seq_no":0,"_primary_term":1}`;
+      const obs = observe([method, path, '{"@timestamp":"2026-12-06"}', 201, answer]);
+      expect(obs.operations.map((o) => [o.action, o.names, o.backingIndex])).toEqual([
+        ['indices:data/write/index:op_type/create', ['logs-app-default'], BACKING],
+      ]);
+      expect(learned(obs).descriptor.indices).toEqual([
+        { names: ['logs-app-default'], privileges: ['auto_configure', 'create_doc'] },
+      ]);
+    },
+  );
+
+  it('creates into a plain index stay create_doc alone (the BWC rule covers their mapping updates)', () => {
+    const body = '{"create":{"_index":"books"}}\n{"a":1}\n';
+    const answer = '{"errors":false,"items":[{"create":{"_index":"books","_id":"1","status":201}}]}';
+    const obs = observe(
+      ['POST', '/_bulk', body, 200, answer],
+      ['PUT', '/books/_create/2', '{}', 201, '{"_index":"books","_id":"2","result":"created"}'],
+    );
+    expect(obs.operations.map((o) => o.backingIndex)).toEqual([undefined]);
+    expect(learned(obs).descriptor.indices).toEqual([{ names: ['books'], privileges: ['create_doc'] }]);
+  });
+
+  it('a bulk mixing a stream and a plain index marks only the stream', () => {
+    const body =
+      '{"create":{"_index":"books"}}\n{}\n{"create":{"_index":"logs-app-default"}}\n{}\n{"create":{"_index":"books"}}\n{}\n';
+    const answer = `{"errors":false,"items":[{"create":{"_index":"books","status":201}},{"create":{"_index":"${BACKING}","status":201}},{"create":{"_index":"books","status":201}}]}`;
+    const { descriptor } = learned(observe(['POST', '/_bulk', body, 200, answer]));
+    expect(descriptor.indices).toEqual([
+      { names: ['books'], privileges: ['create_doc'] },
+      { names: ['logs-app-default'], privileges: ['auto_configure', 'create_doc'] },
+    ]);
+  });
+
+  it('a create into a stream refused while learning grants nothing (reported denied)', () => {
+    const body = '{"create":{"_index":"logs-app-default"}}\n{}\n';
+    const answer =
+      '{"errors":true,"items":[{"create":{"_index":"logs-app-default","_id":null,"status":403,"error":{"type":"security_exception"}}}]}';
+    const { out } = learned(observe(['POST', '/_bulk', body, 200, answer]));
+    expect(out.document.role_descriptors).toEqual({ app: {} });
+    expect(out.denied.map((d) => d.names)).toEqual([['logs-app-default']]);
   });
 });
 
