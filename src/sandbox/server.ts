@@ -15,6 +15,7 @@ import { pointInTimeSearchNames } from './data/point-in-time.js';
 import { EsError, errorBody, SimpleError } from './errors.js';
 import { type FaultInjector, faultBody } from './faults.js';
 import { withCompatV7Types } from './http/compat-v7-types.js';
+import { decodeRequestBody } from './http/content-encoding.js';
 import { boolParam, type Handler, type HandlerResult, type RequestContext } from './http/context.js';
 import { DESTRUCTIVE_APIS, failDestructive } from './http/destructive-operations.js';
 import { humanTwins, type Twin } from './http/human-readable.js';
@@ -74,6 +75,11 @@ function send(
   res.writeHead(status, out);
   if (method === 'HEAD' || json === undefined) res.end();
   else res.end(json, 'utf8');
+}
+
+/** A header's value, the first one when it was sent more than once. */
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -294,7 +300,10 @@ export function requestListener(deps: ServerDeps, secure: boolean) {
           if (fault.executeLate) {
             // The client sees its connection drop with no answer; the cluster runs the request
             // anyway, later, when the test releases it: a create executed after its client gave up.
-            const rawBody = await readBody(req);
+            const rawBody = decodeRequestBody(
+              await readBody(req),
+              headerValue(req.headers['content-encoding']),
+            );
             req.socket.destroy();
             const inc: Incoming = { lookup, method, uri, path, query, headers: req.headers, rawBody, secure };
             deps.faults.hold(async () => (await answer(deps, inc)).status);
@@ -320,7 +329,7 @@ export function requestListener(deps: ServerDeps, secure: boolean) {
           }
         }
       }
-      const rawBody = await readBody(req);
+      const rawBody = decodeRequestBody(await readBody(req), headerValue(req.headers['content-encoding']));
       const a = await answer(deps, {
         lookup,
         method,
