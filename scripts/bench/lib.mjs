@@ -234,3 +234,26 @@ export async function pool(items, limit, fn) {
 export const mb = (x) => (x === undefined ? 'n/a' : `${x.toFixed(1)} MB`);
 /** `1.23 s` or `123 ms`. */
 export const dur = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+
+/**
+ * The `_bulk` body (NDJSON) indexing log documents `start` to `end - 1` with ids `d<i>`: the data
+ * the sandbox search and memory benchmarks hold (20 services, 3 statuses, a long, a text field
+ * and a date ten minutes apart from 2024-01-01).
+ */
+export function logBulkBody(start, end) {
+  const base = Date.UTC(2024, 0, 1);
+  const lines = [];
+  for (let i = start; i < end; i++) {
+    lines.push(JSON.stringify({ index: { _id: `d${i}` } }));
+    lines.push(
+      JSON.stringify({
+        service: `svc-${i % 20}`,
+        status: ['ok', 'warn', 'error'][i % 3],
+        bytes: (i * 37) % 5000,
+        message: `request ${i % 2 ? 'served' : 'failed'} by node-${i % 5}`,
+        '@timestamp': new Date(base + i * 600_000).toISOString(),
+      }),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

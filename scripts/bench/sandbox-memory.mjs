@@ -9,6 +9,7 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { startSandbox } from '../../dist/sandbox/index.js';
+import { logBulkBody } from './lib.mjs';
 
 const DOCS = Number(process.env.BENCH_DOCS ?? 20_000);
 const TARGET = 1.2;
@@ -35,24 +36,15 @@ async function call(method, path, body, contentType = 'application/json') {
   return json;
 }
 
-/** Indexes DOCS documents of the benchmark's log shape into `index`. */
+/** Indexes DOCS log documents into `index`. */
 async function fill(index) {
-  const base = Date.UTC(2024, 0, 1);
   for (let start = 0; start < DOCS; start += 1000) {
-    const lines = [];
-    for (let i = start; i < Math.min(DOCS, start + 1000); i++) {
-      lines.push(JSON.stringify({ index: { _id: `d${i}` } }));
-      lines.push(
-        JSON.stringify({
-          service: `svc-${i % 20}`,
-          status: ['ok', 'warn', 'error'][i % 3],
-          bytes: (i * 37) % 5000,
-          message: `request ${i % 2 ? 'served' : 'failed'} by node-${i % 5}`,
-          '@timestamp': new Date(base + i * 600_000).toISOString(),
-        }),
-      );
-    }
-    await call('POST', `/${index}/_bulk`, `${lines.join('\n')}\n`, 'application/x-ndjson');
+    await call(
+      'POST',
+      `/${index}/_bulk`,
+      logBulkBody(start, Math.min(DOCS, start + 1000)),
+      'application/x-ndjson',
+    );
   }
   await call('POST', `/${index}/_refresh`);
 }

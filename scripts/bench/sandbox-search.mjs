@@ -5,6 +5,7 @@
 // (pages of 1,000) over all of them, against a trivial authenticated request in the same run.
 // Run `npm run build` first.
 import { startSandbox } from '../../dist/sandbox/index.js';
+import { logBulkBody } from './lib.mjs';
 
 const DOCS = Number(process.env.BENCH_DOCS ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
@@ -40,23 +41,14 @@ await timed(
     },
   }),
 );
-const base = Date.UTC(2024, 0, 1);
 const seedStart = performance.now();
 for (let start = 0; start < DOCS; start += 1000) {
-  const lines = [];
-  for (let i = start; i < Math.min(DOCS, start + 1000); i++) {
-    lines.push(JSON.stringify({ index: { _id: `d${i}` } }));
-    lines.push(
-      JSON.stringify({
-        service: `svc-${i % 20}`,
-        status: ['ok', 'warn', 'error'][i % 3],
-        bytes: (i * 37) % 5000,
-        message: `request ${i % 2 ? 'served' : 'failed'} by node-${i % 5}`,
-        '@timestamp': new Date(base + i * 600_000).toISOString(),
-      }),
-    );
-  }
-  await timed('POST', '/bench-logs/_bulk?refresh=true', `${lines.join('\n')}\n`, 'application/x-ndjson');
+  await timed(
+    'POST',
+    '/bench-logs/_bulk?refresh=true',
+    logBulkBody(start, Math.min(DOCS, start + 1000)),
+    'application/x-ndjson',
+  );
 }
 const seedMs = performance.now() - seedStart;
 
