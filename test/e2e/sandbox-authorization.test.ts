@@ -400,3 +400,49 @@ describe('eskeys sandbox routes and authorizes the APIs of batch 4 of issue 12 a
     expect(await stopped).toBe(130);
   });
 });
+
+describe('eskeys sandbox authorizes the APIs of batch 5 of issue 12 by their actions', () => {
+  it('the IP location database get/put are the GeoIP database actions (403 naming them; manage reaches the not-emulated 400)', async () => {
+    const { child, ready, stopped } = startSandboxProcess();
+    const { url, password } = await ready;
+    const admin = new Client({ node: url, auth: { username: 'elastic', password } });
+    const securityKey = await admin.security.createApiKey({
+      name: 'security',
+      role_descriptors: { r: { cluster: ['manage_security'] } },
+    });
+    const security = new Client({ node: url, auth: { apiKey: securityKey.encoded } });
+    // elastic/elasticsearch modules/ingest-geoip ingest.geoip.direct: GetDatabaseConfigurationAction
+    // and PutDatabaseConfigurationAction serve the `ip_location` paths too; ClusterPrivilegeResolver
+    // grants cluster:admin/* to `manage` and `all` (manage_security is cluster:admin/xpack/security/*).
+    for (const [method, path, action] of [
+      ['GET', '/_ingest/ip_location/database', 'cluster:admin/ingest/geoip/database/get'],
+      ['PUT', '/_ingest/ip_location/database/db-1', 'cluster:admin/ingest/geoip/database/put'],
+    ] as const) {
+      expect(
+        await failure(() =>
+          security.transport.request({ method, path, ...(method === 'PUT' ? { body: {} } : {}) }),
+        ),
+        `${method} ${path}`,
+      ).toEqual({
+        status: 403,
+        type: 'security_exception',
+        reason: `action [${action}] is unauthorized for API key id [${securityKey.id}] of user [elastic], this action is granted by the cluster privileges [manage,all]`,
+      });
+    }
+    const manageKey = await admin.security.createApiKey({
+      name: 'manage',
+      role_descriptors: { r: { cluster: ['manage'] } },
+    });
+    const manage = new Client({ node: url, auth: { apiKey: manageKey.encoded } });
+    expect(
+      await failure(() => manage.transport.request({ method: 'GET', path: '/_ingest/ip_location/database' })),
+    ).toEqual({
+      status: 400,
+      type: 'illegal_argument_exception',
+      reason: 'the eskeys sandbox does not emulate [ingest.get_ip_location_database]',
+    });
+    await Promise.all([admin.close(), security.close(), manage.close()]);
+    child.kill('SIGINT');
+    expect(await stopped).toBe(130);
+  });
+});

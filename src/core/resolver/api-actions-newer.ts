@@ -95,6 +95,18 @@ export const NEWER_ROWS: readonly ApiActionRow[] = [
     'cluster:admin/ingest/geoip/database/delete',
     'RestDeleteDatabaseConfigurationAction',
   ],
+  // batch 5: the get/put handlers serve the `ip_location` paths with the same actions as the
+  // `geoip` ones (the stored handler copies predate those routes; docs/es-facts.md, batch 5)
+  [
+    'ingest.get_ip_location_database',
+    'cluster:admin/ingest/geoip/database/get',
+    'RestGetDatabaseConfigurationAction',
+  ],
+  [
+    'ingest.put_ip_location_database',
+    'cluster:admin/ingest/geoip/database/put',
+    'RestPutDatabaseConfigurationAction',
+  ],
   // x-pack/plugin/profiling (batch 4): a GetStackTracesRequest whose indices come from the body,
   // as for flamegraph and stacktraces
   [

@@ -157,8 +157,7 @@ describe('batch 4 of issue 12: APIs batch 3 left unverified', () => {
 
   // each stays unverified, with the reason in docs/es-facts.md
   itLeavesUnverified([
-    // The stored get/put database-configuration handlers route only the geoip paths.
-    ['GET', '/_ingest/ip_location/database', 'ingest.get_ip_location_database'],
+    // (ingest.get_ip_location_database was here until batch 5 verified it.)
     // Only the 8.x UpdateConnectorLastSeenAction copy was stored.
     ['PUT', '/_connector/c-1/_check_in', 'connector.check_in'],
     // indices:admin/esql/view/* (EsqlViewActionNames), granted by view index privileges core

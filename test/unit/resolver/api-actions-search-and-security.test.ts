@@ -211,13 +211,12 @@ describe('batch 2 of issue 12: the transport action of each API', () => {
 
 describe('batch 2 of issue 12: APIs left unverified stay unverified', () => {
   // Batch 3 verified connectors per major and the GeoIP database actions, batch 4 the 9.x
-  // service-type update; these stay unverified for the newest major (9.x, the default): no stored
-  // action class names the check-in with the 9.x prefix, `_project_routing` is serverless-only, and the stored
-  // get/put database handlers route only the `geoip` paths, not `ip_location`.
+  // service-type update, batch 5 the `ip_location` database get/put; these stay unverified for the
+  // newest major (9.x, the default): no stored action class names the check-in with the 9.x
+  // prefix, and `_project_routing` is serverless-only.
   itLeavesUnverified([
     ['PUT', '/_connector/c1/_check_in', 'connector.check_in'],
     ['GET', '/_project_routing/r1', 'project.get_routing'],
-    ['PUT', '/_ingest/ip_location/database/db1', 'ingest.put_ip_location_database'],
   ]);
 });
 
