@@ -46,7 +46,7 @@ import { registerNativeRealmRoutes } from './security/native-realm.js';
 import { listen } from './server.js';
 import { SandboxState } from './state.js';
 import { generateCertificate } from './tls.js';
-import { resolveVersion } from './version.js';
+import { resolveVersion, type VersionProfile } from './version.js';
 
 export { RequestCounter } from './counters.js';
 export { FaultInjector, type FaultSpec } from './faults.js';
@@ -83,8 +83,11 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-/** The router with every Elasticsearch route the sandbox serves. */
-export function buildRouter(): Router<Handler> {
+/**
+ * The router with every Elasticsearch route the sandbox serves, as a stateful build of `version`
+ * routes them (the default profile unless given).
+ */
+export function buildRouter(version: VersionProfile = resolveVersion(undefined)): Router<Handler> {
   const r = new Router<Handler>();
   registerNativeRealmRoutes(r);
   registerApiKeyRoutes(r);
@@ -110,7 +113,7 @@ export function buildRouter(): Router<Handler> {
   registerFieldCapsRoutes(r);
   registerNodesStatsRoutes(r);
   registerClusterStatsRoutes(r);
-  registerNotEmulated(r);
+  registerNotEmulated(r, version);
   return r;
 }
 
@@ -131,7 +134,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const { server, url } = await listen(
     {
       state,
-      router: buildRouter(),
+      router: buildRouter(state.version),
       adminRouter: adminRouter(faults, counters),
       faults,
       counters,

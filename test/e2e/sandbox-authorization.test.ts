@@ -446,3 +446,39 @@ describe('eskeys sandbox authorizes the APIs of batch 5 of issue 12 by their act
     expect(await stopped).toBe(130);
   });
 });
+
+describe('eskeys sandbox routes the ES|QL view APIs as the release it impersonates', () => {
+  it('9.1 (the `9` profile) has no view handler: 400 no handler before authentication; 9.4.0 has them', async () => {
+    // elastic/elasticsearch#146559: views released (tech preview) in 9.4.0; before, no release
+    // build registers RestPutViewAction & co., and no other route matches `/_query/view[/{name}]`,
+    // so RestController answers 400 "no handler found" before the security filter.
+    const old = startSandboxProcess(['--es-version', '9']);
+    const { url } = await old.ready;
+    for (const [method, path] of [
+      ['GET', '/_query/view'],
+      ['GET', '/_query/view/v1'],
+      ['PUT', '/_query/view/v1'],
+      ['DELETE', '/_query/view/v1'],
+    ] as const) {
+      const res = await fetch(`${url}${path}`, { method });
+      expect([res.status, await res.json()], `${method} ${path}`).toEqual([
+        400,
+        { error: `no handler found for uri [${path}] and method [${method}]`, status: 400 },
+      ]);
+    }
+    old.child.kill('SIGINT');
+    expect(await old.stopped).toBe(130);
+
+    const current = startSandboxProcess(['--es-version', '9.4.0']);
+    const ready = await current.ready;
+    const admin = new Client({ node: ready.url, auth: { username: 'elastic', password: ready.password } });
+    expect(await failure(() => admin.transport.request({ method: 'GET', path: '/_query/view' }))).toEqual({
+      status: 400,
+      type: 'illegal_argument_exception',
+      reason: 'the eskeys sandbox does not emulate [esql.get_view]',
+    });
+    await admin.close();
+    current.child.kill('SIGINT');
+    expect(await current.stopped).toBe(130);
+  });
+});

@@ -29,4 +29,9 @@ export {
 } from './resolve-request.js';
 export type { RestApiSpec, RestUrl } from './rest-api-spec.js';
 export { REST_APIS, REST_SPEC_COMMIT } from './rest-routes.generated.js';
-export { APIS_WITHOUT_STATEFUL_HANDLER } from './stateful-surface.js';
+export {
+  APIS_FROM_RELEASE,
+  APIS_WITHOUT_STATEFUL_HANDLER,
+  hasStatefulHandler,
+  type Release,
+} from './stateful-surface.js';

@@ -28,3 +28,32 @@ export const APIS_WITHOUT_STATEFUL_HANDLER: ReadonlyMap<string, string> = new Ma
   ['esql.get_dataset', EXTERNAL_DATASOURCES_FLAG],
   ['esql.delete_dataset', EXTERNAL_DATASOURCES_FLAG],
 ]);
+
+/** A release as `major.minor`, the part of a version that decides which handlers it ships. */
+export interface Release {
+  readonly major: number;
+  readonly minor: number;
+}
+
+const ESQL_VIEWS_RELEASED =
+  'the ES|QL view handlers ship in release builds from 9.4.0 (tech preview, elastic/elasticsearch#146559); before that they were snapshot or feature-flag only (#137818, specification since 9.3.0 behind a feature flag)';
+
+/**
+ * APIs a stateful release build has a handler for only from a given release on (`since`); older
+ * releases route their paths as if the API did not exist, like APIS_WITHOUT_STATEFUL_HANDLER.
+ * docs/es-facts.md ("Transport actions, batch 5") records the evidence.
+ */
+export const APIS_FROM_RELEASE: ReadonlyMap<string, { readonly since: Release; readonly why: string }> =
+  new Map([
+    ['esql.put_view', { since: { major: 9, minor: 4 }, why: ESQL_VIEWS_RELEASED }],
+    ['esql.get_view', { since: { major: 9, minor: 4 }, why: ESQL_VIEWS_RELEASED }],
+    ['esql.delete_view', { since: { major: 9, minor: 4 }, why: ESQL_VIEWS_RELEASED }],
+  ]);
+
+/** Whether a stateful release build of `release` has a REST handler for `api`. */
+export function hasStatefulHandler(api: string, release: Release): boolean {
+  if (APIS_WITHOUT_STATEFUL_HANDLER.has(api)) return false;
+  const since = APIS_FROM_RELEASE.get(api)?.since;
+  if (!since) return true;
+  return release.major > since.major || (release.major === since.major && release.minor >= since.minor);
+}

@@ -1,4 +1,4 @@
-import { APIS_WITHOUT_STATEFUL_HANDLER, REST_APIS } from '../../core/resolver/index.js';
+import { hasStatefulHandler, REST_APIS, type Release } from '../../core/resolver/index.js';
 import { illegalArgument } from '../errors.js';
 import type { Handler } from './context.js';
 import { filterReaches, parseFilterPath } from './filter-path.js';
@@ -20,12 +20,13 @@ export function notEmulated(api: string) {
  * Registers every API of the specification that no emulated route serves, so `GET /_license`
  * reaches the license API (literal segments beat `{index}`, as in Elasticsearch's PathTrie)
  * instead of being taken for an index name. The server authorizes these like any route; the
- * handler then refuses loudly. APIs a stateful release build has no handler for are left out, so
- * their paths route as in Elasticsearch: 400 no handler, 405, or the `{index}` API they match.
+ * handler then refuses loudly. APIs a stateful build of `release` has no handler for are left
+ * out, so their paths route as in Elasticsearch: 400 no handler, 405, or the `{index}` API they
+ * match.
  */
-export function registerNotEmulated(r: Router<Handler>): void {
+export function registerNotEmulated(r: Router<Handler>, release: Release): void {
   for (const api of REST_APIS) {
-    if (APIS_WITHOUT_STATEFUL_HANDLER.has(api.name)) continue;
+    if (!hasStatefulHandler(api.name, release)) continue;
     const handler: Handler = () => {
       throw notEmulated(api.name);
     };

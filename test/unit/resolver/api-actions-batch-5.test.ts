@@ -3,7 +3,8 @@
  * named in each comment (never computed from the table under test). docs/es-facts.md
  * ("Transport actions, batch 5") records the evidence and what stays unverified.
  */
-import { describe } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { hasStatefulHandler } from '../../../src/core/resolver/index.js';
 import { itLeavesUnverified, itResolvesEach, type ResolutionCase } from './resolution-cases.js';
 
 const CASES: readonly ResolutionCase[] = [
@@ -49,4 +50,24 @@ describe('batch 5 of issue 12: what stays unverified for 9.x', () => {
     ['GET', '/_query/view', 'esql.get_view'],
     ['DELETE', '/_query/view/v1', 'esql.delete_view'],
   ]);
+});
+
+describe('batch 5 of issue 12: the ES|QL view APIs exist on stateful releases from 9.4 on', () => {
+  // elastic/elasticsearch#146559: views released in tech preview in 9.4.0; #137818 registered the
+  // handlers for snapshot builds only, the specification says since 9.3.0 behind a feature flag.
+  it.each([
+    ['esql.put_view', 9, 1, false],
+    ['esql.get_view', 9, 1, false],
+    ['esql.delete_view', 9, 1, false],
+    ['esql.get_view', 9, 3, false],
+    ['esql.get_view', 8, 19, false],
+    ['esql.get_view', 9, 4, true],
+    ['esql.delete_view', 10, 0, true],
+    // serverless-only: no stateful release has it
+    ['project.tags', 9, 4, false],
+    // an API every release since 8.15 has
+    ['ingest.get_ip_location_database', 9, 1, true],
+  ] as const)('%s on %i.%i: %s', (api, major, minor, expected) => {
+    expect(hasStatefulHandler(api, { major, minor })).toBe(expected);
+  });
 });
