@@ -19,8 +19,9 @@
 //
 //   node scripts/bench/learn-proxy.mjs                       (needs a built dist/: npm run build)
 //   BENCH_LEARN_REQUESTS=300000 node scripts/bench/learn-proxy.mjs
+//   BENCH_RELAY_SPIN_US=40 ...      (diagnosis: the TCP relay stays busy 40 µs after each chunk)
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { CLI, makeTemp, median, percentile, report, rmTemp, startBenchSandbox } from './lib.mjs';
 
@@ -130,6 +131,8 @@ async function latencies(direct, proxied) {
  */
 async function throughput(arm, base, proxy) {
   const cpuBefore = proxy ? cpuMs(proxy.pid) : 0;
+  const wakeBefore = proxy ? contextSwitches(proxy.pid) : 0;
+  const haltsBefore = idleHalts();
   const selfBefore = process.cpuUsage();
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const deadline = Date.now() + THROUGHPUT_MS;
@@ -149,6 +152,10 @@ async function throughput(arm, base, proxy) {
   benchCpu[arm].us += self.user + self.system;
   benchCpu[arm].requests += done;
   benchCpu[arm].wallMs += Date.now() - started;
+  wakes[arm] ??= { switches: 0, halts: 0, requests: 0 };
+  wakes[arm].switches += proxy ? contextSwitches(proxy.pid) - wakeBefore : 0;
+  wakes[arm].halts += idleHalts() - haltsBefore;
+  wakes[arm].requests += done;
   if (proxy) {
     cpu[proxy.pid] ??= { ms: 0, requests: 0 };
     cpu[proxy.pid].ms += cpuMs(proxy.pid) - cpuBefore;
@@ -166,6 +173,51 @@ const cpu = {};
  * cores, and how much this process then waits says whether the proxy ran beside it or instead of it.
  */
 const benchCpu = {};
+
+/**
+ * Per arm: context switches of the proxy's main thread (each one a sleep and a wake-up) and
+ * halts of idle CPUs (all of them, from cpuidle) in the throughput rounds. Waking a proxy whose
+ * CPU halted costs the waker, this process, an inter-processor interrupt (a VM exit on a
+ * virtual machine): a fast proxy that sleeps between messages makes this process slower per
+ * request than a slow one that never sleeps (docs/BENCHMARKS.md, 2026-12-06 14:55).
+ */
+const wakes = {};
+
+/** Context switches (voluntary and not) of a process's main thread so far. */
+function contextSwitches(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return ['voluntary_ctxt_switches', 'nonvoluntary_ctxt_switches'].reduce(
+    (n, key) => n + Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0),
+    0,
+  );
+}
+
+/** Times any CPU entered a halting idle state so far (cpuidle states other than POLL); NaN without cpuidle. */
+function idleHalts() {
+  let n = 0;
+  try {
+    for (const cpu of readdirSync('/sys/devices/system/cpu').filter((d) => /^cpu\d+$/.test(d))) {
+      const dir = `/sys/devices/system/cpu/${cpu}/cpuidle`;
+      for (const state of readdirSync(dir).filter((d) => d.startsWith('state'))) {
+        if (readFileSync(`${dir}/${state}/name`, 'utf8').trim() !== 'POLL')
+          n += Number(readFileSync(`${dir}/${state}/usage`, 'utf8'));
+      }
+    }
+  } catch {
+    return Number.NaN;
+  }
+  return n;
+}
+
+/** `proxy wake-ups, CPU halts` per request of one arm's rounds. */
+function wakeFigure(arm) {
+  const w = wakes[arm];
+  if (!w || w.requests === 0) return '–';
+  const halts = Number.isNaN(w.halts) ? 'no cpuidle' : `${(w.halts / w.requests).toFixed(2)} CPU halts`;
+  return arm === 'direct'
+    ? halts
+    : `${(w.switches / w.requests).toFixed(2)} proxy context switches, ${halts}`;
+}
 
 /** `µs per request (busy share of wall time)` of this process in one arm's rounds. */
 function benchCpuFigure(arm) {
@@ -254,6 +306,13 @@ try {
     undefined,
     undefined,
   );
+  report(
+    'Wake-ups per request in the throughput rounds (context: each wake-up of a halted CPU costs the benchmark process)',
+    `direct ${wakeFigure('direct')}; TCP relay ${wakeFigure('relay')}; bare ${wakeFigure('bare')}; learn ${wakeFigure('learn')}`,
+    undefined,
+    undefined,
+    undefined,
+  );
   bareProxy.child.kill('SIGINT');
   tcpRelay.child.kill('SIGINT');
   const best = {
@@ -271,7 +330,9 @@ try {
     ratio >= 0.8,
   );
   report(
-    'TCP relay (no HTTP parsing; the process hop alone): throughput, 16 keep-alive clients',
+    process.env.BENCH_RELAY_SPIN_US
+      ? `TCP relay kept busy ${process.env.BENCH_RELAY_SPIN_US} µs per chunk (diagnosis, tcp-relay.mjs): throughput, 16 keep-alive clients`
+      : 'TCP relay (no HTTP parsing; the process hop alone): throughput, 16 keep-alive clients',
     `${best.relay.toFixed(0)} req/s vs direct ${best.direct.toFixed(0)} req/s`,
     `${(best.relay / best.direct).toFixed(2)}x direct`,
     undefined,
