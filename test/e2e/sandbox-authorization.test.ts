@@ -1,37 +1,28 @@
 import { Client } from '@elastic/elasticsearch';
 import { describe, expect, it } from 'vitest';
-import { failure, startSandboxProcess } from './sandbox-process.js';
+import { failure, keyClient, startSandboxProcess } from './sandbox-process.js';
 
 describe('eskeys sandbox authorizes as Elasticsearch does', () => {
   it('GET /_license is the license API; a wildcard delete is refused before it is authorized', async () => {
     const { child, ready, stopped } = startSandboxProcess();
     const { url, password } = await ready;
     const admin = new Client({ node: url, auth: { username: 'elastic', password } });
-    const monitorKey = await admin.security.createApiKey({
-      name: 'monitor',
-      role_descriptors: { r: { cluster: ['monitor'] } },
-    });
-    const monitor = new Client({ node: url, auth: { apiKey: monitorKey.encoded } });
+    const [monitorKey, monitor] = await keyClient(admin, url, 'monitor', { cluster: ['monitor'] });
     // monitor grants cluster:monitor/xpack/license/get: the sandbox's self-generated trial license
     expect((await monitor.license.get()).license).toMatchObject({ type: 'trial', status: 'active' });
     // _cat/indices lists only the indices a key may monitor (security expands `*` to authorized names)
     await admin.indices.create({ index: 'logs-1' });
     await admin.indices.create({ index: 'other-1' });
-    const logsMonitorKey = await admin.security.createApiKey({
-      name: 'logs-monitor',
-      role_descriptors: {
-        r: { cluster: ['monitor'], indices: [{ names: ['logs-*'], privileges: ['monitor'] }] },
-      },
+    const [logsMonitorKey, logsMonitor] = await keyClient(admin, url, 'logs-monitor', {
+      cluster: ['monitor'],
+      indices: [{ names: ['logs-*'], privileges: ['monitor'] }],
     });
-    const logsMonitor = new Client({ node: url, auth: { apiKey: logsMonitorKey.encoded } });
     expect(await logsMonitor.cat.indices({ h: 'index,status', v: true })).toBe(
       'index  status\nlogs-1 open\n',
     );
-    const readerKey = await admin.security.createApiKey({
-      name: 'reader',
-      role_descriptors: { r: { indices: [{ names: ['logs-*'], privileges: ['read'] }] } },
+    const [readerKey, reader] = await keyClient(admin, url, 'reader', {
+      indices: [{ names: ['logs-*'], privileges: ['read'] }],
     });
-    const reader = new Client({ node: url, auth: { apiKey: readerKey.encoded } });
     // Elasticsearch's security filter checks action.destructive_requires_name before authorizing.
     expect(await failure(() => reader.indices.delete({ index: 'logs-*' }))).toEqual({
       status: 400,
@@ -54,16 +45,8 @@ describe('eskeys sandbox authorizes the APIs verified in batch 2 of issue 12', (
     const { child, ready, stopped } = startSandboxProcess();
     const { url, password } = await ready;
     const admin = new Client({ node: url, auth: { username: 'elastic', password } });
-    const monitorKey = await admin.security.createApiKey({
-      name: 'monitor',
-      role_descriptors: { r: { cluster: ['monitor'] } },
-    });
-    const ccrKey = await admin.security.createApiKey({
-      name: 'ccr',
-      role_descriptors: { r: { cluster: ['manage_ccr'] } },
-    });
-    const monitor = new Client({ node: url, auth: { apiKey: monitorKey.encoded } });
-    const ccr = new Client({ node: url, auth: { apiKey: ccrKey.encoded } });
+    const [monitorKey, monitor] = await keyClient(admin, url, 'monitor', { cluster: ['monitor'] });
+    const [, ccr] = await keyClient(admin, url, 'ccr', { cluster: ['manage_ccr'] });
     // RestPauseAutoFollowPatternAction sends ActivateAutoFollowPatternAction, whose NAME is
     // cluster:admin/xpack/ccr/auto_follow_pattern/activate; manage_ccr is cluster:admin/xpack/ccr/*.
     expect(await failure(() => monitor.ccr.pauseAutoFollowPattern({ name: 'pattern-1' }))).toEqual({
@@ -102,11 +85,7 @@ describe('eskeys sandbox authorizes connector APIs with the action of the Elasti
     const { child, ready, stopped } = startSandboxProcess(['--es-version', version]);
     const { url, password } = await ready;
     const admin = new Client({ node: url, auth: { username: 'elastic', password } });
-    const monitorKey = await admin.security.createApiKey({
-      name: 'monitor',
-      role_descriptors: { r: { cluster: ['monitor'] } },
-    });
-    const monitor = new Client({ node: url, auth: { apiKey: monitorKey.encoded } });
+    const [monitorKey, monitor] = await keyClient(admin, url, 'monitor', { cluster: ['monitor'] });
     expect(await failure(() => monitor.transport.request({ method: 'GET', path: '/_connector' }))).toEqual({
       status: 403,
       type: 'security_exception',
@@ -124,8 +103,8 @@ describe('eskeys sandbox authorizes special, composite and multi-request APIs as
     const { url, password } = await ready;
     const admin = new Client({ node: url, auth: { username: 'elastic', password } });
     const keyFor = async (name: string, role: Record<string, unknown>) => {
-      const k = await admin.security.createApiKey({ name, role_descriptors: { r: role } });
-      return { id: k.id, client: new Client({ node: url, auth: { apiKey: k.encoded } }) };
+      const [key, client] = await keyClient(admin, url, name, role);
+      return { id: key.id, client };
     };
     const security = await keyFor('security', { cluster: ['manage_security'] });
     // RBACEngine: a scroll is authorized by action name (some index must grant read), once its
@@ -225,11 +204,7 @@ describe('eskeys sandbox names the transport action of ML and platform APIs (iss
     const admin = new Client({ node: url, auth: { username: 'elastic', password } });
     // RestCloseJobAction sends CloseJobAction (NAME cluster:admin/xpack/ml/job/close); monitor_ml
     // grants only cluster:monitor/xpack/ml/*, manage_ml also cluster:admin/xpack/ml/*.
-    const monitorKey = await admin.security.createApiKey({
-      name: 'ml-monitor',
-      role_descriptors: { r: { cluster: ['monitor_ml'] } },
-    });
-    const monitor = new Client({ node: url, auth: { apiKey: monitorKey.encoded } });
+    const [monitorKey, monitor] = await keyClient(admin, url, 'ml-monitor', { cluster: ['monitor_ml'] });
     const denied = await failure(() => monitor.ml.closeJob({ job_id: 'job-1' }));
     expect(denied.status).toBe(403);
     expect(denied.type).toBe('security_exception');
@@ -238,11 +213,7 @@ describe('eskeys sandbox names the transport action of ML and platform APIs (iss
         `action [cluster:admin/xpack/ml/job/close] is unauthorized for API key id [${monitorKey.id}] of user [elastic], this action is granted by the cluster privileges [`,
       ),
     ).toBe(true);
-    const manageKey = await admin.security.createApiKey({
-      name: 'ml-manage',
-      role_descriptors: { r: { cluster: ['manage_ml'] } },
-    });
-    const manage = new Client({ node: url, auth: { apiKey: manageKey.encoded } });
+    const [manageKey, manage] = await keyClient(admin, url, 'ml-manage', { cluster: ['manage_ml'] });
     expect(await failure(() => manage.ml.closeJob({ job_id: 'job-1' }))).toEqual({
       status: 400,
       type: 'illegal_argument_exception',
@@ -293,11 +264,7 @@ describe('eskeys sandbox routes and authorizes the APIs of batch 4 of issue 12 a
     ]);
     // `/_project_routing` alone is `/{index}`: PUT is the create-index API for an index named
     // `_project_routing`, authorized as indices:admin/create before its name is validated.
-    const monitorKey = await admin.security.createApiKey({
-      name: 'monitor',
-      role_descriptors: { r: { cluster: ['monitor'] } },
-    });
-    const monitor = new Client({ node: url, auth: { apiKey: monitorKey.encoded } });
+    const [monitorKey, monitor] = await keyClient(admin, url, 'monitor', { cluster: ['monitor'] });
     expect(
       await failure(() => monitor.transport.request({ method: 'PUT', path: '/_project_routing', body: {} })),
     ).toEqual({
@@ -342,11 +309,7 @@ describe('eskeys sandbox routes and authorizes the APIs of batch 4 of issue 12 a
     // (cluster:monitor/xpack/ml/data_frame/analytics/get, monitor_ml) first, then
     // ExplainDataFrameAnalyticsAction (cluster:admin/xpack/ml/data_frame/analytics/explain,
     // manage_ml is cluster:admin/xpack/ml/* and cluster:monitor/xpack/ml/*).
-    const mlMonitorKey = await admin.security.createApiKey({
-      name: 'ml-monitor',
-      role_descriptors: { r: { cluster: ['monitor_ml'] } },
-    });
-    const mlMonitor = new Client({ node: url, auth: { apiKey: mlMonitorKey.encoded } });
+    const [mlMonitorKey, mlMonitor] = await keyClient(admin, url, 'ml-monitor', { cluster: ['monitor_ml'] });
     expect(
       await failure(() =>
         mlMonitor.transport.request({ method: 'GET', path: '/_ml/data_frame/analytics/job-1/_explain' }),
@@ -356,11 +319,7 @@ describe('eskeys sandbox routes and authorizes the APIs of batch 4 of issue 12 a
       type: 'security_exception',
       reason: `action [cluster:admin/xpack/ml/data_frame/analytics/explain] is unauthorized for API key id [${mlMonitorKey.id}] of user [elastic], this action is granted by the cluster privileges [manage_ml,manage,all]`,
     });
-    const mlManagerKey = await admin.security.createApiKey({
-      name: 'ml-manager',
-      role_descriptors: { r: { cluster: ['manage_ml'] } },
-    });
-    const mlManager = new Client({ node: url, auth: { apiKey: mlManagerKey.encoded } });
+    const [mlManagerKey, mlManager] = await keyClient(admin, url, 'ml-manager', { cluster: ['manage_ml'] });
     expect(
       await failure(() =>
         mlManager.transport.request({ method: 'GET', path: '/_ml/data_frame/analytics/job-1/_explain' }),
@@ -372,11 +331,7 @@ describe('eskeys sandbox routes and authorizes the APIs of batch 4 of issue 12 a
     });
     await Promise.all([mlMonitor.close(), mlManager.close()]);
     // ClusterPrivilegeResolver: monitor_stats is cluster:monitor/stats*, nothing else.
-    const statsKey = await admin.security.createApiKey({
-      name: 'stats',
-      role_descriptors: { r: { cluster: ['monitor_stats'] } },
-    });
-    const stats = new Client({ node: url, auth: { apiKey: statsKey.encoded } });
+    const [statsKey, stats] = await keyClient(admin, url, 'stats', { cluster: ['monitor_stats'] });
     // granted: the request passes authorization; filter_path selects fields the sandbox answers
     const clusterName = (await admin.info()).cluster_name;
     expect(await stats.cluster.stats({ filter_path: 'cluster_name,_nodes' })).toEqual({
@@ -388,8 +343,7 @@ describe('eskeys sandbox routes and authorizes the APIs of batch 4 of issue 12 a
       type: 'security_exception',
       reason: `action [cluster:monitor/health] is unauthorized for API key id [${statsKey.id}] of user [elastic], this action is granted by the cluster privileges [monitor,manage,all]`,
     });
-    const noneKey = await admin.security.createApiKey({ name: 'none', role_descriptors: { r: {} } });
-    const none = new Client({ node: url, auth: { apiKey: noneKey.encoded } });
+    const [noneKey, none] = await keyClient(admin, url, 'none', {});
     expect(await failure(() => none.cluster.stats())).toEqual({
       status: 403,
       type: 'security_exception',
@@ -406,11 +360,7 @@ describe('eskeys sandbox authorizes the APIs of batch 5 of issue 12 by their act
     const { child, ready, stopped } = startSandboxProcess();
     const { url, password } = await ready;
     const admin = new Client({ node: url, auth: { username: 'elastic', password } });
-    const securityKey = await admin.security.createApiKey({
-      name: 'security',
-      role_descriptors: { r: { cluster: ['manage_security'] } },
-    });
-    const security = new Client({ node: url, auth: { apiKey: securityKey.encoded } });
+    const [securityKey, security] = await keyClient(admin, url, 'security', { cluster: ['manage_security'] });
     // elastic/elasticsearch modules/ingest-geoip ingest.geoip.direct: GetDatabaseConfigurationAction
     // and PutDatabaseConfigurationAction serve the `ip_location` paths too; ClusterPrivilegeResolver
     // grants cluster:admin/* to `manage` and `all` (manage_security is cluster:admin/xpack/security/*).
@@ -429,11 +379,7 @@ describe('eskeys sandbox authorizes the APIs of batch 5 of issue 12 by their act
         reason: `action [${action}] is unauthorized for API key id [${securityKey.id}] of user [elastic], this action is granted by the cluster privileges [manage,all]`,
       });
     }
-    const manageKey = await admin.security.createApiKey({
-      name: 'manage',
-      role_descriptors: { r: { cluster: ['manage'] } },
-    });
-    const manage = new Client({ node: url, auth: { apiKey: manageKey.encoded } });
+    const [manageKey, manage] = await keyClient(admin, url, 'manage', { cluster: ['manage'] });
     expect(
       await failure(() => manage.transport.request({ method: 'GET', path: '/_ingest/ip_location/database' })),
     ).toEqual({

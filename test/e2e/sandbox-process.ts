@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { errors } from '@elastic/elasticsearch';
+import { Client, errors } from '@elastic/elasticsearch';
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'bin.js');
 
@@ -27,6 +27,20 @@ export function startSandboxProcess(args: readonly string[] = []) {
   });
   const stopped = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, ready, stopped };
+}
+
+/**
+ * An API key minted by `admin` with one role descriptor, and a client authenticating with it:
+ * `[key, client]` (the key for its id in expected 403 reasons).
+ */
+export async function keyClient(
+  admin: Client,
+  url: string,
+  name: string,
+  role: Record<string, unknown>,
+): Promise<[{ id: string; encoded: string }, Client]> {
+  const key = await admin.security.createApiKey({ name, role_descriptors: { r: role } });
+  return [key, new Client({ node: url, auth: { apiKey: key.encoded } })];
 }
 
 /** The status, error type and reason of a request that must fail. */
