@@ -12,7 +12,7 @@ import {
   parseReport,
   text,
 } from '../../support/html-report.js';
-import { NO_AUDIT, NOW, template } from '../review/support.js';
+import { NO_AUDIT, NOW, SEARCHES_ONLY, template } from '../review/support.js';
 
 describe('html building blocks', () => {
   it.each([
@@ -89,28 +89,7 @@ describe('review page', () => {
     learned: {
       file: 'roles/mail-app.learn-report.json',
       writtenAt: new Date('2026-05-20T10:00:00Z'),
-      report: {
-        template: 'mail-app',
-        requests: 12,
-        observed: [
-          {
-            // Elasticsearch's search action name (SearchAction.NAME).
-            action: 'indices:data/read/search',
-            scope: 'index',
-            names: ['mail-2026-05'],
-            patterns: ['mail-*'],
-            apis: ['search'],
-            count: 12,
-            privilege: 'read',
-            why: 'read is the narrowest named privilege that grants indices:data/read/search',
-          },
-        ],
-        denied: [],
-        inconclusive: [],
-        unmapped: [],
-        incomplete_bodies: 0,
-        probes: { allow: ['search'], deny: ['doc.delete'] },
-      },
+      report: SEARCHES_ONLY,
     },
   });
   const page = renderReviewHtml(

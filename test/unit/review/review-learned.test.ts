@@ -5,7 +5,7 @@ import { lintTemplate } from '../../../src/core/lint/lint.js';
 import { reviewIdentity } from '../../../src/core/review/build-review.js';
 import { parseLearnReport } from '../../../src/core/review/learned.js';
 import { learnReportsByTemplate } from '../../../src/core/use-cases/review.js';
-import { NO_AUDIT, NOW, template } from './support.js';
+import { NO_AUDIT, NOW, SEARCHES_ONLY, template } from './support.js';
 
 /** A template granting read and create_doc on mail-*, with probes for both. */
 const mail = template({
@@ -16,30 +16,6 @@ const mail = template({
   },
   probes: { allow: ['search', 'doc.create'], deny: ['doc.delete', 'index.delete'] },
 });
-
-/** What `eskeys learn` wrote after an application that only searched mail-2026-05. */
-const searchesOnly: LearnReport = {
-  template: 'mail-app',
-  requests: 12,
-  observed: [
-    {
-      // Elasticsearch's search action name (SearchAction.NAME).
-      action: 'indices:data/read/search',
-      scope: 'index',
-      names: ['mail-2026-05'],
-      patterns: ['mail-*'],
-      apis: ['search'],
-      count: 12,
-      privilege: 'read',
-      why: 'read is the narrowest named privilege that grants indices:data/read/search',
-    },
-  ],
-  denied: [],
-  inconclusive: [],
-  unmapped: [],
-  incomplete_bodies: 0,
-  probes: { allow: ['search'], deny: ['doc.delete'] },
-};
 
 function review(learned?: Parameters<typeof reviewIdentity>[0]['learned']) {
   return reviewIdentity({
@@ -60,7 +36,7 @@ describe('review with a learn report as evidence', () => {
   const learnedAt = new Date('2026-05-20T10:00:00Z');
   const doc = review({
     file: 'roles/mail-app.learn-report.json',
-    report: searchesOnly,
+    report: SEARCHES_ONLY,
     writtenAt: learnedAt,
   });
 
@@ -114,7 +90,7 @@ describe('review with a learn report as evidence', () => {
   it('an observed name outside the grant patterns is not evidence for the grant', () => {
     const other = review({
       file: 'r.json',
-      report: { ...searchesOnly, observed: [{ ...searchesOnly.observed[0]!, names: ['logs-1'] }] },
+      report: { ...SEARCHES_ONLY, observed: [{ ...SEARCHES_ONLY.observed[0]!, names: ['logs-1'] }] },
     });
     expect(other.learned?.privileges.map((p) => [p.privilege, p.observed])).toEqual([
       ['read', false],
@@ -131,8 +107,8 @@ describe('review with a learn report as evidence', () => {
 
 describe('parseLearnReport', () => {
   it('reads what eskeys learn writes', () => {
-    expect(parseLearnReport(JSON.stringify(searchesOnly), 'roles/mail-app.learn-report.json')).toEqual(
-      searchesOnly,
+    expect(parseLearnReport(JSON.stringify(SEARCHES_ONLY), 'roles/mail-app.learn-report.json')).toEqual(
+      SEARCHES_ONLY,
     );
   });
 
@@ -140,11 +116,11 @@ describe('parseLearnReport', () => {
     ['{', 'roles/x.learn-report.json: not valid JSON ('],
     ['[]', 'roles/x.learn-report.json: /: expected an eskeys learn report (object), got an array'],
     [
-      JSON.stringify({ ...searchesOnly, requests: 'many' }),
+      JSON.stringify({ ...SEARCHES_ONLY, requests: 'many' }),
       'roles/x.learn-report.json: /requests: expected a number, got "many" (not a valid eskeys learn report)',
     ],
     [
-      JSON.stringify({ ...searchesOnly, observed: [{ ...searchesOnly.observed[0], count: -1 }] }),
+      JSON.stringify({ ...SEARCHES_ONLY, observed: [{ ...SEARCHES_ONLY.observed[0], count: -1 }] }),
       'roles/x.learn-report.json: /observed/0/count: ',
     ],
     [
@@ -167,7 +143,7 @@ describe('parseLearnReport', () => {
 
 describe('learnReportsByTemplate', () => {
   const reviewed = [{ template: mail }];
-  const input = (file: string, name: string) => ({ file, report: { ...searchesOnly, template: name } });
+  const input = (file: string, name: string) => ({ file, report: { ...SEARCHES_ONLY, template: name } });
 
   it('pairs each report with its template by name', () => {
     const byName = learnReportsByTemplate(reviewed, [input('a.json', 'mail-app')]);

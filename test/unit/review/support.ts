@@ -5,6 +5,7 @@ import {
   nextAuditEntry,
   verifyAuditChain,
 } from '../../../src/core/audit/audit-event.js';
+import type { LearnReport } from '../../../src/core/learn/report.js';
 import { lintTemplate } from '../../../src/core/lint/lint.js';
 import type { ProbeReport, ProbeResult } from '../../../src/core/probes/types.js';
 import { type IdentityReviewInput, reviewIdentity } from '../../../src/core/review/build-review.js';
@@ -188,3 +189,27 @@ export function verifiedAgo(t: RoleTemplate, ageMs: number, env = 'prod'): { at:
     },
   };
 }
+
+/** What `eskeys learn` wrote after an application that only searched mail-2026-05. */
+export const SEARCHES_ONLY: LearnReport = {
+  template: 'mail-app',
+  requests: 12,
+  observed: [
+    {
+      // Elasticsearch's search action name (SearchAction.NAME).
+      action: 'indices:data/read/search',
+      scope: 'index',
+      names: ['mail-2026-05'],
+      patterns: ['mail-*'],
+      apis: ['search'],
+      count: 12,
+      privilege: 'read',
+      why: 'read is the narrowest named privilege that grants indices:data/read/search',
+    },
+  ],
+  denied: [],
+  inconclusive: [],
+  unmapped: [],
+  incomplete_bodies: 0,
+  probes: { allow: ['search'], deny: ['doc.delete'] },
+};
