@@ -40,7 +40,5 @@ export function resolveVersion(v: string | undefined): VersionProfile {
   return { number: full, major, minor: Number(m[2]), ...base };
 }
 
-/** True when the profile is at least `major.minor`. */
-export function atLeast(v: VersionProfile, major: number, minor: number): boolean {
-  return v.major > major || (v.major === major && v.minor >= minor);
-}
+// A profile is a Release: the sandbox compares it with the same function core uses.
+export { atLeast } from '../core/es-version.js';

@@ -13,7 +13,7 @@ describe('eskeys sandbox authorizes as Elasticsearch does', () => {
     // _cat/indices lists only the indices a key may monitor (security expands `*` to authorized names)
     await admin.indices.create({ index: 'logs-1' });
     await admin.indices.create({ index: 'other-1' });
-    const [logsMonitorKey, logsMonitor] = await keyClient(admin, url, 'logs-monitor', {
+    const [, logsMonitor] = await keyClient(admin, url, 'logs-monitor', {
       cluster: ['monitor'],
       indices: [{ names: ['logs-*'], privileges: ['monitor'] }],
     });
@@ -319,7 +319,7 @@ describe('eskeys sandbox routes and authorizes the APIs of batch 4 of issue 12 a
       type: 'security_exception',
       reason: `action [cluster:admin/xpack/ml/data_frame/analytics/explain] is unauthorized for API key id [${mlMonitorKey.id}] of user [elastic], this action is granted by the cluster privileges [manage_ml,manage,all]`,
     });
-    const [mlManagerKey, mlManager] = await keyClient(admin, url, 'ml-manager', { cluster: ['manage_ml'] });
+    const [, mlManager] = await keyClient(admin, url, 'ml-manager', { cluster: ['manage_ml'] });
     expect(
       await failure(() =>
         mlManager.transport.request({ method: 'GET', path: '/_ml/data_frame/analytics/job-1/_explain' }),

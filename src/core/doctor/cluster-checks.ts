@@ -1,6 +1,7 @@
 import type { AdminIdentity, ClusterInfo, ClusterPort } from '../cluster-port.js';
 import { MANAGED_BY } from '../cluster-port.js';
 import { type ClusterAnswer, clusterAnswerOf, type EskeysError, isEskeysError } from '../errors.js';
+import { atLeast, type EsVersion, parseEsVersion } from '../es-version.js';
 import type { RoleTemplate } from '../templates/schema.js';
 import { check, type DoctorCheck, skipped } from './check.js';
 import {
@@ -11,26 +12,6 @@ import {
   privilegesMissingInMajor,
 } from './delegation.js';
 import { keysInUseCheck } from './keys-in-use-check.js';
-
-/** An Elasticsearch version as `GET /` reports it. */
-export interface EsVersion {
-  readonly number: string;
-  readonly major: number;
-  readonly minor: number;
-  readonly serverless: boolean;
-}
-
-/** Parses `8.19.3`, `9.1.0-SNAPSHOT`; undefined for anything else. */
-export function parseEsVersion(number: unknown, buildFlavor?: unknown): EsVersion | undefined {
-  if (typeof number !== 'string') return undefined;
-  const m = /^(\d+)\.(\d+)(?:\.\d+)?/.exec(number);
-  if (!m) return undefined;
-  return { number, major: Number(m[1]), minor: Number(m[2]), serverless: buildFlavor === 'serverless' };
-}
-
-function atLeast(v: EsVersion, major: number, minor: number): boolean {
-  return v.major > major || (v.major === major && v.minor >= minor);
-}
 
 function oneLine(text: string): string {
   return text.split('\n')[0]!.slice(0, 300);

@@ -1,6 +1,7 @@
 import type { ClusterPort } from '../cluster-port.js';
 import type { ConnectionSettings } from '../config/connection.js';
 import { isEskeysError } from '../errors.js';
+import type { EsVersion } from '../es-version.js';
 import type { RoleTemplate } from '../templates/schema.js';
 import {
   CHECK_GROUPS,
@@ -11,7 +12,7 @@ import {
   skipped,
   summarize,
 } from './check.js';
-import { clusterChecks, type EsVersion, skippedClusterChecks } from './cluster-checks.js';
+import { clusterChecks, skippedClusterChecks } from './cluster-checks.js';
 import { connectionChecks } from './connection-checks.js';
 import { type LocalInput, type LocalStatePort, localChecks } from './local-checks.js';
 import {

@@ -4,6 +4,7 @@
  * APIs whose names live in the body) and the answer's status; the recorder resolves the action
  * and names with the request resolver and keeps counts only.
  */
+import { parseEsVersion } from '../es-version.js';
 import {
   DateMathNameError,
   NEWEST_MAJOR,
@@ -64,8 +65,7 @@ export function majorOfRootAnswer(body: string): number | undefined {
     typeof parsed === 'object' && parsed !== null ? (parsed as { version?: unknown }).version : undefined;
   const number =
     typeof version === 'object' && version !== null ? (version as { number?: unknown }).number : undefined;
-  const m = typeof number === 'string' ? /^(\d+)\./.exec(number) : null;
-  return m ? Number(m[1]) : undefined;
+  return parseEsVersion(number)?.major;
 }
 
 /** The request line of one exchange. */

@@ -1,3 +1,5 @@
+import { atLeast, type Release } from '../es-version.js';
+
 /**
  * APIs of the specification that a stateful Elasticsearch release build has no REST handler for.
  * Their paths reach RestController's no-handler path there: another route of the path with a
@@ -8,6 +10,7 @@
  * stateful release, routes as if they did not exist. docs/es-facts.md ("Transport actions,
  * batch 4") records the evidence.
  */
+
 const SERVERLESS_ONLY =
   'serverless only: no handler in elastic/elasticsearch (RestGetProjectTagsAction is in the serverless repository)';
 const EXTERNAL_DATASOURCES_FLAG =
@@ -29,11 +32,7 @@ export const APIS_WITHOUT_STATEFUL_HANDLER: ReadonlyMap<string, string> = new Ma
   ['esql.delete_dataset', EXTERNAL_DATASOURCES_FLAG],
 ]);
 
-/** A release as `major.minor`, the part of a version that decides which handlers it ships. */
-export interface Release {
-  readonly major: number;
-  readonly minor: number;
-}
+export type { Release };
 
 const ESQL_VIEWS_RELEASED =
   'the ES|QL view handlers ship in release builds from 9.4.0 (tech preview, elastic/elasticsearch#146559); before that they were snapshot or feature-flag only (#137818, specification since 9.3.0 behind a feature flag)';
@@ -55,5 +54,5 @@ export function hasStatefulHandler(api: string, release: Release): boolean {
   if (APIS_WITHOUT_STATEFUL_HANDLER.has(api)) return false;
   const since = APIS_FROM_RELEASE.get(api)?.since;
   if (!since) return true;
-  return release.major > since.major || (release.major === since.major && release.minor >= since.minor);
+  return atLeast(release, since.major, since.minor);
 }

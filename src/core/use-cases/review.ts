@@ -6,8 +6,8 @@
 
 import type { AuditLog } from '../audit/audit-event.js';
 import type { AdminIdentity, ClusterInfo, ClusterPort } from '../cluster-port.js';
-import { parseEsVersion } from '../doctor/cluster-checks.js';
 import { AuthenticationError, ConfigError, clusterAnswerOf } from '../errors.js';
+import { parseEsVersion } from '../es-version.js';
 import { lintTemplate } from '../lint/lint.js';
 import type { Reporter } from '../ports/basics.js';
 import type { RunProbesInput } from '../probes/types.js';
