@@ -7,7 +7,7 @@ describe('eskeys sandbox authorizes as Elasticsearch does', () => {
     const { child, ready, stopped } = startSandboxProcess();
     const { url, password } = await ready;
     const admin = new Client({ node: url, auth: { username: 'elastic', password } });
-    const [monitorKey, monitor] = await keyClient(admin, url, 'monitor', { cluster: ['monitor'] });
+    const [, monitor] = await keyClient(admin, url, 'monitor', { cluster: ['monitor'] });
     // monitor grants cluster:monitor/xpack/license/get: the sandbox's self-generated trial license
     expect((await monitor.license.get()).license).toMatchObject({ type: 'trial', status: 'active' });
     // _cat/indices lists only the indices a key may monitor (security expands `*` to authorized names)
@@ -213,7 +213,7 @@ describe('eskeys sandbox names the transport action of ML and platform APIs (iss
         `action [cluster:admin/xpack/ml/job/close] is unauthorized for API key id [${monitorKey.id}] of user [elastic], this action is granted by the cluster privileges [`,
       ),
     ).toBe(true);
-    const [manageKey, manage] = await keyClient(admin, url, 'ml-manage', { cluster: ['manage_ml'] });
+    const [, manage] = await keyClient(admin, url, 'ml-manage', { cluster: ['manage_ml'] });
     expect(await failure(() => manage.ml.closeJob({ job_id: 'job-1' }))).toEqual({
       status: 400,
       type: 'illegal_argument_exception',
@@ -379,7 +379,7 @@ describe('eskeys sandbox authorizes the APIs of batch 5 of issue 12 by their act
         reason: `action [${action}] is unauthorized for API key id [${securityKey.id}] of user [elastic], this action is granted by the cluster privileges [manage,all]`,
       });
     }
-    const [manageKey, manage] = await keyClient(admin, url, 'manage', { cluster: ['manage'] });
+    const [, manage] = await keyClient(admin, url, 'manage', { cluster: ['manage'] });
     expect(
       await failure(() => manage.transport.request({ method: 'GET', path: '/_ingest/ip_location/database' })),
     ).toEqual({

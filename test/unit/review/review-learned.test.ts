@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/core/errors.js';
-import type { LearnReport } from '../../../src/core/learn/report.js';
 import { lintTemplate } from '../../../src/core/lint/lint.js';
 import { reviewIdentity } from '../../../src/core/review/build-review.js';
 import { parseLearnReport } from '../../../src/core/review/learned.js';
