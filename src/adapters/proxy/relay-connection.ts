@@ -256,11 +256,10 @@ export class RelayConnection {
           return;
         }
         this.attach(socket);
-        const pending = this.pendingOut;
+        this.out = this.pendingOut;
+        this.outBytes = this.pendingBytes;
         this.pendingOut = [];
         this.pendingBytes = 0;
-        this.out = pending;
-        this.outBytes = pending.reduce((n, b) => n + b.length, 0);
         this.flush();
         this.release(HOLD_CONNECTING);
         if (this.clientEnded) socket.end();

@@ -6,6 +6,7 @@
  * a privilege another chosen one contains is dropped.
  */
 import { isSubset } from '../privileges/glob.js';
+import { AUTO_PUT_MAPPING_ACTION } from '../privileges/index-privileges.js';
 import {
   clusterPrivilegesGranting,
   indexPrivilegesGranting,
@@ -48,9 +49,6 @@ const FEATURE_PRIVILEGES: Readonly<Record<string, (action: string) => boolean>> 
   transport_client: () => false,
 };
 
-const isFallback = (privilege: string, action: string) =>
-  BROAD.has(privilege) || FEATURE_PRIVILEGES[privilege]?.(action) === false;
-
 /**
  * Order of choice: the feature's own privileges for its actions (`read_ccr` for CCR stats rather
  * than all of `monitor`), then the general ones in access-level order, then feature privileges
@@ -59,7 +57,7 @@ const isFallback = (privilege: string, action: string) =>
 function choose(action: string, granting: readonly string[]): PrivilegeChoice {
   const own = granting.filter((p) => FEATURE_PRIVILEGES[p]?.(action) === true);
   const general = granting.filter((p) => !BROAD.has(p) && FEATURE_PRIVILEGES[p] === undefined);
-  const other = granting.filter((p) => isFallback(p, action) && !BROAD.has(p));
+  const other = granting.filter((p) => FEATURE_PRIVILEGES[p]?.(action) === false);
   const broad = granting.filter((p) => BROAD.has(p));
   const [privilege, ...wider] = [...own, ...general, ...other, ...broad];
   return { action, privilege, wider };
@@ -97,9 +95,6 @@ export function reducePrivileges(names: readonly string[], scope: 'cluster' | 'i
 
 /** The action of a document create (`create_doc` grants it; the one data streams accept). */
 const CREATE_ACTION = 'indices:data/write/index:op_type/create';
-
-/** The mapping update Elasticsearch runs for a document that brings a new field. */
-export const AUTO_PUT_MAPPING_ACTION = 'indices:admin/mapping/auto_put';
 
 /**
  * The privilege creates that landed in a data stream need beyond `create_doc`: Elasticsearch

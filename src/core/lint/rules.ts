@@ -521,12 +521,12 @@ const RULES_LIST: LintRule[] = [
     check: (t) => [
       ...indexPrivilegeHits(
         t,
-        (n) => !isRawIndexAction(n) && isMajorSpecificPrivilege('index', n),
+        (n) => isMajorSpecificPrivilege('index', n),
         (n, g) => `index privilege ${q(n)} on ${on(g)} ${onlyIn('index', n)}`,
       ),
       ...clusterHits(
         t,
-        (n) => !isRawClusterAction(n) && isMajorSpecificPrivilege('cluster', n),
+        (n) => isMajorSpecificPrivilege('cluster', n),
         (n) => `cluster privilege ${q(n)} ${onlyIn('cluster', n)}`,
       ),
     ],

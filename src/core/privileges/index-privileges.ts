@@ -117,8 +117,11 @@ export const BWC_MAPPING_UPDATE_PRIVILEGES: ReadonlySet<string> = new Set([
   'write',
 ]);
 
+/** The dynamic mapping update Elasticsearch runs for a write that brings a new field. */
+export const AUTO_PUT_MAPPING_ACTION = 'indices:admin/mapping/auto_put';
+
 /** Mapping-update actions the BWC rule applies to. */
 export const MAPPING_UPDATE_ACTIONS: ReadonlySet<string> = new Set([
   'indices:admin/mapping/put',
-  'indices:admin/mapping/auto_put',
+  AUTO_PUT_MAPPING_ACTION,
 ]);

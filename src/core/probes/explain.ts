@@ -1,4 +1,5 @@
 import { parseIndexPattern, patternMatches } from '../privileges/index-pattern.js';
+import { AUTO_PUT_MAPPING_ACTION } from '../privileges/index-privileges.js';
 import {
   clusterPrivilegesGranting,
   indexPrivilegesGranting,
@@ -101,9 +102,6 @@ export interface ExplainInput {
   readonly dataStream?: boolean;
 }
 
-/** The action of a dynamic mapping update on write (a new field in a document). */
-const AUTO_PUT_MAPPING = 'indices:admin/mapping/auto_put';
-
 /**
  * A document write to a data stream denied although the template grants the write itself: the
  * privilege model says the denial can only be the mapping update the probe document's new field
@@ -115,9 +113,9 @@ function streamMappingDenial(input: ExplainInput, on: string): string | undefine
   const { template, op, index } = input;
   if (!input.dataStream || !index || grantsInTemplate(template, op.action, index).length === 0)
     return undefined;
-  if (grantsInTemplate(template, AUTO_PUT_MAPPING, index).length > 0) return undefined;
+  if (grantsInTemplate(template, AUTO_PUT_MAPPING_ACTION, index).length > 0) return undefined;
   // Not the 403's own text: it names the key's full id, which reports only show masked.
-  return `${op.id}${on} was denied on the mapping update (${AUTO_PUT_MAPPING}) a document with a new field needs: on a data stream \`create_doc\`, \`create\` and \`index\` do not update mappings (they do on plain indices); add \`auto_configure\` (or one of [${indexPrivilegesGranting(AUTO_PUT_MAPPING).join(',')}]) for the stream's pattern, or map every field the application writes in the index template`;
+  return `${op.id}${on} was denied on the mapping update (${AUTO_PUT_MAPPING_ACTION}) a document with a new field needs: on a data stream \`create_doc\`, \`create\` and \`index\` do not update mappings (they do on plain indices); add \`auto_configure\` (or one of [${indexPrivilegesGranting(AUTO_PUT_MAPPING_ACTION).join(',')}]) for the stream's pattern, or map every field the application writes in the index template`;
 }
 
 /**

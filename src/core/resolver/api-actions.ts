@@ -8,6 +8,7 @@
  * APIs absent from this table have no verified action yet: the resolver answers `undefined`.
  */
 
+import { SUPPORTED_MAJORS } from '../privileges/privilege-majors.js';
 import { CONNECTOR_ROWS, type MajorAction } from './api-actions-connectors.js';
 import { ML_AND_PLATFORM_ROWS } from './api-actions-ml-and-platform.js';
 import { NEWER_ROWS } from './api-actions-newer.js';
@@ -614,8 +615,11 @@ function defaultScope(action: string): ActionScope {
   return action.startsWith('cluster:') ? 'cluster' : 'index';
 }
 
-/** The newest Elasticsearch major the tables know; the resolver's default target. */
-export const NEWEST_MAJOR = 9;
+/**
+ * The newest Elasticsearch major the tables know; the resolver's default target. The same list of
+ * majors as the privilege model, so the two never disagree on the default.
+ */
+export const NEWEST_MAJOR = SUPPORTED_MAJORS[SUPPORTED_MAJORS.length - 1]!;
 
 const majorAction = (restHandler: string, a: MajorAction): ApiAction => ({
   action: a.action,
