@@ -15,6 +15,7 @@ import type { IndexRecord, SandboxState } from '../state.js';
 import { isObject, tokenOf } from '../util.js';
 import { checkStoredFields, foundDocument, type GetOptions, missingDocument } from './get-result.js';
 import { refreshIndex } from './indices.js';
+import { resolvedName } from './resolve.js';
 import { type SourceFilter, sourceFilterFromBody, sourceFilterFromParams } from './source-filter.js';
 
 /** One document to get. */
@@ -134,7 +135,9 @@ function parseMultiGet(ctx: RequestContext): MultiGetItem[] {
     if (item.id === undefined) problems.push(`id is missing for doc ${i}`);
   });
   if (problems.length > 0) throw validationError(problems);
-  return items;
+  // Item names are resolved (date math) before authorization, as the items of bulk are.
+  const now = ctx.state.now();
+  return items.map((item) => ({ ...item, index: resolvedName(item.index!, now) }));
 }
 
 /**

@@ -14,6 +14,7 @@ import { validateRequest, withValidation } from '../http/validation.js';
 import type { ItemIndicesOptions } from '../security/authorize.js';
 import { isObject, tokenOf } from '../util.js';
 import { pointInTimeSearchNames } from './point-in-time.js';
+import { resolvedName } from './resolve.js';
 import { searchRouteHandler } from './search-route.js';
 
 /** One search of the request, ready to run through the search handler. */
@@ -82,6 +83,7 @@ function parseMultiSearch(ctx: RequestContext, search: Handler): SearchItem[] {
     throw illegalArgument('The msearch request must be terminated by a newline [\n]');
   }
   const lines = text.split('\n');
+  const now = ctx.state.now();
   lines.pop();
   const items: SearchItem[] = [];
   for (let i = 0; i + 1 < lines.length; i += 2) {
@@ -102,6 +104,8 @@ function parseMultiSearch(ctx: RequestContext, search: Handler): SearchItem[] {
       if (param === 'index') names = headerNames(v);
       else query.set(param, Array.isArray(v) ? v.map(String).join(',') : String(v));
     }
+    // Item names are resolved (date math) before authorization, as the items of bulk are.
+    names = names.map((n) => resolvedName(n, now));
     const index = names.join(',');
     const itemCtx: RequestContext = {
       ...ctx,

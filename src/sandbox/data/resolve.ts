@@ -1,5 +1,6 @@
 /** Index-expression resolution: existing names, concrete indices, write indices. */
-import { illegalArgument, indexClosed, indexNotFound } from '../errors.js';
+import { DateMathNameError, isDateMathName, resolveDateMathName } from '../../core/resolver/index.js';
+import { EsError, illegalArgument, indexClosed, indexNotFound } from '../errors.js';
 import type { DataStreamRecord, IndexRecord, SandboxState } from '../state.js';
 
 /** The data stream a concrete index backs, if any (backing index names start with `.ds-`). */
@@ -114,4 +115,19 @@ function writeTarget(state: SandboxState, name: string): IndexRecord | undefined
   throw illegalArgument(
     `no write index is defined for alias [${name}]. The write index may be explicitly disabled using is_write_index=false or the alias points to multiple indices without one being designated as a write index`,
   );
+}
+
+/**
+ * A name as Elasticsearch reads it before authorizing and running a request: date math
+ * (`<logs-{now/d}>`) evaluated at `now`; a bad expression is the request's 400 parse_exception,
+ * as the authorization step answers it for path names.
+ */
+export function resolvedName(name: string, now: number): string {
+  if (!isDateMathName(name)) return name;
+  try {
+    return resolveDateMathName(name, now);
+  } catch (e) {
+    if (e instanceof DateMathNameError) throw new EsError(400, 'parse_exception', e.message);
+    throw e;
+  }
 }

@@ -110,6 +110,24 @@ describe('bulk items name indices with date math', () => {
   });
 });
 
+describe('multi get and multi search items name indices with date math', () => {
+  // IndexNameExpressionResolver resolves the date math of each MultiGetRequest item and of each
+  // search of a MultiSearchRequest before the item is authorized and run, as for bulk items;
+  // the answers name the concrete index.
+  it('resolves each item name before authorizing and reading it', async () => {
+    tc.clock.now = Date.UTC(2026, 2, 17, 10, 0, 0);
+    await tc.admin.index({ index: 'events-2026.03.17', id: '1', document: { a: 1 }, refresh: true });
+    const key = await tc.apiKey({ indices: [{ names: ['events-2026.03.17'], privileges: ['read'] }] });
+    const got = await key.client.mget({ docs: [{ _index: '<events-{now/d}>', _id: '1' }] });
+    expect(got.docs.map((d) => [d._index, 'found' in d ? d.found : undefined])).toEqual([
+      ['events-2026.03.17', true],
+    ]);
+    const found = await key.client.msearch({ searches: [{ index: '<events-{now/d}>' }, {}] });
+    const [first] = found.responses as { hits: { hits: { _index: string }[] } }[];
+    expect(first!.hits.hits.map((h) => h._index)).toEqual(['events-2026.03.17']);
+  });
+});
+
 describe('shard-level bulk authorization', () => {
   // BulkShardRequest.indices() returns every item name (aliases included) and
   // AuthorizationService authorizes indices:data/write/bulk[s] against all of them (docs/es-facts.md).
