@@ -99,11 +99,13 @@ function processSection(): Record<string, unknown> {
   };
 }
 
-function clusterStatsBody(state: SandboxState): Record<string, unknown> {
+function clusterStatsBody(
+  state: SandboxState,
+  fs: proc.FileSystemTotals | undefined,
+): Record<string, unknown> {
   const open = [...state.indices.values()].filter((i) => !i.closed);
   const roles = Object.fromEntries(ROLES.map((r) => [r, 1]));
   const heap = proc.heap();
-  const fs = proc.fileSystemTotals();
   return {
     _nodes: { total: 1, successful: 1, failed: 0 },
     cluster_name: CLUSTER_NAME,
@@ -144,10 +146,9 @@ const clusterStats: Handler = (ctx: RequestContext) => {
   if (![...ids].some((e) => matchesNode(ctx.state, e, API))) {
     throw notEmulated(`${API}] of a node selection that matches no node [${ctx.params.node_id}`);
   }
-  refuseFieldsNotEmulated(API, ctx.query, [
-    ...NOT_EMULATED,
-    ...(proc.fileSystemTotals() ? [] : ['nodes.fs']),
-  ]);
+  // One statfs per request: it decides whether `nodes.fs` can be filtered on and fills it.
+  const fs = proc.fileSystemTotals();
+  refuseFieldsNotEmulated(API, ctx.query, [...NOT_EMULATED, ...(fs ? [] : ['nodes.fs'])]);
   const hasClosed = [...ctx.state.indices.values()].some((i) => i.closed);
   if (hasClosed || ctx.state.holdsSecurityDocuments()) {
     refuseFieldsNotEmulated(
@@ -159,7 +160,7 @@ const clusterStats: Handler = (ctx: RequestContext) => {
         : 'Elasticsearch counts the .security index its security documents live in',
     );
   }
-  return ok(clusterStatsBody(ctx.state));
+  return ok(clusterStatsBody(ctx.state, fs));
 };
 
 /** Registers the cluster stats routes. */

@@ -13,6 +13,7 @@ import { notEmulated, refuseFieldsNotEmulated } from '../http/not-emulated.js';
 import { didYouMean, withParams } from '../http/params.js';
 import type { Router } from '../http/router.js';
 import type { SandboxState } from '../state.js';
+import { wildcardRegex } from '../util.js';
 import { CLUSTER_NAME } from './cluster.js';
 import * as proc from './process-metrics.js';
 
@@ -141,12 +142,7 @@ export function matchesNode(state: SandboxState, expression: string, api = 'node
   if (expression.includes(':')) throw notEmulated(`${api}] node selector [${expression}`);
   if (['_all', '_local', '_master', '*'].includes(expression)) return true;
   if (!expression.includes('*')) return expression === state.nodeId || expression === NODE_NAME;
-  const re = new RegExp(
-    `^${expression
-      .split('*')
-      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  );
+  const re = wildcardRegex(expression);
   return re.test(state.nodeId) || re.test(NODE_NAME);
 }
 

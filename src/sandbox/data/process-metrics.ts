@@ -69,8 +69,15 @@ export function heap(): { used: number; committed: number; max: number } {
   return { used: heapUsed, committed: heapTotal, max: getHeapStatistics().heap_size_limit };
 }
 
+/** Byte totals of a file system (FsInfo's total). */
+export interface FileSystemTotals {
+  total: number;
+  free: number;
+  available: number;
+}
+
 /** The file system holding the sandbox's working directory, as FsInfo's total reports it. */
-export function fileSystemTotals(): { total: number; free: number; available: number } | undefined {
+export function fileSystemTotals(): FileSystemTotals | undefined {
   try {
     const s = statfsSync(process.cwd());
     return { total: s.blocks * s.bsize, free: s.bfree * s.bsize, available: s.bavail * s.bsize };

@@ -13,9 +13,8 @@ import type { Router } from '../http/router.js';
 import { withParsedRequest } from '../http/validation.js';
 import { parseTimeValueMillis, TimeValueError } from '../security/time-value.js';
 import type { IndexRecord } from '../state.js';
-import { isObject } from '../util.js';
+import { isObject, tokenOf } from '../util.js';
 import type { Hit } from './query/fields.js';
-import { tokenName } from './search-body.js';
 import {
   contextMissing,
   contextOwner,
@@ -186,7 +185,7 @@ function parseScrollRequest(ctx: RequestContext): ScrollRequest {
       else if (key === 'scroll' && typeof value === 'string') keepAliveMs = keepAliveOf(value, 'scroll');
       else
         throw illegalArgument(
-          `Unknown parameter [${key}] in request body or parameter is of the wrong type[${tokenName(value)}] `,
+          `Unknown parameter [${key}] in request body or parameter is of the wrong type[${tokenOf(value)}] `,
         );
     }
   }
@@ -249,7 +248,7 @@ function parseClearScroll(ctx: RequestContext): string[] {
     for (const [key, value] of Object.entries(body)) {
       if (key !== 'scroll_id')
         throw illegalArgument(
-          `Unknown parameter [${key}] in request body or parameter is of the wrong type[${tokenName(value)}] `,
+          `Unknown parameter [${key}] in request body or parameter is of the wrong type[${tokenOf(value)}] `,
         );
       for (const v of Array.isArray(value) ? value : [value]) {
         const text = valueText(v);

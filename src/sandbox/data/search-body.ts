@@ -6,7 +6,7 @@
 import { EsError, illegalArgument } from '../errors.js';
 import { notEmulated } from '../http/not-emulated.js';
 import type { IndexRecord } from '../state.js';
-import { isObject } from '../util.js';
+import { isObject, tokenOf } from '../util.js';
 import { atLeast, type VersionProfile } from '../version.js';
 import type { AggNode } from './aggregations/parse.js';
 import { parseAggregations } from './aggregations/parse.js';
@@ -57,22 +57,6 @@ const NOT_EMULATED = new Set([
   'terminate_after',
   'version',
 ]);
-
-/** Jackson's name for the token a JSON value starts with, as ES error messages print it. */
-export function tokenName(v: unknown): string {
-  if (Array.isArray(v)) return 'START_ARRAY';
-  if (v === null) return 'VALUE_NULL';
-  switch (typeof v) {
-    case 'object':
-      return 'START_OBJECT';
-    case 'string':
-      return 'VALUE_STRING';
-    case 'number':
-      return 'VALUE_NUMBER';
-    default:
-      return 'VALUE_BOOLEAN';
-  }
-}
 
 /** `true` (exact), `false` (not tracked) or the count up to which totals are exact. */
 export type TrackTotalHits = boolean | number;
@@ -153,11 +137,11 @@ export function parseSearchBody(body: unknown, now: number, version: VersionProf
   };
   if (body === undefined) return parsed;
   if (!isObject(body))
-    throw new EsError(400, 'parsing_exception', `Expected [START_OBJECT] but found [${tokenName(body)}]`);
+    throw new EsError(400, 'parsing_exception', `Expected [START_OBJECT] but found [${tokenOf(body)}]`);
   for (const [key, value] of Object.entries(body)) {
     if (!EMULATED.has(key)) {
       if (NOT_EMULATED.has(key)) throw notEmulated(`search.${key}`);
-      throw new EsError(400, 'parsing_exception', `Unknown key for a ${tokenName(value)} in [${key}].`);
+      throw new EsError(400, 'parsing_exception', `Unknown key for a ${tokenOf(value)} in [${key}].`);
     }
   }
   if (body.query !== undefined) {
@@ -185,7 +169,7 @@ export function parseSearchBody(body: unknown, now: number, version: VersionProf
 export function parseCountBody(body: unknown, now: number): unknown {
   if (body === undefined) return undefined;
   if (!isObject(body))
-    throw new EsError(400, 'parsing_exception', `Expected [START_OBJECT] but found [${tokenName(body)}]`);
+    throw new EsError(400, 'parsing_exception', `Expected [START_OBJECT] but found [${tokenOf(body)}]`);
   for (const key of Object.keys(body)) {
     if (key !== 'query') throw new EsError(400, 'parsing_exception', `request does not support [${key}]`);
   }

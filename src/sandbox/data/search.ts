@@ -473,24 +473,23 @@ const count = withParsedRequest(parseCountRequest, (ctx, query) => {
  * so a `sort` would order the documents deleted (which ones, with max_docs), and the body's other
  * keys change what is deleted too: refused by name, not ignored. Only `query` is emulated.
  */
-function parseDeleteByQuery(ctx: RequestContext): void {
+function parseDeleteByQuery(ctx: RequestContext): unknown {
   if (ctx.query.get('sort') !== null) throw notEmulated('delete_by_query?sort');
   const body = jsonBody(ctx);
   if (isObject(body)) {
     for (const key of Object.keys(body)) if (key !== 'query') throw notEmulated(`delete_by_query.${key}`);
   }
+  return body;
 }
 
-const deleteByQuery = withParsedRequest(parseDeleteByQuery, (ctx) => {
+const deleteByQuery = withParsedRequest(parseDeleteByQuery, (ctx, body) => {
   const started = Date.now();
-  const body = jsonBody(ctx);
   if (!isObject(body) || body.query === undefined) {
     throw new EsError(400, 'action_request_validation_exception', 'Validation Failed: 1: query is missing;');
   }
   // The server authorized the action and its child scroll search on these names.
   const names = authorizedIndices(ctx);
   const indices = concreteIndices(ctx.state, names);
-  refuseClosed(indices);
   refuseClosed(indices);
   const plan: SearchPlan = { indices, query: body.query, from: 0, size: 10_000 };
   for (const idx of indices) refreshIndex(idx, ctx.state.now());

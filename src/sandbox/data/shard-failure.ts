@@ -5,7 +5,7 @@
  * "all shards failed", otherwise the other shards' hits come back with the failures in `_shards`.
  * The sandbox holds every index in one shard (number 0).
  */
-import { type ErrorCause, EsError } from '../errors.js';
+import { causeToJson, type ErrorCause, EsError } from '../errors.js';
 
 /** The cause a shard failed with, thrown by the code that runs on one index. */
 export class ShardFailure extends Error {
@@ -35,16 +35,7 @@ export interface FailedShard {
 const PLAIN_JAVA = new Set(['illegal_argument_exception', 'illegal_state_exception']);
 
 function shardEntry(f: FailedShard, node: string): Record<string, unknown> {
-  return { shard: 0, index: f.index, node, reason: causeJson(f.cause) };
-}
-
-function causeJson(c: ErrorCause): Record<string, unknown> {
-  return {
-    type: c.type,
-    reason: c.reason,
-    ...(c.metadata ?? {}),
-    ...(c.causedBy ? { caused_by: causeJson(c.causedBy) } : {}),
-  };
+  return { shard: 0, index: f.index, node, reason: causeToJson(f.cause) };
 }
 
 /** `_shards` of an answer some shards of which failed. */

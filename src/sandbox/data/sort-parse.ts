@@ -6,7 +6,7 @@
 import { type ErrorCause, EsError, illegalArgument } from '../errors.js';
 import { at, parseJsonWithPositions } from '../http/json.js';
 import { notEmulated } from '../http/not-emulated.js';
-import { isObject } from '../util.js';
+import { isObject, tokenOf } from '../util.js';
 
 /** Where in the body an object parser failed: the object's path and the key it was reading. */
 interface Where {
@@ -103,13 +103,6 @@ function stringOption(parser: string, name: string, v: unknown, path: readonly (
     key: name,
     token: 'value',
   });
-}
-
-function tokenOf(v: unknown): string {
-  if (Array.isArray(v)) return 'START_ARRAY';
-  if (v === null) return 'VALUE_NULL';
-  if (typeof v === 'boolean') return 'VALUE_BOOLEAN';
-  return isObject(v) ? 'START_OBJECT' : typeof v === 'string' ? 'VALUE_STRING' : 'VALUE_NUMBER';
 }
 
 /** `{"order": …}` of `_score` (ScoreSortBuilder's parser, named `_score`). */

@@ -5,6 +5,7 @@
  * layer then filters or turns into YAML like any JSON answer.
  */
 import { EsError } from '../errors.js';
+import { wildcardRegex } from '../util.js';
 import { boolParam, type HandlerResult, type RequestContext } from './context.js';
 import { notEmulated } from './not-emulated.js';
 
@@ -46,16 +47,6 @@ function lookupColumn(table: CatTable, key: string): { column: CatColumn; displa
   return undefined;
 }
 
-function simpleMatch(pattern: string, value: string): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .split('*')
-      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  );
-  return re.test(value);
-}
-
 /** The columns shown (RestTable.buildDisplayHeaders); a column the sandbox lacks is refused. */
 function displayed(ctx: RequestContext, table: CatTable): Shown[] {
   const withTimestamps = boolParam(ctx, 'ts', true);
@@ -68,8 +59,9 @@ function displayed(ctx: RequestContext, table: CatTable): Shown[] {
   const wanted: string[] = [];
   for (const key of h.split(',').filter((k) => k !== '')) {
     if (key.includes('*')) {
+      const matches = wildcardRegex(key);
       for (const c of table.columns) {
-        if (simpleMatch(key, c.name) || c.aliases?.some((a) => simpleMatch(key, a))) wanted.push(c.name);
+        if (matches.test(c.name) || c.aliases?.some((a) => matches.test(a))) wanted.push(c.name);
       }
     } else wanted.push(key);
   }

@@ -6,6 +6,7 @@
  * `_type: "_doc"` right after `_index` when the builder's REST API version is V_7. The handlers answer version 8;
  * the server adds the field here, per API, after the handler ran.
  */
+import { isObject } from '../util.js';
 
 type Doc = Record<string, unknown>;
 
@@ -46,10 +47,6 @@ function mgetTyped(body: Doc): Doc {
 function msearchTyped(body: Doc): Doc {
   if (!Array.isArray(body.responses)) return body;
   return { ...body, responses: body.responses.map((r: unknown) => (isObject(r) ? hitsTyped(r) : r)) };
-}
-
-function isObject(v: unknown): v is Doc {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 const BY_API: ReadonlyMap<string, (body: Doc) => Doc> = new Map([

@@ -1,3 +1,4 @@
+import { keyJson } from '../data/aggregations/compute.js';
 import {
   isAggregationType,
   PIPELINE_AGGREGATIONS,
@@ -61,12 +62,6 @@ export function verifyAggregations(aggs: unknown): void {
   }
 }
 
-function bucketKey(kind: string, v: string | number | boolean): Record<string, unknown> {
-  if (kind === 'boolean') return { key: v === true ? 1 : 0, key_as_string: String(v) };
-  if (kind === 'date') return { key: v, key_as_string: new Date(Number(v)).toISOString() };
-  return { key: v };
-}
-
 /**
  * Computes `aggs` over the matching keys: terms (size, order by count then key), value_count,
  * cardinality, missing, filter, filters and composite (terms sources), with nested sub-aggregations.
@@ -82,9 +77,8 @@ export function computeAggregations(
   for (const [name, spec] of Object.entries(aggs)) {
     if (!isObject(spec))
       throw new EsError(400, 'parsing_exception', `Expected [START_OBJECT] under [${name}]`);
-    const sub = spec.aggs ?? spec.aggregations;
-    const types = Object.keys(spec).filter((k) => k !== 'aggs' && k !== 'aggregations' && k !== 'meta');
-    const type = types[0];
+    const sub = aggsOf(spec);
+    const type = typeOf(spec);
     if (!type) throw new EsError(400, 'parsing_exception', `Missing definition for aggregation [${name}]`);
     const body = spec[type];
     if (!COMPUTED.has(type)) {
@@ -116,9 +110,9 @@ export function computeAggregations(
         out[name] = {
           doc_count_error_upper_bound: 0,
           sum_other_doc_count: other,
-          // Not `{ ...bucketKey(…), doc_count }` (slow on Node 20's V8): the key object is fresh.
+          // Not `{ ...keyJson(…), doc_count }` (slow on Node 20's V8): the key object is fresh.
           buckets: shown.map(([v, list]) =>
-            withSub(Object.assign(bucketKey(kind, v), { doc_count: list.length }), list),
+            withSub(Object.assign(keyJson(kind, v), { doc_count: list.length }), list),
           ),
         };
         break;

@@ -49,8 +49,11 @@ export class TextFieldAggregation extends Error {
   }
 }
 
-/** How a bucket or metric key is rendered for the field's kind. */
-function keyJson(kind: FieldKind, v: Key): Json {
+/**
+ * How a bucket or metric key is rendered for the field's kind (a search's or the API key query
+ * API's: both render booleans as 1/0 and dates as epoch millis, each with key_as_string).
+ */
+export function keyJson(kind: string, v: Key): Json {
   if (kind === 'boolean') return { key: v === true ? 1 : 0, key_as_string: String(v) };
   if (kind === 'date') return { key: v, key_as_string: new Date(Number(v)).toISOString() };
   return { key: v };

@@ -7,7 +7,7 @@ import { EsError } from '../../errors.js';
 import { notEmulated } from '../../http/not-emulated.js';
 import { didYouMean } from '../../http/params.js';
 import type { IndexRecord } from '../../state.js';
-import { isObject } from '../../util.js';
+import { isObject, wildcardRegex } from '../../util.js';
 import { type FieldKind, fieldInfo, type Hit, normalize, rawValues, tokens } from './fields.js';
 import { compileQueryString } from './query-string.js';
 
@@ -284,17 +284,7 @@ function leafPaths(v: unknown, prefix: string, out: string[]): string[] {
 export function anyField(fields: readonly string[], test: (field: string) => Predicate): Predicate {
   const names = fields.map((f) => f.replace(/\^[\d.]+$/, ''));
   const exact = names.filter((f) => !f.includes('*')).map(test);
-  const patterns = names
-    .filter((f) => f.includes('*'))
-    .map(
-      (f) =>
-        new RegExp(
-          `^${f
-            .split('*')
-            .map((s) => s.replace(/[\\^$.+?()[\]{}|/-]/g, '\\$&'))
-            .join('.*')}$`,
-        ),
-    );
+  const patterns = names.filter((f) => f.includes('*')).map((f) => wildcardRegex(f));
   const cache = new Map<string, Predicate>();
   return (hit) => {
     if (exact.some((p) => p(hit))) return true;
