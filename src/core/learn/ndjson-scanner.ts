@@ -10,11 +10,18 @@ export const MAX_META_LINE_BYTES = 64 * 1024;
 
 const NEWLINE = 0x0a;
 
+/**
+ * What follows a metadata line: a payload to skip (`true`), none (`false`), or a payload to read
+ * (`'read'`: handed to `onPayload`, up to the same cap).
+ */
+export type PayloadFollowing = boolean | 'read';
+
 /** Incremental scanner over the byte chunks of an NDJSON request body. */
 export class NdjsonMetaScanner {
   private readonly pending: Uint8Array[] = [];
   private pendingBytes = 0;
   private skippingPayload = false;
+  private readingPayload = false;
   private overflowing = false;
   private readonly decoder = new TextDecoder();
   /** A metadata line exceeded the cap: some item names are unknown. */
@@ -22,12 +29,15 @@ export class NdjsonMetaScanner {
 
   /**
    * @param onMeta called with each metadata line (trimmed, non-empty)
-   * @param hasPayload whether the line after this metadata line is a payload to skip
+   * @param hasPayload whether the line after this metadata line is a payload to skip (or read)
+   * @param onPayload called with each payload line `hasPayload` asked to read (trimmed), or
+   *   undefined when it was longer than the cap
    */
   constructor(
     private readonly onMeta: (line: string) => void,
-    private readonly hasPayload: (line: string) => boolean,
+    private readonly hasPayload: (line: string) => PayloadFollowing,
     private readonly maxLineBytes = MAX_META_LINE_BYTES,
+    private readonly onPayload: (line: string | undefined) => void = () => {},
   ) {}
 
   /** Feeds the next chunk of the body. */
@@ -46,6 +56,8 @@ export class NdjsonMetaScanner {
   /** The body ended: a last line without a newline still counts. */
   end(): void {
     if (this.pendingBytes > 0 || this.overflowing) this.endLine();
+    // A metadata line asked for its payload and the body ended first: the payload is empty.
+    if (this.readingPayload) this.endLine();
   }
 
   private collect(part: Uint8Array): void {
@@ -67,6 +79,15 @@ export class NdjsonMetaScanner {
       return;
     }
     if (this.incomplete) return;
+    if (this.readingPayload) {
+      // A payload over the cap is unknown, but the line after it is metadata again: keep going.
+      this.readingPayload = false;
+      const overflowed = this.overflowing;
+      this.overflowing = false;
+      const line = overflowed ? undefined : this.decodePending().trim();
+      this.onPayload(line);
+      return;
+    }
     if (this.overflowing) {
       // The metadata line is unknown, so is whether a payload follows: stop reading names.
       this.overflowing = false;
@@ -76,7 +97,9 @@ export class NdjsonMetaScanner {
     const line = this.decodePending().trim();
     if (line === '') return;
     this.onMeta(line);
-    this.skippingPayload = this.hasPayload(line);
+    const following = this.hasPayload(line);
+    this.skippingPayload = following === true;
+    this.readingPayload = following === 'read';
   }
 
   private decodePending(): string {

@@ -14,6 +14,7 @@ import {
   resolveRequest,
   resolverReadsBody,
 } from '../resolver/index.js';
+import { BoundedText } from './bounded-text.js';
 import { BulkResponseScanner, type LandedIndexSink } from './bulk-response-scanner.js';
 import { NdjsonMetaScanner } from './ndjson-scanner.js';
 import {
@@ -23,6 +24,13 @@ import {
   outcomeOf,
   type UnmappedRequest,
 } from './observations.js';
+import {
+  idOfOpenAnswer,
+  MAX_ID_ANSWER_BYTES,
+  PointInTimeNames,
+  pointInTimeOfSearchAnswer,
+  pointInTimeOfSearchBody,
+} from './point-in-time.js';
 
 /** Largest JSON body (mget, aliases, create index) read for names; larger ones resolve from the path. */
 export const MAX_NAMED_BODY_BYTES = 1024 * 1024;
@@ -36,6 +44,10 @@ const MAX_UNROUTED_PATH = 200;
  * request. Cleared when full, so memory stays bounded whatever the paths.
  */
 const MAX_REUSED_ROUTES = 4096;
+
+/** Why a search with a point in time the proxy never saw opened is not mapped. */
+const UNKNOWN_POINT_IN_TIME =
+  'point in time not opened through this proxy: the indices it is authorized on are unknown';
 
 /** Largest root (`GET /`) answer read for the upstream's version. */
 const MAX_ROOT_ANSWER_BYTES = 64 * 1024;
@@ -153,6 +165,8 @@ export class LearnRecorder {
   private major: number;
   /** resolveRequest({ method, path, major }) by `major method path`; null: no API serves it. */
   private readonly routes = new Map<string, Resolution | null>();
+  /** The names behind each point-in-time id opened through the proxy. */
+  private readonly pointsInTime = new PointInTimeNames();
 
   constructor(options: LearnRecorderOptions = {}) {
     this.major = options.major ?? NEWEST_MAJOR;
@@ -170,6 +184,9 @@ export class LearnRecorder {
     const readsBody = api !== undefined && resolverReadsBody(api);
     if (api === 'info') return this.rootInfo(request, route);
     if (api === 'index' || api === 'create') return this.documentWrite(request, route);
+    if (api === 'open_point_in_time') return this.openPointInTime(request, route);
+    if ((api === 'search' || api === 'async_search.submit') && route?.indices === undefined)
+      return this.searchWithoutIndex(request, route);
     if (!readsBody) return this.pathOnly(request, route);
     if (api === 'bulk') return this.bulk(request);
     if (api === 'msearch' || api === 'msearch_template') return this.msearch(request);
@@ -251,71 +268,136 @@ export class LearnRecorder {
    */
   private rootInfo(request: ExchangeRequest, route: Resolution | undefined): PendingExchange {
     const recorded = this.pathOnly(request, route);
-    const parts: Uint8Array[] = [];
-    let size = 0;
+    const answer = new BoundedText(MAX_ROOT_ANSWER_BYTES, 'head');
     return {
       wantsBody: false,
       bodyChunk: () => {},
       bodyEnd: () => {},
       bodyUnreadable: () => {},
       wantsResponse: true,
-      responseChunk: (chunk) => {
-        size += chunk.length;
-        if (size <= MAX_ROOT_ANSWER_BYTES) parts.push(chunk.slice());
-      },
+      responseChunk: (chunk) => answer.push(chunk),
       finish: (status, now) => {
         recorded.finish(status, now);
+        const text = answer.take();
         const major =
-          outcomeOf(status) === 'allowed' && size <= MAX_ROOT_ANSWER_BYTES
-            ? majorOfRootAnswer(decode(parts))
-            : undefined;
+          outcomeOf(status) === 'allowed' && text !== undefined ? majorOfRootAnswer(text) : undefined;
         if (major !== undefined) this.major = major;
-        parts.length = 0;
+      },
+    };
+  }
+
+  /**
+   * `POST /{index}/_pit`: recorded like any path-only request, and its answer read for the id,
+   * so later searches with that id are recorded on the names it was opened on.
+   */
+  private openPointInTime(request: ExchangeRequest, route: Resolution | undefined): PendingExchange {
+    const answer = new BoundedText(MAX_ID_ANSWER_BYTES, 'head');
+    return {
+      wantsBody: false,
+      bodyChunk: () => {},
+      bodyEnd: () => {},
+      bodyUnreadable: () => {},
+      wantsResponse: true,
+      responseChunk: (chunk) => answer.push(chunk),
+      finish: (status, now) => {
+        const resolved = reusableRoute(request, route) ?? this.resolve(request, undefined, now);
+        this.recordResolved(request, undefined, status, now, resolved);
+        const id = outcomeOf(status) === 'allowed' ? idOfOpenAnswer(answer.take()) : undefined;
+        if (id !== undefined && resolved?.indices !== undefined)
+          this.pointsInTime.remember(id, resolved.indices);
+      },
+    };
+  }
+
+  /**
+   * A search that names no index (`POST /_search`, `POST /_async_search`): a search of every index,
+   * unless its body uses a point in time, whose indices are the ones it is authorized on. The
+   * body is read for `pit.id`, and the answer's head for the `pit_id` it hands back.
+   */
+  private searchWithoutIndex(request: ExchangeRequest, route: Resolution | undefined): PendingExchange {
+    const body = new BoundedText(MAX_NAMED_BODY_BYTES);
+    const answer = new BoundedText(MAX_ID_ANSWER_BYTES, 'head');
+    return {
+      wantsBody: true,
+      bodyChunk: (chunk) => body.push(chunk),
+      bodyEnd: () => {},
+      bodyUnreadable: () => body.drop(),
+      wantsResponse: true,
+      responseChunk: (chunk) => answer.push(chunk),
+      finish: (status, now) => {
+        // A body over the cap may have named a point in time: reported as incomplete.
+        if (body.overflowed) this.incompleteBodies++;
+        const id = pointInTimeOfSearchBody(body.take());
+        if (id === undefined) {
+          this.recordResolved(request, undefined, status, now, route);
+          return;
+        }
+        const names = this.pointsInTime.namesOf(id);
+        if (names === undefined || route === undefined) {
+          this.requests++;
+          this.addUnmapped(
+            {
+              method: request.method,
+              api: route?.api ?? 'search',
+              reason:
+                'point in time not opened through this proxy: the indices it is authorized on are unknown',
+            },
+            1,
+          );
+          return;
+        }
+        this.recordResolved(request, undefined, status, now, { ...route, indices: names });
+        const next = pointInTimeOfSearchAnswer(answer.take());
+        if (next !== undefined && next !== id) this.pointsInTime.remember(next, names);
       },
     };
   }
 
   private jsonBody(request: ExchangeRequest): PendingExchange {
-    const parts: Uint8Array[] = [];
-    let size = 0;
-    let tooLarge = false;
+    const body = new BoundedText(MAX_NAMED_BODY_BYTES);
     return {
       wantsBody: true,
       wantsResponse: false,
       responseChunk: () => {},
-      bodyChunk: (chunk) => {
-        if (tooLarge) return;
-        size += chunk.length;
-        if (size > MAX_NAMED_BODY_BYTES) {
-          tooLarge = true;
-          parts.length = 0;
-          return;
-        }
-        parts.push(chunk.slice());
-      },
+      bodyChunk: (chunk) => body.push(chunk),
       bodyEnd: () => {},
-      bodyUnreadable: () => {
-        tooLarge = true;
-        parts.length = 0;
-      },
+      bodyUnreadable: () => body.drop(),
       finish: (status, now) => {
-        if (tooLarge) this.incompleteBodies++;
-        const body = tooLarge ? undefined : decode(parts);
-        parts.length = 0;
-        this.recordResolved(request, body, status, now);
+        if (body.overflowed) this.incompleteBodies++;
+        this.recordResolved(request, body.take(), status, now);
       },
     };
   }
 
   private msearch(request: ExchangeRequest): PendingExchange {
     // Each header line is followed by a search body line; the resolver only needs the headers,
-    // so a stand-in `{}` replaces each search body.
+    // so a stand-in `{}` replaces each search body. A header that names no index may introduce a
+    // search with a point in time, authorized on the names it was opened on: that body is read
+    // for `pit.id`, and the header handed to the resolver names them.
     let headers = '';
+    let withoutIndex: { line: string; header: Record<string, unknown> } | undefined;
+    let unknownPointsInTime = 0;
+    const add = (header: string) => {
+      if (headers.length < MAX_NAMED_BODY_BYTES) headers += `${header}\n{}\n`;
+    };
     const scanner = new NdjsonMetaScanner(
       (line) => {
-        if (headers.length < MAX_NAMED_BODY_BYTES) headers += `${line}\n{}\n`;
+        const header = parseObject(line);
+        if (header !== undefined && header.index === undefined) withoutIndex = { line, header };
+        else add(line);
       },
-      () => true,
+      (line) => (withoutIndex?.line === line ? 'read' : true),
+      undefined,
+      (body) => {
+        const item = withoutIndex;
+        withoutIndex = undefined;
+        if (item === undefined) return;
+        const id = pointInTimeOfSearchBody(body);
+        const names = id === undefined ? undefined : this.pointsInTime.namesOf(id);
+        if (id === undefined) add(item.line);
+        else if (names === undefined) unknownPointsInTime++;
+        else add(JSON.stringify({ ...item.header, index: names }));
+      },
     );
     let unreadable = false;
     return {
@@ -330,6 +412,16 @@ export class LearnRecorder {
       finish: (status, now) => {
         if (unreadable || scanner.incomplete || headers.length >= MAX_NAMED_BODY_BYTES)
           this.incompleteBodies++;
+        if (unknownPointsInTime > 0)
+          this.addUnmapped(
+            { method: request.method, api: 'msearch', reason: UNKNOWN_POINT_IN_TIME },
+            unknownPointsInTime,
+          );
+        if (headers === '' && unknownPointsInTime > 0 && !unreadable) {
+          // Every search used a point in time whose names are unknown: nothing to record on.
+          this.requests++;
+          return;
+        }
         this.recordResolved(request, unreadable ? undefined : headers, status, now);
       },
     };
@@ -631,13 +723,6 @@ function resolveName(name: string, now: number): string {
     if (!(error instanceof DateMathNameError)) throw error;
     return name;
   }
-}
-
-function decode(parts: readonly Uint8Array[]): string {
-  const decoder = new TextDecoder();
-  let text = '';
-  for (const p of parts) text += decoder.decode(p, { stream: true });
-  return text + decoder.decode();
 }
 
 /**

@@ -44,3 +44,49 @@ describe('NDJSON metadata scanner', () => {
     expect(scan(['{"delete":{"_id":"1"}}']).lines).toEqual(['{"delete":{"_id":"1"}}']);
   });
 });
+
+describe('NDJSON metadata scanner: payloads asked for', () => {
+  /** msearch-like: headers `{}` ask for their payload, others skip it. */
+  function scanReading(chunks: string[], maxLine?: number) {
+    const events: string[] = [];
+    const s = new NdjsonMetaScanner(
+      (l) => events.push(`meta ${l}`),
+      (l) => (l === '{}' ? 'read' : true),
+      maxLine,
+      (p) => events.push(p === undefined ? 'payload over the cap' : `payload ${p}`),
+    );
+    for (const c of chunks) s.push(bytes(c));
+    s.end();
+    return { events, incomplete: s.incomplete };
+  }
+
+  it('hands over the payload lines asked for, whatever the chunk boundaries, and skips the others', () => {
+    const body = '{}\n{"pit":{"id":"a"}}\n{"index":"b"}\n{"size":1}\n{}\n{"q":2}';
+    const expected = [
+      'meta {}',
+      'payload {"pit":{"id":"a"}}',
+      'meta {"index":"b"}',
+      'meta {}',
+      'payload {"q":2}',
+    ];
+    for (let size = 1; size <= body.length; size++) {
+      const chunks: string[] = [];
+      for (let i = 0; i < body.length; i += size) chunks.push(body.slice(i, i + size));
+      expect(scanReading(chunks).events).toEqual(expected);
+    }
+  });
+
+  it('a payload asked for but over the cap is reported unknown, and the next header is still read', () => {
+    const { events, incomplete } = scanReading([`{}\n{"q":"${'x'.repeat(500)}"}\n{"index":"c"}\n{}\n`], 100);
+    expect(events).toEqual(['meta {}', 'payload over the cap', 'meta {"index":"c"}']);
+    expect(incomplete).toBe(false);
+  });
+
+  it('a header asking for a payload at the end of the body gets an empty one', () => {
+    expect(scanReading(['{"index":"d"}\n{}\n{}']).events).toEqual([
+      'meta {"index":"d"}',
+      'meta {}',
+      'payload ',
+    ]);
+  });
+});
