@@ -22,6 +22,7 @@ describe.skipIf(!HAS_PTY)('eskeys init asks in a terminal', () => {
       ['Index patterns', 'applylens-*, applylens_logs-*'],
       ['search or read documents', 'y'],
       ['add new documents', 'n'],
+      ['write into data streams', 'n'],
       ['overwrite or update documents', 'y'],
       ['delete documents', 'n'],
       ['create its own indices', 'y'],

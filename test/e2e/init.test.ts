@@ -82,6 +82,62 @@ describe('eskeys init with flags', () => {
     expect((await sb.asKey(key!, 'GET', '/applylens-eskeys-probe/_search')).status).toBe(200);
   });
 
+  it('--can streams grants create_doc + auto_configure; the key it mints passes verify against a real data stream', async () => {
+    // The admin's index template makes every applylens-logs-* name a data stream on first write
+    // (inside the admin role's applylens-*: an API key never holds more than its owner).
+    expect(
+      (
+        await sb.admin('PUT', '/_index_template/applylens-logs', {
+          index_patterns: ['applylens-logs-*'],
+          data_stream: {},
+          priority: 300,
+        })
+      ).status,
+    ).toBe(200);
+    const dir = emptyProject();
+    const r = await runCli(
+      ['init', '--name', 'shipper', '--index', 'applylens-logs-*', '--can', 'streams', '--yes'],
+      dir,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const t = JSON.parse(readProjectFile(dir, 'roles/shipper.json'));
+    // create_doc grants indices:data/write/index:op_type/create; a new field in a stream needs
+    // indices:admin/mapping/auto_put and a stream's creation indices:admin/auto_create, both in
+    // auto_configure and neither in create_doc (docs/es-facts.md, "Learn: writes to data streams").
+    expect(t.role_descriptors.shipper).toEqual({
+      indices: [{ names: ['applylens-logs-*'], privileges: ['create_doc', 'auto_configure'] }],
+    });
+    expect(t.probes.allow).toEqual(['doc.create']);
+    expect(t.probes.deny).toEqual(
+      expect.arrayContaining([
+        'search',
+        'doc.get',
+        'doc.index',
+        'doc.delete',
+        'index.delete',
+        'data_stream.delete',
+        'rollover',
+      ]),
+    );
+    const lint = await runCli(['lint'], dir);
+    expect(lint.stdout).toContain('1 template linted, 0 errors, 0 warnings');
+
+    const create = await runCli(['create', '-t', 'shipper', '--yes'], dir);
+    expect(create.code, create.stdout + create.stderr).toBe(0);
+    const verify = await runCli(['verify', '-t', 'shipper', '--json'], dir);
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    const rows = JSON.parse(verify.stdout).results as { probe: string; verdict: string; got: string }[];
+    expect(rows.find((row) => row.probe === 'allow doc.create')).toMatchObject({
+      verdict: 'pass',
+      got: '201',
+    });
+    expect(rows.find((row) => row.probe === 'deny data_stream.delete')).toMatchObject({
+      verdict: 'pass',
+      got: '403 security_exception',
+    });
+    expect(rows.every((row) => row.verdict === 'pass')).toBe(true);
+  });
+
   it('--dry-run prints the template and writes nothing', async () => {
     const dir = emptyProject();
     const r = await runCli(

@@ -2,7 +2,7 @@ import { lintTemplate } from '../lint/index.js';
 import { probeOperation } from '../probes/catalogue.js';
 import { validateTemplate } from '../templates/load-template.js';
 import { DEFAULT_KEY_VAR, type RoleTemplate } from '../templates/schema.js';
-import { ALWAYS_DENIED, CAPABILITIES, type CapabilityId } from './capabilities.js';
+import { ALWAYS_DENIED, CAPABILITIES, type CapabilityId, DENIED_WITH_STREAMS } from './capabilities.js';
 
 /** The answers of `eskeys init`, from prompts or flags. */
 export interface InitAnswers {
@@ -78,9 +78,10 @@ export function buildTemplate(answers: InitAnswers): BuiltTemplate {
   const allow = unique(picked.flatMap((c) => c.allow));
   const deny = unique([
     ...CAPABILITIES.filter((c) => !chosen.has(c.id)).flatMap((c) => c.denyWhenAbsent),
-    // Adding documents is covered by `create` or `index`; without either it must be refused.
-    ...(chosen.has('create') || chosen.has('index') ? [] : ['doc.create']),
+    // Adding documents is covered by `create`, `streams` or `index`; without them it must be refused.
+    ...(chosen.has('create') || chosen.has('streams') || chosen.has('index') ? [] : ['doc.create']),
     ...ALWAYS_DENIED,
+    ...(chosen.has('streams') ? DENIED_WITH_STREAMS : []),
   ]).filter((op) => !allow.includes(op));
 
   // Without index privileges the template has no patterns to derive probe names from; the

@@ -3,7 +3,8 @@
  * narrowest named Elasticsearch privilege that covers it plus the probes that prove it. The
  * privilege choices follow Elasticsearch's privilege tables (docs/es-facts.md, "eskeys init:
  * the privilege behind each answer"): `create_doc` adds documents but cannot overwrite them,
- * `index` also overwrites and updates, `delete` removes documents, `create_index` +
+ * `index` also overwrites and updates, writes into data streams also need `auto_configure` (the
+ * stream's mapping update and auto-creation), `delete` removes documents, `create_index` +
  * `view_index_metadata` create indices and read their mappings without `manage` (which would
  * also grant index delete, settings and aliases).
  */
@@ -30,6 +31,7 @@ export interface Capability {
 export const CAPABILITY_IDS = [
   'read',
   'create',
+  'streams',
   'index',
   'delete',
   'indices',
@@ -56,6 +58,19 @@ export const CAPABILITIES: readonly Capability[] = [
     aliases: ['add', 'create_doc'],
     question: 'Does it add new documents (never overwriting one)?',
     indexPrivileges: ['create_doc'],
+    clusterPrivileges: [],
+    allow: ['doc.create'],
+    denyWhenAbsent: [],
+  },
+  {
+    // Elasticsearch updates a data stream's mappings for a document with a new field through
+    // indices:admin/mapping/auto_put and creates a stream on first write through
+    // indices:admin/auto_create; create_doc grants neither, auto_configure grants both
+    // (docs/es-facts.md, "Learn: writes to data streams"). Fleet's ingest keys carry the same pair.
+    id: 'streams',
+    aliases: ['data-streams', 'data_streams', 'datastreams'],
+    question: 'Does it write into data streams (time-stamped documents, streams created on first write)?',
+    indexPrivileges: ['create_doc', 'auto_configure'],
     clusterPrivileges: [],
     allow: ['doc.create'],
     denyWhenAbsent: [],
@@ -128,6 +143,9 @@ export const ALWAYS_DENIED: readonly string[] = [
   'cluster.put_settings',
   'security.create_api_key',
 ];
+
+/** What a key that writes into data streams must still be refused: deleting or rolling one over. */
+export const DENIED_WITH_STREAMS: readonly string[] = ['data_stream.delete', 'rollover'];
 
 const byWord = new Map<string, CapabilityId>(
   CAPABILITIES.flatMap((c) => [[c.id, c.id] as const, ...c.aliases.map((a) => [a, c.id] as const)]),

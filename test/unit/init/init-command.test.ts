@@ -63,7 +63,8 @@ describe('runInit in a terminal', () => {
       { kind: 'input', answer: 'app' },
       { kind: 'input', answer: 'https://es.example.internal:9200' }, // cluster URL
       { kind: 'input', answer: '*' }, // every index: lint refuses it
-      ...[true, true, false, false, false, false, false, false].map((answer) => ({
+      // read, create, streams, index, delete, indices, pipelines, ilm, templates
+      ...[true, true, false, false, false, false, false, false, false].map((answer) => ({
         kind: 'confirm' as const,
         answer,
       })),

@@ -34,6 +34,10 @@ describe('the narrowest named privilege for each answer', () => {
     { can: 'read', index: ['read'], cluster: [] },
     // IndexPrivilege CREATE_DOC: indices:data/write/index* with op_type create only; cannot overwrite.
     { can: 'create', index: ['create_doc'], cluster: [] },
+    // Data streams: CREATE_DOC for the documents, AUTO_CONFIGURE for indices:admin/auto_create and
+    // indices:admin/mapping/auto_put (a stream's creation on first write and its mapping update
+    // for a new field), which CREATE_DOC does not grant.
+    { can: 'streams', index: ['create_doc', 'auto_configure'], cluster: [] },
     // IndexPrivilege INDEX: indices:data/write/index*, update*, bulk*: overwrite and update, no delete.
     { can: 'index', index: ['index'], cluster: [] },
     // IndexPrivilege DELETE: indices:data/write/delete*, bulk*.
@@ -52,6 +56,14 @@ describe('the narrowest named privilege for each answer', () => {
     expect(d.indices?.[0]?.privileges).toEqual(index);
     if (index) expect(d.indices?.[0]?.names).toEqual(['app-*']);
     expect(d.cluster ?? []).toEqual(cluster);
+  });
+
+  it('streams with index: index covers the creates, auto_configure stays; a stream may never be deleted or rolled over', () => {
+    const t = build(['streams', 'index']);
+    expect(t.role_descriptors.app!.indices?.[0]?.privileges).toEqual(['auto_configure', 'index']);
+    expect(t.probes.deny).toEqual(expect.arrayContaining(['data_stream.delete', 'rollover']));
+    expect(t.probes.deny).not.toContain('doc.create');
+    expect(build(['read']).probes.deny).not.toContain('rollover');
   });
 
   it('never grants write, all or manage, whatever the answers', () => {
