@@ -8,7 +8,9 @@
 // of any Node HTTP proxy on this machine, so the report separates what Node's HTTP stack costs
 // from what eskeys adds; and a TCP relay parsing nothing (tcp-relay.mjs), the cost of the extra
 // process hop alone. The sandbox runs in this process with the load generator, so direct is one
-// process and every proxied arm two, as for a real application. All arms share the load
+// process and every proxied arm two, and on two cores the proxy gets the second one (with the
+// sandbox in a process of its own, a proxy would be a third busy process on two cores and the
+// ratio would measure CPU sharing: docs/BENCHMARKS.md, 2026-12-06 15:45). All arms share the load
 // generator, the sandbox, 16 keep-alive client connections and keep-alive upstream
 // connections; rounds are interleaved (direct, relay, bare, learn, direct, ...) and each arm's
 // median round is reported, with the CPU each proxy process spent per request it relayed (less
@@ -20,6 +22,7 @@
 //   node scripts/bench/learn-proxy.mjs                       (needs a built dist/: npm run build)
 //   BENCH_LEARN_REQUESTS=300000 node scripts/bench/learn-proxy.mjs
 //   BENCH_RELAY_SPIN_US=40 ...      (diagnosis: the TCP relay stays busy 40 µs after each chunk)
+//   sudo scripts/bench/learn-proxy-idle-ab.sh   (diagnosis: alternates the guest's halt polling)
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
