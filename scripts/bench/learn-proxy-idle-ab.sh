@@ -14,6 +14,10 @@ if [[ ! -w $PARAM ]]; then
   exit 2
 fi
 ORIGINAL=$(cat "$PARAM")
+if [[ $ORIGINAL == "$LINUX_DEFAULT" ]]; then
+  echo "learn-proxy-idle-ab: this machine already polls $LINUX_DEFAULT ns before halting; both arms would be the same, nothing to compare" >&2
+  exit 2
+fi
 trap 'echo "$ORIGINAL" > "$PARAM"; echo "guest_halt_poll_ns restored to $(cat "$PARAM")" >&2' EXIT
 cd "$(dirname "$0")/../.."
 for ((i = 0; i < ${1:-2}; i++)); do

@@ -14,20 +14,53 @@
 /** Ids remembered at most; the oldest is forgotten first, so memory stays bounded. */
 const MAX_KNOWN_IDS = 10_000;
 
-/** Longest part of an answer read for an id: ids grow with the shard count, not with the hits. */
-export const MAX_ID_ANSWER_BYTES = 64 * 1024;
+/**
+ * Characters of ids remembered at most, all ids together (an id grows with the shard count: a
+ * few dozen bytes per shard); past it the oldest are forgotten first.
+ */
+const MAX_KNOWN_ID_CHARS = 8 * 1024 * 1024;
+
+/** Longest open-point-in-time answer read for its id. */
+export const MAX_OPEN_ANSWER_BYTES = 1024 * 1024;
+
+/**
+ * How much of a search answer's head is read for the `pit_id` it hands back: the id comes first
+ * and is as long as the one sent (the same shards), so twice that and some room is enough.
+ */
+export function answerHeadBytes(sentId: string | undefined): number {
+  return Math.min(MAX_OPEN_ANSWER_BYTES, 2 * (sentId?.length ?? 0) + 4096);
+}
+
+/**
+ * A copy of `s` that does not share storage with the text it was cut from: V8 may keep a
+ * substring as a view of its parent, which would keep a whole answer head alive per id.
+ */
+function detached(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
+}
 
 /** The names behind the point-in-time ids this proxy saw opened. */
 export class PointInTimeNames {
   private readonly byId = new Map<string, readonly string[]>();
+  private chars = 0;
 
   remember(id: string, names: readonly string[]): void {
-    if (this.byId.has(id)) this.byId.delete(id);
-    else if (this.byId.size >= MAX_KNOWN_IDS) {
-      const oldest = this.byId.keys().next();
-      if (!oldest.done) this.byId.delete(oldest.value);
+    if (id.length > MAX_KNOWN_ID_CHARS) return;
+    const known = this.byId.get(id);
+    if (known !== undefined) {
+      this.byId.delete(id);
+      this.chars -= id.length;
     }
-    this.byId.set(id, names);
+    while (
+      this.byId.size > 0 &&
+      (this.byId.size >= MAX_KNOWN_IDS || this.chars + id.length > MAX_KNOWN_ID_CHARS)
+    ) {
+      const oldest = this.byId.keys().next().value as string;
+      this.byId.delete(oldest);
+      this.chars -= oldest.length;
+    }
+    this.byId.set(detached(id), names);
+    this.chars += id.length;
   }
 
   namesOf(id: string): readonly string[] | undefined {

@@ -25,8 +25,9 @@ import {
   type UnmappedRequest,
 } from './observations.js';
 import {
+  answerHeadBytes,
   idOfOpenAnswer,
-  MAX_ID_ANSWER_BYTES,
+  MAX_OPEN_ANSWER_BYTES,
   PointInTimeNames,
   pointInTimeOfSearchAnswer,
   pointInTimeOfSearchBody,
@@ -48,6 +49,10 @@ const MAX_REUSED_ROUTES = 4096;
 /** Why a search with a point in time the proxy never saw opened is not mapped. */
 const UNKNOWN_POINT_IN_TIME =
   'point in time not opened through this proxy: the indices it is authorized on are unknown';
+
+/** Why a search that names no index, whose body could not be read, is not mapped. */
+const UNREAD_SEARCH_BODY =
+  'search body over the size cap or not readable: whether it used a point in time, and so its indices, is unknown';
 
 /** Largest root (`GET /`) answer read for the upstream's version. */
 const MAX_ROOT_ANSWER_BYTES = 64 * 1024;
@@ -185,11 +190,15 @@ export class LearnRecorder {
     if (api === 'info') return this.rootInfo(request, route);
     if (api === 'index' || api === 'create') return this.documentWrite(request, route);
     if (api === 'open_point_in_time') return this.openPointInTime(request, route);
-    if ((api === 'search' || api === 'async_search.submit') && route?.indices === undefined)
+    if (
+      route !== undefined &&
+      (api === 'search' || api === 'async_search.submit') &&
+      route.indices === undefined
+    )
       return this.searchWithoutIndex(request, route);
     if (!readsBody) return this.pathOnly(request, route);
     if (api === 'bulk') return this.bulk(request);
-    if (api === 'msearch' || api === 'msearch_template') return this.msearch(request);
+    if (api === 'msearch' || api === 'msearch_template') return this.msearch(request, api);
     return this.jsonBody(request);
   }
 
@@ -291,7 +300,7 @@ export class LearnRecorder {
    * so later searches with that id are recorded on the names it was opened on.
    */
   private openPointInTime(request: ExchangeRequest, route: Resolution | undefined): PendingExchange {
-    const answer = new BoundedText(MAX_ID_ANSWER_BYTES, 'head');
+    const answer = new BoundedText(MAX_OPEN_ANSWER_BYTES, 'head');
     return {
       wantsBody: false,
       bodyChunk: () => {},
@@ -312,42 +321,53 @@ export class LearnRecorder {
   /**
    * A search that names no index (`POST /_search`, `POST /_async_search`): a search of every index,
    * unless its body uses a point in time, whose indices are the ones it is authorized on. The
-   * body is read for `pit.id`, and the answer's head for the `pit_id` it hands back.
+   * body is read for `pit.id`; the answer is read (its head, for the `pit_id` it hands back) only
+   * when that id is known, or when the answer starts before the body was read whole.
    */
-  private searchWithoutIndex(request: ExchangeRequest, route: Resolution | undefined): PendingExchange {
+  private searchWithoutIndex(request: ExchangeRequest, route: Resolution): PendingExchange {
     const body = new BoundedText(MAX_NAMED_BODY_BYTES);
-    const answer = new BoundedText(MAX_ID_ANSWER_BYTES, 'head');
+    let bodyRead = false;
+    let id: string | undefined;
+    let names: readonly string[] | undefined;
+    let answer: BoundedText | undefined;
+    const readBody = () => {
+      if (bodyRead) return;
+      bodyRead = true;
+      id = pointInTimeOfSearchBody(body.take());
+      names = id === undefined ? undefined : this.pointsInTime.namesOf(id);
+    };
     return {
       wantsBody: true,
       bodyChunk: (chunk) => body.push(chunk),
-      bodyEnd: () => {},
+      bodyEnd: readBody,
       bodyUnreadable: () => body.drop(),
-      wantsResponse: true,
-      responseChunk: (chunk) => answer.push(chunk),
+      get wantsResponse() {
+        return !bodyRead || names !== undefined;
+      },
+      responseChunk: (chunk) => {
+        answer ??= new BoundedText(answerHeadBytes(id), 'head');
+        answer.push(chunk);
+      },
       finish: (status, now) => {
-        // A body over the cap may have named a point in time: reported as incomplete.
-        if (body.overflowed) this.incompleteBodies++;
-        const id = pointInTimeOfSearchBody(body.take());
+        readBody();
+        if (body.overflowed) {
+          // Whether it used a point in time is unknown: never recorded as a search of every index.
+          this.incompleteBodies++;
+          this.requests++;
+          this.addUnmapped({ method: request.method, api: route.api, reason: UNREAD_SEARCH_BODY }, 1);
+          return;
+        }
         if (id === undefined) {
           this.recordResolved(request, undefined, status, now, route);
           return;
         }
-        const names = this.pointsInTime.namesOf(id);
-        if (names === undefined || route === undefined) {
+        if (names === undefined) {
           this.requests++;
-          this.addUnmapped(
-            {
-              method: request.method,
-              api: route?.api ?? 'search',
-              reason:
-                'point in time not opened through this proxy: the indices it is authorized on are unknown',
-            },
-            1,
-          );
+          this.addUnmapped({ method: request.method, api: route.api, reason: UNKNOWN_POINT_IN_TIME }, 1);
           return;
         }
         this.recordResolved(request, undefined, status, now, { ...route, indices: names });
-        const next = pointInTimeOfSearchAnswer(answer.take());
+        const next = pointInTimeOfSearchAnswer(answer?.take());
         if (next !== undefined && next !== id) this.pointsInTime.remember(next, names);
       },
     };
@@ -369,7 +389,7 @@ export class LearnRecorder {
     };
   }
 
-  private msearch(request: ExchangeRequest): PendingExchange {
+  private msearch(request: ExchangeRequest, api: string): PendingExchange {
     // Each header line is followed by a search body line; the resolver only needs the headers,
     // so a stand-in `{}` replaces each search body. A header that names no index may introduce a
     // search with a point in time, authorized on the names it was opened on: that body is read
@@ -377,6 +397,7 @@ export class LearnRecorder {
     let headers = '';
     let withoutIndex: { line: string; header: Record<string, unknown> } | undefined;
     let unknownPointsInTime = 0;
+    let unreadSearches = 0;
     const add = (header: string) => {
       if (headers.length < MAX_NAMED_BODY_BYTES) headers += `${header}\n{}\n`;
     };
@@ -392,6 +413,11 @@ export class LearnRecorder {
         const item = withoutIndex;
         withoutIndex = undefined;
         if (item === undefined) return;
+        if (body === undefined) {
+          // A search line over the cap: whether it used a point in time is unknown.
+          unreadSearches++;
+          return;
+        }
         const id = pointInTimeOfSearchBody(body);
         const names = id === undefined ? undefined : this.pointsInTime.namesOf(id);
         if (id === undefined) add(item.line);
@@ -414,10 +440,14 @@ export class LearnRecorder {
           this.incompleteBodies++;
         if (unknownPointsInTime > 0)
           this.addUnmapped(
-            { method: request.method, api: 'msearch', reason: UNKNOWN_POINT_IN_TIME },
+            { method: request.method, api, reason: UNKNOWN_POINT_IN_TIME },
             unknownPointsInTime,
           );
-        if (headers === '' && unknownPointsInTime > 0 && !unreadable) {
+        if (unreadSearches > 0) {
+          this.incompleteBodies++;
+          this.addUnmapped({ method: request.method, api, reason: UNREAD_SEARCH_BODY }, unreadSearches);
+        }
+        if (headers === '' && unknownPointsInTime + unreadSearches > 0 && !unreadable) {
           // Every search used a point in time whose names are unknown: nothing to record on.
           this.requests++;
           return;

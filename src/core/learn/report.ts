@@ -148,7 +148,7 @@ export function renderLearnReportMarkdown(report: LearnReport): string {
   }
   if (report.incomplete_bodies > 0)
     out.push(
-      `${report.incomplete_bodies} request bodies had item names that could not be read (a line over the size cap).`,
+      `${report.incomplete_bodies} request bodies could not be read whole for names (over a size cap, or in an encoding eskeys cannot read); the names they held may be missing above.`,
       '',
     );
   out.push('## Probes', '');

@@ -188,3 +188,66 @@ describe('the learn recorder and points in time in _msearch', () => {
     ]);
   });
 });
+
+describe('the learn recorder when a search body cannot be read', () => {
+  it('an index-less search over the 1 MB cap is not mapped (it may have used a point in time), never a search of every index', () => {
+    const recorder = new LearnRecorder();
+    const big = JSON.stringify({
+      query: { terms: { tag: Array.from({ length: 120_000 }, (_, i) => `t${i}`) } },
+    });
+    expect(big.length).toBeGreaterThan(1024 * 1024);
+    exchange(recorder, 'POST', '/_search', big, 200, '{"took":1}');
+    const snapshot = recorder.snapshot();
+    expect(snapshot.operations).toEqual([]);
+    expect(snapshot.incompleteBodies).toBe(1);
+    expect(snapshot.unmapped.map((u) => [u.api, u.count, u.reason])).toEqual([
+      [
+        'search',
+        1,
+        'search body over the size cap or not readable: whether it used a point in time, and so its indices, is unknown',
+      ],
+    ]);
+  });
+
+  it('an _msearch search line over the 64 KiB cap after an index-less header is not mapped; the other items count', () => {
+    const recorder = new LearnRecorder();
+    const body = `{}\n{"query":{"match":{"t":"${'x'.repeat(70_000)}"}}}\n{"index":"books"}\n{}\n`;
+    exchange(recorder, 'POST', '/_msearch', body, 200, '{"responses":[]}');
+    const snapshot = recorder.snapshot();
+    expect(snapshot.operations.map((o) => [o.action, o.names])).toEqual([
+      ['indices:data/read/msearch', ['books']],
+    ]);
+    expect(snapshot.incompleteBodies).toBe(1);
+    expect(snapshot.unmapped.map((u) => [u.api, u.count])).toEqual([['msearch', 1]]);
+  });
+
+  it('the answer to an index-less search without a point in time is not read', () => {
+    const recorder = new LearnRecorder();
+    const pending = recorder.begin({ method: 'POST', path: '/_search', query: new URLSearchParams() });
+    pending.bodyChunk(bytes('{"query":{"match_all":{}}}'));
+    pending.bodyEnd();
+    expect(pending.wantsResponse).toBe(false);
+    pending.finish(200, NOW);
+    expect(operations(recorder)).toEqual([['indices:data/read/search', ['_all'], 'allowed', 1]]);
+  });
+
+  it('a pit_id after a _scroll_id is followed; a pit_id after took is not', () => {
+    const recorder = new LearnRecorder();
+    exchange(recorder, 'POST', '/books/_pit?keep_alive=1m', undefined, 200, `{"id":"b25l",${SHARDS}}`);
+    exchange(
+      recorder,
+      'POST',
+      '/_search',
+      pitSearch('b25l'),
+      200,
+      '{"_scroll_id":"c2Nyb2xs","pit_id":"dHdv","took":1}',
+    );
+    exchange(recorder, 'POST', '/_search', pitSearch('dHdv'), 200, '{"took":1,"pit_id":"dGhyZWU="}');
+    exchange(recorder, 'POST', '/_search', pitSearch('dGhyZWU='), 200, '{"took":1}');
+    expect(operations(recorder)).toEqual([
+      ['indices:data/read/open_point_in_time', ['books'], 'allowed', 1],
+      ['indices:data/read/search', ['books'], 'allowed', 2],
+    ]);
+    expect(recorder.snapshot().unmapped.map((u) => [u.api, u.count])).toEqual([['search', 1]]);
+  });
+});
