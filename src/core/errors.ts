@@ -69,6 +69,11 @@ export interface ClusterAnswer {
   readonly disabledFeature?: 'security' | 'api_keys';
   /** Request parameters the cluster does not know (a 400 from an older version), e.g. `with_limited_by`. */
   readonly unrecognizedParameters?: readonly string[];
+  /**
+   * A privilege name the cluster's release does not know (a 400 from a role descriptor
+   * validation: `unknown cluster privilege [monitor_esql]. a privilege must be either …`).
+   */
+  readonly unknownPrivilege?: { readonly scope: 'cluster' | 'index'; readonly name: string };
 }
 
 /** Options of the cluster errors: the cause and, when the cluster answered, what it said. */

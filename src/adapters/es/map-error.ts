@@ -20,13 +20,25 @@ export function clusterAnswerFrom(status: number, body: unknown): ClusterAnswer 
   const { type, reason, disabledFeature } = errorFields(body);
   const off = featureOff(status, reason, disabledFeature);
   const unknown = status === 400 ? unrecognizedParameters(reason) : undefined;
+  const privilege = status === 400 ? unknownPrivilege(reason) : undefined;
   return {
     status,
     ...(type !== undefined ? { type } : {}),
     ...(reason !== undefined ? { reason } : {}),
     ...(off ? { disabledFeature: off } : {}),
     ...(unknown ? { unrecognizedParameters: unknown } : {}),
+    ...(privilege ? { unknownPrivilege: privilege } : {}),
   };
+}
+
+/**
+ * The name in `unknown cluster privilege [x]. a privilege must be either one of the predefined
+ * …` or `unknown index privilege [x]. …` (RoleDescriptorRequestValidator, behind create, grant
+ * and update API key; docs/es-facts.md "How Elasticsearch refuses an unknown name").
+ */
+function unknownPrivilege(reason: string | undefined): ClusterAnswer['unknownPrivilege'] {
+  const m = /unknown (cluster|index) privilege \[([^\]]+)\]/.exec(reason ?? '');
+  return m ? { scope: m[1] as 'cluster' | 'index', name: m[2]! } : undefined;
 }
 
 function errorFields(body: unknown): { type?: string; reason?: string; disabledFeature?: string } {

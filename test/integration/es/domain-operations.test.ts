@@ -201,4 +201,22 @@ describe('clusterAnswerFrom: the facts read from an error answer', () => {
       expect(answer.disabledFeature).toEqual(expected.disabledFeature);
     },
   );
+
+  it.each([
+    // RoleDescriptorRequestValidator (create/grant/update API key): docs/es-facts.md, "How
+    // Elasticsearch refuses an unknown name".
+    [
+      'Validation Failed: 1: unknown cluster privilege [monitor_esql]. a privilege must be either one of the predefined cluster privilege names [monitor,manage,all] or a pattern over one of the available cluster actions;',
+      { scope: 'cluster', name: 'monitor_esql' },
+    ],
+    [
+      'Validation Failed: 1: unknown index privilege [read_failure_store]. a privilege must be either one of the predefined fixed indices privileges [all,read] or a pattern over one of the available index actions;',
+      { scope: 'index', name: 'read_failure_store' },
+    ],
+  ] as const)('a 400 naming an unknown privilege: %s', (reason, expected) => {
+    const body = { error: { type: 'action_request_validation_exception', reason } };
+    expect(clusterAnswerFrom(400, body).unknownPrivilege).toEqual(expected);
+    // Only a 400 is the validation refusal.
+    expect(clusterAnswerFrom(500, body).unknownPrivilege).toBeUndefined();
+  });
 });

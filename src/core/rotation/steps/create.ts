@@ -1,4 +1,5 @@
-import { CancelledError, PartialFailureError } from '../../errors.js';
+import { CancelledError, ClusterResponseError, PartialFailureError, TemplateError } from '../../errors.js';
+import type { RoleTemplate } from '../../templates/index.js';
 import { type ManagedKeyMetadata, parseManagedKeys } from '../key-metadata.js';
 import { type CreatedKey, errorMessage, type RotationInput, type RotationRun } from './rotation-run.js';
 
@@ -65,7 +66,7 @@ export async function createNewKey(run: RotationRun): Promise<CreatedKey> {
     await invalidateKeysOfLostCreate(run, error);
     await run.journal('finish', 'done', { outcome: 'failed', reason: errorMessage(error) });
     await run.audit('rotation.failed', undefined, { step: 'create', reason: errorMessage(error) });
-    throw error;
+    throw unknownPrivilegeOf(template, error) ?? error;
   }
   const key = {
     id: created.id,
@@ -100,4 +101,38 @@ async function invalidateKeysOfLostCreate(run: RotationRun, createError: unknown
       { cause: createError },
     );
   }
+}
+
+/**
+ * A create refused because the cluster's release does not know a privilege the template names
+ * (`monitor_esql` on 8.x): a template problem for this cluster (exit 2), told in one line at the
+ * template field rather than as the cluster's 400 with its list of every privilege name.
+ */
+function unknownPrivilegeOf(template: RoleTemplate, error: unknown): TemplateError | undefined {
+  const unknown = error instanceof ClusterResponseError ? error.answer?.unknownPrivilege : undefined;
+  if (!unknown) return undefined;
+  const pointer = privilegePointer(template, unknown.scope, unknown.name) ?? '/role_descriptors';
+  const message = `template ${template.name}: ${pointer}: the cluster does not know the ${unknown.scope} privilege [${unknown.name}] (a name from another Elasticsearch release?); no key was created. \`eskeys doctor\` checks every template against the cluster's release`;
+  return new TemplateError(message, [message], { cause: error });
+}
+
+/** The JSON pointer of the first place the template grants `name` in `scope`. */
+function privilegePointer(
+  template: RoleTemplate,
+  scope: 'cluster' | 'index',
+  name: string,
+): string | undefined {
+  for (const [role, descriptor] of Object.entries(template.role_descriptors)) {
+    const base = `/role_descriptors/${role.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    if (scope === 'cluster') {
+      const i = (descriptor.cluster ?? []).indexOf(name);
+      if (i >= 0) return `${base}/cluster/${i}`;
+      continue;
+    }
+    for (const [n, entry] of (descriptor.indices ?? []).entries()) {
+      const i = entry.privileges.indexOf(name);
+      if (i >= 0) return `${base}/indices/${n}/privileges/${i}`;
+    }
+  }
+  return undefined;
 }
