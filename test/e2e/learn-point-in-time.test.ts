@@ -7,10 +7,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, errors } from '@elastic/elasticsearch';
+import { Client } from '@elastic/elasticsearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { startLearn, tempProject } from './learn-support.js';
+import { startLearn, statusOf, tempProject } from './learn-support.js';
 import { runCli } from './rotate-support.js';
 
 let sandbox: Sandbox;
@@ -55,16 +55,6 @@ async function exportAll(client: Client): Promise<string[]> {
   }
   await client.closePointInTime({ id });
   return seen;
-}
-
-async function statusOf(p: Promise<unknown>): Promise<number> {
-  try {
-    await p;
-    return 200;
-  } catch (e) {
-    if (e instanceof errors.ResponseError) return e.statusCode ?? 0;
-    throw e;
-  }
 }
 
 describe('eskeys learn and points in time', () => {

@@ -6,6 +6,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { errors } from '@elastic/elasticsearch';
 import { onTestFinished } from 'vitest';
 import { BIN } from './rotate-support.js';
 
@@ -95,4 +96,15 @@ export function filesUnder(dir: string): string[] {
 /** The text of every file under `dir`. */
 export function textsUnder(dir: string): string[] {
   return filesUnder(dir).map((f) => readFileSync(join(dir, f), 'utf8'));
+}
+
+/** The HTTP status a client call ended with: 200 when it resolved, the answer's status when refused. */
+export async function statusOf(p: Promise<unknown>): Promise<number> {
+  try {
+    await p;
+    return 200;
+  } catch (e) {
+    if (e instanceof errors.ResponseError) return e.statusCode ?? 0;
+    throw e;
+  }
 }

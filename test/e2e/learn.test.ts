@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { Client, errors } from '@elastic/elasticsearch';
+import { Client } from '@elastic/elasticsearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { startLearn, tempProject, textsUnder } from './learn-support.js';
+import { startLearn, statusOf, tempProject, textsUnder } from './learn-support.js';
 import { runCli } from './rotate-support.js';
 
 let sandbox: Sandbox;
@@ -60,16 +60,6 @@ async function appTraffic(client: Client, run: string): Promise<number[]> {
   await meta(client.indices.getMapping({ index: 'gmail_emails-2025-11' }, { meta: true }));
   await meta(client.indices.exists({ index: 'gmail_emails-2025-10' }, { meta: true }));
   return statuses;
-}
-
-async function statusOf(p: Promise<unknown>): Promise<number> {
-  try {
-    await p;
-    return 200;
-  } catch (e) {
-    if (e instanceof errors.ResponseError) return e.statusCode ?? 0;
-    throw e;
-  }
 }
 
 describe('eskeys learn', () => {

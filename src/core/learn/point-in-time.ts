@@ -11,6 +11,8 @@
  * search answer that hands back a different `pit_id` (Elasticsearch may) maps to the same names.
  */
 
+import { parseObject } from './json-object.js';
+
 /** Ids remembered at most; the oldest is forgotten first, so memory stays bounded. */
 const MAX_KNOWN_IDS = 10_000;
 
@@ -65,17 +67,6 @@ export class PointInTimeNames {
 
   namesOf(id: string): readonly string[] | undefined {
     return this.byId.get(id);
-  }
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v)
-      ? (v as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
   }
 }
 

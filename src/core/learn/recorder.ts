@@ -16,6 +16,7 @@ import {
 } from '../resolver/index.js';
 import { BoundedText } from './bounded-text.js';
 import { BulkResponseScanner, type LandedIndexSink } from './bulk-response-scanner.js';
+import { parseObject } from './json-object.js';
 import { NdjsonMetaScanner } from './ndjson-scanner.js';
 import {
   type Observations,
@@ -131,17 +132,6 @@ const BULK_ITEM_ACTIONS: Readonly<Record<string, string>> = {
   update: 'indices:data/write/update',
   delete: 'indices:data/write/delete',
 };
-
-function parseObject(line: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(line);
-    return typeof v === 'object' && v !== null && !Array.isArray(v)
-      ? (v as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function firstEntry(obj: Record<string, unknown> | undefined): [string, unknown] | undefined {
   if (!obj) return undefined;
@@ -277,22 +267,12 @@ export class LearnRecorder {
    */
   private rootInfo(request: ExchangeRequest, route: Resolution | undefined): PendingExchange {
     const recorded = this.pathOnly(request, route);
-    const answer = new BoundedText(MAX_ROOT_ANSWER_BYTES, 'head');
-    return {
-      wantsBody: false,
-      bodyChunk: () => {},
-      bodyEnd: () => {},
-      bodyUnreadable: () => {},
-      wantsResponse: true,
-      responseChunk: (chunk) => answer.push(chunk),
-      finish: (status, now) => {
-        recorded.finish(status, now);
-        const text = answer.take();
-        const major =
-          outcomeOf(status) === 'allowed' && text !== undefined ? majorOfRootAnswer(text) : undefined;
-        if (major !== undefined) this.major = major;
-      },
-    };
+    return readingAnswer(MAX_ROOT_ANSWER_BYTES, (status, now, answer) => {
+      recorded.finish(status, now);
+      const major =
+        outcomeOf(status) === 'allowed' && answer !== undefined ? majorOfRootAnswer(answer) : undefined;
+      if (major !== undefined) this.major = major;
+    });
   }
 
   /**
@@ -300,22 +280,13 @@ export class LearnRecorder {
    * so later searches with that id are recorded on the names it was opened on.
    */
   private openPointInTime(request: ExchangeRequest, route: Resolution | undefined): PendingExchange {
-    const answer = new BoundedText(MAX_OPEN_ANSWER_BYTES, 'head');
-    return {
-      wantsBody: false,
-      bodyChunk: () => {},
-      bodyEnd: () => {},
-      bodyUnreadable: () => {},
-      wantsResponse: true,
-      responseChunk: (chunk) => answer.push(chunk),
-      finish: (status, now) => {
-        const resolved = reusableRoute(request, route) ?? this.resolve(request, undefined, now);
-        this.recordResolved(request, undefined, status, now, resolved);
-        const id = outcomeOf(status) === 'allowed' ? idOfOpenAnswer(answer.take()) : undefined;
-        if (id !== undefined && resolved?.indices !== undefined)
-          this.pointsInTime.remember(id, resolved.indices);
-      },
-    };
+    return readingAnswer(MAX_OPEN_ANSWER_BYTES, (status, now, answer) => {
+      const resolved = reusableRoute(request, route) ?? this.resolve(request, undefined, now);
+      this.recordResolved(request, undefined, status, now, resolved);
+      const id = outcomeOf(status) === 'allowed' ? idOfOpenAnswer(answer) : undefined;
+      if (id !== undefined && resolved?.indices !== undefined)
+        this.pointsInTime.remember(id, resolved.indices);
+    });
   }
 
   /**
@@ -744,6 +715,26 @@ class LandedKinds implements LandedIndexSink {
     }
     if (backingIndex !== undefined) this.backingIndex[id] ??= backingIndex;
   }
+}
+
+/**
+ * An exchange resolved from its request line whose answer's head (up to `cap` bytes) is read:
+ * `finish` gets the status and that text.
+ */
+function readingAnswer(
+  cap: number,
+  finish: (status: number, now: number, answer: string | undefined) => void,
+): PendingExchange {
+  const answer = new BoundedText(cap, 'head');
+  return {
+    wantsBody: false,
+    bodyChunk: () => {},
+    bodyEnd: () => {},
+    bodyUnreadable: () => {},
+    wantsResponse: true,
+    responseChunk: (chunk) => answer.push(chunk),
+    finish: (status, now) => finish(status, now, answer.take()),
+  };
 }
 
 function resolveName(name: string, now: number): string {
