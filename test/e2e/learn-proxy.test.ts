@@ -396,10 +396,47 @@ describe('eskeys learn as a proxy', () => {
     );
     const done = await new Promise<number | null>((r) => learn.child.on('close', (code) => r(code)));
     expect(done).toBe(0);
+    expect(learn.stderr()).toContain('stops after 3s or on Ctrl-C');
+    expect(learn.stderr()).toContain('eskeys learn: --duration 3s is over; stopping\n');
     expect(JSON.parse(readFileSync(join(dir, 'roles/timed.json'), 'utf8')).role_descriptors).toEqual({
       // cluster:monitor/health is granted by the `monitor` cluster privilege.
       timed: { cluster: ['monitor'] },
     });
+  });
+
+  it('a --duration longer than one timer can hold (30d > 24.8 days) keeps learning until stopped', async () => {
+    const dir = tempProject();
+    const learn = await startLearn(
+      ['--upstream', sandbox.url, '--port', '0', '--name', 'month', '--duration', '30d'],
+      dir,
+    );
+    expect((await fetch(`${learn.url}/_cluster/health`, { headers: { authorization: BASIC } })).status).toBe(
+      200,
+    );
+    // Node clamps a longer setTimeout to 1 ms (TimeoutOverflowWarning): learning would end at once.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(learn.child.exitCode).toBeNull();
+    const done = await learn.stop('SIGINT');
+    expect(done.code).toBe(0);
+    expect(done.stderr).not.toContain('TimeoutOverflowWarning');
+    expect(done.stderr).toContain('eskeys learn: 1 request; wrote roles/month.json');
+  });
+
+  it('--json when nothing was learned prints a JSON answer saying why, and writes nothing', async () => {
+    const dir = tempProject();
+    const learn = await startLearn(
+      ['--upstream', sandbox.url, '--port', '0', '--name', 'idle', '--json'],
+      dir,
+    );
+    const done = await learn.stop('SIGTERM');
+    expect(done.code).toBe(1);
+    expect(JSON.parse(done.stdout)).toEqual({
+      template: 'idle',
+      requests: 0,
+      written: null,
+      reason: 'no request reached the proxy',
+    });
+    expect(filesUnder(dir)).toEqual([]);
   });
 
   it('stopped before any request: exit 1, one line, nothing written', async () => {

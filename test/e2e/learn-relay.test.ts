@@ -129,12 +129,14 @@ describe('eskeys learn relays HTTP/1.1 as sent', () => {
     let connections = 0;
     let upstreamClosed!: () => void;
     const firstClosed = new Promise<void>((r) => (upstreamClosed = r));
+    // Only connections that carry a request count: learn's reachability check at start opens
+    // one and sends nothing.
     const upstream = createNetServer((socket) => {
-      connections++;
       socket.once('data', () => {
+        connections++;
         socket.end('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}');
+        socket.on('close', () => upstreamClosed());
       });
-      socket.on('close', () => upstreamClosed());
     });
     const port = await listening(upstream);
     const dir = tempProject();

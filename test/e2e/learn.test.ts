@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Client } from '@elastic/elasticsearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { startLearn, statusOf, tempProject, textsUnder } from './learn-support.js';
+import { filesUnder, startLearn, statusOf, tempProject, textsUnder } from './learn-support.js';
 import { runCli } from './rotate-support.js';
 
 let sandbox: Sandbox;
@@ -197,7 +197,7 @@ describe('eskeys learn', () => {
     }
   });
 
-  it('answers 502 in the shape of an Elasticsearch error when the upstream is down', async () => {
+  it('answers 502 in the shape of an Elasticsearch error when the upstream is down; warns at start; writes nothing (exit 1)', async () => {
     const dir = tempProject();
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
@@ -214,6 +214,14 @@ describe('eskeys learn', () => {
     expect(body.error.type).toBe('eskeys_learn_proxy_exception');
     expect(body.error.reason).toContain('ECONNREFUSED');
     const done = await learn.stop();
-    expect(done.code).toBe(0);
+    expect(done.stderr).toContain(
+      `eskeys: warning: upstream http://127.0.0.1:${port} is not reachable now (ECONNREFUSED); the application gets 502 until it is\n`,
+    );
+    // A template from a 502 alone would grant nothing: nothing is written, exit 1.
+    expect(done.stderr).toContain(
+      'eskeys: learned nothing: 1 request reached the proxy and none was allowed (1 failed (400/5xx, or 502: the upstream unreachable)); nothing written\n',
+    );
+    expect(done.code).toBe(1);
+    expect(filesUnder(dir)).toEqual([]);
   });
 });

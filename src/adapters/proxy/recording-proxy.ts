@@ -13,6 +13,7 @@ import { RelayConnection } from './relay-connection.js';
 import type { UpstreamTls } from './upstream-socket.js';
 
 export type { ExchangeRecorder } from './exchange-feed.js';
+export { upstreamUnreachable } from './upstream-socket.js';
 
 /** Options of the recording proxy. */
 export interface RecordingProxyOptions {

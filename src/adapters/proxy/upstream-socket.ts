@@ -72,3 +72,32 @@ export function connectUpstream(upstream: URL, tls: UpstreamTls): Promise<Socket
     });
   });
 }
+
+/**
+ * Why the upstream cannot be reached now (`ECONNREFUSED`, `ENOTFOUND`, a TLS verification
+ * error, `no answer within 3 s`), or undefined when a connection opens and passes the TLS checks.
+ * Sends no byte: a connection is opened, checked and closed, so a warning can be given before
+ * the application's first request gets a 502.
+ */
+export async function upstreamUnreachable(
+  upstream: URL,
+  tls: UpstreamTls,
+  timeoutMs = 3000,
+): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer within ${timeoutMs / 1000} s`), timeoutMs);
+  });
+  const attempt = connectUpstream(upstream, tls).then(
+    (socket) => {
+      socket.destroy();
+      return undefined;
+    },
+    (error: NodeJS.ErrnoException) => error.code ?? error.message,
+  );
+  try {
+    return await Promise.race([attempt, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

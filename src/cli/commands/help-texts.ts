@@ -211,8 +211,8 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     ],
     exitCodes: [
       [ExitCode.ok, 'template and report written (also after Ctrl-C, the usual way to stop learning)'],
-      [ExitCode.verificationFailed, 'nothing observed'],
-      [ExitCode.usage, 'bad usage (bad --upstream, busy port)'],
+      [ExitCode.verificationFailed, 'nothing to learn from (no request, or none allowed): nothing written'],
+      [ExitCode.usage, 'bad usage (bad --upstream, --port, --name or --duration; busy port)'],
     ],
   },
   sandbox: {

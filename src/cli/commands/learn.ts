@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { diffTemplates } from '../../core/diff/diff.js';
-import { parseDuration } from '../../core/duration.js';
+import { formatDuration, parseDuration } from '../../core/duration.js';
 import {
   ConfigError,
   ExitCode,
@@ -18,6 +18,7 @@ import {
   LEARNED_TEMPLATE_SUFFIX,
   LearnRecorder,
   type LearnReport,
+  type Observations,
   renderLearnReportMarkdown,
 } from '../../core/learn/index.js';
 import { lintTemplate } from '../../core/lint/lint.js';
@@ -201,19 +202,58 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
-/** Resolves when SIGINT/SIGTERM arrives or the duration has passed. */
-function untilStopped(signal: AbortSignal, durationMs: number | undefined): Promise<void> {
+/** Longest delay one timer takes (a signed 32-bit count of ms, about 24.8 days); longer waits chain timers. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Resolves with how learning stopped: SIGINT/SIGTERM, or the duration has passed. */
+function untilStopped(signal: AbortSignal, durationMs: number | undefined): Promise<'signal' | 'duration'> {
   return new Promise((done) => {
     let timer: NodeJS.Timeout | undefined;
-    const finish = () => {
+    const finish = (how: 'signal' | 'duration') => {
       if (timer) clearTimeout(timer);
-      signal.removeEventListener('abort', finish);
-      done();
+      signal.removeEventListener('abort', onAbort);
+      done(how);
     };
-    if (signal.aborted) return finish();
-    signal.addEventListener('abort', finish, { once: true });
-    if (durationMs !== undefined) timer = setTimeout(finish, durationMs);
+    const onAbort = () => finish('signal');
+    if (signal.aborted) return finish('signal');
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (durationMs === undefined) return;
+    // Measured on the monotonic clock, so a wall-clock change does not shorten or stretch it.
+    const deadline = performance.now() + durationMs;
+    const wait = () => {
+      const left = deadline - performance.now();
+      if (left <= 0) finish('duration');
+      else timer = setTimeout(wait, Math.min(left, MAX_TIMER_MS));
+    };
+    wait();
   });
+}
+
+/** `1 request`, `2 requests`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Why nothing can be learned from these observations, or undefined when something was allowed:
+ * a template from refusals and 502s alone would grant nothing and mislead.
+ */
+function nothingLearned(observations: Observations): string | undefined {
+  if (observations.requests === 0) return 'no request reached the proxy';
+  if (observations.operations.some((o) => o.outcome === 'allowed')) return undefined;
+  const byOutcome = new Map<string, number>();
+  for (const o of observations.operations)
+    byOutcome.set(o.outcome, (byOutcome.get(o.outcome) ?? 0) + o.count);
+  const parts = [
+    ['denied', 'denied (403)'],
+    ['unauthenticated', 'unauthenticated (401)'],
+    ['failed', 'failed (400/5xx, or 502: the upstream unreachable)'],
+  ]
+    .filter(([k]) => (byOutcome.get(k!) ?? 0) > 0)
+    .map(([k, label]) => `${byOutcome.get(k!)} ${label}`);
+  const unmapped = observations.unmapped.reduce((n, u) => n + u.count, 0);
+  if (unmapped > 0) parts.push(`${unmapped} not mapped`);
+  return `${count(observations.requests, 'request')} reached the proxy and none was allowed (${parts.join(', ')})`;
 }
 
 /** Runs the proxy until stopped, then writes the template, the report and (for an existing template) the diff. */
@@ -223,7 +263,9 @@ export async function runLearn(opts: LearnOptions): Promise<void> {
     ? resolve(opts.cwd, opts.out)
     : join(workspace.absolute(workspace.config.templates_dir), `${opts.name}.json`);
   const tls = await upstreamTls(opts);
-  const { startRecordingProxy } = await import('../../adapters/proxy/recording-proxy.js');
+  const { startRecordingProxy, upstreamUnreachable } = await import(
+    '../../adapters/proxy/recording-proxy.js'
+  );
   const recorder = new LearnRecorder();
   const proxy = await startRecordingProxy({
     upstream: opts.upstream,
@@ -239,15 +281,34 @@ export async function runLearn(opts: LearnOptions): Promise<void> {
     );
   if (tls.insecure)
     opts.io.stderr.write('eskeys: warning: TLS verification is OFF (--insecure); do not use in production\n');
+  const stopping =
+    opts.durationMs === undefined
+      ? 'stop with Ctrl-C'
+      : `stops after ${formatDuration(opts.durationMs)} or on Ctrl-C`;
   opts.io.stderr.write(
-    `eskeys learn: listening on ${proxy.url}, forwarding to ${opts.upstream.origin}; stop with Ctrl-C\n`,
+    `eskeys learn: listening on ${proxy.url}, forwarding to ${opts.upstream.origin}; ${stopping}\n`,
   );
-  await untilStopped(opts.signal, opts.durationMs);
+  const unreachable = await upstreamUnreachable(opts.upstream, tls);
+  if (unreachable)
+    opts.io.stderr.write(
+      `eskeys: warning: upstream ${opts.upstream.origin} is not reachable now (${unreachable}); the application gets 502 until it is\n`,
+    );
+  const how = await untilStopped(opts.signal, opts.durationMs);
+  if (how === 'duration')
+    opts.io.stderr.write(`eskeys learn: --duration ${formatDuration(opts.durationMs!)} is over; stopping\n`);
   await proxy.close();
 
   const observations = recorder.snapshot();
-  if (observations.requests === 0) {
-    opts.io.stderr.write('eskeys: learned nothing: no request reached the proxy; nothing written\n');
+  const why = nothingLearned(observations);
+  if (why !== undefined) {
+    if (opts.json)
+      writeJson(opts.io, {
+        template: opts.name,
+        requests: observations.requests,
+        written: null,
+        reason: why,
+      });
+    opts.io.stderr.write(`eskeys: learned nothing: ${why}; nothing written\n`);
     throw opts.signal.aborted
       ? new StoppedError(ExitCode.verificationFailed)
       : new ReportedError(ExitCode.verificationFailed);
@@ -303,7 +364,7 @@ export async function runLearn(opts: LearnOptions): Promise<void> {
       `eskeys: lint ${f.severity}: ${workspace.shownPath(target)}${f.path}: ${f.message}\n`,
     );
   opts.io.stderr.write(
-    `eskeys learn: ${observations.requests} requests; wrote ${workspace.shownPath(target)} and ${workspace.shownPath(`${reportBase}.learn-report.md`)}\n`,
+    `eskeys learn: ${count(observations.requests, 'request')}; wrote ${workspace.shownPath(target)}, ${workspace.shownPath(`${reportBase}.learn-report.md`)} and ${workspace.shownPath(`${reportBase}.learn-report.json`)}\n`,
   );
   // Ctrl-C / SIGTERM is how learning is meant to end: exit 0, not 130.
   if (opts.signal.aborted) throw new StoppedError(ExitCode.ok);

@@ -13,6 +13,7 @@ import {
   resolveDateMathName,
   resolveRequest,
   resolverReadsBody,
+  UNPRIVILEGED_INDEX_ACTIONS,
 } from '../resolver/index.js';
 import { BoundedText } from './bounded-text.js';
 import { BulkResponseScanner, type LandedIndexSink } from './bulk-response-scanner.js';
@@ -606,7 +607,9 @@ export class LearnRecorder {
         {
           method: request.method,
           api: r.api,
-          reason: `[${r.action}] is not authorized by index or cluster privileges alone`,
+          reason: UNPRIVILEGED_INDEX_ACTIONS.has(r.action)
+            ? `[${r.action}] needs no privilege: Elasticsearch checks that the scroll, point in time or async result belongs to the caller, and the request that opened it was recorded; nothing to grant`
+            : `[${r.action}] is not authorized by index or cluster privileges alone`,
         },
         1,
       );
