@@ -222,6 +222,57 @@ describe('eskeys init with flags', () => {
     expect(forced.stdout).toContain('kept eskeys.config.json as it is');
   });
 
+  it('flags are checked before the template file and the cluster: a bad flag is one line without a connection test; --dry-run shows a taken name', async () => {
+    const dir = emptyProject();
+    writeFileSync(join(dir, 'roles/applylens.json'), '{"mine": true}\n');
+    // An existing template does not hide a bad --can, and the cluster is not contacted for it.
+    const badCan = await runCli(
+      ['init', '--name', 'applylens', '--index', 'applylens-*', '--can', 'read,frobnicate', '--yes'],
+      dir,
+    );
+    expect(badCan.code).toBe(2);
+    expect(oneLine(badCan.stderr)).toEqual([
+      'eskeys: --can: unknown "frobnicate"; choose from read, create, streams, index, delete, indices, pipelines, ilm, templates',
+    ]);
+    const emptyCan = await runCli(
+      ['init', '--name', 'applylens', '--index', 'applylens-*', '--can', '', '--yes'],
+      dir,
+    );
+    expect(emptyCan.code).toBe(2);
+    expect(oneLine(emptyCan.stderr)).toEqual([
+      'eskeys: --can: choose at least one thing the application does',
+    ]);
+    // A dry run writes nothing, so it shows the template even though the name is taken.
+    const dry = await runCli(
+      ['init', '--name', 'applylens', '--index', 'applylens-*', '--can', 'read', '--dry-run', '--no-check'],
+      dir,
+    );
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout).name).toBe('applylens');
+    expect(readProjectFile(dir, 'roles/applylens.json')).toBe('{"mine": true}\n');
+  });
+
+  it('a second template publishing to the same variable is refused with the init flags that fix it', async () => {
+    const dir = emptyProject();
+    const first = await runCli(
+      ['init', '--name', 'one', '--index', 'applylens-*', '--can', 'read', '--yes'],
+      dir,
+    );
+    expect(first.code, first.stderr).toBe(0);
+    const second = await runCli(
+      ['init', '--name', 'two', '--index', 'applylens-*', '--can', 'read', '--yes'],
+      dir,
+    );
+    expect(second.code).toBe(2);
+    const lines = oneLine(second.stderr).filter(
+      (l) => l.startsWith('eskeys: ') && !l.startsWith('eskeys: warning'),
+    );
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/ELASTICSEARCH_API_KEY/);
+    expect(lines[0]).toMatch(/\(init: --key-var NAME or --dotenv FILE\)$/);
+    expect(existsSync(join(dir, 'roles/two.json'))).toBe(false);
+  });
+
   it('the cluster unreachable → exit 3, one line, nothing written; --no-check writes without testing', async () => {
     const dir = emptyProject();
     const args = ['init', '--name', 'applylens', '--index', 'applylens-*', '--can', 'read', '--yes'];

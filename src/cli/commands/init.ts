@@ -145,10 +145,33 @@ export async function runInit(opts: InitOptions): Promise<void> {
     }
   };
 
+  const canFromFlag = (words: readonly string[]): CapabilityId[] =>
+    splitList(words).map((word) => {
+      const id = capabilityFor(word);
+      if (!id) throw new UsageError(`--can: unknown "${word}"; choose from ${CAPABILITY_IDS.join(', ')}`);
+      return id;
+    });
+
   // 1. The template name.
   let name =
     opts.name ?? (interactive ? await askName() : required('--name', 'the template name, e.g. --name app'));
-  refuseExisting(name);
+  if (!interactive) {
+    // Without a terminal every answer is a flag: all of them are checked before anything is
+    // looked up (the template file, the cluster), so a bad flag is one line and no network call.
+    if (splitList(opts.index).length === 0)
+      required('--index', "the index patterns the application uses, e.g. --index 'app-*'");
+    const can = opts.can ?? required('--can', `what the application does: ${CAPABILITY_IDS.join(', ')}`);
+    const early = buildTemplate({
+      name,
+      indices: splitList(opts.index),
+      capabilities: canFromFlag(can),
+      envFile: opts.dotenv ?? '.env',
+      keyVar: opts.keyVar ?? DEFAULT_KEY_VAR,
+    });
+    if (!early.ok) throw new UsageError(answerMessage(early.problem));
+  }
+  // A dry run writes nothing, so it may show a template whose name is taken.
+  if (!opts.dryRun) refuseExisting(name);
 
   // 2. The cluster, tested as doctor tests it. The URL as every command finds it: flag,
   // ESKEYS_URL, .eskeys.env, the config's URL of the environment in force (--env, default).
@@ -173,11 +196,7 @@ export async function runInit(opts: InitOptions): Promise<void> {
   // 4. What the application does.
   let capabilities: CapabilityId[];
   if (opts.can !== undefined) {
-    capabilities = splitList(opts.can).map((word) => {
-      const id = capabilityFor(word);
-      if (!id) throw new UsageError(`--can: unknown "${word}"; choose from ${CAPABILITY_IDS.join(', ')}`);
-      return id;
-    });
+    capabilities = canFromFlag(opts.can);
   } else if (interactive) {
     capabilities = await askCapabilities();
   } else {
@@ -204,7 +223,7 @@ export async function runInit(opts: InitOptions): Promise<void> {
     ctx.io.stderr.write(`✗ ${built.problem.message}\n`);
     if (answer === 'name') {
       name = await askName();
-      refuseExisting(name);
+      if (!opts.dryRun) refuseExisting(name);
     } else if (answer === 'index') indices = await askIndices(name);
     else if (answer === 'can') capabilities = await askCapabilities();
     else if (answer === 'env-file') envFile = await askEnvFile();
@@ -220,7 +239,17 @@ export async function runInit(opts: InitOptions): Promise<void> {
   // variable another template already writes.
   const file = project.shownPath(templatePath);
   const outputs = project.outputs(built.value, DEFAULT_ENVIRONMENT);
-  await project.guardOutputs({ template: built.value, file }, DEFAULT_ENVIRONMENT, outputs);
+  try {
+    await project.guardOutputs({ template: built.value, file }, DEFAULT_ENVIRONMENT, outputs);
+  } catch (error) {
+    // The same refusal rotate gives, with the flags that change the answer here.
+    if (error instanceof UsageError || error instanceof ConfigError)
+      throw new (error.constructor as typeof UsageError)(
+        `${error.message} (init: --key-var NAME or --dotenv FILE)`,
+        { cause: error },
+      );
+    throw error;
+  }
 
   if (opts.dryRun) {
     ctx.io.stdout.write(text);
