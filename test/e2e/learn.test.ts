@@ -197,6 +197,29 @@ describe('eskeys learn', () => {
     }
   });
 
+  it('an application that reads GET / gets monitor with a cluster.info allow probe, which the key passes and review accepts', async () => {
+    const dir = tempProject();
+    const learn = await startLearn(['--upstream', sandbox.url, '--port', '0', '--name', 'pinger'], dir);
+    const app = new Client({ node: learn.url, auth: { username: 'elastic', password: PASSWORD } });
+    expect((await app.info()).version.number).toMatch(/^\d+\.\d+\.\d+/);
+    await app.close();
+    expect((await learn.stop()).code).toBe(0);
+    const template = JSON.parse(readFileSync(join(dir, 'roles/pinger.json'), 'utf8'));
+    // GET / is cluster:monitor/main; `monitor` is the narrowest named privilege that grants it.
+    expect(template.role_descriptors).toEqual({ pinger: { cluster: ['monitor'] } });
+    expect(template.probes.allow).toEqual(['cluster.info']);
+
+    const env = { ESKEYS_URL: sandbox.url, ESKEYS_USERNAME: 'elastic', ESKEYS_PASSWORD: PASSWORD };
+    const created = await runCli(['create', '--template', 'pinger', '--yes'], dir, env);
+    expect(created.code, created.stdout + created.stderr).toBe(0);
+    expect(created.stdout).toMatch(/cluster\.info +allow +200 +live +ok/);
+    // The learned template's monitor is justified by its own allow probe.
+    const review = await runCli(['review', '--offline', '--json'], dir);
+    expect(review.code, review.stderr).toBe(0);
+    const findings = JSON.parse(review.stdout).identities[0].findings as { code: string }[];
+    expect(findings.filter((f) => f.code === 'template/unjustified-grant')).toEqual([]);
+  });
+
   it('answers 502 in the shape of an Elasticsearch error when the upstream is down; warns at start; writes nothing (exit 1)', async () => {
     const dir = tempProject();
     const closed = createServer();

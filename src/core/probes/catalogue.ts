@@ -30,6 +30,8 @@ const op = (
 /** Every operation, in the order reports list them (cluster first, then data, then admin). */
 export const PROBE_OPERATIONS: readonly ProbeOperation[] = [
   op('cluster.health', 'cluster health', 'cluster', 'cluster:monitor/health'),
+  // GET / (the root: name, version), which the official clients and most tools send first.
+  op('cluster.info', 'cluster name and version (GET /)', 'cluster', 'cluster:monitor/main'),
   op('cluster.put_settings', 'change cluster settings', 'cluster', 'cluster:admin/settings/update', true),
   op('template.put', 'put index template', 'cluster', 'indices:admin/index_template/put'),
   op('ilm.put', 'put ILM policy', 'cluster', 'cluster:admin/ilm/put'),

@@ -66,6 +66,8 @@ export function probeRequest(op: string, t: ProbeTarget): RawRequest {
   switch (op) {
     case 'cluster.health':
       return { method: 'GET', path: '/_cluster/health' };
+    case 'cluster.info':
+      return { method: 'GET', path: '/' };
     case 'cluster.put_settings':
       // Removing an archived setting that does not exist: a no-op Elasticsearch accepts
       // (AbstractScopedSettings.isValidDelete allows deleting unregistered `archived.*` keys).
@@ -184,6 +186,7 @@ export function probeRequest(op: string, t: ProbeTarget): RawRequest {
 /** Operations that only read: safe to run live against an index the template names explicitly. */
 export const READ_ONLY_OPERATIONS: ReadonlySet<string> = new Set([
   'cluster.health',
+  'cluster.info',
   'search',
   'count',
   'doc.get',

@@ -168,6 +168,34 @@ describe('runProbes against the sandbox (official client over HTTP)', () => {
     expect(await probeLeftoversOverHttp(env.admin)).toEqual([]);
   });
 
+  it('cluster.info (GET /) passes live with monitor and is refused live without it', async () => {
+    // GET / is authorized as cluster:monitor/main (RestMainAction → MainAction), which the
+    // `monitor` cluster privilege grants and `read` on an index does not.
+    const withMonitor = RoleTemplateSchema.parse({
+      ...shipped(),
+      role_descriptors: {
+        r: { cluster: ['monitor'], indices: [{ names: ['gmail_emails-*'], privileges: ['read'] }] },
+      },
+      probes: { allow: ['cluster.info'], deny: ['index.delete'] },
+    });
+    const allowed = await runProbes(input(withMonitor, await mintKey(env.admin, descriptorsOf(withMonitor))));
+    expect(allowed.results.map((r) => [r.expected, r.op, r.mode, r.got, r.verdict])).toEqual([
+      ['allow', 'cluster.info', 'live', '200', 'pass'],
+      ['deny', 'index.delete', 'live', '403 security_exception', 'pass'],
+    ]);
+    const without = RoleTemplateSchema.parse({
+      ...withMonitor,
+      role_descriptors: { r: { indices: [{ names: ['gmail_emails-*'], privileges: ['read'] }] } },
+      probes: { allow: ['search'], deny: ['cluster.info'] },
+    });
+    const denied = await runProbes(input(without, await mintKey(env.admin, descriptorsOf(without))));
+    expect(denied.results.find((r) => r.op === 'cluster.info')).toMatchObject({
+      mode: 'live',
+      got: '403 security_exception',
+      verdict: 'pass',
+    });
+  });
+
   it('falls back to has_privileges (static) when no fresh name can match the patterns (a concrete index)', async () => {
     // Built with the schema alone: the loader's rules already reject such probes in files, but
     // runProbes must stay safe for any template it is handed (e.g. by rotation).

@@ -36,6 +36,8 @@ describe('permission matrix of the shipped templates', () => {
   it('shows what each key can do (email-search, dashboard-readonly, ingest-writer, ci-verifier)', () => {
     expect(grid(matrix)).toEqual({
       'cluster.health': '✓✓✗✓',
+      // GET / is cluster:monitor/main: `monitor` (cluster:monitor/*) grants it, as it grants health.
+      'cluster.info': '✓✓✗✓',
       'cluster.put_settings': '✗✗✗✗',
       'template.put': '✓✗✗✗',
       'ilm.put': '✓✗✗✗',
