@@ -140,8 +140,9 @@ export function learnCommand(
         let durationMs: number | undefined;
         if (flags.duration !== undefined) {
           durationMs = parseDuration(flags.duration);
-          if (durationMs === undefined || durationMs <= 0)
+          if (durationMs === undefined)
             throw new UsageError(`--duration ${flags.duration}: expected a duration such as 30m or 2h`);
+          if (durationMs <= 0) throw new UsageError(`--duration ${flags.duration}: must be longer than 0`);
         }
         const insecureEnv = ctx.env.ESKEYS_INSECURE;
         const caPath = flags.ca ?? (ctx.env.ESKEYS_CA_CERT || undefined);

@@ -84,6 +84,10 @@ describe('eskeys learn: flags → options', () => {
       '--duration soon: expected a duration such as 30m or 2h',
     ],
     [
+      ['--upstream', 'http://x:1', '--port', '1', '--name', 'a', '--duration', '0s'],
+      '--duration 0s: must be longer than 0',
+    ],
+    [
       ['--upstream', 'http://x:1/?a=1', '--port', '1', '--name', 'a'],
       '--upstream must not carry a query or fragment',
     ],
