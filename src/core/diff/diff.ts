@@ -87,6 +87,25 @@ function patternCovered(pattern: string, patterns: readonly string[]): boolean {
 
 const verb = (d: ChangeDirection) => (d === 'added' ? 'adds' : d === 'removed' ? 'removes' : 'changes');
 
+/**
+ * `logs-* (still on logs-2026.11.*), other-1`: each pattern of a change, with the narrower
+ * patterns of the other side that keep the access within it, so a narrowing does not read as a
+ * removal of everything.
+ */
+function patternsWithin(
+  patterns: readonly string[],
+  other: readonly string[],
+  direction: 'added' | 'removed',
+): string {
+  return patterns
+    .map((p) => {
+      const inside = other.filter((o) => o !== p && patternCovered(o, [p]));
+      if (inside.length === 0) return p;
+      return `${p} (${direction === 'removed' ? 'still on' : 'already on'} ${inside.join(', ')})`;
+    })
+    .join(', ');
+}
+
 /** Privilege pairs (pattern, privilege) of `a` not covered by `bRole`. */
 function indexPrivilegeChanges(a: T, b: T, direction: 'added' | 'removed'): TemplateChange[] {
   const bRole = roleOf(b);
@@ -106,10 +125,12 @@ function indexPrivilegeChanges(a: T, b: T, direction: 'added' | 'removed'): Temp
       }
     }
   }
+  const bPatternsOf = (privilege: string) =>
+    bGroups.filter((h) => h.privileges.some((x) => x.toLowerCase() === privilege)).flatMap((h) => h.patterns);
   return [...byPrivilege].map(([privilege, patterns]) => ({
     direction,
     kind: 'index-privilege',
-    summary: `${verb(direction)} index privilege ${privilege} on ${patterns.join(', ')}`,
+    summary: `${verb(direction)} index privilege ${privilege} on ${patternsWithin(patterns, bPatternsOf(privilege), direction)}`,
     widens: direction === 'added',
     subject: privilege,
     patterns,
@@ -163,10 +184,11 @@ function operationChanges(a: T, b: T, direction: 'added' | 'removed'): TemplateC
     }
     const patterns = uncoveredPatterns(a, b, op.action);
     if (patterns.length === 0) continue;
+    const inB = actionAccess(b, op.action);
     out.push({
       direction,
       kind: 'operation',
-      summary: `${verb(direction)} ${op.id} (${op.action}) on ${patterns.join(', ')}`,
+      summary: `${verb(direction)} ${op.id} (${op.action}) on ${patternsWithin(patterns, inB.allowed ? inB.patterns : [], direction)}`,
       widens: direction === 'added',
       subject: op.id,
       patterns,

@@ -73,7 +73,10 @@ describe('template diff', () => {
     expect(d.addsAccess).toBe(true);
     // logs-2025-* is still covered by logs-*, so it is not reported as removed.
     expect(summaries(d, 'pattern')).toEqual(['adds index pattern logs-*']);
-    expect(summaries(d, 'index-privilege')).toEqual(['adds index privilege read on logs-*']);
+    // The narrower pattern that already had the access is named, so the reader sees a widening.
+    expect(summaries(d, 'index-privilege')).toEqual([
+      'adds index privilege read on logs-* (already on logs-2025-*)',
+    ]);
   });
 
   it('narrowing a pattern adds nothing', () => {
@@ -83,6 +86,13 @@ describe('template diff', () => {
     );
     expect(d.addsAccess).toBe(false);
     expect(summaries(d, 'pattern')).toEqual(['removes index pattern logs-*']);
+    // A narrowing, not a removal of everything: the pattern that keeps the access is named.
+    expect(summaries(d, 'index-privilege')).toEqual([
+      'removes index privilege read on logs-* (still on logs-2025-*)',
+    ]);
+    expect(summaries(d, 'operation')).toContain(
+      'removes search (indices:data/read/search) on logs-* (still on logs-2025-*)',
+    );
   });
 
   it.each<[string, string[], string[], string[], boolean]>([
