@@ -220,6 +220,48 @@ describe('eskeys learn', () => {
     expect(findings.filter((f) => f.code === 'template/unjustified-grant')).toEqual([]);
   });
 
+  it('credentials refused everything: nothing written (exit 1), but the report of what was denied is printed', async () => {
+    const admin = new Client({ node: sandbox.url, auth: { username: 'elastic', password: PASSWORD } });
+    // A role descriptor with no privileges: the key may do nothing (not even what its owner may).
+    const key = await admin.security.createApiKey({ name: 'nothing', role_descriptors: { none: {} } });
+    await admin.close();
+    const dir = tempProject();
+    const learn = await startLearn(
+      ['--upstream', sandbox.url, '--port', '0', '--name', 'refused', '--json'],
+      dir,
+    );
+    const app = new Client({ node: learn.url, auth: { apiKey: key.encoded } });
+    expect(await statusOf(app.search({ index: 'books' }))).toBe(403);
+    await app.close();
+    const done = await learn.stop();
+    expect(done.code).toBe(1);
+    expect(done.stderr).toContain(
+      'eskeys: learned nothing: 1 request reached the proxy and none was allowed (1 denied (403)); nothing written\n',
+    );
+    const out = JSON.parse(done.stdout);
+    expect(out.written).toBeNull();
+    expect(out.denied).toEqual([
+      { action: 'indices:data/read/search', names: ['books'], apis: ['search'], count: 1 },
+    ]);
+    expect(filesUnder(dir)).toEqual([]);
+    for (const text of [done.stdout, done.stderr]) expect(text.includes(key.encoded)).toBe(false);
+  });
+
+  it('requests no action is known for, answered 200, are still written out for review (exit 0)', async () => {
+    const dir = tempProject();
+    const learn = await startLearn(['--upstream', sandbox.url, '--port', '0', '--name', 'cleaner'], dir);
+    // Clearing a scroll needs no privilege (RBACEngine grants it to anyone): listed, not mapped.
+    const res = await fetch(`${learn.url}/_search/scroll/_all`, {
+      method: 'DELETE',
+      headers: { authorization: `Basic ${Buffer.from(`elastic:${PASSWORD}`).toString('base64')}` },
+    });
+    expect(res.status).toBeLessThan(500);
+    const done = await learn.stop();
+    expect(done.code, done.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'roles/cleaner.learn-report.json'), 'utf8'));
+    expect(report.unmapped.map((u: { api: string }) => u.api)).toEqual(['clear_scroll']);
+  });
+
   it('answers 502 in the shape of an Elasticsearch error when the upstream is down; warns at start; writes nothing (exit 1)', async () => {
     const dir = tempProject();
     const closed = createServer();

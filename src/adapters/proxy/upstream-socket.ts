@@ -32,8 +32,11 @@ export class FingerprintMismatchError extends Error {
   readonly code = 'ESKEYS_CA_FINGERPRINT_MISMATCH';
 }
 
-/** Opens a connection to the upstream; rejects with the connection or verification error. */
-export function connectUpstream(upstream: URL, tls: UpstreamTls): Promise<Socket> {
+/**
+ * Opens a connection to the upstream; rejects with the connection or verification error, or,
+ * given `timeoutMs`, when it is not usable by then (the socket is destroyed).
+ */
+export function connectUpstream(upstream: URL, tls: UpstreamTls, timeoutMs?: number): Promise<Socket> {
   const host = upstream.hostname.replace(/^\[(.*)\]$/, '$1');
   const secure = upstream.protocol === 'https:';
   const port = Number(upstream.port || (secure ? 443 : 80));
@@ -49,12 +52,19 @@ export function connectUpstream(upstream: URL, tls: UpstreamTls): Promise<Socket
           rejectUnauthorized: !tls.insecure && !(tls.caFingerprint && !tls.ca),
         })
       : netConnect({ host, port });
+    // A timer of its own: a TLS socket's idle timeout is not armed before it connects.
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => fail(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
     const fail = (error: Error) => {
+      clearTimeout(timer);
       socket.destroy();
       reject(error);
     };
     socket.once('error', fail);
     socket.once(secure ? 'secureConnect' : 'connect', () => {
+      clearTimeout(timer);
       if (secure && tls.caFingerprint) {
         const chain = chainFingerprints((socket as TLSSocket).getPeerCertificate(true));
         if (!chain.includes(tls.caFingerprint)) {
@@ -84,20 +94,12 @@ export async function upstreamUnreachable(
   tls: UpstreamTls,
   timeoutMs = 3000,
 ): Promise<string | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(`no answer within ${timeoutMs / 1000} s`), timeoutMs);
-  });
-  const attempt = connectUpstream(upstream, tls).then(
-    (socket) => {
-      socket.destroy();
-      return undefined;
-    },
-    (error: NodeJS.ErrnoException) => error.code ?? error.message,
-  );
   try {
-    return await Promise.race([attempt, timeout]);
-  } finally {
-    clearTimeout(timer);
+    (await connectUpstream(upstream, tls, timeoutMs)).destroy();
+    return undefined;
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    // An errno code says it all (ECONNREFUSED); eskeys' own errors say it in words.
+    return code && /^E[A-Z]+$/.test(code) ? code : message;
   }
 }

@@ -144,7 +144,9 @@ export class FsWorkspace implements Workspace {
     } catch (error) {
       if (!(error instanceof UsageError)) throw error; // no templates folder: only `extra` exists
     }
-    if (extra && !found.some((t) => t.template.name === extra.template.name)) found.push(extra);
+    // `extra` is the template being checked: it stands in for a file of the same name (init
+    // --force or --dry-run over a taken name checks the new template, not the one it replaces).
+    if (extra) found = [...found.filter((t) => t.template.name !== extra.template.name), extra];
     return found;
   }
 

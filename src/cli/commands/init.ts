@@ -169,6 +169,10 @@ export async function runInit(opts: InitOptions): Promise<void> {
       keyVar: opts.keyVar ?? DEFAULT_KEY_VAR,
     });
     if (!early.ok) throw new UsageError(answerMessage(early.problem));
+    if (!opts.yes && !opts.dryRun)
+      throw new UsageError(
+        '--yes is required to write the template without a terminal (or --dry-run to print it)',
+      );
   }
   // A dry run writes nothing, so it may show a template whose name is taken.
   if (!opts.dryRun) refuseExisting(name);
@@ -243,11 +247,9 @@ export async function runInit(opts: InitOptions): Promise<void> {
     await project.guardOutputs({ template: built.value, file }, DEFAULT_ENVIRONMENT, outputs);
   } catch (error) {
     // The same refusal rotate gives, with the flags that change the answer here.
-    if (error instanceof UsageError || error instanceof ConfigError)
-      throw new (error.constructor as typeof UsageError)(
-        `${error.message} (init: --key-var NAME or --dotenv FILE)`,
-        { cause: error },
-      );
+    const hint = ' (init: --key-var NAME or --dotenv FILE)';
+    if (error instanceof ConfigError) throw new ConfigError(`${error.message}${hint}`, { cause: error });
+    if (error instanceof UsageError) throw new UsageError(`${error.message}${hint}`, { cause: error });
     throw error;
   }
 

@@ -242,6 +242,8 @@ function count(n: number, noun: string): string {
 function nothingLearned(observations: Observations): string | undefined {
   if (observations.requests === 0) return 'no request reached the proxy';
   if (observations.operations.some((o) => o.outcome === 'allowed')) return undefined;
+  // Requests no action could be found for carry no outcome: the report lists them for review.
+  if (observations.unmapped.length > 0) return undefined;
   const byOutcome = new Map<string, number>();
   for (const o of observations.operations)
     byOutcome.set(o.outcome, (byOutcome.get(o.outcome) ?? 0) + o.count);
@@ -252,8 +254,6 @@ function nothingLearned(observations: Observations): string | undefined {
   ]
     .filter(([k]) => (byOutcome.get(k!) ?? 0) > 0)
     .map(([k, label]) => `${byOutcome.get(k!)} ${label}`);
-  const unmapped = observations.unmapped.reduce((n, u) => n + u.count, 0);
-  if (unmapped > 0) parts.push(`${unmapped} not mapped`);
   return `${count(observations.requests, 'request')} reached the proxy and none was allowed (${parts.join(', ')})`;
 }
 
@@ -289,37 +289,44 @@ export async function runLearn(opts: LearnOptions): Promise<void> {
   opts.io.stderr.write(
     `eskeys learn: listening on ${proxy.url}, forwarding to ${opts.upstream.origin}; ${stopping}\n`,
   );
-  const unreachable = await upstreamUnreachable(opts.upstream, tls);
-  if (unreachable)
-    opts.io.stderr.write(
-      `eskeys: warning: upstream ${opts.upstream.origin} is not reachable now (${unreachable}); the application gets 502 until it is\n`,
-    );
-  const how = await untilStopped(opts.signal, opts.durationMs);
+  // The duration and Ctrl-C count from here; the reachability check runs beside them.
+  const stopped = untilStopped(opts.signal, opts.durationMs);
+  let over = false;
+  void upstreamUnreachable(opts.upstream, tls).then((unreachable) => {
+    if (unreachable && !over)
+      opts.io.stderr.write(
+        `eskeys: warning: upstream ${opts.upstream.origin} is not reachable now (${unreachable}); the application gets 502 until it is\n`,
+      );
+  });
+  const how = await stopped;
+  over = true;
   if (how === 'duration')
     opts.io.stderr.write(`eskeys learn: --duration ${formatDuration(opts.durationMs!)} is over; stopping\n`);
   await proxy.close();
 
   const observations = recorder.snapshot();
-  const why = nothingLearned(observations);
-  if (why !== undefined) {
-    if (opts.json)
-      writeJson(opts.io, {
-        template: opts.name,
-        requests: observations.requests,
-        written: null,
-        reason: why,
-      });
-    opts.io.stderr.write(`eskeys: learned nothing: ${why}; nothing written\n`);
-    throw opts.signal.aborted
-      ? new StoppedError(ExitCode.verificationFailed)
-      : new ReportedError(ExitCode.verificationFailed);
-  }
   const learned = generateLearnedTemplate(observations, {
     name: opts.name,
     patterns: opts.patterns,
     outputs: opts.outputs,
     major: recorder.upstreamMajor(),
   });
+  const why = nothingLearned(observations);
+  if (why !== undefined) {
+    // Nothing to grant: no file is written, but what was refused or failed is still shown.
+    const report = observations.requests > 0 ? buildLearnReport(observations, learned) : undefined;
+    if (opts.json)
+      writeJson(opts.io, {
+        ...(report ?? { template: opts.name, requests: 0 }),
+        written: null,
+        reason: why,
+      });
+    else if (report) opts.io.stdout.write(renderLearnReportMarkdown(report));
+    opts.io.stderr.write(`eskeys: learned nothing: ${why}; nothing written\n`);
+    throw opts.signal.aborted
+      ? new StoppedError(ExitCode.verificationFailed)
+      : new ReportedError(ExitCode.verificationFailed);
+  }
   const text = `${JSON.stringify(learned.document, null, 2)}\n`;
   const existing = existsSync(templatePath);
   const target = existing ? templatePath.replace(/(\.json)?$/, LEARNED_TEMPLATE_SUFFIX) : templatePath;

@@ -125,8 +125,13 @@ function indexPrivilegeChanges(a: T, b: T, direction: 'added' | 'removed'): Temp
       }
     }
   }
-  const bPatternsOf = (privilege: string) =>
-    bGroups.filter((h) => h.privileges.some((x) => x.toLowerCase() === privilege)).flatMap((h) => h.patterns);
+  const bPatternsOf = (privilege: string) => [
+    ...new Set(
+      bGroups
+        .filter((h) => h.privileges.some((x) => x.toLowerCase() === privilege))
+        .flatMap((h) => h.patterns),
+    ),
+  ];
   return [...byPrivilege].map(([privilege, patterns]) => ({
     direction,
     kind: 'index-privilege',

@@ -60,7 +60,7 @@ export interface Workspace {
   loadTemplates(refs: readonly string[]): Promise<WorkspaceTemplate[]>;
   /** One template by path or name, the template verbs' rule (TemplateError when invalid). */
   loadTemplate(ref: string): Promise<WorkspaceTemplate>;
-  /** Every valid template of the templates folder (none when there is no folder), plus `extra`. */
+  /** Every valid template of the templates folder (none when there is no folder), plus `extra` in place of one of its name. */
   projectTemplates(extra?: TemplateOfProject): Promise<TemplateOfProject[]>;
 
   /** Where a (template, environment) writes its key, defaults applied and paths absolute. */

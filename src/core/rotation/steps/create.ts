@@ -124,13 +124,15 @@ function privilegePointer(
 ): string | undefined {
   for (const [role, descriptor] of Object.entries(template.role_descriptors)) {
     const base = `/role_descriptors/${role.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    // Elasticsearch lower-cases the name it reports; templates may not.
+    const at = (list: readonly string[]) => list.findIndex((p) => p.toLowerCase() === name.toLowerCase());
     if (scope === 'cluster') {
-      const i = (descriptor.cluster ?? []).indexOf(name);
+      const i = at(descriptor.cluster ?? []);
       if (i >= 0) return `${base}/cluster/${i}`;
       continue;
     }
     for (const [n, entry] of (descriptor.indices ?? []).entries()) {
-      const i = entry.privileges.indexOf(name);
+      const i = at(entry.privileges);
       if (i >= 0) return `${base}/indices/${n}/privileges/${i}`;
     }
   }
