@@ -10,7 +10,14 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { filesUnder, runLearnToExit, startLearn, tempProject } from './learn-support.js';
+import {
+  filesUnder,
+  learnReport,
+  observedCounts,
+  runLearnToExit,
+  startLearn,
+  tempProject,
+} from './learn-support.js';
 
 let sandbox: Sandbox;
 const PASSWORD = 'learn-proxy-e2e-password';
@@ -152,14 +159,8 @@ describe('eskeys learn as a proxy', () => {
     upstream.close();
     expect(done.code).toBe(0);
     expect(bodies[0]!.equals(gz)).toBe(true);
-    const report = JSON.parse(readFileSync(join(dir, 'roles/gz.learn-report.json'), 'utf8'));
-    expect(
-      report.observed.map((o: { action: string; names: string[]; count: number }) => [
-        o.action,
-        o.names,
-        o.count,
-      ]),
-    ).toEqual([
+    const report = learnReport(dir, 'gz');
+    expect(observedCounts(report)).toEqual([
       ['indices:data/write/index:op_type/create', ['logs-2025.11.03'], 1],
       ['indices:data/write/index:op_type/create', ['logs-2025.11.04'], 1],
     ]);
@@ -296,14 +297,8 @@ describe('eskeys learn as a proxy', () => {
         await r.text();
       }
       expect((await learn.stop()).code).toBe(0);
-      const report = JSON.parse(readFileSync(join(dir, 'roles/x.learn-report.json'), 'utf8'));
-      expect(
-        report.observed.map((o: { action: string; names: string[]; count: number }) => [
-          o.action,
-          o.names,
-          o.count,
-        ]),
-      ).toEqual([
+      const report = learnReport(dir, 'x');
+      expect(observedCounts(report)).toEqual([
         ['indices:admin/analyze', ['logs'], 2],
         ['indices:admin/analyze', ['metrics'], 1],
       ]);

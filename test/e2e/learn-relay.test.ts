@@ -3,12 +3,10 @@
  * it pipelines requests, half-closes, sends what the proxy will not relay (CONNECT, broken
  * framing, oversize heads) or meets an upstream answering without a length.
  */
-import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
 import { connect, createServer as createNetServer } from 'node:net';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startLearn, tempProject } from './learn-support.js';
+import { learnReport, startLearn, tempProject } from './learn-support.js';
 
 const BASIC = `Basic ${Buffer.from('elastic:learn-relay-e2e-password').toString('base64')}`;
 const servers: { close(cb: () => void): void }[] = [];
@@ -55,14 +53,6 @@ function rawExchange(url: string, text: string, opts: { halfClose?: boolean } = 
     socket.write(text, 'latin1');
     if (opts.halfClose) socket.end();
   });
-}
-
-/** The `eskeys learn` report written when the proxy stopped. */
-function learnReport(dir: string, name: string) {
-  return JSON.parse(readFileSync(join(dir, `roles/${name}.learn-report.json`), 'utf8')) as {
-    requests: number;
-    observed: { action: string; count: number }[];
-  };
 }
 
 describe('eskeys learn relays HTTP/1.1 as sent', () => {

@@ -108,3 +108,17 @@ export async function statusOf(p: Promise<unknown>): Promise<number> {
     throw e;
   }
 }
+
+/** The `eskeys learn` JSON report written beside the template `name` when the proxy stopped. */
+export function learnReport(dir: string, name: string) {
+  return JSON.parse(readFileSync(join(dir, `roles/${name}.learn-report.json`), 'utf8')) as {
+    requests: number;
+    observed: { action: string; names: string[]; count: number }[];
+    unmapped: { method: string; api?: string; path?: string; reason: string; count: number }[];
+  };
+}
+
+/** `[action, names, count]` of each observed operation of a report. */
+export function observedCounts(report: ReturnType<typeof learnReport>): [string, string[], number][] {
+  return report.observed.map((o) => [o.action, o.names, o.count]);
+}

@@ -750,23 +750,29 @@ function resolveName(name: string, now: number): string {
 }
 
 /**
- * An exchange resolved from its request line alone (most of them): a small object rather than
- * a set of closures per request.
+ * An exchange resolved from its request line, whose body the recorder does not read: the
+ * body callbacks do nothing. Subclasses say whether they read the answer and how they finish.
  */
-class PathOnlyExchange implements PendingExchange {
+abstract class RequestLineExchange implements PendingExchange {
   readonly wantsBody = false;
-  readonly wantsResponse = false;
+  abstract readonly wantsResponse: boolean;
 
   constructor(
-    private readonly recorder: LearnRecorder,
-    private readonly request: ExchangeRequest,
-    private readonly route: Resolution | undefined,
+    protected readonly recorder: LearnRecorder,
+    protected readonly request: ExchangeRequest,
+    protected readonly route: Resolution | undefined,
   ) {}
 
   bodyChunk(): void {}
   bodyEnd(): void {}
   bodyUnreadable(): void {}
-  responseChunk(): void {}
+  responseChunk(_chunk: Uint8Array): void {}
+  abstract finish(status: number, now: number): void;
+}
+
+/** The request line alone (most exchanges): a small object rather than a set of closures per request. */
+class PathOnlyExchange extends RequestLineExchange {
+  readonly wantsResponse = false;
 
   finish(status: number, now: number): void {
     this.recorder.recordPathOnly(this.request, status, now, this.route);
@@ -778,24 +784,13 @@ class PathOnlyExchange implements PendingExchange {
  * request line like a path-only request, and its answer read for the concrete index it landed
  * in (`"_index":".ds-…"` when the target is a data stream). The exchange is its own sink.
  */
-class DocumentWriteExchange implements PendingExchange, LandedIndexSink {
-  readonly wantsBody = false;
+class DocumentWriteExchange extends RequestLineExchange implements LandedIndexSink {
   readonly wantsResponse = true;
   readonly complete = false;
   private readonly answer = new BulkResponseScanner('document', this);
   private backingIndex: string | undefined;
 
-  constructor(
-    private readonly recorder: LearnRecorder,
-    private readonly request: ExchangeRequest,
-    private readonly route: Resolution | undefined,
-  ) {}
-
-  bodyChunk(): void {}
-  bodyEnd(): void {}
-  bodyUnreadable(): void {}
-
-  responseChunk(chunk: Uint8Array): void {
+  override responseChunk(chunk: Uint8Array): void {
     this.answer.push(chunk);
   }
 
